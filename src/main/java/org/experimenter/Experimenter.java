@@ -1,0 +1,212 @@
+package org.experimenter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.eval.Evaluation;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.grid.Parameter;
+import org.experimenter.spark.RunJob;
+import org.experimenter.spark.SparkTables;
+import org.experimenter.store.ExperimentStore;
+
+/**
+ * The entry point: load a config, fill its table, run experiments on Spark, evaluate.
+ *
+ * <pre>{@code
+ * Experimenter ex = Experimenter.load(Path.of("conf/example.conf"));
+ * ex.fill();
+ * RunSummary summary = ex.run(spark, ctx -> ctx.results().put("score", 1.0));
+ * ex.evaluate(spark, List.of("seed")).show();
+ * }</pre>
+ *
+ * From {@code spark-submit}, call it from your own main with the active SparkSession, or use
+ * the command line ({@code org.experimenter.cli.Main}).
+ */
+public final class Experimenter {
+  private final ExperimentConfig config;
+  private final ExperimentStore store;
+
+  private Experimenter(ExperimentConfig config) {
+    this.config = config;
+    this.store = new ExperimentStore(config);
+  }
+
+  /** Loads and validates a HOCON config file. */
+  public static Experimenter load(Path configFile) {
+    return new Experimenter(ExperimentConfig.load(configFile));
+  }
+
+  public static Experimenter of(ExperimentConfig config) {
+    return new Experimenter(config);
+  }
+
+  public ExperimentConfig config() {
+    return config;
+  }
+
+  /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
+  public long fill() {
+    store.createTableIfMissing();
+    return store.fill(config.grid().iterator());
+  }
+
+  /**
+   * Adds explicit rows, each a map from keyfield name to value; rows the table already has
+   * are skipped. Returns the number of new rows.
+   */
+  public long addRows(List<Map<String, ?>> rows) {
+    List<Object[]> values = new ArrayList<>();
+    int n = 0;
+    for (Map<String, ?> row : rows) {
+      n++;
+      for (String k : row.keySet()) {
+        if (config.keyfield(k) == null) {
+          throw new ExperimenterException("row " + n + ": '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+        }
+      }
+      Object[] v = new Object[config.keyfields().size()];
+      for (int i = 0; i < v.length; i++) {
+        Parameter p = config.keyfields().get(i);
+        if (!row.containsKey(p.name())) {
+          throw new ExperimenterException("row " + n + ": keyfield '" + p.name() + "' has no value");
+        }
+        v[i] = row.get(p.name());
+      }
+      values.add(v);
+    }
+    store.createTableIfMissing();
+    Iterator<Object[]> it = values.iterator();
+    return store.fill(it);
+  }
+
+  /** Runs the open rows with the experiment class named in the config. */
+  public RunSummary run(SparkSession spark) {
+    return run(spark, experimentFromConfig(), null, config.maxExperiments());
+  }
+
+  /** Runs the open rows with the given experiment function. */
+  public RunSummary run(SparkSession spark, Experiment experiment) {
+    return run(spark, experiment, null, config.maxExperiments());
+  }
+
+  /**
+   * Runs open rows with the given experiment.
+   *
+   * @param where an SQL condition over keyfields and ids narrowing which rows run, or null
+   * @param maxExperiments at most this many rows, in id order; 0 for all
+   */
+  public RunSummary run(SparkSession spark, Experiment experiment, String where, long maxExperiments) {
+    checkSerializable(experiment, experiment.getClass().getName());
+    return new RunJob(spark, config).run(experiment, where, maxExperiments);
+  }
+
+  /** Row counts per status. */
+  public Map<Status, Long> status() {
+    store.createTableIfMissing();
+    return store.counts();
+  }
+
+  /** Returns the rows of the given statuses to created, clearing results and errors; ids are kept. */
+  public int reset(Set<Status> statuses) {
+    store.createTableIfMissing();
+    return store.reset(statuses);
+  }
+
+  /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
+  public ExperimentStore.Recovery recover() {
+    store.createTableIfMissing();
+    return store.recover();
+  }
+
+  /** Drops the experiment table; false when there was none. */
+  public boolean drop() {
+    return store.drop();
+  }
+
+  /** Means, standard deviations and counts of the results of done rows, grouped over the given keyfields. */
+  public Dataset<Row> evaluate(SparkSession spark, List<String> over) {
+    return new Evaluation(spark, config).aggregate(over);
+  }
+
+  /** Runs Spark SQL with the experiment table registered as a view named like the table. */
+  public Dataset<Row> sql(SparkSession spark, String query) {
+    SparkTables.registerView(spark, config);
+    return spark.sql(query);
+  }
+
+  /** The experiment table as a Spark DataFrame (notebooks). */
+  public Dataset<Row> table(SparkSession spark) {
+    return SparkTables.table(spark, config);
+  }
+
+  /** Collects a small result (an evaluation) for formatting. */
+  public static ResultTable collect(Dataset<Row> df) {
+    return ResultTable.of(df);
+  }
+
+  /** The store behind this experimenter (tools and tests). */
+  public ExperimentStore store() {
+    return store;
+  }
+
+  /**
+   * Instantiates the experiment class named in the config, checking that it exists,
+   * implements {@link Experiment}, has a public no-argument constructor and is serializable.
+   */
+  public Experiment experimentFromConfig() {
+    String name = config.experimentClass();
+    String key = config.origin() + ": experiment-class: ";
+    if (name.isEmpty()) {
+      throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
+    }
+    Class<?> cls;
+    try {
+      cls = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new InvalidConfigException(key + "class " + name + " not found on the class path (add its jar with --jars)");
+    }
+    if (!Experiment.class.isAssignableFrom(cls)) {
+      throw new InvalidConfigException(key + "class " + name + " does not implement " + Experiment.class.getName());
+    }
+    if (Modifier.isAbstract(cls.getModifiers())) {
+      throw new InvalidConfigException(key + "class " + name + " is abstract");
+    }
+    Experiment e;
+    try {
+      Constructor<?> ctor = cls.getConstructor();
+      e = (Experiment) ctor.newInstance();
+    } catch (NoSuchMethodException ex) {
+      throw new InvalidConfigException(key + "class " + name + " has no public no-argument constructor");
+    } catch (ReflectiveOperationException ex) {
+      Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+      throw new InvalidConfigException(key + "cannot create " + name + ": " + cause, cause);
+    }
+    checkSerializable(e, name);
+    return e;
+  }
+
+  private void checkSerializable(Experiment e, String name) {
+    try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
+      out.writeObject(e);
+    } catch (NotSerializableException ex) {
+      throw new InvalidConfigException(
+          config.origin() + ": experiment-class: " + name + " is not serializable: it holds a " + ex.getMessage()
+              + " (mark the field transient or make it Serializable)");
+    } catch (java.io.IOException ex) {
+      throw new InvalidConfigException(config.origin() + ": experiment-class: " + name + " cannot be serialized: " + ex);
+    }
+  }
+}

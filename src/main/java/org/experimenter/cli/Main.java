@@ -1,0 +1,292 @@
+package org.experimenter.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
+import org.experimenter.RunSummary;
+import org.experimenter.Status;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.TableFormat;
+import org.experimenter.config.ExperimentConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: {@code experimenter fill|run|status|reset|recover|drop|eval|sql --config FILE}. */
+@Command(
+    name = "experimenter",
+    mixinStandardHelpOptions = true,
+    version = "experimenter 0.1.0",
+    description = "Runs grids of experiments on Apache Spark and keeps every result in a database.",
+    subcommands = {
+      Main.Fill.class,
+      Main.Run.class,
+      Main.StatusCmd.class,
+      Main.Reset.class,
+      Main.Recover.class,
+      Main.Drop.class,
+      Main.Eval.class,
+      Main.Sql.class
+    })
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command and returns its exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+    }
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          boolean verbose = parsed.hasMatchedOption("--verbose");
+          PrintWriter err = cmd.getErr();
+          if (e instanceof ExperimenterException && !verbose) {
+            err.println("error: " + e.getMessage());
+          } else if (verbose) {
+            e.printStackTrace(err);
+          } else {
+            err.println("error: " + e + " (run with --verbose for the stack trace)");
+          }
+          err.flush();
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 2;
+  }
+
+  /** Options every command takes. */
+  abstract static class Base implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, description = "The experiment's HOCON config file.")
+    Path config;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    Experimenter experimenter() {
+      return Experimenter.load(config);
+    }
+
+    SparkSession spark(ExperimentConfig c) {
+      SparkConf conf = new SparkConf();
+      SparkSession.Builder b = SparkSession.builder();
+      if (!conf.contains("spark.master")) {
+        b = b.master(c.sparkMaster());
+      }
+      if (!conf.contains("spark.app.name")) {
+        b = b.appName(c.sparkAppName() + ": " + c.table());
+      }
+      b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
+      for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
+        b = b.config(e.getKey(), e.getValue());
+      }
+      return b.getOrCreate();
+    }
+  }
+
+  @Command(name = "fill", description = "Create the table if missing and insert the grid's new rows.")
+  static final class Fill extends Base {
+    @Override
+    public Integer call() {
+      Experimenter ex = experimenter();
+      long t0 = System.nanoTime();
+      long n = ex.fill();
+      System.out.printf("%s: %d new rows (grid of %d) in %.1f s%n", ex.config().table(), n, ex.config().grid().size(), (System.nanoTime() - t0) / 1e9);
+      return 0;
+    }
+  }
+
+  @Command(name = "run", description = "Run the open experiments on Spark.")
+  static final class Run extends Base {
+    @Option(names = "--max-experiments", description = "At most this many experiments (default: the config's execution.max-experiments).")
+    Long maxExperiments;
+
+    @Option(names = "--where", description = "Run only rows matching this SQL condition over keyfields, e.g. \"seed < 3\".")
+    String where;
+
+    @Override
+    public Integer call() {
+      Experimenter ex = experimenter();
+      org.experimenter.Experiment experiment = ex.experimentFromConfig();
+      SparkSession spark = spark(ex.config());
+      try {
+        long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
+        RunSummary s = ex.run(spark, experiment, where, max);
+        System.out.print(s);
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "status", description = "Print the number of rows per status.")
+  static final class StatusCmd extends Base {
+    @Option(names = "--json", description = "Print one JSON object mapping each status to its count.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Map<Status, Long> counts = experimenter().status();
+      if (json) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<Status, Long> e : counts.entrySet()) {
+          parts.add("\"" + e.getKey().dbName() + "\": " + e.getValue());
+        }
+        System.out.println("{" + String.join(", ", parts) + "}");
+      } else {
+        long total = 0;
+        for (Map.Entry<Status, Long> e : counts.entrySet()) {
+          System.out.printf("%-8s %d%n", e.getKey().dbName(), e.getValue());
+          total += e.getValue();
+        }
+        System.out.printf("%-8s %d%n", "total", total);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "reset", description = "Return rows of the given statuses to created, clearing their results and errors.")
+  static final class Reset extends Base {
+    @Option(names = "--status", required = true, split = ",", description = "Statuses to reset, e.g. error,running.")
+    List<String> statuses;
+
+    @Override
+    public Integer call() {
+      Set<Status> set = EnumSet.noneOf(Status.class);
+      for (String s : statuses) {
+        set.add(Status.parse(s));
+      }
+      int n = experimenter().reset(set);
+      System.out.println(n + " rows reset to created");
+      return 0;
+    }
+  }
+
+  @Command(name = "recover", description = "Return running rows whose worker stopped sending heartbeats to created (or error when out of attempts).")
+  static final class Recover extends Base {
+    @Override
+    public Integer call() {
+      org.experimenter.store.ExperimentStore.Recovery r = experimenter().recover();
+      System.out.println(r.requeued + " lost rows returned to created, " + r.failed + " marked error (no attempts left)");
+      return 0;
+    }
+  }
+
+  @Command(name = "drop", description = "Drop the experiment table with all its rows.")
+  static final class Drop extends Base {
+    @Option(names = "--yes", description = "Do not ask.")
+    boolean yes;
+
+    @Override
+    public Integer call() throws Exception {
+      Experimenter ex = experimenter();
+      if (!yes) {
+        System.out.print("Drop table " + ex.config().table() + " and all its rows? Type the table name to confirm: ");
+        System.out.flush();
+        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (answer == null || !answer.trim().equals(ex.config().table())) {
+          System.out.println("not dropped");
+          return 1;
+        }
+      }
+      System.out.println(ex.drop() ? "dropped " + ex.config().table() : "no table " + ex.config().table());
+      return 0;
+    }
+  }
+
+  @Command(name = "eval", description = "Aggregate the results of done rows over seeds (mean, std, count per result field).")
+  static final class Eval extends Base {
+    @Option(names = "--over", split = ",", defaultValue = "seed", description = "Keyfields to aggregate over (default: seed).")
+    List<String> over;
+
+    @Option(names = "--format", defaultValue = "console", description = "console, csv, markdown or latex.")
+    String format;
+
+    @Option(names = "--output", description = "Write to this file instead of standard output.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      Experimenter ex = experimenter();
+      TableFormat f = TableFormat.parse(format);
+      SparkSession spark = spark(ex.config());
+      try {
+        ResultTable t = ResultTable.of(ex.evaluate(spark, over));
+        write(f.render(t), output);
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "sql", description = "Run Spark SQL with the experiment table registered as a view of the same name.")
+  static final class Sql extends Base {
+    @Parameters(index = "0", description = "The query, e.g. \"SELECT status, count(*) FROM my_table GROUP BY status\".")
+    String query;
+
+    @Option(names = "--format", defaultValue = "console", description = "console, csv, markdown or latex.")
+    String format;
+
+    @Option(names = "--output", description = "Write to this file instead of standard output.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      Experimenter ex = experimenter();
+      TableFormat f = TableFormat.parse(format);
+      SparkSession spark = spark(ex.config());
+      try {
+        ResultTable t;
+        try {
+          t = ResultTable.of(ex.sql(spark, query));
+        } catch (RuntimeException e) {
+          if (e instanceof ExperimenterException || !(e instanceof org.apache.spark.SparkThrowable)) {
+            throw e;
+          }
+          throw new ExperimenterException("SQL error: " + e.getMessage(), e);
+        }
+        write(f.render(t), output);
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  static void write(String text, Path output) throws java.io.IOException {
+    if (output == null) {
+      System.out.print(text);
+      System.out.flush();
+    } else {
+      if (output.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(output.toAbsolutePath().getParent());
+      }
+      Files.writeString(output, text, StandardCharsets.UTF_8);
+      System.out.println("wrote " + output);
+    }
+  }
+}

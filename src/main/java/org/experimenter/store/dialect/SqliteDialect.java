@@ -1,0 +1,112 @@
+package org.experimenter.store.dialect;
+
+import java.io.File;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Properties;
+import org.experimenter.FieldType;
+
+/**
+ * SQLite: WAL journal (mandatory: a writer with an open read cursor otherwise gets
+ * SQLITE_BUSY), IMMEDIATE transactions so that claims serialize instead of deadlocking, and
+ * timestamps as UTC text {@code yyyy-MM-dd HH:mm:ss.SSS}, which sorts and reads like
+ * PyExperimenter's.
+ */
+public final class SqliteDialect extends Dialect {
+  private static final DateTimeFormatter FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+  @Override
+  public String name() {
+    return "sqlite";
+  }
+
+  @Override
+  public String driverClass() {
+    return "org.sqlite.JDBC";
+  }
+
+  @Override
+  public String idColumn() {
+    return "id INTEGER PRIMARY KEY";
+  }
+
+  @Override
+  public String sqlType(FieldType type) {
+    return type == FieldType.DOUBLE ? "REAL" : super.sqlType(type);
+  }
+
+  @Override
+  public String timestampType() {
+    return "TEXT";
+  }
+
+  @Override
+  public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, java.sql.Types.VARCHAR);
+    } else {
+      ps.setString(index, format(value));
+    }
+  }
+
+  @Override
+  public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
+    String s = rs.getString(column);
+    return s == null ? null : LocalDateTime.parse(s, FORMAT).toInstant(ZoneOffset.UTC);
+  }
+
+  public static String format(Instant value) {
+    return FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+  }
+
+  @Override
+  public Properties connectionProperties() {
+    Properties p = new Properties();
+    p.setProperty("journal_mode", "WAL");
+    p.setProperty("synchronous", "NORMAL");
+    p.setProperty("busy_timeout", "60000");
+    p.setProperty("transaction_mode", "IMMEDIATE");
+    p.setProperty("foreign_keys", "true");
+    return p;
+  }
+
+  @Override
+  public void configure(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 60000");
+    }
+  }
+
+  @Override
+  public void prepare(String url) {
+    String path = url.substring("jdbc:sqlite:".length());
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+    }
+    if (path.isEmpty() || path.equals(":memory:")) {
+      return;
+    }
+    File parent = new File(path).getAbsoluteFile().getParentFile();
+    if (parent != null && !parent.isDirectory() && !parent.mkdirs()) {
+      throw new IllegalStateException("cannot create the folder " + parent + " for " + path);
+    }
+  }
+
+  @Override
+  public boolean isTransient(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || super.isTransient(e);
+  }
+}
