@@ -88,9 +88,11 @@ public final class ExperimentConfig implements Serializable {
   private final Duration timeout;
   private final Duration shutdownGrace;
   private final String resolvedJson;
+  private final transient Map<String, Long> order;
   private transient Config custom;
 
-  private ExperimentConfig(Config c, String origin) {
+  private ExperimentConfig(Config c, String origin, Map<String, Long> order) {
+    this.order = order;
     this.origin = origin;
     this.resolvedJson = c.root().render(ConfigRenderOptions.concise());
     this.url = string(c, "database.url");
@@ -137,14 +139,18 @@ public final class ExperimentConfig implements Serializable {
       throw new InvalidConfigException(file + ": no such config file");
     }
     Config parsed;
+    String text;
     try {
+      text = Files.readString(file);
       parsed =
           ConfigFactory.parseFile(
               file.toFile(), ConfigParseOptions.defaults().setOriginDescription(file.toString()));
     } catch (ConfigException e) {
       throw new InvalidConfigException(e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return from(parsed, file.toString());
+    return from(parsed, file.toString(), orderInText(parsed, text));
   }
 
   /** Loads and validates a config from HOCON text (for tests and notebooks). */
@@ -157,16 +163,20 @@ public final class ExperimentConfig implements Serializable {
     } catch (ConfigException e) {
       throw new InvalidConfigException(e.getMessage(), e);
     }
-    return from(parsed, originName);
+    return from(parsed, originName, orderInText(parsed, hocon));
   }
 
   /** Validates an already parsed (unresolved) config against the reference defaults. */
   public static ExperimentConfig from(Config userConfig, String originName) {
+    return from(userConfig, originName, Map.of());
+  }
+
+  private static ExperimentConfig from(Config userConfig, String originName, Map<String, Long> order) {
     Config reference = ConfigFactory.defaultReference().getConfig("experimenter");
     try {
       Config c = userConfig.withFallback(reference).resolve();
       c.checkValid(reference);
-      return new ExperimentConfig(c, originName);
+      return new ExperimentConfig(c, originName, order);
     } catch (ConfigException e) {
       throw new InvalidConfigException(e.getMessage(), e);
     }
@@ -178,7 +188,15 @@ public final class ExperimentConfig implements Serializable {
    */
   public ExperimentConfig withOverrides(Map<String, ?> overrides) {
     Config c = ConfigFactory.parseMap(overrides, "overrides");
-    return from(c.withFallback(ConfigFactory.parseString(resolvedJson)), origin);
+    Map<String, Long> keep = new java.util.HashMap<>();
+    long i = 0;
+    for (Parameter p : keyfields) {
+      keep.put("keyfields." + p.name(), i++);
+    }
+    for (String r : resultfields.keySet()) {
+      keep.put("resultfields." + r, i++);
+    }
+    return from(c.withFallback(ConfigFactory.parseString(resolvedJson)), origin, keep);
   }
 
   // ---- reading helpers ------------------------------------------------------------------
@@ -189,7 +207,7 @@ public final class ExperimentConfig implements Serializable {
       throw at(c, "keyfields", "no keyfields declared; an experiment needs at least one parameter");
     }
     List<Parameter> out = new ArrayList<>();
-    for (String name : inFileOrder(obj)) {
+    for (String name : inFileOrder(obj, "keyfields.")) {
       String path = "keyfields." + quoteKey(name);
       fieldName(c, path, name, seen, "keyfield");
       ConfigValue v = c.getValue(path);
@@ -213,7 +231,7 @@ public final class ExperimentConfig implements Serializable {
   private LinkedHashMap<String, FieldType> readResultfields(Config c, Map<String, String> seen) {
     LinkedHashMap<String, FieldType> out = new LinkedHashMap<>();
     ConfigObject obj = c.getObject("resultfields");
-    for (String name : inFileOrder(obj)) {
+    for (String name : inFileOrder(obj, "resultfields.")) {
       String path = "resultfields." + quoteKey(name);
       fieldName(c, path, name, seen, "result field");
       out.put(name, fieldType(c, path, c.getValue(path)));
@@ -221,13 +239,42 @@ public final class ExperimentConfig implements Serializable {
     return out;
   }
 
-  /** HOCON objects do not keep key order; the order of the lines in the file does. */
-  private static List<String> inFileOrder(ConfigObject obj) {
+  /**
+   * HOCON objects do not keep key order, but column order should follow the file: sort by
+   * where each key stands in the text (line, then column), falling back to line numbers.
+   */
+  private List<String> inFileOrder(ConfigObject obj, String prefix) {
     List<String> keys = new ArrayList<>(obj.keySet());
     keys.sort(
-        java.util.Comparator.comparingInt((String k) -> obj.get(k).origin().lineNumber())
+        java.util.Comparator.comparingLong(
+                (String k) -> order.getOrDefault(prefix + k, obj.get(k).origin().lineNumber() * 100_000L))
             .thenComparing(k -> k));
     return keys;
+  }
+
+  /** For each keyfield and result field, line * 100000 + the column where its name first appears. */
+  private static Map<String, Long> orderInText(Config parsed, String text) {
+    String[] lines = text.split("\n", -1);
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (String section : List.of("keyfields", "resultfields")) {
+      if (!parsed.hasPath(section) || parsed.getValue(section).valueType() != ConfigValueType.OBJECT) {
+        continue;
+      }
+      ConfigObject obj = parsed.getObject(section);
+      for (String k : obj.keySet()) {
+        int line = obj.get(k).origin().lineNumber();
+        long col = 99_999;
+        if (line >= 1 && line <= lines.length) {
+          java.util.regex.Matcher m =
+              Pattern.compile("(^|[\\s{,\"])" + Pattern.quote(k) + "\"?\\s*[={:]").matcher(lines[line - 1]);
+          if (m.find()) {
+            col = m.start();
+          }
+        }
+        out.put(section + "." + k, line * 100_000L + col);
+      }
+    }
+    return out;
   }
 
   private void fieldName(Config c, String path, String name, Map<String, String> seen, String what) {

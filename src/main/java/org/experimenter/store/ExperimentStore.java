@@ -229,6 +229,42 @@ public final class ExperimentStore implements Serializable {
    * Returns the number of new rows.
    */
   public long fill(Iterator<Object[]> rows) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        long inserted =
+            dialect.arrayElementType(FieldType.INT) != null ? fillWithArrays(c, rows) : fillWithBatches(c, rows);
+        c.commit();
+        return inserted;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("cannot fill table " + table, e);
+    }
+  }
+
+  private Object[] checkedRow(Object[] row, long n) {
+    if (row.length != keyfields.size()) {
+      throw new StoreException("row " + n + " has " + row.length + " values; expected " + keyfields.size());
+    }
+    Object[] out = new Object[row.length];
+    for (int i = 0; i < row.length; i++) {
+      Parameter p = keyfields.get(i);
+      try {
+        out[i] = p.type().coerce(row[i]);
+      } catch (IllegalArgumentException e) {
+        throw new StoreException("row " + n + ": keyfield " + p.name() + ": " + e.getMessage());
+      }
+      if (out[i] == null) {
+        throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
+      }
+    }
+    return out;
+  }
+
+  private long fillWithBatches(Connection c, Iterator<Object[]> rows) throws SQLException {
     StringJoiner cols = new StringJoiner(", ");
     StringJoiner marks = new StringJoiner(", ");
     for (Parameter p : keyfields) {
@@ -239,48 +275,64 @@ public final class ExperimentStore implements Serializable {
     marks.add("'created'").add("?");
     String sql = dialect.insertIgnoringDuplicates(table, cols.toString(), marks.toString());
     long inserted = 0;
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int pending = 0;
-        long n = 0;
-        Instant now = now();
-        while (rows.hasNext()) {
-          Object[] row = rows.next();
-          n++;
-          if (row.length != keyfields.size()) {
-            throw new StoreException("row " + n + " has " + row.length + " values; expected " + keyfields.size());
-          }
-          for (int i = 0; i < row.length; i++) {
-            Parameter p = keyfields.get(i);
-            Object v;
-            try {
-              v = p.type().coerce(row[i]);
-            } catch (IllegalArgumentException e) {
-              throw new StoreException("row " + n + ": keyfield " + p.name() + ": " + e.getMessage());
-            }
-            if (v == null) {
-              throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
-            }
-            bind(ps, i + 1, p.type(), v);
-          }
-          dialect.setTimestamp(ps, row.length + 1, now);
-          ps.addBatch();
-          if (++pending == FILL_BATCH) {
-            inserted += sum(ps.executeBatch());
-            pending = 0;
-          }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int pending = 0;
+      long n = 0;
+      Instant now = now();
+      while (rows.hasNext()) {
+        Object[] row = checkedRow(rows.next(), ++n);
+        for (int i = 0; i < row.length; i++) {
+          bind(ps, i + 1, keyfields.get(i).type(), row[i]);
         }
-        if (pending > 0) {
+        dialect.setTimestamp(ps, row.length + 1, now);
+        ps.addBatch();
+        if (++pending == FILL_BATCH) {
           inserted += sum(ps.executeBatch());
+          pending = 0;
         }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw failure("cannot fill table " + table, e);
+      if (pending > 0) {
+        inserted += sum(ps.executeBatch());
+      }
+    }
+    return inserted;
+  }
+
+  /** One statement per chunk: INSERT ... SELECT FROM unnest(one array per keyfield). */
+  private long fillWithArrays(Connection c, Iterator<Object[]> rows) throws SQLException {
+    StringJoiner cols = new StringJoiner(", ");
+    StringJoiner arrays = new StringJoiner(", ");
+    for (Parameter p : keyfields) {
+      cols.add(p.name());
+      arrays.add("?::" + dialect.arrayElementType(p.type()) + "[]");
+    }
+    String sql =
+        "INSERT INTO " + table + " (" + cols + ", status, creation_date) SELECT u.*, 'created', ? FROM unnest("
+            + arrays + ") AS u ON CONFLICT DO NOTHING";
+    int k = keyfields.size();
+    long inserted = 0;
+    long n = 0;
+    Instant now = now();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      List<Object[]> chunk = new ArrayList<>(FILL_BATCH);
+      while (rows.hasNext() || !chunk.isEmpty()) {
+        if (rows.hasNext()) {
+          chunk.add(checkedRow(rows.next(), ++n));
+          if (chunk.size() < FILL_BATCH && rows.hasNext()) {
+            continue;
+          }
+        }
+        dialect.setTimestamp(ps, 1, now);
+        for (int i = 0; i < k; i++) {
+          Object[] column = new Object[chunk.size()];
+          for (int r = 0; r < column.length; r++) {
+            column[r] = chunk.get(r)[i];
+          }
+          ps.setArray(i + 2, c.createArrayOf(dialect.arrayElementType(keyfields.get(i).type()), column));
+        }
+        inserted += ps.executeUpdate();
+        chunk.clear();
+      }
     }
     return inserted;
   }
@@ -288,8 +340,10 @@ public final class ExperimentStore implements Serializable {
   private static long sum(int[] counts) {
     long n = 0;
     for (int k : counts) {
-      // drivers may report SUCCESS_NO_INFO (-2) for rewritten batches; those rows were sent
-      n += k > 0 ? k : 0;
+      if (k < 0) {
+        throw new IllegalStateException("the driver reported no row count (" + k + ") for a fill batch; this is a bug");
+      }
+      n += k;
     }
     return n;
   }

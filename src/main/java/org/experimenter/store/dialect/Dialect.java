@@ -75,6 +75,14 @@ public abstract class Dialect implements java.io.Serializable {
     return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON CONFLICT DO NOTHING";
   }
 
+  /**
+   * The array element type for inserting many rows as one statement over unnest(arrays),
+   * or null when the database has no arrays and takes JDBC batches instead.
+   */
+  public String arrayElementType(FieldType type) {
+    return null;
+  }
+
   /** Whether one statement can claim a batch of rows, skipping rows other workers lock. */
   public boolean supportsSkipLocked() {
     return false;

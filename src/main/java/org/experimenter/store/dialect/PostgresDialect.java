@@ -1,6 +1,7 @@
 package org.experimenter.store.dialect;
 
 import java.util.Properties;
+import org.experimenter.FieldType;
 
 /** PostgreSQL: identity ids, timestamptz, batch claims with FOR UPDATE SKIP LOCKED. */
 public final class PostgresDialect extends Dialect {
@@ -21,6 +22,22 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public String arrayElementType(FieldType type) {
+    switch (type) {
+      case INT:
+        return "int4";
+      case LONG:
+        return "int8";
+      case DOUBLE:
+        return "float8";
+      case BOOLEAN:
+        return "bool";
+      default:
+        return "text";
+    }
+  }
+
+  @Override
   public boolean supportsSkipLocked() {
     return true;
   }
@@ -28,8 +45,6 @@ public final class PostgresDialect extends Dialect {
   @Override
   public Properties connectionProperties() {
     Properties p = new Properties();
-    // multi-row INSERTs from JDBC batches: the fill of a large grid is several times faster
-    p.setProperty("reWriteBatchedInserts", "true");
     p.setProperty("connectTimeout", "10");
     p.setProperty("ApplicationName", "experimenter");
     return p;

@@ -1,0 +1,245 @@
+package org.experimenter.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.experimenter.Experimenter;
+import org.experimenter.Status;
+import org.experimenter.StoreException;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.testing.SettableClock;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every database must do for the experiment table; one subclass per database. */
+abstract class StoreContractTest {
+  static final String CONF =
+      String.join(
+          "\n",
+          "keyfields {",
+          "  name { type = string, values = [plain, \"it's\", \"Grüße 😀\", \"x'); DROP TABLE t; --\"] }",
+          "  seed { type = int, values = { start = 0, stop = 3 } }",
+          "}",
+          "resultfields { score = double, note = string, ok = boolean, big = long }",
+          "lease { heartbeat-interval = 1s, missed-beats = 4 }",
+          "max-attempts = 2",
+          "");
+
+  @TempDir Path dir;
+  ExperimentConfig config;
+  ExperimentStore store;
+  SettableClock clock = new SettableClock();
+  String table;
+
+  abstract TestDb db();
+
+  @BeforeEach
+  void createTable() {
+    table = TestDb.uniqueTable("store");
+    config = db().config(dir, table, CONF);
+    store = new ExperimentStore(config).withClock(clock);
+    store.createTableIfMissing();
+  }
+
+  @AfterEach
+  void dropTable() {
+    store.drop();
+  }
+
+  private Claim claim(String token) {
+    return new Claim("run1", "exec1", "host1", token);
+  }
+
+  @Test
+  void theTableHasPyExperimentersColumnsAndOursInOrder() {
+    assertEquals(
+        List.of("id", "name", "seed", "status", "creation_date", "start_date", "end_date", "machine",
+            "score", "note", "ok", "big", "error", "error_kind", "attempt", "run_id", "executor", "claim_token", "heartbeat"),
+        store.expectedColumns());
+    store.createTableIfMissing(); // a second time changes nothing and does not fail
+    assertTrue(store.tableExists());
+  }
+
+  @Test
+  void fillingInsertsTheGridOnceAndValuesVerbatim() {
+    assertEquals(12, store.fill(config.grid().iterator()));
+    assertEquals(0, store.fill(config.grid().iterator()));
+    List<Map<String, Object>> rows = store.rows();
+    assertEquals(12, rows.size());
+    Set<Object> names = new HashSet<>();
+    for (Map<String, Object> r : rows) {
+      names.add(r.get("name"));
+      assertEquals("created", r.get("status"));
+      assertTrue(r.get("creation_date") != null);
+    }
+    assertEquals(Set.of("plain", "it's", "Grüße 😀", "x'); DROP TABLE t; --"), names);
+  }
+
+  @Test
+  void extendingAValueListInsertsOnlyTheNewCombinations() {
+    store.fill(config.grid().iterator());
+    List<Long> idsBefore = new ArrayList<>();
+    store.rows().forEach(r -> idsBefore.add((Long) r.get("id")));
+    ExperimentConfig wider =
+        db().config(dir, table, CONF.replace("stop = 3", "stop = 5")).withOverrides(Map.of());
+    ExperimentStore w = new ExperimentStore(wider);
+    assertEquals(8, w.fill(wider.grid().iterator()));
+    List<Map<String, Object>> rows = w.rows();
+    assertEquals(20, rows.size());
+    for (int i = 0; i < idsBefore.size(); i++) {
+      assertEquals(idsBefore.get(i), rows.get(i).get("id"));
+    }
+  }
+
+  @Test
+  void explicitRowsFromCodeAreAddedOnceAndCheckedAgainstTheKeyfields() {
+    Experimenter ex = Experimenter.of(config);
+    assertEquals(1, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
+    assertEquals(0, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
+    String m = assertThrows(RuntimeException.class, () -> ex.addRows(List.of(Map.of("name", "a", "sed", 1)))).getMessage();
+    assertTrue(m.contains("'sed' is not a keyfield"), m);
+    String t = assertThrows(StoreException.class, () -> ex.addRows(List.of(Map.of("name", "a", "seed", "one")))).getMessage();
+    assertTrue(t.contains("row 1: keyfield seed: expected int, found String one"), t);
+    assertEquals(1, store.rows().size());
+  }
+
+  @Test
+  void aTableWhoseColumnsDifferIsRefusedNamingTheColumns() {
+    ExperimentConfig other = db().config(dir, table, CONF.replace("note = string", "remark = string"));
+    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+    assertTrue(e.getMessage().contains("missing remark; not in the config note"), e.getMessage());
+  }
+
+  @Test
+  void aRowIsClaimedOnceAndOnlyItsClaimCanFinishIt() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      List<Long> first = store.claimIds(c, List.of(1L, 2L, 3L), claim("a"));
+      assertEquals(List.of(1L, 2L, 3L), first);
+      assertEquals(List.of(), store.claimIds(c, List.of(1L, 2L), claim("b")));
+      assertEquals(List.of(4L), store.claimIds(c, List.of(2L, 4L), claim("c")));
+      assertFalse(store.finish(c, 1L, "b", Status.DONE, Map.of("score", 1.0), null, null));
+      assertTrue(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 1.5, "note", "ok'); --", "ok", true, "big", 5_000_000_000L), null, null));
+      assertFalse(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 9.0), null, null));
+    }
+    Map<String, Object> r = store.row(1L);
+    assertEquals("done", r.get("status"));
+    assertEquals(1.5, r.get("score"));
+    assertEquals("ok'); --", r.get("note"));
+    assertEquals(true, r.get("ok"));
+    assertEquals(5_000_000_000L, r.get("big"));
+    assertEquals(1, r.get("attempt"));
+    assertEquals("host1", r.get("machine"));
+    assertEquals(Map.of(Status.CREATED, 8L, Status.RUNNING, 3L, Status.DONE, 1L, Status.ERROR, 0L, Status.PAUSED, 0L), store.counts());
+  }
+
+  @Test
+  void manyWorkersClaimingAtOnceGetEachRowExactlyOnce() throws Exception {
+    ExperimentConfig big = db().config(dir, table + "_big", "keyfields { i { type = int, values = { start = 0, stop = 600 } } }\n");
+    ExperimentStore s = new ExperimentStore(big);
+    s.createTableIfMissing();
+    try {
+      s.fill(big.grid().iterator());
+      List<Long> all = Collections.synchronizedList(new ArrayList<>());
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int w = 0; w < 6; w++) {
+        int worker = w;
+        futures.add(
+            pool.submit(
+                () -> {
+                  int n = 0;
+                  try (Connection c = s.connect()) {
+                    for (int k = 0; ; k++) {
+                      Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k);
+                      List<ClaimedRow> rows = s.claimNext(c, 1 + k % 5, null, cl);
+                      if (rows.isEmpty()) {
+                        return n;
+                      }
+                      for (ClaimedRow r : rows) {
+                        all.add(r.id());
+                        assertTrue(s.finish(c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
+                        n++;
+                      }
+                    }
+                  }
+                }));
+      }
+      int total = 0;
+      for (Future<Integer> f : futures) {
+        total += f.get();
+      }
+      pool.shutdown();
+      assertEquals(600, total);
+      assertEquals(600, new HashSet<>(all).size());
+      assertEquals(600L, s.counts().get(Status.DONE));
+    } finally {
+      s.drop();
+    }
+  }
+
+  @Test
+  void aLostRowIsReturnedToCreatedWhileAttemptsRemainThenMarkedLost() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      store.claimIds(c, List.of(1L), claim("a"));
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(1, store.heartbeat(c, List.of("a")));
+      clock.advance(Duration.ofSeconds(3)); // 3 s since the beat, lease is 4 s
+      assertEquals(0, store.recover().requeued);
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(1, store.recover().requeued);
+      Map<String, Object> r = store.row(1L);
+      assertEquals("created", r.get("status"));
+      assertNull(r.get("claim_token"));
+      assertFalse(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the old claim cannot finish the row");
+
+      assertEquals(List.of(1L), store.claimIds(c, List.of(1L), claim("b")));
+      clock.advance(Duration.ofSeconds(10));
+      ExperimentStore.Recovery rec = store.recover();
+      assertEquals(1, rec.failed);
+      r = store.row(1L);
+      assertEquals("error", r.get("status"));
+      assertEquals("lost", r.get("error_kind"));
+      assertTrue(((String) r.get("error")).contains("attempt 2 of 2 held by executor exec1 on host1"), (String) r.get("error"));
+    }
+  }
+
+  @Test
+  void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      store.claimIds(c, List.of(1L, 2L, 3L), claim("a"));
+      store.finish(c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
+      store.finish(c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
+    }
+    assertEquals(2, store.reset(Set.of(Status.ERROR, Status.RUNNING)));
+    Map<String, Object> r2 = store.row(2L);
+    assertEquals("created", r2.get("status"));
+    assertNull(r2.get("error"));
+    assertEquals(0, r2.get("attempt"));
+    assertEquals("done", store.row(1L).get("status"));
+    assertEquals(2.0, store.row(1L).get("score"));
+    assertEquals(1, store.reset(Set.of(Status.DONE)));
+    assertNull(store.row(1L).get("score"));
+    assertEquals(12, store.rows().size());
+  }
+}
