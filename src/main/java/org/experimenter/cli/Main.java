@@ -263,11 +263,13 @@ public final class Main implements Callable<Integer> {
         ResultTable t;
         try {
           t = ResultTable.of(ex.sql(spark, query));
-        } catch (RuntimeException e) {
-          if (e instanceof ExperimenterException || !(e instanceof org.apache.spark.SparkThrowable)) {
+        } catch (Exception e) {
+          if (!(e instanceof org.apache.spark.SparkThrowable)) {
             throw e;
           }
-          throw new ExperimenterException("SQL error: " + e.getMessage(), e);
+          // the first line says what is wrong; the rest is Spark's query plan
+          String m = String.valueOf(e.getMessage()).split("\\R", 2)[0];
+          throw new ExperimenterException("SQL error: " + m, e);
         }
         write(f.render(t), output);
         return 0;

@@ -1,0 +1,74 @@
+package org.experimenter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The shaded application jar under SparkSubmit, as a user runs it: Spark's own jars on the
+ * class path, everything else (our classes, JDBC drivers, config, CLI) only in the app jar.
+ */
+class SparkSubmitIT {
+  @TempDir Path dir;
+
+  /** Spark's class path: the test class path without this project's classes and bundled dependencies. */
+  static String sparkClassPath() {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> bundled = List.of("/target/", "sqlite-jdbc", "/org/postgresql/", "/com/typesafe/config/", "/info/picocli/", "junit", "opentest4j", "apiguardian");
+    return Arrays.stream(cp.split(File.pathSeparator))
+        .filter(e -> bundled.stream().noneMatch(e::contains))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDb.class)
+  void theApplicationJarRunsTheExampleUnderSparkSubmit(TestDb db) throws Exception {
+    String jar = System.getProperty("app.jar");
+    assertTrue(Files.isRegularFile(Path.of(jar)), "the shaded jar exists: " + jar);
+    String table = TestDb.uniqueTable("submit");
+    String example = Files.readString(Path.of("conf/example.conf"));
+    StringBuilder conf = new StringBuilder(example);
+    for (Map.Entry<String, Object> e : db.database(dir, table).entrySet()) {
+      conf.append('\n').append(e.getKey()).append(" = \"").append(e.getValue()).append('"');
+    }
+    Path confFile = dir.resolve("example.conf");
+    Files.writeString(confFile, conf + "\n");
+    Experimenter ex = Experimenter.load(confFile);
+    assertEquals(80, ex.fill());
+    try {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags").trim().split("\\s+")));
+      cmd.addAll(List.of("-cp", sparkClassPath(), "org.apache.spark.deploy.SparkSubmit",
+          "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+          "--class", "org.experimenter.cli.Main", jar, "run", "--config", confFile.toString()));
+      Path out = dir.resolve("submit.out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      assertTrue(p.waitFor(240, TimeUnit.SECONDS), "spark-submit finishes");
+      String output = Files.readString(out);
+      assertEquals(0, p.exitValue(), output);
+      assertTrue(output.contains("done     80"), output);
+      assertEquals(80L, ex.status().get(Status.DONE));
+      for (Map<String, Object> r : ex.store().rows()) {
+        double acc = (Double) r.get("accuracy");
+        assertTrue(acc > 0.5 && acc <= 1.0, "accuracy of a real kNN: " + r);
+        assertEquals(90, r.get("test_size"));
+      }
+    } finally {
+      ex.drop();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package org.experimenter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.experimenter.testing.Experiments;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, in-process, on a SQLite file. */
+class MainTest {
+  @TempDir Path dir;
+  Path conf;
+  String table;
+
+  @BeforeEach
+  void writeConfig() throws Exception {
+    table = TestDb.uniqueTable("cli");
+    conf = dir.resolve("cli.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "database { url = \"jdbc:sqlite:" + dir.resolve("cli.db") + "\", table = " + table + " }",
+            "keyfields {",
+            "  x { type = int, values = [12, 13, 14] }",
+            "  seed { type = int, values = { start = 0, stop = 4 } }",
+            "}",
+            "resultfields { score = double }",
+            "custom { execution-log = \"" + dir.resolve("exec.log") + "\" }",
+            "experiment-class = \"" + Experiments.Logging.class.getName() + "\"",
+            "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }",
+            ""));
+  }
+
+  /** Runs a command, returning exit code, standard output and standard error. */
+  static String[] run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.execute(args);
+      return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void theWholeLoopFromTheCommandLine() throws Exception {
+    String c = conf.toString();
+    String[] fill = run("fill", "--config", c);
+    assertEquals("0", fill[0], fill[2]);
+    assertTrue(fill[1].contains(table + ": 12 new rows (grid of 12)"), fill[1]);
+    assertTrue(run("fill", "--config", c)[1].contains(": 0 new rows"));
+
+    String[] status = run("status", "--config", c, "--json");
+    assertEquals("{\"created\": 12, \"running\": 0, \"done\": 0, \"error\": 0, \"paused\": 0}\n", status[1]);
+
+    String[] r = run("run", "--config", c);
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("12 experiments"), r[1]);
+    assertTrue(r[1].contains("done     8") && r[1].contains("error    4"), r[1]);
+    assertTrue(r[1].contains("duration per experiment: min"), r[1]);
+    assertEquals("{\"created\": 0, \"running\": 0, \"done\": 8, \"error\": 4, \"paused\": 0}\n", run("status", "--config", c, "--json")[1]);
+
+    String[] csv = run("eval", "--config", c, "--format", "csv");
+    assertEquals("0", csv[0], csv[2]);
+    assertEquals("x,score_mean,score_std,score_count\n12,121.5000,1.2910,4\n14,141.5000,1.2910,4\n", csv[1]);
+
+    String[] latex = run("eval", "--config", c, "--format", "latex", "--output", dir.resolve("t.tex").toString());
+    assertEquals("0", latex[0], latex[2]);
+    String tex = Files.readString(dir.resolve("t.tex"));
+    assertTrue(tex.startsWith("\\begin{tabular}{rrrr}\n\\toprule\nx & score\\_mean"), tex);
+    assertTrue(tex.contains("\\bottomrule"), tex);
+
+    String[] md = run("sql", "--config", c, "--format", "markdown", "SELECT status, count(*) AS n FROM " + table + " GROUP BY status ORDER BY status");
+    assertEquals("| status | n |\n| --- | ---: |\n| done | 8 |\n| error | 4 |\n", md[1]);
+
+    String[] reset = run("reset", "--config", c, "--status", "error");
+    assertTrue(reset[1].contains("4 rows reset to created"), reset[1]);
+    assertEquals("{\"created\": 4, \"running\": 0, \"done\": 8, \"error\": 0, \"paused\": 0}\n", run("status", "--config", c, "--json")[1]);
+
+    String[] drop = run("drop", "--config", c, "--yes");
+    assertTrue(drop[1].contains("dropped " + table), drop[1]);
+  }
+
+  @Test
+  void errorsAreOneClearLineWithExitCodeOne() throws Exception {
+    Files.writeString(conf, Files.readString(conf).replace("type = int, values = [12", "type = integer, values = [12"));
+    String[] r = run("status", "--config", conf.toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("error: " + conf + ": 3: keyfields.x.type: unknown type 'integer'"), r[2]);
+    assertFalse(r[2].contains("\tat "), "no stack trace without --verbose: " + r[2]);
+
+    String[] unknownStatus = run("reset", "--config", dir.resolve("nope.conf").toString(), "--status", "error");
+    assertEquals("1", unknownStatus[0]);
+    assertTrue(unknownStatus[2].contains("nope.conf: no such config file"), unknownStatus[2]);
+  }
+
+  @Test
+  void anSqlErrorIsReportedWithoutAStackTrace() throws Exception {
+    run("fill", "--config", conf.toString());
+    String[] r = run("sql", "--config", conf.toString(), "SELECT nope FROM " + table);
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("error: SQL error: "), r[2]);
+    assertTrue(r[2].contains("nope"), r[2]);
+    assertFalse(r[2].contains("\tat "), r[2]);
+  }
+}

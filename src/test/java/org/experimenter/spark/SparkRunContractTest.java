@@ -1,0 +1,165 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.Experimenter;
+import org.experimenter.RunSummary;
+import org.experimenter.Status;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.testing.Experiments;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole run through Spark local mode, on each database. */
+abstract class SparkRunContractTest {
+  @TempDir Path dir;
+  Experimenter ex;
+  Path log;
+  SparkSession spark = TestSpark.session();
+
+  abstract TestDb db();
+
+  @BeforeEach
+  void setUp() {
+    log = dir.resolve("executions.log");
+    String table = TestDb.uniqueTable("run");
+    ex =
+        Experimenter.of(
+            db().config(
+                    dir,
+                    table,
+                    String.join(
+                        "\n",
+                        "keyfields {",
+                        "  x { type = int, values = { start = 10, stop = 20 } }",
+                        "  seed { type = int, values = [1, 2, 3] }",
+                        "  label { type = string, values = [\"a'b\", \"ü; DROP TABLE x\"] }",
+                        "}",
+                        "resultfields { score = double }",
+                        "custom { execution-log = \"" + log + "\" }",
+                        "")));
+  }
+
+  @AfterEach
+  void tearDown() {
+    ex.drop();
+  }
+
+  @Test
+  void aRunExecutesEveryRowOnceRecordsResultsAndCapturesErrors() throws Exception {
+    assertEquals(60, ex.fill());
+    RunSummary s = ex.run(spark, new Experiments.Logging());
+
+    assertEquals(54, s.count(Status.DONE));
+    assertEquals(6, s.count(Status.ERROR), "x = 13 throws, for 3 seeds x 2 labels");
+    List<String> executions = Files.readAllLines(log);
+    assertEquals(60, executions.size());
+    assertEquals(60, executions.stream().map(l -> l.split(" ")[0]).distinct().count(), "no row ran twice");
+
+    for (Map<String, Object> r : ex.store().rows()) {
+      int x = (Integer) r.get("x");
+      assertNotNull(r.get("start_date"));
+      assertNotNull(r.get("end_date"));
+      assertNotNull(r.get("machine"));
+      assertEquals(1, r.get("attempt"));
+      if (x == 13) {
+        assertEquals("error", r.get("status"));
+        assertEquals("exception", r.get("error_kind"));
+        String error = (String) r.get("error");
+        assertTrue(error.startsWith("java.lang.IllegalStateException: unlucky x 13"), error);
+        assertTrue(error.contains("at org.experimenter.testing.Experiments$Logging.run"), "the full stack trace: " + error);
+        assertNull(r.get("score"));
+      } else {
+        assertEquals("done", r.get("status"));
+        assertEquals(x * 10.0 + (Integer) r.get("seed"), (Double) r.get("score"));
+        assertNull(r.get("error"));
+      }
+    }
+    assertEquals(0L, ex.status().get(Status.CREATED));
+
+    // a second run finds nothing open and runs nothing
+    RunSummary again = ex.run(spark, new Experiments.Logging());
+    assertEquals(0, again.total());
+    assertEquals(60, Files.readAllLines(log).size());
+  }
+
+  @Test
+  void aResultForAnUndeclaredFieldOrOfTheWrongTypeFailsThatExperimentOnly() {
+    ex.fill();
+    RunSummary s =
+        ex.run(
+            spark,
+            ctx -> {
+              int x = ctx.parameters().getInt("x");
+              if (x == 11) {
+                ctx.results().put("accuracy", 1.0);
+              } else if (x == 12) {
+                ctx.results().put("score", "high");
+              } else {
+                ctx.results().put("score", x);
+              }
+            });
+    assertEquals(48, s.count(Status.DONE));
+    assertEquals(12, s.count(Status.ERROR));
+    for (Map<String, Object> r : ex.store().rows()) {
+      int x = (Integer) r.get("x");
+      String error = (String) r.get("error");
+      if (x == 11) {
+        assertTrue(error.contains("result field 'accuracy' is not declared in resultfields"), error);
+      } else if (x == 12) {
+        assertTrue(error.contains("result field 'score': expected double, found String high"), error);
+      } else {
+        assertEquals((double) x, r.get("score"));
+      }
+    }
+  }
+
+  @Test
+  void maxExperimentsAndWhereNarrowTheRun() {
+    ex.fill();
+    RunSummary s = ex.run(spark, ctx -> ctx.results().put("score", 1.0), "seed = 2", 5);
+    assertEquals(5, s.count(Status.DONE));
+    for (Map<String, Object> r : ex.store().rows()) {
+      if ("done".equals(r.get("status"))) {
+        assertEquals(2, r.get("seed"));
+      }
+    }
+  }
+
+  @Test
+  void evaluationAggregatesDoneRowsOverSeeds() {
+    ex.fill();
+    ex.run(spark, new Experiments.Logging());
+    ResultTable t = ResultTable.of(ex.evaluate(spark, List.of("seed")));
+    assertEquals(List.of("x", "label", "score_mean", "score_std", "score_count"), t.columns());
+    assertEquals(18, t.rows().size(), "x = 13 has no done rows");
+    Map<String, Object> first = new HashMap<>();
+    for (int i = 0; i < t.columns().size(); i++) {
+      first.put(t.columns().get(i), t.rows().get(0).get(i));
+    }
+    assertEquals(10L, ((Number) first.get("x")).longValue());
+    assertEquals(102.0, (Double) first.get("score_mean"), 1e-9); // seeds 1, 2, 3
+    assertEquals(1.0, (Double) first.get("score_std"), 1e-9);
+    assertEquals(3L, first.get("score_count"));
+
+    List<Row> viaSql =
+        ex.sql(spark, "SELECT status, count(*) AS n FROM " + ex.config().table() + " GROUP BY status ORDER BY status").collectAsList();
+    assertEquals("done", viaSql.get(0).getString(0));
+    assertEquals(54L, viaSql.get(0).getLong(1));
+    assertEquals("error", viaSql.get(1).getString(0));
+  }
+}

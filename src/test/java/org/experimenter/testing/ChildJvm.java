@@ -1,0 +1,42 @@
+package org.experimenter.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Starts the command line in a separate JVM with the test class path (a second driver). */
+public final class ChildJvm {
+  private ChildJvm() {}
+
+  public static String classPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null ? cp : System.getProperty("java.class.path");
+  }
+
+  public static List<String> javaCommand(String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+    cmd.add("-Xmx1g");
+    cmd.add("-cp");
+    cmd.add(classPath());
+    cmd.add(mainClass);
+    cmd.addAll(Arrays.asList(args));
+    return cmd;
+  }
+
+  public static Process start(Path logFile, String mainClass, String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(javaCommand(mainClass, args));
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(logFile.toFile());
+    return pb.start();
+  }
+
+  public static String pathSeparator() {
+    return File.pathSeparator;
+  }
+}
