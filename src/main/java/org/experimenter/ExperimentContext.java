@@ -1,6 +1,7 @@
 package org.experimenter;
 
 import com.typesafe.config.Config;
+import java.util.Map;
 
 /** What an experiment gets for one row: its parameters, a writer for results, the custom config. */
 public interface ExperimentContext {
@@ -13,6 +14,19 @@ public interface ExperimentContext {
 
   /** Where results go; declared result fields only, with their declared types. */
   ResultWriter results();
+
+  /**
+   * Appends a row to a declared log table ({@code logtables { epochs { epoch = int, loss =
+   * double } }}). Values are copied and checked at once; rows are written in batches, at the
+   * latest when the experiment ends or {@link ResultWriter#flush()} is called.
+   */
+  void log(String logtable, Map<String, ?> row);
+
+  /**
+   * Ends this experiment as {@code paused} instead of done once {@code run} returns (after
+   * writing a checkpoint, say). Results set so far are kept; {@code unpause} makes it runnable again.
+   */
+  void pause();
 
   /** The {@code custom} section of the config, as given. */
   Config custom();

@@ -94,12 +94,12 @@ public final class Experimenter {
 
   /** Runs the open rows with the experiment class named in the config. */
   public RunSummary run(SparkSession spark) {
-    return run(spark, experimentFromConfig(), null, config.maxExperiments());
+    return run(spark, experimentFromConfig(), RunOptions.all().maxExperiments(config.maxExperiments()));
   }
 
   /** Runs the open rows with the given experiment function. */
   public RunSummary run(SparkSession spark, Experiment experiment) {
-    return run(spark, experiment, null, config.maxExperiments());
+    return run(spark, experiment, RunOptions.all().maxExperiments(config.maxExperiments()));
   }
 
   /**
@@ -109,8 +109,141 @@ public final class Experimenter {
    * @param maxExperiments at most this many rows, in id order; 0 for all
    */
   public RunSummary run(SparkSession spark, Experiment experiment, String where, long maxExperiments) {
+    return run(spark, experiment, RunOptions.all().where(where).maxExperiments(maxExperiments));
+  }
+
+  /** Runs the open rows the options select, in the order they give. */
+  public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
     checkSerializable(experiment, experiment.getClass().getName());
-    return new RunJob(spark, config).run(experiment, where, maxExperiments);
+    return new RunJob(spark, config).run(experiment, options);
+  }
+
+  /**
+   * Adds the row with these keyfield values if it is missing and runs it now, in this
+   * process, without Spark (for experiments launched by an external scheduler such as a
+   * Slurm array). Values are text, parsed as the keyfields' types. Returns the row as written;
+   * a row that is already done, error or paused is returned as it is, not run again.
+   */
+  public Map<String, Object> runOne(Map<String, String> values, Experiment experiment) {
+    for (String k : values.keySet()) {
+      if (config.keyfield(k) == null) {
+        throw new ExperimenterException("--set " + k + ": no such keyfield; the keyfields are " + config.keyfieldNames());
+      }
+    }
+    Object[] keys = new Object[config.keyfields().size()];
+    for (int i = 0; i < keys.length; i++) {
+      Parameter p = config.keyfields().get(i);
+      String text = values.get(p.name());
+      if (text == null) {
+        throw new ExperimenterException("--set " + p.name() + "=...: missing; run-one needs a value for every keyfield " + config.keyfieldNames());
+      }
+      try {
+        keys[i] = p.type().parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new ExperimenterException("--set " + p.name() + "=" + text + ": " + e.getMessage());
+      }
+    }
+    store.createTableIfMissing();
+    store.fill(List.<Object[]>of(keys).iterator());
+    long id = store.idOf(keys);
+    Map<String, Object> row = store.row(id);
+    if (!Status.CREATED.dbName().equals(row.get("status"))) {
+      return row;
+    }
+    checkSerializable(experiment, experiment.getClass().getName());
+    String runId = "run-one-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (org.experimenter.spark.Worker w =
+        new org.experimenter.spark.Worker(store, experiment, runId, "run-one-" + ProcessHandle.current().pid(), null)) {
+      w.runCandidates(List.of(new org.experimenter.store.ClaimedRow(id, keys)));
+    }
+    return store.row(id);
+  }
+
+  /**
+   * Writes results and log rows for a running experiment by its id, from another thread or
+   * process. Throws naming the id when it does not exist or is not running.
+   */
+  public Attachment attach(long id) {
+    Map<String, Object> row = store.row(id);
+    if (!Status.RUNNING.dbName().equals(row.get("status"))) {
+      throw new ExperimenterException("experiment " + id + " of " + config.table() + " is " + row.get("status") + ", not running; cannot attach");
+    }
+    Map<String, Object> params = new java.util.LinkedHashMap<>();
+    for (Parameter p : config.keyfields()) {
+      params.put(p.name(), row.get(p.name()));
+    }
+    org.experimenter.spark.RowContext ctx =
+        new org.experimenter.spark.RowContext(store, id, null, new Parameters(params), () -> false);
+    return new Attachment() {
+      @Override
+      public ResultWriter results() {
+        return ctx;
+      }
+
+      @Override
+      public void log(String logtable, Map<String, ?> values) {
+        ctx.log(logtable, values);
+      }
+
+      @Override
+      public void close() {
+        try {
+          ctx.flush();
+        } finally {
+          ctx.close();
+        }
+      }
+    };
+  }
+
+  /**
+   * Adds rows from a CSV file (a header naming the keyfields) or a JSON file (an array of
+   * objects, or one object per line). Rows the table already has are skipped. Errors name the
+   * file, line and field; nothing is inserted then.
+   */
+  public long fillFromFile(Path file) {
+    List<Map<String, ?>> rows = org.experimenter.config.RowFiles.read(file, config);
+    return addRows(rows);
+  }
+
+  /**
+   * A conditional grid: each fixed combination (values for some keyfields) crossed with the
+   * values of the remaining keyfields, taken from {@code grid} where given, else from the
+   * config. Returns the number of new rows.
+   */
+  public long fillCombinations(List<Map<String, ?>> fixed, Map<String, List<?>> grid) {
+    List<Map<String, ?>> rows = new ArrayList<>();
+    for (Map<String, ?> f : fixed) {
+      for (String k : f.keySet()) {
+        if (config.keyfield(k) == null) {
+          throw new ExperimenterException("combination " + f + ": '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+        }
+      }
+      List<Map<String, Object>> partial = new ArrayList<>();
+      partial.add(new java.util.LinkedHashMap<>(f));
+      for (Parameter p : config.keyfields()) {
+        if (f.containsKey(p.name())) {
+          continue;
+        }
+        List<?> values = grid.containsKey(p.name()) ? grid.get(p.name()) : p.values();
+        List<Map<String, Object>> next = new ArrayList<>();
+        for (Map<String, Object> m : partial) {
+          for (Object v : values) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(m);
+            copy.put(p.name(), v);
+            next.add(copy);
+          }
+        }
+        partial = next;
+      }
+      rows.addAll(partial);
+    }
+    for (String k : grid.keySet()) {
+      if (config.keyfield(k) == null) {
+        throw new ExperimenterException("grid: '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+      }
+    }
+    return addRows(rows);
   }
 
   /** Row counts per status. */
@@ -123,6 +256,30 @@ public final class Experimenter {
   public int reset(Set<Status> statuses) {
     store.createTableIfMissing();
     return store.reset(statuses);
+  }
+
+  /** Returns the given rows to created, clearing results and errors; ids and attempt history are kept. */
+  public int resetIds(List<Long> ids) {
+    store.createTableIfMissing();
+    return store.resetIds(ids);
+  }
+
+  /** Returns rows matching an SQL condition over keyfields and columns to created. */
+  public int resetWhere(String condition) {
+    store.createTableIfMissing();
+    return store.resetWhere("(" + condition + ")");
+  }
+
+  /**
+   * Returns paused rows (all when ids is empty) to created, optionally with another
+   * experiment class (checked here) for their next run.
+   */
+  public int unpause(List<Long> ids, String experimentClass) {
+    store.createTableIfMissing();
+    if (experimentClass != null && !experimentClass.isEmpty()) {
+      loadExperiment(experimentClass, "--experiment-class: ");
+    }
+    return store.unpause(ids, experimentClass);
   }
 
   /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
@@ -172,6 +329,10 @@ public final class Experimenter {
     if (name.isEmpty()) {
       throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
     }
+    return loadExperiment(name, key);
+  }
+
+  private Experiment loadExperiment(String name, String key) {
     Class<?> cls;
     try {
       cls = Class.forName(name, true, Thread.currentThread().getContextClassLoader());

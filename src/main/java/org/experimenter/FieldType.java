@@ -25,6 +25,36 @@ public enum FieldType {
     return null;
   }
 
+  /** Parses text (from a CSV file or a --set option) as this type; throws saying why it does not fit. */
+  public Object parse(String text) {
+    String t = text.trim();
+    try {
+      switch (this) {
+        case INT:
+          return Integer.parseInt(t);
+        case LONG:
+          return Long.parseLong(t);
+        case DOUBLE:
+          return Double.parseDouble(t);
+        case BOOLEAN:
+          if (t.equalsIgnoreCase("true") || t.equals("1")) {
+            return true;
+          }
+          if (t.equalsIgnoreCase("false") || t.equals("0")) {
+            return false;
+          }
+          break;
+        case STRING:
+          return text;
+        default:
+          break;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("expected " + configName() + ", found '" + text + "'");
+  }
+
   /**
    * Converts a value to this type's Java representation (Integer, Long, Double, String,
    * Boolean), or throws IllegalArgumentException saying why it does not fit. Integral numbers

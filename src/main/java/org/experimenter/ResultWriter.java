@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * Collects an experiment's results. A field that is not declared in {@code resultfields}, or
  * a value of the wrong type, throws at once naming the field, and fails that experiment only.
+ * Results are written with the row's final status; {@link #flush()} writes them earlier, so
+ * that intermediate results are visible in the table while the experiment runs.
  */
 public interface ResultWriter {
 
@@ -16,4 +18,7 @@ public interface ResultWriter {
     values.forEach(this::put);
     return this;
   }
+
+  /** Writes the results set so far (and pending log rows) to the table now. */
+  void flush();
 }

@@ -35,6 +35,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       Main.Fill.class,
       Main.Run.class,
+      Main.RunOne.class,
+      Main.Unpause.class,
       Main.StatusCmd.class,
       Main.Reset.class,
       Main.Recover.class,
@@ -106,15 +108,58 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "fill", description = "Create the table if missing and insert the grid's new rows.")
+  @Command(name = "fill", description = "Create the table if missing and insert the grid's new rows (or rows from a file).")
   static final class Fill extends Base {
+    @Option(names = "--from", description = "Add the rows of this CSV (header of keyfield names) or JSON file instead of the grid.")
+    Path from;
+
+    @Option(names = "--combinations", description = "A HOCON/JSON file: fixed = [ {model = knn, k = 3}, ... ], optional grid { seed = [0, 1] }; each fixed combination is crossed with the values of the other keyfields.")
+    Path combinations;
+
     @Override
     public Integer call() {
       Experimenter ex = experimenter();
       long t0 = System.nanoTime();
-      long n = ex.fill();
-      System.out.printf("%s: %d new rows (grid of %d) in %.1f s%n", ex.config().table(), n, ex.config().grid().size(), (System.nanoTime() - t0) / 1e9);
+      long n;
+      String what;
+      if (from != null) {
+        n = ex.fillFromFile(from);
+        what = "from " + from;
+      } else if (combinations != null) {
+        n = fillCombinations(ex, combinations);
+        what = "from the combinations in " + combinations;
+      } else {
+        n = ex.fill();
+        what = "grid of " + ex.config().grid().size();
+      }
+      System.out.printf("%s: %d new rows (%s) in %.1f s%n", ex.config().table(), n, what, (System.nanoTime() - t0) / 1e9);
       return 0;
+    }
+
+    private static long fillCombinations(Experimenter ex, Path file) {
+      if (!Files.isRegularFile(file)) {
+        throw new ExperimenterException(file + ": no such file");
+      }
+      com.typesafe.config.Config c;
+      try {
+        c = com.typesafe.config.ConfigFactory.parseFile(file.toFile()).resolve();
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ExperimenterException(e.getMessage(), e);
+      }
+      if (!c.hasPath("fixed")) {
+        throw new ExperimenterException(file + ": missing 'fixed', a list of objects of keyfield values");
+      }
+      List<Map<String, ?>> fixed = new ArrayList<>();
+      for (com.typesafe.config.ConfigObject o : c.getObjectList("fixed")) {
+        fixed.add(o.unwrapped());
+      }
+      Map<String, List<?>> grid = new java.util.LinkedHashMap<>();
+      if (c.hasPath("grid")) {
+        for (String k : c.getObject("grid").keySet()) {
+          grid.put(k, c.getList("grid." + k).unwrapped());
+        }
+      }
+      return ex.fillCombinations(fixed, grid);
     }
   }
 
@@ -126,14 +171,27 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--where", description = "Run only rows matching this SQL condition over keyfields, e.g. \"seed < 3\".")
     String where;
 
+    @Option(names = "--ids", split = ",", description = "Run only these ids, e.g. 3,5,9.")
+    List<Long> ids;
+
+    @Option(names = "--random-order", arity = "0..1", fallbackValue = "-1", description = "Run rows in a shuffled order; an optional seed repeats a shuffle.")
+    Long randomSeed;
+
     @Override
     public Integer call() {
       Experimenter ex = experimenter();
       org.experimenter.Experiment experiment = ex.experimentFromConfig();
+      long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
+      org.experimenter.RunOptions options = org.experimenter.RunOptions.all().where(where).maxExperiments(max);
+      if (ids != null) {
+        options = options.ids(ids);
+      }
+      if (randomSeed != null) {
+        options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
+      }
       SparkSession spark = spark(ex.config());
       try {
-        long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
-        RunSummary s = ex.run(spark, experiment, where, max);
+        RunSummary s = ex.run(spark, experiment, options);
         System.out.print(s);
         return 0;
       } finally {
@@ -168,21 +226,118 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "reset", description = "Return rows of the given statuses to created, clearing their results and errors.")
+  @Command(name = "reset", description = "Return rows to created, clearing their results and errors; ids and the attempt history are kept.")
   static final class Reset extends Base {
-    @Option(names = "--status", required = true, split = ",", description = "Statuses to reset, e.g. error,running.")
+    @Option(names = "--status", split = ",", description = "Statuses to reset, e.g. error,running.")
     List<String> statuses;
+
+    @Option(names = "--ids", split = ",", description = "Ids to reset, e.g. 3,5,9.")
+    List<Long> ids;
+
+    @Option(names = "--where", description = "An SQL condition over keyfields and columns, e.g. \"dataset = 'iris'\".")
+    String where;
 
     @Override
     public Integer call() {
-      Set<Status> set = EnumSet.noneOf(Status.class);
-      for (String s : statuses) {
-        set.add(Status.parse(s));
+      int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (where == null ? 0 : 1);
+      if (given != 1) {
+        throw new ExperimenterException("reset: give exactly one of --status, --ids or --where");
       }
-      int n = experimenter().reset(set);
+      Experimenter ex = experimenter();
+      int n;
+      if (statuses != null) {
+        Set<Status> set = EnumSet.noneOf(Status.class);
+        for (String s : statuses) {
+          set.add(Status.parse(s));
+        }
+        n = ex.reset(set);
+      } else if (ids != null) {
+        n = ex.resetIds(ids);
+      } else {
+        n = ex.resetWhere(where);
+      }
       System.out.println(n + " rows reset to created");
       return 0;
     }
+  }
+
+  @Command(name = "unpause", description = "Return paused rows (all, or --ids) to created, optionally with another experiment class.")
+  static final class Unpause extends Base {
+    @Option(names = "--ids", split = ",", description = "Only these ids.")
+    List<Long> ids;
+
+    @Option(names = "--experiment-class", description = "Run these rows with this class next time (e.g. one that resumes from a checkpoint).")
+    String experimentClass;
+
+    @Override
+    public Integer call() {
+      int n = experimenter().unpause(ids == null ? List.of() : ids, experimentClass);
+      System.out.println(n + " paused rows returned to created");
+      return 0;
+    }
+  }
+
+  @Command(name = "run-one", description = "Add the row with these keyfield values if missing and run it now, in this process (for Slurm arrays and other schedulers).")
+  static final class RunOne extends Base {
+    @Option(names = "--set", required = true, description = "A keyfield value, e.g. --set dataset=iris --set seed=3.")
+    Map<String, String> values;
+
+    @Option(names = "--json", description = "Print the row as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Experimenter ex = experimenter();
+      Map<String, Object> row = ex.runOne(values, ex.experimentFromConfig());
+      if (json) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+          Object v = e.getValue();
+          String s = v == null ? "null" : v instanceof Number || v instanceof Boolean ? v.toString() : "\"" + jsonEscape(v.toString()) + "\"";
+          parts.add("\"" + e.getKey() + "\": " + s);
+        }
+        System.out.println("{" + String.join(", ", parts) + "}");
+      } else {
+        System.out.println("experiment " + row.get("id") + " of " + ex.config().table() + ": " + row.get("status"));
+        for (String r : ex.config().resultfields().keySet()) {
+          System.out.println("  " + r + " = " + row.get(r));
+        }
+        if (row.get("error") != null) {
+          System.out.println("  error: " + String.valueOf(row.get("error")).lines().findFirst().orElse(""));
+        }
+      }
+      return "error".equals(row.get("status")) ? 1 : 0;
+    }
+  }
+
+  static String jsonEscape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
+        default:
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+      }
+    }
+    return b.toString();
   }
 
   @Command(name = "recover", description = "Return running rows whose worker stopped sending heartbeats to created (or error when out of attempts).")

@@ -49,7 +49,12 @@ public final class ExperimentConfig implements Serializable {
           "heartbeat",
           "run_id",
           "executor",
-          "error_kind");
+          "error_kind",
+          "spark_app",
+          "wall_time",
+          "cpu_time",
+          "allocated_bytes",
+          "experiment_class");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
@@ -87,6 +92,8 @@ public final class ExperimentConfig implements Serializable {
   private final boolean retryErrors;
   private final Duration timeout;
   private final Duration shutdownGrace;
+  private final boolean resultTimestamps;
+  private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
   private final String resolvedJson;
   private final transient Map<String, Long> order;
   private transient Config custom;
@@ -111,6 +118,16 @@ public final class ExperimentConfig implements Serializable {
     this.keyfields = readKeyfields(c, seen);
     this.resultfields = readResultfields(c, seen);
 
+    this.resultTimestamps = c.getBoolean("result-timestamps");
+    if (resultTimestamps) {
+      for (String r : resultfields.keySet()) {
+        String ts = r + "_timestamp";
+        if (seen.containsKey(ts) || BUILT_IN_COLUMNS.contains(ts)) {
+          throw at(c, "result-timestamps", "the column " + ts + " for result field " + r + " clashes with a field of the same name");
+        }
+      }
+    }
+    this.logtables = readLogtables(c);
     this.customJson = c.getValue("custom").render(ConfigRenderOptions.concise());
     this.experimentClass = c.getString("experiment-class").trim();
     this.sparkMaster = string(c, "spark.master");
@@ -196,6 +213,11 @@ public final class ExperimentConfig implements Serializable {
     for (String r : resultfields.keySet()) {
       keep.put("resultfields." + r, i++);
     }
+    for (Map.Entry<String, LinkedHashMap<String, FieldType>> l : logtables.entrySet()) {
+      for (String col : l.getValue().keySet()) {
+        keep.put("logtables." + l.getKey() + "." + col, i++);
+      }
+    }
     return from(c.withFallback(ConfigFactory.parseString(resolvedJson)), origin, keep);
   }
 
@@ -256,7 +278,13 @@ public final class ExperimentConfig implements Serializable {
   private static Map<String, Long> orderInText(Config parsed, String text) {
     String[] lines = text.split("\n", -1);
     Map<String, Long> out = new java.util.HashMap<>();
-    for (String section : List.of("keyfields", "resultfields")) {
+    List<String> sections = new ArrayList<>(List.of("keyfields", "resultfields"));
+    if (parsed.hasPath("logtables") && parsed.getValue("logtables").valueType() == ConfigValueType.OBJECT) {
+      for (String l : parsed.getObject("logtables").keySet()) {
+        sections.add("logtables." + quoteKey(l));
+      }
+    }
+    for (String section : sections) {
       if (!parsed.hasPath(section) || parsed.getValue(section).valueType() != ConfigValueType.OBJECT) {
         continue;
       }
@@ -273,6 +301,46 @@ public final class ExperimentConfig implements Serializable {
         }
         out.put(section + "." + k, line * 100_000L + col);
       }
+    }
+    return out;
+  }
+
+  private LinkedHashMap<String, LinkedHashMap<String, FieldType>> readLogtables(Config c) {
+    LinkedHashMap<String, LinkedHashMap<String, FieldType>> out = new LinkedHashMap<>();
+    ConfigObject obj = c.getObject("logtables");
+    List<String> names = new ArrayList<>(obj.keySet());
+    names.sort(java.util.Comparator.comparingInt((String k) -> obj.get(k).origin().lineNumber()).thenComparing(k -> k));
+    for (String name : names) {
+      String path = "logtables." + quoteKey(name);
+      identifier(c, path, name);
+      if (name.equals("attempts")) {
+        throw at(c, path, "'attempts' is the built-in table of attempts; choose another name");
+      }
+      if ((table + "__" + name).length() > 63) {
+        throw at(c, path, "the table name " + table + "__" + name + " is longer than 63 characters");
+      }
+      if (c.getValue(path).valueType() != ConfigValueType.OBJECT) {
+        throw at(c, path, "expected an object of column = type, found " + typeName(c.getValue(path)));
+      }
+      ConfigObject cols = c.getObject(path);
+      if (cols.isEmpty()) {
+        throw at(c, path, "a log table needs at least one column");
+      }
+      List<String> colNames = new ArrayList<>(cols.keySet());
+      colNames.sort(
+          java.util.Comparator.comparingLong(
+                  (String k) -> order.getOrDefault(path + "." + k, cols.get(k).origin().lineNumber() * 100_000L))
+              .thenComparing(k -> k));
+      LinkedHashMap<String, FieldType> types = new LinkedHashMap<>();
+      for (String col : colNames) {
+        String cp = path + "." + quoteKey(col);
+        identifier(c, cp, col);
+        if (Set.of("id", "experiment_id", "timestamp").contains(col)) {
+          throw at(c, cp, "'" + col + "' is a built-in column of log tables; choose another name");
+        }
+        types.put(col, fieldType(c, cp, c.getValue(cp)));
+      }
+      out.put(name, types);
     }
     return out;
   }
@@ -518,6 +586,16 @@ public final class ExperimentConfig implements Serializable {
 
   public Grid grid() {
     return new Grid(keyfields);
+  }
+
+  /** Whether each result field has a {@code <field>_timestamp} column set when it is written. */
+  public boolean resultTimestamps() {
+    return resultTimestamps;
+  }
+
+  /** Declared log tables: name to columns (name to type), in file order. */
+  public Map<String, Map<String, FieldType>> logtables() {
+    return Collections.unmodifiableMap(logtables);
   }
 
   /** The {@code custom} section, as given. */

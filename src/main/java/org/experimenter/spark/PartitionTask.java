@@ -26,14 +26,14 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
   private final Experiment experiment;
   private final String runId;
   private final String scope;
-  private final boolean pullRemaining;
+  private final String orderBy;
 
-  PartitionTask(ExperimentStore store, Experiment experiment, String runId, String scope, boolean pullRemaining) {
+  PartitionTask(ExperimentStore store, Experiment experiment, String runId, String scope, String orderBy) {
     this.store = store;
     this.experiment = experiment;
     this.runId = runId;
     this.scope = scope;
-    this.pullRemaining = pullRemaining;
+    this.orderBy = orderBy;
   }
 
   @Override
@@ -42,27 +42,31 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
       SqliteSparkDialect.register();
     }
     TaskContext task = TaskContext.get();
-    String executor =
-        (SparkEnv.get() == null ? "local" : SparkEnv.get().executorId())
-            + "-t" + (task == null ? 0 : task.taskAttemptId());
+    SparkEnv env = SparkEnv.get();
+    String executor = (env == null ? "local" : env.executorId()) + "-t" + (task == null ? 0 : task.taskAttemptId());
+    String app = env == null ? null : env.conf().getAppId();
     int k = store.config().keyfields().size();
-    List<ClaimedRow> candidates = new ArrayList<>();
+    // rows are (id, keyfields..., order_key); run them in order_key order
+    List<Object[]> read = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
       Object[] keys = new Object[k];
       for (int i = 0; i < k; i++) {
         keys[i] = r.get(i + 1);
       }
-      candidates.add(new ClaimedRow(r.getLong(0), keys));
+      read.add(new Object[] {((Number) r.get(k + 1)).longValue(), new ClaimedRow(r.getLong(0), keys)});
     }
-    try (Worker worker = new Worker(store, experiment, runId, executor)) {
+    read.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+    List<ClaimedRow> candidates = new ArrayList<>(read.size());
+    for (Object[] o : read) {
+      candidates.add((ClaimedRow) o[1]);
+    }
+    try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
       if (task != null) {
         task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
       }
       worker.runCandidates(candidates);
-      if (pullRemaining) {
-        worker.runRemaining(scope);
-      }
+      worker.runRemaining(scope, orderBy);
       Map<Status, Long> counts = worker.counts();
       long[] out = new long[Status.values().length];
       for (Status s : Status.values()) {

@@ -2,10 +2,12 @@ package org.experimenter.spark;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,24 +16,35 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
+import org.experimenter.ExperimenterException;
+import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Jdbc;
+import scala.runtime.AbstractFunction0;
+import scala.runtime.BoxedUnit;
 
 /**
- * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in id
- * ranges, hands each partition to a {@link PartitionTask} on the executors, and summarizes
- * the run with Spark SQL.
+ * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
+ * ranges, hands each partition to a {@link PartitionTask} on the executors, and summarizes the
+ * run with Spark SQL. Rows lost by an executor that died are recovered when their lease
+ * expires and run in a further round of the same run. On Ctrl-C or SIGTERM the tasks are
+ * cancelled: running experiments get {@code shutdown-grace} to finish, claimed rows not
+ * started go back to created.
  */
 public final class RunJob {
   private static final Logger LOG = Logger.getLogger(RunJob.class.getName());
+  /** Runs before Spark's own shutdown hook (priority 50) stops the SparkContext. */
+  private static final int SHUTDOWN_PRIORITY = 60;
+  private static final long PRIME = 4294967291L;
 
   private final SparkSession spark;
   private final ExperimentConfig config;
   private final ExperimentStore store;
+  private volatile boolean stopping;
 
   public RunJob(SparkSession spark, ExperimentConfig config) {
     this.spark = spark;
@@ -39,80 +52,183 @@ public final class RunJob {
     this.store = new ExperimentStore(config);
   }
 
-  /**
-   * Runs the open rows.
-   *
-   * @param predicate an SQL condition over the table's columns narrowing which rows run, or null
-   * @param maxExperiments at most this many rows (in id order); 0 for all
-   */
-  public RunSummary run(Experiment experiment, String predicate, long maxExperiments) {
+  public RunSummary run(Experiment experiment, RunOptions options) {
     long started = System.nanoTime();
     store.createTableIfMissing();
     ExperimentStore.Recovery rec = store.recover();
     if (rec.requeued + rec.failed > 0) {
       LOG.info("recovered lost rows of " + config.table() + ": " + rec.requeued + " back to created, " + rec.failed + " out of attempts");
     }
-    String runId = runId();
-    String scope = scope(predicate, maxExperiments);
-    long[] bounds = scope == null ? null : store.openIdBounds(scope);
-    if (bounds == null) {
-      LOG.info("no open rows in " + config.table() + (predicate == null ? "" : " matching " + predicate));
-      return summarize(runId, started);
+    String runId = spark.sparkContext().applicationId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String orderKey = orderKey(options);
+    String scope = scope(options, orderKey);
+    CountDownLatch done = new CountDownLatch(1);
+    Object hook =
+        org.apache.spark.util.ShutdownHookManager.addShutdownHook(
+            SHUTDOWN_PRIORITY,
+            new AbstractFunction0<BoxedUnit>() {
+              @Override
+              public BoxedUnit apply() {
+                stopGracefully(runId, done);
+                return BoxedUnit.UNIT;
+              }
+            });
+    ScheduledExecutorService recovery = startRecovery();
+    try {
+      int round = 0;
+      while (!stopping) {
+        long[] bounds = store.openIdBounds(scope);
+        if (bounds == null) {
+          long held = heldBy(runId);
+          if (held == 0) {
+            break;
+          }
+          // an executor died holding rows: wait until their lease expires, then run them again
+          LOG.warning(held + " rows of " + config.table() + " are held by lost executors of this run; waiting for their lease to expire");
+          sleep(config.recoveryInterval().toMillis());
+          store.recover();
+          continue;
+        }
+        round++;
+        runRound(experiment, runId, scope, orderKey, bounds, round);
+      }
+    } finally {
+      recovery.shutdownNow();
+      spark.sparkContext().setJobDescription(null);
     }
+    RunSummary summary = summarize(runId, started);
+    done.countDown();
+    org.apache.spark.util.ShutdownHookManager.removeShutdownHook(hook);
+    return summary;
+  }
+
+  private void runRound(Experiment experiment, String runId, String scope, String orderKey, long[] bounds, int round) {
+    boolean random = !orderKey.equals("id");
     int partitions = config.partitions() > 0 ? config.partitions() : 4 * spark.sparkContext().defaultParallelism();
     partitions = (int) Math.max(1, Math.min(partitions, bounds[2]));
     StringBuilder select = new StringBuilder("SELECT id");
     for (Parameter p : config.keyfields()) {
       select.append(", ").append(p.name());
     }
-    select.append(" FROM ").append(config.table()).append(" WHERE status = 'created' AND (").append(scope).append(")");
+    select.append(", ").append(orderKey).append(" AS order_key FROM ").append(config.table())
+        .append(" WHERE status = 'created' AND (").append(scope).append(")");
     Dataset<Row> open =
         SparkTables.reader(spark, config)
             .option("dbtable", "(" + select + ") open_rows")
-            .option("partitionColumn", "id")
-            .option("lowerBound", bounds[0])
-            .option("upperBound", bounds[1] + 1)
+            .option("partitionColumn", random ? "order_key" : "id")
+            .option("lowerBound", random ? 0 : bounds[0])
+            .option("upperBound", random ? PRIME : bounds[1] + 1)
             .option("numPartitions", partitions)
             .option("fetchsize", 10_000)
             .load();
-
-    ScheduledExecutorService recovery = startRecovery();
-    spark.sparkContext().setJobDescription("experimenter run: table " + config.table() + ", " + bounds[2] + " open rows");
+    spark.sparkContext().setJobGroup(runId, "experimenter run: table " + config.table() + ", round " + round + ", " + bounds[2] + " open rows", true);
     try {
       List<long[]> perTask =
-          open.javaRDD()
-              .mapPartitions(new PartitionTask(store, experiment, runId, scope, maxExperiments == 0))
-              .collect();
+          open.javaRDD().mapPartitions(new PartitionTask(store, experiment, runId, scope, orderKey)).collect();
       long ran = 0;
       for (long[] c : perTask) {
         for (long n : c) {
           ran += n;
         }
       }
-      LOG.info("run " + runId + " wrote " + ran + " experiments over " + perTask.size() + " tasks");
+      LOG.info("run " + runId + " round " + round + " wrote " + ran + " experiments over " + perTask.size() + " tasks");
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        throw e;
+      }
+      LOG.info("run " + runId + " stopped: " + e.getMessage());
     } finally {
-      recovery.shutdownNow();
-      spark.sparkContext().setJobDescription(null);
+      spark.sparkContext().clearJobGroup();
     }
-    return summarize(runId, started);
   }
 
-  /** The rows in scope: the predicate, and an id limit that keeps at most max rows. */
-  private String scope(String predicate, long max) {
-    String p = predicate == null || predicate.isBlank() ? "1 = 1" : predicate;
-    if (max <= 0) {
-      return p;
+  /** Ctrl-C / SIGTERM: cancel the tasks (they release what they hold) and wait for the run to end. */
+  private void stopGracefully(String runId, CountDownLatch done) {
+    stopping = true;
+    LOG.warning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace() + " to finish");
+    try {
+      spark.sparkContext().cancelJobGroup(runId);
+      if (!done.await(config.shutdownGrace().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+        LOG.warning("run " + runId + " did not end in time; rows still held return to created when their lease expires");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warning("stopping run " + runId + ": " + e.getMessage());
     }
+  }
+
+  /** The SQL expression runs are ordered by: the id, or a seeded shuffle of it. */
+  private static String orderKey(RunOptions options) {
+    if (options.randomSeed() == null) {
+      return "id";
+    }
+    long seed = Math.floorMod(options.randomSeed(), PRIME);
+    return "((id * 2654435761 + " + seed + ") % " + PRIME + ")";
+  }
+
+  /** The rows in scope: where, ids, and an order-key limit that keeps at most max rows. */
+  private String scope(RunOptions options, String orderKey) {
+    List<String> parts = new ArrayList<>();
+    if (options.where() != null) {
+      parts.add("(" + options.where() + ")");
+    }
+    if (!options.ids().isEmpty()) {
+      checkIdsExist(options.ids());
+      StringBuilder in = new StringBuilder("id IN (");
+      for (int i = 0; i < options.ids().size(); i++) {
+        in.append(i == 0 ? "" : ", ").append(options.ids().get(i).longValue());
+      }
+      parts.add(in.append(")").toString());
+    }
+    String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
     try (Connection c = store.connect()) {
+      // checks the predicate once, with a clear message, before any row is touched
+      Jdbc.query(c, "SELECT COUNT(*) FROM " + config.table() + " WHERE " + p, Jdbc.NO_PARAMETERS, rs -> rs.getLong(1));
+      if (options.maxExperiments() <= 0) {
+        return p;
+      }
       List<Long> last =
           Jdbc.query(
               c,
-              "SELECT id FROM " + config.table() + " WHERE status = 'created' AND (" + p + ") ORDER BY id LIMIT 1 OFFSET ?",
-              ps -> ps.setLong(1, max - 1),
+              "SELECT " + orderKey + " FROM " + config.table() + " WHERE status = 'created' AND (" + p + ") ORDER BY "
+                  + orderKey + " LIMIT 1 OFFSET ?",
+              ps -> ps.setLong(1, options.maxExperiments() - 1),
               rs -> rs.getLong(1));
-      return last.isEmpty() ? p : "(" + p + ") AND id <= " + last.get(0);
+      return last.isEmpty() ? p : "(" + p + ") AND " + orderKey + " <= " + last.get(0);
     } catch (SQLException e) {
-      throw store.failure("cannot select the rows to run in " + config.table() + " (where: " + p + ")", e);
+      throw new ExperimenterException(
+          "cannot select the rows to run in " + config.table() + (options.where() == null ? "" : " with --where \"" + options.where() + "\"")
+              + ": " + e.getMessage());
+    }
+  }
+
+  private void checkIdsExist(List<Long> ids) {
+    List<Long> missing = new ArrayList<>();
+    try (Connection c = store.connect()) {
+      for (Long id : ids) {
+        if (Jdbc.query(c, "SELECT 1 FROM " + config.table() + " WHERE id = ?", ps -> ps.setLong(1, id), rs -> 1).isEmpty()) {
+          missing.add(id);
+        }
+      }
+    } catch (SQLException e) {
+      throw store.failure("cannot look up ids in " + config.table(), e);
+    }
+    if (!missing.isEmpty()) {
+      throw new ExperimenterException("table " + config.table() + " has no experiment with id " + missing);
+    }
+  }
+
+  private long heldBy(String runId) {
+    try (Connection c = store.connect()) {
+      return Jdbc.query(
+              c,
+              "SELECT COUNT(*) FROM " + config.table() + " WHERE status = 'running' AND run_id = ?",
+              ps -> ps.setString(1, runId),
+              rs -> rs.getLong(1))
+          .get(0);
+    } catch (SQLException e) {
+      throw store.failure("cannot count running rows of " + config.table(), e);
     }
   }
 
@@ -145,19 +261,14 @@ public final class RunJob {
   private RunSummary summarize(String runId, long startedNanos) {
     double wall = (System.nanoTime() - startedNanos) / 1e9;
     Dataset<Row> table = SparkTables.table(spark, config);
-    String view = "experimenter_run_" + runId.replace('-', '_');
+    String view = "experimenter_run_" + runId.replaceAll("[^A-Za-z0-9]", "_");
     table.where(table.col("run_id").equalTo(runId)).createOrReplaceTempView(view);
     spark.sparkContext().setJobDescription("experimenter summary: table " + config.table());
     Map<Status, Long> counts = new EnumMap<>(Status.class);
-    for (Row r : spark.sql("SELECT status, COUNT(*) FROM " + view + " GROUP BY status").collectAsList()) {
+    for (Row r : spark.sql("SELECT status, COUNT(*) FROM " + view + " WHERE status <> 'running' GROUP BY status").collectAsList()) {
       counts.put(Status.parse(r.getString(0)), r.getLong(1));
     }
-    Row d =
-        spark
-            .sql(
-                "SELECT min(s), median(s), max(s) FROM (SELECT (unix_millis(end_date) - unix_millis(start_date)) / 1000.0 AS s FROM "
-                    + view + " WHERE end_date IS NOT NULL)")
-            .first();
+    Row d = spark.sql("SELECT min(wall_time), median(wall_time), max(wall_time) FROM " + view + " WHERE end_date IS NOT NULL").first();
     spark.catalog().dropTempView(view);
     spark.sparkContext().setJobDescription(null);
     return new RunSummary(runId, counts, num(d, 0), num(d, 1), num(d, 2), wall);
@@ -167,7 +278,11 @@ public final class RunJob {
     return r.isNullAt(i) ? 0 : ((Number) r.get(i)).doubleValue();
   }
 
-  private String runId() {
-    return spark.sparkContext().applicationId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

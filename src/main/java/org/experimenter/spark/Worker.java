@@ -1,14 +1,16 @@
 package org.experimenter.spark;
 
-import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.Experiment;
-import org.experimenter.ExperimentContext;
+import org.experimenter.ExperimenterException;
 import org.experimenter.Parameters;
-import org.experimenter.ResultWriter;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Outcome;
 
 /**
- * The executor side of a run: claims rows, runs the experiment on each with a heartbeat
- * going, and writes the outcome under the claim. Experiment exceptions become the row's
- * error; only infrastructure failures (the database gone for good) escape to Spark.
+ * The executor side of a run: claims rows, runs the experiment on each in its own thread with
+ * a heartbeat going, and writes the outcome under the claim. Experiment exceptions, timeouts
+ * and out-of-memory errors in the experiment become the row's error; only infrastructure
+ * failures (the database gone for longer than the retry window) escape to Spark.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Worker.class.getName());
@@ -50,11 +53,12 @@ public final class Worker implements AutoCloseable {
   private final Experiment experiment;
   private final String runId;
   private final String executor;
+  private final String sparkApp;
   private final String machine;
   private final List<Parameter> keyfields;
-  private final Config custom;
   private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
   private final Map<Status, Long> counts = new EnumMap<>(Status.class);
+  private final Map<String, Experiment> byClass = new HashMap<>();
   private final ScheduledExecutorService heartbeats;
   private ExecutorService runner;
   private Connection connection;
@@ -62,14 +66,14 @@ public final class Worker implements AutoCloseable {
   private double averageMillis = -1;
   private volatile boolean stopping;
 
-  public Worker(ExperimentStore store, Experiment experiment, String runId, String executor) {
+  public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
     this.store = store;
     this.experiment = experiment;
     this.runId = runId;
     this.executor = executor;
+    this.sparkApp = sparkApp;
     this.machine = hostName();
     this.keyfields = store.config().keyfields();
-    this.custom = store.config().custom();
     this.runner = newRunner();
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(
@@ -82,11 +86,16 @@ public final class Worker implements AutoCloseable {
     heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Asks the worker to stop claiming; experiments already started finish. */
+  /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
   public void stop() {
     stopping = true;
   }
 
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  /** Rows this worker wrote, per final status. */
   public Map<Status, Long> counts() {
     return counts;
   }
@@ -115,23 +124,23 @@ public final class Worker implements AutoCloseable {
       }
       Claim claim = newClaim();
       liveTokens.add(claim.token());
-      List<Long> claimed = withRetry("claim rows of " + store.table(), c -> store.claimIds(c, ids, claim));
+      List<ClaimedRow> claimed = withRetry("claim rows of " + store.table(), c -> store.claimIds(c, ids, claim));
       List<ClaimedRow> rows = new ArrayList<>(claimed.size());
-      for (Long id : claimed) {
-        rows.add(new ClaimedRow(id, keys.get(id)));
+      for (ClaimedRow r : claimed) {
+        rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
       }
       runClaimed(rows, claim);
     }
   }
 
   /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
-  public void runRemaining(String predicate) {
+  public void runRemaining(String predicate, String orderBy) {
     while (!stopping) {
       Claim claim = newClaim();
       liveTokens.add(claim.token());
       int n = batchSize();
       List<ClaimedRow> rows =
-          withRetry("claim rows of " + store.table(), c -> store.claimNext(c, n, predicate, claim));
+          withRetry("claim rows of " + store.table(), c -> store.claimNext(c, n, predicate, orderBy, claim));
       if (rows.isEmpty()) {
         liveTokens.remove(claim.token());
         return;
@@ -142,15 +151,18 @@ public final class Worker implements AutoCloseable {
 
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
     try {
-      for (int i = 0; i < rows.size(); i++) {
+      for (ClaimedRow row : rows) {
         if (stopping) {
-          int released = withRetry("release rows of " + store.table(), c -> store.release(c, claim.token()));
-          LOG.info("stopping: released " + released + " claimed rows of " + store.table() + " back to created");
-          return;
+          break;
         }
-        execute(rows.get(i), claim);
+        execute(row, claim);
       }
     } finally {
+      // rows of the claim not started (stopping, or the task failing) go back to created
+      int released = withRetry("release rows of " + store.table(), c -> store.release(c, claim));
+      if (released > 0) {
+        LOG.info("released " + released + " claimed rows of " + store.table() + " back to created");
+      }
       liveTokens.remove(claim.token());
     }
   }
@@ -160,63 +172,128 @@ public final class Worker implements AutoCloseable {
     for (int i = 0; i < keyfields.size(); i++) {
       params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
     }
-    ResultBuffer results = new ResultBuffer(store.config().resultfields());
-    Context ctx = new Context(row.id(), new Parameters(params), results);
-    long start = System.nanoTime();
-    Status status = Status.DONE;
-    String kind = null;
-    String error = null;
+    Experiment e = experimentFor(row);
+    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), () -> stopping);
+    Instant start = store.now();
+    long t0 = System.nanoTime();
+    long[] usage = {-1, -1};
     Future<?> f =
         runner.submit(
             () -> {
-              experiment.run(ctx);
+              java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+              long cpu0 = mx.getCurrentThreadCpuTime();
+              long alloc0 = allocated();
+              try {
+                if (e == null) {
+                  throw new ExperimenterException("experiment class " + row.experimentClass() + " of row " + row.id() + " cannot be loaded");
+                }
+                e.run(ctx);
+              } finally {
+                usage[0] = mx.getCurrentThreadCpuTime() - cpu0;
+                usage[1] = allocated() - alloc0;
+              }
               return null;
             });
+    Status status = Status.DONE;
+    String kind = null;
+    String error = null;
     Duration timeout = store.config().timeout();
     try {
-      if (timeout.isZero()) {
-        f.get();
-      } else {
-        f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        awaitExperiment(f, timeout);
+      } catch (InterruptedException ie) {
+        // the task is being killed (job cancelled, driver stopping): give the experiment the grace period
+        stopping = true;
+        Thread.interrupted();
+        awaitExperiment(f, store.config().shutdownGrace());
       }
-    } catch (ExecutionException e) {
+      if (ctx.paused()) {
+        status = Status.PAUSED;
+        kind = "paused";
+      }
+    } catch (ExecutionException ex) {
       status = Status.ERROR;
       kind = "exception";
-      error = stackTrace(e.getCause());
-    } catch (TimeoutException e) {
-      ctx.stopping = true;
+      error = stackTrace(ex.getCause());
+    } catch (TimeoutException ex) {
+      ctx.timedOut = true;
       f.cancel(true);
+      if (stopping) {
+        ctx.close();
+        LOG.warning("experiment " + row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
+        throw new StoreException("stopped while experiment " + row.id() + " was running; its row was released");
+      }
       status = Status.ERROR;
       kind = "timeout";
       error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
-      replaceRunnerIfStuck(f);
-    } catch (InterruptedException e) {
+      replaceRunner();
+    } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      ctx.stopping = true;
       f.cancel(true);
-      withRetry("release rows of " + store.table(), c -> store.release(c, claim.token()));
-      throw new StoreException("worker interrupted while running experiment " + row.id() + "; its rows were released");
+      ctx.close();
+      throw new StoreException("interrupted twice while experiment " + row.id() + " was running; its row was released");
     }
-    double millis = (System.nanoTime() - start) / 1e6;
+    double millis = (System.nanoTime() - t0) / 1e6;
     averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
-    Map<String, Object> values = status == Status.DONE ? results.snapshot() : Map.of();
-    Status s = status;
-    String k = kind;
-    String err = error;
-    boolean written =
-        withRetry(
-            "write experiment " + row.id() + " of " + store.table(),
-            c -> store.finish(c, row.id(), claim.token(), s, values, k, err));
+    Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
+    Outcome outcome =
+        new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, start, millis / 1000.0,
+            usage[0] < 0 ? Double.NaN : usage[0] / 1e9, usage[1], sparkApp == null ? null : sparkApp);
+    boolean written;
+    try {
+      if (ctx.hasPendingLogs()) {
+        ctx.writeLogs();
+      }
+    } catch (StoreException ex) {
+      LOG.warning("log rows of experiment " + row.id() + " could not be written: " + ex.getMessage());
+    } finally {
+      ctx.close();
+    }
+    written = withRetry("write experiment " + row.id() + " of " + store.table(), c -> store.finish(c, claim, outcome));
     if (!written) {
       LOG.warning(
-          "experiment " + row.id() + " of " + store.table() + " finished as " + s.dbName()
-              + " but its claim " + claim.token() + " was lost (lease expired, reset or taken over); result discarded");
+          "experiment " + row.id() + " of " + store.table() + " finished as " + status.dbName() + " but its claim "
+              + claim.token() + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
       return;
     }
-    counts.merge(s, 1L, Long::sum);
+    counts.merge(status, 1L, Long::sum);
   }
 
-  private void replaceRunnerIfStuck(Future<?> f) {
+  private static void awaitExperiment(Future<?> f, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (timeout.isZero()) {
+      f.get();
+    } else {
+      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static long allocated() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    if (mx instanceof com.sun.management.ThreadMXBean) {
+      return ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
+    }
+    return 0;
+  }
+
+  private Experiment experimentFor(ClaimedRow row) {
+    if (row.experimentClass() == null) {
+      return experiment;
+    }
+    return byClass.computeIfAbsent(
+        row.experimentClass(),
+        name -> {
+          try {
+            return (Experiment)
+                Class.forName(name, true, Thread.currentThread().getContextClassLoader()).getConstructor().newInstance();
+          } catch (ReflectiveOperationException | ClassCastException | LinkageError ex) {
+            LOG.warning("experiment class " + name + " of row " + row.id() + " cannot be loaded: " + ex);
+            return null;
+          }
+        });
+  }
+
+  private void replaceRunner() {
     ExecutorService old = runner;
     old.shutdownNow();
     try {
@@ -239,7 +316,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private Claim newClaim() {
-    return new Claim(runId, executor, machine, runId + "/" + executor + "/" + SEQUENCE.incrementAndGet());
+    return new Claim(runId, executor, machine, runId + "/" + executor + "/" + SEQUENCE.incrementAndGet(), sparkApp);
   }
 
   private void beat() {
@@ -260,8 +337,9 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Runs a database call, reconnecting with backoff when the connection fails (a database
-   * restart), for up to two minutes. Every call is guarded, so repeating it is safe.
+   * Runs a database call, reconnecting with backoff when it fails (a database restart), for up
+   * to two minutes. Every call is guarded by status and claim, so repeating it is safe; a
+   * finish whose commit was lost on the way reports false on repetition, and is then checked.
    */
   <T> T withRetry(String what, SqlCall<T> call) {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -319,44 +397,6 @@ public final class Worker implements AutoCloseable {
       return InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
       return "unknown-host";
-    }
-  }
-
-  private final class Context implements ExperimentContext {
-    private final long id;
-    private final Parameters parameters;
-    private final ResultBuffer results;
-    volatile boolean stopping;
-
-    Context(long id, Parameters parameters, ResultBuffer results) {
-      this.id = id;
-      this.parameters = parameters;
-      this.results = results;
-    }
-
-    @Override
-    public long id() {
-      return id;
-    }
-
-    @Override
-    public Parameters parameters() {
-      return parameters;
-    }
-
-    @Override
-    public ResultWriter results() {
-      return results;
-    }
-
-    @Override
-    public Config custom() {
-      return custom;
-    }
-
-    @Override
-    public boolean isStopping() {
-      return stopping || Worker.this.stopping;
     }
   }
 }

@@ -13,12 +13,19 @@ public final class Claim implements Serializable {
   private final String executor;
   private final String machine;
   private final String token;
+  private final String sparkApp;
 
-  public Claim(String runId, String executor, String machine, String token) {
+  public Claim(String runId, String executor, String machine, String token, String sparkApp) {
     this.runId = runId;
     this.executor = executor;
     this.machine = machine;
     this.token = token;
+    this.sparkApp = sparkApp;
+  }
+
+  /** The Spark application id, or null outside Spark (run-one). */
+  public String sparkApp() {
+    return sparkApp;
   }
 
   public String runId() {

@@ -47,6 +47,7 @@ public final class ExperimentStore implements Serializable {
   private final String table;
   private final List<Parameter> keyfields;
   private final Map<String, FieldType> resultfields;
+  private final Schema schema;
   private Clock clock = Clock.systemUTC();
 
   public ExperimentStore(ExperimentConfig config) {
@@ -55,6 +56,7 @@ public final class ExperimentStore implements Serializable {
     this.table = config.table();
     this.keyfields = config.keyfields();
     this.resultfields = new LinkedHashMap<>(config.resultfields());
+    this.schema = new Schema(config, dialect);
   }
 
   /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -103,58 +105,33 @@ public final class ExperimentStore implements Serializable {
 
   /** The column names of the table in order, as this config expects them. */
   public List<String> expectedColumns() {
-    List<String> cols = new ArrayList<>();
-    cols.add("id");
-    for (Parameter p : keyfields) {
-      cols.add(p.name());
-    }
-    cols.addAll(List.of("status", "creation_date", "start_date", "end_date", "machine"));
-    cols.addAll(resultfields.keySet());
-    cols.addAll(List.of("error", "error_kind", "attempt", "run_id", "executor", "claim_token", "heartbeat"));
-    return cols;
+    return new ArrayList<>(schema.columns().keySet());
   }
 
-  /** Creates the table and its indexes when missing; checks an existing table's columns. */
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Creates the tables and indexes when missing; checks an existing table's columns. */
   public void createTableIfMissing() {
     try (Connection c = connect()) {
-      if (tableExists(c)) {
+      boolean existed = tableExists(c);
+      if (existed) {
         verifyColumns(c);
-        return;
       }
-      StringJoiner cols = new StringJoiner(",\n  ", "CREATE TABLE IF NOT EXISTS " + table + " (\n  ", "\n)");
-      cols.add(dialect.idColumn());
-      StringJoiner unique = new StringJoiner(", ");
-      for (Parameter p : keyfields) {
-        cols.add(p.name() + " " + dialect.sqlType(p.type()) + " NOT NULL");
-        unique.add(p.name());
-      }
-      cols.add("status VARCHAR(16) NOT NULL DEFAULT 'created'");
-      cols.add("creation_date " + dialect.timestampType() + " NOT NULL");
-      cols.add("start_date " + dialect.timestampType());
-      cols.add("end_date " + dialect.timestampType());
-      cols.add("machine TEXT");
-      for (Map.Entry<String, FieldType> r : resultfields.entrySet()) {
-        cols.add(r.getKey() + " " + dialect.sqlType(r.getValue()));
-      }
-      cols.add("error TEXT");
-      cols.add("error_kind VARCHAR(16)");
-      cols.add("attempt INTEGER NOT NULL DEFAULT 0");
-      cols.add("run_id TEXT");
-      cols.add("executor TEXT");
-      cols.add("claim_token TEXT");
-      cols.add("heartbeat BIGINT");
-      cols.add("CONSTRAINT " + table + "_keys UNIQUE (" + unique + ")");
       Jdbc.inTransaction(
           c,
           conn -> {
             try (Statement s = conn.createStatement()) {
-              s.execute(cols.toString());
-              s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status, id)");
-              s.execute("CREATE INDEX IF NOT EXISTS " + table + "_claim_idx ON " + table + " (claim_token)");
+              for (String ddl : schema.createStatements()) {
+                s.execute(ddl);
+              }
             }
             return null;
           });
-      LOG.info(() -> "created table " + table + " in " + dialect.name());
+      if (!existed) {
+        LOG.info(() -> "created table " + table + " in " + dialect.name());
+      }
     } catch (SQLException e) {
       throw failure("cannot create table " + table, e);
     }
@@ -212,9 +189,16 @@ public final class ExperimentStore implements Serializable {
       if (!tableExists(c)) {
         return false;
       }
-      try (Statement s = c.createStatement()) {
-        s.execute("DROP TABLE " + table);
-      }
+      Jdbc.inTransaction(
+          c,
+          conn -> {
+            try (Statement s = conn.createStatement()) {
+              for (String t : schema.allTablesDependentsFirst()) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+              }
+            }
+            return null;
+          });
       return true;
     } catch (SQLException e) {
       throw failure("cannot drop table " + table, e);
@@ -396,27 +380,90 @@ public final class ExperimentStore implements Serializable {
 
   private Map<String, Object> toMap(ResultSet rs) throws SQLException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", rs.getLong("id"));
-    for (Parameter p : keyfields) {
-      m.put(p.name(), read(rs, p.name(), p.type()));
+    java.sql.ResultSetMetaData md = rs.getMetaData();
+    for (int i = 1; i <= md.getColumnCount(); i++) {
+      String col = md.getColumnName(i).toLowerCase(Locale.ROOT);
+      m.put(col, readColumn(rs, col));
     }
-    m.put("status", rs.getString("status"));
-    for (String t : List.of("creation_date", "start_date", "end_date")) {
-      m.put(t, dialect.getTimestamp(rs, t));
-    }
-    m.put("machine", rs.getString("machine"));
-    for (Map.Entry<String, FieldType> r : resultfields.entrySet()) {
-      m.put(r.getKey(), read(rs, r.getKey(), r.getValue()));
-    }
-    m.put("error", rs.getString("error"));
-    m.put("error_kind", rs.getString("error_kind"));
-    m.put("attempt", rs.getInt("attempt"));
-    m.put("run_id", rs.getString("run_id"));
-    m.put("executor", rs.getString("executor"));
-    m.put("claim_token", rs.getString("claim_token"));
-    long hb = rs.getLong("heartbeat");
-    m.put("heartbeat", rs.wasNull() ? null : hb);
     return m;
+  }
+
+  /** A column's value in its Java type: keyfields and results as declared, timestamps as Instant. */
+  private Object readColumn(ResultSet rs, String col) throws SQLException {
+    Parameter p = config.keyfield(col);
+    if (p != null) {
+      return read(rs, col, p.type());
+    }
+    if (resultfields.containsKey(col)) {
+      return read(rs, col, resultfields.get(col));
+    }
+    switch (col) {
+      case "creation_date":
+      case "start_date":
+      case "end_date":
+        return dialect.getTimestamp(rs, col);
+      case "id":
+      case "heartbeat":
+      case "allocated_bytes":
+        return read(rs, col, FieldType.LONG);
+      case "attempt":
+        return read(rs, col, FieldType.INT);
+      case "wall_time":
+      case "cpu_time":
+        return read(rs, col, FieldType.DOUBLE);
+      default:
+        if (col.endsWith("_timestamp") && resultfields.containsKey(col.substring(0, col.length() - "_timestamp".length()))) {
+          return dialect.getTimestamp(rs, col);
+        }
+        return rs.getObject(col);
+    }
+  }
+
+  /** The attempts of one experiment, oldest first. */
+  public List<Map<String, Object>> attempts(long id) {
+    try (Connection c = connect()) {
+      return Jdbc.query(
+          c,
+          "SELECT attempt, run_id, spark_app, machine, executor, outcome, error FROM " + schema.attemptsTable()
+              + " WHERE experiment_id = ? ORDER BY id",
+          ps -> ps.setLong(1, id),
+          rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("attempt", rs.getInt(1));
+            m.put("run_id", rs.getString(2));
+            m.put("spark_app", rs.getString(3));
+            m.put("machine", rs.getString(4));
+            m.put("executor", rs.getString(5));
+            m.put("outcome", rs.getString(6));
+            m.put("error", rs.getString(7));
+            return m;
+          });
+    } catch (SQLException e) {
+      throw failure("cannot read the attempts of experiment " + id + " of " + table, e);
+    }
+  }
+
+  /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
+  public List<Map<String, Object>> logRows(String logtable, long experimentId) {
+    Map<String, FieldType> cols = config.logtables().get(logtable);
+    if (cols == null) {
+      throw new StoreException("no log table '" + logtable + "' declared in " + config.origin());
+    }
+    try (Connection c = connect()) {
+      return Jdbc.query(
+          c,
+          "SELECT * FROM " + schema.logTable(logtable) + " WHERE experiment_id = ? ORDER BY id",
+          ps -> ps.setLong(1, experimentId),
+          rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<String, FieldType> e : cols.entrySet()) {
+              m.put(e.getKey(), read(rs, e.getKey(), e.getValue()));
+            }
+            return m;
+          });
+    } catch (SQLException e) {
+      throw failure("cannot read log table " + schema.logTable(logtable), e);
+    }
   }
 
   /** Smallest and largest id among created rows, or null when there is none. */
@@ -438,7 +485,7 @@ public final class ExperimentStore implements Serializable {
   // ---- claiming and completing ------------------------------------------------------------
 
   private String claimSet() {
-    return "status = 'running', claim_token = ?, run_id = ?, executor = ?, machine = ?,"
+    return "status = 'running', claim_token = ?, run_id = ?, executor = ?, machine = ?, spark_app = ?,"
         + " start_date = ?, end_date = NULL, heartbeat = ?, attempt = attempt + 1,"
         + " error = NULL, error_kind = NULL";
   }
@@ -448,16 +495,17 @@ public final class ExperimentStore implements Serializable {
     ps.setString(2, claim.runId());
     ps.setString(3, claim.executor());
     ps.setString(4, claim.machine());
-    dialect.setTimestamp(ps, 5, now);
-    ps.setLong(6, now.toEpochMilli());
-    return 7;
+    ps.setString(5, claim.sparkApp());
+    dialect.setTimestamp(ps, 6, now);
+    ps.setLong(7, now.toEpochMilli());
+    return 8;
   }
 
   /**
    * Claims those of the given ids that are still created, in one transaction, and returns
    * them. Rows another worker holds are skipped: the update is guarded by status.
    */
-  public List<Long> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
+  public List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -476,7 +524,12 @@ public final class ExperimentStore implements Serializable {
                       ps.setLong(i++, id);
                     }
                   });
-          List<Long> claimed = claimedIds(conn, claim);
+          List<ClaimedRow> claimed =
+              Jdbc.query(
+                  conn,
+                  "SELECT id, experiment_class FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY id",
+                  ps -> ps.setString(1, claim.token()),
+                  rs -> new ClaimedRow(rs.getLong(1), null, rs.getString(2)));
           checkClaimCount(updated, claimed.size(), claim);
           return claimed;
         });
@@ -488,8 +541,9 @@ public final class ExperimentStore implements Serializable {
    * one statement that skips rows other transactions are claiming; SQLite serializes writers,
    * so a select and a guarded update in one IMMEDIATE transaction are enough.
    */
-  public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, Claim claim)
+  public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
       throws SQLException {
+    String order = orderBy == null ? "id" : orderBy;
     Instant now = now();
     String where = "status = 'created'" + (predicate == null ? "" : " AND (" + predicate + ")");
     return Jdbc.inTransaction(
@@ -501,22 +555,22 @@ public final class ExperimentStore implements Serializable {
                 Jdbc.update(
                     conn,
                     "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'created'",
+                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           } else {
             updated =
                 Jdbc.update(
                     conn,
                     "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY id LIMIT ?) AND status = 'created'",
+                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ?) AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           }
           List<ClaimedRow> rows =
               Jdbc.query(
                   conn,
-                  "SELECT id, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY id",
+                  "SELECT id, experiment_class, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY " + order,
                   ps -> ps.setString(1, claim.token()),
-                  rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs)));
+                  rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
           checkClaimCount(updated, rows.size(), claim);
           return rows;
         });
@@ -574,49 +628,190 @@ public final class ExperimentStore implements Serializable {
   }
 
   /**
-   * Writes a finished experiment: results, end time and status in one statement, guarded by
-   * the claim. Returns false when the row is no longer held under this claim (its lease was
-   * lost and the row recovered, reset or claimed by another worker): nothing is written then.
+   * Writes a finished attempt in one transaction: results, end time, status and resources on
+   * the row, guarded by the claim, and a row in the attempts table. Returns false when the row
+   * is no longer held under this claim (its lease was lost and the row recovered, reset or
+   * claimed by another worker): nothing is written then. An error with attempts left goes back
+   * to created when the config retries errors.
    */
-  public boolean finish(
-      Connection c, long id, String token, Status status, Map<String, Object> results, String errorKind, String error)
-      throws SQLException {
+  public boolean finish(Connection c, Claim claim, Outcome o) throws SQLException {
     Instant now = now();
-    StringBuilder sql = new StringBuilder("UPDATE " + table + " SET status = ?, end_date = ?, error = ?, error_kind = ?, heartbeat = NULL");
-    List<String> fields = new ArrayList<>(results.keySet());
+    boolean retry = o.status == Status.ERROR && config.retryErrors();
+    StringBuilder sql = new StringBuilder("UPDATE " + table + " SET ");
+    if (retry) {
+      sql.append("status = CASE WHEN attempt < ? THEN 'created' ELSE 'error' END,");
+    } else {
+      sql.append("status = ?,");
+    }
+    sql.append(" start_date = ?, end_date = ?, error = ?, error_kind = ?, heartbeat = NULL, wall_time = ?, cpu_time = ?,"
+        + " allocated_bytes = ?, spark_app = ?, experiment_class = NULL");
+    List<String> fields = new ArrayList<>(o.results.keySet());
     for (String f : fields) {
       sql.append(", ").append(f).append(" = ?");
+      if (config.resultTimestamps()) {
+        sql.append(", ").append(f).append("_timestamp = ?");
+      }
     }
     sql.append(" WHERE id = ? AND claim_token = ? AND status = 'running'");
+    return Jdbc.inTransaction(
+        c,
+        conn -> {
+          int updated =
+              Jdbc.update(
+                  conn,
+                  sql.toString(),
+                  ps -> {
+                    int i = 1;
+                    if (retry) {
+                      ps.setInt(i++, config.maxAttempts());
+                    } else {
+                      ps.setString(i++, o.status.dbName());
+                    }
+                    dialect.setTimestamp(ps, i++, o.start);
+                    dialect.setTimestamp(ps, i++, now);
+                    ps.setString(i++, o.error);
+                    ps.setString(i++, o.errorKind);
+                    ps.setDouble(i++, o.wallSeconds);
+                    if (Double.isNaN(o.cpuSeconds)) {
+                      ps.setNull(i++, Types.DOUBLE);
+                    } else {
+                      ps.setDouble(i++, o.cpuSeconds);
+                    }
+                    ps.setLong(i++, o.allocatedBytes);
+                    ps.setString(i++, o.sparkApp != null ? o.sparkApp : claim.sparkApp());
+                    for (String f : fields) {
+                      bind(ps, i++, resultfields.get(f), o.results.get(f));
+                      if (config.resultTimestamps()) {
+                        dialect.setTimestamp(ps, i++, o.resultTimes.getOrDefault(f, now));
+                      }
+                    }
+                    ps.setLong(i++, o.id);
+                    ps.setString(i, claim.token());
+                  });
+          if (updated > 1) {
+            throw new StoreException("finishing experiment " + o.id + " of " + table + " updated " + updated + " rows; this is a bug");
+          }
+          if (updated == 1) {
+            recordAttempt(conn, o.id, claim, o.start, now, o.status == Status.DONE ? "done" : o.errorKind, o.error);
+          }
+          return updated == 1;
+        });
+  }
+
+  /** Appends one row to the attempts table; the attempt number is the row's current one. */
+  private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO " + schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
+            + " start_date, end_date, outcome, error) SELECT id, attempt, ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?",
+        ps -> {
+          ps.setString(1, claim.runId());
+          ps.setString(2, claim.sparkApp());
+          ps.setString(3, claim.machine());
+          ps.setString(4, claim.executor());
+          dialect.setTimestamp(ps, 5, start);
+          dialect.setTimestamp(ps, 6, end);
+          ps.setString(7, outcome == null ? "unknown" : outcome);
+          ps.setString(8, error);
+          ps.setLong(9, id);
+        });
+  }
+
+  /**
+   * Writes results of a running experiment now (intermediate results), guarded by the claim
+   * when one is given, else by the row being running (attach). Returns false when the row is
+   * not running (under that claim).
+   */
+  public boolean writeResults(Connection c, long id, String token, Map<String, Object> results, Map<String, Instant> times)
+      throws SQLException {
+    if (results.isEmpty()) {
+      return true;
+    }
+    StringBuilder sql = new StringBuilder("UPDATE " + table + " SET ");
+    List<String> fields = new ArrayList<>(results.keySet());
+    StringJoiner set = new StringJoiner(", ");
+    for (String f : fields) {
+      set.add(f + " = ?");
+      if (config.resultTimestamps()) {
+        set.add(f + "_timestamp = ?");
+      }
+    }
+    sql.append(set).append(" WHERE id = ? AND status = 'running'").append(token == null ? "" : " AND claim_token = ?");
+    Instant now = now();
     int updated =
         Jdbc.update(
             c,
             sql.toString(),
             ps -> {
-              ps.setString(1, status.dbName());
-              dialect.setTimestamp(ps, 2, now);
-              ps.setString(3, error);
-              ps.setString(4, errorKind);
-              int i = 5;
+              int i = 1;
               for (String f : fields) {
                 bind(ps, i++, resultfields.get(f), results.get(f));
+                if (config.resultTimestamps()) {
+                  dialect.setTimestamp(ps, i++, times.getOrDefault(f, now));
+                }
               }
               ps.setLong(i++, id);
-              ps.setString(i, token);
+              if (token != null) {
+                ps.setString(i, token);
+              }
             });
-    if (updated > 1) {
-      throw new StoreException("finishing experiment " + id + " of " + table + " updated " + updated + " rows; this is a bug");
-    }
     return updated == 1;
   }
 
-  /** Returns rows held under a claim back to created (a worker stopping early). */
-  public int release(Connection c, String token) throws SQLException {
-    return Jdbc.update(
+  /**
+   * Appends rows to a log table in one batch. Each row maps declared column names to values
+   * of their types (checked by the caller).
+   */
+  public void appendLog(Connection c, String logtable, long experimentId, List<Map<String, Object>> rows, List<Instant> times)
+      throws SQLException {
+    Map<String, FieldType> cols = config.logtables().get(logtable);
+    if (cols == null) {
+      throw new StoreException("no log table '" + logtable + "' declared in " + config.origin() + "; declared: " + config.logtables().keySet());
+    }
+    List<String> names = new ArrayList<>(cols.keySet());
+    StringJoiner marks = new StringJoiner(", ");
+    for (int i = 0; i < names.size() + 2; i++) {
+      marks.add("?");
+    }
+    String sql = "INSERT INTO " + schema.logTable(logtable) + " (experiment_id, timestamp, " + String.join(", ", names) + ") VALUES (" + marks + ")";
+    Jdbc.inTransaction(
         c,
-        "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
-            + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END WHERE claim_token = ? AND status = 'running'",
-        ps -> ps.setString(1, token));
+        conn -> {
+          try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int r = 0; r < rows.size(); r++) {
+              ps.setLong(1, experimentId);
+              dialect.setTimestamp(ps, 2, times.get(r));
+              for (int i = 0; i < names.size(); i++) {
+                bind(ps, i + 3, cols.get(names.get(i)), rows.get(r).get(names.get(i)));
+              }
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Returns rows held under a claim back to created (a worker stopping early), not counting
+   * the attempt, and records the release in the attempts table.
+   */
+  public int release(Connection c, Claim claim) throws SQLException {
+    Instant now = now();
+    return Jdbc.inTransaction(
+        c,
+        conn -> {
+          List<Long> ids = claimedIds(conn, claim);
+          for (Long id : ids) {
+            recordAttempt(conn, id, claim, null, now, "released", "released: the run was stopping");
+          }
+          return Jdbc.update(
+              conn,
+              "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
+                  + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END WHERE claim_token = ? AND status = 'running'",
+              ps -> ps.setString(1, claim.token()));
+        });
   }
 
   // ---- reset and recovery -----------------------------------------------------------------
@@ -626,30 +821,106 @@ public final class ExperimentStore implements Serializable {
     if (statuses.isEmpty()) {
       return 0;
     }
-    StringJoiner marks = new StringJoiner(", ");
-    for (int i = 0; i < statuses.size(); i++) {
-      marks.add("?");
+    StringJoiner in = new StringJoiner(", ", "status IN (", ")");
+    for (Status s : statuses) {
+      in.add("'" + s.dbName() + "'");
     }
+    return resetWhere(in.toString());
+  }
+
+  /** Returns the given rows to created, clearing results and errors; throws naming ids that do not exist. */
+  public int resetIds(List<Long> ids) {
+    requireIds(ids);
+    return resetWhere(idList(ids));
+  }
+
+  /**
+   * Returns rows matching an SQL condition to created, clearing results, errors and
+   * resources. Ids and the attempts table are kept; a worker still running one of these rows
+   * can no longer write it (its claim is cleared).
+   */
+  public int resetWhere(String condition) {
     StringBuilder set = new StringBuilder("status = 'created', start_date = NULL, end_date = NULL, machine = NULL,"
-        + " error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, executor = NULL, claim_token = NULL, heartbeat = NULL");
+        + " error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL, executor = NULL, claim_token = NULL,"
+        + " heartbeat = NULL, wall_time = NULL, cpu_time = NULL, allocated_bytes = NULL, experiment_class = NULL");
     for (String r : resultfields.keySet()) {
       set.append(", ").append(r).append(" = NULL");
+      if (config.resultTimestamps()) {
+        set.append(", ").append(r).append("_timestamp = NULL");
+      }
     }
     try (Connection c = connect()) {
       return Jdbc.inTransaction(
-          c,
-          conn ->
-              Jdbc.update(
-                  conn,
-                  "UPDATE " + table + " SET " + set + " WHERE status IN (" + marks + ")",
-                  ps -> {
-                    int i = 1;
-                    for (Status s : statuses) {
-                      ps.setString(i++, s.dbName());
-                    }
-                  }));
+          c, conn -> Jdbc.update(conn, "UPDATE " + table + " SET " + set + " WHERE " + condition, Jdbc.NO_PARAMETERS));
     } catch (SQLException e) {
-      throw failure("cannot reset rows of " + table, e);
+      throw failure("cannot reset rows of " + table + " where " + condition, e);
+    }
+  }
+
+  /**
+   * Returns paused rows (all, or the given ids) to created, keeping their results, optionally
+   * with another experiment class for their next run. Returns the number of rows.
+   */
+  public int unpause(List<Long> ids, String experimentClass) {
+    String where = "status = 'paused'";
+    if (!ids.isEmpty()) {
+      requireIds(ids);
+      where += " AND " + idList(ids);
+    }
+    String sql = "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, attempt = 0,"
+        + " experiment_class = ? WHERE " + where;
+    try (Connection c = connect()) {
+      return Jdbc.update(c, sql, ps -> ps.setString(1, experimentClass == null || experimentClass.isEmpty() ? null : experimentClass));
+    } catch (SQLException e) {
+      throw failure("cannot unpause rows of " + table, e);
+    }
+  }
+
+  /** Throws naming every id the table does not have. */
+  public void requireIds(List<Long> ids) {
+    List<Long> missing = new ArrayList<>();
+    try (Connection c = connect()) {
+      for (Long id : ids) {
+        if (Jdbc.query(c, "SELECT 1 FROM " + table + " WHERE id = ?", ps -> ps.setLong(1, id), rs -> 1).isEmpty()) {
+          missing.add(id);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot look up ids in " + table, e);
+    }
+    if (!missing.isEmpty()) {
+      throw new StoreException("table " + table + " has no experiment with id " + (missing.size() == 1 ? missing.get(0) : missing));
+    }
+  }
+
+  private static String idList(List<Long> ids) {
+    StringJoiner in = new StringJoiner(", ", "id IN (", ")");
+    for (Long id : ids) {
+      in.add(Long.toString(id));
+    }
+    return in.toString();
+  }
+
+  /** The id of the row with these keyfield values (in keyfield order), or null. */
+  public Long idOf(Object[] keys) {
+    StringJoiner where = new StringJoiner(" AND ");
+    for (Parameter p : keyfields) {
+      where.add(p.name() + " = ?");
+    }
+    try (Connection c = connect()) {
+      List<Long> ids =
+          Jdbc.query(
+              c,
+              "SELECT id FROM " + table + " WHERE " + where,
+              ps -> {
+                for (int i = 0; i < keys.length; i++) {
+                  bind(ps, i + 1, keyfields.get(i).type(), keyfields.get(i).type().coerce(keys[i]));
+                }
+              },
+              rs -> rs.getLong(1));
+      return ids.isEmpty() ? null : ids.get(0);
+    } catch (SQLException e) {
+      throw failure("cannot look up a row of " + table, e);
     }
   }
 
@@ -661,51 +932,62 @@ public final class ExperimentStore implements Serializable {
    */
   public Recovery recover() {
     long deadline = now().toEpochMilli() - config.leaseTimeout().toMillis();
-    List<Object[]> lost;
     try (Connection c = connect()) {
-      lost =
+      List<Object[]> lost =
           Jdbc.query(
               c,
-              "SELECT id, claim_token, attempt, machine, executor, heartbeat FROM " + table
+              "SELECT id, claim_token, attempt, machine, executor, heartbeat, run_id, spark_app FROM " + table
                   + " WHERE status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
               ps -> ps.setLong(1, deadline),
-              rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getLong(6)});
+              rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8)});
       int requeued = 0;
       int failed = 0;
       for (Object[] r : lost) {
         long id = (Long) r[0];
         String token = (String) r[1];
         int attempt = (Integer) r[2];
-        String where = "executor " + r[4] + " on " + r[3];
+        Claim holder = new Claim((String) r[6], (String) r[4], (String) r[3], token, (String) r[7]);
         String when = SqliteFormat.instant(Instant.ofEpochMilli((Long) r[5]));
-        if (attempt < config.maxAttempts()) {
-          requeued +=
-              Jdbc.update(
-                  c,
-                  "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL"
-                      + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
-                  ps -> {
-                    ps.setLong(1, id);
-                    ps.setString(2, token);
-                    ps.setLong(3, deadline);
-                  });
-          LOG.warning(() -> "experiment " + id + " of " + table + " was lost by " + where + " (last heartbeat " + when + "); returned to created for attempt " + (attempt + 1));
-        } else {
-          String message = "lost: attempt " + attempt + " of " + config.maxAttempts() + " held by " + where
-              + " stopped sending heartbeats at " + when + " UTC";
-          Instant now = now();
-          failed +=
-              Jdbc.update(
-                  c,
-                  "UPDATE " + table + " SET status = 'error', error_kind = 'lost', error = ?, end_date = ?, heartbeat = NULL"
-                      + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
-                  ps -> {
-                    ps.setString(1, message);
-                    dialect.setTimestamp(ps, 2, now);
-                    ps.setLong(3, id);
-                    ps.setString(4, token);
-                    ps.setLong(5, deadline);
-                  });
+        String message = "lost: attempt " + attempt + " of " + config.maxAttempts() + " held by executor " + r[4] + " on " + r[3]
+            + " stopped sending heartbeats at " + when + " UTC";
+        boolean again = attempt < config.maxAttempts();
+        Instant now = now();
+        int updated =
+            Jdbc.inTransaction(
+                c,
+                conn -> {
+                  int n =
+                      again
+                          ? Jdbc.update(
+                              conn,
+                              "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL"
+                                  + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                              ps -> {
+                                ps.setLong(1, id);
+                                ps.setString(2, token);
+                                ps.setLong(3, deadline);
+                              })
+                          : Jdbc.update(
+                              conn,
+                              "UPDATE " + table + " SET status = 'error', error_kind = 'lost', error = ?, end_date = ?, heartbeat = NULL"
+                                  + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                              ps -> {
+                                ps.setString(1, message);
+                                dialect.setTimestamp(ps, 2, now);
+                                ps.setLong(3, id);
+                                ps.setString(4, token);
+                                ps.setLong(5, deadline);
+                              });
+                  if (n == 1) {
+                    recordAttempt(conn, id, holder, null, now, "lost", message);
+                  }
+                  return n;
+                });
+        if (updated == 1 && again) {
+          requeued++;
+          LOG.warning(() -> "experiment " + id + " of " + table + " " + message + "; returned to created for attempt " + (attempt + 1));
+        } else if (updated == 1) {
+          failed++;
           LOG.warning(() -> "experiment " + id + " of " + table + " " + message + "; no attempts left, marked error");
         }
       }

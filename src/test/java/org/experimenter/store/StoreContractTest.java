@@ -65,14 +65,29 @@ abstract class StoreContractTest {
   }
 
   private Claim claim(String token) {
-    return new Claim("run1", "exec1", "host1", token);
+    return new Claim("run1", "exec1", "host1", token, "app1");
+  }
+
+  private List<Long> claimIds(Connection c, List<Long> ids, String token) throws Exception {
+    List<Long> out = new ArrayList<>();
+    for (ClaimedRow r : store.claimIds(c, ids, claim(token))) {
+      out.add(r.id());
+    }
+    return out;
+  }
+
+  private boolean finish(ExperimentStore s, Connection c, long id, String token, Status status, Map<String, Object> results, String kind, String error)
+      throws Exception {
+    Outcome o = new Outcome(id, status, results, Map.of(), kind, error, clock.instant(), 0.5, 0.25, 1024, null);
+    return s.finish(c, new Claim("run1", "exec1", "host1", token, "app1"), o);
   }
 
   @Test
   void theTableHasPyExperimentersColumnsAndOursInOrder() {
     assertEquals(
         List.of("id", "name", "seed", "status", "creation_date", "start_date", "end_date", "machine",
-            "score", "note", "ok", "big", "error", "error_kind", "attempt", "run_id", "executor", "claim_token", "heartbeat"),
+            "score", "note", "ok", "big", "error", "error_kind", "attempt", "run_id", "spark_app", "executor",
+            "wall_time", "cpu_time", "allocated_bytes", "experiment_class", "claim_token", "heartbeat"),
         store.expectedColumns());
     store.createTableIfMissing(); // a second time changes nothing and does not fail
     assertTrue(store.tableExists());
@@ -132,13 +147,13 @@ abstract class StoreContractTest {
   void aRowIsClaimedOnceAndOnlyItsClaimCanFinishIt() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
-      List<Long> first = store.claimIds(c, List.of(1L, 2L, 3L), claim("a"));
+      List<Long> first = claimIds(c, List.of(1L, 2L, 3L), "a");
       assertEquals(List.of(1L, 2L, 3L), first);
-      assertEquals(List.of(), store.claimIds(c, List.of(1L, 2L), claim("b")));
-      assertEquals(List.of(4L), store.claimIds(c, List.of(2L, 4L), claim("c")));
-      assertFalse(store.finish(c, 1L, "b", Status.DONE, Map.of("score", 1.0), null, null));
-      assertTrue(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 1.5, "note", "ok'); --", "ok", true, "big", 5_000_000_000L), null, null));
-      assertFalse(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 9.0), null, null));
+      assertEquals(List.of(), claimIds(c, List.of(1L, 2L), "b"));
+      assertEquals(List.of(4L), claimIds(c, List.of(2L, 4L), "c"));
+      assertFalse(finish(store, c, 1L, "b", Status.DONE, Map.of("score", 1.0), null, null));
+      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.5, "note", "ok'); --", "ok", true, "big", 5_000_000_000L), null, null));
+      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 9.0), null, null));
     }
     Map<String, Object> r = store.row(1L);
     assertEquals("done", r.get("status"));
@@ -169,14 +184,14 @@ abstract class StoreContractTest {
                   int n = 0;
                   try (Connection c = s.connect()) {
                     for (int k = 0; ; k++) {
-                      Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k);
-                      List<ClaimedRow> rows = s.claimNext(c, 1 + k % 5, null, cl);
+                      Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
+                      List<ClaimedRow> rows = s.claimNext(c, 1 + k % 5, null, null, cl);
                       if (rows.isEmpty()) {
                         return n;
                       }
                       for (ClaimedRow r : rows) {
                         all.add(r.id());
-                        assertTrue(s.finish(c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
+                        assertTrue(finish(s, c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
                         n++;
                       }
                     }
@@ -200,7 +215,7 @@ abstract class StoreContractTest {
   void aLostRowIsReturnedToCreatedWhileAttemptsRemainThenMarkedLost() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
-      store.claimIds(c, List.of(1L), claim("a"));
+      claimIds(c, List.of(1L), "a");
       clock.advance(Duration.ofSeconds(3));
       assertEquals(1, store.heartbeat(c, List.of("a")));
       clock.advance(Duration.ofSeconds(3)); // 3 s since the beat, lease is 4 s
@@ -210,9 +225,9 @@ abstract class StoreContractTest {
       Map<String, Object> r = store.row(1L);
       assertEquals("created", r.get("status"));
       assertNull(r.get("claim_token"));
-      assertFalse(store.finish(c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the old claim cannot finish the row");
+      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the old claim cannot finish the row");
 
-      assertEquals(List.of(1L), store.claimIds(c, List.of(1L), claim("b")));
+      assertEquals(List.of(1L), claimIds(c, List.of(1L), "b"));
       clock.advance(Duration.ofSeconds(10));
       ExperimentStore.Recovery rec = store.recover();
       assertEquals(1, rec.failed);
@@ -227,9 +242,9 @@ abstract class StoreContractTest {
   void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
-      store.claimIds(c, List.of(1L, 2L, 3L), claim("a"));
-      store.finish(c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
-      store.finish(c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
+      claimIds(c, List.of(1L, 2L, 3L), "a");
+      finish(store, c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
+      finish(store, c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
     }
     assertEquals(2, store.reset(Set.of(Status.ERROR, Status.RUNNING)));
     Map<String, Object> r2 = store.row(2L);

@@ -1,0 +1,68 @@
+package org.experimenter;
+
+import java.util.List;
+
+/**
+ * Which open rows a run takes and in what order. Immutable; start from {@link #all()}.
+ *
+ * <pre>{@code
+ * RunOptions.all().where("dataset = 'iris'").maxExperiments(100).randomOrder(42)
+ * }</pre>
+ */
+public final class RunOptions {
+  private final String where;
+  private final List<Long> ids;
+  private final long maxExperiments;
+  private final Long randomSeed;
+
+  private RunOptions(String where, List<Long> ids, long maxExperiments, Long randomSeed) {
+    this.where = where;
+    this.ids = ids;
+    this.maxExperiments = maxExperiments;
+    this.randomSeed = randomSeed;
+  }
+
+  public static RunOptions all() {
+    return new RunOptions(null, List.of(), 0, null);
+  }
+
+  /** Only rows matching this SQL condition over keyfields and columns, e.g. {@code "seed < 3"}. */
+  public RunOptions where(String predicate) {
+    return new RunOptions(predicate == null || predicate.isBlank() ? null : predicate, ids, maxExperiments, randomSeed);
+  }
+
+  /** Only these ids; each must exist. */
+  public RunOptions ids(List<Long> ids) {
+    return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed);
+  }
+
+  /** At most n rows; 0 for all. */
+  public RunOptions maxExperiments(long n) {
+    if (n < 0) {
+      throw new ExperimenterException("max-experiments must not be negative, found " + n);
+    }
+    return new RunOptions(where, ids, n, randomSeed);
+  }
+
+  /** Rows in a shuffled order (the same for the same seed) instead of id order. */
+  public RunOptions randomOrder(long seed) {
+    return new RunOptions(where, ids, maxExperiments, seed);
+  }
+
+  public String where() {
+    return where;
+  }
+
+  public List<Long> ids() {
+    return ids;
+  }
+
+  public long maxExperiments() {
+    return maxExperiments;
+  }
+
+  /** The shuffle seed, or null for id order. */
+  public Long randomSeed() {
+    return randomSeed;
+  }
+}

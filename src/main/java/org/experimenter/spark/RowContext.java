@@ -1,0 +1,194 @@
+package org.experimenter.spark;
+
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.experimenter.ExperimentContext;
+import org.experimenter.ExperimenterException;
+import org.experimenter.FieldType;
+import org.experimenter.Parameters;
+import org.experimenter.ResultWriter;
+import org.experimenter.store.ExperimentStore;
+
+/**
+ * Results and log rows of one running experiment: checked against the config when they are
+ * given, kept until the row is written, or written early by {@link ResultWriter#flush()}.
+ * Writes are guarded by the claim token (by the running status when attached without one).
+ * Used by the worker for the experiment it runs and by {@code Experimenter.attach} for
+ * another thread or process that reports for a running experiment.
+ */
+public final class RowContext implements ExperimentContext, ResultWriter, AutoCloseable {
+  private static final int LOG_BATCH = 500;
+
+  private final ExperimentStore store;
+  private final long id;
+  private final String token;
+  private final Parameters parameters;
+  private final Config custom;
+  private final BooleanSupplier stopping;
+  private final Map<String, Object> values = new LinkedHashMap<>();
+  private final Map<String, Instant> times = new HashMap<>();
+  private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
+  private final Map<String, List<Instant>> logTimes = new HashMap<>();
+  private Connection connection;
+  private volatile boolean paused;
+  volatile boolean timedOut;
+
+  public RowContext(ExperimentStore store, long id, String token, Parameters parameters, BooleanSupplier stopping) {
+    this.store = store;
+    this.id = id;
+    this.token = token;
+    this.parameters = parameters;
+    this.custom = store.config().custom();
+    this.stopping = stopping;
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public ResultWriter results() {
+    return this;
+  }
+
+  @Override
+  public Config custom() {
+    return custom;
+  }
+
+  @Override
+  public boolean isStopping() {
+    return timedOut || stopping.getAsBoolean();
+  }
+
+  @Override
+  public void pause() {
+    paused = true;
+  }
+
+  public boolean paused() {
+    return paused;
+  }
+
+  @Override
+  public synchronized ResultWriter put(String field, Object value) {
+    FieldType type = store.config().resultfields().get(field);
+    if (type == null) {
+      throw new ExperimenterException(
+          "result field '" + field + "' is not declared in resultfields; declared: " + store.config().resultfields().keySet());
+    }
+    try {
+      values.put(field, type.coerce(value));
+    } catch (IllegalArgumentException e) {
+      throw new ExperimenterException("result field '" + field + "': " + e.getMessage(), e);
+    }
+    times.put(field, store.now());
+    return this;
+  }
+
+  @Override
+  public synchronized void log(String logtable, Map<String, ?> row) {
+    Map<String, FieldType> cols = store.config().logtables().get(logtable);
+    if (cols == null) {
+      throw new ExperimenterException(
+          "log table '" + logtable + "' is not declared in logtables; declared: " + store.config().logtables().keySet());
+    }
+    Map<String, Object> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> e : row.entrySet()) {
+      FieldType type = cols.get(e.getKey());
+      if (type == null) {
+        throw new ExperimenterException(
+            "log table '" + logtable + "' has no column '" + e.getKey() + "'; its columns: " + cols.keySet());
+      }
+      try {
+        copy.put(e.getKey(), type.coerce(e.getValue()));
+      } catch (IllegalArgumentException ex) {
+        throw new ExperimenterException("log table '" + logtable + "', column '" + e.getKey() + "': " + ex.getMessage(), ex);
+      }
+    }
+    logs.computeIfAbsent(logtable, k -> new ArrayList<>()).add(copy);
+    logTimes.computeIfAbsent(logtable, k -> new ArrayList<>()).add(store.now());
+    if (logs.get(logtable).size() >= LOG_BATCH) {
+      writeLogs();
+    }
+  }
+
+  @Override
+  public synchronized void flush() {
+    writeLogs();
+    try {
+      if (!store.writeResults(connection(), id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
+        throw new ExperimenterException(
+            "experiment " + id + " of " + store.table() + " is no longer running under this claim (lost lease, reset or taken over); results not written");
+      }
+    } catch (SQLException e) {
+      throw store.failure("cannot write results of experiment " + id, e);
+    }
+  }
+
+  /** Writes pending log rows; called before the row's final write. */
+  public synchronized void writeLogs() {
+    try {
+      for (Map.Entry<String, List<Map<String, Object>>> e : logs.entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          store.appendLog(connection(), e.getKey(), id, e.getValue(), logTimes.get(e.getKey()));
+          e.getValue().clear();
+          logTimes.get(e.getKey()).clear();
+        }
+      }
+    } catch (SQLException e) {
+      throw store.failure("cannot write log rows of experiment " + id, e);
+    }
+  }
+
+  public synchronized boolean hasPendingLogs() {
+    for (List<Map<String, Object>> l : logs.values()) {
+      if (!l.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public synchronized Map<String, Object> resultValues() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  public synchronized Map<String, Instant> resultTimes() {
+    return Collections.unmodifiableMap(new HashMap<>(times));
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = store.connect();
+    }
+    return connection;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // nothing more to write through it
+      }
+      connection = null;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package org.experimenter.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.experimenter.FieldType;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.grid.Parameter;
+import org.experimenter.store.dialect.Dialect;
+
+/**
+ * Every table the tool keeps for one experiment config, and its DDL, in one place:
+ * the experiment table, {@code <table>__attempts} (one row per attempt) and one
+ * {@code <table>__<name>} per declared log table.
+ */
+public final class Schema implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  private final ExperimentConfig config;
+  private final Dialect dialect;
+
+  public Schema(ExperimentConfig config, Dialect dialect) {
+    this.config = config;
+    this.dialect = dialect;
+  }
+
+  public String table() {
+    return config.table();
+  }
+
+  public String attemptsTable() {
+    return config.table() + "__attempts";
+  }
+
+  public String logTable(String name) {
+    return config.table() + "__" + name;
+  }
+
+  /** Column name to SQL type of the experiment table, in order. */
+  public LinkedHashMap<String, String> columns() {
+    String ts = dialect.timestampType();
+    LinkedHashMap<String, String> c = new LinkedHashMap<>();
+    c.put("id", dialect.idColumn());
+    for (Parameter p : config.keyfields()) {
+      c.put(p.name(), dialect.sqlType(p.type()) + " NOT NULL");
+    }
+    c.put("status", "VARCHAR(16) NOT NULL DEFAULT 'created'");
+    c.put("creation_date", ts + " NOT NULL");
+    c.put("start_date", ts);
+    c.put("end_date", ts);
+    c.put("machine", "TEXT");
+    for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
+      c.put(r.getKey(), dialect.sqlType(r.getValue()));
+      if (config.resultTimestamps()) {
+        c.put(r.getKey() + "_timestamp", ts);
+      }
+    }
+    c.put("error", "TEXT");
+    c.put("error_kind", "VARCHAR(16)");
+    c.put("attempt", "INTEGER NOT NULL DEFAULT 0");
+    c.put("run_id", "TEXT");
+    c.put("spark_app", "TEXT");
+    c.put("executor", "TEXT");
+    c.put("wall_time", dialect.sqlType(FieldType.DOUBLE));
+    c.put("cpu_time", dialect.sqlType(FieldType.DOUBLE));
+    c.put("allocated_bytes", "BIGINT");
+    c.put("experiment_class", "TEXT");
+    c.put("claim_token", "TEXT");
+    c.put("heartbeat", "BIGINT");
+    return c;
+  }
+
+  /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
+  public List<String> createStatements() {
+    String t = config.table();
+    List<String> out = new ArrayList<>();
+    StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + t + " (");
+    for (Map.Entry<String, String> c : columns().entrySet()) {
+      b.append("\n  ").append(c.getKey().equals("id") ? c.getValue() : c.getKey() + " " + c.getValue()).append(",");
+    }
+    b.append("\n  CONSTRAINT ").append(t).append("_keys UNIQUE (").append(String.join(", ", config.keyfieldNames())).append(")\n)");
+    out.add(b.toString());
+    out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
+    out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t + " (claim_token)");
+
+    String ts = dialect.timestampType();
+    out.add(
+        "CREATE TABLE IF NOT EXISTS " + attemptsTable() + " (\n  " + dialect.idColumn()
+            + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,"
+            + "\n  attempt INTEGER NOT NULL,\n  run_id TEXT,\n  spark_app TEXT,\n  machine TEXT,\n  executor TEXT,"
+            + "\n  start_date " + ts + ",\n  end_date " + ts + ",\n  outcome VARCHAR(16) NOT NULL,\n  error TEXT\n)");
+    out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable() + " (experiment_id)");
+    for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
+      String name = logTable(l.getKey());
+      StringBuilder lb =
+          new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
+              + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,\n  timestamp " + ts + " NOT NULL");
+      for (Map.Entry<String, FieldType> c : l.getValue().entrySet()) {
+        lb.append(",\n  ").append(c.getKey()).append(" ").append(dialect.sqlType(c.getValue()));
+      }
+      out.add(lb.append("\n)").toString());
+      out.add("CREATE INDEX IF NOT EXISTS " + name + "_exp_idx ON " + name + " (experiment_id)");
+    }
+    return out;
+  }
+
+  /** Tables to drop, dependents first. */
+  public List<String> allTablesDependentsFirst() {
+    List<String> out = new ArrayList<>();
+    for (String l : config.logtables().keySet()) {
+      out.add(logTable(l));
+    }
+    out.add(attemptsTable());
+    out.add(config.table());
+    return out;
+  }
+}
