@@ -40,7 +40,7 @@ public final class SparkTables {
     Dataset<Row> df = reader(spark, config).option("dbtable", config.table()).load();
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
-      if (TIMESTAMPS.contains(f.name())) {
+      if (TIMESTAMPS.contains(f.name()) || f.name().endsWith("_timestamp")) {
         cols.add(functions.col(f.name()).cast("timestamp").as(f.name()));
       } else {
         cols.add(functions.col(f.name()));
@@ -49,10 +49,31 @@ public final class SparkTables {
     return df.select(cols.toArray(new Column[0]));
   }
 
-  /** Registers the experiment table as a temporary view named like the table. */
+  /**
+   * Registers the experiment table, its attempts table and its declared log tables as
+   * temporary views named like the tables.
+   */
   public static Dataset<Row> registerView(SparkSession spark, ExperimentConfig config) {
     Dataset<Row> df = table(spark, config);
     df.createOrReplaceTempView(config.table());
+    List<String> others = new ArrayList<>();
+    others.add(config.table() + "__attempts");
+    for (String l : config.logtables().keySet()) {
+      others.add(config.table() + "__" + l);
+    }
+    for (String t : others) {
+      timestampsCast(reader(spark, config).option("dbtable", t).load()).createOrReplaceTempView(t);
+    }
     return df;
+  }
+
+  private static final List<String> OTHER_TIMESTAMPS = List.of("timestamp", "start_date", "end_date");
+
+  private static Dataset<Row> timestampsCast(Dataset<Row> df) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : df.schema().fields()) {
+      cols.add(OTHER_TIMESTAMPS.contains(f.name()) ? functions.col(f.name()).cast("timestamp").as(f.name()) : functions.col(f.name()));
+    }
+    return df.select(cols.toArray(new Column[0]));
   }
 }

@@ -111,6 +111,39 @@ class MainTest {
   }
 
   @Test
+  void runOneFillFromAFileResetByIdsAndUnpauseFromTheCommandLine() throws Exception {
+    String c = conf.toString();
+    String[] one = run("run-one", "--config", c, "--set", "x=12", "--set", "seed=7", "--json");
+    assertEquals("0", one[0], one[2]);
+    assertTrue(one[1].startsWith("{\"id\": 1, \"x\": 12, \"seed\": 7, \"status\": \"done\""), one[1]);
+    assertTrue(one[1].contains("\"score\": 127.0"), one[1]);
+    String[] failing = run("run-one", "--config", c, "--set", "x=13", "--set", "seed=7");
+    assertEquals("1", failing[0], "an experiment that ends in error gives exit code 1");
+    assertTrue(failing[1].contains(": error") && failing[1].contains("unlucky x 13"), failing[1]);
+    String[] unknown = run("run-one", "--config", c, "--set", "x=12", "--set", "sed=7");
+    assertEquals("1", unknown[0]);
+    assertTrue(unknown[2].contains("--set sed: no such keyfield"), unknown[2]);
+
+    Path csv = dir.resolve("more.csv");
+    Files.writeString(csv, "x,seed\n20,1\n21,1\n");
+    String[] from = run("fill", "--config", c, "--from", csv.toString());
+    assertTrue(from[1].contains(": 2 new rows (from " + csv), from[1]);
+
+    String[] reset = run("reset", "--config", c, "--ids", "2");
+    assertTrue(reset[1].contains("1 rows reset to created"), reset[1] + reset[2]);
+    String[] missing = run("reset", "--config", c, "--ids", "2,99");
+    assertEquals("1", missing[0]);
+    assertTrue(missing[2].contains("has no experiment with id 99"), missing[2]);
+    String[] badStatus = run("reset", "--config", c, "--status", "finished");
+    assertEquals("1", badStatus[0]);
+    assertTrue(badStatus[2].contains("unknown status 'finished'"), badStatus[2]);
+    String[] two = run("reset", "--config", c, "--status", "error", "--ids", "1");
+    assertTrue(two[2].contains("give exactly one of --status, --ids or --where"), two[2]);
+    String[] unpause = run("unpause", "--config", c);
+    assertTrue(unpause[1].contains("0 paused rows returned to created"), unpause[1]);
+  }
+
+  @Test
   void anSqlErrorIsReportedWithoutAStackTrace() throws Exception {
     run("fill", "--config", conf.toString());
     String[] r = run("sql", "--config", conf.toString(), "SELECT nope FROM " + table);
