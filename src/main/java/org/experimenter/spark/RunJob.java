@@ -183,8 +183,10 @@ public final class RunJob {
     }
     String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
     try (Connection c = store.connect()) {
-      // checks the predicate once, with a clear message, before any row is touched
-      Jdbc.query(c, "SELECT COUNT(*) FROM " + config.table() + " WHERE " + p, Jdbc.NO_PARAMETERS, rs -> rs.getLong(1));
+      if (!parts.isEmpty()) {
+        // checks the predicate once, with a clear message, before any row is touched
+        Jdbc.query(c, "SELECT id FROM " + config.table() + " WHERE " + p + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> rs.getLong(1));
+      }
       if (options.maxExperiments() <= 0) {
         return p;
       }
@@ -265,13 +267,25 @@ public final class RunJob {
     table.where(table.col("run_id").equalTo(runId)).createOrReplaceTempView(view);
     spark.sparkContext().setJobDescription("experimenter summary: table " + config.table());
     Map<Status, Long> counts = new EnumMap<>(Status.class);
-    for (Row r : spark.sql("SELECT status, COUNT(*) FROM " + view + " WHERE status <> 'running' GROUP BY status").collectAsList()) {
-      counts.put(Status.parse(r.getString(0)), r.getLong(1));
+    Row d = null;
+    // one pass over the run's rows: counts per status, and durations over all of them
+    for (Row r :
+        spark
+            .sql(
+                "SELECT status, count(*), min(wall_time), median(wall_time), max(wall_time), grouping(status) AS total FROM "
+                    + view + " WHERE status <> 'running' GROUP BY GROUPING SETS ((status), ())")
+            .collectAsList()) {
+      if (((Number) r.get(5)).intValue() == 1) {
+        d = r;
+      } else {
+        counts.put(Status.parse(r.getString(0)), r.getLong(1));
+      }
     }
-    Row d = spark.sql("SELECT min(wall_time), median(wall_time), max(wall_time) FROM " + view + " WHERE end_date IS NOT NULL").first();
     spark.catalog().dropTempView(view);
     spark.sparkContext().setJobDescription(null);
-    return new RunSummary(runId, counts, num(d, 0), num(d, 1), num(d, 2), wall);
+    return d == null
+        ? new RunSummary(runId, counts, 0, 0, 0, wall)
+        : new RunSummary(runId, counts, num(d, 2), num(d, 3), num(d, 4), wall);
   }
 
   private static double num(Row r, int i) {

@@ -46,7 +46,7 @@ import org.experimenter.store.Outcome;
 public final class Worker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Worker.class.getName());
   private static final long TARGET_BATCH_MILLIS = 250;
-  private static final int MAX_BATCH = 64;
+  private static final int MAX_BATCH = 200;
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final ExperimentStore store;
@@ -149,15 +149,22 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the rows of one claim and writes their outcomes together at the end (one commit per
+   * claim: the claim size keeps a batch near a quarter second of work, so slow experiments
+   * are written one by one and fast ones in groups).
+   */
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
+    List<Outcome> outcomes = new ArrayList<>(rows.size());
     try {
       for (ClaimedRow row : rows) {
         if (stopping) {
           break;
         }
-        execute(row, claim);
+        outcomes.add(execute(row, claim));
       }
     } finally {
+      write(outcomes, claim);
       // rows of the claim not started (stopping, or the task failing) go back to created
       int released = withRetry("release rows of " + store.table(), c -> store.release(c, claim));
       if (released > 0) {
@@ -167,7 +174,25 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void execute(ClaimedRow row, Claim claim) {
+  private void write(List<Outcome> outcomes, Claim claim) {
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    List<Boolean> written =
+        withRetry("write " + outcomes.size() + " experiments of " + store.table(), c -> store.finishAll(c, claim, outcomes));
+    for (int i = 0; i < outcomes.size(); i++) {
+      Outcome o = outcomes.get(i);
+      if (written.get(i)) {
+        counts.merge(o.status, 1L, Long::sum);
+      } else {
+        LOG.warning(
+            "experiment " + o.id + " of " + store.table() + " finished as " + o.status.dbName() + " but its claim "
+                + claim.token() + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
+      }
+    }
+  }
+
+  private Outcome execute(ClaimedRow row, Claim claim) {
     Map<String, Object> params = new LinkedHashMap<>();
     for (int i = 0; i < keyfields.size(); i++) {
       params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
@@ -236,10 +261,6 @@ public final class Worker implements AutoCloseable {
     double millis = (System.nanoTime() - t0) / 1e6;
     averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
     Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
-    Outcome outcome =
-        new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, start, millis / 1000.0,
-            usage[0] < 0 ? Double.NaN : usage[0] / 1e9, usage[1], sparkApp == null ? null : sparkApp);
-    boolean written;
     try {
       if (ctx.hasPendingLogs()) {
         ctx.writeLogs();
@@ -249,14 +270,8 @@ public final class Worker implements AutoCloseable {
     } finally {
       ctx.close();
     }
-    written = withRetry("write experiment " + row.id() + " of " + store.table(), c -> store.finish(c, claim, outcome));
-    if (!written) {
-      LOG.warning(
-          "experiment " + row.id() + " of " + store.table() + " finished as " + status.dbName() + " but its claim "
-              + claim.token() + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
-      return;
-    }
-    counts.merge(status, 1L, Long::sum);
+    return new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, start, millis / 1000.0,
+        usage[0] < 0 ? Double.NaN : usage[0] / 1e9, usage[1], sparkApp);
   }
 
   private static void awaitExperiment(Future<?> f, Duration timeout)

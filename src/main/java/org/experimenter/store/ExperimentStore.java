@@ -635,87 +635,126 @@ public final class ExperimentStore implements Serializable {
    * to created when the config retries errors.
    */
   public boolean finish(Connection c, Claim claim, Outcome o) throws SQLException {
+    return finishAll(c, claim, List.of(o)).get(0);
+  }
+
+  /**
+   * Writes several finished attempts under one claim in one transaction (group commit for
+   * fast experiments): one guarded UPDATE per row, sent in JDBC batches, and the attempts
+   * rows. Returns, per outcome, whether it was written.
+   */
+  public List<Boolean> finishAll(Connection c, Claim claim, List<Outcome> outcomes) throws SQLException {
     Instant now = now();
+    return Jdbc.inTransaction(
+        c,
+        conn -> {
+          // outcomes with the same SQL (status kind and result fields) share one batch
+          Map<String, List<Integer>> bySql = new LinkedHashMap<>();
+          for (int k = 0; k < outcomes.size(); k++) {
+            bySql.computeIfAbsent(finishSql(outcomes.get(k)), x -> new ArrayList<>()).add(k);
+          }
+          int[] updated = new int[outcomes.size()];
+          for (Map.Entry<String, List<Integer>> e : bySql.entrySet()) {
+            try (PreparedStatement ps = conn.prepareStatement(e.getKey())) {
+              for (int k : e.getValue()) {
+                bindFinish(ps, claim, outcomes.get(k), now);
+                ps.addBatch();
+              }
+              int[] counts = ps.executeBatch();
+              for (int j = 0; j < counts.length; j++) {
+                updated[e.getValue().get(j)] = counts[j];
+              }
+            }
+          }
+          List<Boolean> written = new ArrayList<>(outcomes.size());
+          try (PreparedStatement ps = conn.prepareStatement(attemptSql())) {
+            boolean any = false;
+            for (int k = 0; k < outcomes.size(); k++) {
+              Outcome o = outcomes.get(k);
+              if (updated[k] > 1 || updated[k] < 0) {
+                throw new StoreException("finishing experiment " + o.id + " of " + table + " updated " + updated[k] + " rows; this is a bug");
+              }
+              written.add(updated[k] == 1);
+              if (updated[k] == 1) {
+                bindAttempt(ps, o.id, claim, o.start, now, o.status == Status.DONE ? "done" : o.errorKind, o.error);
+                ps.addBatch();
+                any = true;
+              }
+            }
+            if (any) {
+              ps.executeBatch();
+            }
+          }
+          return written;
+        });
+  }
+
+  private String finishSql(Outcome o) {
     boolean retry = o.status == Status.ERROR && config.retryErrors();
     StringBuilder sql = new StringBuilder("UPDATE " + table + " SET ");
-    if (retry) {
-      sql.append("status = CASE WHEN attempt < ? THEN 'created' ELSE 'error' END,");
-    } else {
-      sql.append("status = ?,");
-    }
+    sql.append(retry ? "status = CASE WHEN attempt < ? THEN 'created' ELSE 'error' END," : "status = ?,");
     sql.append(" start_date = ?, end_date = ?, error = ?, error_kind = ?, heartbeat = NULL, wall_time = ?, cpu_time = ?,"
         + " allocated_bytes = ?, spark_app = ?, experiment_class = NULL");
-    List<String> fields = new ArrayList<>(o.results.keySet());
-    for (String f : fields) {
+    for (String f : o.results.keySet()) {
       sql.append(", ").append(f).append(" = ?");
       if (config.resultTimestamps()) {
         sql.append(", ").append(f).append("_timestamp = ?");
       }
     }
-    sql.append(" WHERE id = ? AND claim_token = ? AND status = 'running'");
-    return Jdbc.inTransaction(
-        c,
-        conn -> {
-          int updated =
-              Jdbc.update(
-                  conn,
-                  sql.toString(),
-                  ps -> {
-                    int i = 1;
-                    if (retry) {
-                      ps.setInt(i++, config.maxAttempts());
-                    } else {
-                      ps.setString(i++, o.status.dbName());
-                    }
-                    dialect.setTimestamp(ps, i++, o.start);
-                    dialect.setTimestamp(ps, i++, now);
-                    ps.setString(i++, o.error);
-                    ps.setString(i++, o.errorKind);
-                    ps.setDouble(i++, o.wallSeconds);
-                    if (Double.isNaN(o.cpuSeconds)) {
-                      ps.setNull(i++, Types.DOUBLE);
-                    } else {
-                      ps.setDouble(i++, o.cpuSeconds);
-                    }
-                    ps.setLong(i++, o.allocatedBytes);
-                    ps.setString(i++, o.sparkApp != null ? o.sparkApp : claim.sparkApp());
-                    for (String f : fields) {
-                      bind(ps, i++, resultfields.get(f), o.results.get(f));
-                      if (config.resultTimestamps()) {
-                        dialect.setTimestamp(ps, i++, o.resultTimes.getOrDefault(f, now));
-                      }
-                    }
-                    ps.setLong(i++, o.id);
-                    ps.setString(i, claim.token());
-                  });
-          if (updated > 1) {
-            throw new StoreException("finishing experiment " + o.id + " of " + table + " updated " + updated + " rows; this is a bug");
-          }
-          if (updated == 1) {
-            recordAttempt(conn, o.id, claim, o.start, now, o.status == Status.DONE ? "done" : o.errorKind, o.error);
-          }
-          return updated == 1;
-        });
+    return sql.append(" WHERE id = ? AND claim_token = ? AND status = 'running'").toString();
+  }
+
+  private void bindFinish(PreparedStatement ps, Claim claim, Outcome o, Instant now) throws SQLException {
+    int i = 1;
+    if (o.status == Status.ERROR && config.retryErrors()) {
+      ps.setInt(i++, config.maxAttempts());
+    } else {
+      ps.setString(i++, o.status.dbName());
+    }
+    dialect.setTimestamp(ps, i++, o.start);
+    dialect.setTimestamp(ps, i++, now);
+    ps.setString(i++, o.error);
+    ps.setString(i++, o.errorKind);
+    ps.setDouble(i++, o.wallSeconds);
+    if (Double.isNaN(o.cpuSeconds)) {
+      ps.setNull(i++, Types.DOUBLE);
+    } else {
+      ps.setDouble(i++, o.cpuSeconds);
+    }
+    ps.setLong(i++, o.allocatedBytes);
+    ps.setString(i++, o.sparkApp != null ? o.sparkApp : claim.sparkApp());
+    for (String f : o.results.keySet()) {
+      bind(ps, i++, resultfields.get(f), o.results.get(f));
+      if (config.resultTimestamps()) {
+        dialect.setTimestamp(ps, i++, o.resultTimes.getOrDefault(f, now));
+      }
+    }
+    ps.setLong(i++, o.id);
+    ps.setString(i, claim.token());
+  }
+
+  private String attemptSql() {
+    return "INSERT INTO " + schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
+        + " start_date, end_date, outcome, error) SELECT id, attempt, ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?";
+  }
+
+  private void bindAttempt(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+      throws SQLException {
+    ps.setString(1, claim.runId());
+    ps.setString(2, claim.sparkApp());
+    ps.setString(3, claim.machine());
+    ps.setString(4, claim.executor());
+    dialect.setTimestamp(ps, 5, start);
+    dialect.setTimestamp(ps, 6, end);
+    ps.setString(7, outcome == null ? "unknown" : outcome);
+    ps.setString(8, error);
+    ps.setLong(9, id);
   }
 
   /** Appends one row to the attempts table; the attempt number is the row's current one. */
   private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error)
       throws SQLException {
-    Jdbc.update(
-        c,
-        "INSERT INTO " + schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-            + " start_date, end_date, outcome, error) SELECT id, attempt, ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?",
-        ps -> {
-          ps.setString(1, claim.runId());
-          ps.setString(2, claim.sparkApp());
-          ps.setString(3, claim.machine());
-          ps.setString(4, claim.executor());
-          dialect.setTimestamp(ps, 5, start);
-          dialect.setTimestamp(ps, 6, end);
-          ps.setString(7, outcome == null ? "unknown" : outcome);
-          ps.setString(8, error);
-          ps.setLong(9, id);
-        });
+    Jdbc.update(c, attemptSql(), ps -> bindAttempt(ps, id, claim, start, end, outcome, error));
   }
 
   /**
