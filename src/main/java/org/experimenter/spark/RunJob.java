@@ -104,7 +104,11 @@ public final class RunJob {
 
   private void runRound(Experiment experiment, String runId, String scope, String orderKey, long[] bounds, int round) {
     boolean random = !orderKey.equals("id");
-    int partitions = config.partitions() > 0 ? config.partitions() : 4 * spark.sparkContext().defaultParallelism();
+    // by default 4 per core, and at most about 20,000 rows each, so a task never holds many rows in memory
+    int partitions =
+        config.partitions() > 0
+            ? config.partitions()
+            : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (bounds[2] + 19_999) / 20_000);
     partitions = (int) Math.max(1, Math.min(partitions, bounds[2]));
     StringBuilder select = new StringBuilder("SELECT id");
     for (Parameter p : config.keyfields()) {
