@@ -165,10 +165,12 @@ public final class Worker implements AutoCloseable {
       }
     } finally {
       write(outcomes, claim);
-      // rows of the claim not started (stopping, or the task failing) go back to created
-      int released = withRetry("release rows of " + store.table(), c -> store.release(c, claim));
-      if (released > 0) {
-        LOG.info("released " + released + " claimed rows of " + store.table() + " back to created");
+      if (outcomes.size() < rows.size()) {
+        // rows of the claim not started (stopping, or the task failing) go back to created
+        int released = withRetry("release rows of " + store.table(), c -> store.release(c, claim));
+        if (released > 0) {
+          LOG.info("released " + released + " claimed rows of " + store.table() + " back to created");
+        }
       }
       liveTokens.remove(claim.token());
     }
