@@ -3,6 +3,7 @@ package org.experimenter.cli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,15 +48,42 @@ import picocli.CommandLine.Parameters;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    if (!isYarnClusterDriver()) {
+      System.exit(execute(args));
+    }
+    // A YARN cluster-mode driver runs inside the ApplicationMaster, which sets the app's final
+    // status when main returns or throws: System.exit there, even exit(0), is reported as
+    // FAILED ("Shutdown hook called before final status was reported"), and what the driver
+    // prints reaches only the container log. An exception thrown from main becomes the app's
+    // diagnostics, which spark-submit prints before it exits with code 1.
+    StringWriter errors = new StringWriter();
+    int code = execute(new PrintWriter(errors, true), args);
+    System.err.print(errors);
+    System.err.flush();
+    if (code != 0) {
+      throw new ExperimenterException(errors.toString().trim() + " (exit code " + code + ")");
+    }
+  }
+
+  private static boolean isYarnClusterDriver() {
+    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+        && System.getProperty("spark.master", "").startsWith("yarn");
   }
 
   /** Runs a command and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
+    return execute(null, args);
+  }
+
+  /** Runs a command with its error messages written to errors (standard error when null). */
+  static int execute(PrintWriter errors, String... args) {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
     }
     CommandLine cl = new CommandLine(new Main());
+    if (errors != null) {
+      cl.setErr(errors);
+    }
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           boolean verbose = parsed.hasMatchedOption("--verbose");
@@ -88,7 +116,7 @@ public final class Main implements Callable<Integer> {
     boolean verbose;
 
     Experimenter experimenter() {
-      return Experimenter.load(config);
+      return Experimenter.load(ConfigFile.resolve(config));
     }
 
     SparkSession spark(ExperimentConfig c) {
@@ -181,6 +209,8 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       Experimenter ex = experimenter();
       org.experimenter.Experiment experiment = ex.experimentFromConfig();
+      // An unreachable database fails here, before the cluster is asked for executors.
+      ex.store().createTableIfMissing();
       long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
       org.experimenter.RunOptions options = org.experimenter.RunOptions.all().where(where).maxExperiments(max);
       if (ids != null) {
