@@ -32,7 +32,8 @@ class ConcurrentDriversTest {
     dbConf.forEach((k, v) -> conf.append(k).append(" = \"").append(v).append("\"\n"));
     conf.append("keyfields { x { type = int, values = { start = 0, stop = 100 } }, seed { type = int, values = [1, 2, 3] } }\n")
         .append("resultfields { score = double }\n")
-        .append("custom { execution-log = \"").append(log).append("\", sleep-ms = 40 }\n")
+        .append("custom { execution-log = \"").append(log).append("\", sleep-ms = 20")
+        .append(", barrier-file = \"").append(dir.resolve("barrier")).append("\", barrier-count = 2 }\n")
         .append("experiment-class = \"").append(Experiments.Logging.class.getName()).append("\"\n")
         .append("spark.master = \"local[2]\"\n")
         .append("spark.conf { \"spark.ui.enabled\" = false }\n");

@@ -19,8 +19,13 @@ public final class Experiments {
   public static final class Logging implements Experiment {
     private static final long serialVersionUID = 1L;
 
+    private static volatile boolean arrived;
+
     @Override
     public void run(ExperimentContext ctx) throws IOException {
+      if (ctx.custom().hasPath("barrier-file") && !arrived) {
+        awaitOthers(Path.of(ctx.custom().getString("barrier-file")), ctx.custom().getInt("barrier-count"));
+      }
       Path log = Path.of(ctx.custom().getString("execution-log"));
       Files.write(
           log,
@@ -41,6 +46,28 @@ public final class Experiments {
         throw new IllegalStateException("unlucky x " + x);
       }
       ctx.results().put("score", x * 10.0 + ctx.parameters().getInt("seed"));
+    }
+
+    /**
+     * The first experiment of each JVM waits (at most two minutes) until n JVMs have arrived,
+     * so that concurrent drivers really overlap however slowly each one starts.
+     */
+    private static synchronized void awaitOthers(Path barrier, int n) throws IOException {
+      if (arrived) {
+        return;
+      }
+      Files.write(barrier, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (Files.readAllLines(barrier).stream().distinct().count() < n && System.currentTimeMillis() < deadline) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      arrived = true;
     }
   }
 
