@@ -78,6 +78,7 @@ public final class RunJob {
 
     ScheduledExecutorService recovery = startRecovery();
     spark.sparkContext().setJobDescription("experimenter run: table " + config.table() + ", " + bounds[2] + " open rows");
+    Progress progress = Progress.start(store, runId, scope);
     try {
       List<long[]> perTask =
           open.javaRDD()
@@ -91,6 +92,7 @@ public final class RunJob {
       }
       LOG.info("run " + runId + " wrote " + ran + " experiments over " + perTask.size() + " tasks");
     } finally {
+      progress.close();
       recovery.shutdownNow();
       spark.sparkContext().setJobDescription(null);
     }
