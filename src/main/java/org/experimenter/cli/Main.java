@@ -276,10 +276,10 @@ public final class Main implements Callable<Integer> {
       if (!pivot && lowerIsBetter) {
         throw new ExperimenterException("--lower-is-better applies to a pivot (--rows, --columns, --value)");
       }
+      List<Stat> chosen = stats == null ? null : Stat.parse(stats);
       SparkSession spark = spark(ex.config());
       try {
-        Evaluation e =
-            ex.evaluation(spark).over(over).where(where).fields(fields).stats(stats == null ? null : Stat.parse(stats));
+        Evaluation e = ex.evaluation(spark).over(over).where(where).fields(fields).stats(chosen);
         // check the names before any Spark job runs
         e.groupFields();
         ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();

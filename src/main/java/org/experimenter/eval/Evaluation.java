@@ -219,17 +219,7 @@ public final class Evaluation {
     if (spread != null) {
       needed.add(spread);
     }
-    List<Stat> savedStats = stats;
-    List<String> savedFields = fields;
-    ResultTable aggregated;
-    try {
-      stats = needed;
-      fields = List.of(value);
-      aggregated = collect();
-    } finally {
-      stats = savedStats;
-      fields = savedFields;
-    }
+    ResultTable aggregated = new Evaluation(spark, config).over(over).where(where).fields(List.of(value)).stats(needed).collect();
     return Pivot.build(aggregated, groups, rows, columns, value, center, spread, lowerIsBetter);
   }
 

@@ -91,10 +91,9 @@ public final class Exporter {
     // pandas and pyarrow read INT96 timestamps poorly; microseconds are the portable choice
     spark.conf().set(ts, "TIMESTAMP_MICROS");
     try {
-      Dataset<Row> table = SparkTables.table(spark, config);
-      if (where != null && !where.isBlank()) {
-        table = SqlErrors.translate("--where \"" + where + "\": ", () -> SparkTables.table(spark, config).where(where));
-      }
+      Dataset<Row> all = SparkTables.table(spark, config);
+      Dataset<Row> table =
+          where == null || where.isBlank() ? all : SqlErrors.translate("--where \"" + where + "\": ", () -> all.where(where));
       out.add(write(config.table(), table, dir, format));
       for (String log : SparkTables.logTables(config)) {
         out.add(write(log, SparkTables.other(spark, config, log), dir, format));

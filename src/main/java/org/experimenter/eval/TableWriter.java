@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,8 @@ import org.experimenter.ExperimenterException;
  * a single file (not Spark's directory of parts, so that pandas reads it as it is).
  */
 public final class TableWriter {
+  private static final Logger LOG = Logger.getLogger(TableWriter.class.getName());
+
   private TableWriter() {}
 
   /**
@@ -213,8 +216,9 @@ public final class TableWriter {
       for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the scratch folder " + dir, e);
+    } catch (IOException | UncheckedIOException e) {
+      // leftovers of a finished write; the write's own outcome matters more
+      LOG.warning("cannot remove the scratch folder " + dir + ": " + e.getMessage());
     }
   }
 }
