@@ -16,7 +16,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.eval.Evaluation;
+import org.experimenter.eval.Exporter;
+import org.experimenter.eval.Plotter;
 import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.SqlErrors;
 import org.experimenter.grid.Parameter;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
@@ -295,13 +298,39 @@ public final class Experimenter {
 
   /** Means, standard deviations and counts of the results of done rows, grouped over the given keyfields. */
   public Dataset<Row> evaluate(SparkSession spark, List<String> over) {
-    return new Evaluation(spark, config).aggregate(over);
+    return new Evaluation(spark, config).over(over).aggregate();
   }
 
-  /** Runs Spark SQL with the experiment table registered as a view named like the table. */
+  /**
+   * An evaluation to configure: which keyfields to aggregate over, which statistics, a filter,
+   * a pivot form. {@code ex.evaluation(spark).over(List.of("seed")).collect()}
+   */
+  public Evaluation evaluation(SparkSession spark) {
+    return new Evaluation(spark, config);
+  }
+
+  /**
+   * Runs Spark SQL with the experiment table and its log tables (tables named {@code
+   * <table>__<log>}) registered as views named like the tables.
+   */
   public Dataset<Row> sql(SparkSession spark, String query) {
-    SparkTables.registerView(spark, config);
-    return spark.sql(query);
+    SparkTables.registerViews(spark, config);
+    return SqlErrors.translate("", () -> spark.sql(query));
+  }
+
+  /**
+   * Writes the experiment table and its log tables to {@code dir}, one Parquet or CSV file per
+   * table named like the table, for pandas and notebooks.
+   *
+   * @param where a Spark SQL condition narrowing the experiment table's rows, or null
+   */
+  public List<Exporter.Written> export(SparkSession spark, Path dir, Exporter.Format format, String where) {
+    return new Exporter(spark, config).export(dir, format, where);
+  }
+
+  /** A plot of a result field against a numeric keyfield: {@code ex.plotter(spark).x("k").y("accuracy").write(path)}. */
+  public Plotter plotter(SparkSession spark) {
+    return new Plotter(spark, config);
   }
 
   /** The experiment table as a Spark DataFrame (notebooks). */

@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,15 +18,18 @@ import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
+import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
-import org.experimenter.eval.TableFormat;
+import org.experimenter.eval.SqlErrors;
+import org.experimenter.eval.Stat;
 import org.experimenter.config.ExperimentConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: {@code experimenter fill|run|status|reset|recover|drop|eval|sql --config FILE}. */
+/** The command line: {@code experimenter fill|run|status|reset|recover|drop|eval|sql|plot|export --config FILE}. */
 @Command(
     name = "experimenter",
     mixinStandardHelpOptions = true,
@@ -43,7 +45,9 @@ import picocli.CommandLine.Parameters;
       Main.Recover.class,
       Main.Drop.class,
       Main.Eval.class,
-      Main.Sql.class
+      Main.Sql.class,
+      PlotCommand.class,
+      ExportCommand.class
     })
 public final class Main implements Callable<Integer> {
 
@@ -80,13 +84,21 @@ public final class Main implements Callable<Integer> {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
     }
+    if (System.getProperty("java.awt.headless") == null) {
+      // plots are drawn off screen; never reach for a display
+      System.setProperty("java.awt.headless", "true");
+    }
     CommandLine cl = new CommandLine(new Main());
     if (errors != null) {
       cl.setErr(errors);
     }
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean verbose = parsed.hasMatchedOption("--verbose");
+          // --verbose belongs to the subcommand, not to the top-level parse result
+          boolean verbose = false;
+          for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            verbose |= p.hasMatchedOption("--verbose");
+          }
           PrintWriter err = cmd.getErr();
           if (e instanceof ExperimenterException && !verbose) {
             err.println("error: " + e.getMessage());
@@ -165,7 +177,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static long fillCombinations(Experimenter ex, Path file) {
-      if (!Files.isRegularFile(file)) {
+      if (!java.nio.file.Files.isRegularFile(file)) {
         throw new ExperimenterException(file + ": no such file");
       }
       com.typesafe.config.Config c;
@@ -402,25 +414,71 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "eval", description = "Aggregate the results of done rows over seeds (mean, std, count per result field).")
+  @Command(
+      name = "eval",
+      description = "Aggregate the results of done rows over seeds: mean, std, se, ci95, count, min, median, max per result field, or a pivot table.")
   static final class Eval extends Base {
-    @Option(names = "--over", split = ",", defaultValue = "seed", description = "Keyfields to aggregate over (default: seed).")
+    @Option(names = "--over", split = ",", description = "Keyfields to aggregate over (default: seed, when there is such a keyfield).")
     List<String> over;
 
-    @Option(names = "--format", defaultValue = "console", description = "console, csv, markdown or latex.")
-    String format;
+    @Option(
+        names = "--stats",
+        split = ",",
+        description = "Statistics: mean, std, se, ci95, count, min, median, max, or all (default: mean,std,count; in a pivot: mean,std).")
+    List<String> stats;
 
-    @Option(names = "--output", description = "Write to this file instead of standard output.")
-    Path output;
+    @Option(names = "--fields", split = ",", description = "Result fields to aggregate (default: every numeric one).")
+    List<String> fields;
+
+    @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"k <= 7\".")
+    String where;
+
+    @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
+    List<String> rows;
+
+    @Option(names = "--columns", split = ",", description = "Pivot: keyfields whose values make the columns.")
+    List<String> columns;
+
+    @Option(names = "--value", description = "Pivot: the result field in the cells.")
+    String value;
+
+    @Option(names = "--lower-is-better", description = "Pivot: mark the lowest value of each row as best (default: the highest).")
+    boolean lowerIsBetter;
+
+    @Mixin OutputOptions out;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
       Experimenter ex = experimenter();
-      TableFormat f = TableFormat.parse(format);
+      out.checkedFormat();
+      boolean pivot = rows != null || columns != null || value != null;
+      if (pivot && (rows == null || columns == null || value == null)) {
+        throw new ExperimenterException("--rows, --columns and --value go together: a pivot needs all three");
+      }
+      if (pivot && fields != null) {
+        throw new ExperimenterException("--fields does not apply to a pivot; --value names its result field");
+      }
+      if (!pivot && lowerIsBetter) {
+        throw new ExperimenterException("--lower-is-better applies to a pivot (--rows, --columns, --value)");
+      }
+      List<Stat> chosen = stats == null ? null : Stat.parse(stats);
       SparkSession spark = spark(ex.config());
       try {
-        ResultTable t = ResultTable.of(ex.evaluate(spark, over));
-        write(f.render(t), output);
+        Evaluation e = ex.evaluation(spark).over(over).where(where).fields(fields).stats(chosen);
+        // check the names before any Spark job runs
+        e.groupFields();
+        ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();
+        out.write(spark, t);
+        Map<String, Long> left = e.leftOut();
+        if (!left.isEmpty()) {
+          List<String> parts = new ArrayList<>();
+          long n = 0;
+          for (Map.Entry<String, Long> s : left.entrySet()) {
+            parts.add(s.getValue() + " " + s.getKey());
+            n += s.getValue();
+          }
+          System.err.println("left out " + n + (n == 1 ? " row" : " rows") + " not done (" + String.join(", ", parts) + ")");
+        }
         return 0;
       } finally {
         spark.stop();
@@ -428,52 +486,31 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "sql", description = "Run Spark SQL with the experiment table registered as a view of the same name.")
+  @Command(
+      name = "sql",
+      description = "Run Spark SQL with the experiment table and its log tables (<table>__<log>) registered as views named like the tables.")
   static final class Sql extends Base {
     @Parameters(index = "0", description = "The query, e.g. \"SELECT status, count(*) FROM my_table GROUP BY status\".")
     String query;
 
-    @Option(names = "--format", defaultValue = "console", description = "console, csv, markdown or latex.")
-    String format;
-
-    @Option(names = "--output", description = "Write to this file instead of standard output.")
-    Path output;
+    @Mixin OutputOptions out;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
       Experimenter ex = experimenter();
-      TableFormat f = TableFormat.parse(format);
+      out.checkedFormat();
       SparkSession spark = spark(ex.config());
       try {
-        ResultTable t;
-        try {
-          t = ResultTable.of(ex.sql(spark, query));
-        } catch (Exception e) {
-          if (!(e instanceof org.apache.spark.SparkThrowable)) {
-            throw e;
-          }
-          // the first line says what is wrong; the rest is Spark's query plan
-          String m = String.valueOf(e.getMessage()).split("\\R", 2)[0];
-          throw new ExperimenterException("SQL error: " + m, e);
-        }
-        write(f.render(t), output);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = ex.sql(spark, query);
+        spark.sparkContext().setJobDescription("experimenter sql: table " + ex.config().table());
+        SqlErrors.translate("", () -> {
+          out.write(spark, df);
+          return null;
+        });
         return 0;
       } finally {
         spark.stop();
       }
-    }
-  }
-
-  static void write(String text, Path output) throws java.io.IOException {
-    if (output == null) {
-      System.out.print(text);
-      System.out.flush();
-    } else {
-      if (output.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(output.toAbsolutePath().getParent());
-      }
-      Files.writeString(output, text, StandardCharsets.UTF_8);
-      System.out.println("wrote " + output);
     }
   }
 }

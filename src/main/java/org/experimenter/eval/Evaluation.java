@@ -1,67 +1,333 @@
 package org.experimenter.eval;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
+import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
 
 /**
- * Aggregates done rows with Spark SQL: grouped by every keyfield not listed in {@code over},
- * for each numeric result field its mean, standard deviation and count.
+ * Aggregates the results of done rows with Spark SQL: grouped by every keyfield not listed in
+ * {@link #over}, for each numeric result field the chosen {@link Stat statistics}.
+ *
+ * <pre>{@code
+ * ResultTable t = new Evaluation(spark, config)
+ *     .over(List.of("seed"))
+ *     .stats(List.of(Stat.MEAN, Stat.CI95, Stat.COUNT))
+ *     .where("k <= 7")
+ *     .collect();
+ * System.out.print(TableFormat.LATEX.render(t, 3));
+ * }</pre>
+ *
+ * The result columns are the grouping keyfields, then {@code <field>_<stat>} for each result
+ * field and statistic, e.g. {@code accuracy_mean}. Rows of other statuses are left out; {@link
+ * #leftOut()} counts them.
  */
 public final class Evaluation {
   private final SparkSession spark;
   private final ExperimentConfig config;
+  private List<String> over;
+  private List<Stat> stats;
+  private List<String> fields;
+  private String where;
 
   public Evaluation(SparkSession spark, ExperimentConfig config) {
     this.spark = spark;
     this.config = config;
   }
 
-  /** The Spark SQL statement the evaluation runs over the table's view. */
-  public String query(List<String> over) {
-    Set<String> keys = new LinkedHashSet<>(config.keyfieldNames());
+  /** The keyfields to aggregate over; by default {@code seed} when there is such a keyfield, else none. */
+  public Evaluation over(List<String> keyfields) {
+    this.over = keyfields == null ? null : List.copyOf(keyfields);
+    return this;
+  }
+
+  /** The statistics to compute; by default {@link Stat#DEFAULT} (mean, std, count). */
+  public Evaluation stats(List<Stat> stats) {
+    this.stats = stats == null ? null : List.copyOf(stats);
+    return this;
+  }
+
+  /** The result fields to aggregate; by default every numeric one. */
+  public Evaluation fields(List<String> resultfields) {
+    this.fields = resultfields == null ? null : List.copyOf(resultfields);
+    return this;
+  }
+
+  /** A Spark SQL condition over the table's columns narrowing the rows, e.g. {@code "k <= 7"}; null for all. */
+  public Evaluation where(String condition) {
+    this.where = condition == null || condition.isBlank() ? null : condition;
+    return this;
+  }
+
+  /** The keyfields aggregated over, checked against the config. */
+  public List<String> overFields() {
+    if (over == null) {
+      return config.keyfield("seed") != null ? List.of("seed") : List.of();
+    }
     for (String o : over) {
-      if (!keys.contains(o)) {
-        throw new ExperimenterException("--over " + o + ": no such keyfield; the keyfields are " + keys);
+      if (config.keyfield(o) == null) {
+        throw new ExperimenterException("--over " + o + ": no such keyfield; the keyfields are " + config.keyfieldNames());
       }
     }
+    return over;
+  }
+
+  /** The keyfields the rows are grouped by: every keyfield not aggregated over, in config order. */
+  public List<String> groupFields() {
+    List<String> o = overFields();
     List<String> groups = new ArrayList<>();
-    for (String k : keys) {
-      if (!over.contains(k)) {
+    for (String k : config.keyfieldNames()) {
+      if (!o.contains(k)) {
         groups.add(k);
       }
     }
-    List<String> aggs = new ArrayList<>();
-    for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
-      FieldType t = r.getValue();
-      if (t == FieldType.INT || t == FieldType.LONG || t == FieldType.DOUBLE) {
-        String f = r.getKey();
-        aggs.add("avg(" + f + ") AS " + f + "_mean");
-        aggs.add("stddev_samp(" + f + ") AS " + f + "_std");
-        aggs.add("count(" + f + ") AS " + f + "_count");
-      }
-    }
-    if (aggs.isEmpty()) {
-      throw new ExperimenterException(config.origin() + ": resultfields: no numeric result field to aggregate");
-    }
-    String select = String.join(", ", groups) + (groups.isEmpty() ? "" : ", ") + String.join(", ", aggs);
-    return "SELECT " + select + " FROM " + config.table() + " WHERE status = 'done'"
-        + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups) + " ORDER BY " + String.join(", ", groups));
+    return groups;
   }
 
-  public Dataset<Row> aggregate(List<String> over) {
-    String sql = query(over);
+  /** The result fields aggregated, checked to exist and be numeric. */
+  public List<String> resultFields() {
+    List<String> numeric = numericResultFields();
+    if (fields == null) {
+      if (numeric.isEmpty()) {
+        throw new ExperimenterException(config.origin() + ": resultfields: no numeric result field to aggregate");
+      }
+      return numeric;
+    }
+    if (fields.isEmpty()) {
+      throw new ExperimenterException("--fields: name at least one of " + numeric);
+    }
+    for (String f : fields) {
+      checkNumericResult("--fields", f);
+    }
+    return fields;
+  }
+
+  /** The statistics computed. */
+  public List<Stat> statList() {
+    return stats == null ? Stat.DEFAULT : stats;
+  }
+
+  /** The Spark SQL statement the evaluation runs over the table's view. */
+  public String query() {
+    List<String> groups = groupFields();
+    List<String> select = new ArrayList<>();
+    for (String g : groups) {
+      select.add(quote(g));
+    }
+    for (String f : resultFields()) {
+      for (Stat s : statList()) {
+        select.add(s.sql(quote(f)) + " AS " + quote(f + "_" + s.key()));
+      }
+    }
+    String sql = "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
+    if (where != null) {
+      sql += " AND (" + where + ")";
+    }
+    if (!groups.isEmpty()) {
+      List<String> q = new ArrayList<>();
+      for (String g : groups) {
+        q.add(quote(g));
+      }
+      sql += " GROUP BY " + String.join(", ", q) + " ORDER BY " + String.join(", ", q);
+    }
+    return sql;
+  }
+
+  /** The aggregation as a Spark DataFrame (lazy: nothing runs until it is used). */
+  public Dataset<Row> aggregate() {
+    String sql = query();
     SparkTables.registerView(spark, config);
-    spark.sparkContext().setJobDescription("experimenter eval: table " + config.table());
-    return spark.sql(sql);
+    StudentT.register(spark);
+    return SqlErrors.translate(context(), () -> spark.sql(sql));
+  }
+
+  /**
+   * Runs the aggregation and collects it; mean and std of a field show as one column {@code
+   * mean ± std} in the formats for people.
+   *
+   * @throws ExperimenterException when no done row matches, naming the statuses found instead
+   */
+  public ResultTable collect() {
+    Dataset<Row> df = aggregate();
+    ResultTable t =
+        SqlErrors.translate(
+            context(),
+            () -> {
+              describe("eval");
+              try {
+                return ResultTable.of(df);
+              } finally {
+                spark.sparkContext().setJobDescription(null);
+              }
+            });
+    if (t.size() == 0) {
+      throw new ExperimenterException(nothingDone());
+    }
+    if (statList().contains(Stat.MEAN) && statList().contains(Stat.STD)) {
+      for (String f : resultFields()) {
+        t = t.withMerged(f + "_mean", f + "_std", f);
+      }
+    }
+    return t;
+  }
+
+  /** Rows matching {@link #where} that are not done, per status (only statuses with rows). */
+  public Map<String, Long> leftOut() {
+    Map<String, Long> all = countByStatus();
+    all.remove(Status.DONE.dbName());
+    return all;
+  }
+
+  /**
+   * The pivot form: one row per value of the {@code rows} keyfields, one column per value of
+   * the {@code columns} keyfields, each cell the chosen statistic of {@code value} (by default
+   * {@code mean ± std}); the best cell of each row is marked.
+   *
+   * <p>With {@link #stats} the first statistic is the cell's value (mean, median, min, max or
+   * count) and an optional second one its spread (std, se or ci95).
+   *
+   * @param lowerIsBetter mark the smallest value of each row as best instead of the largest
+   * @throws ExperimenterException when a field is unknown, or a keyfield outside rows, columns
+   *     and {@link #over} has more than one value among the matching rows
+   */
+  public ResultTable pivot(List<String> rows, List<String> columns, String value, boolean lowerIsBetter) {
+    List<String> groups = groupFields();
+    checkPivotFields("--rows", rows, groups);
+    checkPivotFields("--columns", columns, groups);
+    for (String r : rows) {
+      if (columns.contains(r)) {
+        throw new ExperimenterException("--rows and --columns both name " + r + "; a keyfield goes to one of them");
+      }
+    }
+    checkNumericResult("--value", value);
+    List<Stat> chosen = stats == null ? List.of(Stat.MEAN, Stat.STD) : stats;
+    Stat center = chosen.get(0);
+    Stat spread = chosen.size() > 1 ? chosen.get(1) : null;
+    if (center.isSpread() || (spread != null && !spread.isSpread()) || chosen.size() > 2) {
+      throw new ExperimenterException(
+          "--stats " + keys(chosen) + ": in a pivot give a value (mean, median, min, max or count) and optionally its spread (std, se or ci95), e.g. mean,std");
+    }
+    List<Stat> needed = new ArrayList<>(List.of(center));
+    if (spread != null) {
+      needed.add(spread);
+    }
+    ResultTable aggregated = new Evaluation(spark, config).over(over).where(where).fields(List.of(value)).stats(needed).collect();
+    return Pivot.build(aggregated, groups, rows, columns, value, center, spread, lowerIsBetter);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private Map<String, Long> countByStatus() {
+    String sql =
+        "SELECT status, count(*) FROM " + quote(config.table())
+            + (where == null ? "" : " WHERE (" + where + ")") + " GROUP BY status";
+    SparkTables.registerView(spark, config);
+    Map<String, Long> found = new LinkedHashMap<>();
+    List<Row> rows =
+        SqlErrors.translate(
+            context(),
+            () -> {
+              describe("eval, counting rows by status");
+              try {
+                return spark.sql(sql).collectAsList();
+              } finally {
+                spark.sparkContext().setJobDescription(null);
+              }
+            });
+    for (Row r : rows) {
+      found.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    for (Status s : Status.values()) {
+      if (found.containsKey(s.dbName())) {
+        ordered.put(s.dbName(), found.remove(s.dbName()));
+      }
+    }
+    ordered.putAll(found);
+    return ordered;
+  }
+
+  private String nothingDone() {
+    Map<String, Long> counts = countByStatus();
+    String matching = where == null ? "" : " matching --where \"" + where + "\"";
+    if (counts.isEmpty()) {
+      return "nothing to evaluate: table " + config.table() + " has no rows" + matching
+          + (where == null ? " (fill and run it first)" : "");
+    }
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      parts.add(e.getValue() + " " + e.getKey());
+    }
+    return "nothing to evaluate: table " + config.table() + " has no done rows" + matching
+        + " (" + String.join(", ", parts) + ")";
+  }
+
+  private void describe(String phase) {
+    spark.sparkContext().setJobDescription("experimenter " + phase + ": table " + config.table());
+  }
+
+  private String context() {
+    return where == null ? "" : "--where \"" + where + "\": ";
+  }
+
+  private List<String> numericResultFields() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
+      if (isNumeric(r.getValue())) {
+        out.add(r.getKey());
+      }
+    }
+    return out;
+  }
+
+  private void checkNumericResult(String option, String field) {
+    FieldType t = config.resultfields().get(field);
+    if (t == null) {
+      String also = config.keyfield(field) != null ? " (" + field + " is a keyfield)" : "";
+      throw new ExperimenterException(
+          option + " " + field + ": no such result field" + also + "; the numeric result fields are " + numericResultFields());
+    }
+    if (!isNumeric(t)) {
+      throw new ExperimenterException(
+          option + " " + field + ": result field of type " + t.configName() + " is not numeric; the numeric result fields are " + numericResultFields());
+    }
+  }
+
+  private void checkPivotFields(String option, List<String> names, List<String> groups) {
+    if (names == null || names.isEmpty()) {
+      throw new ExperimenterException(option + ": name at least one keyfield of " + groups);
+    }
+    for (String n : names) {
+      if (config.keyfield(n) == null) {
+        throw new ExperimenterException(option + " " + n + ": no such keyfield; the keyfields are " + config.keyfieldNames());
+      }
+      if (!groups.contains(n)) {
+        throw new ExperimenterException(option + " " + n + ": the evaluation aggregates over " + n + " (--over " + String.join(",", overFields()) + ")");
+      }
+    }
+  }
+
+  static boolean isNumeric(FieldType t) {
+    return t == FieldType.INT || t == FieldType.LONG || t == FieldType.DOUBLE;
+  }
+
+  static String quote(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
+  }
+
+  private static String keys(List<Stat> stats) {
+    List<String> k = new ArrayList<>();
+    for (Stat s : stats) {
+      k.add(s.key());
+    }
+    return String.join(",", k);
   }
 }

@@ -2,18 +2,71 @@ package org.experimenter.eval;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** A small table of results collected on the driver, ready to be formatted. */
+/**
+ * A small table of results collected on the driver, ready to be formatted by {@link
+ * TableFormat}. Besides its columns and rows it may say how people should read it:
+ *
+ * <ul>
+ *   <li>merged columns: a center and a spread column (e.g. {@code accuracy_mean} and {@code
+ *       accuracy_std}) shown as one cell {@code mean ± std} in the console, Markdown and LaTeX;
+ *   <li>best cells, shown bold in Markdown and LaTeX and with a star in the console;
+ *   <li>machine-only columns (e.g. {@code best}), written to CSV, JSON and Parquet only.
+ * </ul>
+ */
 public final class ResultTable {
+  /** A center column shown together with its spread column under one label. */
+  static final class Merge {
+    final String center;
+    final String spread;
+    final String label;
+
+    Merge(String center, String spread, String label) {
+      this.center = center;
+      this.spread = spread;
+      this.label = label;
+    }
+  }
+
   private final List<String> columns;
   private final List<List<Object>> rows;
+  private final List<Merge> merges;
+  private final Map<Integer, Set<String>> best;
+  private final Set<String> machineOnly;
+  private final String footnote;
 
+  /** A plain table: column names and rows of values (Integer, Long, Double, String, ...; null for none). */
   public ResultTable(List<String> columns, List<List<Object>> rows) {
+    this(columns, rows, List.of(), Map.of(), Set.of(), null);
+  }
+
+  ResultTable(
+      List<String> columns,
+      List<List<Object>> rows,
+      List<Merge> merges,
+      Map<Integer, Set<String>> best,
+      Set<String> machineOnly,
+      String footnote) {
     this.columns = List.copyOf(columns);
-    this.rows = Collections.unmodifiableList(rows);
+    List<List<Object>> copy = new ArrayList<>();
+    for (List<Object> r : rows) {
+      if (r.size() != columns.size()) {
+        throw new IllegalArgumentException("row of " + r.size() + " values for " + columns.size() + " columns " + columns);
+      }
+      copy.add(Collections.unmodifiableList(new ArrayList<>(r)));
+    }
+    this.rows = Collections.unmodifiableList(copy);
+    this.merges = List.copyOf(merges);
+    this.best = Collections.unmodifiableMap(new LinkedHashMap<>(best));
+    this.machineOnly = Collections.unmodifiableSet(new LinkedHashSet<>(machineOnly));
+    this.footnote = footnote;
   }
 
   /** Collects a Spark result; meant for aggregated, small results. */
@@ -30,6 +83,15 @@ public final class ResultTable {
     return new ResultTable(cols, rows);
   }
 
+  /** This table with the center and spread columns shown as one cell {@code center ± spread} under label. */
+  ResultTable withMerged(String center, String spread, String label) {
+    indexOf(center);
+    indexOf(spread);
+    List<Merge> m = new ArrayList<>(merges);
+    m.add(new Merge(center, spread, label));
+    return new ResultTable(columns, rows, m, best, machineOnly, footnote);
+  }
+
   public List<String> columns() {
     return columns;
   }
@@ -38,11 +100,38 @@ public final class ResultTable {
     return rows;
   }
 
+  /** The number of rows. */
+  public int size() {
+    return rows.size();
+  }
+
   public Object get(int row, String column) {
+    return rows.get(row).get(indexOf(column));
+  }
+
+  /** Whether a cell is marked best (bold in Markdown and LaTeX). */
+  public boolean isBest(int row, String column) {
+    return best.getOrDefault(row, Set.of()).contains(column);
+  }
+
+  int indexOf(String column) {
     int i = columns.indexOf(column);
     if (i < 0) {
       throw new IllegalArgumentException("no column " + column + " in " + columns);
     }
-    return rows.get(row).get(i);
+    return i;
+  }
+
+  List<Merge> merges() {
+    return merges;
+  }
+
+  Set<String> machineOnly() {
+    return machineOnly;
+  }
+
+  /** A line printed under the table in the console, e.g. what the star means; null for none. */
+  String footnote() {
+    return footnote;
   }
 }

@@ -74,6 +74,7 @@ public final class RunJob {
               }
             });
     ScheduledExecutorService recovery = startRecovery();
+    Progress progress = Progress.start(store, runId, scope);
     try {
       int round = 0;
       while (!stopping) {
@@ -93,6 +94,7 @@ public final class RunJob {
         runRound(experiment, runId, scope, orderKey, bounds, round);
       }
     } finally {
+      progress.close();
       recovery.shutdownNow();
       spark.sparkContext().setJobDescription(null);
     }

@@ -1,7 +1,12 @@
 package org.experimenter.spark;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.dialect.Dialect;
 
 /** Reads the experiment table (or a query over it) into Spark through JDBC. */
@@ -49,21 +55,58 @@ public final class SparkTables {
     return df.select(cols.toArray(new Column[0]));
   }
 
+  /** Any table of the database, read as it is (log tables, for example). */
+  public static Dataset<Row> other(SparkSession spark, ExperimentConfig config, String table) {
+    return timestampsCast(reader(spark, config).option("dbtable", table).load());
+  }
+
   /**
-   * Registers the experiment table, its attempts table and its declared log tables as
-   * temporary views named like the tables.
+   * The log tables of the experiment table: tables of the same database (and schema) whose
+   * name starts with {@code <table>__}, sorted by name.
    */
+  public static List<String> logTables(ExperimentConfig config) {
+    ExperimentStore store = new ExperimentStore(config);
+    String prefix = config.table() + "__";
+    List<String> out = new ArrayList<>();
+    try (Connection c = store.connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      String escape = md.getSearchStringEscape();
+      String pattern = escape == null || escape.isEmpty() ? null : prefix.replace("_", escape + "_") + "%";
+      try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), pattern, new String[] {"TABLE"})) {
+        while (rs.next()) {
+          String name = rs.getString("TABLE_NAME");
+          // the pattern is only a hint (drivers differ in escaping and case); decide here
+          if (name.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT)) && name.length() > prefix.length()) {
+            out.add(name);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw store.failure("cannot list the log tables of " + config.table(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Registers the experiment table and each of its {@link #logTables log tables} as temporary
+   * views named like the tables; returns the names registered.
+   */
+  public static List<String> registerViews(SparkSession spark, ExperimentConfig config) {
+    List<String> names = new ArrayList<>();
+    registerView(spark, config);
+    names.add(config.table());
+    for (String log : logTables(config)) {
+      other(spark, config, log).createOrReplaceTempView(log);
+      names.add(log);
+    }
+    return names;
+  }
+
+  /** Registers the experiment table as a temporary view named like the table. */
   public static Dataset<Row> registerView(SparkSession spark, ExperimentConfig config) {
     Dataset<Row> df = table(spark, config);
     df.createOrReplaceTempView(config.table());
-    List<String> others = new ArrayList<>();
-    others.add(config.table() + "__attempts");
-    for (String l : config.logtables().keySet()) {
-      others.add(config.table() + "__" + l);
-    }
-    for (String t : others) {
-      timestampsCast(reader(spark, config).option("dbtable", t).load()).createOrReplaceTempView(t);
-    }
     return df;
   }
 
