@@ -205,7 +205,10 @@ class MainTest {
 
     String[] export = run("export", "--config", c, "--output", dir.resolve("out").toString(), "--format", "csv");
     assertEquals("0", export[0], export[2]);
-    assertEquals("wrote " + dir.resolve("out").resolve(table + ".csv") + " (12 rows)\n", export[1]);
+    assertEquals(
+        "wrote " + dir.resolve("out").resolve(table + ".csv") + " (12 rows)\n"
+            + "wrote " + dir.resolve("out").resolve(table + "__attempts.csv") + " (12 rows)\n",
+        export[1]);
   }
 
   @Test

@@ -258,13 +258,14 @@ abstract class EvaluationContractTest {
   void sqlSeesTheLogTablesAsViews() {
     List<Row> r = ex.sql(spark, "SELECT message FROM " + logTable + " ORDER BY id").collectAsList();
     assertEquals(List.of("started", "stopped"), List.of(r.get(0).getString(0), r.get(1).getString(0)));
-    assertEquals(List.of(logTable), org.experimenter.spark.SparkTables.logTables(ex.config()));
+    assertEquals(List.of(table + "__attempts", logTable), org.experimenter.spark.SparkTables.logTables(ex.config()));
   }
 
   @Test
   void exportWritesOneParquetFilePerTableThatSparkReadsBack() {
     List<Exporter.Written> files = ex.export(spark, dir.resolve("out"), Exporter.Format.PARQUET, null);
-    assertEquals(List.of(table, logTable), List.of(files.get(0).table(), files.get(1).table()));
+    assertEquals(
+        List.of(table, table + "__attempts", logTable), List.of(files.get(0).table(), files.get(1).table(), files.get(2).table()));
     Path main = dir.resolve("out").resolve(table + ".parquet");
     assertTrue(Files.isRegularFile(main), "a single file, not Spark's folder of parts");
     assertEquals(16, files.get(0).rows());
