@@ -551,11 +551,14 @@ public final class ExperimentStore implements Serializable {
         conn -> {
           int updated;
           if (dialect.supportsSkipLocked()) {
+            // ARRAY(...) makes the locking subquery an init plan that runs once. With
+            // "id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" PostgreSQL may plan a semi join
+            // that runs the subquery again for every candidate row and claims far more than n.
             updated =
                 Jdbc.update(
                     conn,
-                    "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'created'",
+                    "UPDATE " + table + " SET " + claimSet() + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED)) AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           } else {
             updated =
@@ -572,6 +575,10 @@ public final class ExperimentStore implements Serializable {
                   ps -> ps.setString(1, claim.token()),
                   rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
           checkClaimCount(updated, rows.size(), claim);
+          if (updated > limit) {
+            throw new StoreException(
+                "claim " + claim.token() + " on " + table + " took " + updated + " rows, asked for at most " + limit + "; this is a bug");
+          }
           return rows;
         });
   }

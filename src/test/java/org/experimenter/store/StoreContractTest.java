@@ -185,10 +185,12 @@ abstract class StoreContractTest {
                   try (Connection c = s.connect()) {
                     for (int k = 0; ; k++) {
                       Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
-                      List<ClaimedRow> rows = s.claimNext(c, 1 + k % 5, null, null, cl);
+                      int limit = 1 + k % 5;
+                      List<ClaimedRow> rows = s.claimNext(c, limit, null, null, cl);
                       if (rows.isEmpty()) {
                         return n;
                       }
+                      assertTrue(rows.size() <= limit, "a claim of at most " + limit + " took " + rows.size());
                       for (ClaimedRow r : rows) {
                         all.add(r.id());
                         assertTrue(finish(s, c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
