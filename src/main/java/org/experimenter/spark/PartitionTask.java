@@ -64,6 +64,7 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
       if (task != null) {
         task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
+        worker.stopWhen(task::isInterrupted);
       }
       worker.runCandidates(candidates);
       worker.runRemaining(scope, orderBy);

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.Experiment;
@@ -65,6 +66,7 @@ public final class Worker implements AutoCloseable {
   private Connection heartbeatConnection;
   private double averageMillis = -1;
   private volatile boolean stopping;
+  private volatile BooleanSupplier cancelled = () -> false;
 
   public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
     this.store = store;
@@ -91,8 +93,16 @@ public final class Worker implements AutoCloseable {
     stopping = true;
   }
 
+  /**
+   * Also stop once this turns true: a Spark task that was killed (job cancelled on Ctrl-C or
+   * SIGTERM) says so through its TaskContext even when the interrupt went astray.
+   */
+  public void stopWhen(BooleanSupplier condition) {
+    this.cancelled = condition;
+  }
+
   public boolean isStopping() {
-    return stopping;
+    return stopping || cancelled.getAsBoolean();
   }
 
   /** Rows this worker wrote, per final status. */
@@ -112,7 +122,7 @@ public final class Worker implements AutoCloseable {
   /** Claims and runs those of the given candidate rows that are still open. */
   public void runCandidates(List<ClaimedRow> candidates) {
     int i = 0;
-    while (i < candidates.size() && !stopping) {
+    while (i < candidates.size() && !isStopping()) {
       int n = Math.min(batchSize(), candidates.size() - i);
       List<ClaimedRow> slice = candidates.subList(i, i + n);
       i += n;
@@ -135,7 +145,7 @@ public final class Worker implements AutoCloseable {
 
   /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
   public void runRemaining(String predicate, String orderBy) {
-    while (!stopping) {
+    while (!isStopping()) {
       Claim claim = newClaim();
       liveTokens.add(claim.token());
       int n = batchSize();
@@ -152,7 +162,7 @@ public final class Worker implements AutoCloseable {
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
     try {
       for (ClaimedRow row : rows) {
-        if (stopping) {
+        if (isStopping()) {
           break;
         }
         execute(row, claim);
@@ -173,7 +183,7 @@ public final class Worker implements AutoCloseable {
       params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
     }
     Experiment e = experimentFor(row);
-    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), () -> stopping);
+    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), this::isStopping);
     Instant start = store.now();
     long t0 = System.nanoTime();
     long[] usage = {-1, -1};
@@ -199,14 +209,7 @@ public final class Worker implements AutoCloseable {
     String error = null;
     Duration timeout = store.config().timeout();
     try {
-      try {
-        awaitExperiment(f, timeout);
-      } catch (InterruptedException ie) {
-        // the task is being killed (job cancelled, driver stopping): give the experiment the grace period
-        stopping = true;
-        Thread.interrupted();
-        awaitExperiment(f, store.config().shutdownGrace());
-      }
+      awaitExperiment(f, timeout);
       if (ctx.paused()) {
         status = Status.PAUSED;
         kind = "paused";
@@ -218,7 +221,7 @@ public final class Worker implements AutoCloseable {
     } catch (TimeoutException ex) {
       ctx.timedOut = true;
       f.cancel(true);
-      if (stopping) {
+      if (isStopping()) {
         ctx.close();
         LOG.warning("experiment " + row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
         throw new StoreException("stopped while experiment " + row.id() + " was running; its row was released");
@@ -227,11 +230,6 @@ public final class Worker implements AutoCloseable {
       kind = "timeout";
       error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
       replaceRunner();
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      ctx.close();
-      throw new StoreException("interrupted twice while experiment " + row.id() + " was running; its row was released");
     }
     double millis = (System.nanoTime() - t0) / 1e6;
     averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
@@ -259,12 +257,33 @@ public final class Worker implements AutoCloseable {
     counts.merge(status, 1L, Long::sum);
   }
 
-  private static void awaitExperiment(Future<?> f, Duration timeout)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    if (timeout.isZero()) {
-      f.get();
-    } else {
-      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Waits for the experiment until its timeout, or, once the worker is stopping (the task was
+   * killed: interrupted or flagged), at most the shutdown grace period from then on; throws
+   * TimeoutException when either runs out.
+   */
+  private void awaitExperiment(Future<?> f, Duration timeout) throws ExecutionException, TimeoutException {
+    long now = System.nanoTime();
+    long deadline = timeout.isZero() ? Long.MAX_VALUE : now + timeout.toNanos();
+    long graceEnd = Long.MAX_VALUE;
+    while (true) {
+      now = System.nanoTime();
+      if (graceEnd == Long.MAX_VALUE && isStopping()) {
+        graceEnd = now + store.config().shutdownGrace().toNanos();
+      }
+      long left = Math.min(deadline, graceEnd) - now;
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        f.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        return;
+      } catch (TimeoutException slice) {
+        // look again at the deadlines and at whether the run is stopping
+      } catch (InterruptedException killed) {
+        // the Spark task is being killed (job cancelled, driver stopping): the grace period starts
+        stopping = true;
+      }
     }
   }
 
