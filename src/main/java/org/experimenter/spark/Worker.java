@@ -159,6 +159,7 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** Runs the rows of a claim in the order given, id order: recovery relies on it. */
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
     try {
       for (ClaimedRow row : rows) {
@@ -248,6 +249,9 @@ public final class Worker implements AutoCloseable {
       ctx.close();
     }
     written = withRetry("write experiment " + row.id() + " of " + store.table(), c -> store.finish(c, claim, outcome));
+    if (!written) {
+      written = withRetry("check experiment " + row.id() + " of " + store.table(), c -> store.finishedUnder(c, row.id(), claim));
+    }
     if (!written) {
       LOG.warning(
           "experiment " + row.id() + " of " + store.table() + " finished as " + status.dbName() + " but its claim "

@@ -571,7 +571,8 @@ public final class ExperimentStore implements Serializable {
           List<ClaimedRow> rows =
               Jdbc.query(
                   conn,
-                  "SELECT id, experiment_class, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY " + order,
+                  // id order, the order the worker runs them in: recover() relies on it
+                  "SELECT id, experiment_class, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY id",
                   ps -> ps.setString(1, claim.token()),
                   rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
           checkClaimCount(updated, rows.size(), claim);
@@ -583,8 +584,13 @@ public final class ExperimentStore implements Serializable {
         });
   }
 
+  /**
+   * A claim holds at least the rows it just updated. It may hold more when a worker repeats a
+   * claim whose commit reached the database but whose answer was lost (a database restart):
+   * the rows are then already running under this token, and they are this worker's.
+   */
   private void checkClaimCount(int updated, int found, Claim claim) {
-    if (updated != found) {
+    if (updated > found) {
       throw new StoreException(
           "claim " + claim.token() + " on " + table + " updated " + updated + " rows but holds " + found
               + "; claim tokens must be unique, this is a bug");
@@ -705,13 +711,36 @@ public final class ExperimentStore implements Serializable {
         });
   }
 
+  /**
+   * Whether a finish under this claim is in the table: the row still carries the claim's token
+   * and is no longer running. Tells a finish whose commit went through but whose answer was
+   * lost (repeated, it finds nothing to update) from one that lost the row.
+   */
+  public boolean finishedUnder(Connection c, long id, Claim claim) throws SQLException {
+    return !Jdbc.query(
+            c,
+            "SELECT 1 FROM " + table + " WHERE id = ? AND claim_token = ? AND status <> 'running'",
+            ps -> {
+              ps.setLong(1, id);
+              ps.setString(2, claim.token());
+            },
+            rs -> 1)
+        .isEmpty();
+  }
+
   /** Appends one row to the attempts table; the attempt number is the row's current one. */
   private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+      throws SQLException {
+    recordAttempt(c, id, claim, start, end, outcome, error, 0);
+  }
+
+  /** The same, numbering the attempt the row's attempt plus offset (after the row gave it back). */
+  private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error, int offset)
       throws SQLException {
     Jdbc.update(
         c,
         "INSERT INTO " + schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-            + " start_date, end_date, outcome, error) SELECT id, attempt, ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?",
+            + " start_date, end_date, outcome, error) SELECT id, attempt + " + offset + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?",
         ps -> {
           ps.setString(1, claim.runId());
           ps.setString(2, claim.sparkApp());
@@ -935,7 +964,10 @@ public final class ExperimentStore implements Serializable {
    * Finds running rows whose heartbeat is older than the lease timeout and returns them to
    * created while attempts remain, else marks them error (kind {@code lost}) saying where and
    * when they were lost. Each row is updated under its own claim token, so a row whose worker
-   * comes back to life in between is left alone.
+   * comes back to life in between is left alone. Of the rows one claim still holds, only the
+   * lowest id can have been running; the others go back to created without using an attempt
+   * (outcome 'released'), so a row batched with an experiment that kills its executor is not
+   * used up with it.
    */
   public Recovery recover() {
     long deadline = now().toEpochMilli() - config.leaseTimeout().toMillis();
@@ -944,17 +976,29 @@ public final class ExperimentStore implements Serializable {
           Jdbc.query(
               c,
               "SELECT id, claim_token, attempt, machine, executor, heartbeat, run_id, spark_app FROM " + table
-                  + " WHERE status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                  + " WHERE status = 'running' AND (heartbeat IS NULL OR heartbeat < ?) ORDER BY claim_token, id",
               ps -> ps.setLong(1, deadline),
               rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8)});
       int requeued = 0;
       int failed = 0;
+      Map<String, Long> firstOfClaim = new LinkedHashMap<>();
       for (Object[] r : lost) {
         long id = (Long) r[0];
         String token = (String) r[1];
         int attempt = (Integer) r[2];
         Claim holder = new Claim((String) r[6], (String) r[4], (String) r[3], token, (String) r[7]);
         String when = SqliteFormat.instant(Instant.ofEpochMilli((Long) r[5]));
+        Long first = firstOfClaim.putIfAbsent(String.valueOf(token), id);
+        if (first != null) {
+          // A worker runs the rows of one claim in id order and each finished row leaves the
+          // claim, so only the lowest-id row still held can have been running: the others
+          // were never started. They go back without using up an attempt.
+          if (requeueNotStarted(c, id, holder, deadline, "not started: claimed with experiment " + first + " by executor " + r[4]
+              + " on " + r[3] + ", which stopped sending heartbeats at " + when + " UTC")) {
+            requeued++;
+          }
+          continue;
+        }
         String message = "lost: attempt " + attempt + " of " + config.maxAttempts() + " held by executor " + r[4] + " on " + r[3]
             + " stopped sending heartbeats at " + when + " UTC";
         boolean again = attempt < config.maxAttempts();
@@ -1002,6 +1046,34 @@ public final class ExperimentStore implements Serializable {
     } catch (SQLException e) {
       throw failure("cannot recover lost rows of " + table, e);
     }
+  }
+
+  private boolean requeueNotStarted(Connection c, long id, Claim holder, long deadline, String message) throws SQLException {
+    Instant now = now();
+    int n =
+        Jdbc.inTransaction(
+            c,
+            conn -> {
+              int u =
+                  Jdbc.update(
+                      conn,
+                      "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
+                          + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END"
+                          + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                      ps -> {
+                        ps.setLong(1, id);
+                        ps.setString(2, holder.token());
+                        ps.setLong(3, deadline);
+                      });
+              if (u == 1) {
+                recordAttempt(conn, id, holder, null, now, "released", message, 1);
+              }
+              return u;
+            });
+    if (n == 1) {
+      LOG.warning(() -> "experiment " + id + " of " + table + " " + message + "; returned to created, no attempt used");
+    }
+    return n == 1;
   }
 
   /** What one recovery pass did. */
