@@ -66,7 +66,7 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
         task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
         worker.stopWhen(task::isInterrupted);
       }
-      worker.runCandidates(candidates);
+      worker.runCandidates(candidates, scope, orderBy);
       worker.runRemaining(scope, orderBy);
       Map<Status, Long> counts = worker.counts();
       long[] out = new long[Status.values().length];

@@ -65,6 +65,7 @@ public final class Worker implements AutoCloseable {
   private Connection connection;
   private Connection heartbeatConnection;
   private double averageMillis = -1;
+  private long nextReturnedCheck = System.nanoTime();
   private volatile boolean stopping;
   private volatile BooleanSupplier cancelled = () -> false;
 
@@ -121,8 +122,20 @@ public final class Worker implements AutoCloseable {
 
   /** Claims and runs those of the given candidate rows that are still open. */
   public void runCandidates(List<ClaimedRow> candidates) {
+    runCandidates(candidates, null, null);
+  }
+
+  /**
+   * The same, and between claims, at most once per heartbeat interval, first runs open rows
+   * of the run's scope that were claimed before (recovered from a lost executor, released by
+   * a stopped run): they would otherwise wait until a task has run its whole partition.
+   */
+  public void runCandidates(List<ClaimedRow> candidates, String predicate, String orderBy) {
     int i = 0;
     while (i < candidates.size() && !isStopping()) {
+      if (predicate != null) {
+        runReturned(predicate, orderBy);
+      }
       int n = Math.min(batchSize(), candidates.size() - i);
       List<ClaimedRow> slice = candidates.subList(i, i + n);
       i += n;
@@ -143,12 +156,28 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  private void runReturned(String predicate, String orderBy) {
+    long now = System.nanoTime();
+    if (now < nextReturnedCheck) {
+      return;
+    }
+    nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
+    String returned = "(" + predicate + ") AND run_id IS NOT NULL";
+    if (withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
+      runRemaining(returned, orderBy, 1);
+    }
+  }
+
   /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
   public void runRemaining(String predicate, String orderBy) {
+    runRemaining(predicate, orderBy, MAX_BATCH);
+  }
+
+  private void runRemaining(String predicate, String orderBy, int maxBatch) {
     while (!isStopping()) {
       Claim claim = newClaim();
       liveTokens.add(claim.token());
-      int n = batchSize();
+      int n = Math.min(batchSize(), maxBatch);
       List<ClaimedRow> rows =
           withRetry("claim rows of " + store.table(), c -> store.claimNext(c, n, predicate, orderBy, claim));
       if (rows.isEmpty()) {

@@ -482,6 +482,12 @@ public final class ExperimentStore implements Serializable {
     }
   }
 
+  /** Whether a created row matches the predicate (a read; claims take the write lock). */
+  public boolean hasOpen(Connection c, String predicate) throws SQLException {
+    return !Jdbc.query(c, "SELECT 1 FROM " + table + " WHERE status = 'created' AND (" + predicate + ") LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1)
+        .isEmpty();
+  }
+
   // ---- claiming and completing ------------------------------------------------------------
 
   private String claimSet() {

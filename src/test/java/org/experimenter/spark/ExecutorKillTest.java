@@ -42,8 +42,10 @@ class ExecutorKillTest {
     Path dir = Faults.runDir(table);
     Path log = dir.resolve("executions.log");
     Path conf =
-        Faults.writeConfig(dir, TestDb.POSTGRES, table, log, 40, "local-cluster[2,1,1024]", "sleep-ms = 1200",
-            "lease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }");
+        Faults.writeConfig(dir, TestDb.POSTGRES, table, log, 40, "local-cluster[2,1,1024]", "sleep-ms = 800",
+            // two partitions of 20 rows: the surviving task is still on its own partition when
+            // the lost row comes back, and must pick it up all the same
+            "lease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }\nexecution.partitions = 2");
     Experimenter ex = Experimenter.load(conf);
     assertEquals(40, ex.fill());
     Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);

@@ -14,6 +14,7 @@ import org.experimenter.testing.ExecutionLog;
 import org.experimenter.testing.FaultReport;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * that it is not the test JVM). Its row is lost with the executor: recovered when the lease
  * expires, tried again while attempts remain, then marked error 'lost'. Spark replaces the
  * executor and retries the task; the other rows of the run end done, each executed once.
+ * Slow (executor JVMs started three times, two leases waited out): runs with -Pfaults.
  */
+@Tag("faults")
 class ExperimentExitTest {
 
   @Test
