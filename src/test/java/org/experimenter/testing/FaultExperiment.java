@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.apache.spark.SparkEnv;
 import org.experimenter.Experiment;
 import org.experimenter.ExperimentContext;
@@ -102,7 +102,8 @@ public final class FaultExperiment implements Experiment {
       if (d.hasPath("heavy") && d.getIntList("heavy").contains(x)) {
         return Math.round(d.getDouble("median-ms") * d.getDouble("heavy-factor"));
       }
-      Random r = new Random(d.getLong("seed") * 1_000_003L + x);
+      // SplittableRandom mixes its seed: java.util.Random's first draws for seeds 1, 2, 3 ... are correlated
+      SplittableRandom r = new SplittableRandom(d.getLong("seed") * 1_000_003L + x);
       return Math.round(d.getDouble("median-ms") * Math.exp(d.getDouble("sigma") * r.nextGaussian()));
     }
     return custom.hasPath("sleep-ms") ? custom.getLong("sleep-ms") : 0;
