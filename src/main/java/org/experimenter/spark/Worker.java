@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -217,9 +218,11 @@ public final class Worker implements AutoCloseable {
     Instant start = store.now();
     long t0 = System.nanoTime();
     long[] usage = {-1, -1};
+    AtomicReference<Thread> thread = new AtomicReference<>();
     Future<?> f =
         runner.submit(
             () -> {
+              thread.set(Thread.currentThread());
               java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
               long cpu0 = mx.getCurrentThreadCpuTime();
               long alloc0 = allocated();
@@ -239,7 +242,7 @@ public final class Worker implements AutoCloseable {
     String error = null;
     Duration timeout = store.config().timeout();
     try {
-      awaitExperiment(f, timeout);
+      awaitExperiment(f, timeout, thread);
       if (ctx.paused()) {
         status = Status.PAUSED;
         kind = "paused";
@@ -250,16 +253,24 @@ public final class Worker implements AutoCloseable {
       error = stackTrace(ex.getCause());
     } catch (TimeoutException ex) {
       ctx.timedOut = true;
+      boolean exiting = callsExit(thread.get());
       f.cancel(true);
-      if (isStopping()) {
+      if (exiting) {
+        // The JVM is shutting down because of the experiment: releasing the row would only
+        // run it again (in local mode the next run would end the same way, forever).
+        status = Status.ERROR;
+        kind = "exit";
+        error = "exit: experiment " + row.id() + " " + params + " called System.exit; the JVM is shutting down";
+      } else if (isStopping()) {
         ctx.close();
         LOG.warning("experiment " + row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
         throw new StoreException("stopped while experiment " + row.id() + " was running; its row was released");
+      } else {
+        status = Status.ERROR;
+        kind = "timeout";
+        error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
+        replaceRunner();
       }
-      status = Status.ERROR;
-      kind = "timeout";
-      error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
-      replaceRunner();
     }
     double millis = (System.nanoTime() - t0) / 1e6;
     averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
@@ -295,7 +306,7 @@ public final class Worker implements AutoCloseable {
    * killed: interrupted or flagged), at most the shutdown grace period from then on; throws
    * TimeoutException when either runs out.
    */
-  private void awaitExperiment(Future<?> f, Duration timeout) throws ExecutionException, TimeoutException {
+  private void awaitExperiment(Future<?> f, Duration timeout, AtomicReference<Thread> thread) throws ExecutionException, TimeoutException {
     long now = System.nanoTime();
     long deadline = timeout.isZero() ? Long.MAX_VALUE : now + timeout.toNanos();
     long graceEnd = Long.MAX_VALUE;
@@ -303,6 +314,9 @@ public final class Worker implements AutoCloseable {
       now = System.nanoTime();
       if (graceEnd == Long.MAX_VALUE && isStopping()) {
         graceEnd = now + store.config().shutdownGrace().toNanos();
+      }
+      if (graceEnd != Long.MAX_VALUE && callsExit(thread.get())) {
+        throw new TimeoutException(); // it will never return: the JVM is exiting on its behalf
       }
       long left = Math.min(deadline, graceEnd) - now;
       if (left <= 0) {
@@ -318,6 +332,20 @@ public final class Worker implements AutoCloseable {
         stopping = true;
       }
     }
+  }
+
+  /** Whether the thread is inside System.exit / Runtime.halt, waiting for the JVM to end. */
+  static boolean callsExit(Thread t) {
+    if (t == null) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals("java.lang.Shutdown")
+          || (e.getClassName().equals("java.lang.Runtime") && (e.getMethodName().equals("exit") || e.getMethodName().equals("halt")))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long allocated() {

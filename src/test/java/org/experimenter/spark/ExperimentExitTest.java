@@ -70,4 +70,28 @@ class ExperimentExitTest {
       ex.drop();
     }
   }
+
+  @Test
+  void inLocalModeTheExperimentCallingSystemExitEndsItsRowAsExitAndLeavesNothingRunning() throws Exception {
+    String table = TestDb.uniqueTable("experiment_exit_local");
+    Path dir = Faults.runDir(table);
+    Path log = dir.resolve("executions.log");
+    Path conf = Faults.writeConfig(dir, TestDb.SQLITE, table, log, 12, "local[2]", "sleep-ms = 300, misbehave { exit = [4] }", "");
+    Experimenter ex = Experimenter.load(conf);
+    ex.fill();
+    Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+    try {
+      assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
+      long exiting = MisbehavingExperimentsTest.id(ex, 4);
+      FaultReport report =
+          FaultReport.collect("System.exit in an experiment (local mode)", ex.store(), ExecutionLog.read(log)).expect(exiting, "error:exit").allowCreated();
+      System.out.printf("%s; driver exit code %d%n", report.figures(), driver.exitValue());
+      assertEquals(3, driver.exitValue(), "the JVM ends with the experiment's exit code");
+      assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
+      assertTrue(String.valueOf(ex.store().row(exiting).get("error")).contains("called System.exit"));
+    } finally {
+      driver.destroyForcibly();
+      ex.drop();
+    }
+  }
 }
