@@ -16,3 +16,25 @@ ensure_built() {
   (cd "$root" && mvn -q -B -Dstyle.color=never help:evaluate -Dexpression=spark.jvm.flags -DforceStdout) \
     | sed "s/\x1b\[[0-9;]*m//g" > "$FLAGS_FILE"
 }
+
+# The fault checks and benchmarks run test experiments (org.experimenter.testing.FaultExperiment).
+TEST_CLASSES="$root/target/test-classes"
+TEST_JAR="$root/target/faults/test-experiments.jar"
+ensure_test_classes() {
+  ensure_built
+  local marker="$TEST_CLASSES/org/experimenter/testing/FaultExperiment.class"
+  if [ ! -f "$marker" ] || [ -n "$(find "$root/src/test" -newer "$marker" -print -quit)" ]; then
+    echo "compiling the test experiments ..." >&2
+    (cd "$root" && mvn -q -B test-compile >&2)
+  fi
+  mkdir -p "$(dirname "$TEST_JAR")"
+  # for spark-submit --jars: the executors of a standalone cluster load the experiment from it
+  (cd "$TEST_CLASSES" && jar cf "$TEST_JAR" org/experimenter/testing)
+}
+
+# java with Spark's flags, the application, its dependencies and the test experiments
+test_java() {
+  # shellcheck disable=SC2046
+  java $(cat "$FLAGS_FILE") -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+    -cp "$TEST_CLASSES:$APP_JAR:$(cat "$CP_FILE")" "$@"
+}

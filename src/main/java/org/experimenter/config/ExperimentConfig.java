@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.Serializable;
@@ -134,7 +135,8 @@ public final class ExperimentConfig implements Serializable {
     this.sparkAppName = string(c, "spark.app-name");
     this.sparkConf = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
-      sparkConf.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+      // entrySet keys are HOCON paths: "spark.ui.enabled" (quoted) comes back with its quotes
+      sparkConf.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
     }
     this.maxExperiments = atLeast(c, "execution.max-experiments", c.getLong("execution.max-experiments"), 0);
     this.partitions = (int) atLeast(c, "execution.partitions", c.getInt("execution.partitions"), 0);

@@ -64,8 +64,9 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
       if (task != null) {
         task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
+        worker.stopWhen(task::isInterrupted);
       }
-      worker.runCandidates(candidates);
+      worker.runCandidates(candidates, scope, orderBy);
       worker.runRemaining(scope, orderBy);
       Map<Status, Long> counts = worker.counts();
       long[] out = new long[Status.values().length];

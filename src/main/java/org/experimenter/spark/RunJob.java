@@ -24,8 +24,6 @@ import org.experimenter.config.ExperimentConfig;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Jdbc;
-import scala.runtime.AbstractFunction0;
-import scala.runtime.BoxedUnit;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
@@ -37,8 +35,13 @@ import scala.runtime.BoxedUnit;
  */
 public final class RunJob {
   private static final Logger LOG = Logger.getLogger(RunJob.class.getName());
-  /** Runs before Spark's own shutdown hook (priority 50) stops the SparkContext. */
-  private static final int SHUTDOWN_PRIORITY = 60;
+  /**
+   * Our stop hook is registered with Hadoop's shutdown hook manager, above the single hook
+   * through which Spark runs all of its own (priority 40, which stops the SparkContext). Hadoop
+   * gives that hook 30 s in all (hadoop.service.shutdown.timeout); ours gets its own time limit,
+   * long enough for the grace period.
+   */
+  private static final int SHUTDOWN_PRIORITY = 50;
   private static final long PRIME = 4294967291L;
 
   private final SparkSession spark;
@@ -63,18 +66,12 @@ public final class RunJob {
     String orderKey = orderKey(options);
     String scope = scope(options, orderKey);
     CountDownLatch done = new CountDownLatch(1);
-    Object hook =
-        org.apache.spark.util.ShutdownHookManager.addShutdownHook(
-            SHUTDOWN_PRIORITY,
-            new AbstractFunction0<BoxedUnit>() {
-              @Override
-              public BoxedUnit apply() {
-                stopGracefully(runId, done);
-                return BoxedUnit.UNIT;
-              }
-            });
+    Runnable hook = () -> stopGracefully(runId, done);
+    org.apache.hadoop.util.ShutdownHookManager.get()
+        .addShutdownHook(hook, SHUTDOWN_PRIORITY, config.shutdownGrace().toSeconds() + 60, TimeUnit.SECONDS);
     ScheduledExecutorService recovery = startRecovery();
     Progress progress = Progress.start(store, runId, scope);
+    RunSummary summary;
     try {
       int round = 0;
       while (!stopping) {
@@ -93,15 +90,37 @@ public final class RunJob {
         round++;
         runRound(experiment, runId, scope, orderKey, bounds, round);
       }
+      if (stopping) {
+        awaitReleased(runId);
+      }
+      summary = summarize(runId, started);
     } finally {
       progress.close();
       recovery.shutdownNow();
       spark.sparkContext().setJobDescription(null);
+      done.countDown();
+      if (!stopping) {
+        org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
+      }
     }
-    RunSummary summary = summarize(runId, started);
-    done.countDown();
-    org.apache.spark.util.ShutdownHookManager.removeShutdownHook(hook);
     return summary;
+  }
+
+  /**
+   * After a stop: the cancelled tasks finish their running experiments within the grace
+   * period or release them, and release what they claimed but did not start. Wait for that
+   * before Spark is stopped, which would end the executors and leave rows running until
+   * their lease expires.
+   */
+  private void awaitReleased(String runId) {
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + TimeUnit.SECONDS.toNanos(20);
+    long held;
+    while ((held = heldBy(runId)) > 0 && System.nanoTime() < deadline) {
+      sleep(200);
+    }
+    if (held > 0) {
+      LOG.warning("run " + runId + " stopped with " + held + " rows still running; they return to created when their lease expires");
+    }
   }
 
   private void runRound(Experiment experiment, String runId, String scope, String orderKey, long[] bounds, int round) {
@@ -138,9 +157,9 @@ public final class RunJob {
         }
       }
       LOG.info("run " + runId + " round " + round + " wrote " + ran + " experiments over " + perTask.size() + " tasks");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, though Java cannot see it thrown here
       if (!stopping) {
-        throw e;
+        throw e instanceof RuntimeException ? (RuntimeException) e : new ExperimenterException("run " + runId + " failed: " + e.getMessage(), e);
       }
       LOG.info("run " + runId + " stopped: " + e.getMessage());
     } finally {
@@ -154,7 +173,7 @@ public final class RunJob {
     LOG.warning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace() + " to finish");
     try {
       spark.sparkContext().cancelJobGroup(runId);
-      if (!done.await(config.shutdownGrace().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+      if (!done.await(config.shutdownGrace().toMillis() + 45_000, TimeUnit.MILLISECONDS)) {
         LOG.warning("run " + runId + " did not end in time; rows still held return to created when their lease expires");
       }
     } catch (InterruptedException e) {

@@ -24,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.Experiment;
@@ -64,7 +66,9 @@ public final class Worker implements AutoCloseable {
   private Connection connection;
   private Connection heartbeatConnection;
   private double averageMillis = -1;
+  private long nextReturnedCheck = System.nanoTime();
   private volatile boolean stopping;
+  private volatile BooleanSupplier cancelled = () -> false;
 
   public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
     this.store = store;
@@ -91,8 +95,16 @@ public final class Worker implements AutoCloseable {
     stopping = true;
   }
 
+  /**
+   * Also stop once this turns true: a Spark task that was killed (job cancelled on Ctrl-C or
+   * SIGTERM) says so through its TaskContext even when the interrupt went astray.
+   */
+  public void stopWhen(BooleanSupplier condition) {
+    this.cancelled = condition;
+  }
+
   public boolean isStopping() {
-    return stopping;
+    return stopping || cancelled.getAsBoolean();
   }
 
   /** Rows this worker wrote, per final status. */
@@ -111,8 +123,20 @@ public final class Worker implements AutoCloseable {
 
   /** Claims and runs those of the given candidate rows that are still open. */
   public void runCandidates(List<ClaimedRow> candidates) {
+    runCandidates(candidates, null, null);
+  }
+
+  /**
+   * The same, and between claims, at most once per heartbeat interval, first runs open rows
+   * of the run's scope that were claimed before (recovered from a lost executor, released by
+   * a stopped run): they would otherwise wait until a task has run its whole partition.
+   */
+  public void runCandidates(List<ClaimedRow> candidates, String predicate, String orderBy) {
     int i = 0;
-    while (i < candidates.size() && !stopping) {
+    while (i < candidates.size() && !isStopping()) {
+      if (predicate != null) {
+        runReturned(predicate, orderBy);
+      }
       int n = Math.min(batchSize(), candidates.size() - i);
       List<ClaimedRow> slice = candidates.subList(i, i + n);
       i += n;
@@ -133,12 +157,28 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  private void runReturned(String predicate, String orderBy) {
+    long now = System.nanoTime();
+    if (now < nextReturnedCheck) {
+      return;
+    }
+    nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
+    String returned = "(" + predicate + ") AND run_id IS NOT NULL";
+    if (withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
+      runRemaining(returned, orderBy, 1);
+    }
+  }
+
   /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
   public void runRemaining(String predicate, String orderBy) {
-    while (!stopping) {
+    runRemaining(predicate, orderBy, MAX_BATCH);
+  }
+
+  private void runRemaining(String predicate, String orderBy, int maxBatch) {
+    while (!isStopping()) {
       Claim claim = newClaim();
       liveTokens.add(claim.token());
-      int n = batchSize();
+      int n = Math.min(batchSize(), maxBatch);
       List<ClaimedRow> rows =
           withRetry("claim rows of " + store.table(), c -> store.claimNext(c, n, predicate, orderBy, claim));
       if (rows.isEmpty()) {
@@ -150,15 +190,16 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Runs the rows of one claim and writes their outcomes together at the end (one commit per
-   * claim: the claim size keeps a batch near a quarter second of work, so slow experiments
-   * are written one by one and fast ones in groups).
+   * Runs the rows of a claim in the order given (id order: recovery relies on it) and writes
+   * their outcomes together at the end: one commit per claim, and the claim size keeps a batch
+   * near a quarter second of work, so slow experiments are written one by one and fast ones in
+   * groups.
    */
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
     List<Outcome> outcomes = new ArrayList<>(rows.size());
     try {
       for (ClaimedRow row : rows) {
-        if (stopping) {
+        if (isStopping()) {
           break;
         }
         outcomes.add(execute(row, claim));
@@ -184,7 +225,8 @@ public final class Worker implements AutoCloseable {
         withRetry("write " + outcomes.size() + " experiments of " + store.table(), c -> store.finishAll(c, claim, outcomes));
     for (int i = 0; i < outcomes.size(); i++) {
       Outcome o = outcomes.get(i);
-      if (written.get(i)) {
+      // a write retried after its commit went through unanswered finds the row already finished: ours
+      if (written.get(i) || withRetry("check experiment " + o.id + " of " + store.table(), c -> store.finishedUnder(c, o.id, claim))) {
         counts.merge(o.status, 1L, Long::sum);
       } else {
         LOG.warning(
@@ -200,13 +242,15 @@ public final class Worker implements AutoCloseable {
       params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
     }
     Experiment e = experimentFor(row);
-    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), () -> stopping);
+    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), this::isStopping);
     Instant start = store.now();
     long t0 = System.nanoTime();
     long[] usage = {-1, -1};
+    AtomicReference<Thread> thread = new AtomicReference<>();
     Future<?> f =
         runner.submit(
             () -> {
+              thread.set(Thread.currentThread());
               java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
               long cpu0 = mx.getCurrentThreadCpuTime();
               long alloc0 = allocated();
@@ -226,14 +270,7 @@ public final class Worker implements AutoCloseable {
     String error = null;
     Duration timeout = store.config().timeout();
     try {
-      try {
-        awaitExperiment(f, timeout);
-      } catch (InterruptedException ie) {
-        // the task is being killed (job cancelled, driver stopping): give the experiment the grace period
-        stopping = true;
-        Thread.interrupted();
-        awaitExperiment(f, store.config().shutdownGrace());
-      }
+      awaitExperiment(f, timeout, thread);
       if (ctx.paused()) {
         status = Status.PAUSED;
         kind = "paused";
@@ -244,21 +281,24 @@ public final class Worker implements AutoCloseable {
       error = stackTrace(ex.getCause());
     } catch (TimeoutException ex) {
       ctx.timedOut = true;
+      boolean exiting = callsExit(thread.get());
       f.cancel(true);
-      if (stopping) {
+      if (exiting) {
+        // The JVM is shutting down because of the experiment: releasing the row would only
+        // run it again (in local mode the next run would end the same way, forever).
+        status = Status.ERROR;
+        kind = "exit";
+        error = "exit: experiment " + row.id() + " " + params + " called System.exit; the JVM is shutting down";
+      } else if (isStopping()) {
         ctx.close();
         LOG.warning("experiment " + row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
         throw new StoreException("stopped while experiment " + row.id() + " was running; its row was released");
+      } else {
+        status = Status.ERROR;
+        kind = "timeout";
+        error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
+        replaceRunner();
       }
-      status = Status.ERROR;
-      kind = "timeout";
-      error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
-      replaceRunner();
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      ctx.close();
-      throw new StoreException("interrupted twice while experiment " + row.id() + " was running; its row was released");
     }
     double millis = (System.nanoTime() - t0) / 1e6;
     averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
@@ -276,13 +316,51 @@ public final class Worker implements AutoCloseable {
         usage[0] < 0 ? Double.NaN : usage[0] / 1e9, usage[1], sparkApp);
   }
 
-  private static void awaitExperiment(Future<?> f, Duration timeout)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    if (timeout.isZero()) {
-      f.get();
-    } else {
-      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Waits for the experiment until its timeout, or, once the worker is stopping (the task was
+   * killed: interrupted or flagged), at most the shutdown grace period from then on; throws
+   * TimeoutException when either runs out.
+   */
+  private void awaitExperiment(Future<?> f, Duration timeout, AtomicReference<Thread> thread) throws ExecutionException, TimeoutException {
+    long now = System.nanoTime();
+    long deadline = timeout.isZero() ? Long.MAX_VALUE : now + timeout.toNanos();
+    long graceEnd = Long.MAX_VALUE;
+    while (true) {
+      now = System.nanoTime();
+      if (graceEnd == Long.MAX_VALUE && isStopping()) {
+        graceEnd = now + store.config().shutdownGrace().toNanos();
+      }
+      if (graceEnd != Long.MAX_VALUE && callsExit(thread.get())) {
+        throw new TimeoutException(); // it will never return: the JVM is exiting on its behalf
+      }
+      long left = Math.min(deadline, graceEnd) - now;
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        f.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        return;
+      } catch (TimeoutException slice) {
+        // look again at the deadlines and at whether the run is stopping
+      } catch (InterruptedException killed) {
+        // the Spark task is being killed (job cancelled, driver stopping): the grace period starts
+        stopping = true;
+      }
     }
+  }
+
+  /** Whether the thread is inside System.exit / Runtime.halt, waiting for the JVM to end. */
+  static boolean callsExit(Thread t) {
+    if (t == null) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals("java.lang.Shutdown")
+          || (e.getClassName().equals("java.lang.Runtime") && (e.getMethodName().equals("exit") || e.getMethodName().equals("halt")))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long allocated() {

@@ -482,6 +482,12 @@ public final class ExperimentStore implements Serializable {
     }
   }
 
+  /** Whether a created row matches the predicate (a read; claims take the write lock). */
+  public boolean hasOpen(Connection c, String predicate) throws SQLException {
+    return !Jdbc.query(c, "SELECT 1 FROM " + table + " WHERE status = 'created' AND (" + predicate + ") LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1)
+        .isEmpty();
+  }
+
   // ---- claiming and completing ------------------------------------------------------------
 
   private String claimSet() {
@@ -551,11 +557,14 @@ public final class ExperimentStore implements Serializable {
         conn -> {
           int updated;
           if (dialect.supportsSkipLocked()) {
+            // ARRAY(...) makes the locking subquery an init plan that runs once. With
+            // "id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" PostgreSQL may plan a semi join
+            // that runs the subquery again for every candidate row and claims far more than n.
             updated =
                 Jdbc.update(
                     conn,
-                    "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'created'",
+                    "UPDATE " + table + " SET " + claimSet() + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED)) AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           } else {
             updated =
@@ -568,16 +577,26 @@ public final class ExperimentStore implements Serializable {
           List<ClaimedRow> rows =
               Jdbc.query(
                   conn,
-                  "SELECT id, experiment_class, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY " + order,
+                  // id order, the order the worker runs them in: recover() relies on it
+                  "SELECT id, experiment_class, " + keyList() + " FROM " + table + " WHERE claim_token = ? AND status = 'running' ORDER BY id",
                   ps -> ps.setString(1, claim.token()),
                   rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
           checkClaimCount(updated, rows.size(), claim);
+          if (updated > limit) {
+            throw new StoreException(
+                "claim " + claim.token() + " on " + table + " took " + updated + " rows, asked for at most " + limit + "; this is a bug");
+          }
           return rows;
         });
   }
 
+  /**
+   * A claim holds at least the rows it just updated. It may hold more when a worker repeats a
+   * claim whose commit reached the database but whose answer was lost (a database restart):
+   * the rows are then already running under this token, and they are this worker's.
+   */
   private void checkClaimCount(int updated, int found, Claim claim) {
-    if (updated != found) {
+    if (updated > found) {
       throw new StoreException(
           "claim " + claim.token() + " on " + table + " updated " + updated + " rows but holds " + found
               + "; claim tokens must be unique, this is a bug");
@@ -667,7 +686,7 @@ public final class ExperimentStore implements Serializable {
             }
           }
           List<Boolean> written = new ArrayList<>(outcomes.size());
-          try (PreparedStatement ps = conn.prepareStatement(attemptSql())) {
+          try (PreparedStatement ps = conn.prepareStatement(attemptSql(0))) {
             boolean any = false;
             for (int k = 0; k < outcomes.size(); k++) {
               Outcome o = outcomes.get(k);
@@ -733,9 +752,10 @@ public final class ExperimentStore implements Serializable {
     ps.setString(i, claim.token());
   }
 
-  private String attemptSql() {
+  private String attemptSql(int offset) {
     return "INSERT INTO " + schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-        + " start_date, end_date, outcome, error) SELECT id, attempt, ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?";
+        + " start_date, end_date, outcome, error) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
+        + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + table + " WHERE id = ?";
   }
 
   private void bindAttempt(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
@@ -751,10 +771,33 @@ public final class ExperimentStore implements Serializable {
     ps.setLong(9, id);
   }
 
+  /**
+   * Whether a finish under this claim is in the table: the row still carries the claim's token
+   * and is no longer running. Tells a finish whose commit went through but whose answer was
+   * lost (repeated, it finds nothing to update) from one that lost the row.
+   */
+  public boolean finishedUnder(Connection c, long id, Claim claim) throws SQLException {
+    return !Jdbc.query(
+            c,
+            "SELECT 1 FROM " + table + " WHERE id = ? AND claim_token = ? AND status <> 'running'",
+            ps -> {
+              ps.setLong(1, id);
+              ps.setString(2, claim.token());
+            },
+            rs -> 1)
+        .isEmpty();
+  }
+
   /** Appends one row to the attempts table; the attempt number is the row's current one. */
   private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error)
       throws SQLException {
-    Jdbc.update(c, attemptSql(), ps -> bindAttempt(ps, id, claim, start, end, outcome, error));
+    recordAttempt(c, id, claim, start, end, outcome, error, 0);
+  }
+
+  /** The same, numbering the attempt the row's attempt plus offset (after the row gave it back). */
+  private void recordAttempt(Connection c, long id, Claim claim, Instant start, Instant end, String outcome, String error, int offset)
+      throws SQLException {
+    Jdbc.update(c, attemptSql(offset), ps -> bindAttempt(ps, id, claim, start, end, outcome, error));
   }
 
   /**
@@ -967,7 +1010,10 @@ public final class ExperimentStore implements Serializable {
    * Finds running rows whose heartbeat is older than the lease timeout and returns them to
    * created while attempts remain, else marks them error (kind {@code lost}) saying where and
    * when they were lost. Each row is updated under its own claim token, so a row whose worker
-   * comes back to life in between is left alone.
+   * comes back to life in between is left alone. Of the rows one claim still holds, only the
+   * lowest id can have been running; the others go back to created without using an attempt
+   * (outcome 'released'), so a row batched with an experiment that kills its executor is not
+   * used up with it.
    */
   public Recovery recover() {
     long deadline = now().toEpochMilli() - config.leaseTimeout().toMillis();
@@ -976,17 +1022,29 @@ public final class ExperimentStore implements Serializable {
           Jdbc.query(
               c,
               "SELECT id, claim_token, attempt, machine, executor, heartbeat, run_id, spark_app FROM " + table
-                  + " WHERE status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                  + " WHERE status = 'running' AND (heartbeat IS NULL OR heartbeat < ?) ORDER BY claim_token, id",
               ps -> ps.setLong(1, deadline),
               rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8)});
       int requeued = 0;
       int failed = 0;
+      Map<String, Long> firstOfClaim = new LinkedHashMap<>();
       for (Object[] r : lost) {
         long id = (Long) r[0];
         String token = (String) r[1];
         int attempt = (Integer) r[2];
         Claim holder = new Claim((String) r[6], (String) r[4], (String) r[3], token, (String) r[7]);
         String when = SqliteFormat.instant(Instant.ofEpochMilli((Long) r[5]));
+        Long first = firstOfClaim.putIfAbsent(String.valueOf(token), id);
+        if (first != null) {
+          // A worker runs the rows of one claim in id order and each finished row leaves the
+          // claim, so only the lowest-id row still held can have been running: the others
+          // were never started. They go back without using up an attempt.
+          if (requeueNotStarted(c, id, holder, deadline, "not started: claimed with experiment " + first + " by executor " + r[4]
+              + " on " + r[3] + ", which stopped sending heartbeats at " + when + " UTC")) {
+            requeued++;
+          }
+          continue;
+        }
         String message = "lost: attempt " + attempt + " of " + config.maxAttempts() + " held by executor " + r[4] + " on " + r[3]
             + " stopped sending heartbeats at " + when + " UTC";
         boolean again = attempt < config.maxAttempts();
@@ -1034,6 +1092,34 @@ public final class ExperimentStore implements Serializable {
     } catch (SQLException e) {
       throw failure("cannot recover lost rows of " + table, e);
     }
+  }
+
+  private boolean requeueNotStarted(Connection c, long id, Claim holder, long deadline, String message) throws SQLException {
+    Instant now = now();
+    int n =
+        Jdbc.inTransaction(
+            c,
+            conn -> {
+              int u =
+                  Jdbc.update(
+                      conn,
+                      "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
+                          + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END"
+                          + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
+                      ps -> {
+                        ps.setLong(1, id);
+                        ps.setString(2, holder.token());
+                        ps.setLong(3, deadline);
+                      });
+              if (u == 1) {
+                recordAttempt(conn, id, holder, null, now, "released", message, 1);
+              }
+              return u;
+            });
+    if (n == 1) {
+      LOG.warning(() -> "experiment " + id + " of " + table + " " + message + "; returned to created, no attempt used");
+    }
+    return n == 1;
   }
 
   /** What one recovery pass did. */

@@ -42,6 +42,13 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void sparkSettingsAreTheSameKeysQuotedOrNot() throws Exception {
+    ExperimentConfig c =
+        ExperimentConfig.load(write(VALID + "spark.conf { \"spark.ui.enabled\" = false, spark.executor.memory = 2g }\n"));
+    assertEquals(java.util.Map.of("spark.ui.enabled", "false", "spark.executor.memory", "2g"), c.sparkConf());
+  }
+
+  @Test
   void aValidConfigIsReadWithDefaultsAndFieldsInFileOrder() throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(VALID));
     assertEquals("runs", c.table());

@@ -167,6 +167,25 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aClaimOrFinishRepeatedAfterALostAnswerIsRecognisedAsTheWorkersOwn() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
+      // the database committed the claim but the worker never heard: it repeats it
+      assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
+      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null));
+      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the repetition finds nothing to update");
+      assertTrue(store.finishedUnder(c, 1L, claim("a")), "... and the check finds the first finish");
+      assertFalse(store.finishedUnder(c, 2L, claim("a")), "row 2 is still running");
+      clock.advance(Duration.ofSeconds(10));
+      assertEquals(1, store.recover().requeued);
+      assertFalse(finish(store, c, 2L, "a", Status.DONE, Map.of("score", 2.0), null, null));
+      assertFalse(store.finishedUnder(c, 2L, claim("a")), "a row recovered from the claim was not finished by it");
+    }
+    assertEquals(1, store.attempts(1L).size(), "one result, one attempt row");
+  }
+
+  @Test
   void manyWorkersClaimingAtOnceGetEachRowExactlyOnce() throws Exception {
     ExperimentConfig big = db().config(dir, table + "_big", "keyfields { i { type = int, values = { start = 0, stop = 600 } } }\n");
     ExperimentStore s = new ExperimentStore(big);
@@ -185,10 +204,12 @@ abstract class StoreContractTest {
                   try (Connection c = s.connect()) {
                     for (int k = 0; ; k++) {
                       Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
-                      List<ClaimedRow> rows = s.claimNext(c, 1 + k % 5, null, null, cl);
+                      int limit = 1 + k % 5;
+                      List<ClaimedRow> rows = s.claimNext(c, limit, null, null, cl);
                       if (rows.isEmpty()) {
                         return n;
                       }
+                      assertTrue(rows.size() <= limit, "a claim of at most " + limit + " took " + rows.size());
                       for (ClaimedRow r : rows) {
                         all.add(r.id());
                         assertTrue(finish(s, c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
@@ -235,6 +256,32 @@ abstract class StoreContractTest {
       assertEquals("error", r.get("status"));
       assertEquals("lost", r.get("error_kind"));
       assertTrue(((String) r.get("error")).contains("attempt 2 of 2 held by executor exec1 on host1"), (String) r.get("error"));
+    }
+  }
+
+  @Test
+  void ofTheRowsALostClaimHeldOnlyTheOneThatCanHaveBeenRunningUsesAnAttempt() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      assertEquals(List.of(1L, 2L, 3L, 4L), claimIds(c, List.of(1L, 2L, 3L, 4L), "a"));
+      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null));
+      // the worker runs a claim in id order and dies during row 2: rows 3 and 4 never started
+      clock.advance(Duration.ofSeconds(10));
+      ExperimentStore.Recovery rec = store.recover();
+      assertEquals(3, rec.requeued);
+      assertEquals(1, store.row(2L).get("attempt"), "row 2 may have run: its attempt counts");
+      assertEquals("lost", store.attempts(2L).get(0).get("outcome"));
+      for (long id : List.of(3L, 4L)) {
+        Map<String, Object> r = store.row(id);
+        assertEquals("created", r.get("status"));
+        assertEquals(0, r.get("attempt"), "a row that never started keeps its attempts");
+        List<Map<String, Object>> attempts = store.attempts(id);
+        assertEquals(1, attempts.size());
+        assertEquals("released", attempts.get(0).get("outcome"));
+        assertEquals(1, attempts.get(0).get("attempt"));
+        assertTrue(((String) attempts.get(0).get("error")).startsWith("not started: claimed with experiment 2 by executor exec1"),
+            (String) attempts.get(0).get("error"));
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.experimenter.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,9 +29,21 @@ public final class ChildJvm {
     return cmd;
   }
 
+  /**
+   * A SPARK_HOME for local-cluster mode: its Workers launch executor JVMs and need a
+   * {@code jars/} folder, which may be empty because executors get the test class path.
+   */
+  public static Path sparkHome() throws IOException {
+    Path home = Path.of("target", "spark-home").toAbsolutePath();
+    Files.createDirectories(home.resolve("jars"));
+    return home;
+  }
+
   public static Process start(Path logFile, String mainClass, String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(javaCommand(mainClass, args));
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("SPARK_HOME", sparkHome().toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.redirectErrorStream(true);
     pb.redirectOutput(logFile.toFile());
     return pb.start();

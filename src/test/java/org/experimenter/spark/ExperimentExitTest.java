@@ -1,0 +1,97 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.experimenter.Experimenter;
+import org.experimenter.testing.ExecutionLog;
+import org.experimenter.testing.FaultReport;
+import org.experimenter.testing.Faults;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An experiment that calls System.exit takes its executor JVM with it (local-cluster, so
+ * that it is not the test JVM). Its row is lost with the executor: recovered when the lease
+ * expires, tried again while attempts remain, then marked error 'lost'. Spark replaces the
+ * executor and retries the task; the other rows of the run end done, each executed once.
+ * Slow (executor JVMs started three times, two leases waited out): runs with -Pfaults.
+ */
+@Tag("faults")
+class ExperimentExitTest {
+
+  @Test
+  void anExperimentCallingSystemExitEndsAsLostAfterItsAttemptsAndTheOthersAreUnaffected() throws Exception {
+    String table = TestDb.uniqueTable("experiment_exit");
+    Path dir = Faults.runDir(table);
+    Path log = dir.resolve("executions.log");
+    Path conf =
+        Faults.writeConfig(dir, TestDb.POSTGRES, table, log, 30, "local-cluster[2,1,1024]", "sleep-ms = 40, misbehave { exit = [12] }",
+            "max-attempts = 2\nlease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }");
+    Experimenter ex = Experimenter.load(conf);
+    ex.fill();
+    Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+    try {
+      long t0 = System.nanoTime();
+      assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "the run ends");
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver.out")));
+
+      long exiting = MisbehavingExperimentsTest.id(ex, 12);
+      ExecutionLog executions = ExecutionLog.read(log);
+      FaultReport report = FaultReport.collect("System.exit in an experiment (local-cluster)", ex.store(), executions).expect(exiting, "error:lost");
+      long executorsLost = executions.byRow().get(exiting).stream().map(ExecutionLog.Execution::pid).distinct().count();
+      System.out.printf("%s; executor JVMs the experiment ended %d, run took %.1f s%n", report.figures(), executorsLost, seconds);
+      assertEquals(List.of(), report.problems());
+      List<Map<String, Object>> attempts = ex.store().attempts(exiting);
+      assertEquals(2, attempts.size(), attempts.toString());
+      for (Map<String, Object> a : attempts) {
+        assertEquals("lost", a.get("outcome"));
+      }
+      assertTrue(String.valueOf(ex.store().row(exiting).get("error")).startsWith("lost: attempt 2 of 2 held by executor"));
+      assertEquals(2, executorsLost, "each attempt took an executor JVM with it");
+      assertEquals(Set.of(exiting), report.rowsExecutedTwice(), "only the exiting row ran more than once");
+      for (Map<String, Object> r : ex.store().rows()) {
+        if (!r.get("id").equals(exiting)) {
+          // rows claimed in the same batch as the exiting one were lost with the executor
+          // without starting: back to created without using an attempt
+          assertEquals(1, r.get("attempt"), "row " + r.get("id") + " used one attempt: " + ex.store().attempts((Long) r.get("id")));
+        }
+      }
+    } finally {
+      driver.destroyForcibly();
+      ex.drop();
+    }
+  }
+
+  @Test
+  void inLocalModeTheExperimentCallingSystemExitEndsItsRowAsExitAndLeavesNothingRunning() throws Exception {
+    String table = TestDb.uniqueTable("experiment_exit_local");
+    Path dir = Faults.runDir(table);
+    Path log = dir.resolve("executions.log");
+    Path conf = Faults.writeConfig(dir, TestDb.SQLITE, table, log, 12, "local[2]", "sleep-ms = 300, misbehave { exit = [4] }", "");
+    Experimenter ex = Experimenter.load(conf);
+    ex.fill();
+    Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+    try {
+      assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
+      long exiting = MisbehavingExperimentsTest.id(ex, 4);
+      FaultReport report =
+          FaultReport.collect("System.exit in an experiment (local mode)", ex.store(), ExecutionLog.read(log)).expect(exiting, "error:exit").allowCreated();
+      System.out.printf("%s; driver exit code %d%n", report.figures(), driver.exitValue());
+      assertEquals(3, driver.exitValue(), "the JVM ends with the experiment's exit code");
+      assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
+      assertTrue(String.valueOf(ex.store().row(exiting).get("error")).contains("called System.exit"));
+    } finally {
+      driver.destroyForcibly();
+      ex.drop();
+    }
+  }
+}
