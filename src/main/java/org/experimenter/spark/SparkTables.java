@@ -43,7 +43,17 @@ public final class SparkTables {
 
   /** The whole experiment table, timestamps as Spark timestamps on every database. */
   public static Dataset<Row> table(SparkSession spark, ExperimentConfig config) {
-    Dataset<Row> df = reader(spark, config).option("dbtable", config.table()).load();
+    DataFrameReader r = reader(spark, config).option("dbtable", config.table()).option("fetchsize", 10_000);
+    long[] bounds = idRange(config);
+    if (bounds != null && bounds[1] - bounds[0] > PARTITION_ROWS) {
+      // large tables are read by several tasks at once, in id ranges
+      long parts = Math.min(4L * spark.sparkContext().defaultParallelism(), (bounds[1] - bounds[0]) / PARTITION_ROWS + 1);
+      r = r.option("partitionColumn", "id")
+          .option("lowerBound", bounds[0])
+          .option("upperBound", bounds[1] + 1)
+          .option("numPartitions", Math.max(2, parts));
+    }
+    Dataset<Row> df = r.load();
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       if (TIMESTAMPS.contains(f.name()) || f.name().endsWith("_timestamp")) {
@@ -53,6 +63,27 @@ public final class SparkTables {
       }
     }
     return df.select(cols.toArray(new Column[0]));
+  }
+
+  private static final long PARTITION_ROWS = 100_000;
+
+  /** The smallest and largest id of the experiment table (an index lookup), or null when it is empty. */
+  private static long[] idRange(ExperimentConfig config) {
+    ExperimentStore store = new ExperimentStore(config);
+    try (Connection c = store.connect()) {
+      List<long[]> r =
+          org.experimenter.store.Jdbc.query(
+              c,
+              "SELECT MIN(id), MAX(id) FROM " + config.table(),
+              org.experimenter.store.Jdbc.NO_PARAMETERS,
+              rs -> {
+                long min = rs.getLong(1);
+                return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
+              });
+      return r.isEmpty() ? null : r.get(0);
+    } catch (SQLException e) {
+      throw store.failure("cannot read the id range of " + config.table(), e);
+    }
   }
 
   /** Any table of the database, read as it is (log tables, for example). */
