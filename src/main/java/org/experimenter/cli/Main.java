@@ -335,7 +335,7 @@ public final class Main implements Callable<Integer> {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, Object> e : row.entrySet()) {
           Object v = e.getValue();
-          String s = v == null ? "null" : v instanceof Number || v instanceof Boolean ? v.toString() : "\"" + jsonEscape(v.toString()) + "\"";
+          String s = v == null ? "null" : v instanceof Number || v instanceof Boolean ? v.toString() : org.experimenter.eval.TableFormat.jsonString(v.toString());
           parts.add("\"" + e.getKey() + "\": " + s);
         }
         System.out.println("{" + String.join(", ", parts) + "}");
@@ -350,36 +350,6 @@ public final class Main implements Callable<Integer> {
       }
       return "error".equals(row.get("status")) ? 1 : 0;
     }
-  }
-
-  static String jsonEscape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-      }
-    }
-    return b.toString();
   }
 
   @Command(name = "recover", description = "Return running rows whose worker stopped sending heartbeats to created (or error when out of attempts).")

@@ -314,7 +314,8 @@ public enum TableFormat {
     return jsonString(text(v));
   }
 
-  static String jsonString(String s) {
+  /** A JSON string literal, quoted and escaped. */
+  public static String jsonString(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (char ch : s.toCharArray()) {
       switch (ch) {
