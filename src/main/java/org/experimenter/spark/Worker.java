@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +49,7 @@ public final class Worker implements AutoCloseable {
   private static final long TARGET_BATCH_MILLIS = 250;
   private static final int MAX_BATCH = 200;
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final ExperimentStore store;
   private final Experiment experiment;
@@ -65,7 +65,7 @@ public final class Worker implements AutoCloseable {
   private ExecutorService runner;
   private Connection connection;
   private Connection heartbeatConnection;
-  private double averageMillis = -1;
+  private volatile double averageMillis = -1;
   private long nextReturnedCheck = System.nanoTime();
   private volatile boolean stopping;
   private volatile BooleanSupplier cancelled = () -> false;
@@ -193,16 +193,26 @@ public final class Worker implements AutoCloseable {
    * Runs the rows of a claim in the order given (id order: recovery relies on it) and writes
    * their outcomes together at the end: one commit per claim, and the claim size keeps a batch
    * near a quarter second of work, so slow experiments are written one by one and fast ones in
-   * groups.
+   * groups. The rows run one after another on the runner thread while this thread watches the
+   * timeout and the stop; a timed-out experiment's thread is given up and the rest of the claim
+   * continues on a new one.
    */
   private void runClaimed(List<ClaimedRow> rows, Claim claim) {
     List<Outcome> outcomes = new ArrayList<>(rows.size());
     try {
-      for (ClaimedRow row : rows) {
-        if (isStopping()) {
-          break;
+      while (outcomes.size() < rows.size() && !isStopping()) {
+        Batch batch = new Batch(rows.subList(outcomes.size(), rows.size()), claim);
+        Future<?> f = runner.submit(batch);
+        Outcome timedOut;
+        try {
+          timedOut = supervise(batch, f);
+        } finally {
+          outcomes.addAll(batch.outcomes());
         }
-        outcomes.add(execute(row, claim));
+        if (timedOut == null) {
+          break; // every row ran, or the runner saw the stop
+        }
+        outcomes.add(timedOut);
       }
     } finally {
       write(outcomes, claim);
@@ -236,116 +246,199 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private Outcome execute(ClaimedRow row, Claim claim) {
-    Map<String, Object> params = new LinkedHashMap<>();
-    for (int i = 0; i < keyfields.size(); i++) {
-      params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
-    }
-    Experiment e = experimentFor(row);
-    RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), this::isStopping);
-    Instant start = store.now();
-    long t0 = System.nanoTime();
-    long[] usage = {-1, -1};
-    AtomicReference<Thread> thread = new AtomicReference<>();
-    Future<?> f =
-        runner.submit(
-            () -> {
-              thread.set(Thread.currentThread());
-              java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-              long cpu0 = mx.getCurrentThreadCpuTime();
-              long alloc0 = allocated();
-              try {
-                if (e == null) {
-                  throw new ExperimenterException("experiment class " + row.experimentClass() + " of row " + row.id() + " cannot be loaded");
-                }
-                e.run(ctx);
-              } finally {
-                usage[0] = mx.getCurrentThreadCpuTime() - cpu0;
-                usage[1] = allocated() - alloc0;
-              }
-              return null;
-            });
-    Status status = Status.DONE;
-    String kind = null;
-    String error = null;
-    Duration timeout = store.config().timeout();
-    try {
-      awaitExperiment(f, timeout, thread);
-      if (ctx.paused()) {
-        status = Status.PAUSED;
-        kind = "paused";
-      }
-    } catch (ExecutionException ex) {
-      status = Status.ERROR;
-      kind = "exception";
-      error = stackTrace(ex.getCause());
-    } catch (TimeoutException ex) {
-      ctx.timedOut = true;
-      boolean exiting = callsExit(thread.get());
-      f.cancel(true);
-      if (exiting) {
-        // The JVM is shutting down because of the experiment: releasing the row would only
-        // run it again (in local mode the next run would end the same way, forever).
-        status = Status.ERROR;
-        kind = "exit";
-        error = "exit: experiment " + row.id() + " " + params + " called System.exit; the JVM is shutting down";
-      } else if (isStopping()) {
-        ctx.close();
-        LOG.warning("experiment " + row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
-        throw new StoreException("stopped while experiment " + row.id() + " was running; its row was released");
-      } else {
-        status = Status.ERROR;
-        kind = "timeout";
-        error = "timeout: experiment " + row.id() + " " + params + " did not finish within " + timeout;
-        replaceRunner();
-      }
-    }
-    double millis = (System.nanoTime() - t0) / 1e6;
-    averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
-    Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
-    try {
-      if (ctx.hasPendingLogs()) {
-        ctx.writeLogs();
-      }
-    } catch (StoreException ex) {
-      LOG.warning("log rows of experiment " + row.id() + " could not be written: " + ex.getMessage());
-    } finally {
-      ctx.close();
-    }
-    return new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, start, millis / 1000.0,
-        usage[0] < 0 ? Double.NaN : usage[0] / 1e9, usage[1], sparkApp);
-  }
-
   /**
-   * Waits for the experiment until its timeout, or, once the worker is stopping (the task was
-   * killed: interrupted or flagged), at most the shutdown grace period from then on; throws
-   * TimeoutException when either runs out.
+   * Waits for a batch until it ends; or until its running experiment passes its timeout, or,
+   * once the worker is stopping (the task was killed: interrupted or flagged), the shutdown
+   * grace period from then on. A timed-out experiment is given up and its outcome returned;
+   * one that outlives the grace period is left to be released, and this throws.
    */
-  private void awaitExperiment(Future<?> f, Duration timeout, AtomicReference<Thread> thread) throws ExecutionException, TimeoutException {
-    long now = System.nanoTime();
-    long deadline = timeout.isZero() ? Long.MAX_VALUE : now + timeout.toNanos();
+  private Outcome supervise(Batch batch, Future<?> f) {
+    Duration timeout = store.config().timeout();
     long graceEnd = Long.MAX_VALUE;
     while (true) {
-      now = System.nanoTime();
+      long now = System.nanoTime();
       if (graceEnd == Long.MAX_VALUE && isStopping()) {
         graceEnd = now + store.config().shutdownGrace().toNanos();
       }
-      if (graceEnd != Long.MAX_VALUE && callsExit(thread.get())) {
-        throw new TimeoutException(); // it will never return: the JVM is exiting on its behalf
-      }
+      Running current = batch.current;
+      boolean exiting = graceEnd != Long.MAX_VALUE && callsExit(batch.thread);
+      long deadline = current == null || timeout.isZero() ? Long.MAX_VALUE : current.startNanos + timeout.toNanos();
       long left = Math.min(deadline, graceEnd) - now;
-      if (left <= 0) {
-        throw new TimeoutException();
+      if (current != null && (left <= 0 || exiting) && batch.giveUp(current)) {
+        return givenUp(batch, f, current, timeout);
       }
       try {
-        f.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-        return;
+        f.get(left <= 0 ? TimeUnit.MILLISECONDS.toNanos(10) : Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        return null;
       } catch (TimeoutException slice) {
         // look again at the deadlines and at whether the run is stopping
       } catch (InterruptedException killed) {
         // the Spark task is being killed (job cancelled, driver stopping): the grace period starts
         stopping = true;
+      } catch (ExecutionException e) {
+        throw new ExperimenterException("the experiment runner of " + store.table() + " failed: " + e.getCause(), e.getCause());
       }
+    }
+  }
+
+  /** The outcome of an experiment that ran out of time: its thread is interrupted and replaced. */
+  private Outcome givenUp(Batch batch, Future<?> f, Running current, Duration timeout) {
+    RowContext ctx = current.ctx;
+    ctx.timedOut = true;
+    boolean exiting = callsExit(batch.thread);
+    f.cancel(true);
+    String kind;
+    String error;
+    Map<String, Object> params = ctx.parameters().asMap();
+    if (exiting) {
+      // The JVM is shutting down because of the experiment: releasing the row would only
+      // run it again (in local mode the next run would end the same way, forever).
+      stopping = true;
+      kind = "exit";
+      error = "exit: experiment " + current.row.id() + " " + params + " called System.exit; the JVM is shutting down";
+    } else if (isStopping()) {
+      ctx.close();
+      LOG.warning("experiment " + current.row.id() + " of " + store.table() + " did not finish within the shutdown grace period; released");
+      throw new StoreException("stopped while experiment " + current.row.id() + " was running; its row was released");
+    } else {
+      kind = "timeout";
+      error = "timeout: experiment " + current.row.id() + " " + params + " did not finish within " + timeout;
+      replaceRunner();
+    }
+    double millis = (System.nanoTime() - current.startNanos) / 1e6;
+    averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
+    writePendingLogs(ctx, current.row.id());
+    return new Outcome(current.row.id(), Status.ERROR, Map.of(), ctx.resultTimes(), kind, error, current.start, millis / 1000.0,
+        Double.NaN, -1, sparkApp);
+  }
+
+  /** The experiment running on the runner thread, as the supervising task thread sees it. */
+  private static final class Running {
+    final ClaimedRow row;
+    final RowContext ctx;
+    final Instant start;
+    final long startNanos;
+
+    Running(ClaimedRow row, RowContext ctx, Instant start, long startNanos) {
+      this.row = row;
+      this.ctx = ctx;
+      this.start = start;
+      this.startNanos = startNanos;
+    }
+  }
+
+  /**
+   * Rows of one claim run one after another on the runner thread: one hand-off between threads
+   * per claim rather than per experiment. Either the runner finishes the running experiment or
+   * the supervisor gives it up, never both: they decide under the batch's lock.
+   */
+  private final class Batch implements Runnable {
+    private final List<ClaimedRow> rows;
+    private final Claim claim;
+    private final List<Outcome> outcomes = new ArrayList<>();
+    private boolean givenUp;
+    volatile Running current;
+    volatile Thread thread;
+
+    Batch(List<ClaimedRow> rows, Claim claim) {
+      this.rows = rows;
+      this.claim = claim;
+    }
+
+    synchronized List<Outcome> outcomes() {
+      return new ArrayList<>(outcomes);
+    }
+
+    synchronized boolean giveUp(Running r) {
+      if (current != r || givenUp) {
+        return false;
+      }
+      givenUp = true;
+      return true;
+    }
+
+    private synchronized boolean start(Running r) {
+      if (givenUp) {
+        return false;
+      }
+      current = r;
+      return true;
+    }
+
+    @Override
+    public void run() {
+      thread = Thread.currentThread();
+      for (ClaimedRow row : rows) {
+        if (isStopping() || !execute(row)) {
+          return;
+        }
+      }
+    }
+
+    /** Runs one experiment; false when the supervisor gave it up meanwhile. */
+    private boolean execute(ClaimedRow row) {
+      Map<String, Object> params = new LinkedHashMap<>();
+      for (int i = 0; i < keyfields.size(); i++) {
+        params.put(keyfields.get(i).name(), keyfields.get(i).type().coerce(row.keys()[i]));
+      }
+      Experiment e = experimentFor(row);
+      RowContext ctx = new RowContext(store, row.id(), claim.token(), new Parameters(params), Worker.this::isStopping);
+      Running running = new Running(row, ctx, store.now(), System.nanoTime());
+      if (!start(running)) {
+        return false;
+      }
+      long cpu0 = THREADS.getCurrentThreadCpuTime();
+      long alloc0 = allocated();
+      Throwable failure = null;
+      try {
+        if (e == null) {
+          throw new ExperimenterException("experiment class " + row.experimentClass() + " of row " + row.id() + " cannot be loaded");
+        }
+        e.run(ctx);
+      } catch (Throwable t) { // whatever the experiment throws, OutOfMemoryError included, is the row's error
+        failure = t;
+      }
+      Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+      long alloc = allocated() - alloc0;
+      double millis = (System.nanoTime() - running.startNanos) / 1e6;
+      Status status = Status.DONE;
+      String kind = null;
+      String error = null;
+      if (failure != null) {
+        status = Status.ERROR;
+        kind = "exception";
+        error = stackTrace(failure);
+      } else if (ctx.paused()) {
+        status = Status.PAUSED;
+        kind = "paused";
+      }
+      Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
+      Outcome o = new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, running.start, millis / 1000.0,
+          cpu / 1e9, alloc, sparkApp);
+      synchronized (this) {
+        if (givenUp) {
+          return false;
+        }
+        outcomes.add(o);
+        current = null;
+        averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
+      }
+      // the outcome is written after the batch ends, so log rows still reach the table first
+      writePendingLogs(ctx, row.id());
+      return true;
+    }
+  }
+
+  private void writePendingLogs(RowContext ctx, long id) {
+    try {
+      if (ctx.hasPendingLogs()) {
+        ctx.writeLogs();
+      }
+    } catch (StoreException ex) {
+      LOG.warning("log rows of experiment " + id + " could not be written: " + ex.getMessage());
+    } finally {
+      ctx.close();
     }
   }
 
@@ -364,9 +457,8 @@ public final class Worker implements AutoCloseable {
   }
 
   private static long allocated() {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    if (mx instanceof com.sun.management.ThreadMXBean) {
-      return ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
+    if (THREADS instanceof com.sun.management.ThreadMXBean) {
+      return ((com.sun.management.ThreadMXBean) THREADS).getCurrentThreadAllocatedBytes();
     }
     return 0;
   }

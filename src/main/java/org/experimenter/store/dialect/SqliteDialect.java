@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -63,8 +64,39 @@ public final class SqliteDialect extends Dialect {
     return s == null ? null : LocalDateTime.parse(s, FORMAT).toInstant(ZoneOffset.UTC);
   }
 
+  /**
+   * The same text as {@code FORMAT}, written by hand: every finished experiment stores several
+   * timestamps, and DateTimeFormatter took half of a worker's time with fast experiments.
+   */
   public static String format(Instant value) {
-    return FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+    long millis = value.toEpochMilli();
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L));
+    if (date.getYear() < 1 || date.getYear() > 9999) { // "yyyy" is the year of era
+      return FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+    }
+    int ms = (int) Math.floorMod(millis, 86_400_000L);
+    char[] c = new char[23];
+    digits(c, 0, date.getYear(), 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = ' ';
+    digits(c, 11, ms / 3_600_000, 2);
+    c[13] = ':';
+    digits(c, 14, ms / 60_000 % 60, 2);
+    c[16] = ':';
+    digits(c, 17, ms / 1000 % 60, 2);
+    c[19] = '.';
+    digits(c, 20, ms % 1000, 3);
+    return new String(c);
+  }
+
+  private static void digits(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   @Override
