@@ -58,6 +58,7 @@ public final class Worker implements AutoCloseable {
   private final String sparkApp;
   private final String machine;
   private final List<Parameter> keyfields;
+  private final Object writeLock;
   private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
   private final Map<Status, Long> counts = new EnumMap<>(Status.class);
   private final Map<String, Experiment> byClass = new HashMap<>();
@@ -78,6 +79,7 @@ public final class Worker implements AutoCloseable {
     this.sparkApp = sparkApp;
     this.machine = hostName();
     this.keyfields = store.config().keyfields();
+    this.writeLock = store.dialect().writeLock(store.config().url());
     this.runner = newRunner();
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(
@@ -163,7 +165,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
-    String returned = "(" + predicate + ") AND run_id IS NOT NULL";
+    String returned = ExperimentStore.returned(predicate);
     if (withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
       runRemaining(returned, orderBy, 1);
     }
@@ -525,7 +527,8 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Runs a database call, reconnecting with backoff when it fails (a database restart), for up
-   * to two minutes. Every call is guarded by status and claim, so repeating it is safe; a
+   * to two minutes. Calls of the workers of one JVM go one at a time where the database takes
+   * one writer at a time (SQLite). Every call is guarded by status and claim, so repeating it is safe; a
    * finish whose commit was lost on the way reports false on repetition, and is then checked.
    */
   <T> T withRetry(String what, SqlCall<T> call) {
@@ -536,7 +539,12 @@ public final class Worker implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
           connection = store.connect();
         }
-        return call.call(connection);
+        if (writeLock == null) {
+          return call.call(connection);
+        }
+        synchronized (writeLock) {
+          return call.call(connection);
+        }
       } catch (SQLException | StoreException e) {
         closeQuietly(connection);
         connection = null;

@@ -484,8 +484,20 @@ public final class ExperimentStore implements Serializable {
 
   /** Whether a created row matches the predicate (a read; claims take the write lock). */
   public boolean hasOpen(Connection c, String predicate) throws SQLException {
-    return !Jdbc.query(c, "SELECT 1 FROM " + table + " WHERE status = 'created' AND (" + predicate + ") LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1)
-        .isEmpty();
+    return !Jdbc.query(c, hasOpenQuery(predicate), Jdbc.NO_PARAMETERS, rs -> 1).isEmpty();
+  }
+
+  String hasOpenQuery(String predicate) {
+    return "SELECT 1 FROM " + table + " WHERE status = 'created' AND (" + predicate + ") LIMIT 1";
+  }
+
+  /**
+   * The open rows of a scope that ran before: released by a stopped run, or recovered from a
+   * lost executor. An index holds just these, so looking for them costs nothing among a million
+   * open rows.
+   */
+  public static String returned(String scope) {
+    return "(" + scope + ") AND run_id IS NOT NULL";
   }
 
   // ---- claiming and completing ------------------------------------------------------------

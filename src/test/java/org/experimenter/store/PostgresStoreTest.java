@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Map;
 import org.experimenter.StoreException;
 import org.experimenter.config.ExperimentConfig;
@@ -14,6 +17,20 @@ class PostgresStoreTest extends StoreContractTest {
   @Override
   TestDb db() {
     return TestDb.POSTGRES;
+  }
+
+  @Override
+  String plan(Connection c, String sql) throws Exception {
+    StringBuilder b = new StringBuilder();
+    try (Statement s = c.createStatement()) {
+      s.execute("ANALYZE " + sql.split(" FROM ")[1].split(" ")[0]); // the statistics autovacuum gathers later
+      try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+        while (rs.next()) {
+          b.append(rs.getString(1)).append('\n');
+        }
+      }
+    }
+    return b.toString();
   }
 
   @Test

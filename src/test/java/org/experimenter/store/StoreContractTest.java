@@ -285,6 +285,36 @@ abstract class StoreContractTest {
     }
   }
 
+  /** The query plan of a SELECT, as text. */
+  abstract String plan(Connection c, String sql) throws Exception;
+
+  @Test
+  void openRowsThatRanBeforeAreFoundThroughTheirIndexAmongManyOpenRows() throws Exception {
+    ExperimentConfig big =
+        db().config(dir, table + "_big",
+            "keyfields { a { type = int, values = { start = 0, stop = 200 } }, b { type = int, values = { start = 0, stop = 500 } } }\n"
+                + "resultfields { score = double }\n");
+    ExperimentStore s = new ExperimentStore(big);
+    s.createTableIfMissing();
+    try {
+      assertEquals(100_000, s.fill(big.grid().iterator()));
+      String returned = ExperimentStore.returned("1 = 1");
+      try (Connection c = s.connect()) {
+        assertFalse(s.hasOpen(c, returned));
+        Claim held = new Claim("run1", "exec1", "host1", "r", "app1");
+        s.claimIds(c, List.of(77_777L), held);
+        assertEquals(1, s.release(c, held));
+        assertTrue(s.hasOpen(c, returned));
+        List<ClaimedRow> again = s.claimNext(c, 5, returned, null, claim("r2"));
+        assertEquals(List.of(77_777L), again.stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
+        String plan = plan(c, s.hasOpenQuery(returned));
+        assertTrue(plan.contains(big.table() + "_returned_idx"), plan);
+      }
+    } finally {
+      s.drop();
+    }
+  }
+
   @Test
   void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
     store.fill(config.grid().iterator());

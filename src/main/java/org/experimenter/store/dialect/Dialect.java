@@ -83,6 +83,14 @@ public abstract class Dialect implements java.io.Serializable {
     return null;
   }
 
+  /**
+   * A lock the writers of this JVM take around their transactions on the database at url, or
+   * null when the database locks rows and writers need not queue.
+   */
+  public Object writeLock(String url) {
+    return null;
+  }
+
   /** Whether one statement can claim a batch of rows, skipping rows other workers lock. */
   public boolean supportsSkipLocked() {
     return false;

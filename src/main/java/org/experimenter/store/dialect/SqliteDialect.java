@@ -21,6 +21,7 @@ import org.experimenter.FieldType;
  * PyExperimenter's.
  */
 public final class SqliteDialect extends Dialect {
+  private static final java.util.Map<String, Object> WRITE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
@@ -97,6 +98,16 @@ public final class SqliteDialect extends Dialect {
       c[i] = (char) ('0' + value % 10);
       value /= 10;
     }
+  }
+
+  /**
+   * SQLite takes one writer per database file. Writers that find it taken poll in SQLite's busy
+   * handler, sleeping up to 100 ms between tries; the writers of one JVM queue on this lock
+   * instead and go on the moment it is free. Writers of other processes still poll.
+   */
+  @Override
+  public Object writeLock(String url) {
+    return WRITE_LOCKS.computeIfAbsent(url, k -> new Object());
   }
 
   @Override
