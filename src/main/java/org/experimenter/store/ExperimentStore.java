@@ -679,21 +679,25 @@ public final class ExperimentStore implements Serializable {
     return Jdbc.inTransaction(
         c,
         conn -> {
-          // outcomes with the same SQL (status kind and result fields) share one batch
-          Map<String, List<Integer>> bySql = new LinkedHashMap<>();
+          // outcomes with the same SQL (whether errors go back to created, which result fields)
+          // share one batch; the SQL is built once per group
+          Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
           for (int k = 0; k < outcomes.size(); k++) {
-            bySql.computeIfAbsent(finishSql(outcomes.get(k)), x -> new ArrayList<>()).add(k);
+            Outcome o = outcomes.get(k);
+            List<Object> shape = new ArrayList<>(o.results.keySet());
+            shape.add(retried(o));
+            groups.computeIfAbsent(shape, x -> new ArrayList<>()).add(k);
           }
           int[] updated = new int[outcomes.size()];
-          for (Map.Entry<String, List<Integer>> e : bySql.entrySet()) {
-            try (PreparedStatement ps = conn.prepareStatement(e.getKey())) {
-              for (int k : e.getValue()) {
+          for (List<Integer> group : groups.values()) {
+            try (PreparedStatement ps = conn.prepareStatement(finishSql(outcomes.get(group.get(0))))) {
+              for (int k : group) {
                 bindFinish(ps, claim, outcomes.get(k), now);
                 ps.addBatch();
               }
               int[] counts = ps.executeBatch();
               for (int j = 0; j < counts.length; j++) {
-                updated[e.getValue().get(j)] = counts[j];
+                updated[group.get(j)] = counts[j];
               }
             }
           }
@@ -720,8 +724,13 @@ public final class ExperimentStore implements Serializable {
         });
   }
 
+  /** Whether the outcome is an error that goes back to created while attempts remain. */
+  private boolean retried(Outcome o) {
+    return o.status == Status.ERROR && config.retryErrors();
+  }
+
   private String finishSql(Outcome o) {
-    boolean retry = o.status == Status.ERROR && config.retryErrors();
+    boolean retry = retried(o);
     StringBuilder sql = new StringBuilder("UPDATE " + table + " SET ");
     sql.append(retry ? "status = CASE WHEN attempt < ? THEN 'created' ELSE 'error' END," : "status = ?,");
     sql.append(" start_date = ?, end_date = ?, error = ?, error_kind = ?, heartbeat = NULL, wall_time = ?, cpu_time = ?,"
@@ -737,7 +746,7 @@ public final class ExperimentStore implements Serializable {
 
   private void bindFinish(PreparedStatement ps, Claim claim, Outcome o, Instant now) throws SQLException {
     int i = 1;
-    if (o.status == Status.ERROR && config.retryErrors()) {
+    if (retried(o)) {
       ps.setInt(i++, config.maxAttempts());
     } else {
       ps.setString(i++, o.status.dbName());
@@ -752,7 +761,11 @@ public final class ExperimentStore implements Serializable {
     } else {
       ps.setDouble(i++, o.cpuSeconds);
     }
-    ps.setLong(i++, o.allocatedBytes);
+    if (o.allocatedBytes < 0) {
+      ps.setNull(i++, Types.BIGINT); // not measured: the experiment was given up
+    } else {
+      ps.setLong(i++, o.allocatedBytes);
+    }
     ps.setString(i++, o.sparkApp != null ? o.sparkApp : claim.sparkApp());
     for (String f : o.results.keySet()) {
       bind(ps, i++, resultfields.get(f), o.results.get(f));

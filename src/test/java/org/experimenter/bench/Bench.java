@@ -154,7 +154,7 @@ public final class Bench {
 
   static void overhead(int runs) throws Exception {
     SparkSession spark = spark("local[2]");
-    int rows = 20_000;
+    int rows = Integer.getInteger("bench.rows", 20_000); // -Dbench.rows=100000 shows the fixed cost of a run amortized
     for (String db : databases()) {
       List<Double> ours = new ArrayList<>();
       List<Double> inRun = new ArrayList<>();

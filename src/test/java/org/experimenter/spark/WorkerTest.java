@@ -64,7 +64,11 @@ class WorkerTest {
     ex.store().rows().forEach(r -> byStatus.merge((String) r.get("status"), 1L, Long::sum));
     assertEquals(Map.of("done", 39L, "error", 1L), byStatus);
     long hung = ex.store().idOf(new Object[] {20});
-    assertEquals("timeout", ex.store().row(hung).get("error_kind"));
+    Map<String, Object> timedOut = ex.store().row(hung);
+    assertEquals("timeout", timedOut.get("error_kind"));
+    assertTrue((Double) timedOut.get("wall_time") >= 1.0, "wall time " + timedOut.get("wall_time"));
+    assertEquals(null, timedOut.get("cpu_time"), "not measured for an experiment given up");
+    assertEquals(null, timedOut.get("allocated_bytes"), "not measured for an experiment given up");
     assertEquals(false, ex.store().row(ex.store().idOf(new Object[] {22})).get("interrupted"),
         "the interrupt row 21 left behind reached row 22");
     for (int x = 0; x < 40; x++) {
