@@ -183,6 +183,10 @@ public final class Worker implements AutoCloseable {
       int n = Math.min(batchSize(), maxBatch);
       List<ClaimedRow> rows =
           withRetry("claim rows of " + store.table(), c -> store.claimNext(c, n, predicate, orderBy, claim));
+      if (rows.isEmpty() && n > 1) {
+        // a claim of several rows takes only rows that never ran; those that did run alone
+        rows = withRetry("claim rows of " + store.table(), c -> store.claimNext(c, 1, predicate, orderBy, claim));
+      }
       if (rows.isEmpty()) {
         liveTokens.remove(claim.token());
         return;

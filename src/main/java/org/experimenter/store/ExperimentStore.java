@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -500,6 +501,15 @@ public final class ExperimentStore implements Serializable {
     return "(" + scope + ") AND run_id IS NOT NULL";
   }
 
+  /**
+   * Rows that ran before run alone: a claim of several rows takes only rows that never ran.
+   * The outcomes of a claim are written together when it ends, so when an executor dies the
+   * table cannot tell which row of a lost claim was running; recovery then charges none of them
+   * an attempt (see {@link #recover()}), and the next time each runs in a claim of its own, where
+   * a row that takes its executor down again is charged for it.
+   */
+  private static final String NEVER_RAN = "run_id IS NULL";
+
   // ---- claiming and completing ------------------------------------------------------------
 
   private String claimSet() {
@@ -521,7 +531,8 @@ public final class ExperimentStore implements Serializable {
 
   /**
    * Claims those of the given ids that are still created, in one transaction, and returns
-   * them. Rows another worker holds are skipped: the update is guarded by status.
+   * them. Rows another worker holds are skipped: the update is guarded by status. A claim of
+   * several rows skips rows that ran before as well: they run alone (see NEVER_RAN).
    */
   public List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
     if (ids.isEmpty()) {
@@ -535,7 +546,8 @@ public final class ExperimentStore implements Serializable {
           int updated =
               Jdbc.update(
                   conn,
-                  "UPDATE " + table + " SET " + claimSet() + " WHERE status = 'created' AND id IN (" + marks + ")",
+                  "UPDATE " + table + " SET " + claimSet() + " WHERE status = 'created' AND id IN (" + marks + ")"
+                      + (ids.size() > 1 ? " AND " + NEVER_RAN : ""),
                   ps -> {
                     int i = bindClaim(ps, claim, now);
                     for (Long id : ids) {
@@ -555,7 +567,8 @@ public final class ExperimentStore implements Serializable {
 
   /**
    * Claims up to {@code limit} created rows matching an optional predicate over keyfields
-   * and ids, in id order, and returns them with their keyfield values. PostgreSQL does it in
+   * and ids, in id order, and returns them with their keyfield values; with a limit above one,
+   * only rows that never ran (see NEVER_RAN). PostgreSQL does it in
    * one statement that skips rows other transactions are claiming; SQLite serializes writers,
    * so a select and a guarded update in one IMMEDIATE transaction are enough.
    */
@@ -563,7 +576,7 @@ public final class ExperimentStore implements Serializable {
       throws SQLException {
     String order = orderBy == null ? "id" : orderBy;
     Instant now = now();
-    String where = "status = 'created'" + (predicate == null ? "" : " AND (" + predicate + ")");
+    String where = "status = 'created'" + (predicate == null ? "" : " AND (" + predicate + ")") + (limit > 1 ? " AND " + NEVER_RAN : "");
     return Jdbc.inTransaction(
         c,
         conn -> {
@@ -966,7 +979,8 @@ public final class ExperimentStore implements Serializable {
 
   /**
    * Returns paused rows (all, or the given ids) to created, keeping their results, optionally
-   * with another experiment class for their next run. Returns the number of rows.
+   * with another experiment class for their next run; they are claimed in batches again like
+   * rows that never ran. Returns the number of rows.
    */
   public int unpause(List<Long> ids, String experimentClass) {
     String where = "status = 'paused'";
@@ -974,7 +988,7 @@ public final class ExperimentStore implements Serializable {
       requireIds(ids);
       where += " AND " + idList(ids);
     }
-    String sql = "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, attempt = 0,"
+    String sql = "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, attempt = 0, run_id = NULL,"
         + " experiment_class = ? WHERE " + where;
     try (Connection c = connect()) {
       return Jdbc.update(c, sql, ps -> ps.setString(1, experimentClass == null || experimentClass.isEmpty() ? null : experimentClass));
@@ -1035,10 +1049,11 @@ public final class ExperimentStore implements Serializable {
    * Finds running rows whose heartbeat is older than the lease timeout and returns them to
    * created while attempts remain, else marks them error (kind {@code lost}) saying where and
    * when they were lost. Each row is updated under its own claim token, so a row whose worker
-   * comes back to life in between is left alone. Of the rows one claim still holds, only the
-   * lowest id can have been running; the others go back to created without using an attempt
-   * (outcome 'released'), so a row batched with an experiment that kills its executor is not
-   * used up with it.
+   * comes back to life in between is left alone. A lost claim of several rows charges none of
+   * them an attempt: its outcomes are written together when it ends, so which row was running
+   * is not known. They go back to created (outcome 'released') and each runs alone the next
+   * time (see NEVER_RAN), so a row batched with an experiment that kills its executor is not
+   * used up with it, and the experiment is charged once it takes its executor down alone.
    */
   public Recovery recover() {
     long deadline = now().toEpochMilli() - config.leaseTimeout().toMillis();
@@ -1052,20 +1067,21 @@ public final class ExperimentStore implements Serializable {
               rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8)});
       int requeued = 0;
       int failed = 0;
-      Map<String, Long> firstOfClaim = new LinkedHashMap<>();
+      Map<String, Integer> rowsOfClaim = new HashMap<>();
+      for (Object[] r : lost) {
+        rowsOfClaim.merge(String.valueOf(r[1]), 1, Integer::sum);
+      }
       for (Object[] r : lost) {
         long id = (Long) r[0];
         String token = (String) r[1];
         int attempt = (Integer) r[2];
         Claim holder = new Claim((String) r[6], (String) r[4], (String) r[3], token, (String) r[7]);
         String when = SqliteFormat.instant(Instant.ofEpochMilli((Long) r[5]));
-        Long first = firstOfClaim.putIfAbsent(String.valueOf(token), id);
-        if (first != null) {
-          // A worker runs the rows of one claim in id order and each finished row leaves the
-          // claim, so only the lowest-id row still held can have been running: the others
-          // were never started. They go back without using up an attempt.
-          if (requeueNotStarted(c, id, holder, deadline, "not started: claimed with experiment " + first + " by executor " + r[4]
-              + " on " + r[3] + ", which stopped sending heartbeats at " + when + " UTC")) {
+        int together = rowsOfClaim.get(String.valueOf(token));
+        if (together > 1) {
+          if (requeueUncharged(c, id, holder, deadline, "not charged: one of " + together + " rows claimed together by executor " + r[4]
+              + " on " + r[3] + ", which stopped sending heartbeats at " + when + " UTC; which of them was running is not known,"
+              + " so each runs alone next time")) {
             requeued++;
           }
           continue;
@@ -1119,7 +1135,7 @@ public final class ExperimentStore implements Serializable {
     }
   }
 
-  private boolean requeueNotStarted(Connection c, long id, Claim holder, long deadline, String message) throws SQLException {
+  private boolean requeueUncharged(Connection c, long id, Claim holder, long deadline, String message) throws SQLException {
     Instant now = now();
     int n =
         Jdbc.inTransaction(

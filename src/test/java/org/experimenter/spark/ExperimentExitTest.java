@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.experimenter.Experimenter;
 import org.experimenter.testing.ExecutionLog;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * An experiment that calls System.exit takes its executor JVM with it (local-cluster, so
  * that it is not the test JVM). Its row is lost with the executor: recovered when the lease
  * expires, tried again while attempts remain, then marked error 'lost'. Spark replaces the
- * executor and retries the task; the other rows of the run end done, each executed once.
+ * executor and retries the task; the other rows of the run end done with one attempt each,
+ * those lost in a claim with it having run again.
  * Slow (executor JVMs started three times, two leases waited out): runs with -Pfaults.
  */
 @Tag("faults")
@@ -50,19 +51,26 @@ class ExperimentExitTest {
       long executorsLost = executions.byRow().get(exiting).stream().map(ExecutionLog.Execution::pid).distinct().count();
       System.out.printf("%s; executor JVMs the experiment ended %d, run took %.1f s%n", report.figures(), executorsLost, seconds);
       assertEquals(List.of(), report.problems());
+      // Charged: the two attempts it took an executor down alone. Before those, it may have
+      // been lost in a claim of several rows (outcomes are written when a claim ends, so which
+      // row was running is not known): uncharged, and from then on it ran alone.
       List<Map<String, Object>> attempts = ex.store().attempts(exiting);
-      assertEquals(2, attempts.size(), attempts.toString());
-      for (Map<String, Object> a : attempts) {
-        assertEquals("lost", a.get("outcome"));
-      }
+      long charged = attempts.stream().filter(a -> a.get("outcome").equals("lost")).count();
+      long withClaim = attempts.stream().filter(a -> a.get("outcome").equals("released")).count();
+      assertEquals(2, charged, attempts.toString());
+      assertTrue(withClaim <= 1, "lost with a claim of several rows at most once, then alone: " + attempts);
+      assertEquals(charged + withClaim, attempts.size(), attempts.toString());
       assertTrue(String.valueOf(ex.store().row(exiting).get("error")).startsWith("lost: attempt 2 of 2 held by executor"));
-      assertEquals(2, executorsLost, "each attempt took an executor JVM with it");
-      assertEquals(Set.of(exiting), report.rowsExecutedTwice(), "only the exiting row ran more than once");
+      assertEquals(attempts.size(), executorsLost, "each attempt took an executor JVM with it");
       for (Map<String, Object> r : ex.store().rows()) {
-        if (!r.get("id").equals(exiting)) {
-          // rows claimed in the same batch as the exiting one were lost with the executor
-          // without starting: back to created without using an attempt
-          assertEquals(1, r.get("attempt"), "row " + r.get("id") + " used one attempt: " + ex.store().attempts((Long) r.get("id")));
+        long id = (Long) r.get("id");
+        if (id != exiting) {
+          // rows of a claim lost with the exiting one went back without using an attempt
+          assertEquals(1, r.get("attempt"), "row " + id + " used one attempt: " + ex.store().attempts(id));
+          if (report.rowsExecutedTwice().contains(id)) {
+            assertEquals(List.of("released", "done"), ex.store().attempts(id).stream().map(a -> a.get("outcome")).collect(Collectors.toList()),
+                "row " + id + " ran twice: it must have been lost with a claim");
+          }
         }
       }
     } finally {

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Two driver JVMs, each its own Spark application, at once on the same 10,000-row table. */
+/**
+ * Two driver JVMs, each its own Spark application, at once on the same 10,000-row table. The
+ * experiments sleep 2 ms: a run then lasts longer than the few seconds between the two
+ * drivers' starts, so both really work on the table at once.
+ */
 @Tag("faults")
 class TwoDriversTenThousandRowsTest {
   @ParameterizedTest
@@ -25,7 +29,7 @@ class TwoDriversTenThousandRowsTest {
     String table = TestDb.uniqueTable("two_drivers_10k");
     Path dir = Faults.runDir(table);
     Path log = dir.resolve("executions.log");
-    Path conf = Faults.writeConfig(dir, db, table, log, 10_000, "local[2]", "sleep-ms = 0", "");
+    Path conf = Faults.writeConfig(dir, db, table, log, 10_000, "local[2]", "sleep-ms = 2", "");
     Experimenter ex = Experimenter.load(conf);
     assertEquals(10_000, ex.fill());
     try {

@@ -260,28 +260,34 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void ofTheRowsALostClaimHeldOnlyTheOneThatCanHaveBeenRunningUsesAnAttempt() throws Exception {
+  void aLostClaimOfSeveralRowsUsesNoAttemptAndItsRowsThenRunAloneUntilOneIsLostAlone() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
-      assertEquals(List.of(1L, 2L, 3L, 4L), claimIds(c, List.of(1L, 2L, 3L, 4L), "a"));
-      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null));
-      // the worker runs a claim in id order and dies during row 2: rows 3 and 4 never started
+      assertEquals(List.of(1L, 2L, 3L), claimIds(c, List.of(1L, 2L, 3L), "a"));
+      // the worker dies before writing the claim: which row was running is not known
       clock.advance(Duration.ofSeconds(10));
-      ExperimentStore.Recovery rec = store.recover();
-      assertEquals(3, rec.requeued);
-      assertEquals(1, store.row(2L).get("attempt"), "row 2 may have run: its attempt counts");
-      assertEquals("lost", store.attempts(2L).get(0).get("outcome"));
-      for (long id : List.of(3L, 4L)) {
+      assertEquals(3, store.recover().requeued);
+      for (long id : List.of(1L, 2L, 3L)) {
         Map<String, Object> r = store.row(id);
         assertEquals("created", r.get("status"));
-        assertEquals(0, r.get("attempt"), "a row that never started keeps its attempts");
+        assertEquals(0, r.get("attempt"), "no row of a lost claim of several is charged");
         List<Map<String, Object>> attempts = store.attempts(id);
         assertEquals(1, attempts.size());
         assertEquals("released", attempts.get(0).get("outcome"));
-        assertEquals(1, attempts.get(0).get("attempt"));
-        assertTrue(((String) attempts.get(0).get("error")).startsWith("not started: claimed with experiment 2 by executor exec1"),
+        assertTrue(((String) attempts.get(0).get("error")).startsWith("not charged: one of 3 rows claimed together by executor exec1"),
             (String) attempts.get(0).get("error"));
       }
+      // claims of several rows now pass them by; they are claimed one at a time
+      assertEquals(List.of(4L, 5L), claimIds(c, List.of(1L, 2L, 3L, 4L, 5L), "b"));
+      assertEquals(List.of(6L, 7L), store.claimNext(c, 2, null, null, claim("c")).stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
+      assertEquals(List.of(1L), store.claimNext(c, 1, null, null, claim("d")).stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
+      assertEquals(List.of(2L), claimIds(c, List.of(2L), "e"));
+      // a row lost alone is charged
+      clock.advance(Duration.ofSeconds(10));
+      store.recover();
+      assertEquals(1, store.row(1L).get("attempt"), "lost alone: its attempt counts");
+      assertEquals("lost", store.attempts(1L).get(1).get("outcome"));
+      assertEquals(1, store.row(2L).get("attempt"));
     }
   }
 
@@ -305,7 +311,8 @@ abstract class StoreContractTest {
         s.claimIds(c, List.of(77_777L), held);
         assertEquals(1, s.release(c, held));
         assertTrue(s.hasOpen(c, returned));
-        List<ClaimedRow> again = s.claimNext(c, 5, returned, null, claim("r2"));
+        assertEquals(List.of(), s.claimNext(c, 5, returned, null, claim("r2")), "rows that ran before are claimed alone");
+        List<ClaimedRow> again = s.claimNext(c, 1, returned, null, claim("r3"));
         assertEquals(List.of(77_777L), again.stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
         String plan = plan(c, s.hasOpenQuery(returned));
         assertTrue(plan.contains(big.table() + "_returned_idx"), plan);
