@@ -178,6 +178,10 @@ public final class Worker implements AutoCloseable {
 
   private void runRemaining(String predicate, String orderBy, int maxBatch) {
     while (!isStopping()) {
+      if (maxBatch > 1) {
+        // rows that ran before are claimed alone, so the batches below pass them by: run them first
+        runReturned(predicate, orderBy);
+      }
       Claim claim = newClaim();
       liveTokens.add(claim.token());
       int n = Math.min(batchSize(), maxBatch);
