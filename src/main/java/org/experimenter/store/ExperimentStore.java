@@ -574,9 +574,8 @@ public final class ExperimentStore implements Serializable {
    */
   public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
       throws SQLException {
-    String order = orderBy == null ? "id" : orderBy;
     Instant now = now();
-    String where = "status = 'created'" + (predicate == null ? "" : " AND (" + predicate + ")") + (limit > 1 ? " AND " + NEVER_RAN : "");
+    String next = nextOpenQuery(limit, predicate, orderBy);
     return Jdbc.inTransaction(
         c,
         conn -> {
@@ -588,15 +587,13 @@ public final class ExperimentStore implements Serializable {
             updated =
                 Jdbc.update(
                     conn,
-                    "UPDATE " + table + " SET " + claimSet() + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED)) AND status = 'created'",
+                    "UPDATE " + table + " SET " + claimSet() + " WHERE id = ANY(ARRAY(" + next + " FOR UPDATE SKIP LOCKED)) AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           } else {
             updated =
                 Jdbc.update(
                     conn,
-                    "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (SELECT id FROM " + table
-                        + " WHERE " + where + " ORDER BY " + order + " LIMIT ?) AND status = 'created'",
+                    "UPDATE " + table + " SET " + claimSet() + " WHERE id IN (" + next + ") AND status = 'created'",
                     ps -> ps.setInt(bindClaim(ps, claim, now), limit));
           }
           List<ClaimedRow> rows =
@@ -613,6 +610,12 @@ public final class ExperimentStore implements Serializable {
           }
           return rows;
         });
+  }
+
+  /** The ids of the next open rows a claim takes, the limit a parameter. */
+  String nextOpenQuery(int limit, String predicate, String orderBy) {
+    String where = "status = 'created'" + (predicate == null ? "" : " AND (" + predicate + ")") + (limit > 1 ? " AND " + NEVER_RAN : "");
+    return "SELECT id FROM " + table + " WHERE " + where + " ORDER BY " + (orderBy == null ? "id" : orderBy) + " LIMIT ?";
   }
 
   /**
