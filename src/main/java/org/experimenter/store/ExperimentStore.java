@@ -32,6 +32,7 @@ import org.experimenter.config.ExperimentConfig;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.dialect.Dialect;
 import org.experimenter.store.dialect.Redact;
+import org.experimenter.store.dialect.SqliteDialect;
 
 /**
  * The experiment table: one row per experiment. Creates and fills it, claims rows for
@@ -510,6 +511,10 @@ public final class ExperimentStore implements Serializable {
    */
   private static final String NEVER_RAN = "run_id IS NULL";
 
+  /** Back to created without using up the attempt its claim counted. */
+  private static final String UNCHARGED_RETURN =
+      "status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL, attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END";
+
   // ---- claiming and completing ------------------------------------------------------------
 
   private String claimSet() {
@@ -931,8 +936,7 @@ public final class ExperimentStore implements Serializable {
           }
           return Jdbc.update(
               conn,
-              "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
-                  + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END WHERE claim_token = ? AND status = 'running'",
+              "UPDATE " + table + " SET " + UNCHARGED_RETURN + " WHERE claim_token = ? AND status = 'running'",
               ps -> ps.setString(1, claim.token()));
         });
   }
@@ -1079,7 +1083,7 @@ public final class ExperimentStore implements Serializable {
         String token = (String) r[1];
         int attempt = (Integer) r[2];
         Claim holder = new Claim((String) r[6], (String) r[4], (String) r[3], token, (String) r[7]);
-        String when = SqliteFormat.instant(Instant.ofEpochMilli((Long) r[5]));
+        String when = SqliteDialect.format(Instant.ofEpochMilli((Long) r[5]));
         int together = rowsOfClaim.get(String.valueOf(token));
         if (together > 1) {
           if (requeueUncharged(c, id, holder, deadline, "not charged: one of " + together + " rows claimed together by executor " + r[4]
@@ -1147,8 +1151,7 @@ public final class ExperimentStore implements Serializable {
               int u =
                   Jdbc.update(
                       conn,
-                      "UPDATE " + table + " SET status = 'created', claim_token = NULL, heartbeat = NULL, start_date = NULL,"
-                          + " attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END"
+                      "UPDATE " + table + " SET " + UNCHARGED_RETURN
                           + " WHERE id = ? AND claim_token = ? AND status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)",
                       ps -> {
                         ps.setLong(1, id);
@@ -1241,12 +1244,5 @@ public final class ExperimentStore implements Serializable {
     SQLException copy = new SQLException(clean(e.getMessage()), e.getSQLState(), e.getErrorCode());
     copy.setStackTrace(e.getStackTrace());
     return copy;
-  }
-
-  /** Timestamps in messages, independent of the database. */
-  static final class SqliteFormat {
-    static String instant(Instant i) {
-      return org.experimenter.store.dialect.SqliteDialect.format(i);
-    }
   }
 }
