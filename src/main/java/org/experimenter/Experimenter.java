@@ -60,6 +60,11 @@ public final class Experimenter {
     return config;
   }
 
+  /** Creates the tables when missing; checks that an existing table matches the config. */
+  public void createTable() {
+    store.createTableIfMissing();
+  }
+
   /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
   public long fill() {
     store.createTableIfMissing();
@@ -286,7 +291,7 @@ public final class Experimenter {
   }
 
   /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
-  public ExperimentStore.Recovery recover() {
+  public Recovery recover() {
     store.createTableIfMissing();
     return store.recover();
   }
@@ -343,10 +348,6 @@ public final class Experimenter {
     return ResultTable.of(df);
   }
 
-  /** The store behind this experimenter (tools and tests). */
-  public ExperimentStore store() {
-    return store;
-  }
 
   /**
    * Instantiates the experiment class named in the config, checking that it exists,

@@ -72,7 +72,7 @@ abstract class LifecycleContractTest {
 
   private Map<Long, Map<String, Object>> rowsById() {
     Map<Long, Map<String, Object>> m = new LinkedHashMap<>();
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       m.put((Long) r.get("id"), r);
     }
     return m;
@@ -98,8 +98,8 @@ abstract class LifecycleContractTest {
                         })));
     t.start();
     assertTrue(LATCHES.get(key + "/flushed").await(60, TimeUnit.SECONDS));
-    long id = ex.store().idOf(new Object[] {11, "b"});
-    Map<String, Object> during = ex.store().row(id);
+    long id = TestDb.store(ex).idOf(new Object[] {11, "b"});
+    Map<String, Object> during = TestDb.store(ex).row(id);
     assertEquals("running", during.get("status"));
     assertEquals(1.0, during.get("score"), "the flushed result is in the table while the experiment runs");
     assertNotNull(during.get("score_timestamp"));
@@ -110,8 +110,8 @@ abstract class LifecycleContractTest {
       a.log("epochs", loss);
       loss.put("loss", 99.0); // the caller's map changes later; the logged row must not
     }
-    assertEquals("from another thread", ex.store().row(id).get("note"));
-    assertEquals(List.of(Map.of("epoch", 1, "loss", 0.5)), ex.store().logRows("epochs", id));
+    assertEquals("from another thread", TestDb.store(ex).row(id).get("note"));
+    assertEquals(List.of(Map.of("epoch", 1, "loss", 0.5)), TestDb.store(ex).logRows("epochs", id));
 
     LATCHES.get(key + "/go").countDown();
     t.join(60_000);
@@ -147,7 +147,7 @@ abstract class LifecycleContractTest {
             });
     assertEquals(8, s.count(Status.DONE));
     assertEquals(4, s.count(Status.ERROR));
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       int x = (Integer) r.get("x");
       String error = (String) r.get("error");
       if (x == 14) {
@@ -155,7 +155,7 @@ abstract class LifecycleContractTest {
       } else if (x == 15) {
         assertTrue(error.contains("log table 'epochs', column 'epoch': expected int, found String one"), error);
       } else {
-        assertEquals(3, ex.store().logRows("epochs", (Long) r.get("id")).size());
+        assertEquals(3, TestDb.store(ex).logRows("epochs", (Long) r.get("id")).size());
       }
     }
     List<Row> perX =
@@ -183,7 +183,7 @@ abstract class LifecycleContractTest {
     Files.writeString(json, "[\n  {\"x\": 3, \"tag\": \"Grüße\"},\n  {\"x\": 4, \"tag\": \"z\"}\n]\n");
     assertEquals(2, ex.fillFromFile(json));
     Set<Object> tags = new java.util.HashSet<>();
-    ex.store().rows().forEach(r -> tags.add(r.get("tag")));
+    TestDb.store(ex).rows().forEach(r -> tags.add(r.get("tag")));
     assertEquals(Set.of("q'uote, \"x\"", "plain", "Grüße", "z"), tags);
 
     Path bad = dir.resolve("bad.csv");
@@ -194,7 +194,7 @@ abstract class LifecycleContractTest {
     Files.writeString(badJson, "{\"x\": 5, \"tag\": \"a\"}\n{\"x\": 6, \"color\": \"b\"}\n");
     String j = assertThrows(InvalidConfigException.class, () -> ex.fillFromFile(badJson)).getMessage();
     assertTrue(j.startsWith(badJson + ": 2: 'color' is not a keyfield"), j);
-    assertEquals(4, ex.store().rows().size(), "nothing of the bad files was inserted");
+    assertEquals(4, TestDb.store(ex).rows().size(), "nothing of the bad files was inserted");
 
     long n = ex.fillCombinations(List.of(Map.of("tag", "only-x"), Map.of("tag", "pair", "x", 99)), Map.of("x", List.of(7, 8)));
     assertEquals(3, n);
@@ -226,7 +226,7 @@ abstract class LifecycleContractTest {
     assertNotEquals(List.of(1L, 2L, 4L, 6L), picked, "not simply the first open ids");
 
     RunSummary where = ex.run(spark, ctx -> ctx.results().put("score", 3), RunOptions.all().where("tag = 'a' AND x < 12"));
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       if (Double.valueOf(3.0).equals(r.get("score"))) {
         assertEquals("a", r.get("tag"));
         assertTrue((Integer) r.get("x") < 12);
@@ -243,15 +243,15 @@ abstract class LifecycleContractTest {
     assertEquals(2, ex.resetWhere("x = 15"));
     String m = assertThrows(StoreException.class, () -> ex.resetIds(List.of(1L, 999L))).getMessage();
     assertTrue(m.contains("has no experiment with id 999"), m);
-    Map<String, Object> r1 = ex.store().row(1L);
+    Map<String, Object> r1 = TestDb.store(ex).row(1L);
     assertEquals("created", r1.get("status"));
     assertNull(r1.get("score"));
     assertNull(r1.get("score_timestamp"));
     ex.run(spark, ctx -> ctx.results().put("score", 0.5));
-    List<Map<String, Object>> history = ex.store().attempts(1L);
+    List<Map<String, Object>> history = TestDb.store(ex).attempts(1L);
     assertEquals(2, history.size(), "both runs of row 1 are in its history: " + history);
-    assertEquals(12, ex.store().rows().size());
-    assertEquals(0.5, ex.store().row(1L).get("score"));
+    assertEquals(12, TestDb.store(ex).rows().size());
+    assertEquals(0.5, TestDb.store(ex).row(1L).get("score"));
   }
 
   /** Pauses on its first run; a later run of the same class finishes. */
@@ -280,7 +280,7 @@ abstract class LifecycleContractTest {
     ex.fill();
     RunSummary s = ex.run(spark, new PausesOnce());
     assertEquals(12, s.count(Status.PAUSED));
-    assertEquals("checkpoint at 10", ex.store().row(1L).get("note"));
+    assertEquals("checkpoint at 10", TestDb.store(ex).row(1L).get("note"));
     assertEquals(0, ex.run(spark, new PausesOnce()).total(), "paused rows do not run");
 
     String bad = assertThrows(InvalidConfigException.class, () -> ex.unpause(List.of(1L), "com.example.Nope")).getMessage();
@@ -288,7 +288,7 @@ abstract class LifecycleContractTest {
     assertEquals(2, ex.unpause(List.of(1L, 2L), Resumes.class.getName()));
     RunSummary resumed = ex.run(spark, new PausesOnce());
     assertEquals(2, resumed.count(Status.DONE));
-    Map<String, Object> r1 = ex.store().row(1L);
+    Map<String, Object> r1 = TestDb.store(ex).row(1L);
     assertEquals(110.0, r1.get("score"));
     assertEquals("checkpoint at 10", r1.get("note"), "results from before the pause are kept");
     assertEquals(10, ex.unpause(List.of(), null));
@@ -304,7 +304,7 @@ abstract class LifecycleContractTest {
     assertTrue(((String) row.get("executor")).startsWith("run-one-"));
     Map<String, Object> again = ex.runOne(Map.of("x", "42", "tag", "slurm"), ctx -> ctx.results().put("score", -1));
     assertEquals(42.0, again.get("score"), "a done row is not run again");
-    assertEquals(1, ex.store().rows().size());
+    assertEquals(1, TestDb.store(ex).rows().size());
 
     assertTrue(assertThrows(ExperimenterException.class, () -> ex.runOne(Map.of("x", "1", "tag", "a", "seed", "3"), ctx -> {}))
         .getMessage().contains("--set seed: no such keyfield"));
@@ -312,7 +312,7 @@ abstract class LifecycleContractTest {
         .getMessage().contains("--set tag=...: missing"));
     assertTrue(assertThrows(ExperimenterException.class, () -> ex.runOne(Map.of("x", "one", "tag", "a"), ctx -> {}))
         .getMessage().contains("--set x=one: expected int, found 'one'"));
-    assertEquals(1, ex.store().rows().size(), "bad input inserted nothing");
+    assertEquals(1, TestDb.store(ex).rows().size(), "bad input inserted nothing");
   }
 
   @Test
@@ -329,7 +329,7 @@ abstract class LifecycleContractTest {
           }
           ctx.results().put("score", sum);
         });
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       assertTrue((Double) r.get("wall_time") > 0, r.toString());
       assertTrue((Double) r.get("cpu_time") > 0, r.toString());
       assertTrue((Long) r.get("allocated_bytes") >= 1_600_000, "the 200,000 doubles: " + r);
@@ -377,10 +377,10 @@ abstract class LifecycleContractTest {
             });
     assertEquals(10, s.count(Status.DONE));
     assertEquals(2, s.count(Status.ERROR), "x = 10 fails on both attempts");
-    Map<String, Object> r = ex.store().row(3L);
+    Map<String, Object> r = TestDb.store(ex).row(3L);
     assertEquals("done", r.get("status"));
     assertEquals(2, r.get("attempt"));
-    List<Map<String, Object>> history = ex.store().attempts(3L);
+    List<Map<String, Object>> history = TestDb.store(ex).attempts(3L);
     assertEquals(List.of("exception", "done"), List.of(history.get(0).get("outcome"), history.get(1).get("outcome")));
     assertTrue(((String) history.get(0).get("error")).contains("flaky, call 1"));
   }

@@ -53,7 +53,7 @@ class SparkSubmitIT {
       String output = submit(jar, "run", "--config", confFile.toString());
       assertTrue(output.contains("done     80"), output);
       assertEquals(80L, ex.status().get(Status.DONE));
-      for (Map<String, Object> r : ex.store().rows()) {
+      for (Map<String, Object> r : TestDb.store(ex).rows()) {
         double acc = (Double) r.get("accuracy");
         assertTrue(acc > 0.5 && acc <= 1.0, "accuracy of a real kNN: " + r);
         assertEquals(90, r.get("test_size"));

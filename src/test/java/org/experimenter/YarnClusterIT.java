@@ -152,7 +152,7 @@ class YarnClusterIT {
       assertTrue(s.output.contains("done     12"), "the run summary is printed by the client-mode driver:\n" + s.output);
       assertEquals(Map.of(Status.DONE, 12L), nonZero(ex.status()));
       Set<String> executors = new HashSet<>();
-      for (Map<String, Object> r : ex.store().rows()) {
+      for (Map<String, Object> r : TestDb.store(ex).rows()) {
         double acc = (Double) r.get("accuracy");
         assertTrue(acc > 0.5 && acc <= 1.0, "accuracy of a real kNN: " + r);
         assertEquals(90, r.get("test_size"), r.toString());
@@ -192,7 +192,7 @@ class YarnClusterIT {
       assertEquals(Map.of(Status.DONE, 9L, Status.ERROR, 3L), nonZero(ex.status()));
       String amContainer = "container_" + appId.substring("application_".length()) + "_01_000001";
       Set<String> containers = new HashSet<>();
-      for (Map<String, Object> r : ex.store().rows()) {
+      for (Map<String, Object> r : TestDb.store(ex).rows()) {
         int x = (Integer) r.get("x");
         assertTrue(((String) r.get("run_id")).startsWith(appId + "-"), r.toString());
         assertFalse(((String) r.get("executor")).startsWith("driver"), r.toString());

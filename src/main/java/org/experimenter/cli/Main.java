@@ -222,7 +222,7 @@ public final class Main implements Callable<Integer> {
       Experimenter ex = experimenter();
       org.experimenter.Experiment experiment = ex.experimentFromConfig();
       // An unreachable database fails here, before the cluster is asked for executors.
-      ex.store().createTableIfMissing();
+      ex.createTable();
       long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
       org.experimenter.RunOptions options = org.experimenter.RunOptions.all().where(where).maxExperiments(max);
       if (ids != null) {
@@ -356,8 +356,8 @@ public final class Main implements Callable<Integer> {
   static final class Recover extends Base {
     @Override
     public Integer call() {
-      org.experimenter.store.ExperimentStore.Recovery r = experimenter().recover();
-      System.out.println(r.requeued + " lost rows returned to created, " + r.failed + " marked error (no attempts left)");
+      org.experimenter.Recovery r = experimenter().recover();
+      System.out.println(r.requeued() + " lost rows returned to created, " + r.failed() + " marked error (no attempts left)");
       return 0;
     }
   }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.ExperimenterException;
+import org.experimenter.Recovery;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
@@ -58,9 +59,9 @@ public final class RunJob {
   public RunSummary run(Experiment experiment, RunOptions options) {
     long started = System.nanoTime();
     store.createTableIfMissing();
-    ExperimentStore.Recovery rec = store.recover();
-    if (rec.requeued + rec.failed > 0) {
-      LOG.info("recovered lost rows of " + config.table() + ": " + rec.requeued + " back to created, " + rec.failed + " out of attempts");
+    Recovery rec = store.recover();
+    if (rec.requeued() + rec.failed() > 0) {
+      LOG.info("recovered lost rows of " + config.table() + ": " + rec.requeued() + " back to created, " + rec.failed() + " out of attempts");
     }
     String runId = spark.sparkContext().applicationId() + "-" + UUID.randomUUID().toString().substring(0, 8);
     String orderKey = orderKey(options);
@@ -271,9 +272,9 @@ public final class RunJob {
     s.scheduleWithFixedDelay(
         () -> {
           try {
-            ExperimentStore.Recovery r = store.recover();
-            if (r.requeued + r.failed > 0) {
-              LOG.warning("recovered lost rows of " + config.table() + " during the run: " + r.requeued + " back to created, " + r.failed + " out of attempts");
+            Recovery r = store.recover();
+            if (r.requeued() + r.failed() > 0) {
+              LOG.warning("recovered lost rows of " + config.table() + " during the run: " + r.requeued() + " back to created, " + r.failed() + " out of attempts");
             }
           } catch (RuntimeException e) {
             LOG.warning("recovery pass on " + config.table() + " failed: " + e.getMessage());

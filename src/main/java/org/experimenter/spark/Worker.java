@@ -246,11 +246,11 @@ public final class Worker implements AutoCloseable {
     for (int i = 0; i < outcomes.size(); i++) {
       Outcome o = outcomes.get(i);
       // a write retried after its commit went through unanswered finds the row already finished: ours
-      if (written.get(i) || withRetry("check experiment " + o.id + " of " + store.table(), c -> store.finishedUnder(c, o.id, claim))) {
-        counts.merge(o.status, 1L, Long::sum);
+      if (written.get(i) || withRetry("check experiment " + o.id() + " of " + store.table(), c -> store.finishedUnder(c, o.id(), claim))) {
+        counts.merge(o.status(), 1L, Long::sum);
       } else {
         LOG.warning(
-            "experiment " + o.id + " of " + store.table() + " finished as " + o.status.dbName() + " but its claim "
+            "experiment " + o.id() + " of " + store.table() + " finished as " + o.status().dbName() + " but its claim "
                 + claim.token() + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
       }
     }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.logging.Logger;
 import org.experimenter.FieldType;
+import org.experimenter.Recovery;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
 import org.experimenter.config.ExperimentConfig;
@@ -705,7 +706,7 @@ public final class ExperimentStore implements Serializable {
           Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
           for (int k = 0; k < outcomes.size(); k++) {
             Outcome o = outcomes.get(k);
-            List<Object> shape = new ArrayList<>(o.results.keySet());
+            List<Object> shape = new ArrayList<>(o.results().keySet());
             shape.add(retried(o));
             groups.computeIfAbsent(shape, x -> new ArrayList<>()).add(k);
           }
@@ -728,11 +729,11 @@ public final class ExperimentStore implements Serializable {
             for (int k = 0; k < outcomes.size(); k++) {
               Outcome o = outcomes.get(k);
               if (updated[k] > 1 || updated[k] < 0) {
-                throw new StoreException("finishing experiment " + o.id + " of " + table + " updated " + updated[k] + " rows; this is a bug");
+                throw new StoreException("finishing experiment " + o.id() + " of " + table + " updated " + updated[k] + " rows; this is a bug");
               }
               written.add(updated[k] == 1);
               if (updated[k] == 1) {
-                bindAttempt(ps, o.id, claim, o.start, now, o.status == Status.DONE ? "done" : o.errorKind, o.error);
+                bindAttempt(ps, o.id(), claim, o.start(), now, o.status() == Status.DONE ? "done" : o.errorKind(), o.error());
                 ps.addBatch();
                 any = true;
               }
@@ -747,7 +748,7 @@ public final class ExperimentStore implements Serializable {
 
   /** Whether the outcome is an error that goes back to created while attempts remain. */
   private boolean retried(Outcome o) {
-    return o.status == Status.ERROR && config.retryErrors();
+    return o.status() == Status.ERROR && config.retryErrors();
   }
 
   private String finishSql(Outcome o) {
@@ -756,7 +757,7 @@ public final class ExperimentStore implements Serializable {
     sql.append(retry ? "status = CASE WHEN attempt < ? THEN 'created' ELSE 'error' END," : "status = ?,");
     sql.append(" start_date = ?, end_date = ?, error = ?, error_kind = ?, heartbeat = NULL, wall_time = ?, cpu_time = ?,"
         + " allocated_bytes = ?, spark_app = ?, experiment_class = NULL");
-    for (String f : o.results.keySet()) {
+    for (String f : o.results().keySet()) {
       sql.append(", ").append(f).append(" = ?");
       if (config.resultTimestamps()) {
         sql.append(", ").append(f).append("_timestamp = ?");
@@ -770,31 +771,31 @@ public final class ExperimentStore implements Serializable {
     if (retried(o)) {
       ps.setInt(i++, config.maxAttempts());
     } else {
-      ps.setString(i++, o.status.dbName());
+      ps.setString(i++, o.status().dbName());
     }
-    dialect.setTimestamp(ps, i++, o.start);
+    dialect.setTimestamp(ps, i++, o.start());
     dialect.setTimestamp(ps, i++, now);
-    ps.setString(i++, o.error);
-    ps.setString(i++, o.errorKind);
-    ps.setDouble(i++, o.wallSeconds);
-    if (Double.isNaN(o.cpuSeconds)) {
+    ps.setString(i++, o.error());
+    ps.setString(i++, o.errorKind());
+    ps.setDouble(i++, o.wallSeconds());
+    if (Double.isNaN(o.cpuSeconds())) {
       ps.setNull(i++, Types.DOUBLE);
     } else {
-      ps.setDouble(i++, o.cpuSeconds);
+      ps.setDouble(i++, o.cpuSeconds());
     }
-    if (o.allocatedBytes < 0) {
+    if (o.allocatedBytes() < 0) {
       ps.setNull(i++, Types.BIGINT); // not measured: the experiment was given up
     } else {
-      ps.setLong(i++, o.allocatedBytes);
+      ps.setLong(i++, o.allocatedBytes());
     }
-    ps.setString(i++, o.sparkApp != null ? o.sparkApp : claim.sparkApp());
-    for (String f : o.results.keySet()) {
-      bind(ps, i++, resultfields.get(f), o.results.get(f));
+    ps.setString(i++, o.sparkApp() != null ? o.sparkApp() : claim.sparkApp());
+    for (String f : o.results().keySet()) {
+      bind(ps, i++, resultfields.get(f), o.results().get(f));
       if (config.resultTimestamps()) {
-        dialect.setTimestamp(ps, i++, o.resultTimes.getOrDefault(f, now));
+        dialect.setTimestamp(ps, i++, o.resultTimes().getOrDefault(f, now));
       }
     }
-    ps.setLong(i++, o.id);
+    ps.setLong(i++, o.id());
     ps.setString(i, claim.token());
   }
 
@@ -1167,17 +1168,6 @@ public final class ExperimentStore implements Serializable {
       LOG.warning(() -> "experiment " + id + " of " + table + " " + message + "; returned to created, no attempt used");
     }
     return n == 1;
-  }
-
-  /** What one recovery pass did. */
-  public static final class Recovery {
-    public final int requeued;
-    public final int failed;
-
-    Recovery(int requeued, int failed) {
-      this.requeued = requeued;
-      this.failed = failed;
-    }
   }
 
   // ---- values -----------------------------------------------------------------------------

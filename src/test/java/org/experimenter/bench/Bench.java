@@ -1,5 +1,6 @@
 package org.experimenter.bench;
 
+import org.experimenter.testing.TestDb;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +182,7 @@ public final class Bench {
             ex.sql(spark, "SELECT unix_millis(max(end_date)) - unix_millis(min(start_date)) FROM bench_overhead").first();
         inRun.add(rows / (span.getLong(0) / 1000.0));
         // the baseline: a plain loop of single-row autocommit UPDATEs on the same table
-        ExperimentStore store = ex.store();
+        ExperimentStore store = TestDb.store(ex);
         try (Connection c = store.connect();
             PreparedStatement ps = c.prepareStatement("UPDATE bench_overhead SET status = 'done', score = ? WHERE id = ?")) {
           long t1 = System.nanoTime();
@@ -248,7 +249,7 @@ public final class Bench {
   /** All rows created, then the first n done. */
   static void markDone(Experimenter ex, int n) throws Exception {
     ex.resetWhere("1 = 1");
-    try (Connection c = ex.store().connect()) {
+    try (Connection c = TestDb.store(ex).connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + ex.config().table() + " SET status = 'done', score = id % 7, loss = id % 11 WHERE id <= ?")) {
         ps.setLong(1, n);

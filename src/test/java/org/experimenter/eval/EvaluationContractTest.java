@@ -83,7 +83,7 @@ abstract class EvaluationContractTest {
               ctx.results().put("score", base + seed + 1.0).put("n", 2 * seed).put("tag", model + x);
             });
     assertEquals(15, s.count(Status.DONE));
-    try (Connection c = ex.store().connect();
+    try (Connection c = TestDb.store(ex).connect();
         Statement st = c.createStatement()) {
       st.execute("CREATE TABLE " + logTable + " (id INTEGER, message TEXT)");
       st.execute("INSERT INTO " + logTable + " VALUES (1, 'started'), (2, 'stopped')");
@@ -92,7 +92,7 @@ abstract class EvaluationContractTest {
 
   @AfterAll
   void dropTables() throws Exception {
-    try (Connection c = ex.store().connect();
+    try (Connection c = TestDb.store(ex).connect();
         Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS " + logTable);
     }
@@ -270,7 +270,7 @@ abstract class EvaluationContractTest {
     assertTrue(Files.isRegularFile(main), "a single file, not Spark's folder of parts");
     assertEquals(16, files.get(0).rows());
     Dataset<Row> back = spark.read().parquet(main.toString());
-    assertEquals(ex.store().expectedColumns(), List.of(back.columns()));
+    assertEquals(TestDb.store(ex).expectedColumns(), List.of(back.columns()));
     assertEquals(15, back.where("status = 'done'").count());
     Row a1 = back.where("model = 'a' AND x = 1 AND seed = 3").first();
     assertEquals(4.0, a1.getDouble(a1.fieldIndex("score")));
@@ -283,7 +283,7 @@ abstract class EvaluationContractTest {
     List<Exporter.Written> files = ex.export(spark, dir.resolve("csv"), Exporter.Format.CSV, "x = 2");
     assertEquals(8, files.get(0).rows());
     Path csv = dir.resolve("csv").resolve(table + ".csv");
-    assertTrue(Files.readString(csv).startsWith(String.join(",", ex.store().expectedColumns()) + "\n"));
+    assertTrue(Files.readString(csv).startsWith(String.join(",", TestDb.store(ex).expectedColumns()) + "\n"));
     Dataset<Row> back =
         spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(csv.toString());
     assertEquals(8, back.count());

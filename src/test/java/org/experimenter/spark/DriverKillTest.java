@@ -45,7 +45,7 @@ class DriverKillTest {
     Thread.sleep(ex.config().leaseTimeout().toMillis() + 500);
     RunSummary second = ex.run(TestSpark.session());
 
-    FaultReport report = FaultReport.collect("driver kill -9, then a second run", ex.store(), ExecutionLog.read(log))
+    FaultReport report = FaultReport.collect("driver kill -9, then a second run", TestDb.store(ex), ExecutionLog.read(log))
         .killed(driver.pid(), killMillis, held)
         .withoutPickupLimit(); // the second run starts when the test says so
     System.out.println(report.figures() + "; second run: " + second.count(Status.DONE) + " done");

@@ -28,7 +28,7 @@ class ExecutorKillTest {
   /** Rows running under an executor (the executor column is "executorId-tTaskAttempt"). */
   static Set<Long> runningUnder(Experimenter ex, String executorId) {
     Set<Long> held = new TreeSet<>();
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       if ("running".equals(r.get("status")) && String.valueOf(r.get("executor")).startsWith(executorId + "-")) {
         held.add((Long) r.get("id"));
       }
@@ -67,7 +67,7 @@ class ExecutorKillTest {
 
       assertTrue(driver.waitFor(240, TimeUnit.SECONDS), "the run ends");
       assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver.out")));
-      FaultReport report = FaultReport.collect("executor kill -9", ex.store(), ExecutionLog.read(log)).killed(victim.pid(), killMillis, held);
+      FaultReport report = FaultReport.collect("executor kill -9", TestDb.store(ex), ExecutionLog.read(log)).killed(victim.pid(), killMillis, held);
       System.out.println(report.figures());
       assertFalse(held.isEmpty(), "the killed executor held a row");
       assertEquals(List.of(), report.problems());

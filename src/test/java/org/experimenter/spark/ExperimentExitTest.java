@@ -47,28 +47,28 @@ class ExperimentExitTest {
 
       long exiting = MisbehavingExperimentsTest.id(ex, 12);
       ExecutionLog executions = ExecutionLog.read(log);
-      FaultReport report = FaultReport.collect("System.exit in an experiment (local-cluster)", ex.store(), executions).expect(exiting, "error:lost");
+      FaultReport report = FaultReport.collect("System.exit in an experiment (local-cluster)", TestDb.store(ex), executions).expect(exiting, "error:lost");
       long executorsLost = executions.byRow().get(exiting).stream().map(ExecutionLog.Execution::pid).distinct().count();
       System.out.printf("%s; executor JVMs the experiment ended %d, run took %.1f s%n", report.figures(), executorsLost, seconds);
       assertEquals(List.of(), report.problems());
       // Charged: the two attempts it took an executor down alone. Before those, it may have
       // been lost in a claim of several rows (outcomes are written when a claim ends, so which
       // row was running is not known): uncharged, and from then on it ran alone.
-      List<Map<String, Object>> attempts = ex.store().attempts(exiting);
+      List<Map<String, Object>> attempts = TestDb.store(ex).attempts(exiting);
       long charged = attempts.stream().filter(a -> a.get("outcome").equals("lost")).count();
       long withClaim = attempts.stream().filter(a -> a.get("outcome").equals("released")).count();
       assertEquals(2, charged, attempts.toString());
       assertTrue(withClaim <= 1, "lost with a claim of several rows at most once, then alone: " + attempts);
       assertEquals(charged + withClaim, attempts.size(), attempts.toString());
-      assertTrue(String.valueOf(ex.store().row(exiting).get("error")).startsWith("lost: attempt 2 of 2 held by executor"));
+      assertTrue(String.valueOf(TestDb.store(ex).row(exiting).get("error")).startsWith("lost: attempt 2 of 2 held by executor"));
       assertEquals(attempts.size(), executorsLost, "each attempt took an executor JVM with it");
-      for (Map<String, Object> r : ex.store().rows()) {
+      for (Map<String, Object> r : TestDb.store(ex).rows()) {
         long id = (Long) r.get("id");
         if (id != exiting) {
           // rows of a claim lost with the exiting one went back without using an attempt
-          assertEquals(1, r.get("attempt"), "row " + id + " used one attempt: " + ex.store().attempts(id));
+          assertEquals(1, r.get("attempt"), "row " + id + " used one attempt: " + TestDb.store(ex).attempts(id));
           if (report.rowsExecutedTwice().contains(id)) {
-            assertEquals(List.of("released", "done"), ex.store().attempts(id).stream().map(a -> a.get("outcome")).collect(Collectors.toList()),
+            assertEquals(List.of("released", "done"), TestDb.store(ex).attempts(id).stream().map(a -> a.get("outcome")).collect(Collectors.toList()),
                 "row " + id + " ran twice: it must have been lost with a claim");
           }
         }
@@ -92,11 +92,11 @@ class ExperimentExitTest {
       assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
       long exiting = MisbehavingExperimentsTest.id(ex, 4);
       FaultReport report =
-          FaultReport.collect("System.exit in an experiment (local mode)", ex.store(), ExecutionLog.read(log)).expect(exiting, "error:exit").allowCreated();
+          FaultReport.collect("System.exit in an experiment (local mode)", TestDb.store(ex), ExecutionLog.read(log)).expect(exiting, "error:exit").allowCreated();
       System.out.printf("%s; driver exit code %d%n", report.figures(), driver.exitValue());
       assertEquals(3, driver.exitValue(), "the JVM ends with the experiment's exit code");
       assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
-      assertTrue(String.valueOf(ex.store().row(exiting).get("error")).contains("called System.exit"));
+      assertTrue(String.valueOf(TestDb.store(ex).row(exiting).get("error")).contains("called System.exit"));
     } finally {
       driver.destroyForcibly();
       ex.drop();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class GracefulStopTest {
   static Set<Long> running(Experimenter ex) {
     Set<Long> out = new TreeSet<>();
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       if ("running".equals(r.get("status"))) {
         out.add((Long) r.get("id"));
       }
@@ -50,21 +50,21 @@ class GracefulStopTest {
     double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
 
     ExecutionLog executions = ExecutionLog.read(log);
-    FaultReport report = FaultReport.collect("SIGTERM, grace 30 s", ex.store(), executions).allowCreated();
+    FaultReport report = FaultReport.collect("SIGTERM, grace 30 s", TestDb.store(ex), executions).allowCreated();
     long startedAfter = executions.all().stream().filter(e -> e.startMillis() > termMillis + 1000).count();
     System.out.printf("%s; running at SIGTERM %s, exit after %.1f s, experiments started > 1 s after SIGTERM %d%n",
         report.figures(), runningAtTerm, exitSeconds, startedAfter);
     assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
     assertFalse(runningAtTerm.isEmpty(), "experiments were running at SIGTERM");
     for (Long id : runningAtTerm) {
-      assertEquals("done", ex.store().row(id).get("status"), "row " + id + " running at SIGTERM finished within the grace period");
+      assertEquals("done", TestDb.store(ex).row(id).get("status"), "row " + id + " running at SIGTERM finished within the grace period");
     }
     assertEquals(0, startedAfter, "no experiment starts after SIGTERM");
     assertTrue(report.count("created") > 0, "the rest stays created for the next run");
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       if ("created".equals(r.get("status"))) {
         assertEquals(0, r.get("attempt"), "a row not run keeps its attempts: " + r);
-        for (Map<String, Object> a : ex.store().attempts((Long) r.get("id"))) {
+        for (Map<String, Object> a : TestDb.store(ex).attempts((Long) r.get("id"))) {
           assertEquals("released", a.get("outcome"), "a created row's only attempts are releases: " + a);
         }
       }
@@ -91,15 +91,15 @@ class GracefulStopTest {
     assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
     double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
 
-    FaultReport report = FaultReport.collect("SIGTERM, grace 2 s, experiments that never end", ex.store(), ExecutionLog.read(log)).allowCreated();
+    FaultReport report = FaultReport.collect("SIGTERM, grace 2 s, experiments that never end", TestDb.store(ex), ExecutionLog.read(log)).allowCreated();
     System.out.printf("%s; running at SIGTERM %s, exit after %.1f s%n", report.figures(), runningAtTerm, exitSeconds);
     assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
     assertEquals(2, runningAtTerm.size(), "two experiments were running at SIGTERM");
     assertEquals(6, report.count("created"), "every row is back to created");
     for (Long id : runningAtTerm) {
-      Map<String, Object> r = ex.store().row(id);
+      Map<String, Object> r = TestDb.store(ex).row(id);
       assertEquals(0, r.get("attempt"), "a released attempt is not counted: " + r);
-      List<Map<String, Object>> attempts = ex.store().attempts(id);
+      List<Map<String, Object>> attempts = TestDb.store(ex).attempts(id);
       assertEquals(1, attempts.size(), attempts.toString());
       assertEquals("released", attempts.get(0).get("outcome"));
     }

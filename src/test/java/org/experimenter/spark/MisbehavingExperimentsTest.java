@@ -40,7 +40,7 @@ class MisbehavingExperimentsTest {
 
       long throwing = id(ex, 3), hanging = id(ex, 5), deaf = id(ex, 6), undeclared = id(ex, 7), oom = id(ex, 9);
       FaultReport report =
-          FaultReport.collect("misbehaving experiments (" + db + ")", ex.store(), ExecutionLog.read(log))
+          FaultReport.collect("misbehaving experiments (" + db + ")", TestDb.store(ex), ExecutionLog.read(log))
               .expect(throwing, "error:exception")
               .expect(hanging, "error:timeout")
               .expect(deaf, "error:timeout")
@@ -54,7 +54,7 @@ class MisbehavingExperimentsTest {
       assertTrue(error(ex, deaf).startsWith("timeout: experiment " + deaf + " {x=6}"), error(ex, deaf));
       assertTrue(error(ex, undeclared).contains("result field 'not_a_result_field' is not declared in resultfields"), error(ex, undeclared));
       assertTrue(error(ex, oom).startsWith("java.lang.OutOfMemoryError: Java heap space"), error(ex, oom));
-      for (Map<String, Object> r : ex.store().rows()) {
+      for (Map<String, Object> r : TestDb.store(ex).rows()) {
         if ("done".equals(r.get("status"))) {
           assertEquals(((Integer) r.get("x")).doubleValue(), r.get("score"), "the result of row " + r.get("id"));
         }
@@ -65,10 +65,10 @@ class MisbehavingExperimentsTest {
   }
 
   static long id(Experimenter ex, int x) {
-    return ex.store().idOf(new Object[] {x});
+    return TestDb.store(ex).idOf(new Object[] {x});
   }
 
   static String error(Experimenter ex, long id) {
-    return String.valueOf(ex.store().row(id).get("error"));
+    return String.valueOf(TestDb.store(ex).row(id).get("error"));
   }
 }

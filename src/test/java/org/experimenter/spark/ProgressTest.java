@@ -38,7 +38,7 @@ class ProgressTest {
             TestDb.SQLITE.config(
                 dir, TestDb.uniqueTable("progress"), "keyfields { x { type = int, values = { start = 0, stop = 10 } } }\nresultfields { s = double }\n"));
     ex.fill();
-    try (Connection c = ex.store().connect();
+    try (Connection c = TestDb.store(ex).connect();
         Statement s = c.createStatement()) {
       String t = ex.config().table();
       s.executeUpdate("UPDATE " + t + " SET status = 'done', run_id = 'r1' WHERE x < 3");
@@ -52,7 +52,7 @@ class ProgressTest {
   @Test
   void countsAreThisRunsRowsAndTheOpenRowsOfItsScope() throws Exception {
     Experimenter ex = tableInProgress();
-    Progress p = new Progress(ex.store(), "r1", "x < 9", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, Duration.ofHours(1));
+    Progress p = new Progress(TestDb.store(ex), "r1", "x < 9", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, Duration.ofHours(1));
     Progress.Counts c;
     try {
       c = p.poll();
@@ -69,7 +69,7 @@ class ProgressTest {
   void onATerminalTheLineIsRedrawnInPlace() throws Exception {
     Experimenter ex = tableInProgress();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Progress p = new Progress(ex.store(), "r1", "1 = 1", new PrintStream(bytes, true, StandardCharsets.UTF_8), true, Duration.ofMillis(50));
+    Progress p = new Progress(TestDb.store(ex), "r1", "1 = 1", new PrintStream(bytes, true, StandardCharsets.UTF_8), true, Duration.ofMillis(50));
     Thread.sleep(400);
     p.close();
     String out = bytes.toString(StandardCharsets.UTF_8);
@@ -83,7 +83,7 @@ class ProgressTest {
   void elsewhereEachUpdateIsALogLine() throws Exception {
     Experimenter ex = tableInProgress();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Progress p = new Progress(ex.store(), "r1", "1 = 1", new PrintStream(bytes, true, StandardCharsets.UTF_8), false, Duration.ofMillis(50));
+    Progress p = new Progress(TestDb.store(ex), "r1", "1 = 1", new PrintStream(bytes, true, StandardCharsets.UTF_8), false, Duration.ofMillis(50));
     Thread.sleep(300);
     p.close();
     String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");

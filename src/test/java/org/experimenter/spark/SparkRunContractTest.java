@@ -70,7 +70,7 @@ abstract class SparkRunContractTest {
     assertEquals(60, executions.size());
     assertEquals(60, executions.stream().map(l -> l.split(" ")[0]).distinct().count(), "no row ran twice");
 
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       int x = (Integer) r.get("x");
       assertNotNull(r.get("start_date"));
       assertNotNull(r.get("end_date"));
@@ -115,7 +115,7 @@ abstract class SparkRunContractTest {
             });
     assertEquals(48, s.count(Status.DONE));
     assertEquals(12, s.count(Status.ERROR));
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       int x = (Integer) r.get("x");
       String error = (String) r.get("error");
       if (x == 11) {
@@ -133,7 +133,7 @@ abstract class SparkRunContractTest {
     ex.fill();
     RunSummary s = ex.run(spark, ctx -> ctx.results().put("score", 1.0), "seed = 2", 5);
     assertEquals(5, s.count(Status.DONE));
-    for (Map<String, Object> r : ex.store().rows()) {
+    for (Map<String, Object> r : TestDb.store(ex).rows()) {
       if ("done".equals(r.get("status"))) {
         assertEquals(2, r.get("seed"));
       }

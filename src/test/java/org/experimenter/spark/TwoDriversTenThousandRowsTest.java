@@ -42,7 +42,7 @@ class TwoDriversTenThousandRowsTest {
       assertEquals(0, b.exitValue(), Files.readString(dir.resolve("b.out")));
 
       ExecutionLog executions = ExecutionLog.read(log);
-      FaultReport report = FaultReport.collect("two drivers, 10,000 rows (" + db + ")", ex.store(), executions);
+      FaultReport report = FaultReport.collect("two drivers, 10,000 rows (" + db + ")", TestDb.store(ex), executions);
       System.out.printf("%s; per driver %s executions; both done after %.1f s%n", report.figures(), perPid(executions), seconds);
       assertEquals(List.of(), report.problems());
       assertEquals(0, report.rowsExecutedTwice().size(), "rows executed twice");

@@ -55,21 +55,21 @@ class WorkerTest {
           }
           ctx.results().put("score", (double) x).put("interrupted", interrupted);
         };
-    try (Worker worker = new Worker(ex.store(), experiment, "run-1", "test", null)) {
+    try (Worker worker = new Worker(TestDb.store(ex), experiment, "run-1", "test", null)) {
       worker.runRemaining("1 = 1", null);
       // rows 1 and 2 run alone, then the fast experiments make the claims large: row 20 times out inside one
       assertTrue(worker.batchSize() > 10, "claim size " + worker.batchSize());
     }
     Map<String, Long> byStatus = new java.util.TreeMap<>();
-    ex.store().rows().forEach(r -> byStatus.merge((String) r.get("status"), 1L, Long::sum));
+    TestDb.store(ex).rows().forEach(r -> byStatus.merge((String) r.get("status"), 1L, Long::sum));
     assertEquals(Map.of("done", 39L, "error", 1L), byStatus);
-    long hung = ex.store().idOf(new Object[] {20});
-    Map<String, Object> timedOut = ex.store().row(hung);
+    long hung = TestDb.store(ex).idOf(new Object[] {20});
+    Map<String, Object> timedOut = TestDb.store(ex).row(hung);
     assertEquals("timeout", timedOut.get("error_kind"));
     assertTrue((Double) timedOut.get("wall_time") >= 1.0, "wall time " + timedOut.get("wall_time"));
     assertEquals(null, timedOut.get("cpu_time"), "not measured for an experiment given up");
     assertEquals(null, timedOut.get("allocated_bytes"), "not measured for an experiment given up");
-    assertEquals(false, ex.store().row(ex.store().idOf(new Object[] {22})).get("interrupted"),
+    assertEquals(false, TestDb.store(ex).row(TestDb.store(ex).idOf(new Object[] {22})).get("interrupted"),
         "the interrupt row 21 left behind reached row 22");
     for (int x = 0; x < 40; x++) {
       assertEquals(1, runs.get(x).get(), "executions of x = " + x);

@@ -178,7 +178,7 @@ abstract class StoreContractTest {
       assertTrue(store.finishedUnder(c, 1L, claim("a")), "... and the check finds the first finish");
       assertFalse(store.finishedUnder(c, 2L, claim("a")), "row 2 is still running");
       clock.advance(Duration.ofSeconds(10));
-      assertEquals(1, store.recover().requeued);
+      assertEquals(1, store.recover().requeued());
       assertFalse(finish(store, c, 2L, "a", Status.DONE, Map.of("score", 2.0), null, null));
       assertFalse(store.finishedUnder(c, 2L, claim("a")), "a row recovered from the claim was not finished by it");
     }
@@ -240,9 +240,9 @@ abstract class StoreContractTest {
       clock.advance(Duration.ofSeconds(3));
       assertEquals(1, store.heartbeat(c, List.of("a")));
       clock.advance(Duration.ofSeconds(3)); // 3 s since the beat, lease is 4 s
-      assertEquals(0, store.recover().requeued);
+      assertEquals(0, store.recover().requeued());
       clock.advance(Duration.ofSeconds(2));
-      assertEquals(1, store.recover().requeued);
+      assertEquals(1, store.recover().requeued());
       Map<String, Object> r = store.row(1L);
       assertEquals("created", r.get("status"));
       assertNull(r.get("claim_token"));
@@ -250,8 +250,8 @@ abstract class StoreContractTest {
 
       assertEquals(List.of(1L), claimIds(c, List.of(1L), "b"));
       clock.advance(Duration.ofSeconds(10));
-      ExperimentStore.Recovery rec = store.recover();
-      assertEquals(1, rec.failed);
+      org.experimenter.Recovery rec = store.recover();
+      assertEquals(1, rec.failed());
       r = store.row(1L);
       assertEquals("error", r.get("status"));
       assertEquals("lost", r.get("error_kind"));
@@ -266,7 +266,7 @@ abstract class StoreContractTest {
       assertEquals(List.of(1L, 2L, 3L), claimIds(c, List.of(1L, 2L, 3L), "a"));
       // the worker dies before writing the claim: which row was running is not known
       clock.advance(Duration.ofSeconds(10));
-      assertEquals(3, store.recover().requeued);
+      assertEquals(3, store.recover().requeued());
       for (long id : List.of(1L, 2L, 3L)) {
         Map<String, Object> r = store.row(id);
         assertEquals("created", r.get("status"));

@@ -240,7 +240,7 @@ public final class FaultReport {
       }
     }
     Experimenter ex = Experimenter.load(Path.of(a.get("config")));
-    FaultReport r = collect(a.getOrDefault("name", "fault check"), ex.store(), ExecutionLog.read(Path.of(a.get("log"))));
+    FaultReport r = collect(a.getOrDefault("name", "fault check"), TestDb.store(ex), ExecutionLog.read(Path.of(a.get("log"))));
     if (a.containsKey("killed-pid")) {
       Set<Long> heldRows = new TreeSet<>();
       for (String s : a.getOrDefault("held", "").split(",")) {

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.experimenter.Experimenter;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.store.ExperimentStore;
 
 /** The databases tests run against: a SQLite file per test, and the PostgreSQL on this machine. */
 public enum TestDb {
@@ -43,5 +45,10 @@ public enum TestDb {
   public ExperimentConfig config(Path dir, String table, String hocon) {
     return ExperimentConfig.parse(hocon + "\ndatabase.table = " + table + "\n", "test.conf")
         .withOverrides(database(dir, table));
+  }
+
+  /** The experiment table of an experimenter's config, for looking at rows in tests. */
+  public static ExperimentStore store(Experimenter ex) {
+    return new ExperimentStore(ex.config());
   }
 }
