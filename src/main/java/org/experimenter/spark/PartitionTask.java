@@ -38,9 +38,7 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
 
   @Override
   public Iterator<long[]> call(Iterator<Row> rows) {
-    if (store.config().url().startsWith("jdbc:sqlite:")) {
-      SqliteSparkDialect.register();
-    }
+    SparkTables.registerDialect(store.dialect());
     TaskContext task = TaskContext.get();
     SparkEnv env = SparkEnv.get();
     String executor = (env == null ? "local" : env.executorId()) + "-t" + (task == null ? 0 : task.taskAttemptId());

@@ -1,19 +1,18 @@
 package org.experimenter.spark;
 
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.SQLException;
+
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.experimenter.store.ExperimentStore;
-import org.experimenter.store.Jdbc;
+import org.experimenter.Status;
 
 /**
  * Shows how a run is getting on, from a driver thread that counts the run's rows every few
@@ -105,34 +104,9 @@ final class Progress implements AutoCloseable {
 
   /** This run's rows, and the rows of its scope still waiting to be claimed. */
   Counts poll() {
-    String sql =
-        "SELECT status, COUNT(*) FROM " + store.table() + " WHERE run_id = ? OR (status = 'created' AND (" + scope + ")) GROUP BY status";
-    try (Connection c = store.connect()) {
-      long done = 0;
-      long error = 0;
-      long running = 0;
-      long waiting = 0;
-      List<Object[]> rows = Jdbc.query(c, sql, ps -> ps.setString(1, runId), rs -> new Object[] {rs.getString(1), rs.getLong(2)});
-      for (Object[] r : rows) {
-        long n = (Long) r[1];
-        switch ((String) r[0]) {
-          case "done":
-            done = n;
-            break;
-          case "error":
-            error = n;
-            break;
-          case "running":
-            running = n;
-            break;
-          default:
-            waiting += n;
-        }
-      }
-      return new Counts(done, error, running, waiting);
-    } catch (SQLException e) {
-      throw store.failure("cannot count the rows of run " + runId + " in " + store.table(), e);
-    }
+    Map<Status, Long> n = store.runs().runCounts(runId, scope);
+    return new Counts(
+        n.get(Status.DONE), n.get(Status.ERROR), n.get(Status.RUNNING), n.get(Status.CREATED) + n.get(Status.PAUSED));
   }
 
   private void show() {

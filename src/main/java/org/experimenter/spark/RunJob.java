@@ -1,6 +1,5 @@
 package org.experimenter.spark;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,9 +21,8 @@ import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
-import org.experimenter.grid.Parameter;
 import org.experimenter.store.ExperimentStore;
-import org.experimenter.store.Jdbc;
+import org.experimenter.store.OpenRows;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
@@ -76,9 +74,9 @@ public final class RunJob {
     try {
       int round = 0;
       while (!stopping) {
-        long[] bounds = store.openIdBounds(scope);
-        if (bounds == null) {
-          long held = heldBy(runId);
+        OpenRows open = store.runs().openRows(scope);
+        if (open == null) {
+          long held = store.runs().heldBy(runId);
           if (held == 0) {
             break;
           }
@@ -89,7 +87,7 @@ public final class RunJob {
           continue;
         }
         round++;
-        runRound(experiment, runId, scope, orderKey, bounds, round);
+        runRound(experiment, runId, scope, orderKey, open, round);
       }
       if (stopping) {
         awaitReleased(runId);
@@ -116,7 +114,7 @@ public final class RunJob {
   private void awaitReleased(String runId) {
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + TimeUnit.SECONDS.toNanos(20);
     long held;
-    while ((held = heldBy(runId)) > 0 && System.nanoTime() < deadline) {
+    while ((held = store.runs().heldBy(runId)) > 0 && System.nanoTime() < deadline) {
       sleep(200);
     }
     if (held > 0) {
@@ -124,30 +122,25 @@ public final class RunJob {
     }
   }
 
-  private void runRound(Experiment experiment, String runId, String scope, String orderKey, long[] bounds, int round) {
+  private void runRound(Experiment experiment, String runId, String scope, String orderKey, OpenRows rows, int round) {
     boolean random = !orderKey.equals("id");
     // by default 4 per core, and at most about 20,000 rows each, so a task never holds many rows in memory
     int partitions =
         config.partitions() > 0
             ? config.partitions()
-            : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (bounds[2] + 19_999) / 20_000);
-    partitions = (int) Math.max(1, Math.min(partitions, bounds[2]));
-    StringBuilder select = new StringBuilder("SELECT id");
-    for (Parameter p : config.keyfields()) {
-      select.append(", ").append(p.name());
-    }
-    select.append(", ").append(orderKey).append(" AS order_key FROM ").append(config.table())
-        .append(" WHERE status = 'created' AND (").append(scope).append(")");
+            : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
+    partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
+    String select = store.runs().openRowsSelect(scope, orderKey);
     Dataset<Row> open =
         SparkTables.reader(spark, config)
             .option("dbtable", "(" + select + ") open_rows")
             .option("partitionColumn", random ? "order_key" : "id")
-            .option("lowerBound", random ? 0 : bounds[0])
-            .option("upperBound", random ? PRIME : bounds[1] + 1)
+            .option("lowerBound", random ? 0 : rows.minId())
+            .option("upperBound", random ? PRIME : rows.maxId() + 1)
             .option("numPartitions", partitions)
             .option("fetchsize", 10_000)
             .load();
-    spark.sparkContext().setJobGroup(runId, "experimenter run: table " + config.table() + ", round " + round + ", " + bounds[2] + " open rows", true);
+    spark.sparkContext().setJobGroup(runId, "experimenter run: table " + config.table() + ", round " + round + ", " + rows.count() + " open rows", true);
     try {
       List<long[]> perTask =
           open.javaRDD().mapPartitions(new PartitionTask(store, experiment, runId, scope, orderKey)).collect();
@@ -208,22 +201,8 @@ public final class RunJob {
       parts.add(in.append(")").toString());
     }
     String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
-    try (Connection c = store.connect()) {
-      if (!parts.isEmpty()) {
-        // checks the predicate once, with a clear message, before any row is touched
-        Jdbc.query(c, "SELECT id FROM " + config.table() + " WHERE " + p + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> rs.getLong(1));
-      }
-      if (options.maxExperiments() <= 0) {
-        return p;
-      }
-      List<Long> last =
-          Jdbc.query(
-              c,
-              "SELECT " + orderKey + " FROM " + config.table() + " WHERE status = 'created' AND (" + p + ") ORDER BY "
-                  + orderKey + " LIMIT 1 OFFSET ?",
-              ps -> ps.setLong(1, options.maxExperiments() - 1),
-              rs -> rs.getLong(1));
-      return last.isEmpty() ? p : "(" + p + ") AND " + orderKey + " <= " + last.get(0);
+    try {
+      return store.runs().limitScope(p, orderKey, options.maxExperiments());
     } catch (SQLException e) {
       throw new ExperimenterException(
           "cannot select the rows to run in " + config.table() + (options.where() == null ? "" : " with --where \"" + options.where() + "\"")
@@ -232,31 +211,9 @@ public final class RunJob {
   }
 
   private void checkIdsExist(List<Long> ids) {
-    List<Long> missing = new ArrayList<>();
-    try (Connection c = store.connect()) {
-      for (Long id : ids) {
-        if (Jdbc.query(c, "SELECT 1 FROM " + config.table() + " WHERE id = ?", ps -> ps.setLong(1, id), rs -> 1).isEmpty()) {
-          missing.add(id);
-        }
-      }
-    } catch (SQLException e) {
-      throw store.failure("cannot look up ids in " + config.table(), e);
-    }
+    List<Long> missing = store.missingIds(ids);
     if (!missing.isEmpty()) {
       throw new ExperimenterException("table " + config.table() + " has no experiment with id " + missing);
-    }
-  }
-
-  private long heldBy(String runId) {
-    try (Connection c = store.connect()) {
-      return Jdbc.query(
-              c,
-              "SELECT COUNT(*) FROM " + config.table() + " WHERE status = 'running' AND run_id = ?",
-              ps -> ps.setString(1, runId),
-              rs -> rs.getLong(1))
-          .get(0);
-    } catch (SQLException e) {
-      throw store.failure("cannot count running rows of " + config.table(), e);
     }
   }
 

@@ -7,12 +7,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.jdbc.JdbcDialect;
+import org.apache.spark.sql.jdbc.JdbcDialects;
 import org.apache.spark.sql.types.StructField;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
@@ -27,9 +31,7 @@ public final class SparkTables {
   /** A JDBC reader with URL, driver and credentials set. */
   public static DataFrameReader reader(SparkSession spark, ExperimentConfig config) {
     Dialect dialect = Dialect.forUrl(config.url());
-    if (config.url().startsWith("jdbc:sqlite:")) {
-      SqliteSparkDialect.register();
-    }
+    registerDialect(dialect);
     DataFrameReader r =
         spark.read().format("jdbc").option("url", config.url()).option("driver", dialect.driverClass());
     if (!config.user().isEmpty()) {
@@ -67,22 +69,20 @@ public final class SparkTables {
 
   private static final long PARTITION_ROWS = 100_000;
 
-  /** The smallest and largest id of the experiment table (an index lookup), or null when it is empty. */
   private static long[] idRange(ExperimentConfig config) {
-    ExperimentStore store = new ExperimentStore(config);
-    try (Connection c = store.connect()) {
-      List<long[]> r =
-          org.experimenter.store.Jdbc.query(
-              c,
-              "SELECT MIN(id), MAX(id) FROM " + config.table(),
-              org.experimenter.store.Jdbc.NO_PARAMETERS,
-              rs -> {
-                long min = rs.getLong(1);
-                return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
-              });
-      return r.isEmpty() ? null : r.get(0);
-    } catch (SQLException e) {
-      throw store.failure("cannot read the id range of " + config.table(), e);
+    return new ExperimentStore(config).runs().idRange();
+  }
+
+  private static final Set<Class<?>> REGISTERED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Registers with Spark, once per JVM, the JDBC dialect this database needs where Spark has
+   * none of its own. The driver and the executors (which read the rows) both call this.
+   */
+  static void registerDialect(Dialect dialect) {
+    JdbcDialect spark = dialect.sparkDialect();
+    if (spark != null && REGISTERED.add(spark.getClass())) {
+      JdbcDialects.registerDialect(spark);
     }
   }
 

@@ -44,7 +44,7 @@ public final class Schema implements java.io.Serializable {
     for (Parameter p : config.keyfields()) {
       c.put(p.name(), dialect.sqlType(p.type()) + " NOT NULL");
     }
-    c.put("status", "VARCHAR(16) NOT NULL DEFAULT 'created'");
+    c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + Values.CREATED);
     c.put("creation_date", ts + " NOT NULL");
     c.put("start_date", ts);
     c.put("end_date", ts);
@@ -86,11 +86,12 @@ public final class Schema implements java.io.Serializable {
     // open rows in id order, for claims: rows are done from the low ids up, and with statistics
     // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
     // done row to find the first open ones, on every claim
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = 'created'");
+    out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
     // open rows that ran before (released by a stopped run, recovered from a lost executor):
     // workers look for them between claims, and among a million open rows they are few (SQLite
     // picks this index over the status index only when it starts with status as well)
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = 'created' AND run_id IS NOT NULL");
+    out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = " + Values.CREATED
+        + " AND run_id IS NOT NULL");
 
     String ts = dialect.timestampType();
     out.add(

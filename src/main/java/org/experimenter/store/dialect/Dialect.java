@@ -6,29 +6,55 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.StringJoiner;
+import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
 
 /**
- * What differs between databases. The defaults are ANSI SQL; each database overrides only
- * what it does differently. Chosen from the JDBC URL by {@link #forUrl(String)}.
+ * Everything that differs between databases, and nothing else. The defaults are ANSI SQL; each
+ * database overrides only what it does differently, returning whole statements where the
+ * statement differs (as Spark's {@code JdbcDialect} does). The store asks capability methods
+ * ({@link #fillsFromArrays()}) and never tests which database it has.
+ *
+ * <p>Adding a database: one subclass here, listed in {@link #KNOWN}, plus its test subclasses.
  */
 public abstract class Dialect implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Every database the store supports, asked in order by {@link #forUrl(String)}. */
+  private static final List<Dialect> KNOWN = List.of(new PostgresDialect(), new SqliteDialect());
+
   /** The dialect for a JDBC URL; throws naming the URL (redacted) when none fits. */
   public static Dialect forUrl(String url) {
-    if (url.startsWith("jdbc:postgresql:")) {
-      return new PostgresDialect();
-    }
-    if (url.startsWith("jdbc:sqlite:")) {
-      return new SqliteDialect();
+    List<String> prefixes = new ArrayList<>();
+    for (Dialect d : KNOWN) {
+      if (d.accepts(url)) {
+        return d;
+      }
+      prefixes.add(d.urlPrefix());
     }
     throw new IllegalArgumentException(
-        "no database dialect for " + Redact.url(url) + "; supported: jdbc:postgresql:, jdbc:sqlite:");
+        "no database dialect for " + Redact.url(url) + "; supported: " + String.join(", ", prefixes));
+  }
+
+  /** The JDBC URL prefixes of the supported databases, e.g. {@code jdbc:postgresql:}. */
+  public static List<String> supportedPrefixes() {
+    List<String> out = new ArrayList<>();
+    KNOWN.forEach(d -> out.add(d.urlPrefix()));
+    return out;
   }
 
   public abstract String name();
+
+  /** The start of every JDBC URL of this database. */
+  public abstract String urlPrefix();
+
+  public boolean accepts(String url) {
+    return url != null && url.startsWith(urlPrefix());
+  }
 
   /** The JDBC driver class, which Spark's JDBC source needs to be told explicitly. */
   public abstract String driverClass();
@@ -70,17 +96,45 @@ public abstract class Dialect implements java.io.Serializable {
     return t == null ? null : t.toInstant();
   }
 
-  /** An INSERT that silently skips rows whose keyfields already exist. */
-  public String insertIgnoringDuplicates(String table, String columns, String placeholders) {
-    return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON CONFLICT DO NOTHING";
+  /**
+   * The statement that inserts new grid rows, skipping keyfield combinations the table has (its
+   * UNIQUE constraint decides, so concurrent fills never duplicate). Its parameters: one per
+   * column, then the creation time; sent in JDBC batches, one row each. A dialect whose
+   * {@link #fillsFromArrays()} takes one array per column instead.
+   *
+   * @param columns the keyfield columns in order
+   * @param status the status literal of new rows, e.g. {@code 'created'}
+   */
+  public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
+    StringJoiner marks = new StringJoiner(", ");
+    columns.forEach(c -> marks.add("?"));
+    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
+        + marks + ", " + status + ", ?) ON CONFLICT DO NOTHING";
   }
 
   /**
-   * The array element type for inserting many rows as one statement over unnest(arrays),
-   * or null when the database has no arrays and takes JDBC batches instead.
+   * Whether {@link #fillStatement} takes the creation time first and then one array per column
+   * (element types from {@link #arrayElementType}), inserting a whole chunk in one statement.
    */
+  public boolean fillsFromArrays() {
+    return false;
+  }
+
+  /** The array element type of a column for {@link #fillsFromArrays()} dialects. */
   public String arrayElementType(FieldType type) {
-    return null;
+    throw new UnsupportedOperationException(name() + " fills with batches, not arrays; this is a bug");
+  }
+
+  /**
+   * The statement that claims the next open rows: sets {@code set} on the rows {@code next}
+   * selects (a query of ids ending in {@code LIMIT ?}), only where they are still open. The
+   * default relies on the database taking one writer at a time (the claim runs in a
+   * transaction that holds the write lock).
+   *
+   * @param open the condition that a row is still open, e.g. {@code status = 'created'}
+   */
+  public String claimNextStatement(String table, String set, String next, String open) {
+    return "UPDATE " + table + " SET " + set + " WHERE id IN (" + next + ") AND " + open;
   }
 
   /**
@@ -89,11 +143,6 @@ public abstract class Dialect implements java.io.Serializable {
    */
   public Object writeLock(String url) {
     return null;
-  }
-
-  /** Whether one statement can claim a batch of rows, skipping rows other workers lock. */
-  public boolean supportsSkipLocked() {
-    return false;
   }
 
   /** Connection properties beyond user and password. */
@@ -107,9 +156,11 @@ public abstract class Dialect implements java.io.Serializable {
   /** Prepares the place the database lives in, e.g. a folder for a database file. */
   public void prepare(String url) {}
 
-  /** Whether an error is worth retrying (connection lost, lock contention). */
-  public boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("57P01"));
+  /**
+   * The dialect Spark's JDBC source needs for this database, or null when Spark has its own
+   * (Spark knows PostgreSQL and MySQL, not SQLite).
+   */
+  public JdbcDialect sparkDialect() {
+    return null;
   }
 }

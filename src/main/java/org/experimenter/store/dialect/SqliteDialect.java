@@ -7,13 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
 
 /**
@@ -24,12 +21,16 @@ import org.experimenter.FieldType;
  */
 public final class SqliteDialect extends Dialect {
   private static final Map<String, Object> WRITE_LOCKS = new ConcurrentHashMap<>();
-  private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+  private static final long serialVersionUID = 1L;
 
   @Override
   public String name() {
     return "sqlite";
+  }
+
+  @Override
+  public String urlPrefix() {
+    return "jdbc:sqlite:";
   }
 
   @Override
@@ -57,50 +58,14 @@ public final class SqliteDialect extends Dialect {
     if (value == null) {
       ps.setNull(index, java.sql.Types.VARCHAR);
     } else {
-      ps.setString(index, format(value));
+      ps.setString(index, TimestampText.format(value));
     }
   }
 
   @Override
   public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
     String s = rs.getString(column);
-    return s == null ? null : LocalDateTime.parse(s, FORMAT).toInstant(ZoneOffset.UTC);
-  }
-
-  /**
-   * The same text as {@code FORMAT}, written by hand: every finished experiment stores four
-   * timestamps, and with DateTimeFormatter they took half of a worker thread's profile samples
-   * when experiments were fast.
-   */
-  public static String format(Instant value) {
-    long millis = value.toEpochMilli();
-    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L));
-    if (date.getYear() < 1 || date.getYear() > 9999) { // "yyyy" is the year of era
-      return FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC));
-    }
-    int ms = (int) Math.floorMod(millis, 86_400_000L);
-    char[] c = new char[23];
-    digits(c, 0, date.getYear(), 4);
-    c[4] = '-';
-    digits(c, 5, date.getMonthValue(), 2);
-    c[7] = '-';
-    digits(c, 8, date.getDayOfMonth(), 2);
-    c[10] = ' ';
-    digits(c, 11, ms / 3_600_000, 2);
-    c[13] = ':';
-    digits(c, 14, ms / 60_000 % 60, 2);
-    c[16] = ':';
-    digits(c, 17, ms / 1000 % 60, 2);
-    c[19] = '.';
-    digits(c, 20, ms % 1000, 3);
-    return new String(c);
-  }
-
-  private static void digits(char[] c, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
+    return s == null ? null : TimestampText.parse(s);
   }
 
   /**
@@ -133,7 +98,7 @@ public final class SqliteDialect extends Dialect {
 
   @Override
   public void prepare(String url) {
-    String path = url.substring("jdbc:sqlite:".length());
+    String path = url.substring(urlPrefix().length());
     int q = path.indexOf('?');
     if (q >= 0) {
       path = path.substring(0, q);
@@ -151,8 +116,7 @@ public final class SqliteDialect extends Dialect {
   }
 
   @Override
-  public boolean isTransient(SQLException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || super.isTransient(e);
+  public JdbcDialect sparkDialect() {
+    return new SqliteSparkDialect();
   }
 }

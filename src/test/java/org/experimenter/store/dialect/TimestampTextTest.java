@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class SqliteDialectTest {
+class TimestampTextTest {
   private static final DateTimeFormatter REFERENCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   private static String reference(Instant i) {
@@ -23,7 +23,7 @@ class SqliteDialectTest {
     long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
     for (int k = 0; k < 200_000; k++) {
       Instant i = Instant.ofEpochSecond(random.nextLong(min, max), random.nextInt(1_000_000_000));
-      String text = SqliteDialect.format(i);
+      String text = TimestampText.format(i);
       assertEquals(reference(i), text, () -> "epoch second " + i.getEpochSecond() + " nanos " + i.getNano());
       assertEquals(i.toEpochMilli(), LocalDateTime.parse(text, REFERENCE).toInstant(ZoneOffset.UTC).toEpochMilli());
     }
@@ -38,7 +38,7 @@ class SqliteDialectTest {
           "9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z", "2026-11-28T09:13:41.100Z"
         }) {
       Instant i = Instant.parse(s);
-      assertEquals(reference(i), SqliteDialect.format(i), s);
+      assertEquals(reference(i), TimestampText.format(i), s);
     }
   }
 }

@@ -1,8 +1,7 @@
-package org.experimenter.spark;
+package org.experimenter.store.dialect;
 
 import java.util.Locale;
 import org.apache.spark.sql.jdbc.JdbcDialect;
-import org.apache.spark.sql.jdbc.JdbcDialects;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -13,25 +12,13 @@ import scala.Option;
  * 64-bit values) and BIGINT as decimal(20,0). This maps the declared column types the
  * experiment table uses.
  */
-public final class SqliteSparkDialect extends JdbcDialect {
+final class SqliteSparkDialect extends JdbcDialect {
   private static final long serialVersionUID = 1L;
-  private static volatile boolean registered;
-
-  /** Registers the dialect once per JVM (driver and executors both call this). */
-  public static void register() {
-    if (!registered) {
-      synchronized (SqliteSparkDialect.class) {
-        if (!registered) {
-          JdbcDialects.registerDialect(new SqliteSparkDialect());
-          registered = true;
-        }
-      }
-    }
-  }
+  private static final SqliteDialect SQLITE = new SqliteDialect();
 
   @Override
   public boolean canHandle(String url) {
-    return url.startsWith("jdbc:sqlite:");
+    return SQLITE.accepts(url);
   }
 
   @Override

@@ -1,0 +1,69 @@
+package org.experimenter.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import org.experimenter.FieldType;
+import org.experimenter.Status;
+
+/** Values of declared types to and from JDBC, and the status literals of statements. */
+final class Values {
+  /** Status literals for SQL text: {@code "status = " + CREATED}. */
+  static final String CREATED = literal(Status.CREATED);
+  static final String RUNNING = literal(Status.RUNNING);
+  static final String ERROR = literal(Status.ERROR);
+  static final String PAUSED = literal(Status.PAUSED);
+
+  private Values() {}
+
+  static String literal(Status s) {
+    return "'" + s.dbName() + "'";
+  }
+
+  static void bind(PreparedStatement ps, int index, FieldType type, Object value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, sqlTypeCode(type));
+      return;
+    }
+    switch (type) {
+      case INT:
+        ps.setInt(index, (Integer) value);
+        break;
+      case LONG:
+        ps.setLong(index, (Long) value);
+        break;
+      case DOUBLE:
+        ps.setDouble(index, (Double) value);
+        break;
+      case STRING:
+        ps.setString(index, (String) value);
+        break;
+      case BOOLEAN:
+        ps.setBoolean(index, (Boolean) value);
+        break;
+      default:
+        throw new IllegalStateException("unknown type " + type + "; this is a bug");
+    }
+  }
+
+  private static int sqlTypeCode(FieldType type) {
+    switch (type) {
+      case INT:
+        return Types.INTEGER;
+      case LONG:
+        return Types.BIGINT;
+      case DOUBLE:
+        return Types.DOUBLE;
+      case BOOLEAN:
+        return Types.BOOLEAN;
+      default:
+        return Types.VARCHAR;
+    }
+  }
+
+  static Object read(ResultSet rs, String column, FieldType type) throws SQLException {
+    Object v = rs.getObject(column);
+    return v == null ? null : type.coerce(v);
+  }
+}
