@@ -9,9 +9,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
+import org.experimenter.FieldType;
 import org.experimenter.StoreException;
 
 /**
@@ -62,12 +66,13 @@ final class TableSetup implements Serializable {
     return !columnsOf(c).isEmpty();
   }
 
-  private List<String> columnsOf(Connection c) throws SQLException {
+  /** Column name to the type name the database reports, in table order. */
+  private Map<String, String> columnsOf(Connection c) throws SQLException {
     DatabaseMetaData md = c.getMetaData();
-    List<String> cols = new ArrayList<>();
+    Map<String, String> cols = new LinkedHashMap<>();
     try (ResultSet rs = md.getColumns(null, null, db.table, null)) {
       while (rs.next()) {
-        cols.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+        cols.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("TYPE_NAME"));
       }
     }
     return cols;
@@ -78,22 +83,65 @@ final class TableSetup implements Serializable {
     return new ArrayList<>(db.schema.columns().keySet());
   }
 
-  /** Throws naming the differences when the existing table does not match this config. */
+  /**
+   * Throws naming the differences when the existing table does not match this config: other
+   * columns, a keyfield or result field of another type (PostgreSQL would round 1.5 into an
+   * integer keyfield and drop the row as a duplicate), or other keyfields in the UNIQUE set.
+   */
   void verifyColumns(Connection c) throws SQLException {
-    Set<String> actual = new LinkedHashSet<>(columnsOf(c));
+    Map<String, String> columns = columnsOf(c);
+    Set<String> actual = new LinkedHashSet<>(columns.keySet());
     Set<String> expected = new LinkedHashSet<>(expectedColumns());
-    if (actual.equals(expected)) {
-      return;
+    if (!actual.equals(expected)) {
+      Set<String> missing = new LinkedHashSet<>(expected);
+      missing.removeAll(actual);
+      Set<String> extra = new LinkedHashSet<>(actual);
+      extra.removeAll(expected);
+      throw new StoreException(
+          "table " + db.table + " exists but its columns differ from " + db.config.origin()
+              + ": missing " + (missing.isEmpty() ? "none" : String.join(", ", missing))
+              + "; not in the config " + (extra.isEmpty() ? "none" : String.join(", ", extra))
+              + ". " + ADVICE);
     }
-    Set<String> missing = new LinkedHashSet<>(expected);
-    missing.removeAll(actual);
-    Set<String> extra = new LinkedHashSet<>(actual);
-    extra.removeAll(expected);
-    throw new StoreException(
-        "table " + db.table + " exists but its columns differ from " + db.config.origin()
-            + ": missing " + (missing.isEmpty() ? "none" : String.join(", ", missing))
-            + "; not in the config " + (extra.isEmpty() ? "none" : String.join(", ", extra))
-            + ". Use another table name, or drop the table if its rows are not needed.");
+    Map<String, FieldType> declared = new LinkedHashMap<>();
+    db.config.keyfields().forEach(p -> declared.put(p.name(), p.type()));
+    declared.putAll(db.config.resultfields());
+    for (Map.Entry<String, FieldType> d : declared.entrySet()) {
+      String typeName = columns.get(d.getKey());
+      FieldType found = db.dialect.fieldTypeOf(typeName);
+      if (found != d.getValue()) {
+        String role = db.config.keyfield(d.getKey()) != null ? "keyfield" : "result field";
+        throw new StoreException(
+            "table " + db.table + " exists but its column " + d.getKey() + " has type " + typeName
+                + (found == null ? "" : " (" + found.name().toLowerCase(Locale.ROOT) + ")") + " while " + db.config.origin()
+                + " declares " + role + " " + d.getKey() + " as " + d.getValue().name().toLowerCase(Locale.ROOT) + ". "
+                + ADVICE);
+      }
+    }
+    Set<String> keys = new TreeSet<>(db.config.keyfieldNames());
+    if (!uniqueSets(c).contains(keys)) {
+      throw new StoreException(
+          "table " + db.table + " exists but its keyfields (its UNIQUE columns) are not " + String.join(", ", keys)
+              + " as " + db.config.origin() + " declares; found UNIQUE " + uniqueSets(c) + ". " + ADVICE);
+    }
+  }
+
+  private static final String ADVICE =
+      "Use another table name, or drop the table if its rows are not needed.";
+
+  /** The column sets of the table's unique indexes and constraints (the primary key among them). */
+  private Set<Set<String>> uniqueSets(Connection c) throws SQLException {
+    Map<String, Set<String>> byIndex = new LinkedHashMap<>();
+    try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, db.table, true, false)) {
+      while (rs.next()) {
+        String column = rs.getString("COLUMN_NAME");
+        if (column != null) {
+          byIndex.computeIfAbsent(String.valueOf(rs.getString("INDEX_NAME")), k -> new TreeSet<>())
+              .add(column.toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return new LinkedHashSet<>(byIndex.values());
   }
 
   /** Drops the tables; returns false when there was none. */

@@ -144,6 +144,37 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aTableWhoseKeyfieldTypeDiffersIsRefusedNamingColumnAndBothTypes() {
+    ExperimentConfig other = db().config(dir, table, CONF.replace("seed { type = int", "seed { type = double"));
+    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+    assertTrue(e.getMessage().contains("its column seed has type "), e.getMessage());
+    assertTrue(e.getMessage().contains("(int) while test.conf declares keyfield seed as double"), e.getMessage());
+  }
+
+  @Test
+  void aTableWhoseResultTypeDiffersIsRefused() {
+    ExperimentConfig other = db().config(dir, table, CONF.replace("score = double", "score = int"));
+    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+    assertTrue(e.getMessage().contains("(double) while test.conf declares result field score as int"), e.getMessage());
+  }
+
+  @Test
+  void aTableWhoseKeyfieldsAreOtherColumnsOfTheSameNamesIsRefused() {
+    String swapped =
+        String.join(
+            "\n",
+            "keyfields {",
+            "  name { type = string, values = [plain] }",
+            "  note { type = string, values = [a] }",
+            "}",
+            "resultfields { score = double, seed = int, ok = boolean, big = long }",
+            "");
+    ExperimentConfig other = db().config(dir, table, swapped);
+    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+    assertTrue(e.getMessage().contains("its keyfields (its UNIQUE columns) are not name, note"), e.getMessage());
+  }
+
+  @Test
   void aRowIsClaimedOnceAndOnlyItsClaimCanFinishIt() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {

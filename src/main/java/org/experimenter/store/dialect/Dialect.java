@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.StringJoiner;
 import org.apache.spark.sql.jdbc.JdbcDialect;
@@ -76,6 +77,35 @@ public abstract class Dialect implements java.io.Serializable {
         return "BOOLEAN";
       default:
         throw new IllegalStateException("unknown type " + type + "; this is a bug");
+    }
+  }
+
+  /**
+   * The declared type a column of the given database type name holds (as
+   * {@code DatabaseMetaData.getColumns} reports it), or null when it is none of them: how an
+   * existing table is checked against a config.
+   */
+  public FieldType fieldTypeOf(String typeName) {
+    String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
+    switch (t) {
+      case "INTEGER":
+      case "INT":
+      case "INT4":
+        return FieldType.INT;
+      case "BIGINT":
+      case "INT8":
+        return FieldType.LONG;
+      case "DOUBLE PRECISION":
+      case "DOUBLE":
+      case "FLOAT8":
+        return FieldType.DOUBLE;
+      case "TEXT":
+        return FieldType.STRING;
+      case "BOOLEAN":
+      case "BOOL":
+        return FieldType.BOOLEAN;
+      default:
+        return null;
     }
   }
 

@@ -49,6 +49,11 @@ public final class SqliteDialect extends Dialect {
   }
 
   @Override
+  public FieldType fieldTypeOf(String typeName) {
+    return "REAL".equalsIgnoreCase(typeName) ? FieldType.DOUBLE : super.fieldTypeOf(typeName);
+  }
+
+  @Override
   public String timestampType() {
     return "TEXT";
   }
