@@ -46,8 +46,8 @@ final class Claims implements Serializable {
       + " start_date = NULL, attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END";
 
   private static final String CLAIM_SET = "status = " + RUNNING + ", claim_token = ?, run_id = ?, executor = ?,"
-      + " machine = ?, spark_app = ?, start_date = ?, end_date = NULL, heartbeat = ?, attempt = attempt + 1,"
-      + " error = NULL, error_kind = NULL";
+      + " machine = ?, spark_app = ?, start_date = ?, end_date = NULL, heartbeat = ?, lease_ms = ?,"
+      + " attempt = attempt + 1, error = NULL, error_kind = NULL";
 
   private final Database db;
   private final AttemptLog attempts;
@@ -59,15 +59,17 @@ final class Claims implements Serializable {
     this.keyfields = db.config.keyfields();
   }
 
-  private int bindClaim(PreparedStatement ps, Claim claim, Instant now) throws SQLException {
+  /** Binds the claim's columns; the heartbeat in the database's time, with this config's lease. */
+  private int bindClaim(PreparedStatement ps, Claim claim, Instant now, long databaseMillis) throws SQLException {
     ps.setString(1, claim.token());
     ps.setString(2, claim.runId());
     ps.setString(3, claim.executor());
     ps.setString(4, claim.machine());
     ps.setString(5, claim.sparkApp());
     db.dialect.setTimestamp(ps, 6, now);
-    ps.setLong(7, now.toEpochMilli());
-    return 8;
+    ps.setLong(7, databaseMillis);
+    ps.setLong(8, db.config.leaseTimeout().toMillis());
+    return 9;
   }
 
   /** Claims those of the given ids that are still created, in one transaction, and returns them. */
@@ -82,12 +84,13 @@ final class Claims implements Serializable {
     return Jdbc.inTransaction(
         c,
         conn -> {
+          long databaseMillis = db.databaseMillis(conn);
           int updated =
               Jdbc.update(
                   conn,
                   sql,
                   ps -> {
-                    int i = bindClaim(ps, claim, now);
+                    int i = bindClaim(ps, claim, now, databaseMillis);
                     for (Long id : ids) {
                       ps.setLong(i++, id);
                     }
@@ -118,7 +121,8 @@ final class Claims implements Serializable {
     return Jdbc.inTransaction(
         c,
         conn -> {
-          int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now), limit));
+          long databaseMillis = db.databaseMillis(conn);
+          int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
           List<ClaimedRow> rows =
               Jdbc.query(
                   conn,
@@ -156,12 +160,12 @@ final class Claims implements Serializable {
     }
   }
 
-  /** Refreshes the heartbeat of every running row held under the given claim tokens. */
+  /** Refreshes the heartbeat (database time) of every running row held under the given claim tokens. */
   int heartbeat(Connection c, Collection<String> tokens) throws SQLException {
     if (tokens.isEmpty()) {
       return 0;
     }
-    long now = db.now().toEpochMilli();
+    long now = db.databaseMillis(c);
     String marks = String.join(", ", Collections.nCopies(tokens.size(), "?"));
     return Jdbc.update(
         c,

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.experimenter.StoreException;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.dialect.Dialect;
@@ -25,7 +26,13 @@ final class Database implements Serializable {
   final Schema schema;
   /** The experiment table. */
   final String table;
+  /** How often the database's clock is read again (the JVM's clock may be stepped meanwhile). */
+  private static final long CLOCK_CHECK_NANOS = TimeUnit.MINUTES.toNanos(10);
+
   private Clock clock = Clock.systemUTC();
+  private transient volatile long databaseOffsetMillis;
+  private transient volatile long offsetReadAt;
+  private transient volatile boolean offsetRead;
 
   Database(ExperimentConfig config) {
     this.config = config;
@@ -40,6 +47,26 @@ final class Database implements Serializable {
 
   Instant now() {
     return clock.instant();
+  }
+
+  /**
+   * The database's time in epoch milliseconds, for heartbeats and lease checks: this JVM's
+   * clock corrected by its difference from the database's, read on the given connection the
+   * first time and every ten minutes after. Executors whose clocks differ from each other (or
+   * from the driver's) by more than a lease then still agree on which rows are lost; the
+   * correction is as good as the round trip of one query.
+   */
+  long databaseMillis(Connection c) throws SQLException {
+    long t = System.nanoTime();
+    if (!offsetRead || t - offsetReadAt > CLOCK_CHECK_NANOS) {
+      long before = clock.millis();
+      long database = Jdbc.query(c, dialect.currentTimeMillisQuery(), Jdbc.NO_PARAMETERS, rs -> rs.getLong(1)).get(0);
+      long after = clock.millis();
+      databaseOffsetMillis = database - (before + after) / 2;
+      offsetReadAt = t;
+      offsetRead = true;
+    }
+    return clock.millis() + databaseOffsetMillis;
   }
 
   /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */

@@ -31,8 +31,14 @@ import org.experimenter.store.dialect.TimestampText;
 final class LeaseRecovery implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = Logger.getLogger(LeaseRecovery.class.getName());
-  private static final String STILL_LOST =
-      " WHERE id = ? AND claim_token = ? AND status = " + RUNNING + " AND (heartbeat IS NULL OR heartbeat < ?)";
+  /**
+   * A row is lost when its last heartbeat is older than the lease its claim was taken with;
+   * rows claimed before the lease was kept with the claim use the recovering config's.
+   * Parameters: the database's time, then that fallback lease.
+   */
+  private static final String LOST = "status = " + RUNNING + " AND (heartbeat IS NULL OR heartbeat < ? - COALESCE(lease_ms, ?))";
+
+  private static final String STILL_LOST = " WHERE id = ? AND claim_token = ? AND " + LOST;
 
   private final Database db;
   private final AttemptLog attempts;
@@ -42,21 +48,28 @@ final class LeaseRecovery implements Serializable {
     this.attempts = attempts;
   }
 
+  /** The parameters of {@link #LOST}: the database's time and the fallback lease. */
+  private record Lease(long now, long fallback) {}
+
   /** A running row whose heartbeat is older than the lease, and who held it. */
   private record LostRow(long id, int attempt, long heartbeat, Claim holder) {}
 
   Recovery recover() {
-    long deadline = db.now().toEpochMilli() - db.config.leaseTimeout().toMillis();
+    long lease = db.config.leaseTimeout().toMillis();
     return db.withConnection(
         "cannot recover lost rows of " + db.table,
         c -> {
+          long now = db.databaseMillis(c);
+          Lease deadline = new Lease(now, lease);
           List<LostRow> lost =
               Jdbc.query(
                   c,
                   "SELECT id, claim_token, attempt, machine, executor, heartbeat, run_id, spark_app FROM " + db.table
-                      + " WHERE status = " + RUNNING + " AND (heartbeat IS NULL OR heartbeat < ?)"
-                      + " ORDER BY claim_token, id",
-                  ps -> ps.setLong(1, deadline),
+                      + " WHERE " + LOST + " ORDER BY claim_token, id",
+                  ps -> {
+                    ps.setLong(1, now);
+                    ps.setLong(2, lease);
+                  },
                   rs ->
                       new LostRow(
                           rs.getLong(1),
@@ -95,7 +108,7 @@ final class LeaseRecovery implements Serializable {
   }
 
   /** A lost claim of one row: back to created while attempts remain, else error. */
-  private Ending requeueOrFail(Connection c, LostRow r, long deadline) throws SQLException {
+  private Ending requeueOrFail(Connection c, LostRow r, Lease deadline) throws SQLException {
     Claim h = r.holder();
     String message = "lost: attempt " + r.attempt() + " of " + db.config.maxAttempts() + " held by executor "
         + h.executor() + " on " + h.machine() + " stopped sending heartbeats at " + when(r) + " UTC";
@@ -114,7 +127,8 @@ final class LeaseRecovery implements Serializable {
                           ps -> {
                             ps.setLong(1, r.id());
                             ps.setString(2, h.token());
-                            ps.setLong(3, deadline);
+                            ps.setLong(3, deadline.now());
+                            ps.setLong(4, deadline.fallback());
                           })
                       : Jdbc.update(
                           conn,
@@ -125,7 +139,8 @@ final class LeaseRecovery implements Serializable {
                             db.dialect.setTimestamp(ps, 2, now);
                             ps.setLong(3, r.id());
                             ps.setString(4, h.token());
-                            ps.setLong(5, deadline);
+                            ps.setLong(5, deadline.now());
+                            ps.setLong(6, deadline.fallback());
                           });
               if (n == 1) {
                 attempts.record(conn, r.id(), h, now, "lost", message);
@@ -144,7 +159,7 @@ final class LeaseRecovery implements Serializable {
     return Ending.FAILED;
   }
 
-  private boolean requeueUncharged(Connection c, LostRow r, int together, long deadline) throws SQLException {
+  private boolean requeueUncharged(Connection c, LostRow r, int together, Lease deadline) throws SQLException {
     Claim h = r.holder();
     String message = "not charged: one of " + together + " rows claimed together by executor " + h.executor()
         + " on " + h.machine() + ", which stopped sending heartbeats at " + when(r) + " UTC; which of them was"
@@ -161,7 +176,8 @@ final class LeaseRecovery implements Serializable {
                       ps -> {
                         ps.setLong(1, r.id());
                         ps.setString(2, h.token());
-                        ps.setLong(3, deadline);
+                        ps.setLong(3, deadline.now());
+                        ps.setLong(4, deadline.fallback());
                       });
               if (u == 1) {
                 attempts.record(conn, r.id(), h, now, "released", message, 1);

@@ -120,6 +120,7 @@ final class RowReads implements Serializable {
       case "id":
       case "heartbeat":
       case "allocated_bytes":
+      case "lease_ms":
         return Values.read(rs, col, FieldType.LONG);
       case "attempt":
         return Values.read(rs, col, FieldType.INT);

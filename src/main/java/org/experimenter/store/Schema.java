@@ -67,6 +67,19 @@ public final class Schema implements java.io.Serializable {
     c.put("experiment_class", "TEXT");
     c.put("claim_token", "TEXT");
     c.put("heartbeat", "BIGINT");
+    c.putAll(addedLater());
+    return c;
+  }
+
+  /**
+   * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
+   * nullable and appended at the end, so an old table ends up with the columns a new one has.
+   * {@code lease_ms}: the lease the claim was taken with, so that recovery by a run with
+   * another config judges a row by its own claim's lease.
+   */
+  public LinkedHashMap<String, String> addedLater() {
+    LinkedHashMap<String, String> c = new LinkedHashMap<>();
+    c.put("lease_ms", "BIGINT");
     return c;
   }
 

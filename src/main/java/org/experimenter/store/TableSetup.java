@@ -39,6 +39,7 @@ final class TableSetup implements Serializable {
         c -> {
           boolean existed = exists(c);
           if (existed) {
+            addMissingLaterColumns(c);
             verifyColumns(c);
           }
           Jdbc.inTransaction(
@@ -76,6 +77,24 @@ final class TableSetup implements Serializable {
       }
     }
     return cols;
+  }
+
+  /** Adds the columns of {@link Schema#addedLater()} an older table lacks. */
+  private void addMissingLaterColumns(Connection c) throws SQLException {
+    Map<String, String> columns = columnsOf(c);
+    for (Map.Entry<String, String> later : db.schema.addedLater().entrySet()) {
+      if (!columns.containsKey(later.getKey())) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ALTER TABLE " + db.table + " ADD COLUMN " + later.getKey() + " " + later.getValue());
+        } catch (SQLException e) {
+          if (!columnsOf(c).containsKey(later.getKey())) {
+            throw e;
+          }
+          continue; // another process added it meanwhile
+        }
+        LOG.info(() -> "added column " + later.getKey() + " to table " + db.table + " (made by an earlier version)");
+      }
+    }
   }
 
   /** The column names of the table in order, as this config expects them. */

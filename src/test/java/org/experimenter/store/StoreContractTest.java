@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -87,7 +88,7 @@ abstract class StoreContractTest {
     assertEquals(
         List.of("id", "name", "seed", "status", "creation_date", "start_date", "end_date", "machine",
             "score", "note", "ok", "big", "error", "error_kind", "attempt", "run_id", "spark_app", "executor",
-            "wall_time", "cpu_time", "allocated_bytes", "experiment_class", "claim_token", "heartbeat"),
+            "wall_time", "cpu_time", "allocated_bytes", "experiment_class", "claim_token", "heartbeat", "lease_ms"),
         store.expectedColumns());
     store.createTableIfMissing(); // a second time changes nothing and does not fail
     assertTrue(store.tableExists());
@@ -288,6 +289,70 @@ abstract class StoreContractTest {
       assertEquals("lost", r.get("error_kind"));
       assertTrue(((String) r.get("error")).contains("attempt 2 of 2 held by executor exec1 on host1"), (String) r.get("error"));
     }
+  }
+
+  /** A store on another machine whose clock is off by the given amount (the lease is 4 s). */
+  private ExperimentStore skewed(Duration skew) {
+    return new ExperimentStore(config).withClock(Clock.offset(clock, skew));
+  }
+
+  @Test
+  void aLiveRowOfAWorkerWhoseClockIsTwoLeasesBehindIsNotRecovered() throws Exception {
+    ExperimentStore worker = skewed(Duration.ofSeconds(-8));
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
+      assertEquals(0, store.recover().requeued(), "the heartbeat is the database's time, not the worker's");
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(1, worker.heartbeat(c, List.of("a")));
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(0, store.recover().requeued());
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(1, store.recover().requeued(), "4 s after the last beat the row is lost");
+    }
+  }
+
+  @Test
+  void aDeadRowOfAWorkerWhoseClockIsTwoLeasesAheadIsRecoveredAfterOneLease() throws Exception {
+    ExperimentStore worker = skewed(Duration.ofSeconds(8));
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      // both read the database's clock before the test clock moves (real clocks move together)
+      assertEquals(0, store.recover().requeued());
+      assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(0, store.recover().requeued());
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(1, store.recover().requeued(), "lost 5 s after its claim, not 5 s + 8 s");
+    }
+  }
+
+  @Test
+  void aRecoveryWithAShorterLeaseJudgesARowByTheLeaseItsClaimWasTakenWith() throws Exception {
+    ExperimentConfig quick = config.withOverrides(Map.of("lease.heartbeat-interval", "250ms"));
+    ExperimentStore other = new ExperimentStore(quick).withClock(clock);
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      assertEquals(0, other.recover().requeued());
+      claimIds(c, List.of(1L), "a"); // under a lease of 4 s
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(0, other.recover().requeued(), "a lease of 1 s does not apply to a claim taken with 4 s");
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(1, other.recover().requeued());
+    }
+  }
+
+  @Test
+  void aTableMadeBeforeLeasesWereKeptGetsTheColumnAdded() throws Exception {
+    try (Connection c = store.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + table + " DROP COLUMN lease_ms");
+    }
+    store.createTableIfMissing();
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      claimIds(c, List.of(1L), "a");
+    }
+    assertEquals(4000L, store.row(1L).get("lease_ms"));
   }
 
   @Test

@@ -168,6 +168,12 @@ public abstract class Dialect implements java.io.Serializable {
   }
 
   /**
+   * A query of one row and column: the database's clock in milliseconds since the epoch. Leases
+   * are judged by it, not by the clocks of the machines that write and check them.
+   */
+  public abstract String currentTimeMillisQuery();
+
+  /**
    * A lock the writers of this JVM take around their transactions on the database at url, or
    * null when the database locks rows and writers need not queue.
    */

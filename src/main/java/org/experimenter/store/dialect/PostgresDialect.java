@@ -73,6 +73,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public String currentTimeMillisQuery() {
+    return "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+  }
+
+  @Override
   public Properties connectionProperties() {
     Properties p = new Properties();
     p.setProperty("connectTimeout", "10");

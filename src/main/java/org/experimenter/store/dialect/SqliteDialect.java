@@ -74,6 +74,15 @@ public final class SqliteDialect extends Dialect {
   }
 
   /**
+   * SQLite has no server: 'now' is the clock of the asking process's machine, which is the
+   * machine of every writer (SQLite files are not shared between machines).
+   */
+  @Override
+  public String currentTimeMillisQuery() {
+    return "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+  }
+
+  /**
    * SQLite takes one writer per database file. Writers that find it taken poll in SQLite's busy
    * handler, sleeping up to 100 ms between tries; the writers of one JVM queue on this lock
    * instead and go on the moment it is free. Writers of other processes still poll.
