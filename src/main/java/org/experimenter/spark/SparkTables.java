@@ -17,9 +17,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.apache.spark.sql.jdbc.JdbcDialects;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Schema;
 import org.experimenter.store.dialect.Dialect;
 
 /** Reads the experiment table (or a query over it) into Spark through JDBC. */
@@ -59,7 +61,7 @@ public final class SparkTables {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       if (TIMESTAMPS.contains(f.name()) || f.name().endsWith("_timestamp")) {
-        cols.add(functions.col(f.name()).cast("timestamp").as(f.name()));
+        cols.add(utcTimestamp(f));
       } else {
         cols.add(functions.col(f.name()));
       }
@@ -88,33 +90,20 @@ public final class SparkTables {
 
   /** Any table of the database, read as it is (log tables, for example). */
   public static Dataset<Row> other(SparkSession spark, ExperimentConfig config, String table) {
-    return timestampsCast(reader(spark, config).option("dbtable", table).load());
+    String quoted = Dialect.forUrl(config.url()).quoteIdentifier(table);
+    return timestampsCast(reader(spark, config).option("dbtable", quoted).load());
   }
 
   /**
-   * The log tables of the experiment table: tables of the same database (and schema) whose
-   * name starts with {@code <table>__}, sorted by name.
+   * The tables beside the experiment table, sorted by name: its attempts table and its declared
+   * log tables. Only these: a table of another user of the database that is merely named like
+   * them is never read.
    */
   public static List<String> logTables(ExperimentConfig config) {
-    ExperimentStore store = new ExperimentStore(config);
-    String prefix = config.table() + "__";
+    Schema schema = new ExperimentStore(config).schema();
     List<String> out = new ArrayList<>();
-    try (Connection c = store.connect()) {
-      DatabaseMetaData md = c.getMetaData();
-      String escape = md.getSearchStringEscape();
-      String pattern = escape == null || escape.isEmpty() ? null : prefix.replace("_", escape + "_") + "%";
-      try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), pattern, new String[] {"TABLE"})) {
-        while (rs.next()) {
-          String name = rs.getString("TABLE_NAME");
-          // the pattern is only a hint (drivers differ in escaping and case); decide here
-          if (name.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT)) && name.length() > prefix.length()) {
-            out.add(name);
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw store.failure("cannot list the log tables of " + config.table(), e);
-    }
+    out.add(schema.attemptsTable());
+    config.logtables().keySet().forEach(l -> out.add(schema.logTable(l)));
     out.sort(null);
     return out;
   }
@@ -143,10 +132,23 @@ public final class SparkTables {
 
   private static final List<String> OTHER_TIMESTAMPS = List.of("timestamp", "start_date", "end_date");
 
+  /**
+   * A timestamp column as a Spark timestamp. Text timestamps (SQLite) are UTC: a plain cast
+   * would read them in the session's time zone, which a user's own SparkSession need not have
+   * set to UTC; with the zone appended they are read as the instants they are.
+   */
+  private static Column utcTimestamp(StructField f) {
+    Column c = functions.col(f.name());
+    if (f.dataType() instanceof StringType) {
+      c = functions.concat(c, functions.lit("Z"));
+    }
+    return c.cast("timestamp").as(f.name());
+  }
+
   private static Dataset<Row> timestampsCast(Dataset<Row> df) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
-      cols.add(OTHER_TIMESTAMPS.contains(f.name()) ? functions.col(f.name()).cast("timestamp").as(f.name()) : functions.col(f.name()));
+      cols.add(OTHER_TIMESTAMPS.contains(f.name()) ? utcTimestamp(f) : functions.col(f.name()));
     }
     return df.select(cols.toArray(new Column[0]));
   }

@@ -1,6 +1,7 @@
 package org.experimenter.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,7 @@ abstract class EvaluationContractTest {
                         "  seed { type = int, values = { start = 0, stop = 4 } }",
                         "}",
                         "resultfields { score = double, n = int, tag = string }",
+                        "logtables { events { message = string } }",
                         "")));
     assertEquals(16, ex.fill());
     RunSummary s =
@@ -85,8 +87,10 @@ abstract class EvaluationContractTest {
     assertEquals(15, s.count(Status.DONE));
     try (Connection c = TestDb.store(ex).connect();
         Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE " + logTable + " (id INTEGER, message TEXT)");
-      st.execute("INSERT INTO " + logTable + " VALUES (1, 'started'), (2, 'stopped')");
+      st.execute("INSERT INTO " + logTable + " (id, experiment_id, timestamp, message) VALUES"
+          + " (1, 1, '2026-01-01 00:00:00.000', 'started'), (2, 1, '2026-01-01 00:00:01.000', 'stopped')");
+      // a table another user of the database made, named like a log table: never read
+      st.execute("CREATE TABLE \"" + table + "__x;UPDATE " + table + " SET score=-1;--\" (id INTEGER)");
     }
   }
 
@@ -94,7 +98,7 @@ abstract class EvaluationContractTest {
   void dropTables() throws Exception {
     try (Connection c = TestDb.store(ex).connect();
         Statement st = c.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS " + logTable);
+      st.execute("DROP TABLE IF EXISTS \"" + table + "__x;UPDATE " + table + " SET score=-1;--\"");
     }
     ex.drop();
   }
@@ -259,6 +263,28 @@ abstract class EvaluationContractTest {
     List<Row> r = ex.sql(spark, "SELECT message FROM " + logTable + " ORDER BY id").collectAsList();
     assertEquals(List.of("started", "stopped"), List.of(r.get(0).getString(0), r.get(1).getString(0)));
     assertEquals(List.of(table + "__attempts", logTable), org.experimenter.spark.SparkTables.logTables(ex.config()));
+  }
+
+  @Test
+  void timestampsReadTheSameInstantsWhateverTheSessionTimeZone() {
+    Map<String, Object> row = TestDb.store(ex).row(1L);
+    String zone = spark.conf().get("spark.sql.session.timeZone");
+    try {
+      spark.conf().set("spark.sql.session.timeZone", "America/New_York");
+      Row r = ex.table(spark).where("id = 1").select("start_date", "end_date").first();
+      assertEquals(row.get("start_date"), r.getTimestamp(0).toInstant());
+      assertEquals(row.get("end_date"), r.getTimestamp(1).toInstant());
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", zone);
+    }
+  }
+
+  @Test
+  void onlyTheDeclaredLogTablesAndTheAttemptsBecomeViewsNotTablesNamedLikeThem() {
+    ex.sql(spark, "SELECT count(*) FROM " + table).collectAsList();
+    assertEquals(0, ex.sql(spark, "SELECT count(*) FROM " + table + " WHERE score = -1").first().getLong(0));
+    assertFalse(List.of(spark.sqlContext().tableNames()).contains(table + "__x;update " + table + " set score=-1;--"));
+    assertFalse(List.of(spark.sqlContext().tableNames()).contains(table + "__x;UPDATE " + table + " SET score=-1;--"));
   }
 
   @Test

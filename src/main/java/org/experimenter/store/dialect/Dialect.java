@@ -63,6 +63,11 @@ public abstract class Dialect implements java.io.Serializable {
   /** The primary key column definition, generating ids on insert. */
   public abstract String idColumn();
 
+  /** A table or column name quoted for this database's SQL. */
+  public String quoteIdentifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   public String sqlType(FieldType type) {
     switch (type) {
       case INT:
