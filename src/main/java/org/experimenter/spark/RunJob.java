@@ -3,8 +3,11 @@ package org.experimenter.spark;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -23,6 +26,7 @@ import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.OpenRows;
+import org.experimenter.store.RunningRow;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
@@ -71,6 +75,7 @@ public final class RunJob {
     ScheduledExecutorService recovery = startRecovery();
     Progress progress = Progress.start(store, runId, scope);
     RunSummary summary;
+    OtherRuns others = new OtherRuns();
     try {
       int round = 0;
       while (!stopping) {
@@ -78,7 +83,15 @@ public final class RunJob {
         if (open == null) {
           long held = store.runs().heldBy(runId);
           if (held == 0) {
-            break;
+            if (others.allAlive(store.runs().runningElsewhere(scope, runId))) {
+              break;
+            }
+            // rows of the scope held by another run: alive if their heartbeats advance, else
+            // lost (a driver killed just before this run started): recovered when their lease
+            // expires, then run here
+            sleep(config.recoveryInterval().toMillis());
+            store.recover();
+            continue;
           }
           // an executor died holding rows: wait until their lease expires, then run them again
           LOG.warning(held + " rows of " + config.table() + " are held by lost executors of this run; waiting for their lease to expire");
@@ -92,7 +105,7 @@ public final class RunJob {
       if (stopping) {
         awaitReleased(runId);
       }
-      summary = summarize(runId, started);
+      summary = summarize(runId, started).withHeldElsewhere(others.alive());
     } finally {
       progress.close();
       recovery.shutdownNow();
@@ -103,6 +116,42 @@ public final class RunJob {
       }
     }
     return summary;
+  }
+
+  /**
+   * The rows of a run's scope that other runs hold, watched once the run has nothing else to
+   * do: a row whose heartbeat advances belongs to a live run, which will finish it, and is no
+   * longer waited for; the others are waited for until recovery returns them.
+   */
+  private final class OtherRuns {
+    private final Map<Long, Long> lastBeat = new HashMap<>();
+    private final Map<Long, String> alive = new LinkedHashMap<>();
+    private boolean told;
+
+    /** Whether every given row belongs to a run seen alive. */
+    boolean allAlive(List<RunningRow> rows) {
+      boolean waiting = false;
+      for (RunningRow r : rows) {
+        Long before = lastBeat.put(r.id(), r.heartbeat());
+        if (before != null && r.heartbeat() > before) {
+          alive.put(r.id(), r.runId());
+        }
+        waiting |= !alive.containsKey(r.id());
+      }
+      if (waiting && !told) {
+        told = true;
+        LOG.warning(rows.size() + " rows in the scope of this run are running under other runs; watching their"
+            + " heartbeats: rows of a live run are left to it, rows of a lost one run here when their lease expires");
+      }
+      return !waiting;
+    }
+
+    /** Per run seen alive, the rows of this run's scope it still held at the end. */
+    Map<String, Long> alive() {
+      Map<String, Long> perRun = new TreeMap<>();
+      alive.values().forEach(run -> perRun.merge(String.valueOf(run), 1L, Long::sum));
+      return perRun;
+    }
   }
 
   /**

@@ -72,6 +72,19 @@ public final class RunQueries implements Serializable {
         .get(0);
   }
 
+  /** The running rows of a scope held by other runs than the given one. */
+  public List<RunningRow> runningElsewhere(String scope, String runId) {
+    return db.withConnection(
+        "cannot read running rows of " + db.table,
+        c ->
+            Jdbc.query(
+                c,
+                "SELECT id, heartbeat, run_id FROM " + db.table + " WHERE status = " + RUNNING
+                    + " AND (run_id IS NULL OR run_id <> ?) AND (" + scope + ") ORDER BY id",
+                ps -> ps.setString(1, runId),
+                rs -> new RunningRow(rs.getLong(1), rs.getLong(2), rs.getString(3))));
+  }
+
   /** Per status, the rows of a run and the rows of its scope still waiting to be claimed. */
   public Map<Status, Long> runCounts(String runId, String scope) {
     String sql = "SELECT status, COUNT(*) FROM " + db.table + " WHERE run_id = ? OR (status = " + CREATED + " AND ("

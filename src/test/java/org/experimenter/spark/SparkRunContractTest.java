@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,8 @@ import org.experimenter.Experimenter;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.eval.ResultTable;
+import org.experimenter.store.Claim;
+import org.experimenter.store.ExperimentStore;
 import org.experimenter.testing.Experiments;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
@@ -57,6 +63,38 @@ abstract class SparkRunContractTest {
   @AfterEach
   void tearDown() {
     ex.drop();
+  }
+
+  @Test
+  void aRunEndsLeavingRowsOfAnotherLiveRunToItAndSaysSo() throws Exception {
+    Experimenter quick =
+        Experimenter.of(ex.config().withOverrides(Map.of("lease.heartbeat-interval", "250ms", "lease.recovery-interval", "250ms")));
+    assertEquals(60, quick.fill());
+    ExperimentStore store = TestDb.store(quick);
+    Claim other = new Claim("other-run", "exec-9", "elsewhere", "other-run/exec-9/1", "app-9");
+    long held;
+    try (Connection c = store.connect()) {
+      held = store.claimNext(c, 1, null, null, other).get(0).id();
+    }
+    ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+    beats.scheduleWithFixedDelay(
+        () -> {
+          try (Connection c = store.connect()) {
+            store.heartbeat(c, List.of(other.token()));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        100, 100, TimeUnit.MILLISECONDS);
+    try {
+      RunSummary s = quick.run(spark, new Experiments.Logging());
+      assertEquals(59, s.total());
+      assertEquals(Map.of("other-run", 1L), s.heldElsewhere());
+      assertTrue(s.toString().contains("1 row of this scope still running under live run other-run"), s.toString());
+      assertEquals("running", store.row(held).get("status"), "the live run's row was left to it");
+    } finally {
+      beats.shutdownNow();
+    }
   }
 
   @Test
