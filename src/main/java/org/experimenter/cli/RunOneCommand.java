@@ -1,11 +1,9 @@
 package org.experimenter.cli;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.experimenter.Experimenter;
-import org.experimenter.eval.TableFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,15 +27,13 @@ final class RunOneCommand implements Callable<Integer> {
     Experimenter ex = common.experimenter();
     Map<String, Object> row = ex.runOne(values, ex.experimentFromConfig());
     if (json) {
-      List<String> parts = new ArrayList<>();
+      Map<String, Object> printed = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : row.entrySet()) {
         Object v = e.getValue();
-        String s = v == null
-            ? "null"
-            : v instanceof Number || v instanceof Boolean ? v.toString() : TableFormat.jsonString(v.toString());
-        parts.add("\"" + e.getKey() + "\": " + s);
+        // other values as their text: Jackson would turn a java.sql.Timestamp into epoch milliseconds
+        printed.put(e.getKey(), v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
       }
-      System.out.println("{" + String.join(", ", parts) + "}");
+      System.out.println(JsonLine.of(printed));
     } else {
       System.out.println("experiment " + row.get("id") + " of " + ex.config().table() + ": " + row.get("status"));
       for (String r : ex.config().resultfields().keySet()) {

@@ -1,7 +1,6 @@
 package org.experimenter.cli;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.experimenter.Status;
@@ -21,11 +20,9 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Map<Status, Long> counts = common.experimenter().status();
     if (json) {
-      List<String> parts = new ArrayList<>();
-      for (Map.Entry<Status, Long> e : counts.entrySet()) {
-        parts.add("\"" + e.getKey().dbName() + "\": " + e.getValue());
-      }
-      System.out.println("{" + String.join(", ", parts) + "}");
+      Map<String, Long> byName = new LinkedHashMap<>();
+      counts.forEach((status, n) -> byName.put(status.dbName(), n));
+      System.out.println(JsonLine.of(byName));
     } else {
       long total = 0;
       for (Map.Entry<Status, Long> e : counts.entrySet()) {
