@@ -3,29 +3,40 @@ package org.experimenter.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import org.experimenter.eval.Plotter;
 import org.experimenter.eval.Stat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code experimenter plot}: a result field against a numeric keyfield, PNG or SVG. */
 @Command(
     name = "plot",
-    description = "Plot a result field against a numeric keyfield: one line per group of the other keyfields, the mean over --over with a band.")
-final class PlotCommand extends Main.Base {
+    description = "Plot a result field against a numeric keyfield: one line per group of the other keyfields,"
+        + " the mean over --over with a band.")
+final class PlotCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
   @Option(names = "--x", required = true, description = "The numeric keyfield on the x axis, e.g. k.")
   String x;
 
   @Option(names = "--y", required = true, description = "The numeric result field on the y axis, e.g. accuracy.")
   String y;
 
-  @Option(names = "--over", split = ",", description = "Keyfields to average over (default: seed, when there is such a keyfield).")
+  @Option(
+      names = "--over",
+      split = ",",
+      description = "Keyfields to average over (default: seed, when there is such a keyfield).")
   List<String> over;
 
-  @Option(names = "--band", defaultValue = "std", description = "The band around each mean: std, se, ci95 or none (default: std).")
+  @Option(
+      names = "--band",
+      defaultValue = "std",
+      description = "The band around each mean: std, se, ci95 or none (default: std).")
   String band;
 
   @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"dataset = 'blobs'\".")
@@ -45,7 +56,7 @@ final class PlotCommand extends Main.Base {
 
   @Override
   public Integer call() {
-    Experimenter ex = experimenter();
+    Experimenter ex = common.experimenter();
     String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!name.endsWith(".png") && !name.endsWith(".svg")) {
       throw new ExperimenterException("--output " + output + ": expected a file name ending in .png or .svg");
@@ -54,7 +65,7 @@ final class PlotCommand extends Main.Base {
     if (spread != null && !spread.isSpread()) {
       throw new ExperimenterException("--band " + band + ": expected std, se, ci95 or none");
     }
-    SparkSession spark = spark(ex.config());
+    SparkSession spark = SparkSessions.open(ex.config());
     try {
       Plotter p = ex.plotter(spark).x(x).y(y).over(over).where(where).band(spread).size(width, height).title(title);
       System.out.println("wrote " + p.write(output));

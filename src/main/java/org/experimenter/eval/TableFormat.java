@@ -1,5 +1,13 @@
 package org.experimenter.eval;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,67 +290,52 @@ public enum TableFormat {
     return String.join(",", out) + "\n";
   }
 
+  // One row a line, so that a table reads and diffs line by line; in a row a space after ':' and ',' only.
+  private static final DefaultPrettyPrinter JSON_LAYOUT =
+      new DefaultPrettyPrinter(
+              Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                  .withObjectEntrySpacing(Separators.Spacing.AFTER)
+                  .withObjectEmptySeparator("")
+                  .withArrayEmptySeparator(""))
+          .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
+          .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
+  // decimals without an exponent, 1000 rather than 1E+3, as CSV writes them
+  private static final JsonMapper JSON_MAPPER =
+      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+
   private static String json(ResultTable t) {
-    if (t.rows().isEmpty()) {
-      return "[]\n";
-    }
-    StringBuilder b = new StringBuilder("[\n");
-    for (int r = 0; r < t.rows().size(); r++) {
-      b.append("  {");
-      for (int i = 0; i < t.columns().size(); i++) {
-        b.append(i == 0 ? "" : ", ").append(jsonString(t.columns().get(i))).append(": ").append(jsonValue(t.rows().get(r).get(i)));
+    StringWriter out = new StringWriter();
+    // a generator, not a map per row: a query may name two columns alike (SELECT 1 AS a, 2 AS a)
+    try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
+      g.setPrettyPrinter(JSON_LAYOUT.createInstance());
+      g.writeStartArray();
+      for (List<Object> row : t.rows()) {
+        g.writeStartObject();
+        for (int i = 0; i < t.columns().size(); i++) {
+          g.writeFieldName(t.columns().get(i));
+          writeJsonValue(g, row.get(i));
+        }
+        g.writeEndObject();
       }
-      b.append(r == t.rows().size() - 1 ? "}\n" : "},\n");
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new ExperimenterException("writing JSON to a string failed; this is a bug", e);
     }
-    return b.append("]\n").toString();
+    return out.append('\n').toString();
   }
 
-  private static String jsonValue(Object v) {
-    if (v == null) {
-      return "null";
+  private static void writeJsonValue(JsonGenerator g, Object v) throws IOException {
+    boolean notFinite = (v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue());
+    if (notFinite) {
+      // JSON has no NaN or Infinity; null keeps the file readable by every parser
+      g.writeNull();
+    } else if (v == null || v instanceof Number || v instanceof Boolean) {
+      g.writeObject(v);
+    } else {
+      g.writeString(text(v));
     }
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.valueOf(v);
-    }
-    if (v instanceof BigDecimal) {
-      return ((BigDecimal) v).toPlainString();
-    }
-    if (v instanceof Number || v instanceof Boolean) {
-      return String.valueOf(v);
-    }
-    return jsonString(text(v));
-  }
-
-  /** A JSON string literal, quoted and escaped. */
-  public static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        default:
-          if (ch < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-          } else {
-            b.append(ch);
-          }
-      }
-    }
-    return b.append('"').toString();
   }
 
   // ---- values -------------------------------------------------------------------------------

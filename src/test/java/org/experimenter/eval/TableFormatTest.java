@@ -89,6 +89,26 @@ class TableFormatTest {
   }
 
   @Test
+  void jsonWritesNonFiniteNumbersAsNullDecimalsPlainAndTimestampsAsInstants() {
+    List<Object> row =
+        Arrays.asList(
+            Double.NaN,
+            Float.NEGATIVE_INFINITY,
+            1.5f,
+            new java.math.BigDecimal("1E+3"),
+            java.sql.Timestamp.from(java.time.Instant.parse("2024-01-02T03:04:05.678Z")),
+            true,
+            "tab\there \u0001 ± é",
+            2);
+    ResultTable t = new ResultTable(List.of("nan", "inf", "f", "dec", "ts", "b", "s", "s"), List.of(row));
+    assertEquals(
+        "[\n  {\"nan\": null, \"inf\": null, \"f\": 1.5, \"dec\": 1000, \"ts\": \"2024-01-02T03:04:05.678Z\","
+            + " \"b\": true, \"s\": \"tab\\there \\u0001 ± é\", \"s\": 2}\n]\n",
+        TableFormat.JSON.render(t),
+        "a column name used twice (SELECT 1 AS s, 2 AS s) is written twice");
+  }
+
+  @Test
   void aPivotMarksTheBestOfEachRow() {
     ResultTable p = pivot();
     assertEquals(List.of("k", "knn", "knn_std", "svm", "svm_std", "best"), p.columns());
