@@ -80,6 +80,10 @@ final class EvalCommand implements Callable<Integer> {
       ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();
       out.write(spark, t);
       reportLeftOut(e.leftOut());
+      for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
+        System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
+            + (f.getValue() == 1 ? " done row" : " done rows") + " without a value (NaN, or never written)");
+      }
       return 0;
     } finally {
       spark.stop();

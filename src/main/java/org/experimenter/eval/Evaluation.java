@@ -187,6 +187,17 @@ public final class Evaluation {
   }
 
   /**
+   * Per result field evaluated, the done rows matching {@link #where} that have no value of it
+   * (only fields with such rows). A NaN result is stored as no value on every database (SQLite
+   * cannot store NaN), so these rows are left out of that field's statistics: mean, std and
+   * the others, count included, are over the rows that have a value.
+   */
+  public Map<String, Long> withoutValue() {
+    countByStatus();
+    return new LinkedHashMap<>(withoutValue);
+  }
+
+  /**
    * The pivot form: one row per value of the {@code rows} keyfields, one column per value of
    * the {@code columns} keyfields, each cell the chosen statistic of {@code value} (by default
    * {@code mean ± std}); the best cell of each row is marked.
@@ -225,9 +236,16 @@ public final class Evaluation {
 
   // ---- helpers ------------------------------------------------------------------------------
 
+  private final Map<String, Long> withoutValue = new LinkedHashMap<>();
+
   private Map<String, Long> countByStatus() {
+    List<String> fields = resultFields();
+    StringBuilder nulls = new StringBuilder();
+    for (String f : fields) {
+      nulls.append(", count(*) - count(").append(quote(f)).append(")");
+    }
     String sql =
-        "SELECT status, count(*) FROM " + quote(config.table())
+        "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
             + (where == null ? "" : " WHERE (" + where + ")") + " GROUP BY status";
     SparkTables.registerView(spark, config);
     Map<String, Long> found = new LinkedHashMap<>();
@@ -242,8 +260,16 @@ public final class Evaluation {
                 spark.sparkContext().setJobDescription(null);
               }
             });
+    withoutValue.clear();
     for (Row r : rows) {
       found.put(r.getString(0), r.getLong(1));
+      if (Status.DONE.dbName().equals(r.getString(0))) {
+        for (int i = 0; i < fields.size(); i++) {
+          if (r.getLong(i + 2) > 0) {
+            withoutValue.put(fields.get(i), r.getLong(i + 2));
+          }
+        }
+      }
     }
     Map<String, Long> ordered = new LinkedHashMap<>();
     for (Status s : Status.values()) {

@@ -21,8 +21,12 @@ final class Values {
     return "'" + s.dbName() + "'";
   }
 
+  /**
+   * Binds a value of a declared type. A NaN double is bound as no value on every database:
+   * SQLite stores NaN as NULL anyway, and a result must read back the same everywhere.
+   */
   static void bind(PreparedStatement ps, int index, FieldType type, Object value) throws SQLException {
-    if (value == null) {
+    if (value == null || (value instanceof Double d && d.isNaN())) {
       ps.setNull(index, sqlTypeCode(type));
       return;
     }

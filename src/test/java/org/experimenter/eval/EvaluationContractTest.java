@@ -266,6 +266,27 @@ abstract class EvaluationContractTest {
   }
 
   @Test
+  void aNaNResultIsLeftOutOfItsStatisticsAndCountedTheSameOnEveryDatabase() {
+    Experimenter nan =
+        Experimenter.of(
+            db().config(
+                    dir,
+                    TestDb.uniqueTable("nan"),
+                    "keyfields { seed { type = int, values = [1, 2, 3] } }\nresultfields { score = double }\n"));
+    try {
+      nan.fill();
+      nan.run(spark, ctx -> ctx.results().put("score", ctx.parameters().getInt("seed") == 2 ? Double.NaN : 1.0 * ctx.parameters().getInt("seed")));
+      Evaluation e = nan.evaluation(spark).stats(List.of(Stat.MEAN, Stat.COUNT));
+      ResultTable t = e.collect();
+      assertEquals(2.0, ((Number) t.rows().get(0).get(t.columns().indexOf("score_mean"))).doubleValue(), 1e-12);
+      assertEquals(2L, ((Number) t.rows().get(0).get(t.columns().indexOf("score_count"))).longValue());
+      assertEquals(Map.of("score", 1L), e.withoutValue());
+    } finally {
+      nan.drop();
+    }
+  }
+
+  @Test
   void timestampsReadTheSameInstantsWhateverTheSessionTimeZone() {
     Map<String, Object> row = TestDb.store(ex).row(1L);
     String zone = spark.conf().get("spark.sql.session.timeZone");

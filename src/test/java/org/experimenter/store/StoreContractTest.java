@@ -199,6 +199,20 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aNaNResultReadsBackAsNoValueAndInfinityAsInfinityOnEveryDatabase() throws Exception {
+    store.fill(config.grid().iterator());
+    try (Connection c = store.connect()) {
+      claimIds(c, List.of(1L), "a");
+      claimIds(c, List.of(2L), "b");
+      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", Double.NaN), null, null));
+      assertTrue(finish(store, c, 2L, "b", Status.DONE, Map.of("score", Double.POSITIVE_INFINITY), null, null));
+    }
+    assertNull(store.row(1L).get("score"));
+    assertEquals("done", store.row(1L).get("status"));
+    assertEquals(Double.POSITIVE_INFINITY, store.row(2L).get("score"));
+  }
+
+  @Test
   void aClaimOrFinishRepeatedAfterALostAnswerIsRecognisedAsTheWorkersOwn() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
