@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.store.ExperimentStore;
@@ -21,20 +22,33 @@ import org.experimenter.store.ExperimentStore;
  * the claim statement runs and drops it once the claim's outcomes are written and its rows not
  * started released, so no row it holds as running goes without beats. While this thread lives,
  * each such row is refreshed once per interval; a failed beat is logged and retried at the next
- * one on a fresh connection. A row whose beats fail for longer than the lease (interval x
- * missed-beats) can be recovered and run again elsewhere; the worker's guarded writes then find
- * the claim lost and change nothing.
+ * one on a fresh connection, whatever it threw: a scheduled task that throws is never run
+ * again, and rows without beats are recovered and run twice. Each failure is a warning with the
+ * count of failures in a row, and a severe line marks the beat at which the lease is gone. A row
+ * whose beats fail for longer than the lease (interval x missed-beats) can be recovered and run
+ * again elsewhere; the worker's guarded writes then find the claim lost and change nothing.
  */
 final class Heartbeat implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
 
   private final ExperimentStore store;
+  private final Supplier<Connection> connect;
+  private final int beatsPerLease;
   private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private Connection connection;
+  private int failures;
 
   Heartbeat(ExperimentStore store, String executor) {
+    this(store, executor, store::connect);
+  }
+
+  /** With the connections taken from {@code connect} (tests make it fail). */
+  Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect) {
     this.store = store;
+    this.connect = connect;
+    this.beatsPerLease = (int) Math.max(1,
+        store.config().leaseTimeout().toMillis() / store.config().heartbeatInterval().toMillis());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -59,13 +73,36 @@ final class Heartbeat implements AutoCloseable {
   private void beat() {
     try {
       if (connection == null || connection.isClosed()) {
-        connection = store.connect();
+        connection = connect.get();
       }
       store.heartbeat(connection, new ArrayList<>(liveTokens));
-    } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.WARNING, "heartbeat for " + store.table() + " failed; retrying next beat: " + e.getMessage());
-      RetryingConnection.closeQuietly(connection);
-      connection = null;
+      if (failures > 0) {
+        LOG.info("heartbeat for " + store.table() + " is beating again after " + failures + " failed beats");
+        failures = 0;
+      }
+    } catch (Throwable t) { // anything escaping would end the schedule, and with it the lease
+      try {
+        failed(t);
+      } catch (Throwable again) {
+        // not even the failure could be handled (out of memory?): the next beat tries again
+      }
+    }
+  }
+
+  private void failed(Throwable t) {
+    failures++;
+    Connection broken = connection;
+    connection = null; // first: should closing it fail too, the next beat still starts afresh
+    RetryingConnection.closeQuietly(broken);
+    boolean expected = t instanceof SQLException || t instanceof RuntimeException;
+    String message = "heartbeat for " + store.table() + " failed; retrying next beat: "
+        + (expected ? t.getMessage() : t.toString()) + " (" + failures + " failed in a row)";
+    // an Error here is unusual enough to want its stack
+    LOG.log(Level.WARNING, message, expected ? null : t);
+    if (failures == beatsPerLease) {
+      LOG.severe("heartbeat for " + store.table() + " failed " + failures + " times in a row, as long as the lease ("
+          + store.config().leaseTimeout() + "): the " + liveTokens.size()
+          + " claims this worker holds may be recovered and their rows run again elsewhere");
     }
   }
 
