@@ -359,7 +359,14 @@ public final class Experimenter {
     if (name.isEmpty()) {
       throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
     }
-    return loadExperiment(name, key);
+    Experiment e;
+    try {
+      e = org.experimenter.spark.ExperimentLoader.load(name);
+    } catch (org.experimenter.spark.ExperimentLoader.NotLoadable ex) {
+      throw new InvalidConfigException(key + ex.getMessage(), ex.getCause());
+    }
+    checkSerializable(e, name);
+    return e;
   }
 
   private Experiment loadExperiment(String name, String key) {

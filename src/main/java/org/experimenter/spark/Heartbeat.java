@@ -1,0 +1,114 @@
+package org.experimenter.spark;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.experimenter.store.ExperimentStore;
+
+/**
+ * Owns a worker's lease: a scheduled daemon thread that, every {@code lease.heartbeat-interval},
+ * refreshes the heartbeat of the running rows held under the worker's live claim tokens, on a
+ * connection of its own.
+ *
+ * <p>Contract. A token is live from {@link #hold} to {@link #drop}; the worker holds it before
+ * the claim statement runs and drops it once the claim's outcomes are written and its rows not
+ * started released, so no row it holds as running goes without beats. While this thread lives,
+ * each such row is refreshed once per interval; a failed beat is logged and retried at the next
+ * one on a fresh connection, whatever it threw: a scheduled task that throws is never run
+ * again, and rows without beats are recovered and run twice. Each failure is a warning with the
+ * count of failures in a row, and a severe line marks the beat at which the lease is gone. A row
+ * whose beats fail for longer than the lease (interval x missed-beats) can be recovered and run
+ * again elsewhere; the worker's guarded writes then find the claim lost and change nothing.
+ */
+final class Heartbeat implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
+  private final ExperimentStore store;
+  private final Supplier<Connection> connect;
+  private final int beatsPerLease;
+  private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler;
+  private Connection connection;
+  private int failures;
+
+  Heartbeat(ExperimentStore store, String executor) {
+    this(store, executor, store::connect);
+  }
+
+  /** With the connections taken from {@code connect} (tests make it fail). */
+  Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect) {
+    this.store = store;
+    this.connect = connect;
+    this.beatsPerLease = (int) Math.max(1,
+        store.config().leaseTimeout().toMillis() / store.config().heartbeatInterval().toMillis());
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "experimenter-heartbeat-" + executor);
+              t.setDaemon(true);
+              return t;
+            });
+    long every = store.config().heartbeatInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Beats for the rows of this claim token from now on. */
+  void hold(String token) {
+    liveTokens.add(token);
+  }
+
+  /** No longer beats for the rows of this claim token. */
+  void drop(String token) {
+    liveTokens.remove(token);
+  }
+
+  private void beat() {
+    try {
+      if (connection == null || connection.isClosed()) {
+        connection = connect.get();
+      }
+      store.heartbeat(connection, new ArrayList<>(liveTokens));
+      if (failures > 0) {
+        LOG.info("heartbeat for " + store.table() + " is beating again after " + failures + " failed beats");
+        failures = 0;
+      }
+    } catch (Throwable t) { // anything escaping would end the schedule, and with it the lease
+      try {
+        failed(t);
+      } catch (Throwable again) {
+        // not even the failure could be handled (out of memory?): the next beat tries again
+      }
+    }
+  }
+
+  private void failed(Throwable t) {
+    failures++;
+    Connection broken = connection;
+    connection = null; // first: should closing it fail too, the next beat still starts afresh
+    RetryingConnection.closeQuietly(broken);
+    boolean expected = t instanceof SQLException || t instanceof RuntimeException;
+    String message = "heartbeat for " + store.table() + " failed; retrying next beat: "
+        + (expected ? t.getMessage() : t.toString()) + " (" + failures + " failed in a row)";
+    // an Error here is unusual enough to want its stack
+    LOG.log(Level.WARNING, message, expected ? null : t);
+    if (failures == beatsPerLease) {
+      LOG.severe("heartbeat for " + store.table() + " failed " + failures + " times in a row, as long as the lease ("
+          + store.config().leaseTimeout() + "): the " + liveTokens.size()
+          + " claims this worker holds may be recovered and their rows run again elsewhere");
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    RetryingConnection.closeQuietly(connection);
+  }
+}

@@ -1,0 +1,85 @@
+package org.experimenter.spark;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.experimenter.StoreException;
+import org.experimenter.store.ExperimentStore;
+
+/**
+ * Owns the worker's connection for claims, finishes, checks and releases: it reconnects with
+ * backoff when a call fails (a database restart), for up to two minutes, and holds the per-JVM
+ * write lock where the database takes one writer at a time (SQLite). Used by the task thread
+ * only.
+ */
+final class RetryingConnection implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RetryingConnection.class.getName());
+
+  interface SqlCall<T> {
+    T call(Connection c) throws SQLException;
+  }
+
+  private final ExperimentStore store;
+  private final Object writeLock;
+  private Connection connection;
+
+  RetryingConnection(ExperimentStore store) {
+    this.store = store;
+    this.writeLock = store.dialect().writeLock(store.config().url());
+  }
+
+  /**
+   * Runs a database call, reconnecting with backoff when it fails (a database restart), for up
+   * to two minutes. Calls of the workers of one JVM go one at a time where the database takes
+   * one writer at a time (SQLite). Every call is guarded by status and claim, so repeating it is
+   * safe; a finish whose commit was lost on the way reports false on repetition, and is then
+   * checked.
+   */
+  <T> T withRetry(String what, SqlCall<T> call) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    long backoff = 200;
+    while (true) {
+      try {
+        if (connection == null || connection.isClosed()) {
+          connection = store.connect();
+        }
+        if (writeLock == null) {
+          return call.call(connection);
+        }
+        synchronized (writeLock) {
+          return call.call(connection);
+        }
+      } catch (SQLException | StoreException e) {
+        closeQuietly(connection);
+        connection = null;
+        if (System.nanoTime() > deadline) {
+          throw new StoreException("cannot " + what + " after retrying for 2 minutes: " + e.getMessage(), e);
+        }
+        LOG.warning("cannot " + what + " (" + e.getMessage() + "); retrying in " + backoff + " ms");
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while retrying to " + what, e);
+        }
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(connection);
+  }
+
+  static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing a broken connection has nothing more to tell
+      }
+    }
+  }
+}
