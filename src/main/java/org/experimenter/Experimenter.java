@@ -3,8 +3,6 @@ package org.experimenter;
 import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,6 +19,7 @@ import org.experimenter.eval.Plotter;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.SqlErrors;
 import org.experimenter.grid.Parameter;
+import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
@@ -359,38 +358,15 @@ public final class Experimenter {
     if (name.isEmpty()) {
       throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
     }
-    Experiment e;
-    try {
-      e = org.experimenter.spark.ExperimentLoader.load(name);
-    } catch (org.experimenter.spark.ExperimentLoader.NotLoadable ex) {
-      throw new InvalidConfigException(key + ex.getMessage(), ex.getCause());
-    }
-    checkSerializable(e, name);
-    return e;
+    return loadExperiment(name, key);
   }
 
   private Experiment loadExperiment(String name, String key) {
-    Class<?> cls;
-    try {
-      cls = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new InvalidConfigException(key + "class " + name + " not found on the class path (add its jar with --jars)");
-    }
-    if (!Experiment.class.isAssignableFrom(cls)) {
-      throw new InvalidConfigException(key + "class " + name + " does not implement " + Experiment.class.getName());
-    }
-    if (Modifier.isAbstract(cls.getModifiers())) {
-      throw new InvalidConfigException(key + "class " + name + " is abstract");
-    }
     Experiment e;
     try {
-      Constructor<?> ctor = cls.getConstructor();
-      e = (Experiment) ctor.newInstance();
-    } catch (NoSuchMethodException ex) {
-      throw new InvalidConfigException(key + "class " + name + " has no public no-argument constructor");
-    } catch (ReflectiveOperationException ex) {
-      Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-      throw new InvalidConfigException(key + "cannot create " + name + ": " + cause, cause);
+      e = ExperimentLoader.load(name);
+    } catch (ExperimentLoader.NotLoadable ex) {
+      throw new InvalidConfigException(key + ex.getMessage(), ex.getCause());
     }
     checkSerializable(e, name);
     return e;
