@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.experimenter.StoreException;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.PermanentStoreException;
 
 /**
  * Owns the worker's connection for claims, finishes, checks and releases: it reconnects with
@@ -32,8 +33,9 @@ final class RetryingConnection implements AutoCloseable {
   /**
    * Runs a database call, reconnecting with backoff when it fails (a database restart), for up
    * to two minutes. Calls of the workers of one JVM go one at a time where the database takes
-   * one writer at a time (SQLite). Every call is guarded by status and claim, so repeating it is
-   * safe; a finish whose commit was lost on the way reports false on repetition, and is then
+   * one writer at a time (SQLite). An error the dialect calls permanent is not retried: it
+   * throws {@link PermanentStoreException} at once. Every call is guarded by status and claim, so
+   * repeating it is safe; a finish whose commit was lost on the way reports false on repetition, and is then
    * checked.
    */
   <T> T withRetry(String what, SqlCall<T> call) {
@@ -50,7 +52,20 @@ final class RetryingConnection implements AutoCloseable {
         synchronized (writeLock) {
           return call.call(connection);
         }
-      } catch (SQLException | StoreException e) {
+      } catch (SQLException e) {
+        if (store.dialect().isPermanent(e)) {
+          // the connection is fine; the statement or its data is not, and will not become so
+          throw new PermanentStoreException("cannot " + what + ": " + e.getMessage(), e);
+        }
+        backoff = retryLater(what, e, deadline, backoff);
+      } catch (StoreException e) {
+        backoff = retryLater(what, e, deadline, backoff);
+      }
+    }
+  }
+
+  /** Drops the connection and sleeps before the next try; throws when the retry window is over. */
+  private long retryLater(String what, Exception e, long deadline, long backoff) {
         closeQuietly(connection);
         connection = null;
         if (System.nanoTime() > deadline) {
@@ -63,9 +78,7 @@ final class RetryingConnection implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new StoreException("interrupted while retrying to " + what, e);
         }
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
+        return Math.min(backoff * 2, 5000);
   }
 
   @Override

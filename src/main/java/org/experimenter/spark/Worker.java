@@ -15,6 +15,7 @@ import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Outcome;
+import org.experimenter.store.PermanentStoreException;
 
 /**
  * The executor side of a run: claims rows, has them run (by a {@link ClaimRunner}) with a
@@ -194,10 +195,31 @@ public final class Worker implements AutoCloseable {
     if (outcomes.isEmpty()) {
       return;
     }
-    List<Boolean> written = db.withRetry(
-        "write " + outcomes.size() + " experiments of " + store.table(), c -> store.finishAll(c, claim, outcomes));
-    for (int i = 0; i < outcomes.size(); i++) {
-      Outcome o = outcomes.get(i);
+    List<Outcome> stored = outcomes;
+    List<Boolean> written;
+    try {
+      written = db.withRetry(
+          "write " + outcomes.size() + " experiments of " + store.table(), c -> store.finishAll(c, claim, outcomes));
+    } catch (PermanentStoreException e) {
+      // one outcome the database refuses must not cost the others: write them one by one
+      stored = new ArrayList<>(outcomes.size());
+      written = new ArrayList<>(outcomes.size());
+      for (Outcome o : outcomes) {
+        Outcome s = o;
+        boolean w;
+        try {
+          w = db.withRetry("write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, o));
+        } catch (PermanentStoreException refused) {
+          s = unstorable(o, refused);
+          Outcome error = s;
+          w = db.withRetry("write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, error));
+        }
+        stored.add(s);
+        written.add(w);
+      }
+    }
+    for (int i = 0; i < stored.size(); i++) {
+      Outcome o = stored.get(i);
       // a write retried after its commit went through unanswered finds the row already finished: ours
       if (written.get(i) || db.withRetry(
           "check experiment " + o.id() + " of " + store.table(), c -> store.finishedUnder(c, o.id(), claim))) {
@@ -209,6 +231,15 @@ public final class Worker implements AutoCloseable {
                 + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
       }
     }
+  }
+
+  /** The outcome written instead of one the database refused: an error with the database's message. */
+  private Outcome unstorable(Outcome o, PermanentStoreException refused) {
+    String message = "unstorable: the " + o.status().dbName() + " outcome of experiment " + o.id()
+        + " could not be written: " + refused.getMessage();
+    LOG.warning(message);
+    return new Outcome(o.id(), Status.ERROR, Map.of(), Map.of(), "unstorable", message, o.start(), o.wallSeconds(),
+        o.cpuSeconds(), o.allocatedBytes(), o.sparkApp());
   }
 
   private Claim newClaim() {

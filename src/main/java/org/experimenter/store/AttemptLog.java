@@ -42,7 +42,7 @@ final class AttemptLog implements Serializable {
     db.dialect.setTimestamp(ps, 5, start);
     db.dialect.setTimestamp(ps, 6, end);
     ps.setString(7, outcome == null ? "unknown" : outcome);
-    ps.setString(8, error);
+    ps.setString(8, Values.text(error));
     ps.setLong(9, id);
   }
 

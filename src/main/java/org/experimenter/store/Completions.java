@@ -126,7 +126,7 @@ final class Completions implements Serializable {
     }
     db.dialect.setTimestamp(ps, i++, o.start());
     db.dialect.setTimestamp(ps, i++, now);
-    ps.setString(i++, o.error());
+    ps.setString(i++, Values.text(o.error()));
     ps.setString(i++, o.errorKind());
     ps.setDouble(i++, o.wallSeconds());
     if (Double.isNaN(o.cpuSeconds())) {

@@ -41,7 +41,7 @@ final class Values {
         ps.setDouble(index, (Double) value);
         break;
       case STRING:
-        ps.setString(index, (String) value);
+        ps.setString(index, text((String) value));
         break;
       case BOOLEAN:
         ps.setBoolean(index, (Boolean) value);
@@ -64,6 +64,14 @@ final class Values {
       default:
         return Types.VARCHAR;
     }
+  }
+
+  /**
+   * Text as stored on every database: U+0000, which PostgreSQL refuses in text, becomes the six
+   * characters backslash, u, 0, 0, 0, 0; everything else is kept as it is.
+   */
+  static String text(String s) {
+    return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
   }
 
   static Object read(ResultSet rs, String column, FieldType type) throws SQLException {

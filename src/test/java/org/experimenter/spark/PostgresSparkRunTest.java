@@ -7,4 +7,10 @@ class PostgresSparkRunTest extends SparkRunContractTest {
   TestDb db() {
     return TestDb.POSTGRES;
   }
+
+  @Override
+  void refuse(java.sql.Statement st, String table, String column, String value) throws Exception {
+    st.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + table + "_refuse CHECK (" + column + " IS DISTINCT FROM '"
+        + value + "')");
+  }
 }

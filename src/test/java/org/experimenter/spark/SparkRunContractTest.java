@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,72 @@ abstract class SparkRunContractTest {
   SparkSession spark = TestSpark.session();
 
   abstract TestDb db();
+
+  /** Makes the database refuse any update that sets column to value (a constraint a user added). */
+  abstract void refuse(Statement st, String table, String column, String value) throws Exception;
+
+  private Experimenter notes() {
+    return Experimenter.of(
+        db().config(
+            dir,
+            TestDb.uniqueTable("notes"),
+            "keyfields { x { type = int, values = { start = 0, stop = 6 } } }\nresultfields { note = string }\n"));
+  }
+
+  /** Notes with a NUL character for x = 1, an exception carrying one for x = 2, a refused note for x = 3. */
+  private static final class Notes implements org.experimenter.Experiment {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void run(org.experimenter.ExperimentContext ctx) {
+      int x = ctx.parameters().getInt("x");
+      if (x == 2) {
+        throw new IllegalStateException("bad \0 byte");
+      }
+      ctx.results().put("note", x == 1 ? "a\0b" : x == 3 ? "refused" : "ok");
+    }
+  }
+
+  @Test
+  void textWithANulCharacterIsStoredEscapedOnEveryDatabase() {
+    Experimenter n = notes();
+    try {
+      n.fill();
+      RunSummary s = n.run(spark, new Notes());
+      assertEquals(5, s.count(Status.DONE));
+      ExperimentStore store = TestDb.store(n);
+      assertEquals("a\\u0000b", store.row(store.idOf(new Object[] {1})).get("note"));
+      assertTrue(String.valueOf(store.row(store.idOf(new Object[] {2})).get("error")).contains("bad \\u0000 byte"));
+    } finally {
+      n.drop();
+    }
+  }
+
+  @Test
+  void anOutcomeTheDatabaseRefusesEndsItsRowAsAnErrorAndTheOthersAreWritten() throws Exception {
+    Experimenter n = notes();
+    try {
+      n.fill();
+      ExperimentStore store = TestDb.store(n);
+      try (Connection c = store.connect();
+          Statement st = c.createStatement()) {
+        refuse(st, n.config().table(), "note", "refused");
+      }
+      long started = System.nanoTime();
+      RunSummary s = n.run(spark, new Notes());
+      assertTrue(System.nanoTime() - started < 60_000_000_000L, "a refused write is not retried for minutes");
+      assertEquals(4, s.count(Status.DONE));
+      assertEquals(2, s.count(Status.ERROR));
+      Map<String, Object> refused = store.row(store.idOf(new Object[] {3}));
+      assertEquals("error", refused.get("status"));
+      assertEquals("unstorable", refused.get("error_kind"));
+      assertTrue(String.valueOf(refused.get("error")).startsWith("unstorable: the done outcome of experiment "),
+          String.valueOf(refused.get("error")));
+      assertEquals("ok", store.row(store.idOf(new Object[] {4})).get("note"));
+    } finally {
+      n.drop();
+    }
+  }
 
   @BeforeEach
   void setUp() {

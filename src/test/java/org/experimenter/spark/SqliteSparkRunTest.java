@@ -7,4 +7,10 @@ class SqliteSparkRunTest extends SparkRunContractTest {
   TestDb db() {
     return TestDb.SQLITE;
   }
+
+  @Override
+  void refuse(java.sql.Statement st, String table, String column, String value) throws Exception {
+    st.execute("CREATE TRIGGER " + table + "_refuse BEFORE UPDATE OF " + column + " ON " + table + " WHEN NEW." + column
+        + " = '" + value + "' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
+  }
 }

@@ -173,6 +173,16 @@ public abstract class Dialect implements java.io.Serializable {
   }
 
   /**
+   * Whether repeating the statement cannot cure the error: data exceptions (SQLSTATE class 22,
+   * e.g. a text PostgreSQL cannot store), integrity constraints (23) and SQL errors (42).
+   * Connection losses, lock contention and server shutdowns are worth retrying.
+   */
+  public boolean isPermanent(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+  }
+
+  /**
    * A query of one row and column: the database's clock in milliseconds since the epoch. Leases
    * are judged by it, not by the clocks of the machines that write and check them.
    */

@@ -129,6 +129,24 @@ public final class SqliteDialect extends Dialect {
     }
   }
 
+  /**
+   * sqlite-jdbc gives no SQLSTATE; its error code is SQLite's result code. Permanent: SQL errors
+   * (SQLITE_ERROR: syntax, no such column), too big, constraints, type mismatch, bad parameter.
+   */
+  @Override
+  public boolean isPermanent(SQLException e) {
+    switch (e.getErrorCode() & 0xff) {
+      case 1: // SQLITE_ERROR
+      case 18: // SQLITE_TOOBIG
+      case 19: // SQLITE_CONSTRAINT
+      case 20: // SQLITE_MISMATCH
+      case 25: // SQLITE_RANGE
+        return true;
+      default:
+        return super.isPermanent(e);
+    }
+  }
+
   @Override
   public JdbcDialect sparkDialect() {
     return new SqliteSparkDialect();
