@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
+import org.experimenter.StoreException;
 import org.experimenter.FieldType;
 import org.experimenter.Parameters;
 import org.experimenter.ResultWriter;
@@ -39,6 +40,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
   private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
   private final Map<String, List<Instant>> logTimes = new HashMap<>();
   private Connection connection;
+  private boolean closed;
   private volatile boolean paused;
   volatile boolean timedOut;
 
@@ -121,6 +123,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
         throw new ExperimenterException("log table '" + logtable + "', column '" + e.getKey() + "': " + ex.getMessage(), ex);
       }
     }
+    checkOpen("log()");
     logs.computeIfAbsent(logtable, k -> new ArrayList<>()).add(copy);
     logTimes.computeIfAbsent(logtable, k -> new ArrayList<>()).add(store.now());
     if (logs.get(logtable).size() >= LOG_BATCH) {
@@ -130,6 +133,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
 
   @Override
   public synchronized void flush() {
+    checkOpen("flush()");
     writeLogs();
     try {
       if (!store.writeResults(connection(), id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
@@ -146,7 +150,10 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     try {
       for (Map.Entry<String, List<Map<String, Object>>> e : logs.entrySet()) {
         if (!e.getValue().isEmpty()) {
-          store.appendLog(connection(), e.getKey(), id, e.getValue(), logTimes.get(e.getKey()));
+          if (!store.appendLog(connection(), e.getKey(), id, token, e.getValue(), logTimes.get(e.getKey()))) {
+            throw new StoreException("experiment " + id + " of " + store.table() + " is no longer running under this"
+                + " claim (lost lease, reset or taken over); " + e.getValue().size() + " log rows not written");
+          }
           e.getValue().clear();
           logTimes.get(e.getKey()).clear();
         }
@@ -173,6 +180,17 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     return Collections.unmodifiableMap(new HashMap<>(times));
   }
 
+  /**
+   * After the experiment ended (its outcome taken, or given up after a timeout) nothing more is
+   * written through this context, and no connection is opened again that nobody would close.
+   */
+  private void checkOpen(String call) {
+    if (closed) {
+      throw new ExperimenterException(
+          "experiment " + id + " of " + store.table() + " has ended; " + call + " after its end is not written");
+    }
+  }
+
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
       connection = store.connect();
@@ -182,6 +200,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (connection != null) {
       try {
         connection.close();

@@ -226,10 +226,10 @@ public final class ExperimentStore implements Serializable {
     return running.writeResults(c, id, token, results, times);
   }
 
-  /** Appends rows to a log table in one batch. */
-  public void appendLog(Connection c, String logtable, long experimentId, List<Map<String, Object>> rows,
-      List<Instant> times) throws SQLException {
-    running.appendLog(c, logtable, experimentId, rows, times);
+  /** Appends rows to a log table in one batch; false when the row is not running (under the token). */
+  public boolean appendLog(Connection c, String logtable, long experimentId, String token,
+      List<Map<String, Object>> rows, List<Instant> times) throws SQLException {
+    return running.appendLog(c, logtable, experimentId, token, rows, times);
   }
 
   // ---- administration and recovery --------------------------------------------------------

@@ -43,9 +43,10 @@ final class RowAdmin implements Serializable {
   }
 
   /**
-   * Returns rows matching an SQL condition to created, clearing results, errors and
-   * resources. A worker still running one of these rows can no longer write it (its claim is
-   * cleared).
+   * Returns rows matching an SQL condition to created, clearing results, errors and resources,
+   * and deletes their log-table rows (the log of results that are gone; the attempts table keeps
+   * the history). A worker still running one of these rows can no longer write it or its log (its
+   * claim is cleared).
    */
   int resetWhere(String condition) {
     StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
@@ -61,7 +62,19 @@ final class RowAdmin implements Serializable {
     String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
     return db.withConnection(
         "cannot reset rows of " + db.table + " where " + condition,
-        c -> Jdbc.inTransaction(c, conn -> Jdbc.update(conn, sql, Jdbc.NO_PARAMETERS)));
+        c ->
+            Jdbc.inTransaction(
+                c,
+                conn -> {
+                  for (String log : db.config.logtables().keySet()) {
+                    Jdbc.update(
+                        conn,
+                        "DELETE FROM " + db.schema.logTable(log) + " WHERE experiment_id IN (SELECT id FROM " + db.table
+                            + " WHERE " + condition + ")",
+                        Jdbc.NO_PARAMETERS);
+                  }
+                  return Jdbc.update(conn, sql, Jdbc.NO_PARAMETERS);
+                }));
   }
 
   /**

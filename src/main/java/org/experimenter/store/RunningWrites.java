@@ -72,11 +72,14 @@ final class RunningWrites implements Serializable {
   }
 
   /**
-   * Appends rows to a log table in one batch. Each row maps declared column names to values of
-   * their types (checked by the caller).
+   * Appends rows to a log table in one batch, each with the attempt that wrote it, guarded like
+   * {@link #writeResults}: only while the row is running (under the claim, when a token is given).
+   * Each row maps declared column names to values of their types (checked by the caller).
+   * Returns false, writing nothing, when the row is no longer running (under that claim): an
+   * abandoned or lost attempt cannot add to its rerun's log.
    */
-  void appendLog(Connection c, String logtable, long experimentId, List<Map<String, Object>> rows, List<Instant> times)
-      throws SQLException {
+  boolean appendLog(Connection c, String logtable, long experimentId, String token, List<Map<String, Object>> rows,
+      List<Instant> times) throws SQLException {
     Map<String, FieldType> cols = config.logtables().get(logtable);
     if (cols == null) {
       throw new StoreException("no log table '" + logtable + "' declared in " + config.origin() + "; declared: "
@@ -84,26 +87,36 @@ final class RunningWrites implements Serializable {
     }
     List<String> names = new ArrayList<>(cols.keySet());
     StringJoiner marks = new StringJoiner(", ");
-    for (int i = 0; i < names.size() + 2; i++) {
+    for (int i = 0; i < names.size() + 1; i++) {
       marks.add("?");
     }
-    String sql = "INSERT INTO " + db.schema.logTable(logtable) + " (experiment_id, timestamp, "
-        + String.join(", ", names) + ") VALUES (" + marks + ")";
-    Jdbc.inTransaction(
+    String sql = "INSERT INTO " + db.schema.logTable(logtable) + " (experiment_id, attempt, timestamp, "
+        + String.join(", ", names) + ") SELECT id, attempt, " + marks + " FROM " + db.table + " WHERE id = ? AND status = "
+        + RUNNING + (token == null ? "" : " AND claim_token = ?");
+    return Jdbc.inTransaction(
         c,
         conn -> {
           try (PreparedStatement ps = conn.prepareStatement(sql)) {
             for (int r = 0; r < rows.size(); r++) {
-              ps.setLong(1, experimentId);
-              db.dialect.setTimestamp(ps, 2, times.get(r));
-              for (int i = 0; i < names.size(); i++) {
-                Values.bind(ps, i + 3, cols.get(names.get(i)), rows.get(r).get(names.get(i)));
+              db.dialect.setTimestamp(ps, 1, times.get(r));
+              int i = 2;
+              for (String name : names) {
+                Values.bind(ps, i++, cols.get(name), rows.get(r).get(name));
+              }
+              ps.setLong(i++, experimentId);
+              if (token != null) {
+                ps.setString(i, token);
               }
               ps.addBatch();
             }
-            ps.executeBatch();
+            for (int n : ps.executeBatch()) {
+              if (n != 1) {
+                conn.rollback();
+                return false;
+              }
+            }
           }
-          return null;
+          return true;
         });
   }
 }

@@ -73,14 +73,26 @@ public final class Schema implements java.io.Serializable {
 
   /**
    * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
-   * nullable and appended at the end, so an old table ends up with the columns a new one has.
-   * {@code lease_ms}: the lease the claim was taken with, so that recovery by a run with
-   * another config judges a row by its own claim's lease.
+   * nullable and appended at the end of the table. {@code lease_ms} of the experiment table: the
+   * lease the claim was taken with, so that recovery by a run with another config judges a row
+   * by its own claim's lease.
    */
   public LinkedHashMap<String, String> addedLater() {
     LinkedHashMap<String, String> c = new LinkedHashMap<>();
     c.put("lease_ms", "BIGINT");
     return c;
+  }
+
+  /**
+   * The same for log tables, per table: {@code attempt}, the attempt that wrote a log row, so
+   * rows of a lost or timed-out attempt are told from the rerun's.
+   */
+  public LinkedHashMap<String, Map<String, String>> addedLaterToLogTables() {
+    LinkedHashMap<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (String l : config.logtables().keySet()) {
+      out.put(logTable(l), Map.of("attempt", "INTEGER"));
+    }
+    return out;
   }
 
   /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
@@ -117,7 +129,8 @@ public final class Schema implements java.io.Serializable {
       String name = logTable(l.getKey());
       StringBuilder lb =
           new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
-              + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,\n  timestamp " + ts + " NOT NULL");
+              + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,\n  attempt INTEGER,"
+              + "\n  timestamp " + ts + " NOT NULL");
       for (Map.Entry<String, FieldType> c : l.getValue().entrySet()) {
         lb.append(",\n  ").append(c.getKey()).append(" ").append(dialect.sqlType(c.getValue()));
       }

@@ -67,11 +67,15 @@ final class TableSetup implements Serializable {
     return !columnsOf(c).isEmpty();
   }
 
-  /** Column name to the type name the database reports, in table order. */
   private Map<String, String> columnsOf(Connection c) throws SQLException {
+    return columnsOf(c, db.table);
+  }
+
+  /** Column name to the type name the database reports, in table order. */
+  private Map<String, String> columnsOf(Connection c, String table) throws SQLException {
     DatabaseMetaData md = c.getMetaData();
     Map<String, String> cols = new LinkedHashMap<>();
-    try (ResultSet rs = md.getColumns(null, null, db.table, null)) {
+    try (ResultSet rs = md.getColumns(null, null, table, null)) {
       while (rs.next()) {
         cols.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("TYPE_NAME"));
       }
@@ -79,20 +83,30 @@ final class TableSetup implements Serializable {
     return cols;
   }
 
-  /** Adds the columns of {@link Schema#addedLater()} an older table lacks. */
+  /** Adds the columns of {@link Schema#addedLater()} that tables made by earlier versions lack. */
   private void addMissingLaterColumns(Connection c) throws SQLException {
-    Map<String, String> columns = columnsOf(c);
-    for (Map.Entry<String, String> later : db.schema.addedLater().entrySet()) {
-      if (!columns.containsKey(later.getKey())) {
+    addMissing(c, db.table, db.schema.addedLater());
+    for (Map.Entry<String, Map<String, String>> log : db.schema.addedLaterToLogTables().entrySet()) {
+      addMissing(c, log.getKey(), log.getValue());
+    }
+  }
+
+  private void addMissing(Connection c, String table, Map<String, String> later) throws SQLException {
+    Map<String, String> columns = columnsOf(c, table);
+    if (columns.isEmpty()) {
+      return; // a log table declared since: created below
+    }
+    for (Map.Entry<String, String> col : later.entrySet()) {
+      if (!columns.containsKey(col.getKey())) {
         try (Statement s = c.createStatement()) {
-          s.execute("ALTER TABLE " + db.table + " ADD COLUMN " + later.getKey() + " " + later.getValue());
+          s.execute("ALTER TABLE " + table + " ADD COLUMN " + col.getKey() + " " + col.getValue());
         } catch (SQLException e) {
-          if (!columnsOf(c).containsKey(later.getKey())) {
+          if (!columnsOf(c, table).containsKey(col.getKey())) {
             throw e;
           }
           continue; // another process added it meanwhile
         }
-        LOG.info(() -> "added column " + later.getKey() + " to table " + db.table + " (made by an earlier version)");
+        LOG.info(() -> "added column " + col.getKey() + " to table " + table + " (made by an earlier version)");
       }
     }
   }

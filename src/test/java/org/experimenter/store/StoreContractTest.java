@@ -213,6 +213,38 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void logRowsCarryTheirAttemptAndAStaleClaimCannotAddToTheRerunsLog() throws Exception {
+    ExperimentConfig logged = db().config(dir, table + "_log", CONF + "logtables { epochs { epoch = int, loss = double } }\n");
+    ExperimentStore s = new ExperimentStore(logged).withClock(clock);
+    s.createTableIfMissing();
+    try (Connection c = s.connect()) {
+      s.fill(logged.grid().iterator());
+      s.claimIds(c, List.of(1L), claim("a"));
+      assertTrue(s.appendLog(c, "epochs", 1L, "a", List.of(Map.of("epoch", 1, "loss", 0.5)), List.of(clock.instant())));
+      clock.advance(Duration.ofSeconds(10));
+      assertEquals(1, s.recover().requeued());
+      assertFalse(s.appendLog(c, "epochs", 1L, "a", List.of(Map.of("epoch", 2, "loss", 0.4)), List.of(clock.instant())),
+          "the lost attempt's thread writes no more log rows");
+      s.claimIds(c, List.of(1L), claim("b"));
+      assertTrue(s.appendLog(c, "epochs", 1L, "b", List.of(Map.of("epoch", 1, "loss", 0.6)), List.of(clock.instant())));
+      List<Integer> attempts = Jdbc.query(c, "SELECT attempt FROM " + table + "_log__epochs ORDER BY id", Jdbc.NO_PARAMETERS,
+          rs -> rs.getInt(1));
+      assertEquals(List.of(1, 2), attempts);
+
+      org.experimenter.spark.RowContext ended =
+          new org.experimenter.spark.RowContext(s, 1L, "b", new org.experimenter.Parameters(Map.of()), () -> false);
+      ended.close();
+      String m = assertThrows(RuntimeException.class, () -> ended.log("epochs", Map.of("epoch", 3))).getMessage();
+      assertTrue(m.contains("has ended; log() after its end is not written"), m);
+
+      assertEquals(1, s.resetIds(List.of(1L)));
+      assertEquals(List.of(), s.logRows("epochs", 1L), "reset deletes the row's log rows with its results");
+    } finally {
+      s.drop();
+    }
+  }
+
+  @Test
   void aClaimOrFinishRepeatedAfterALostAnswerIsRecognisedAsTheWorkersOwn() throws Exception {
     store.fill(config.grid().iterator());
     try (Connection c = store.connect()) {
