@@ -6,6 +6,7 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Where;
 
 /**
  * The entry point: load a config, fill its table, run experiments on Spark, evaluate.
@@ -271,10 +273,13 @@ public final class Experimenter {
     return store.resetIds(ids);
   }
 
-  /** Returns rows matching an SQL condition over keyfields and columns to created. */
+  /**
+   * Returns rows matching a condition over the table's columns to created: one boolean
+   * expression in Spark SQL's grammar (see {@code --where} in the README), nothing else.
+   */
   public int resetWhere(String condition) {
     store.createTableIfMissing();
-    return store.resetWhere("(" + condition + ")");
+    return store.resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
   }
 
   /**

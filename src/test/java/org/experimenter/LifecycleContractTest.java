@@ -236,6 +236,37 @@ abstract class LifecycleContractTest {
   }
 
   @Test
+  void aWhereThatIsNotOneExpressionChangesNothingAndMeansTheSameInRunResetAndEval() throws Exception {
+    ex.fill();
+    String victim = TestDb.uniqueTable("victim");
+    try (java.sql.Connection c = TestDb.store(ex).connect();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE " + victim + " (id INTEGER)");
+    }
+    String injection = "x < 12) LIMIT 1; DROP TABLE " + victim + "; SELECT (1";
+    String m = assertThrows(ExperimenterException.class, () -> ex.resetWhere(injection)).getMessage();
+    assertTrue(m.startsWith("--where \"" + injection + "\": not one boolean expression"), m);
+    m = assertThrows(ExperimenterException.class, () -> ex.run(spark, ctx -> {}, RunOptions.all().where(injection))).getMessage();
+    assertTrue(m.contains("not one boolean expression"), m);
+    try (java.sql.Connection c = TestDb.store(ex).connect();
+        java.sql.Statement st = c.createStatement()) {
+      st.executeQuery("SELECT COUNT(*) FROM " + victim).close(); // still there
+      st.execute("DROP TABLE " + victim);
+    }
+    assertEquals(12L, ex.status().get(Status.CREATED), "nothing ran, nothing was reset");
+
+    // double quotes are a string in every command, as in Spark SQL
+    RunSummary s = ex.run(spark, ctx -> ctx.results().put("score", 1), RunOptions.all().where("tag = \"a\" AND x / 2 < 6"));
+    long ran = s.count(Status.DONE);
+    assertTrue(ran > 0);
+    org.experimenter.eval.ResultTable t =
+        ex.evaluation(spark).over(List.of("x", "tag")).where("tag = \"a\" AND x / 2 < 6")
+            .fields(List.of("score")).stats(List.of(org.experimenter.eval.Stat.COUNT)).collect();
+    assertEquals(ran, ((Number) t.rows().get(0).get(t.columns().indexOf("score_count"))).longValue());
+    assertEquals((int) ran, ex.resetWhere("tag = \"a\" AND x / 2 < 6"));
+  }
+
+  @Test
   void resetByIdsOrPredicateKeepsIdsAndTheAttemptHistory() {
     ex.fill();
     ex.run(spark, ctx -> ctx.results().put("score", ctx.parameters().getInt("x")));

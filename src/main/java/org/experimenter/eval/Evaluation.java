@@ -12,6 +12,7 @@ import org.experimenter.FieldType;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
+import org.experimenter.store.Where;
 
 /**
  * Aggregates the results of done rows with Spark SQL: grouped by every keyfield not listed in
@@ -37,6 +38,7 @@ public final class Evaluation {
   private List<Stat> stats;
   private List<String> fields;
   private String where;
+  private String whereSql;
 
   public Evaluation(SparkSession spark, ExperimentConfig config) {
     this.spark = spark;
@@ -64,6 +66,8 @@ public final class Evaluation {
   /** A Spark SQL condition over the table's columns narrowing the rows, e.g. {@code "k <= 7"}; null for all. */
   public Evaluation where(String condition) {
     this.where = condition == null || condition.isBlank() ? null : condition;
+    // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
+    this.whereSql = where == null ? null : Where.parse(where, null).sql();
     return this;
   }
 
@@ -129,7 +133,7 @@ public final class Evaluation {
     }
     String sql = "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
     if (where != null) {
-      sql += " AND (" + where + ")";
+      sql += " AND " + whereSql;
     }
     if (!groups.isEmpty()) {
       List<String> q = new ArrayList<>();
@@ -246,7 +250,7 @@ public final class Evaluation {
     }
     String sql =
         "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
-            + (where == null ? "" : " WHERE (" + where + ")") + " GROUP BY status";
+            + (where == null ? "" : " WHERE " + whereSql) + " GROUP BY status";
     SparkTables.registerView(spark, config);
     Map<String, Long> found = new LinkedHashMap<>();
     List<Row> rows =

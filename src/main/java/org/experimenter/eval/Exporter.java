@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
+import org.experimenter.store.Where;
 
 /**
  * Writes the experiment table and its log tables to files for pandas and notebooks: one file
@@ -93,7 +94,7 @@ public final class Exporter {
     try {
       Dataset<Row> all = SparkTables.table(spark, config);
       Dataset<Row> table =
-          where == null || where.isBlank() ? all : SqlErrors.translate("--where \"" + where + "\": ", () -> all.where(where));
+          where == null || where.isBlank() ? all : SqlErrors.translate("--where \"" + where + "\": ", () -> all.where(Where.parse(where, null).sql()));
       out.add(write(config.table(), table, dir, format));
       for (String log : SparkTables.logTables(config)) {
         out.add(write(log, SparkTables.other(spark, config, log), dir, format));

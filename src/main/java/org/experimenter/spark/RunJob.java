@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.OpenRows;
 import org.experimenter.store.RunningRow;
+import org.experimenter.store.Where;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
@@ -239,7 +241,7 @@ public final class RunJob {
   private String scope(RunOptions options, String orderKey) {
     List<String> parts = new ArrayList<>();
     if (options.where() != null) {
-      parts.add("(" + options.where() + ")");
+      parts.add(Where.parse(options.where(), new LinkedHashSet<>(store.expectedColumns())).sql());
     }
     if (!options.ids().isEmpty()) {
       checkIdsExist(options.ids());

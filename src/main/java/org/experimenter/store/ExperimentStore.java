@@ -244,9 +244,9 @@ public final class ExperimentStore implements Serializable {
     return admin.resetIds(ids);
   }
 
-  /** Returns rows matching an SQL condition to created, clearing results, errors and resources. */
-  public int resetWhere(String condition) {
-    return admin.resetWhere(condition);
+  /** Returns rows matching a condition to created, clearing results, errors, resources and log rows. */
+  public int resetWhere(Where condition) {
+    return admin.resetWhere(condition.sql());
   }
 
   /** Returns paused rows (all, or the given ids) to created, keeping their results. */
