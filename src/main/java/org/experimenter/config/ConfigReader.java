@@ -89,6 +89,8 @@ final class ConfigReader {
     try {
       Config c = userConfig.withFallback(reference).resolve();
       c.checkValid(reference);
+      // before any field is read: "tabel" is the mistake, not the table it leaves missing
+      KnownKeys.check(c, reference);
       return new ExperimentConfig(new ConfigReader(c, originName, order));
     } catch (ConfigException e) {
       throw new InvalidConfigException(e.getMessage(), e);

@@ -21,7 +21,8 @@ import org.experimenter.grid.Parameter;
 /**
  * The settings of one experiment table, read eagerly from HOCON and validated once: every
  * problem surfaces when the config is loaded, with the file, line and key in the message.
- * Defaults come from {@code reference.conf} (path {@code experimenter}) in the jar.
+ * Defaults come from {@code reference.conf} (path {@code experimenter}) in the jar; a key that
+ * nothing reads is refused, naming the known key closest to it.
  *
  * <pre>{@code
  * ExperimentConfig config = ExperimentConfig.load(Path.of("conf/example.conf"));
