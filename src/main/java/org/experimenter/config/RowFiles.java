@@ -1,24 +1,39 @@
+// Explicit experiment rows from CSV (Commons CSV) and JSON (Jackson) files, each value typed
+// by the config's keyfields; errors name the file, line and field.
 package org.experimenter.config;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
 import org.experimenter.grid.Parameter;
 
 /** Reads explicit experiment rows from a CSV or JSON file, typed by the config's keyfields. */
 public final class RowFiles {
+  /**
+   * RFC 4180; text after a closing quote is kept ({@code "ab"cd} is abcd), and blank lines
+   * come through as records so that line numbers stay right and the header stays line 1.
+   */
+  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setTrailingData(true).get();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private RowFiles() {}
 
   /** Rows as maps of keyfield name to typed value; errors name the file, line and field. */
@@ -29,7 +44,7 @@ public final class RowFiles {
     } catch (IOException e) {
       throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".csv")) {
       return csv(file.toString(), text, config);
     }
@@ -40,14 +55,51 @@ public final class RowFiles {
   }
 
   static List<Map<String, ?>> csv(String origin, String text, ExperimentConfig config) {
-    List<List<String>> records = parseCsv(origin, text);
-    if (records.isEmpty()) {
-      throw new InvalidConfigException(origin + ": empty file; expected a header naming the keyfields");
+    List<Map<String, ?>> rows = new ArrayList<>();
+    long line = 1;
+    try (CSVParser parser = CSVParser.parse(text, CSV)) {
+      Iterator<CSVRecord> records = parser.iterator();
+      if (!records.hasNext()) {
+        throw new InvalidConfigException(origin + ": empty file; expected a header naming the keyfields");
+      }
+      List<String> header = records.next().toList();
+      checkHeader(origin, header, config);
+      while (true) {
+        // the iterator reads a record ahead, so its first line is known only before hasNext()
+        line = parser.getCurrentLineNumber() + 1;
+        if (!records.hasNext()) {
+          break;
+        }
+        CSVRecord rec = records.next();
+        if (rec.size() == 1 && rec.get(0).isBlank()) {
+          continue;
+        }
+        if (rec.size() != header.size()) {
+          throw new InvalidConfigException(
+              origin + ": " + line + ": " + rec.size() + " values; the header has " + header.size());
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+          Parameter p = config.keyfield(header.get(i).trim());
+          try {
+            row.put(p.name(), p.type().parse(rec.get(i)));
+          } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(origin + ": " + line + ": " + p.name() + ": " + e.getMessage());
+          }
+        }
+        rows.add(row);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw csvError(origin, line, e);
     }
-    List<String> header = records.get(0);
+    return rows;
+  }
+
+  private static void checkHeader(String origin, List<String> header, ExperimentConfig config) {
     for (int i = 0; i < header.size(); i++) {
       if (config.keyfield(header.get(i).trim()) == null) {
-        throw new InvalidConfigException(origin + ": 1: column " + (i + 1) + " '" + header.get(i) + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+        throw new InvalidConfigException(origin + ": 1: column " + (i + 1) + " '" + header.get(i)
+            + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
       }
     }
     for (Parameter p : config.keyfields()) {
@@ -55,116 +107,100 @@ public final class RowFiles {
         throw new InvalidConfigException(origin + ": 1: no column for keyfield '" + p.name() + "'");
       }
     }
-    List<Map<String, ?>> rows = new ArrayList<>();
-    for (int r = 1; r < records.size(); r++) {
-      List<String> rec = records.get(r);
-      if (rec.size() == 1 && rec.get(0).isBlank()) {
-        continue;
-      }
-      if (rec.size() != header.size()) {
-        throw new InvalidConfigException(origin + ": " + (r + 1) + ": " + rec.size() + " values; the header has " + header.size());
-      }
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        Parameter p = config.keyfield(header.get(i).trim());
-        try {
-          row.put(p.name(), p.type().parse(rec.get(i)));
-        } catch (IllegalArgumentException e) {
-          throw new InvalidConfigException(origin + ": " + (r + 1) + ": " + p.name() + ": " + e.getMessage());
-        }
-      }
-      rows.add(row);
-    }
-    return rows;
   }
 
-  /** RFC 4180 records; line numbers in errors count records, which equal lines unless a quoted value spans lines. */
-  private static List<List<String>> parseCsv(String origin, String text) {
-    List<List<String>> out = new ArrayList<>();
-    List<String> rec = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (quoted) {
-        if (ch == '"') {
-          if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-            cell.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cell.append(ch);
-        }
-      } else if (ch == '"' && cell.length() == 0) {
-        quoted = true;
-      } else if (ch == ',') {
-        rec.add(cell.toString());
-        cell.setLength(0);
-      } else if (ch == '\n' || ch == '\r') {
-        if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        rec.add(cell.toString());
-        cell.setLength(0);
-        out.add(rec);
-        rec = new ArrayList<>();
-      } else {
-        cell.append(ch);
-      }
+  /** With this format, reading from a string fails only at a quote that is never closed. */
+  private static InvalidConfigException csvError(String origin, long line, Exception e) {
+    Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+    String m = String.valueOf(cause.getMessage());
+    if (m.contains("EOF reached before encapsulated token finished")) {
+      return new InvalidConfigException(origin + ": a quoted value is not closed", e);
     }
-    if (quoted) {
-      throw new InvalidConfigException(origin + ": a quoted value is not closed");
-    }
-    if (cell.length() > 0 || !rec.isEmpty()) {
-      rec.add(cell.toString());
-      out.add(rec);
-    }
-    return out;
+    return new InvalidConfigException(origin + ": " + line + ": " + m, e);
   }
 
+  /** A JSON array of objects, or objects one after another (one a line, as JSON Lines). */
   static List<Map<String, ?>> json(String origin, String text, ExperimentConfig config) {
-    List<ConfigValue> items = new ArrayList<>();
-    ConfigParseOptions opts = ConfigParseOptions.defaults().setOriginDescription(origin);
-    try {
-      if (text.trim().startsWith("[")) {
-        // the prefix keeps line numbers: it adds no line
-        Config c = ConfigFactory.parseString("rows = " + text, opts);
-        items.addAll(c.getList("rows"));
-      } else {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-          if (!lines[i].isBlank()) {
-            Config c = ConfigFactory.parseString("\n".repeat(i) + "row = " + lines[i], opts);
-            items.add(c.getValue("row"));
-          }
-        }
-      }
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(e.getMessage(), e);
-    }
     List<Map<String, ?>> rows = new ArrayList<>();
-    for (ConfigValue item : items) {
-      String where = item.origin().description();
-      if (item.valueType() != ConfigValueType.OBJECT) {
-        throw new InvalidConfigException(where + ": expected an object of keyfield values, found " + item.valueType().name().toLowerCase(java.util.Locale.ROOT));
+    try (JsonParser p = JSON.createParser(text)) {
+      JsonToken t = p.nextToken();
+      boolean array = t == JsonToken.START_ARRAY;
+      if (array) {
+        t = p.nextToken();
       }
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (Map.Entry<String, ConfigValue> e : ((com.typesafe.config.ConfigObject) item).entrySet()) {
-        Parameter p = config.keyfield(e.getKey());
-        if (p == null) {
-          throw new InvalidConfigException(where + ": '" + e.getKey() + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
-        }
-        Object v = e.getValue().unwrapped();
-        try {
-          row.put(p.name(), p.type() == org.experimenter.FieldType.STRING && v != null ? String.valueOf(v) : p.type().coerce(v));
-        } catch (IllegalArgumentException ex) {
-          throw new InvalidConfigException(e.getValue().origin().description() + ": " + p.name() + ": " + ex.getMessage());
-        }
+      while (t != null && !(array && t == JsonToken.END_ARRAY)) {
+        rows.add(jsonRow(origin, p, config));
+        t = p.nextToken();
       }
-      rows.add(row);
+      // Jackson itself refuses an array that is not closed
+      if (array && p.nextToken() != null) {
+        throw new InvalidConfigException(origin + ": " + line(p) + ": unexpected text after the array of rows");
+      }
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : e.getLocation().getLineNr() + ": ";
+      throw new InvalidConfigException(origin + ": " + where + firstLine(e.getOriginalMessage()), e);
+    } catch (IOException e) {
+      throw new InvalidConfigException(origin + ": cannot read: " + e.getMessage(), e);
     }
     return rows;
+  }
+
+  /** The object the parser stands at, as one row; leaves the parser at its closing brace. */
+  private static Map<String, ?> jsonRow(String origin, JsonParser p, ExperimentConfig config) throws IOException {
+    String where = origin + ": " + line(p);
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new InvalidConfigException(
+          where + ": expected an object of keyfield values, found " + kind(p.currentToken()));
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      Parameter param = config.keyfield(key);
+      if (param == null) {
+        throw new InvalidConfigException(
+            where + ": '" + key + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+      }
+      p.nextToken();
+      long valueLine = line(p);
+      Object v = p.readValueAs(Object.class);
+      try {
+        // a STRING field takes numbers and booleans as their text, as it did from HOCON
+        boolean asText = param.type() == FieldType.STRING && v != null;
+        row.put(param.name(), asText ? String.valueOf(v) : param.type().coerce(v));
+      } catch (IllegalArgumentException ex) {
+        throw new InvalidConfigException(origin + ": " + valueLine + ": " + param.name() + ": " + ex.getMessage());
+      }
+    }
+    return row;
+  }
+
+  private static long line(JsonParser p) {
+    return p.currentTokenLocation().getLineNr();
+  }
+
+  /** What a row that is not an object is instead, in the words HOCON used for these files. */
+  private static String kind(JsonToken t) {
+    switch (t) {
+      case START_ARRAY:
+        return "list";
+      case VALUE_STRING:
+        return "string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "boolean";
+      case VALUE_NULL:
+        return "null";
+      default:
+        return t.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static String firstLine(String s) {
+    String m = String.valueOf(s);
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

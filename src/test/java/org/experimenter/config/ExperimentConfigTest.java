@@ -44,7 +44,8 @@ class ExperimentConfigTest {
   @Test
   void sparkSettingsAreTheSameKeysQuotedOrNot() throws Exception {
     ExperimentConfig c =
-        ExperimentConfig.load(write(VALID + "spark.conf { \"spark.ui.enabled\" = false, spark.executor.memory = 2g }\n"));
+        ExperimentConfig.load(
+            write(VALID + "spark.conf { \"spark.ui.enabled\" = false, spark.executor.memory = 2g }\n"));
     assertEquals(java.util.Map.of("spark.ui.enabled", "false", "spark.executor.memory", "2g"), c.sparkConf());
   }
 
@@ -158,21 +159,66 @@ class ExperimentConfigTest {
 
   @Test
   void aClassThatIsNotAnExperimentIsRefused() throws Exception {
-    Experimenter ex = Experimenter.load(write(VALID + "experiment-class = \"" + Experiments.NotAnExperiment.class.getName() + "\"\n"));
+    String name = Experiments.NotAnExperiment.class.getName();
+    Experimenter ex = Experimenter.load(write(VALID + "experiment-class = \"" + name + "\"\n"));
     String m = assertThrows(InvalidConfigException.class, ex::experimentFromConfig).getMessage();
     assertTrue(m.contains("does not implement org.experimenter.Experiment"), m);
   }
 
   @Test
   void aNonSerializableExperimentIsRefused() throws Exception {
-    Experimenter ex = Experimenter.load(write(VALID + "experiment-class = \"" + Experiments.HoldsAThread.class.getName() + "\"\n"));
+    String name = Experiments.HoldsAThread.class.getName();
+    Experimenter ex = Experimenter.load(write(VALID + "experiment-class = \"" + name + "\"\n"));
     String m = assertThrows(InvalidConfigException.class, ex::experimentFromConfig).getMessage();
     assertTrue(m.contains("is not serializable: it holds a java.lang.Thread"), m);
   }
 
   @Test
+  void aDatabaseUrlWithoutADialectIsRefused() throws Exception {
+    String m = error(VALID + "database.url = \"jdbc:mysql://db/runs?password=secret\"\n");
+    assertEquals(dir.resolve("exp.conf") + ": 9: database.url: expected a jdbc:postgresql: or jdbc:sqlite: URL", m);
+  }
+
+  @Test
+  void theSettingsSurviveJavaSerializationAsSparkShipsThem() throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(VALID + "spark.conf { \"spark.ui.enabled\" = false }\n"));
+
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(c);
+    }
+    ExperimentConfig copy;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (ExperimentConfig) in.readObject();
+    }
+
+    assertEquals(c.keyfieldNames(), copy.keyfieldNames());
+    assertEquals(c.keyfield("lr").values(), copy.keyfield("lr").values());
+    assertEquals(c.resultfields(), copy.resultfields());
+    assertEquals(c.sparkConf(), copy.sparkConf());
+    assertEquals(3, copy.custom().getInt("folds"));
+    assertEquals(c.leaseTimeout(), copy.leaseTimeout());
+  }
+
+  @Test
+  void overridesReplaceSettingsAndKeepTheFieldOrderOfTheFile() throws Exception {
+    ExperimentConfig c =
+        ExperimentConfig.load(write(VALID.replace("accuracy = double, n = long", "z = double, a = long")));
+
+    ExperimentConfig other = c.withOverrides(java.util.Map.of("database.table", "runs2", "max-attempts", 5));
+
+    assertEquals("runs2", other.table());
+    assertEquals(5, other.maxAttempts());
+    assertEquals(List.of("dataset", "seed", "lr"), other.keyfieldNames());
+    assertEquals(List.of("z", "a"), List.copyOf(other.resultfields().keySet()));
+    assertEquals(c.origin(), other.origin());
+  }
+
+  @Test
   void aMissingFileIsNamed() {
-    String m = assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(dir.resolve("nope.conf"))).getMessage();
+    String m =
+        assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(dir.resolve("nope.conf"))).getMessage();
     assertTrue(m.endsWith("nope.conf: no such config file"), m);
   }
 }
