@@ -21,6 +21,7 @@ import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
 import org.experimenter.grid.Parameter;
+import org.experimenter.store.Schema;
 import org.experimenter.store.dialect.Dialect;
 
 /**
@@ -132,7 +133,20 @@ final class ConfigReader {
       throw new InvalidConfigException(
           origin + ": database.table: missing; name the experiment table, e.g. table = my_runs");
     }
-    return FieldReader.identifier(c, "database.table", c.getString("database.table"));
+    String table = FieldReader.identifier(c, "database.table", c.getString("database.table"));
+    checkLength("database.table", Schema.derivedNames(table));
+    return table;
+  }
+
+  /** Refuses a name whose derived names the database would cut (it keeps only so many characters). */
+  void checkLength(String path, List<String> derived) {
+    Dialect dialect = Dialect.forUrl(c.getString("database.url"));
+    for (String name : derived) {
+      if (name.length() > dialect.maxIdentifierLength()) {
+        throw at(c, path, "too long for " + dialect.name() + ": it names " + name + ", " + name.length()
+            + " characters, and " + dialect.name() + " keeps at most " + dialect.maxIdentifierLength());
+      }
+    }
   }
 
   List<Parameter> keyfields() {
@@ -158,7 +172,11 @@ final class ConfigReader {
   }
 
   LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables(String table) {
-    return fields.logtables(table);
+    LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables = fields.logtables(table);
+    for (String l : logtables.keySet()) {
+      checkLength("logtables." + l, Schema.derivedNames(table, l));
+    }
+    return logtables;
   }
 
   LinkedHashMap<String, String> sparkConf() {

@@ -52,7 +52,8 @@ public final class ExperimentConfig implements Serializable {
           "wall_time",
           "cpu_time",
           "allocated_bytes",
-          "experiment_class");
+          "experiment_class",
+          "lease_ms");
 
   private final String origin;
   private final String url;

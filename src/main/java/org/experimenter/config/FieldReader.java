@@ -41,7 +41,7 @@ final class FieldReader {
           "session_user", "set", "some", "table", "then", "to", "true", "union", "unique",
           "update", "user", "using", "values", "when", "where", "window", "with");
 
-  private static final Set<String> LOG_TABLE_COLUMNS = Set.of("id", "experiment_id", "timestamp");
+  private static final Set<String> LOG_TABLE_COLUMNS = Set.of("id", "experiment_id", "attempt", "timestamp");
 
   private final Config c;
   /** Field path to its place in the text (line * 100000 + column); see {@link #orderInText}. */
@@ -107,9 +107,6 @@ final class FieldReader {
       identifier(c, path, name);
       if (name.equals("attempts")) {
         throw at(c, path, "'attempts' is the built-in table of attempts; choose another name");
-      }
-      if ((table + "__" + name).length() > 63) {
-        throw at(c, path, "the table name " + table + "__" + name + " is longer than 63 characters");
       }
       if (c.getValue(path).valueType() != ConfigValueType.OBJECT) {
         throw at(c, path, "expected an object of column = type, found " + typeName(c.getValue(path)));

@@ -24,6 +24,22 @@ public final class Schema implements java.io.Serializable {
     this.dialect = dialect;
   }
 
+  /**
+   * Every name the tables of an experiment table named {@code table} take in the database
+   * (tables, constraint, indexes), for checking them against the database's limit on names.
+   */
+  public static List<String> derivedNames(String table) {
+    String a = table + "__attempts";
+    return List.of(table, table + "_keys", table + "_status_idx", table + "_claim_idx", table + "_open_idx",
+        table + "_returned_idx", a, a + "_exp_idx");
+  }
+
+  /** The same for one log table. */
+  public static List<String> derivedNames(String table, String logtable) {
+    String l = table + "__" + logtable;
+    return List.of(l, l + "_exp_idx");
+  }
+
   public String table() {
     return config.table();
   }

@@ -42,6 +42,28 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void aTableNameWhoseDerivedNamesPostgresqlWouldCutIsRefusedNamingTheLongestOne() throws Exception {
+    String name = "t" + "x".repeat(45); // 46 characters: its attempts index has 64
+    String pg = "database { url = \"jdbc:postgresql://127.0.0.1/test\", table = " + name + " }\n";
+    String m = error(VALID.replace("database { table = runs }", "") + pg);
+    assertTrue(m.contains("exp.conf: 9: database.table: too long for postgresql: it names " + name
+        + "__attempts_exp_idx, 64 characters, and postgresql keeps at most 63"), m);
+    // SQLite keeps any name
+    assertEquals(name, ExperimentConfig.load(write(VALID.replace("table = runs", "table = " + name))).table());
+    // a log table's names too
+    String log = "database { url = \"jdbc:postgresql://127.0.0.1/test\", table = runs }\n"
+        + "logtables { " + "e".repeat(50) + " { loss = double } }\n";
+    m = error(VALID.replace("database { table = runs }", "") + log);
+    assertTrue(m.contains("logtables." + "e".repeat(50) + ": too long for postgresql: it names runs__" + "e".repeat(50)), m);
+  }
+
+  @Test
+  void theColumnsTheToolAddsCannotBeTakenByFields() throws Exception {
+    assertTrue(error(VALID.replace("n = long", "lease_ms = long")).contains("'lease_ms' is a built-in column"));
+    assertTrue(error(VALID + "logtables { epochs { attempt = int } }\n").contains("'attempt' is a built-in column of log tables"));
+  }
+
+  @Test
   void sparkSettingsAreTheSameKeysQuotedOrNot() throws Exception {
     ExperimentConfig c =
         ExperimentConfig.load(

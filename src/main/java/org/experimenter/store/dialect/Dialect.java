@@ -63,6 +63,14 @@ public abstract class Dialect implements java.io.Serializable {
   /** The primary key column definition, generating ids on insert. */
   public abstract String idColumn();
 
+  /**
+   * The longest name of a table, index or constraint the database keeps as it is (PostgreSQL
+   * cuts longer ones to 63 bytes, and two indexes may then share a name).
+   */
+  public int maxIdentifierLength() {
+    return 63;
+  }
+
   /** A table or column name quoted for this database's SQL. */
   public String quoteIdentifier(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -53,6 +53,12 @@ public final class SqliteDialect extends Dialect {
     return "REAL".equalsIgnoreCase(typeName) ? FieldType.DOUBLE : super.fieldTypeOf(typeName);
   }
 
+  /** SQLite has no limit on names. */
+  @Override
+  public int maxIdentifierLength() {
+    return Integer.MAX_VALUE;
+  }
+
   @Override
   public String timestampType() {
     return "TEXT";
