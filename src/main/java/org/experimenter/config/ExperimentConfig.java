@@ -59,6 +59,8 @@ public final class ExperimentConfig implements Serializable {
   private final String url;
   private final String user;
   private final String password;
+  private final Duration connectTimeout;
+  private final Duration socketTimeout;
   private final String table;
   private final List<Parameter> keyfields;
   private final LinkedHashMap<String, FieldType> resultfields;
@@ -92,6 +94,8 @@ public final class ExperimentConfig implements Serializable {
     this.url = r.databaseUrl();
     this.user = r.plain("database.user");
     this.password = r.plain("database.password");
+    this.connectTimeout = r.positive("database.connect-timeout");
+    this.socketTimeout = r.positive("database.socket-timeout");
     this.table = r.table();
     this.keyfields = r.keyfields();
     this.resultfields = r.resultfields();
@@ -232,6 +236,16 @@ public final class ExperimentConfig implements Serializable {
 
   public int partitions() {
     return partitions;
+  }
+
+  /** How long opening a database connection may take. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** How long the answer to a statement is awaited (PostgreSQL); holders of rows wait at most half a lease. */
+  public Duration socketTimeout() {
+    return socketTimeout;
   }
 
   public Duration heartbeatInterval() {

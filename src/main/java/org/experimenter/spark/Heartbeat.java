@@ -40,7 +40,7 @@ final class Heartbeat implements AutoCloseable {
   private int failures;
 
   Heartbeat(ExperimentStore store, String executor) {
-    this(store, executor, store::connect);
+    this(store, executor, store::connectHoldingRows);
   }
 
   /** With the connections taken from {@code connect} (tests make it fail). */

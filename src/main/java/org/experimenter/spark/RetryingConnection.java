@@ -44,7 +44,7 @@ final class RetryingConnection implements AutoCloseable {
     while (true) {
       try {
         if (connection == null || connection.isClosed()) {
-          connection = store.connect();
+          connection = store.connectHoldingRows();
         }
         if (writeLock == null) {
           return call.call(connection);

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +72,22 @@ final class Database implements Serializable {
 
   /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
   Connection connect() {
+    return connect(config.socketTimeout());
+  }
+
+  /**
+   * A connection for an executor that holds rows (claims, heartbeats, finishes): an answer is
+   * awaited at most half a lease, so a connection left half-open is replaced while the rows'
+   * lease still runs.
+   */
+  Connection connectHoldingRows() {
+    Duration half = config.leaseTimeout().dividedBy(2);
+    return connect(half.compareTo(config.socketTimeout()) < 0 ? half : config.socketTimeout());
+  }
+
+  private Connection connect(Duration socketTimeout) {
     dialect.prepare(config.url());
-    Properties p = dialect.connectionProperties();
+    Properties p = dialect.connectionProperties(config.connectTimeout(), socketTimeout);
     if (!config.user().isEmpty()) {
       p.setProperty("user", config.user());
     }

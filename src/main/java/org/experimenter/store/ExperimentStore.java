@@ -94,6 +94,11 @@ public final class ExperimentStore implements Serializable {
     return db.connect();
   }
 
+  /** A connection for an executor holding rows: each answer awaited at most half a lease. */
+  public Connection connectHoldingRows() {
+    return db.connectHoldingRows();
+  }
+
   /** A StoreException naming what failed, with the URL and password redacted. */
   public StoreException failure(String what, SQLException e) {
     return db.failure(what, e);

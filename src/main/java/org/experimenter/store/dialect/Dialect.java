@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,8 +205,14 @@ public abstract class Dialect implements java.io.Serializable {
     return null;
   }
 
-  /** Connection properties beyond user and password. */
-  public Properties connectionProperties() {
+  /**
+   * Connection properties beyond user and password.
+   *
+   * @param connectTimeout how long opening the connection may take
+   * @param socketTimeout how long the answer to a statement is awaited before the connection is
+   *     given up (a half-open connection after a failover)
+   */
+  public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
     return new Properties();
   }
 

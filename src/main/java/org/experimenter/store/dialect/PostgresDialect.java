@@ -1,5 +1,6 @@
 package org.experimenter.store.dialect;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.StringJoiner;
@@ -78,9 +79,10 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public Properties connectionProperties() {
+  public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
     Properties p = new Properties();
-    p.setProperty("connectTimeout", "10");
+    p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+    p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
     p.setProperty("ApplicationName", "experimenter");
     return p;
   }

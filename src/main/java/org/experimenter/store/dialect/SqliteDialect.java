@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -99,7 +100,7 @@ public final class SqliteDialect extends Dialect {
   }
 
   @Override
-  public Properties connectionProperties() {
+  public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
     Properties p = new Properties();
     p.setProperty("journal_mode", "WAL");
     p.setProperty("synchronous", "NORMAL");
