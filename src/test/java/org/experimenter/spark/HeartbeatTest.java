@@ -69,8 +69,12 @@ class HeartbeatTest {
     try (Connection c = store.connect()) {
       assertEquals(1, store.claimIds(c, List.of(id), claim).size());
     }
+    // heartbeats are in the database's time: this clock plus the store's measured difference
+    databaseOffset = ((Number) store.row(id).get("heartbeat")).longValue() - clock.millis();
     HEARTBEAT_LOG.addHandler(capture);
   }
+
+  private long databaseOffset;
 
   @AfterEach
   void dropTheTable() {
@@ -134,12 +138,13 @@ class HeartbeatTest {
     Object beat = null;
     while (System.nanoTime() < deadline) {
       beat = store.row(id).get("heartbeat");
-      if (beat != null && ((Number) beat).longValue() == millis) {
+      if (beat != null && ((Number) beat).longValue() == millis + databaseOffset) {
         return;
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("the heartbeat of experiment " + id + " is " + beat + ", never reached " + millis);
+    throw new AssertionError(
+        "the heartbeat of experiment " + id + " is " + beat + ", never reached " + (millis + databaseOffset));
   }
 
   /** The warnings of the injected failures (a beat cut short by close may add one of its own). */
