@@ -9,13 +9,13 @@ import java.util.Map;
  */
 public interface Attachment extends AutoCloseable {
 
-  /** The results of the attached row; {@link ResultWriter#flush()} writes them at once. */
-  ResultWriter results();
+    /** The results of the attached row; {@link ResultWriter#flush()} writes them at once. */
+    ResultWriter results();
 
-  /** Appends a row to a declared log table of the attached row. */
-  void log(String logtable, Map<String, ?> row);
+    /** Appends a row to a declared log table of the attached row. */
+    void log(String logtable, Map<String, ?> row);
 
-  /** Writes what is pending. */
-  @Override
-  void close();
+    /** Writes what is pending. */
+    @Override
+    void close();
 }

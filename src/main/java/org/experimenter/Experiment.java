@@ -23,5 +23,5 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface Experiment extends Serializable {
-  void run(ExperimentContext context) throws Exception;
+    void run(ExperimentContext context) throws Exception;
 }

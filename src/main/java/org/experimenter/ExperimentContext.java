@@ -6,31 +6,31 @@ import java.util.Map;
 /** What an experiment gets for one row: its parameters, a writer for results, the custom config. */
 public interface ExperimentContext {
 
-  /** The row's id in the experiment table. */
-  long id();
+    /** The row's id in the experiment table. */
+    long id();
 
-  /** The row's keyfield values, with typed getters. */
-  Parameters parameters();
+    /** The row's keyfield values, with typed getters. */
+    Parameters parameters();
 
-  /** Where results go; declared result fields only, with their declared types. */
-  ResultWriter results();
+    /** Where results go; declared result fields only, with their declared types. */
+    ResultWriter results();
 
-  /**
-   * Appends a row to a declared log table ({@code logtables { epochs { epoch = int, loss =
-   * double } }}). Values are copied and checked at once; rows are written in batches, at the
-   * latest when the experiment ends or {@link ResultWriter#flush()} is called.
-   */
-  void log(String logtable, Map<String, ?> row);
+    /**
+     * Appends a row to a declared log table ({@code logtables { epochs { epoch = int, loss =
+     * double } }}). Values are copied and checked at once; rows are written in batches, at the
+     * latest when the experiment ends or {@link ResultWriter#flush()} is called.
+     */
+    void log(String logtable, Map<String, ?> row);
 
-  /**
-   * Ends this experiment as {@code paused} instead of done once {@code run} returns (after
-   * writing a checkpoint, say). Results set so far are kept; {@code unpause} makes it runnable again.
-   */
-  void pause();
+    /**
+     * Ends this experiment as {@code paused} instead of done once {@code run} returns (after
+     * writing a checkpoint, say). Results set so far are kept; {@code unpause} makes it runnable again.
+     */
+    void pause();
 
-  /** The {@code custom} section of the config, as given. */
-  Config custom();
+    /** The {@code custom} section of the config, as given. */
+    Config custom();
 
-  /** True once the run is stopping (Ctrl-C, SIGTERM, timeout): long experiments should return. */
-  boolean isStopping();
+    /** True once the run is stopping (Ctrl-C, SIGTERM, timeout): long experiments should return. */
+    boolean isStopping();
 }

@@ -40,352 +40,361 @@ import org.experimenter.store.Where;
  * the command line ({@code org.experimenter.cli.Main}).
  */
 public final class Experimenter {
-  private final ExperimentConfig config;
-  private final ExperimentStore store;
+    private final ExperimentConfig config;
+    private final ExperimentStore store;
 
-  private Experimenter(ExperimentConfig config) {
-    this.config = config;
-    this.store = new ExperimentStore(config);
-  }
+    private Experimenter(ExperimentConfig config) {
+        this.config = config;
+        this.store = new ExperimentStore(config);
+    }
 
-  /** Loads and validates a HOCON config file. */
-  public static Experimenter load(Path configFile) {
-    return new Experimenter(ExperimentConfig.load(configFile));
-  }
+    /** Loads and validates a HOCON config file. */
+    public static Experimenter load(Path configFile) {
+        return new Experimenter(ExperimentConfig.load(configFile));
+    }
 
-  public static Experimenter of(ExperimentConfig config) {
-    return new Experimenter(config);
-  }
+    public static Experimenter of(ExperimentConfig config) {
+        return new Experimenter(config);
+    }
 
-  public ExperimentConfig config() {
-    return config;
-  }
+    public ExperimentConfig config() {
+        return config;
+    }
 
-  /** Creates the tables when missing; checks that an existing table matches the config. */
-  public void createTable() {
-    store.createTableIfMissing();
-  }
+    /** Creates the tables when missing; checks that an existing table matches the config. */
+    public void createTable() {
+        store.createTableIfMissing();
+    }
 
-  /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
-  public long fill() {
-    store.createTableIfMissing();
-    return store.fill(config.grid().iterator());
-  }
+    /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
+    public long fill() {
+        store.createTableIfMissing();
+        return store.fill(config.grid().iterator());
+    }
 
-  /**
-   * Adds explicit rows, each a map from keyfield name to value; rows the table already has
-   * are skipped. Returns the number of new rows.
-   */
-  public long addRows(List<Map<String, ?>> rows) {
-    List<Object[]> values = new ArrayList<>();
-    int n = 0;
-    for (Map<String, ?> row : rows) {
-      n++;
-      for (String k : row.keySet()) {
-        if (config.keyfield(k) == null) {
-          throw new ExperimenterException("row " + n + ": '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+    /**
+     * Adds explicit rows, each a map from keyfield name to value; rows the table already has
+     * are skipped. Returns the number of new rows.
+     */
+    public long addRows(List<Map<String, ?>> rows) {
+        List<Object[]> values = new ArrayList<>();
+        int n = 0;
+        for (Map<String, ?> row : rows) {
+            n++;
+            for (String k : row.keySet()) {
+                if (config.keyfield(k) == null) {
+                    throw new ExperimenterException("row " + n + ": '" + k + "' is not a keyfield; the keyfields are "
+                            + config.keyfieldNames());
+                }
+            }
+            Object[] v = new Object[config.keyfields().size()];
+            for (int i = 0; i < v.length; i++) {
+                Parameter p = config.keyfields().get(i);
+                if (!row.containsKey(p.name())) {
+                    throw new ExperimenterException("row " + n + ": keyfield '" + p.name() + "' has no value");
+                }
+                v[i] = row.get(p.name());
+            }
+            values.add(v);
         }
-      }
-      Object[] v = new Object[config.keyfields().size()];
-      for (int i = 0; i < v.length; i++) {
-        Parameter p = config.keyfields().get(i);
-        if (!row.containsKey(p.name())) {
-          throw new ExperimenterException("row " + n + ": keyfield '" + p.name() + "' has no value");
+        store.createTableIfMissing();
+        Iterator<Object[]> it = values.iterator();
+        return store.fill(it);
+    }
+
+    /** Runs the open rows with the experiment class named in the config. */
+    public RunSummary run(SparkSession spark) {
+        return run(spark, experimentFromConfig(), RunOptions.all().maxExperiments(config.maxExperiments()));
+    }
+
+    /** Runs the open rows with the given experiment function. */
+    public RunSummary run(SparkSession spark, Experiment experiment) {
+        return run(spark, experiment, RunOptions.all().maxExperiments(config.maxExperiments()));
+    }
+
+    /**
+     * Runs open rows with the given experiment.
+     *
+     * @param where an SQL condition over keyfields and ids narrowing which rows run, or null
+     * @param maxExperiments at most this many rows, in id order; 0 for all
+     */
+    public RunSummary run(SparkSession spark, Experiment experiment, String where, long maxExperiments) {
+        return run(spark, experiment, RunOptions.all().where(where).maxExperiments(maxExperiments));
+    }
+
+    /** Runs the open rows the options select, in the order they give. */
+    public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
+        checkSerializable(experiment, experiment.getClass().getName());
+        return new RunJob(spark, config).run(experiment, options);
+    }
+
+    /**
+     * Adds the row with these keyfield values if it is missing and runs it now, in this
+     * process, without Spark (for experiments launched by an external scheduler such as a
+     * Slurm array). Values are text, parsed as the keyfields' types. Returns the row as written;
+     * a row that is already done, error or paused is returned as it is, not run again.
+     */
+    public Map<String, Object> runOne(Map<String, String> values, Experiment experiment) {
+        for (String k : values.keySet()) {
+            if (config.keyfield(k) == null) {
+                throw new ExperimenterException(
+                        "--set " + k + ": no such keyfield; the keyfields are " + config.keyfieldNames());
+            }
         }
-        v[i] = row.get(p.name());
-      }
-      values.add(v);
+        Object[] keys = new Object[config.keyfields().size()];
+        for (int i = 0; i < keys.length; i++) {
+            Parameter p = config.keyfields().get(i);
+            String text = values.get(p.name());
+            if (text == null) {
+                throw new ExperimenterException("--set " + p.name()
+                        + "=...: missing; run-one needs a value for every keyfield " + config.keyfieldNames());
+            }
+            try {
+                keys[i] = p.type().parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ExperimenterException("--set " + p.name() + "=" + text + ": " + e.getMessage());
+            }
+        }
+        store.createTableIfMissing();
+        store.fill(List.<Object[]>of(keys).iterator());
+        long id = store.idOf(keys);
+        Map<String, Object> row = store.row(id);
+        if (!Status.CREATED.dbName().equals(row.get("status"))) {
+            return row;
+        }
+        checkSerializable(experiment, experiment.getClass().getName());
+        String runId = "run-one-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (org.experimenter.spark.Worker w = new org.experimenter.spark.Worker(
+                store, experiment, runId, "run-one-" + ProcessHandle.current().pid(), null)) {
+            w.runCandidates(List.of(new org.experimenter.store.ClaimedRow(id, keys)));
+        }
+        return store.row(id);
     }
-    store.createTableIfMissing();
-    Iterator<Object[]> it = values.iterator();
-    return store.fill(it);
-  }
 
-  /** Runs the open rows with the experiment class named in the config. */
-  public RunSummary run(SparkSession spark) {
-    return run(spark, experimentFromConfig(), RunOptions.all().maxExperiments(config.maxExperiments()));
-  }
+    /**
+     * Writes results and log rows for a running experiment by its id, from another thread or
+     * process. Throws naming the id when it does not exist or is not running.
+     */
+    public Attachment attach(long id) {
+        Map<String, Object> row = store.row(id);
+        if (!Status.RUNNING.dbName().equals(row.get("status"))) {
+            throw new ExperimenterException("experiment " + id + " of " + config.table() + " is " + row.get("status")
+                    + ", not running; cannot attach");
+        }
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        for (Parameter p : config.keyfields()) {
+            params.put(p.name(), row.get(p.name()));
+        }
+        org.experimenter.spark.RowContext ctx =
+                new org.experimenter.spark.RowContext(store, id, null, new Parameters(params), () -> false);
+        return new Attachment() {
+            @Override
+            public ResultWriter results() {
+                return ctx;
+            }
 
-  /** Runs the open rows with the given experiment function. */
-  public RunSummary run(SparkSession spark, Experiment experiment) {
-    return run(spark, experiment, RunOptions.all().maxExperiments(config.maxExperiments()));
-  }
+            @Override
+            public void log(String logtable, Map<String, ?> values) {
+                ctx.log(logtable, values);
+            }
 
-  /**
-   * Runs open rows with the given experiment.
-   *
-   * @param where an SQL condition over keyfields and ids narrowing which rows run, or null
-   * @param maxExperiments at most this many rows, in id order; 0 for all
-   */
-  public RunSummary run(SparkSession spark, Experiment experiment, String where, long maxExperiments) {
-    return run(spark, experiment, RunOptions.all().where(where).maxExperiments(maxExperiments));
-  }
-
-  /** Runs the open rows the options select, in the order they give. */
-  public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
-    checkSerializable(experiment, experiment.getClass().getName());
-    return new RunJob(spark, config).run(experiment, options);
-  }
-
-  /**
-   * Adds the row with these keyfield values if it is missing and runs it now, in this
-   * process, without Spark (for experiments launched by an external scheduler such as a
-   * Slurm array). Values are text, parsed as the keyfields' types. Returns the row as written;
-   * a row that is already done, error or paused is returned as it is, not run again.
-   */
-  public Map<String, Object> runOne(Map<String, String> values, Experiment experiment) {
-    for (String k : values.keySet()) {
-      if (config.keyfield(k) == null) {
-        throw new ExperimenterException("--set " + k + ": no such keyfield; the keyfields are " + config.keyfieldNames());
-      }
+            @Override
+            public void close() {
+                try {
+                    ctx.flush();
+                } finally {
+                    ctx.close();
+                }
+            }
+        };
     }
-    Object[] keys = new Object[config.keyfields().size()];
-    for (int i = 0; i < keys.length; i++) {
-      Parameter p = config.keyfields().get(i);
-      String text = values.get(p.name());
-      if (text == null) {
-        throw new ExperimenterException("--set " + p.name() + "=...: missing; run-one needs a value for every keyfield " + config.keyfieldNames());
-      }
-      try {
-        keys[i] = p.type().parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new ExperimenterException("--set " + p.name() + "=" + text + ": " + e.getMessage());
-      }
-    }
-    store.createTableIfMissing();
-    store.fill(List.<Object[]>of(keys).iterator());
-    long id = store.idOf(keys);
-    Map<String, Object> row = store.row(id);
-    if (!Status.CREATED.dbName().equals(row.get("status"))) {
-      return row;
-    }
-    checkSerializable(experiment, experiment.getClass().getName());
-    String runId = "run-one-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-    try (org.experimenter.spark.Worker w =
-        new org.experimenter.spark.Worker(store, experiment, runId, "run-one-" + ProcessHandle.current().pid(), null)) {
-      w.runCandidates(List.of(new org.experimenter.store.ClaimedRow(id, keys)));
-    }
-    return store.row(id);
-  }
 
-  /**
-   * Writes results and log rows for a running experiment by its id, from another thread or
-   * process. Throws naming the id when it does not exist or is not running.
-   */
-  public Attachment attach(long id) {
-    Map<String, Object> row = store.row(id);
-    if (!Status.RUNNING.dbName().equals(row.get("status"))) {
-      throw new ExperimenterException("experiment " + id + " of " + config.table() + " is " + row.get("status") + ", not running; cannot attach");
+    /**
+     * Adds rows from a CSV file (a header naming the keyfields) or a JSON file (an array of
+     * objects, or one object per line). Rows the table already has are skipped. Errors name the
+     * file, line and field; nothing is inserted then.
+     */
+    public long fillFromFile(Path file) {
+        List<Map<String, ?>> rows = org.experimenter.config.RowFiles.read(file, config);
+        return addRows(rows);
     }
-    Map<String, Object> params = new java.util.LinkedHashMap<>();
-    for (Parameter p : config.keyfields()) {
-      params.put(p.name(), row.get(p.name()));
+
+    /**
+     * A conditional grid: each fixed combination (values for some keyfields) crossed with the
+     * values of the remaining keyfields, taken from {@code grid} where given, else from the
+     * config. Returns the number of new rows.
+     */
+    public long fillCombinations(List<Map<String, ?>> fixed, Map<String, List<?>> grid) {
+        List<Map<String, ?>> rows = new ArrayList<>();
+        for (Map<String, ?> f : fixed) {
+            for (String k : f.keySet()) {
+                if (config.keyfield(k) == null) {
+                    throw new ExperimenterException("combination " + f + ": '" + k
+                            + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+                }
+            }
+            List<Map<String, Object>> partial = new ArrayList<>();
+            partial.add(new java.util.LinkedHashMap<>(f));
+            for (Parameter p : config.keyfields()) {
+                if (f.containsKey(p.name())) {
+                    continue;
+                }
+                List<?> values = grid.containsKey(p.name()) ? grid.get(p.name()) : p.values();
+                List<Map<String, Object>> next = new ArrayList<>();
+                for (Map<String, Object> m : partial) {
+                    for (Object v : values) {
+                        Map<String, Object> copy = new java.util.LinkedHashMap<>(m);
+                        copy.put(p.name(), v);
+                        next.add(copy);
+                    }
+                }
+                partial = next;
+            }
+            rows.addAll(partial);
+        }
+        for (String k : grid.keySet()) {
+            if (config.keyfield(k) == null) {
+                throw new ExperimenterException(
+                        "grid: '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+            }
+        }
+        return addRows(rows);
     }
-    org.experimenter.spark.RowContext ctx =
-        new org.experimenter.spark.RowContext(store, id, null, new Parameters(params), () -> false);
-    return new Attachment() {
-      @Override
-      public ResultWriter results() {
-        return ctx;
-      }
 
-      @Override
-      public void log(String logtable, Map<String, ?> values) {
-        ctx.log(logtable, values);
-      }
+    /** Row counts per status. */
+    public Map<Status, Long> status() {
+        store.createTableIfMissing();
+        return store.counts();
+    }
 
-      @Override
-      public void close() {
+    /** Returns the rows of the given statuses to created, clearing results and errors; ids are kept. */
+    public int reset(Set<Status> statuses) {
+        store.createTableIfMissing();
+        return store.reset(statuses);
+    }
+
+    /** Returns the given rows to created, clearing results and errors; ids and attempt history are kept. */
+    public int resetIds(List<Long> ids) {
+        store.createTableIfMissing();
+        return store.resetIds(ids);
+    }
+
+    /**
+     * Returns rows matching a condition over the table's columns to created: one boolean
+     * expression in Spark SQL's grammar (see {@code --where} in the README), nothing else.
+     */
+    public int resetWhere(String condition) {
+        store.createTableIfMissing();
+        return store.resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
+    }
+
+    /**
+     * Returns paused rows (all when ids is empty) to created, optionally with another
+     * experiment class (checked here) for their next run.
+     */
+    public int unpause(List<Long> ids, String experimentClass) {
+        store.createTableIfMissing();
+        if (experimentClass != null && !experimentClass.isEmpty()) {
+            loadExperiment(experimentClass, "--experiment-class: ");
+        }
+        return store.unpause(ids, experimentClass);
+    }
+
+    /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
+    public Recovery recover() {
+        store.createTableIfMissing();
+        return store.recover();
+    }
+
+    /** Drops the experiment table; false when there was none. */
+    public boolean drop() {
+        return store.drop();
+    }
+
+    /** Means, standard deviations and counts of the results of done rows, grouped over the given keyfields. */
+    public Dataset<Row> evaluate(SparkSession spark, List<String> over) {
+        return new Evaluation(spark, config).over(over).aggregate();
+    }
+
+    /**
+     * An evaluation to configure: which keyfields to aggregate over, which statistics, a filter,
+     * a pivot form. {@code ex.evaluation(spark).over(List.of("seed")).collect()}
+     */
+    public Evaluation evaluation(SparkSession spark) {
+        return new Evaluation(spark, config);
+    }
+
+    /**
+     * Runs Spark SQL with the experiment table and its log tables (tables named {@code
+     * <table>__<log>}) registered as views named like the tables.
+     */
+    public Dataset<Row> sql(SparkSession spark, String query) {
+        SparkTables.registerViews(spark, config);
+        return SqlErrors.translate("", () -> spark.sql(query));
+    }
+
+    /**
+     * Writes the experiment table and its log tables to {@code dir}, one Parquet or CSV file per
+     * table named like the table, for pandas and notebooks.
+     *
+     * @param where a Spark SQL condition narrowing the experiment table's rows, or null
+     */
+    public List<Exporter.Written> export(SparkSession spark, Path dir, Exporter.Format format, String where) {
+        return new Exporter(spark, config).export(dir, format, where);
+    }
+
+    /**
+     * A plot of a result field against a numeric keyfield: {@code
+     * ex.plotter(spark).x("k").y("accuracy").write(path)}.
+     */
+    public Plotter plotter(SparkSession spark) {
+        return new Plotter(spark, config);
+    }
+
+    /** The experiment table as a Spark DataFrame (notebooks). */
+    public Dataset<Row> table(SparkSession spark) {
+        return SparkTables.table(spark, config);
+    }
+
+    /** Collects a small result (an evaluation) for formatting. */
+    public static ResultTable collect(Dataset<Row> df) {
+        return ResultTable.of(df);
+    }
+
+    /**
+     * Instantiates the experiment class named in the config, checking that it exists,
+     * implements {@link Experiment}, has a public no-argument constructor and is serializable.
+     */
+    public Experiment experimentFromConfig() {
+        String name = config.experimentClass();
+        String key = config.origin() + ": experiment-class: ";
+        if (name.isEmpty()) {
+            throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
+        }
+        return loadExperiment(name, key);
+    }
+
+    private Experiment loadExperiment(String name, String key) {
+        Experiment e;
         try {
-          ctx.flush();
-        } finally {
-          ctx.close();
+            e = ExperimentLoader.load(name);
+        } catch (ExperimentLoader.NotLoadable ex) {
+            throw new InvalidConfigException(key + ex.getMessage(), ex.getCause());
         }
-      }
-    };
-  }
+        checkSerializable(e, name);
+        return e;
+    }
 
-  /**
-   * Adds rows from a CSV file (a header naming the keyfields) or a JSON file (an array of
-   * objects, or one object per line). Rows the table already has are skipped. Errors name the
-   * file, line and field; nothing is inserted then.
-   */
-  public long fillFromFile(Path file) {
-    List<Map<String, ?>> rows = org.experimenter.config.RowFiles.read(file, config);
-    return addRows(rows);
-  }
-
-  /**
-   * A conditional grid: each fixed combination (values for some keyfields) crossed with the
-   * values of the remaining keyfields, taken from {@code grid} where given, else from the
-   * config. Returns the number of new rows.
-   */
-  public long fillCombinations(List<Map<String, ?>> fixed, Map<String, List<?>> grid) {
-    List<Map<String, ?>> rows = new ArrayList<>();
-    for (Map<String, ?> f : fixed) {
-      for (String k : f.keySet()) {
-        if (config.keyfield(k) == null) {
-          throw new ExperimenterException("combination " + f + ": '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
+    private void checkSerializable(Experiment e, String name) {
+        try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
+            out.writeObject(e);
+        } catch (NotSerializableException ex) {
+            throw new InvalidConfigException(
+                    config.origin() + ": experiment-class: " + name + " is not serializable: it holds a "
+                            + ex.getMessage() + " (mark the field transient or make it Serializable)");
+        } catch (java.io.IOException ex) {
+            throw new InvalidConfigException(
+                    config.origin() + ": experiment-class: " + name + " cannot be serialized: " + ex);
         }
-      }
-      List<Map<String, Object>> partial = new ArrayList<>();
-      partial.add(new java.util.LinkedHashMap<>(f));
-      for (Parameter p : config.keyfields()) {
-        if (f.containsKey(p.name())) {
-          continue;
-        }
-        List<?> values = grid.containsKey(p.name()) ? grid.get(p.name()) : p.values();
-        List<Map<String, Object>> next = new ArrayList<>();
-        for (Map<String, Object> m : partial) {
-          for (Object v : values) {
-            Map<String, Object> copy = new java.util.LinkedHashMap<>(m);
-            copy.put(p.name(), v);
-            next.add(copy);
-          }
-        }
-        partial = next;
-      }
-      rows.addAll(partial);
     }
-    for (String k : grid.keySet()) {
-      if (config.keyfield(k) == null) {
-        throw new ExperimenterException("grid: '" + k + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
-      }
-    }
-    return addRows(rows);
-  }
-
-  /** Row counts per status. */
-  public Map<Status, Long> status() {
-    store.createTableIfMissing();
-    return store.counts();
-  }
-
-  /** Returns the rows of the given statuses to created, clearing results and errors; ids are kept. */
-  public int reset(Set<Status> statuses) {
-    store.createTableIfMissing();
-    return store.reset(statuses);
-  }
-
-  /** Returns the given rows to created, clearing results and errors; ids and attempt history are kept. */
-  public int resetIds(List<Long> ids) {
-    store.createTableIfMissing();
-    return store.resetIds(ids);
-  }
-
-  /**
-   * Returns rows matching a condition over the table's columns to created: one boolean
-   * expression in Spark SQL's grammar (see {@code --where} in the README), nothing else.
-   */
-  public int resetWhere(String condition) {
-    store.createTableIfMissing();
-    return store.resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
-  }
-
-  /**
-   * Returns paused rows (all when ids is empty) to created, optionally with another
-   * experiment class (checked here) for their next run.
-   */
-  public int unpause(List<Long> ids, String experimentClass) {
-    store.createTableIfMissing();
-    if (experimentClass != null && !experimentClass.isEmpty()) {
-      loadExperiment(experimentClass, "--experiment-class: ");
-    }
-    return store.unpause(ids, experimentClass);
-  }
-
-  /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
-  public Recovery recover() {
-    store.createTableIfMissing();
-    return store.recover();
-  }
-
-  /** Drops the experiment table; false when there was none. */
-  public boolean drop() {
-    return store.drop();
-  }
-
-  /** Means, standard deviations and counts of the results of done rows, grouped over the given keyfields. */
-  public Dataset<Row> evaluate(SparkSession spark, List<String> over) {
-    return new Evaluation(spark, config).over(over).aggregate();
-  }
-
-  /**
-   * An evaluation to configure: which keyfields to aggregate over, which statistics, a filter,
-   * a pivot form. {@code ex.evaluation(spark).over(List.of("seed")).collect()}
-   */
-  public Evaluation evaluation(SparkSession spark) {
-    return new Evaluation(spark, config);
-  }
-
-  /**
-   * Runs Spark SQL with the experiment table and its log tables (tables named {@code
-   * <table>__<log>}) registered as views named like the tables.
-   */
-  public Dataset<Row> sql(SparkSession spark, String query) {
-    SparkTables.registerViews(spark, config);
-    return SqlErrors.translate("", () -> spark.sql(query));
-  }
-
-  /**
-   * Writes the experiment table and its log tables to {@code dir}, one Parquet or CSV file per
-   * table named like the table, for pandas and notebooks.
-   *
-   * @param where a Spark SQL condition narrowing the experiment table's rows, or null
-   */
-  public List<Exporter.Written> export(SparkSession spark, Path dir, Exporter.Format format, String where) {
-    return new Exporter(spark, config).export(dir, format, where);
-  }
-
-  /** A plot of a result field against a numeric keyfield: {@code ex.plotter(spark).x("k").y("accuracy").write(path)}. */
-  public Plotter plotter(SparkSession spark) {
-    return new Plotter(spark, config);
-  }
-
-  /** The experiment table as a Spark DataFrame (notebooks). */
-  public Dataset<Row> table(SparkSession spark) {
-    return SparkTables.table(spark, config);
-  }
-
-  /** Collects a small result (an evaluation) for formatting. */
-  public static ResultTable collect(Dataset<Row> df) {
-    return ResultTable.of(df);
-  }
-
-
-  /**
-   * Instantiates the experiment class named in the config, checking that it exists,
-   * implements {@link Experiment}, has a public no-argument constructor and is serializable.
-   */
-  public Experiment experimentFromConfig() {
-    String name = config.experimentClass();
-    String key = config.origin() + ": experiment-class: ";
-    if (name.isEmpty()) {
-      throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
-    }
-    return loadExperiment(name, key);
-  }
-
-  private Experiment loadExperiment(String name, String key) {
-    Experiment e;
-    try {
-      e = ExperimentLoader.load(name);
-    } catch (ExperimentLoader.NotLoadable ex) {
-      throw new InvalidConfigException(key + ex.getMessage(), ex.getCause());
-    }
-    checkSerializable(e, name);
-    return e;
-  }
-
-  private void checkSerializable(Experiment e, String name) {
-    try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
-      out.writeObject(e);
-    } catch (NotSerializableException ex) {
-      throw new InvalidConfigException(
-          config.origin() + ": experiment-class: " + name + " is not serializable: it holds a " + ex.getMessage()
-              + " (mark the field transient or make it Serializable)");
-    } catch (java.io.IOException ex) {
-      throw new InvalidConfigException(config.origin() + ": experiment-class: " + name + " cannot be serialized: " + ex);
-    }
-  }
 }

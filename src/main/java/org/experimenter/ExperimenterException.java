@@ -2,13 +2,13 @@ package org.experimenter;
 
 /** The root of every exception this project throws on purpose. */
 public class ExperimenterException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ExperimenterException(String message) {
-    super(message);
-  }
+    public ExperimenterException(String message) {
+        super(message);
+    }
 
-  public ExperimenterException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ExperimenterException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -5,13 +5,13 @@ package org.experimenter;
  * {@code conf/example.conf: 12: keyfields.seed.values: a range with step 0 never ends}.
  */
 public class InvalidConfigException extends ExperimenterException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InvalidConfigException(String message) {
-    super(message);
-  }
+    public InvalidConfigException(String message) {
+        super(message);
+    }
 
-  public InvalidConfigException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InvalidConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

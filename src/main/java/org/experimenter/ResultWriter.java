@@ -10,15 +10,15 @@ import java.util.Map;
  */
 public interface ResultWriter {
 
-  /** Sets one result field. Integral numbers widen to long and double fields. */
-  ResultWriter put(String field, Object value);
+    /** Sets one result field. Integral numbers widen to long and double fields. */
+    ResultWriter put(String field, Object value);
 
-  /** Sets several result fields. */
-  default ResultWriter putAll(Map<String, ?> values) {
-    values.forEach(this::put);
-    return this;
-  }
+    /** Sets several result fields. */
+    default ResultWriter putAll(Map<String, ?> values) {
+        values.forEach(this::put);
+        return this;
+    }
 
-  /** Writes the results set so far (and pending log rows) to the table now. */
-  void flush();
+    /** Writes the results set so far (and pending log rows) to the table now. */
+    void flush();
 }

@@ -10,59 +10,60 @@ import java.util.List;
  * }</pre>
  */
 public final class RunOptions {
-  private final String where;
-  private final List<Long> ids;
-  private final long maxExperiments;
-  private final Long randomSeed;
+    private final String where;
+    private final List<Long> ids;
+    private final long maxExperiments;
+    private final Long randomSeed;
 
-  private RunOptions(String where, List<Long> ids, long maxExperiments, Long randomSeed) {
-    this.where = where;
-    this.ids = ids;
-    this.maxExperiments = maxExperiments;
-    this.randomSeed = randomSeed;
-  }
-
-  public static RunOptions all() {
-    return new RunOptions(null, List.of(), 0, null);
-  }
-
-  /** Only rows matching this SQL condition over keyfields and columns, e.g. {@code "seed < 3"}. */
-  public RunOptions where(String predicate) {
-    return new RunOptions(predicate == null || predicate.isBlank() ? null : predicate, ids, maxExperiments, randomSeed);
-  }
-
-  /** Only these ids; each must exist. */
-  public RunOptions ids(List<Long> ids) {
-    return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed);
-  }
-
-  /** At most n rows; 0 for all. */
-  public RunOptions maxExperiments(long n) {
-    if (n < 0) {
-      throw new ExperimenterException("max-experiments must not be negative, found " + n);
+    private RunOptions(String where, List<Long> ids, long maxExperiments, Long randomSeed) {
+        this.where = where;
+        this.ids = ids;
+        this.maxExperiments = maxExperiments;
+        this.randomSeed = randomSeed;
     }
-    return new RunOptions(where, ids, n, randomSeed);
-  }
 
-  /** Rows in a shuffled order (the same for the same seed) instead of id order. */
-  public RunOptions randomOrder(long seed) {
-    return new RunOptions(where, ids, maxExperiments, seed);
-  }
+    public static RunOptions all() {
+        return new RunOptions(null, List.of(), 0, null);
+    }
 
-  public String where() {
-    return where;
-  }
+    /** Only rows matching this SQL condition over keyfields and columns, e.g. {@code "seed < 3"}. */
+    public RunOptions where(String predicate) {
+        return new RunOptions(
+                predicate == null || predicate.isBlank() ? null : predicate, ids, maxExperiments, randomSeed);
+    }
 
-  public List<Long> ids() {
-    return ids;
-  }
+    /** Only these ids; each must exist. */
+    public RunOptions ids(List<Long> ids) {
+        return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed);
+    }
 
-  public long maxExperiments() {
-    return maxExperiments;
-  }
+    /** At most n rows; 0 for all. */
+    public RunOptions maxExperiments(long n) {
+        if (n < 0) {
+            throw new ExperimenterException("max-experiments must not be negative, found " + n);
+        }
+        return new RunOptions(where, ids, n, randomSeed);
+    }
 
-  /** The shuffle seed, or null for id order. */
-  public Long randomSeed() {
-    return randomSeed;
-  }
+    /** Rows in a shuffled order (the same for the same seed) instead of id order. */
+    public RunOptions randomOrder(long seed) {
+        return new RunOptions(where, ids, maxExperiments, seed);
+    }
+
+    public String where() {
+        return where;
+    }
+
+    public List<Long> ids() {
+        return ids;
+    }
+
+    public long maxExperiments() {
+        return maxExperiments;
+    }
+
+    /** The shuffle seed, or null for id order. */
+    public Long randomSeed() {
+        return randomSeed;
+    }
 }

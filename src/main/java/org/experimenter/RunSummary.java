@@ -8,93 +8,114 @@ import java.util.TreeMap;
 
 /** What one run did: rows per final status and experiment durations, computed with Spark SQL. */
 public final class RunSummary {
-  private final String runId;
-  private final Map<Status, Long> counts;
-  private final double minSeconds;
-  private final double medianSeconds;
-  private final double maxSeconds;
-  private final double wallSeconds;
-  private final Map<String, Long> heldElsewhere;
+    private final String runId;
+    private final Map<Status, Long> counts;
+    private final double minSeconds;
+    private final double medianSeconds;
+    private final double maxSeconds;
+    private final double wallSeconds;
+    private final Map<String, Long> heldElsewhere;
 
-  public RunSummary(String runId, Map<Status, Long> counts, double minSeconds, double medianSeconds, double maxSeconds, double wallSeconds) {
-    this(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, Map.of());
-  }
-
-  private RunSummary(String runId, Map<Status, Long> counts, double minSeconds, double medianSeconds, double maxSeconds,
-      double wallSeconds, Map<String, Long> heldElsewhere) {
-    this.heldElsewhere = Collections.unmodifiableMap(new TreeMap<>(heldElsewhere));
-    this.runId = runId;
-    Map<Status, Long> copy = new EnumMap<>(Status.class);
-    copy.putAll(counts);
-    this.counts = Collections.unmodifiableMap(copy);
-    this.minSeconds = minSeconds;
-    this.medianSeconds = medianSeconds;
-    this.maxSeconds = maxSeconds;
-    this.wallSeconds = wallSeconds;
-  }
-
-  /** The same summary, noting rows of the run's scope that other live runs held when it ended. */
-  public RunSummary withHeldElsewhere(Map<String, Long> rowsPerRun) {
-    return new RunSummary(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, rowsPerRun);
-  }
-
-  /**
-   * Rows of this run's scope still running under other runs that were seen alive (their
-   * heartbeats advanced) when this run ended, per run id; those runs finish them.
-   */
-  public Map<String, Long> heldElsewhere() {
-    return heldElsewhere;
-  }
-
-  public String runId() {
-    return runId;
-  }
-
-  /** Rows this run ended in each status. */
-  public Map<Status, Long> counts() {
-    return counts;
-  }
-
-  public long count(Status s) {
-    return counts.getOrDefault(s, 0L);
-  }
-
-  public long total() {
-    return counts.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  public double minSeconds() {
-    return minSeconds;
-  }
-
-  public double medianSeconds() {
-    return medianSeconds;
-  }
-
-  public double maxSeconds() {
-    return maxSeconds;
-  }
-
-  public double wallSeconds() {
-    return wallSeconds;
-  }
-
-  @Override
-  public String toString() {
-    StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "run %s: %d experiments in %.1f s%n", runId, total(), wallSeconds));
-    for (Status s : Status.values()) {
-      if (count(s) > 0) {
-        b.append(String.format(Locale.ROOT, "  %-8s %d%n", s.dbName(), count(s)));
-      }
+    public RunSummary(
+            String runId,
+            Map<Status, Long> counts,
+            double minSeconds,
+            double medianSeconds,
+            double maxSeconds,
+            double wallSeconds) {
+        this(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, Map.of());
     }
-    for (Map.Entry<String, Long> e : heldElsewhere.entrySet()) {
-      b.append(String.format(Locale.ROOT, "  %d %s of this scope still running under live run %s%n", e.getValue(),
-          e.getValue() == 1 ? "row" : "rows", e.getKey()));
+
+    private RunSummary(
+            String runId,
+            Map<Status, Long> counts,
+            double minSeconds,
+            double medianSeconds,
+            double maxSeconds,
+            double wallSeconds,
+            Map<String, Long> heldElsewhere) {
+        this.heldElsewhere = Collections.unmodifiableMap(new TreeMap<>(heldElsewhere));
+        this.runId = runId;
+        Map<Status, Long> copy = new EnumMap<>(Status.class);
+        copy.putAll(counts);
+        this.counts = Collections.unmodifiableMap(copy);
+        this.minSeconds = minSeconds;
+        this.medianSeconds = medianSeconds;
+        this.maxSeconds = maxSeconds;
+        this.wallSeconds = wallSeconds;
     }
-    if (total() > 0) {
-      b.append(String.format(Locale.ROOT, "  duration per experiment: min %.3f s, median %.3f s, max %.3f s%n", minSeconds, medianSeconds, maxSeconds));
+
+    /** The same summary, noting rows of the run's scope that other live runs held when it ended. */
+    public RunSummary withHeldElsewhere(Map<String, Long> rowsPerRun) {
+        return new RunSummary(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, rowsPerRun);
     }
-    return b.toString();
-  }
+
+    /**
+     * Rows of this run's scope still running under other runs that were seen alive (their
+     * heartbeats advanced) when this run ended, per run id; those runs finish them.
+     */
+    public Map<String, Long> heldElsewhere() {
+        return heldElsewhere;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** Rows this run ended in each status. */
+    public Map<Status, Long> counts() {
+        return counts;
+    }
+
+    public long count(Status s) {
+        return counts.getOrDefault(s, 0L);
+    }
+
+    public long total() {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public double minSeconds() {
+        return minSeconds;
+    }
+
+    public double medianSeconds() {
+        return medianSeconds;
+    }
+
+    public double maxSeconds() {
+        return maxSeconds;
+    }
+
+    public double wallSeconds() {
+        return wallSeconds;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "run %s: %d experiments in %.1f s%n", runId, total(), wallSeconds));
+        for (Status s : Status.values()) {
+            if (count(s) > 0) {
+                b.append(String.format(Locale.ROOT, "  %-8s %d%n", s.dbName(), count(s)));
+            }
+        }
+        for (Map.Entry<String, Long> e : heldElsewhere.entrySet()) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %d %s of this scope still running under live run %s%n",
+                    e.getValue(),
+                    e.getValue() == 1 ? "row" : "rows",
+                    e.getKey()));
+        }
+        if (total() > 0) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  duration per experiment: min %.3f s, median %.3f s, max %.3f s%n",
+                    minSeconds,
+                    medianSeconds,
+                    maxSeconds));
+        }
+        return b.toString();
+    }
 }

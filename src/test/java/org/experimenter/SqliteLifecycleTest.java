@@ -3,8 +3,8 @@ package org.experimenter;
 import org.experimenter.testing.TestDb;
 
 class SqliteLifecycleTest extends LifecycleContractTest {
-  @Override
-  TestDb db() {
-    return TestDb.SQLITE;
-  }
+    @Override
+    TestDb db() {
+        return TestDb.SQLITE;
+    }
 }

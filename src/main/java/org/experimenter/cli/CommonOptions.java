@@ -6,14 +6,17 @@ import picocli.CommandLine.Option;
 
 /** The options every command takes: the config file and --verbose. Mixed into each command. */
 final class CommonOptions {
-  @Option(names = {"-c", "--config"}, required = true, description = "The experiment's HOCON config file.")
-  Path config;
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            description = "The experiment's HOCON config file.")
+    Path config;
 
-  // never read here: Main's exception handler looks for it in the parse result
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+    // never read here: Main's exception handler looks for it in the parse result
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
 
-  Experimenter experimenter() {
-    return Experimenter.load(ConfigFile.resolve(config));
-  }
+    Experimenter experimenter() {
+        return Experimenter.load(ConfigFile.resolve(config));
+    }
 }

@@ -20,78 +20,83 @@ import org.experimenter.InvalidConfigException;
  * SparkConf would start Spark's logging in commands that never use Spark).
  */
 final class ConfigFile {
-  private ConfigFile() {}
+    private ConfigFile() {}
 
-  static Path resolve(Path given) {
-    return resolve(given, System::getProperty, Path.of("").toAbsolutePath());
-  }
-
-  static Path resolve(Path given, UnaryOperator<String> settings, Path workingDir) {
-    if (Files.exists(given)) {
-      return given;
+    static Path resolve(Path given) {
+        return resolve(given, System::getProperty, Path.of("").toAbsolutePath());
     }
-    List<String> shippedNames = new ArrayList<>();
-    boolean remoteCopy = false;
-    for (String key : List.of("spark.yarn.dist.files", "spark.files")) {
-      String list = settings.apply(key);
-      for (String entry : list == null ? new String[0] : list.split(",")) {
-        if (entry.isBlank()) {
-          continue;
+
+    static Path resolve(Path given, UnaryOperator<String> settings, Path workingDir) {
+        if (Files.exists(given)) {
+            return given;
         }
-        Shipped s = Shipped.parse(entry.trim());
-        if (s == null) {
-          continue;
+        List<String> shippedNames = new ArrayList<>();
+        boolean remoteCopy = false;
+        for (String key : List.of("spark.yarn.dist.files", "spark.files")) {
+            String list = settings.apply(key);
+            for (String entry : list == null ? new String[0] : list.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                Shipped s = Shipped.parse(entry.trim());
+                if (s == null) {
+                    continue;
+                }
+                shippedNames.add(s.name);
+                if (given.getParent() == null && s.name.equals(given.toString())) {
+                    if (s.localPath != null && Files.isRegularFile(s.localPath)) {
+                        return s.localPath;
+                    }
+                    remoteCopy |= s.localPath == null;
+                }
+            }
         }
-        shippedNames.add(s.name);
-        if (given.getParent() == null && s.name.equals(given.toString())) {
-          if (s.localPath != null && Files.isRegularFile(s.localPath)) {
-            return s.localPath;
-          }
-          remoteCopy |= s.localPath == null;
+        StringBuilder m = new StringBuilder(given + ": no such config file");
+        if (!given.isAbsolute()) {
+            m.append(" (working directory ").append(workingDir);
+            if (!shippedNames.isEmpty()) {
+                m.append("; shipped with --files: ").append(shippedNames);
+            } else if (settings.apply("spark.submit.deployMode") != null) {
+                m.append("; no file was shipped with --files");
+            }
+            if (remoteCopy) {
+                m.append("; a driver outside the cluster reads the config only from a local path given to --files");
+            }
+            m.append(")");
         }
-      }
-    }
-    StringBuilder m = new StringBuilder(given + ": no such config file");
-    if (!given.isAbsolute()) {
-      m.append(" (working directory ").append(workingDir);
-      if (!shippedNames.isEmpty()) {
-        m.append("; shipped with --files: ").append(shippedNames);
-      } else if (settings.apply("spark.submit.deployMode") != null) {
-        m.append("; no file was shipped with --files");
-      }
-      if (remoteCopy) {
-        m.append("; a driver outside the cluster reads the config only from a local path given to --files");
-      }
-      m.append(")");
-    }
-    throw new InvalidConfigException(m.toString());
-  }
-
-  /** One entry of a --files list: {@code path[#name]}; only its name is ever printed. */
-  private static final class Shipped {
-    final String name;
-    final Path localPath;
-
-    private Shipped(String name, Path localPath) {
-      this.name = name;
-      this.localPath = localPath;
+        throw new InvalidConfigException(m.toString());
     }
 
-    static Shipped parse(String entry) {
-      try {
-        URI uri = new URI(entry);
-        String path = uri.getPath();
-        if (path == null || path.isEmpty()) {
-          return null;
+    /** One entry of a --files list: {@code path[#name]}; only its name is ever printed. */
+    private static final class Shipped {
+        final String name;
+        final Path localPath;
+
+        private Shipped(String name, Path localPath) {
+            this.name = name;
+            this.localPath = localPath;
         }
-        String name = uri.getFragment() != null ? uri.getFragment() : Path.of(path).getFileName().toString();
-        boolean local = uri.getScheme() == null || "file".equals(uri.getScheme()) || "local".equals(uri.getScheme());
-        return new Shipped(name, local ? Path.of(path) : null);
-      } catch (URISyntaxException | IllegalArgumentException e) {
-        // a plain path with characters a URI refuses (spaces): spark-submit accepts those too
-        Path p = Path.of(entry);
-        return p.getFileName() == null ? null : new Shipped(p.getFileName().toString(), p);
-      }
+
+        static Shipped parse(String entry) {
+            try {
+                URI uri = new URI(entry);
+                String path = uri.getPath();
+                if (path == null || path.isEmpty()) {
+                    return null;
+                }
+                String name = uri.getFragment() != null
+                        ? uri.getFragment()
+                        : Path.of(path).getFileName().toString();
+                boolean local =
+                        uri.getScheme() == null || "file".equals(uri.getScheme()) || "local".equals(uri.getScheme());
+                return new Shipped(name, local ? Path.of(path) : null);
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // a plain path with characters a URI refuses (spaces): spark-submit accepts those too
+                Path p = Path.of(entry);
+                return p.getFileName() == null
+                        ? null
+                        : new Shipped(p.getFileName().toString(), p);
+            }
+        }
     }
-  }
 }

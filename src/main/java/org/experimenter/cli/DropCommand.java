@@ -12,25 +12,26 @@ import picocli.CommandLine.Option;
 /** {@code experimenter drop}: drops the experiment table once its name is typed (or with --yes). */
 @Command(name = "drop", description = "Drop the experiment table with all its rows.")
 final class DropCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--yes", description = "Do not ask.")
-  boolean yes;
+    @Option(names = "--yes", description = "Do not ask.")
+    boolean yes;
 
-  @Override
-  public Integer call() throws Exception {
-    Experimenter ex = common.experimenter();
-    String table = ex.config().table();
-    if (!yes) {
-      System.out.print("Drop table " + table + " and all its rows? Type the table name to confirm: ");
-      System.out.flush();
-      String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-      if (answer == null || !answer.trim().equals(table)) {
-        System.out.println("not dropped");
-        return 1;
-      }
+    @Override
+    public Integer call() throws Exception {
+        Experimenter ex = common.experimenter();
+        String table = ex.config().table();
+        if (!yes) {
+            System.out.print("Drop table " + table + " and all its rows? Type the table name to confirm: ");
+            System.out.flush();
+            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (answer == null || !answer.trim().equals(table)) {
+                System.out.println("not dropped");
+                return 1;
+            }
+        }
+        System.out.println(ex.drop() ? "dropped " + table : "no table " + table);
+        return 0;
     }
-    System.out.println(ex.drop() ? "dropped " + table : "no table " + table);
-    return 0;
-  }
 }

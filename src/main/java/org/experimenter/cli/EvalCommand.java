@@ -16,91 +16,96 @@ import picocli.CommandLine.Option;
 
 /** {@code experimenter eval}: statistics of the done rows over seeds, as a table or a pivot. */
 @Command(
-    name = "eval",
-    description = "Aggregate the results of done rows over seeds: mean, std, se, ci95, count, min, median, max"
-        + " per result field, or a pivot table.")
+        name = "eval",
+        description = "Aggregate the results of done rows over seeds: mean, std, se, ci95, count, min, median, max"
+                + " per result field, or a pivot table.")
 final class EvalCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(
-      names = "--over",
-      split = ",",
-      description = "Keyfields to aggregate over (default: seed, when there is such a keyfield).")
-  List<String> over;
+    @Option(
+            names = "--over",
+            split = ",",
+            description = "Keyfields to aggregate over (default: seed, when there is such a keyfield).")
+    List<String> over;
 
-  @Option(
-      names = "--stats",
-      split = ",",
-      description = "Statistics: mean, std, se, ci95, count, min, median, max, or all"
-          + " (default: mean,std,count; in a pivot: mean,std).")
-  List<String> stats;
+    @Option(
+            names = "--stats",
+            split = ",",
+            description = "Statistics: mean, std, se, ci95, count, min, median, max, or all"
+                    + " (default: mean,std,count; in a pivot: mean,std).")
+    List<String> stats;
 
-  @Option(names = "--fields", split = ",", description = "Result fields to aggregate (default: every numeric one).")
-  List<String> fields;
+    @Option(names = "--fields", split = ",", description = "Result fields to aggregate (default: every numeric one).")
+    List<String> fields;
 
-  @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"k <= 7\".")
-  String where;
+    @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"k <= 7\".")
+    String where;
 
-  @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
-  List<String> rows;
+    @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
+    List<String> rows;
 
-  @Option(names = "--columns", split = ",", description = "Pivot: keyfields whose values make the columns.")
-  List<String> columns;
+    @Option(names = "--columns", split = ",", description = "Pivot: keyfields whose values make the columns.")
+    List<String> columns;
 
-  @Option(names = "--value", description = "Pivot: the result field in the cells.")
-  String value;
+    @Option(names = "--value", description = "Pivot: the result field in the cells.")
+    String value;
 
-  @Option(
-      names = "--lower-is-better",
-      description = "Pivot: mark the lowest value of each row as best (default: the highest).")
-  boolean lowerIsBetter;
+    @Option(
+            names = "--lower-is-better",
+            description = "Pivot: mark the lowest value of each row as best (default: the highest).")
+    boolean lowerIsBetter;
 
-  @Mixin OutputOptions out;
+    @Mixin
+    OutputOptions out;
 
-  @Override
-  public Integer call() {
-    Experimenter ex = common.experimenter();
-    out.checkedFormat();
-    boolean pivot = rows != null || columns != null || value != null;
-    if (pivot && (rows == null || columns == null || value == null)) {
-      throw new ExperimenterException("--rows, --columns and --value go together: a pivot needs all three");
+    @Override
+    public Integer call() {
+        Experimenter ex = common.experimenter();
+        out.checkedFormat();
+        boolean pivot = rows != null || columns != null || value != null;
+        if (pivot && (rows == null || columns == null || value == null)) {
+            throw new ExperimenterException("--rows, --columns and --value go together: a pivot needs all three");
+        }
+        if (pivot && fields != null) {
+            throw new ExperimenterException("--fields does not apply to a pivot; --value names its result field");
+        }
+        if (!pivot && lowerIsBetter) {
+            throw new ExperimenterException("--lower-is-better applies to a pivot (--rows, --columns, --value)");
+        }
+        List<Stat> chosen = stats == null ? null : Stat.parse(stats);
+        SparkSession spark = SparkSessions.open(ex.config());
+        try {
+            Evaluation e =
+                    ex.evaluation(spark).over(over).where(where).fields(fields).stats(chosen);
+            // check the names before any Spark job runs
+            e.groupFields();
+            ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();
+            out.write(spark, t);
+            reportLeftOut(e.leftOut());
+            for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
+                System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
+                        + (f.getValue() == 1 ? " done row" : " done rows")
+                        + " without a value (NaN, or never written)");
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
     }
-    if (pivot && fields != null) {
-      throw new ExperimenterException("--fields does not apply to a pivot; --value names its result field");
-    }
-    if (!pivot && lowerIsBetter) {
-      throw new ExperimenterException("--lower-is-better applies to a pivot (--rows, --columns, --value)");
-    }
-    List<Stat> chosen = stats == null ? null : Stat.parse(stats);
-    SparkSession spark = SparkSessions.open(ex.config());
-    try {
-      Evaluation e = ex.evaluation(spark).over(over).where(where).fields(fields).stats(chosen);
-      // check the names before any Spark job runs
-      e.groupFields();
-      ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();
-      out.write(spark, t);
-      reportLeftOut(e.leftOut());
-      for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
-        System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
-            + (f.getValue() == 1 ? " done row" : " done rows") + " without a value (NaN, or never written)");
-      }
-      return 0;
-    } finally {
-      spark.stop();
-    }
-  }
 
-  /** Says on standard error how many rows per status were not done, so never part of the table. */
-  private static void reportLeftOut(Map<String, Long> left) {
-    if (left.isEmpty()) {
-      return;
+    /** Says on standard error how many rows per status were not done, so never part of the table. */
+    private static void reportLeftOut(Map<String, Long> left) {
+        if (left.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        long n = 0;
+        for (Map.Entry<String, Long> s : left.entrySet()) {
+            parts.add(s.getValue() + " " + s.getKey());
+            n += s.getValue();
+        }
+        System.err.println(
+                "left out " + n + (n == 1 ? " row" : " rows") + " not done (" + String.join(", ", parts) + ")");
     }
-    List<String> parts = new ArrayList<>();
-    long n = 0;
-    for (Map.Entry<String, Long> s : left.entrySet()) {
-      parts.add(s.getValue() + " " + s.getKey());
-      n += s.getValue();
-    }
-    System.err.println("left out " + n + (n == 1 ? " row" : " rows") + " not done (" + String.join(", ", parts) + ")");
-  }
 }

@@ -11,33 +11,34 @@ import picocli.CommandLine.Option;
 
 /** {@code experimenter export}: the table and its log tables to Parquet or CSV files. */
 @Command(
-    name = "export",
-    description = "Write the experiment table and its log tables to Parquet or CSV files, one per table,"
-        + " for pandas and notebooks.")
+        name = "export",
+        description = "Write the experiment table and its log tables to Parquet or CSV files, one per table,"
+                + " for pandas and notebooks.")
 final class ExportCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--output", required = true, description = "The folder to write <table>.parquet (or .csv) into.")
-  Path output;
+    @Option(names = "--output", required = true, description = "The folder to write <table>.parquet (or .csv) into.")
+    Path output;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default: parquet).")
-  String format;
+    @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default: parquet).")
+    String format;
 
-  @Option(names = "--where", description = "Only rows of the experiment table matching this Spark SQL condition.")
-  String where;
+    @Option(names = "--where", description = "Only rows of the experiment table matching this Spark SQL condition.")
+    String where;
 
-  @Override
-  public Integer call() {
-    Experimenter ex = common.experimenter();
-    Exporter.Format f = Exporter.Format.parse(format);
-    SparkSession spark = SparkSessions.open(ex.config());
-    try {
-      for (Exporter.Written w : ex.export(spark, output, f, where)) {
-        System.out.println("wrote " + w.file() + " (" + w.rows() + (w.rows() == 1 ? " row)" : " rows)"));
-      }
-      return 0;
-    } finally {
-      spark.stop();
+    @Override
+    public Integer call() {
+        Experimenter ex = common.experimenter();
+        Exporter.Format f = Exporter.Format.parse(format);
+        SparkSession spark = SparkSessions.open(ex.config());
+        try {
+            for (Exporter.Written w : ex.export(spark, output, f, where)) {
+                System.out.println("wrote " + w.file() + " (" + w.rows() + (w.rows() == 1 ? " row)" : " rows)"));
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
     }
-  }
 }

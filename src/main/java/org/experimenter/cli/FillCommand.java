@@ -19,66 +19,67 @@ import picocli.CommandLine.Option;
 
 /** {@code experimenter fill}: creates the table if missing and adds rows from the grid, a file or combinations. */
 @Command(
-    name = "fill",
-    description = "Create the table if missing and insert the grid's new rows (or rows from a file).")
+        name = "fill",
+        description = "Create the table if missing and insert the grid's new rows (or rows from a file).")
 final class FillCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(
-      names = "--from",
-      description = "Add the rows of this CSV (header of keyfield names) or JSON file instead of the grid.")
-  Path from;
+    @Option(
+            names = "--from",
+            description = "Add the rows of this CSV (header of keyfield names) or JSON file instead of the grid.")
+    Path from;
 
-  @Option(
-      names = "--combinations",
-      description = "A HOCON/JSON file: fixed = [ {model = knn, k = 3}, ... ], optional grid { seed = [0, 1] };"
-          + " each fixed combination is crossed with the values of the other keyfields.")
-  Path combinations;
+    @Option(
+            names = "--combinations",
+            description = "A HOCON/JSON file: fixed = [ {model = knn, k = 3}, ... ], optional grid { seed = [0, 1] };"
+                    + " each fixed combination is crossed with the values of the other keyfields.")
+    Path combinations;
 
-  @Override
-  public Integer call() {
-    Experimenter ex = common.experimenter();
-    long t0 = System.nanoTime();
-    long n;
-    String what;
-    if (from != null) {
-      n = ex.fillFromFile(from);
-      what = "from " + from;
-    } else if (combinations != null) {
-      n = fillCombinations(ex, combinations);
-      what = "from the combinations in " + combinations;
-    } else {
-      n = ex.fill();
-      what = "grid of " + ex.config().grid().size();
+    @Override
+    public Integer call() {
+        Experimenter ex = common.experimenter();
+        long t0 = System.nanoTime();
+        long n;
+        String what;
+        if (from != null) {
+            n = ex.fillFromFile(from);
+            what = "from " + from;
+        } else if (combinations != null) {
+            n = fillCombinations(ex, combinations);
+            what = "from the combinations in " + combinations;
+        } else {
+            n = ex.fill();
+            what = "grid of " + ex.config().grid().size();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: %d new rows (%s) in %.1f s%n", ex.config().table(), n, what, seconds);
+        return 0;
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%s: %d new rows (%s) in %.1f s%n", ex.config().table(), n, what, seconds);
-    return 0;
-  }
 
-  private static long fillCombinations(Experimenter ex, Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ExperimenterException(file + ": no such file");
+    private static long fillCombinations(Experimenter ex, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ExperimenterException(file + ": no such file");
+        }
+        Config c;
+        try {
+            c = ConfigFactory.parseFile(file.toFile()).resolve();
+        } catch (ConfigException e) {
+            throw new ExperimenterException(e.getMessage(), e);
+        }
+        if (!c.hasPath("fixed")) {
+            throw new ExperimenterException(file + ": missing 'fixed', a list of objects of keyfield values");
+        }
+        List<Map<String, ?>> fixed = new ArrayList<>();
+        for (ConfigObject o : c.getObjectList("fixed")) {
+            fixed.add(o.unwrapped());
+        }
+        Map<String, List<?>> grid = new LinkedHashMap<>();
+        if (c.hasPath("grid")) {
+            for (String k : c.getObject("grid").keySet()) {
+                grid.put(k, c.getList("grid." + k).unwrapped());
+            }
+        }
+        return ex.fillCombinations(fixed, grid);
     }
-    Config c;
-    try {
-      c = ConfigFactory.parseFile(file.toFile()).resolve();
-    } catch (ConfigException e) {
-      throw new ExperimenterException(e.getMessage(), e);
-    }
-    if (!c.hasPath("fixed")) {
-      throw new ExperimenterException(file + ": missing 'fixed', a list of objects of keyfield values");
-    }
-    List<Map<String, ?>> fixed = new ArrayList<>();
-    for (ConfigObject o : c.getObjectList("fixed")) {
-      fixed.add(o.unwrapped());
-    }
-    Map<String, List<?>> grid = new LinkedHashMap<>();
-    if (c.hasPath("grid")) {
-      for (String k : c.getObject("grid").keySet()) {
-        grid.put(k, c.getList("grid." + k).unwrapped());
-      }
-    }
-    return ex.fillCombinations(fixed, grid);
-  }
 }

@@ -13,92 +13,91 @@ import picocli.CommandLine.Command;
  * picocli's usage message and exit code 2.
  */
 @Command(
-    name = "experimenter",
-    mixinStandardHelpOptions = true,
-    version = "experimenter 0.1.0",
-    description = "Runs grids of experiments on Apache Spark and keeps every result in a database.",
-    subcommands = {
-      FillCommand.class,
-      RunCommand.class,
-      RunOneCommand.class,
-      UnpauseCommand.class,
-      StatusCommand.class,
-      ResetCommand.class,
-      RecoverCommand.class,
-      DropCommand.class,
-      EvalCommand.class,
-      SqlCommand.class,
-      PlotCommand.class,
-      ExportCommand.class
-    })
+        name = "experimenter",
+        mixinStandardHelpOptions = true,
+        version = "experimenter 0.1.0",
+        description = "Runs grids of experiments on Apache Spark and keeps every result in a database.",
+        subcommands = {
+            FillCommand.class,
+            RunCommand.class,
+            RunOneCommand.class,
+            UnpauseCommand.class,
+            StatusCommand.class,
+            ResetCommand.class,
+            RecoverCommand.class,
+            DropCommand.class,
+            EvalCommand.class,
+            SqlCommand.class,
+            PlotCommand.class,
+            ExportCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
-  public static void main(String[] args) {
-    if (!isYarnClusterDriver()) {
-      System.exit(execute(args));
+    public static void main(String[] args) {
+        if (!isYarnClusterDriver()) {
+            System.exit(execute(args));
+        }
+        // A YARN cluster-mode driver runs inside the ApplicationMaster, which sets the app's final
+        // status when main returns or throws: System.exit there, even exit(0), is reported as
+        // FAILED ("Shutdown hook called before final status was reported"), and what the driver
+        // prints reaches only the container log. An exception thrown from main becomes the app's
+        // diagnostics, which spark-submit prints before it exits with code 1.
+        StringWriter errors = new StringWriter();
+        int code = execute(new PrintWriter(errors, true), args);
+        System.err.print(errors);
+        System.err.flush();
+        if (code != 0) {
+            throw new ExperimenterException(errors.toString().trim() + " (exit code " + code + ")");
+        }
     }
-    // A YARN cluster-mode driver runs inside the ApplicationMaster, which sets the app's final
-    // status when main returns or throws: System.exit there, even exit(0), is reported as
-    // FAILED ("Shutdown hook called before final status was reported"), and what the driver
-    // prints reaches only the container log. An exception thrown from main becomes the app's
-    // diagnostics, which spark-submit prints before it exits with code 1.
-    StringWriter errors = new StringWriter();
-    int code = execute(new PrintWriter(errors, true), args);
-    System.err.print(errors);
-    System.err.flush();
-    if (code != 0) {
-      throw new ExperimenterException(errors.toString().trim() + " (exit code " + code + ")");
-    }
-  }
 
-  private static boolean isYarnClusterDriver() {
-    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
-        && System.getProperty("spark.master", "").startsWith("yarn");
-  }
+    private static boolean isYarnClusterDriver() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+                && System.getProperty("spark.master", "").startsWith("yarn");
+    }
 
-  /** Runs a command and returns its exit code (tests call this instead of main). */
-  public static int execute(String... args) {
-    return execute(null, args);
-  }
+    /** Runs a command and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return execute(null, args);
+    }
 
-  /** Runs a command with its error messages written to errors (standard error when null). */
-  static int execute(PrintWriter errors, String... args) {
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
-    }
-    if (System.getProperty("java.awt.headless") == null) {
-      // plots are drawn off screen; never reach for a display
-      System.setProperty("java.awt.headless", "true");
-    }
-    CommandLine cl = new CommandLine(new Main());
-    if (errors != null) {
-      cl.setErr(errors);
-    }
-    cl.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          // --verbose belongs to the subcommand, not to the top-level parse result
-          boolean verbose = false;
-          for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-            verbose |= p.hasMatchedOption("--verbose");
-          }
-          PrintWriter err = cmd.getErr();
-          if (e instanceof ExperimenterException && !verbose) {
-            err.println("error: " + e.getMessage());
-          } else if (verbose) {
-            e.printStackTrace(err);
-          } else {
-            err.println("error: " + e + " (run with --verbose for the stack trace)");
-          }
-          err.flush();
-          return 1;
+    /** Runs a command with its error messages written to errors (standard error when null). */
+    static int execute(PrintWriter errors, String... args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        if (System.getProperty("java.awt.headless") == null) {
+            // plots are drawn off screen; never reach for a display
+            System.setProperty("java.awt.headless", "true");
+        }
+        CommandLine cl = new CommandLine(new Main());
+        if (errors != null) {
+            cl.setErr(errors);
+        }
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // --verbose belongs to the subcommand, not to the top-level parse result
+            boolean verbose = false;
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                verbose |= p.hasMatchedOption("--verbose");
+            }
+            PrintWriter err = cmd.getErr();
+            if (e instanceof ExperimenterException && !verbose) {
+                err.println("error: " + e.getMessage());
+            } else if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("error: " + e + " (run with --verbose for the stack trace)");
+            }
+            err.flush();
+            return 1;
         });
-    return cl.execute(args);
-  }
+        return cl.execute(args);
+    }
 
-  /** Without a command: the usage, and exit code 2 as for any other bad command line. */
-  @Override
-  public Integer call() {
-    new CommandLine(this).usage(System.out);
-    return 2;
-  }
+    /** Without a command: the usage, and exit code 2 as for any other bad command line. */
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 2;
+    }
 }

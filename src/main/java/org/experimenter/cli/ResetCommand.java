@@ -13,40 +13,42 @@ import picocli.CommandLine.Option;
 
 /** {@code experimenter reset}: returns rows chosen by status, id or condition to created. */
 @Command(
-    name = "reset",
-    description = "Return rows to created, clearing their results and errors; ids and the attempt history are kept.")
+        name = "reset",
+        description =
+                "Return rows to created, clearing their results and errors; ids and the attempt history are kept.")
 final class ResetCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--status", split = ",", description = "Statuses to reset, e.g. error,running.")
-  List<String> statuses;
+    @Option(names = "--status", split = ",", description = "Statuses to reset, e.g. error,running.")
+    List<String> statuses;
 
-  @Option(names = "--ids", split = ",", description = "Ids to reset, e.g. 3,5,9.")
-  List<Long> ids;
+    @Option(names = "--ids", split = ",", description = "Ids to reset, e.g. 3,5,9.")
+    List<Long> ids;
 
-  @Option(names = "--where", description = "An SQL condition over keyfields and columns, e.g. \"dataset = 'iris'\".")
-  String where;
+    @Option(names = "--where", description = "An SQL condition over keyfields and columns, e.g. \"dataset = 'iris'\".")
+    String where;
 
-  @Override
-  public Integer call() {
-    int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (where == null ? 0 : 1);
-    if (given != 1) {
-      throw new ExperimenterException("reset: give exactly one of --status, --ids or --where");
+    @Override
+    public Integer call() {
+        int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (where == null ? 0 : 1);
+        if (given != 1) {
+            throw new ExperimenterException("reset: give exactly one of --status, --ids or --where");
+        }
+        Experimenter ex = common.experimenter();
+        int n;
+        if (statuses != null) {
+            Set<Status> set = EnumSet.noneOf(Status.class);
+            for (String s : statuses) {
+                set.add(Status.parse(s));
+            }
+            n = ex.reset(set);
+        } else if (ids != null) {
+            n = ex.resetIds(ids);
+        } else {
+            n = ex.resetWhere(where);
+        }
+        System.out.println(n + " rows reset to created");
+        return 0;
     }
-    Experimenter ex = common.experimenter();
-    int n;
-    if (statuses != null) {
-      Set<Status> set = EnumSet.noneOf(Status.class);
-      for (String s : statuses) {
-        set.add(Status.parse(s));
-      }
-      n = ex.reset(set);
-    } else if (ids != null) {
-      n = ex.resetIds(ids);
-    } else {
-      n = ex.resetWhere(where);
-    }
-    System.out.println(n + " rows reset to created");
-    return 0;
-  }
 }

@@ -14,50 +14,51 @@ import picocli.CommandLine.Option;
 /** {@code experimenter run}: runs the open rows on Spark and prints a summary. */
 @Command(name = "run", description = "Run the open experiments on Spark.")
 final class RunCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(
-      names = "--max-experiments",
-      description = "At most this many experiments (default: the config's execution.max-experiments).")
-  Long maxExperiments;
+    @Option(
+            names = "--max-experiments",
+            description = "At most this many experiments (default: the config's execution.max-experiments).")
+    Long maxExperiments;
 
-  @Option(
-      names = "--where",
-      description = "Run only rows matching this SQL condition over keyfields, e.g. \"seed < 3\".")
-  String where;
+    @Option(
+            names = "--where",
+            description = "Run only rows matching this SQL condition over keyfields, e.g. \"seed < 3\".")
+    String where;
 
-  @Option(names = "--ids", split = ",", description = "Run only these ids, e.g. 3,5,9.")
-  List<Long> ids;
+    @Option(names = "--ids", split = ",", description = "Run only these ids, e.g. 3,5,9.")
+    List<Long> ids;
 
-  // -1 stands for "no seed given": the option may come without a value
-  @Option(
-      names = "--random-order",
-      arity = "0..1",
-      fallbackValue = "-1",
-      description = "Run rows in a shuffled order; an optional seed repeats a shuffle.")
-  Long randomSeed;
+    // -1 stands for "no seed given": the option may come without a value
+    @Option(
+            names = "--random-order",
+            arity = "0..1",
+            fallbackValue = "-1",
+            description = "Run rows in a shuffled order; an optional seed repeats a shuffle.")
+    Long randomSeed;
 
-  @Override
-  public Integer call() {
-    Experimenter ex = common.experimenter();
-    Experiment experiment = ex.experimentFromConfig();
-    // An unreachable database fails here, before the cluster is asked for executors.
-    ex.createTable();
-    long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
-    RunOptions options = RunOptions.all().where(where).maxExperiments(max);
-    if (ids != null) {
-      options = options.ids(ids);
+    @Override
+    public Integer call() {
+        Experimenter ex = common.experimenter();
+        Experiment experiment = ex.experimentFromConfig();
+        // An unreachable database fails here, before the cluster is asked for executors.
+        ex.createTable();
+        long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
+        RunOptions options = RunOptions.all().where(where).maxExperiments(max);
+        if (ids != null) {
+            options = options.ids(ids);
+        }
+        if (randomSeed != null) {
+            options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
+        }
+        SparkSession spark = SparkSessions.open(ex.config());
+        try {
+            RunSummary s = ex.run(spark, experiment, options);
+            System.out.print(s);
+            return 0;
+        } finally {
+            spark.stop();
+        }
     }
-    if (randomSeed != null) {
-      options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
-    }
-    SparkSession spark = SparkSessions.open(ex.config());
-    try {
-      RunSummary s = ex.run(spark, experiment, options);
-      System.out.print(s);
-      return 0;
-    } finally {
-      spark.stop();
-    }
-  }
 }

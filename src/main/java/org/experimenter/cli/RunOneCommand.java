@@ -10,40 +10,43 @@ import picocli.CommandLine.Option;
 
 /** {@code experimenter run-one}: adds one row if missing and runs it in this process, without Spark. */
 @Command(
-    name = "run-one",
-    description = "Add the row with these keyfield values if missing and run it now, in this process"
-        + " (for Slurm arrays and other schedulers).")
+        name = "run-one",
+        description = "Add the row with these keyfield values if missing and run it now, in this process"
+                + " (for Slurm arrays and other schedulers).")
 final class RunOneCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--set", required = true, description = "A keyfield value, e.g. --set dataset=iris --set seed=3.")
-  Map<String, String> values;
+    @Option(names = "--set", required = true, description = "A keyfield value, e.g. --set dataset=iris --set seed=3.")
+    Map<String, String> values;
 
-  @Option(names = "--json", description = "Print the row as one JSON object.")
-  boolean json;
+    @Option(names = "--json", description = "Print the row as one JSON object.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    Experimenter ex = common.experimenter();
-    Map<String, Object> row = ex.runOne(values, ex.experimentFromConfig());
-    if (json) {
-      Map<String, Object> printed = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> e : row.entrySet()) {
-        Object v = e.getValue();
-        // other values as their text: Jackson would turn a java.sql.Timestamp into epoch milliseconds
-        printed.put(e.getKey(), v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
-      }
-      System.out.println(JsonLine.of(printed));
-    } else {
-      System.out.println("experiment " + row.get("id") + " of " + ex.config().table() + ": " + row.get("status"));
-      for (String r : ex.config().resultfields().keySet()) {
-        System.out.println("  " + r + " = " + row.get(r));
-      }
-      if (row.get("error") != null) {
-        System.out.println("  error: " + String.valueOf(row.get("error")).lines().findFirst().orElse(""));
-      }
+    @Override
+    public Integer call() {
+        Experimenter ex = common.experimenter();
+        Map<String, Object> row = ex.runOne(values, ex.experimentFromConfig());
+        if (json) {
+            Map<String, Object> printed = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                Object v = e.getValue();
+                // other values as their text: Jackson would turn a java.sql.Timestamp into epoch milliseconds
+                printed.put(e.getKey(), v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
+            }
+            System.out.println(JsonLine.of(printed));
+        } else {
+            System.out.println(
+                    "experiment " + row.get("id") + " of " + ex.config().table() + ": " + row.get("status"));
+            for (String r : ex.config().resultfields().keySet()) {
+                System.out.println("  " + r + " = " + row.get(r));
+            }
+            if (row.get("error") != null) {
+                System.out.println("  error: "
+                        + String.valueOf(row.get("error")).lines().findFirst().orElse(""));
+            }
+        }
+        // a scheduler such as Slurm sees the experiment's failure in the exit code
+        return "error".equals(row.get("status")) ? 1 : 0;
     }
-    // a scheduler such as Slurm sees the experiment's failure in the exit code
-    return "error".equals(row.get("status")) ? 1 : 0;
-  }
 }

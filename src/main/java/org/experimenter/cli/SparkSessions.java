@@ -7,22 +7,22 @@ import org.experimenter.config.ExperimentConfig;
 
 /** The Spark session of the commands that need one, set up from the experiment's config. */
 final class SparkSessions {
-  private SparkSessions() {}
+    private SparkSessions() {}
 
-  /** A session with the config's master and settings; spark-submit's master and app name win. */
-  static SparkSession open(ExperimentConfig c) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder();
-    if (!conf.contains("spark.master")) {
-      b = b.master(c.sparkMaster());
+    /** A session with the config's master and settings; spark-submit's master and app name win. */
+    static SparkSession open(ExperimentConfig c) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder();
+        if (!conf.contains("spark.master")) {
+            b = b.master(c.sparkMaster());
+        }
+        if (!conf.contains("spark.app.name")) {
+            b = b.appName(c.sparkAppName() + ": " + c.table());
+        }
+        b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
+        for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
+            b = b.config(e.getKey(), e.getValue());
+        }
+        return b.getOrCreate();
     }
-    if (!conf.contains("spark.app.name")) {
-      b = b.appName(c.sparkAppName() + ": " + c.table());
-    }
-    b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
-    for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
-      b = b.config(e.getKey(), e.getValue());
-    }
-    return b.getOrCreate();
-  }
 }

@@ -11,26 +11,27 @@ import picocli.CommandLine.Option;
 /** {@code experimenter status}: the number of rows per status, as text or one JSON object. */
 @Command(name = "status", description = "Print the number of rows per status.")
 final class StatusCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--json", description = "Print one JSON object mapping each status to its count.")
-  boolean json;
+    @Option(names = "--json", description = "Print one JSON object mapping each status to its count.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    Map<Status, Long> counts = common.experimenter().status();
-    if (json) {
-      Map<String, Long> byName = new LinkedHashMap<>();
-      counts.forEach((status, n) -> byName.put(status.dbName(), n));
-      System.out.println(JsonLine.of(byName));
-    } else {
-      long total = 0;
-      for (Map.Entry<Status, Long> e : counts.entrySet()) {
-        System.out.printf("%-8s %d%n", e.getKey().dbName(), e.getValue());
-        total += e.getValue();
-      }
-      System.out.printf("%-8s %d%n", "total", total);
+    @Override
+    public Integer call() {
+        Map<Status, Long> counts = common.experimenter().status();
+        if (json) {
+            Map<String, Long> byName = new LinkedHashMap<>();
+            counts.forEach((status, n) -> byName.put(status.dbName(), n));
+            System.out.println(JsonLine.of(byName));
+        } else {
+            long total = 0;
+            for (Map.Entry<Status, Long> e : counts.entrySet()) {
+                System.out.printf("%-8s %d%n", e.getKey().dbName(), e.getValue());
+                total += e.getValue();
+            }
+            System.out.printf("%-8s %d%n", "total", total);
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -30,237 +30,249 @@ import org.experimenter.store.dialect.Dialect;
  * InvalidConfigException} naming the file, line and key.
  */
 final class ConfigReader {
-  /** Where the list of supported URL prefixes starts in {@link Dialect#forUrl}'s message. */
-  private static final String SUPPORTED = "supported: ";
+    /** Where the list of supported URL prefixes starts in {@link Dialect#forUrl}'s message. */
+    private static final String SUPPORTED = "supported: ";
 
-  private final Config c;
-  private final String origin;
-  private final FieldReader fields;
+    private final Config c;
+    private final String origin;
+    private final FieldReader fields;
 
-  private ConfigReader(Config c, String origin, Map<String, Long> order) {
-    this.c = c;
-    this.origin = origin;
-    this.fields = new FieldReader(c, order);
-  }
-
-  static ExperimentConfig load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidConfigException(file + ": no such config file");
+    private ConfigReader(Config c, String origin, Map<String, Long> order) {
+        this.c = c;
+        this.origin = origin;
+        this.fields = new FieldReader(c, order);
     }
-    Config parsed;
-    String text;
-    try {
-      text = Files.readString(file);
-      parsed =
-          ConfigFactory.parseFile(
-              file.toFile(), ConfigParseOptions.defaults().setOriginDescription(file.toString()));
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    return from(parsed, file.toString(), FieldReader.orderInText(parsed, text));
-  }
 
-  static ExperimentConfig parse(String hocon, String originName) {
-    Config parsed;
-    try {
-      parsed =
-          ConfigFactory.parseString(
-              hocon, ConfigParseOptions.defaults().setOriginDescription(originName));
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(e.getMessage(), e);
-    }
-    return from(parsed, originName, FieldReader.orderInText(parsed, hocon));
-  }
-
-  static ExperimentConfig from(Config userConfig, String originName) {
-    return from(userConfig, originName, Map.of());
-  }
-
-  static ExperimentConfig withOverrides(ExperimentConfig base, Map<String, ?> overrides) {
-    Config c = ConfigFactory.parseMap(overrides, "overrides");
-    Config previous = ConfigFactory.parseString(base.resolvedJson());
-    // the resolved JSON has lost the file's text, so keep the field order base was read in
-    return from(c.withFallback(previous), base.origin(), FieldReader.orderOf(base));
-  }
-
-  private static ExperimentConfig from(Config userConfig, String originName, Map<String, Long> order) {
-    Config reference = ConfigFactory.defaultReference().getConfig("experimenter");
-    try {
-      Config c = userConfig.withFallback(reference).resolve();
-      c.checkValid(reference);
-      // before any field is read: "tabel" is the mistake, not the table it leaves missing
-      KnownKeys.check(c, reference);
-      return new ExperimentConfig(new ConfigReader(c, originName, order));
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(e.getMessage(), e);
-    }
-  }
-
-  String origin() {
-    return origin;
-  }
-
-  String resolvedJson() {
-    return c.root().render(ConfigRenderOptions.concise());
-  }
-
-  String databaseUrl() {
-    String url = nonEmpty("database.url");
-    try {
-      Dialect.forUrl(url);
-    } catch (IllegalArgumentException e) {
-      // the dialect's message ends "supported: jdbc:postgresql:, jdbc:sqlite:", so a new
-      // dialect shows up here without a change; its URL (redacted) is left out as before
-      String m = String.valueOf(e.getMessage());
-      int at = m.lastIndexOf(SUPPORTED);
-      throw at(c, "database.url",
-          at < 0 ? m : "expected a " + orList(m.substring(at + SUPPORTED.length()).trim()) + " URL");
-    }
-    return url;
-  }
-
-  /** "a, b, c" as "a, b or c". */
-  private static String orList(String commaSeparated) {
-    List<String> items = List.of(commaSeparated.split(",\\s*"));
-    int last = items.size() - 1;
-    return last == 0 ? items.get(0) : String.join(", ", items.subList(0, last)) + " or " + items.get(last);
-  }
-
-  String table() {
-    if (!c.hasPath("database.table")) {
-      throw new InvalidConfigException(
-          origin + ": database.table: missing; name the experiment table, e.g. table = my_runs");
-    }
-    String table = FieldReader.identifier(c, "database.table", c.getString("database.table"));
-    checkLength("database.table", Schema.derivedNames(table));
-    return table;
-  }
-
-  /** Refuses a name whose derived names the database would cut (it keeps only so many characters). */
-  void checkLength(String path, List<String> derived) {
-    Dialect dialect = Dialect.forUrl(c.getString("database.url"));
-    for (String name : derived) {
-      if (name.length() > dialect.maxIdentifierLength()) {
-        throw at(c, path, "too long for " + dialect.name() + ": it names " + name + ", " + name.length()
-            + " characters, and " + dialect.name() + " keeps at most " + dialect.maxIdentifierLength());
-      }
-    }
-  }
-
-  List<Parameter> keyfields() {
-    return fields.keyfields();
-  }
-
-  LinkedHashMap<String, FieldType> resultfields() {
-    return fields.resultfields();
-  }
-
-  boolean resultTimestamps(Set<String> resultNames) {
-    boolean on = c.getBoolean("result-timestamps");
-    if (on) {
-      for (String r : resultNames) {
-        String ts = r + "_timestamp";
-        if (fields.declared(ts) || ExperimentConfig.BUILT_IN_COLUMNS.contains(ts)) {
-          throw at(c, "result-timestamps",
-              "the column " + ts + " for result field " + r + " clashes with a field of the same name");
+    static ExperimentConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException(file + ": no such config file");
         }
-      }
+        Config parsed;
+        String text;
+        try {
+            text = Files.readString(file);
+            parsed = ConfigFactory.parseFile(
+                    file.toFile(), ConfigParseOptions.defaults().setOriginDescription(file.toString()));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return from(parsed, file.toString(), FieldReader.orderInText(parsed, text));
     }
-    return on;
-  }
 
-  LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables(String table) {
-    LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables = fields.logtables(table);
-    for (String l : logtables.keySet()) {
-      checkLength("logtables." + l, Schema.derivedNames(table, l));
+    static ExperimentConfig parse(String hocon, String originName) {
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString(
+                    hocon, ConfigParseOptions.defaults().setOriginDescription(originName));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+        return from(parsed, originName, FieldReader.orderInText(parsed, hocon));
     }
-    return logtables;
-  }
 
-  LinkedHashMap<String, String> sparkConf() {
-    LinkedHashMap<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
-      // entrySet keys are HOCON paths: "spark.ui.enabled" (quoted) comes back with its quotes
-      out.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
+    static ExperimentConfig from(Config userConfig, String originName) {
+        return from(userConfig, originName, Map.of());
     }
-    return out;
-  }
 
-  /** The value at path as compact JSON, for sections handed on as they are. */
-  String json(String path) {
-    return c.getValue(path).render(ConfigRenderOptions.concise());
-  }
-
-  /** A string as given, possibly empty. */
-  String plain(String path) {
-    return c.getString(path);
-  }
-
-  String nonEmpty(String path) {
-    String s = c.getString(path).trim();
-    if (s.isEmpty()) {
-      throw at(c, path, "must not be empty");
+    static ExperimentConfig withOverrides(ExperimentConfig base, Map<String, ?> overrides) {
+        Config c = ConfigFactory.parseMap(overrides, "overrides");
+        Config previous = ConfigFactory.parseString(base.resolvedJson());
+        // the resolved JSON has lost the file's text, so keep the field order base was read in
+        return from(c.withFallback(previous), base.origin(), FieldReader.orderOf(base));
     }
-    return s;
-  }
 
-  boolean bool(String path) {
-    return c.getBoolean(path);
-  }
-
-  long longAtLeast(String path, long min) {
-    return atLeast(path, c.getLong(path), min);
-  }
-
-  int intAtLeast(String path, int min) {
-    return (int) atLeast(path, c.getInt(path), min);
-  }
-
-  private long atLeast(String path, long value, long min) {
-    if (value < min) {
-      throw at(c, path, "must be at least " + min + ", found " + value);
+    private static ExperimentConfig from(Config userConfig, String originName, Map<String, Long> order) {
+        Config reference = ConfigFactory.defaultReference().getConfig("experimenter");
+        try {
+            Config c = userConfig.withFallback(reference).resolve();
+            c.checkValid(reference);
+            // before any field is read: "tabel" is the mistake, not the table it leaves missing
+            KnownKeys.check(c, reference);
+            return new ExperimentConfig(new ConfigReader(c, originName, order));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
     }
-    return value;
-  }
 
-  Duration duration(String path) {
-    return c.getDuration(path);
-  }
-
-  Duration notNegative(String path) {
-    Duration d = c.getDuration(path);
-    if (d.isNegative()) {
-      throw at(c, path, "must not be negative");
+    String origin() {
+        return origin;
     }
-    return d;
-  }
 
-  Duration positive(String path) {
-    Duration d = c.getDuration(path);
-    if (d.isNegative() || d.isZero()) {
-      throw at(c, path, "must be a positive duration, e.g. 5s");
+    String resolvedJson() {
+        return c.root().render(ConfigRenderOptions.concise());
     }
-    return d;
-  }
 
-  static String quoteKey(String key) {
-    return ConfigUtil.joinPath(key);
-  }
-
-  static String typeName(ConfigValue v) {
-    return v.valueType().name().toLowerCase(Locale.ROOT);
-  }
-
-  /** An error at a key, prefixed with the origin (file: line) of the value found there. */
-  static InvalidConfigException at(Config c, String path, String message) {
-    String where;
-    try {
-      where = c.getValue(path).origin().description();
-    } catch (ConfigException e) {
-      where = c.origin().description();
+    String databaseUrl() {
+        String url = nonEmpty("database.url");
+        try {
+            Dialect.forUrl(url);
+        } catch (IllegalArgumentException e) {
+            // the dialect's message ends "supported: jdbc:postgresql:, jdbc:sqlite:", so a new
+            // dialect shows up here without a change; its URL (redacted) is left out as before
+            String m = String.valueOf(e.getMessage());
+            int at = m.lastIndexOf(SUPPORTED);
+            throw at(
+                    c,
+                    "database.url",
+                    at < 0
+                            ? m
+                            : "expected a "
+                                    + orList(
+                                            m.substring(at + SUPPORTED.length()).trim()) + " URL");
+        }
+        return url;
     }
-    return new InvalidConfigException(where + ": " + path + ": " + message);
-  }
+
+    /** "a, b, c" as "a, b or c". */
+    private static String orList(String commaSeparated) {
+        List<String> items = List.of(commaSeparated.split(",\\s*"));
+        int last = items.size() - 1;
+        return last == 0 ? items.get(0) : String.join(", ", items.subList(0, last)) + " or " + items.get(last);
+    }
+
+    String table() {
+        if (!c.hasPath("database.table")) {
+            throw new InvalidConfigException(
+                    origin + ": database.table: missing; name the experiment table, e.g. table = my_runs");
+        }
+        String table = FieldReader.identifier(c, "database.table", c.getString("database.table"));
+        checkLength("database.table", Schema.derivedNames(table));
+        return table;
+    }
+
+    /** Refuses a name whose derived names the database would cut (it keeps only so many characters). */
+    void checkLength(String path, List<String> derived) {
+        Dialect dialect = Dialect.forUrl(c.getString("database.url"));
+        for (String name : derived) {
+            if (name.length() > dialect.maxIdentifierLength()) {
+                throw at(
+                        c,
+                        path,
+                        "too long for " + dialect.name() + ": it names " + name + ", " + name.length()
+                                + " characters, and " + dialect.name() + " keeps at most "
+                                + dialect.maxIdentifierLength());
+            }
+        }
+    }
+
+    List<Parameter> keyfields() {
+        return fields.keyfields();
+    }
+
+    LinkedHashMap<String, FieldType> resultfields() {
+        return fields.resultfields();
+    }
+
+    boolean resultTimestamps(Set<String> resultNames) {
+        boolean on = c.getBoolean("result-timestamps");
+        if (on) {
+            for (String r : resultNames) {
+                String ts = r + "_timestamp";
+                if (fields.declared(ts) || ExperimentConfig.BUILT_IN_COLUMNS.contains(ts)) {
+                    throw at(
+                            c,
+                            "result-timestamps",
+                            "the column " + ts + " for result field " + r + " clashes with a field of the same name");
+                }
+            }
+        }
+        return on;
+    }
+
+    LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables(String table) {
+        LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables = fields.logtables(table);
+        for (String l : logtables.keySet()) {
+            checkLength("logtables." + l, Schema.derivedNames(table, l));
+        }
+        return logtables;
+    }
+
+    LinkedHashMap<String, String> sparkConf() {
+        LinkedHashMap<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
+            // entrySet keys are HOCON paths: "spark.ui.enabled" (quoted) comes back with its quotes
+            out.put(
+                    String.join(".", ConfigUtil.splitPath(e.getKey())),
+                    String.valueOf(e.getValue().unwrapped()));
+        }
+        return out;
+    }
+
+    /** The value at path as compact JSON, for sections handed on as they are. */
+    String json(String path) {
+        return c.getValue(path).render(ConfigRenderOptions.concise());
+    }
+
+    /** A string as given, possibly empty. */
+    String plain(String path) {
+        return c.getString(path);
+    }
+
+    String nonEmpty(String path) {
+        String s = c.getString(path).trim();
+        if (s.isEmpty()) {
+            throw at(c, path, "must not be empty");
+        }
+        return s;
+    }
+
+    boolean bool(String path) {
+        return c.getBoolean(path);
+    }
+
+    long longAtLeast(String path, long min) {
+        return atLeast(path, c.getLong(path), min);
+    }
+
+    int intAtLeast(String path, int min) {
+        return (int) atLeast(path, c.getInt(path), min);
+    }
+
+    private long atLeast(String path, long value, long min) {
+        if (value < min) {
+            throw at(c, path, "must be at least " + min + ", found " + value);
+        }
+        return value;
+    }
+
+    Duration duration(String path) {
+        return c.getDuration(path);
+    }
+
+    Duration notNegative(String path) {
+        Duration d = c.getDuration(path);
+        if (d.isNegative()) {
+            throw at(c, path, "must not be negative");
+        }
+        return d;
+    }
+
+    Duration positive(String path) {
+        Duration d = c.getDuration(path);
+        if (d.isNegative() || d.isZero()) {
+            throw at(c, path, "must be a positive duration, e.g. 5s");
+        }
+        return d;
+    }
+
+    static String quoteKey(String key) {
+        return ConfigUtil.joinPath(key);
+    }
+
+    static String typeName(ConfigValue v) {
+        return v.valueType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** An error at a key, prefixed with the origin (file: line) of the value found there. */
+    static InvalidConfigException at(Config c, String path, String message) {
+        String where;
+        try {
+            where = c.getValue(path).origin().description();
+        } catch (ConfigException e) {
+            where = c.origin().description();
+        }
+        return new InvalidConfigException(where + ": " + path + ": " + message);
+    }
 }

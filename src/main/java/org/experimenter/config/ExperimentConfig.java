@@ -30,255 +30,254 @@ import org.experimenter.grid.Parameter;
  * }</pre>
  */
 public final class ExperimentConfig implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Column names the table uses itself; no keyfield or result field may take one. */
-  public static final Set<String> BUILT_IN_COLUMNS =
-      Set.of(
-          "id",
-          "status",
-          "creation_date",
-          "start_date",
-          "end_date",
-          "machine",
-          "error",
-          "attempt",
-          "claim_token",
-          "heartbeat",
-          "run_id",
-          "executor",
-          "error_kind",
-          "spark_app",
-          "wall_time",
-          "cpu_time",
-          "allocated_bytes",
-          "experiment_class",
-          "lease_ms");
+    /** Column names the table uses itself; no keyfield or result field may take one. */
+    public static final Set<String> BUILT_IN_COLUMNS = Set.of(
+            "id",
+            "status",
+            "creation_date",
+            "start_date",
+            "end_date",
+            "machine",
+            "error",
+            "attempt",
+            "claim_token",
+            "heartbeat",
+            "run_id",
+            "executor",
+            "error_kind",
+            "spark_app",
+            "wall_time",
+            "cpu_time",
+            "allocated_bytes",
+            "experiment_class",
+            "lease_ms");
 
-  private final String origin;
-  private final String url;
-  private final String user;
-  private final String password;
-  private final Duration connectTimeout;
-  private final Duration socketTimeout;
-  private final String table;
-  private final List<Parameter> keyfields;
-  private final LinkedHashMap<String, FieldType> resultfields;
-  private final String customJson;
-  private final String experimentClass;
-  private final String sparkMaster;
-  private final String sparkAppName;
-  private final LinkedHashMap<String, String> sparkConf;
-  private final long maxExperiments;
-  private final int partitions;
-  private final Duration heartbeatInterval;
-  private final int missedBeats;
-  private final Duration recoveryInterval;
-  private final int maxAttempts;
-  private final boolean retryErrors;
-  private final Duration timeout;
-  private final Duration shutdownGrace;
-  private final boolean resultTimestamps;
-  private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
-  // withOverrides starts again from the whole resolved config, defaults included
-  private final String resolvedJson;
-  private transient Config custom;
+    private final String origin;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Duration connectTimeout;
+    private final Duration socketTimeout;
+    private final String table;
+    private final List<Parameter> keyfields;
+    private final LinkedHashMap<String, FieldType> resultfields;
+    private final String customJson;
+    private final String experimentClass;
+    private final String sparkMaster;
+    private final String sparkAppName;
+    private final LinkedHashMap<String, String> sparkConf;
+    private final long maxExperiments;
+    private final int partitions;
+    private final Duration heartbeatInterval;
+    private final int missedBeats;
+    private final Duration recoveryInterval;
+    private final int maxAttempts;
+    private final boolean retryErrors;
+    private final Duration timeout;
+    private final Duration shutdownGrace;
+    private final boolean resultTimestamps;
+    private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
+    // withOverrides starts again from the whole resolved config, defaults included
+    private final String resolvedJson;
+    private transient Config custom;
 
-  /**
-   * Every setting, read in this order so that the first problem in the file is the one
-   * reported; the reader throws on anything invalid.
-   */
-  ExperimentConfig(ConfigReader r) {
-    this.origin = r.origin();
-    this.resolvedJson = r.resolvedJson();
-    this.url = r.databaseUrl();
-    this.user = r.plain("database.user");
-    this.password = r.plain("database.password");
-    this.connectTimeout = r.positive("database.connect-timeout");
-    this.socketTimeout = r.positive("database.socket-timeout");
-    this.table = r.table();
-    this.keyfields = r.keyfields();
-    this.resultfields = r.resultfields();
-    this.resultTimestamps = r.resultTimestamps(resultfields.keySet());
-    this.logtables = r.logtables(table);
-    this.customJson = r.json("custom");
-    this.experimentClass = r.plain("experiment-class").trim();
-    this.sparkMaster = r.nonEmpty("spark.master");
-    this.sparkAppName = r.nonEmpty("spark.app-name");
-    this.sparkConf = r.sparkConf();
-    this.maxExperiments = r.longAtLeast("execution.max-experiments", 0);
-    this.partitions = r.intAtLeast("execution.partitions", 0);
-    this.heartbeatInterval = r.positive("lease.heartbeat-interval");
-    this.missedBeats = r.intAtLeast("lease.missed-beats", 4);
-    this.recoveryInterval = r.positive("lease.recovery-interval");
-    this.maxAttempts = r.intAtLeast("max-attempts", 1);
-    this.retryErrors = r.bool("retry-errors");
-    this.timeout = r.notNegative("timeout");
-    this.shutdownGrace = r.duration("shutdown-grace");
-  }
-
-  /** Loads and validates a config file; throws {@link InvalidConfigException} naming the problem. */
-  public static ExperimentConfig load(Path file) {
-    return ConfigReader.load(file);
-  }
-
-  /** Loads and validates a config from HOCON text (for tests and notebooks). */
-  public static ExperimentConfig parse(String hocon, String originName) {
-    return ConfigReader.parse(hocon, originName);
-  }
-
-  /** Validates an already parsed (unresolved) config against the reference defaults. */
-  public static ExperimentConfig from(Config userConfig, String originName) {
-    return ConfigReader.from(userConfig, originName);
-  }
-
-  /**
-   * Returns a copy with some settings replaced, e.g. {@code Map.of("database.table", "t2")}
-   * (tests, and tools that reuse one setup for several tables).
-   */
-  public ExperimentConfig withOverrides(Map<String, ?> overrides) {
-    return ConfigReader.withOverrides(this, overrides);
-  }
-
-  String resolvedJson() {
-    return resolvedJson;
-  }
-
-  /** Where this config came from (a file name), for messages. */
-  public String origin() {
-    return origin;
-  }
-
-  public String url() {
-    return url;
-  }
-
-  public String user() {
-    return user;
-  }
-
-  /** The database password; never log it. */
-  public String password() {
-    return password;
-  }
-
-  public String table() {
-    return table;
-  }
-
-  public List<Parameter> keyfields() {
-    return keyfields;
-  }
-
-  public Parameter keyfield(String name) {
-    for (Parameter p : keyfields) {
-      if (p.name().equals(name)) {
-        return p;
-      }
+    /**
+     * Every setting, read in this order so that the first problem in the file is the one
+     * reported; the reader throws on anything invalid.
+     */
+    ExperimentConfig(ConfigReader r) {
+        this.origin = r.origin();
+        this.resolvedJson = r.resolvedJson();
+        this.url = r.databaseUrl();
+        this.user = r.plain("database.user");
+        this.password = r.plain("database.password");
+        this.connectTimeout = r.positive("database.connect-timeout");
+        this.socketTimeout = r.positive("database.socket-timeout");
+        this.table = r.table();
+        this.keyfields = r.keyfields();
+        this.resultfields = r.resultfields();
+        this.resultTimestamps = r.resultTimestamps(resultfields.keySet());
+        this.logtables = r.logtables(table);
+        this.customJson = r.json("custom");
+        this.experimentClass = r.plain("experiment-class").trim();
+        this.sparkMaster = r.nonEmpty("spark.master");
+        this.sparkAppName = r.nonEmpty("spark.app-name");
+        this.sparkConf = r.sparkConf();
+        this.maxExperiments = r.longAtLeast("execution.max-experiments", 0);
+        this.partitions = r.intAtLeast("execution.partitions", 0);
+        this.heartbeatInterval = r.positive("lease.heartbeat-interval");
+        this.missedBeats = r.intAtLeast("lease.missed-beats", 4);
+        this.recoveryInterval = r.positive("lease.recovery-interval");
+        this.maxAttempts = r.intAtLeast("max-attempts", 1);
+        this.retryErrors = r.bool("retry-errors");
+        this.timeout = r.notNegative("timeout");
+        this.shutdownGrace = r.duration("shutdown-grace");
     }
-    return null;
-  }
 
-  public List<String> keyfieldNames() {
-    List<String> names = new ArrayList<>();
-    for (Parameter p : keyfields) {
-      names.add(p.name());
+    /** Loads and validates a config file; throws {@link InvalidConfigException} naming the problem. */
+    public static ExperimentConfig load(Path file) {
+        return ConfigReader.load(file);
     }
-    return names;
-  }
 
-  public Map<String, FieldType> resultfields() {
-    return Collections.unmodifiableMap(resultfields);
-  }
-
-  public Grid grid() {
-    return new Grid(keyfields);
-  }
-
-  /** Whether each result field has a {@code <field>_timestamp} column set when it is written. */
-  public boolean resultTimestamps() {
-    return resultTimestamps;
-  }
-
-  /** Declared log tables: name to columns (name to type), in file order. */
-  public Map<String, Map<String, FieldType>> logtables() {
-    return Collections.unmodifiableMap(logtables);
-  }
-
-  /** The {@code custom} section, as given. */
-  public Config custom() {
-    if (custom == null) {
-      custom = ConfigFactory.parseString(customJson);
+    /** Loads and validates a config from HOCON text (for tests and notebooks). */
+    public static ExperimentConfig parse(String hocon, String originName) {
+        return ConfigReader.parse(hocon, originName);
     }
-    return custom;
-  }
 
-  /** The experiment class name, or an empty string when none is configured. */
-  public String experimentClass() {
-    return experimentClass;
-  }
+    /** Validates an already parsed (unresolved) config against the reference defaults. */
+    public static ExperimentConfig from(Config userConfig, String originName) {
+        return ConfigReader.from(userConfig, originName);
+    }
 
-  public String sparkMaster() {
-    return sparkMaster;
-  }
+    /**
+     * Returns a copy with some settings replaced, e.g. {@code Map.of("database.table", "t2")}
+     * (tests, and tools that reuse one setup for several tables).
+     */
+    public ExperimentConfig withOverrides(Map<String, ?> overrides) {
+        return ConfigReader.withOverrides(this, overrides);
+    }
 
-  public String sparkAppName() {
-    return sparkAppName;
-  }
+    String resolvedJson() {
+        return resolvedJson;
+    }
 
-  public Map<String, String> sparkConf() {
-    return Collections.unmodifiableMap(sparkConf);
-  }
+    /** Where this config came from (a file name), for messages. */
+    public String origin() {
+        return origin;
+    }
 
-  public long maxExperiments() {
-    return maxExperiments;
-  }
+    public String url() {
+        return url;
+    }
 
-  public int partitions() {
-    return partitions;
-  }
+    public String user() {
+        return user;
+    }
 
-  /** How long opening a database connection may take. */
-  public Duration connectTimeout() {
-    return connectTimeout;
-  }
+    /** The database password; never log it. */
+    public String password() {
+        return password;
+    }
 
-  /** How long the answer to a statement is awaited (PostgreSQL); holders of rows wait at most half a lease. */
-  public Duration socketTimeout() {
-    return socketTimeout;
-  }
+    public String table() {
+        return table;
+    }
 
-  public Duration heartbeatInterval() {
-    return heartbeatInterval;
-  }
+    public List<Parameter> keyfields() {
+        return keyfields;
+    }
 
-  public int missedBeats() {
-    return missedBeats;
-  }
+    public Parameter keyfield(String name) {
+        for (Parameter p : keyfields) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
 
-  /** How long a running row may go without a heartbeat before it counts as lost. */
-  public Duration leaseTimeout() {
-    return heartbeatInterval.multipliedBy(missedBeats);
-  }
+    public List<String> keyfieldNames() {
+        List<String> names = new ArrayList<>();
+        for (Parameter p : keyfields) {
+            names.add(p.name());
+        }
+        return names;
+    }
 
-  public Duration recoveryInterval() {
-    return recoveryInterval;
-  }
+    public Map<String, FieldType> resultfields() {
+        return Collections.unmodifiableMap(resultfields);
+    }
 
-  public int maxAttempts() {
-    return maxAttempts;
-  }
+    public Grid grid() {
+        return new Grid(keyfields);
+    }
 
-  public boolean retryErrors() {
-    return retryErrors;
-  }
+    /** Whether each result field has a {@code <field>_timestamp} column set when it is written. */
+    public boolean resultTimestamps() {
+        return resultTimestamps;
+    }
 
-  /** The per-experiment time limit; zero means none. */
-  public Duration timeout() {
-    return timeout;
-  }
+    /** Declared log tables: name to columns (name to type), in file order. */
+    public Map<String, Map<String, FieldType>> logtables() {
+        return Collections.unmodifiableMap(logtables);
+    }
 
-  public Duration shutdownGrace() {
-    return shutdownGrace;
-  }
+    /** The {@code custom} section, as given. */
+    public Config custom() {
+        if (custom == null) {
+            custom = ConfigFactory.parseString(customJson);
+        }
+        return custom;
+    }
+
+    /** The experiment class name, or an empty string when none is configured. */
+    public String experimentClass() {
+        return experimentClass;
+    }
+
+    public String sparkMaster() {
+        return sparkMaster;
+    }
+
+    public String sparkAppName() {
+        return sparkAppName;
+    }
+
+    public Map<String, String> sparkConf() {
+        return Collections.unmodifiableMap(sparkConf);
+    }
+
+    public long maxExperiments() {
+        return maxExperiments;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    /** How long opening a database connection may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long the answer to a statement is awaited (PostgreSQL); holders of rows wait at most half a lease. */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public int missedBeats() {
+        return missedBeats;
+    }
+
+    /** How long a running row may go without a heartbeat before it counts as lost. */
+    public Duration leaseTimeout() {
+        return heartbeatInterval.multipliedBy(missedBeats);
+    }
+
+    public Duration recoveryInterval() {
+        return recoveryInterval;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public boolean retryErrors() {
+        return retryErrors;
+    }
+
+    /** The per-experiment time limit; zero means none. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
 }

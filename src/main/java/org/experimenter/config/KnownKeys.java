@@ -23,127 +23,124 @@ import org.experimenter.InvalidConfigException;
  * mean resultfields?}.
  */
 final class KnownKeys {
-  /** In a section path, a name the user chooses: {@code keyfields.*} is any one keyfield. */
-  private static final String NAMED = "*";
+    /** In a section path, a name the user chooses: {@code keyfields.*} is any one keyfield. */
+    private static final String NAMED = "*";
 
-  /** Sections whose keys are all the user's: FieldReader checks the names, custom is anything. */
-  private static final Set<String> OPEN = Set.of("resultfields", "logtables", "custom", "spark.conf");
+    /** Sections whose keys are all the user's: FieldReader checks the names, custom is anything. */
+    private static final Set<String> OPEN = Set.of("resultfields", "logtables", "custom", "spark.conf");
 
-  /**
-   * What the reader reads beyond the keys of reference.conf: the table, which has no default,
-   * and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
-   * wrong range key itself.
-   */
-  private static final Map<String, Set<String>> BEYOND_REFERENCE =
-      Map.of(
-          "database", Set.of("table"),
-          "keyfields", Set.of(NAMED),
-          "keyfields." + NAMED, Set.of("type", "values"));
+    /**
+     * What the reader reads beyond the keys of reference.conf: the table, which has no default,
+     * and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
+     * wrong range key itself.
+     */
+    private static final Map<String, Set<String>> BEYOND_REFERENCE = Map.of(
+            "database", Set.of("table"), "keyfields", Set.of(NAMED), "keyfields." + NAMED, Set.of("type", "values"));
 
-  /** Section path to the keys it may have, sorted so that suggestions do not depend on hashing. */
-  private final Map<String, Set<String>> sections = new HashMap<>();
+    /** Section path to the keys it may have, sorted so that suggestions do not depend on hashing. */
+    private final Map<String, Set<String>> sections = new HashMap<>();
 
-  private KnownKeys(Config reference) {
-    collect(reference.root(), "");
-    BEYOND_REFERENCE.forEach((section, keys) -> sections.computeIfAbsent(section, k -> new TreeSet<>()).addAll(keys));
-  }
-
-  /** Throws naming the first key of the resolved config c that neither reference nor reader knows. */
-  static void check(Config c, Config reference) {
-    List<Unknown> unknown = new ArrayList<>();
-    new KnownKeys(reference).walk(c.root(), "", List.of(), unknown);
-    Unknown first =
-        unknown.stream()
-            .min(Comparator.comparingInt((Unknown u) -> u.value().origin().lineNumber()).thenComparing(Unknown::path))
-            .orElse(null);
-    if (first != null) {
-      String where = first.value().origin().description();
-      throw new InvalidConfigException(where + ": " + first.path() + ": unknown key" + first.hint());
+    private KnownKeys(Config reference) {
+        collect(reference.root(), "");
+        BEYOND_REFERENCE.forEach((section, keys) ->
+                sections.computeIfAbsent(section, k -> new TreeSet<>()).addAll(keys));
     }
-  }
 
-  private void collect(ConfigObject obj, String section) {
-    if (OPEN.contains(section)) {
-      return;
-    }
-    sections.put(section, new TreeSet<>(obj.keySet()));
-    obj.forEach(
-        (key, value) -> {
-          if (value.valueType() == ConfigValueType.OBJECT) {
-            collect((ConfigObject) value, join(section, key));
-          }
-        });
-  }
-
-  private void walk(ConfigObject obj, String section, List<String> path, List<Unknown> unknown) {
-    Set<String> keys = sections.get(section);
-    boolean named = keys.contains(NAMED);
-    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String key = e.getKey();
-      List<String> here = new ArrayList<>(path);
-      here.add(key);
-      if (!named && !keys.contains(key)) {
-        unknown.add(new Unknown(ConfigUtil.joinPath(here), e.getValue(), hint(path, key, keys)));
-        continue;
-      }
-      String child = join(section, named ? NAMED : key);
-      // a known key that is no section (a string, or a section that is open) is checked by its reader
-      if (e.getValue().valueType() == ConfigValueType.OBJECT && sections.containsKey(child)) {
-        walk((ConfigObject) e.getValue(), child, here, unknown);
-      }
-    }
-  }
-
-  /** "; did you mean x.y?" for the known key closest to key, when it is close; else "". */
-  private static String hint(List<String> parent, String key, Set<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int d = distance(key, candidate);
-      if (d < bestDistance && (d <= 2 || isPrefix(key, candidate))) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    if (best == null) {
-      return "";
-    }
-    List<String> path = new ArrayList<>(parent);
-    path.add(best);
-    return "; did you mean " + ConfigUtil.joinPath(path) + "?";
-  }
-
-  /** One starts the other and is long enough for that to mean something: heartbeat, heartbeat-interval. */
-  private static boolean isPrefix(String a, String b) {
-    String shorter = a.length() <= b.length() ? a : b;
-    String longer = shorter == a ? b : a;
-    return shorter.length() >= 3 && longer.startsWith(shorter);
-  }
-
-  /** Edits from a to b: insertions, deletions, substitutions, and swaps of neighbours (tabel, table). */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    /** Throws naming the first key of the resolved config c that neither reference nor reader knows. */
+    static void check(Config c, Config reference) {
+        List<Unknown> unknown = new ArrayList<>();
+        new KnownKeys(reference).walk(c.root(), "", List.of(), unknown);
+        Unknown first = unknown.stream()
+                .min(Comparator.comparingInt((Unknown u) -> u.value().origin().lineNumber())
+                        .thenComparing(Unknown::path))
+                .orElse(null);
+        if (first != null) {
+            String where = first.value().origin().description();
+            throw new InvalidConfigException(where + ": " + first.path() + ": unknown key" + first.hint());
         }
-      }
     }
-    return d[a.length()][b.length()];
-  }
 
-  private static String join(String section, String key) {
-    return section.isEmpty() ? key : section + "." + key;
-  }
+    private void collect(ConfigObject obj, String section) {
+        if (OPEN.contains(section)) {
+            return;
+        }
+        sections.put(section, new TreeSet<>(obj.keySet()));
+        obj.forEach((key, value) -> {
+            if (value.valueType() == ConfigValueType.OBJECT) {
+                collect((ConfigObject) value, join(section, key));
+            }
+        });
+    }
 
-  private record Unknown(String path, ConfigValue value, String hint) {}
+    private void walk(ConfigObject obj, String section, List<String> path, List<Unknown> unknown) {
+        Set<String> keys = sections.get(section);
+        boolean named = keys.contains(NAMED);
+        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+            String key = e.getKey();
+            List<String> here = new ArrayList<>(path);
+            here.add(key);
+            if (!named && !keys.contains(key)) {
+                unknown.add(new Unknown(ConfigUtil.joinPath(here), e.getValue(), hint(path, key, keys)));
+                continue;
+            }
+            String child = join(section, named ? NAMED : key);
+            // a known key that is no section (a string, or a section that is open) is checked by its reader
+            if (e.getValue().valueType() == ConfigValueType.OBJECT && sections.containsKey(child)) {
+                walk((ConfigObject) e.getValue(), child, here, unknown);
+            }
+        }
+    }
+
+    /** "; did you mean x.y?" for the known key closest to key, when it is close; else "". */
+    private static String hint(List<String> parent, String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(key, candidate);
+            if (d < bestDistance && (d <= 2 || isPrefix(key, candidate))) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        if (best == null) {
+            return "";
+        }
+        List<String> path = new ArrayList<>(parent);
+        path.add(best);
+        return "; did you mean " + ConfigUtil.joinPath(path) + "?";
+    }
+
+    /** One starts the other and is long enough for that to mean something: heartbeat, heartbeat-interval. */
+    private static boolean isPrefix(String a, String b) {
+        String shorter = a.length() <= b.length() ? a : b;
+        String longer = shorter == a ? b : a;
+        return shorter.length() >= 3 && longer.startsWith(shorter);
+    }
+
+    /** Edits from a to b: insertions, deletions, substitutions, and swaps of neighbours (tabel, table). */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    private static String join(String section, String key) {
+        return section.isEmpty() ? key : section + "." + key;
+    }
+
+    private record Unknown(String path, ConfigValue value, String hint) {}
 }

@@ -32,332 +32,337 @@ import org.experimenter.store.Where;
  * #leftOut()} counts them.
  */
 public final class Evaluation {
-  private final SparkSession spark;
-  private final ExperimentConfig config;
-  private List<String> over;
-  private List<Stat> stats;
-  private List<String> fields;
-  private String where;
-  private String whereSql;
+    private final SparkSession spark;
+    private final ExperimentConfig config;
+    private List<String> over;
+    private List<Stat> stats;
+    private List<String> fields;
+    private String where;
+    private String whereSql;
 
-  public Evaluation(SparkSession spark, ExperimentConfig config) {
-    this.spark = spark;
-    this.config = config;
-  }
-
-  /** The keyfields to aggregate over; by default {@code seed} when there is such a keyfield, else none. */
-  public Evaluation over(List<String> keyfields) {
-    this.over = keyfields == null ? null : List.copyOf(keyfields);
-    return this;
-  }
-
-  /** The statistics to compute; by default {@link Stat#DEFAULT} (mean, std, count). */
-  public Evaluation stats(List<Stat> stats) {
-    this.stats = stats == null ? null : List.copyOf(stats);
-    return this;
-  }
-
-  /** The result fields to aggregate; by default every numeric one. */
-  public Evaluation fields(List<String> resultfields) {
-    this.fields = resultfields == null ? null : List.copyOf(resultfields);
-    return this;
-  }
-
-  /** A Spark SQL condition over the table's columns narrowing the rows, e.g. {@code "k <= 7"}; null for all. */
-  public Evaluation where(String condition) {
-    this.where = condition == null || condition.isBlank() ? null : condition;
-    // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
-    this.whereSql = where == null ? null : Where.parse(where, null).sql();
-    return this;
-  }
-
-  /** The keyfields aggregated over, checked against the config. */
-  public List<String> overFields() {
-    if (over == null) {
-      return config.keyfield("seed") != null ? List.of("seed") : List.of();
+    public Evaluation(SparkSession spark, ExperimentConfig config) {
+        this.spark = spark;
+        this.config = config;
     }
-    for (String o : over) {
-      if (config.keyfield(o) == null) {
-        throw new ExperimenterException("--over " + o + ": no such keyfield; the keyfields are " + config.keyfieldNames());
-      }
-    }
-    return over;
-  }
 
-  /** The keyfields the rows are grouped by: every keyfield not aggregated over, in config order. */
-  public List<String> groupFields() {
-    List<String> o = overFields();
-    List<String> groups = new ArrayList<>();
-    for (String k : config.keyfieldNames()) {
-      if (!o.contains(k)) {
-        groups.add(k);
-      }
+    /** The keyfields to aggregate over; by default {@code seed} when there is such a keyfield, else none. */
+    public Evaluation over(List<String> keyfields) {
+        this.over = keyfields == null ? null : List.copyOf(keyfields);
+        return this;
     }
-    return groups;
-  }
 
-  /** The result fields aggregated, checked to exist and be numeric. */
-  public List<String> resultFields() {
-    List<String> numeric = numericResultFields();
-    if (fields == null) {
-      if (numeric.isEmpty()) {
-        throw new ExperimenterException(config.origin() + ": resultfields: no numeric result field to aggregate");
-      }
-      return numeric;
+    /** The statistics to compute; by default {@link Stat#DEFAULT} (mean, std, count). */
+    public Evaluation stats(List<Stat> stats) {
+        this.stats = stats == null ? null : List.copyOf(stats);
+        return this;
     }
-    if (fields.isEmpty()) {
-      throw new ExperimenterException("--fields: name at least one of " + numeric);
-    }
-    for (String f : fields) {
-      checkNumericResult("--fields", f);
-    }
-    return fields;
-  }
 
-  /** The statistics computed. */
-  public List<Stat> statList() {
-    return stats == null ? Stat.DEFAULT : stats;
-  }
+    /** The result fields to aggregate; by default every numeric one. */
+    public Evaluation fields(List<String> resultfields) {
+        this.fields = resultfields == null ? null : List.copyOf(resultfields);
+        return this;
+    }
 
-  /** The Spark SQL statement the evaluation runs over the table's view. */
-  public String query() {
-    List<String> groups = groupFields();
-    List<String> select = new ArrayList<>();
-    for (String g : groups) {
-      select.add(quote(g));
+    /** A Spark SQL condition over the table's columns narrowing the rows, e.g. {@code "k <= 7"}; null for all. */
+    public Evaluation where(String condition) {
+        this.where = condition == null || condition.isBlank() ? null : condition;
+        // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
+        this.whereSql = where == null ? null : Where.parse(where, null).sql();
+        return this;
     }
-    for (String f : resultFields()) {
-      for (Stat s : statList()) {
-        select.add(s.sql(quote(f)) + " AS " + quote(f + "_" + s.key()));
-      }
-    }
-    String sql = "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
-    if (where != null) {
-      sql += " AND " + whereSql;
-    }
-    if (!groups.isEmpty()) {
-      List<String> q = new ArrayList<>();
-      for (String g : groups) {
-        q.add(quote(g));
-      }
-      sql += " GROUP BY " + String.join(", ", q) + " ORDER BY " + String.join(", ", q);
-    }
-    return sql;
-  }
 
-  /** The aggregation as a Spark DataFrame (lazy: nothing runs until it is used). */
-  public Dataset<Row> aggregate() {
-    String sql = query();
-    SparkTables.registerView(spark, config);
-    StudentT.register(spark);
-    return SqlErrors.translate(context(), () -> spark.sql(sql));
-  }
-
-  /**
-   * Runs the aggregation and collects it; mean and std of a field show as one column {@code
-   * mean ± std} in the formats for people.
-   *
-   * @throws ExperimenterException when no done row matches, naming the statuses found instead
-   */
-  public ResultTable collect() {
-    Dataset<Row> df = aggregate();
-    ResultTable t =
-        SqlErrors.translate(
-            context(),
-            () -> {
-              describe("eval");
-              try {
-                return ResultTable.of(df);
-              } finally {
-                spark.sparkContext().setJobDescription(null);
-              }
-            });
-    if (t.size() == 0) {
-      throw new ExperimenterException(nothingDone());
-    }
-    if (statList().contains(Stat.MEAN) && statList().contains(Stat.STD)) {
-      for (String f : resultFields()) {
-        t = t.withMerged(f + "_mean", f + "_std", f);
-      }
-    }
-    return t;
-  }
-
-  /** Rows matching {@link #where} that are not done, per status (only statuses with rows). */
-  public Map<String, Long> leftOut() {
-    Map<String, Long> all = countByStatus();
-    all.remove(Status.DONE.dbName());
-    return all;
-  }
-
-  /**
-   * Per result field evaluated, the done rows matching {@link #where} that have no value of it
-   * (only fields with such rows). A NaN result is stored as no value on every database (SQLite
-   * cannot store NaN), so these rows are left out of that field's statistics: mean, std and
-   * the others, count included, are over the rows that have a value.
-   */
-  public Map<String, Long> withoutValue() {
-    countByStatus();
-    return new LinkedHashMap<>(withoutValue);
-  }
-
-  /**
-   * The pivot form: one row per value of the {@code rows} keyfields, one column per value of
-   * the {@code columns} keyfields, each cell the chosen statistic of {@code value} (by default
-   * {@code mean ± std}); the best cell of each row is marked.
-   *
-   * <p>With {@link #stats} the first statistic is the cell's value (mean, median, min, max or
-   * count) and an optional second one its spread (std, se or ci95).
-   *
-   * @param lowerIsBetter mark the smallest value of each row as best instead of the largest
-   * @throws ExperimenterException when a field is unknown, or a keyfield outside rows, columns
-   *     and {@link #over} has more than one value among the matching rows
-   */
-  public ResultTable pivot(List<String> rows, List<String> columns, String value, boolean lowerIsBetter) {
-    List<String> groups = groupFields();
-    checkPivotFields("--rows", rows, groups);
-    checkPivotFields("--columns", columns, groups);
-    for (String r : rows) {
-      if (columns.contains(r)) {
-        throw new ExperimenterException("--rows and --columns both name " + r + "; a keyfield goes to one of them");
-      }
-    }
-    checkNumericResult("--value", value);
-    List<Stat> chosen = stats == null ? List.of(Stat.MEAN, Stat.STD) : stats;
-    Stat center = chosen.get(0);
-    Stat spread = chosen.size() > 1 ? chosen.get(1) : null;
-    if (center.isSpread() || (spread != null && !spread.isSpread()) || chosen.size() > 2) {
-      throw new ExperimenterException(
-          "--stats " + keys(chosen) + ": in a pivot give a value (mean, median, min, max or count) and optionally its spread (std, se or ci95), e.g. mean,std");
-    }
-    List<Stat> needed = new ArrayList<>(List.of(center));
-    if (spread != null) {
-      needed.add(spread);
-    }
-    ResultTable aggregated = new Evaluation(spark, config).over(over).where(where).fields(List.of(value)).stats(needed).collect();
-    return Pivot.build(aggregated, groups, rows, columns, value, center, spread, lowerIsBetter);
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private final Map<String, Long> withoutValue = new LinkedHashMap<>();
-
-  private Map<String, Long> countByStatus() {
-    List<String> fields = resultFields();
-    StringBuilder nulls = new StringBuilder();
-    for (String f : fields) {
-      nulls.append(", count(*) - count(").append(quote(f)).append(")");
-    }
-    String sql =
-        "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
-            + (where == null ? "" : " WHERE " + whereSql) + " GROUP BY status";
-    SparkTables.registerView(spark, config);
-    Map<String, Long> found = new LinkedHashMap<>();
-    List<Row> rows =
-        SqlErrors.translate(
-            context(),
-            () -> {
-              describe("eval, counting rows by status");
-              try {
-                return spark.sql(sql).collectAsList();
-              } finally {
-                spark.sparkContext().setJobDescription(null);
-              }
-            });
-    withoutValue.clear();
-    for (Row r : rows) {
-      found.put(r.getString(0), r.getLong(1));
-      if (Status.DONE.dbName().equals(r.getString(0))) {
-        for (int i = 0; i < fields.size(); i++) {
-          if (r.getLong(i + 2) > 0) {
-            withoutValue.put(fields.get(i), r.getLong(i + 2));
-          }
+    /** The keyfields aggregated over, checked against the config. */
+    public List<String> overFields() {
+        if (over == null) {
+            return config.keyfield("seed") != null ? List.of("seed") : List.of();
         }
-      }
+        for (String o : over) {
+            if (config.keyfield(o) == null) {
+                throw new ExperimenterException(
+                        "--over " + o + ": no such keyfield; the keyfields are " + config.keyfieldNames());
+            }
+        }
+        return over;
     }
-    Map<String, Long> ordered = new LinkedHashMap<>();
-    for (Status s : Status.values()) {
-      if (found.containsKey(s.dbName())) {
-        ordered.put(s.dbName(), found.remove(s.dbName()));
-      }
-    }
-    ordered.putAll(found);
-    return ordered;
-  }
 
-  private String nothingDone() {
-    Map<String, Long> counts = countByStatus();
-    String matching = where == null ? "" : " matching --where \"" + where + "\"";
-    if (counts.isEmpty()) {
-      return "nothing to evaluate: table " + config.table() + " has no rows" + matching
-          + (where == null ? " (fill and run it first)" : "");
+    /** The keyfields the rows are grouped by: every keyfield not aggregated over, in config order. */
+    public List<String> groupFields() {
+        List<String> o = overFields();
+        List<String> groups = new ArrayList<>();
+        for (String k : config.keyfieldNames()) {
+            if (!o.contains(k)) {
+                groups.add(k);
+            }
+        }
+        return groups;
     }
-    List<String> parts = new ArrayList<>();
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      parts.add(e.getValue() + " " + e.getKey());
+
+    /** The result fields aggregated, checked to exist and be numeric. */
+    public List<String> resultFields() {
+        List<String> numeric = numericResultFields();
+        if (fields == null) {
+            if (numeric.isEmpty()) {
+                throw new ExperimenterException(
+                        config.origin() + ": resultfields: no numeric result field to aggregate");
+            }
+            return numeric;
+        }
+        if (fields.isEmpty()) {
+            throw new ExperimenterException("--fields: name at least one of " + numeric);
+        }
+        for (String f : fields) {
+            checkNumericResult("--fields", f);
+        }
+        return fields;
     }
-    return "nothing to evaluate: table " + config.table() + " has no done rows" + matching
-        + " (" + String.join(", ", parts) + ")";
-  }
 
-  private void describe(String phase) {
-    spark.sparkContext().setJobDescription("experimenter " + phase + ": table " + config.table());
-  }
-
-  private String context() {
-    return where == null ? "" : "--where \"" + where + "\": ";
-  }
-
-  private List<String> numericResultFields() {
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
-      if (isNumeric(r.getValue())) {
-        out.add(r.getKey());
-      }
+    /** The statistics computed. */
+    public List<Stat> statList() {
+        return stats == null ? Stat.DEFAULT : stats;
     }
-    return out;
-  }
 
-  private void checkNumericResult(String option, String field) {
-    FieldType t = config.resultfields().get(field);
-    if (t == null) {
-      String also = config.keyfield(field) != null ? " (" + field + " is a keyfield)" : "";
-      throw new ExperimenterException(
-          option + " " + field + ": no such result field" + also + "; the numeric result fields are " + numericResultFields());
+    /** The Spark SQL statement the evaluation runs over the table's view. */
+    public String query() {
+        List<String> groups = groupFields();
+        List<String> select = new ArrayList<>();
+        for (String g : groups) {
+            select.add(quote(g));
+        }
+        for (String f : resultFields()) {
+            for (Stat s : statList()) {
+                select.add(s.sql(quote(f)) + " AS " + quote(f + "_" + s.key()));
+            }
+        }
+        String sql =
+                "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
+        if (where != null) {
+            sql += " AND " + whereSql;
+        }
+        if (!groups.isEmpty()) {
+            List<String> q = new ArrayList<>();
+            for (String g : groups) {
+                q.add(quote(g));
+            }
+            sql += " GROUP BY " + String.join(", ", q) + " ORDER BY " + String.join(", ", q);
+        }
+        return sql;
     }
-    if (!isNumeric(t)) {
-      throw new ExperimenterException(
-          option + " " + field + ": result field of type " + t.configName() + " is not numeric; the numeric result fields are " + numericResultFields());
-    }
-  }
 
-  private void checkPivotFields(String option, List<String> names, List<String> groups) {
-    if (names == null || names.isEmpty()) {
-      throw new ExperimenterException(option + ": name at least one keyfield of " + groups);
+    /** The aggregation as a Spark DataFrame (lazy: nothing runs until it is used). */
+    public Dataset<Row> aggregate() {
+        String sql = query();
+        SparkTables.registerView(spark, config);
+        StudentT.register(spark);
+        return SqlErrors.translate(context(), () -> spark.sql(sql));
     }
-    for (String n : names) {
-      if (config.keyfield(n) == null) {
-        throw new ExperimenterException(option + " " + n + ": no such keyfield; the keyfields are " + config.keyfieldNames());
-      }
-      if (!groups.contains(n)) {
-        throw new ExperimenterException(option + " " + n + ": the evaluation aggregates over " + n + " (--over " + String.join(",", overFields()) + ")");
-      }
+
+    /**
+     * Runs the aggregation and collects it; mean and std of a field show as one column {@code
+     * mean ± std} in the formats for people.
+     *
+     * @throws ExperimenterException when no done row matches, naming the statuses found instead
+     */
+    public ResultTable collect() {
+        Dataset<Row> df = aggregate();
+        ResultTable t = SqlErrors.translate(context(), () -> {
+            describe("eval");
+            try {
+                return ResultTable.of(df);
+            } finally {
+                spark.sparkContext().setJobDescription(null);
+            }
+        });
+        if (t.size() == 0) {
+            throw new ExperimenterException(nothingDone());
+        }
+        if (statList().contains(Stat.MEAN) && statList().contains(Stat.STD)) {
+            for (String f : resultFields()) {
+                t = t.withMerged(f + "_mean", f + "_std", f);
+            }
+        }
+        return t;
     }
-  }
 
-  static boolean isNumeric(FieldType t) {
-    return t == FieldType.INT || t == FieldType.LONG || t == FieldType.DOUBLE;
-  }
-
-  static String quote(String identifier) {
-    return "`" + identifier.replace("`", "``") + "`";
-  }
-
-  private static String keys(List<Stat> stats) {
-    List<String> k = new ArrayList<>();
-    for (Stat s : stats) {
-      k.add(s.key());
+    /** Rows matching {@link #where} that are not done, per status (only statuses with rows). */
+    public Map<String, Long> leftOut() {
+        Map<String, Long> all = countByStatus();
+        all.remove(Status.DONE.dbName());
+        return all;
     }
-    return String.join(",", k);
-  }
+
+    /**
+     * Per result field evaluated, the done rows matching {@link #where} that have no value of it
+     * (only fields with such rows). A NaN result is stored as no value on every database (SQLite
+     * cannot store NaN), so these rows are left out of that field's statistics: mean, std and
+     * the others, count included, are over the rows that have a value.
+     */
+    public Map<String, Long> withoutValue() {
+        countByStatus();
+        return new LinkedHashMap<>(withoutValue);
+    }
+
+    /**
+     * The pivot form: one row per value of the {@code rows} keyfields, one column per value of
+     * the {@code columns} keyfields, each cell the chosen statistic of {@code value} (by default
+     * {@code mean ± std}); the best cell of each row is marked.
+     *
+     * <p>With {@link #stats} the first statistic is the cell's value (mean, median, min, max or
+     * count) and an optional second one its spread (std, se or ci95).
+     *
+     * @param lowerIsBetter mark the smallest value of each row as best instead of the largest
+     * @throws ExperimenterException when a field is unknown, or a keyfield outside rows, columns
+     *     and {@link #over} has more than one value among the matching rows
+     */
+    public ResultTable pivot(List<String> rows, List<String> columns, String value, boolean lowerIsBetter) {
+        List<String> groups = groupFields();
+        checkPivotFields("--rows", rows, groups);
+        checkPivotFields("--columns", columns, groups);
+        for (String r : rows) {
+            if (columns.contains(r)) {
+                throw new ExperimenterException(
+                        "--rows and --columns both name " + r + "; a keyfield goes to one of them");
+            }
+        }
+        checkNumericResult("--value", value);
+        List<Stat> chosen = stats == null ? List.of(Stat.MEAN, Stat.STD) : stats;
+        Stat center = chosen.get(0);
+        Stat spread = chosen.size() > 1 ? chosen.get(1) : null;
+        if (center.isSpread() || (spread != null && !spread.isSpread()) || chosen.size() > 2) {
+            throw new ExperimenterException("--stats " + keys(chosen)
+                    + ": in a pivot give a value (mean, median, min, max or count) and optionally its spread"
+                    + " (std, se or ci95), e.g. mean,std");
+        }
+        List<Stat> needed = new ArrayList<>(List.of(center));
+        if (spread != null) {
+            needed.add(spread);
+        }
+        ResultTable aggregated = new Evaluation(spark, config)
+                .over(over)
+                .where(where)
+                .fields(List.of(value))
+                .stats(needed)
+                .collect();
+        return Pivot.build(aggregated, groups, rows, columns, value, center, spread, lowerIsBetter);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private final Map<String, Long> withoutValue = new LinkedHashMap<>();
+
+    private Map<String, Long> countByStatus() {
+        List<String> fields = resultFields();
+        StringBuilder nulls = new StringBuilder();
+        for (String f : fields) {
+            nulls.append(", count(*) - count(").append(quote(f)).append(")");
+        }
+        String sql = "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
+                + (where == null ? "" : " WHERE " + whereSql) + " GROUP BY status";
+        SparkTables.registerView(spark, config);
+        Map<String, Long> found = new LinkedHashMap<>();
+        List<Row> rows = SqlErrors.translate(context(), () -> {
+            describe("eval, counting rows by status");
+            try {
+                return spark.sql(sql).collectAsList();
+            } finally {
+                spark.sparkContext().setJobDescription(null);
+            }
+        });
+        withoutValue.clear();
+        for (Row r : rows) {
+            found.put(r.getString(0), r.getLong(1));
+            if (Status.DONE.dbName().equals(r.getString(0))) {
+                for (int i = 0; i < fields.size(); i++) {
+                    if (r.getLong(i + 2) > 0) {
+                        withoutValue.put(fields.get(i), r.getLong(i + 2));
+                    }
+                }
+            }
+        }
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        for (Status s : Status.values()) {
+            if (found.containsKey(s.dbName())) {
+                ordered.put(s.dbName(), found.remove(s.dbName()));
+            }
+        }
+        ordered.putAll(found);
+        return ordered;
+    }
+
+    private String nothingDone() {
+        Map<String, Long> counts = countByStatus();
+        String matching = where == null ? "" : " matching --where \"" + where + "\"";
+        if (counts.isEmpty()) {
+            return "nothing to evaluate: table " + config.table() + " has no rows" + matching
+                    + (where == null ? " (fill and run it first)" : "");
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            parts.add(e.getValue() + " " + e.getKey());
+        }
+        return "nothing to evaluate: table " + config.table() + " has no done rows" + matching + " ("
+                + String.join(", ", parts) + ")";
+    }
+
+    private void describe(String phase) {
+        spark.sparkContext().setJobDescription("experimenter " + phase + ": table " + config.table());
+    }
+
+    private String context() {
+        return where == null ? "" : "--where \"" + where + "\": ";
+    }
+
+    private List<String> numericResultFields() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
+            if (isNumeric(r.getValue())) {
+                out.add(r.getKey());
+            }
+        }
+        return out;
+    }
+
+    private void checkNumericResult(String option, String field) {
+        FieldType t = config.resultfields().get(field);
+        if (t == null) {
+            String also = config.keyfield(field) != null ? " (" + field + " is a keyfield)" : "";
+            throw new ExperimenterException(option + " " + field + ": no such result field" + also
+                    + "; the numeric result fields are " + numericResultFields());
+        }
+        if (!isNumeric(t)) {
+            throw new ExperimenterException(option + " " + field + ": result field of type " + t.configName()
+                    + " is not numeric; the numeric result fields are " + numericResultFields());
+        }
+    }
+
+    private void checkPivotFields(String option, List<String> names, List<String> groups) {
+        if (names == null || names.isEmpty()) {
+            throw new ExperimenterException(option + ": name at least one keyfield of " + groups);
+        }
+        for (String n : names) {
+            if (config.keyfield(n) == null) {
+                throw new ExperimenterException(
+                        option + " " + n + ": no such keyfield; the keyfields are " + config.keyfieldNames());
+            }
+            if (!groups.contains(n)) {
+                throw new ExperimenterException(option + " " + n + ": the evaluation aggregates over " + n + " (--over "
+                        + String.join(",", overFields()) + ")");
+            }
+        }
+    }
+
+    static boolean isNumeric(FieldType t) {
+        return t == FieldType.INT || t == FieldType.LONG || t == FieldType.DOUBLE;
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static String keys(List<Stat> stats) {
+        List<String> k = new ArrayList<>();
+        for (Stat s : stats) {
+            k.add(s.key());
+        }
+        return String.join(",", k);
+    }
 }

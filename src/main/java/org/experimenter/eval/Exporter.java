@@ -22,104 +22,106 @@ import org.experimenter.store.Where;
  * }</pre>
  */
 public final class Exporter {
-  /** The file formats of an export. */
-  public enum Format {
-    /** Parquet: types kept, timestamps as microseconds since the epoch (UTC). */
-    PARQUET,
-    /** CSV with a header line; timestamps as ISO-8601 with offset. */
-    CSV;
+    /** The file formats of an export. */
+    public enum Format {
+        /** Parquet: types kept, timestamps as microseconds since the epoch (UTC). */
+        PARQUET,
+        /** CSV with a header line; timestamps as ISO-8601 with offset. */
+        CSV;
 
-    /** The file name extension, without the dot. */
-    public String extension() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Parses {@code parquet} or {@code csv}, ignoring case. */
-    public static Format parse(String name) {
-      for (Format f : values()) {
-        if (f.name().equalsIgnoreCase(name.trim())) {
-          return f;
+        /** The file name extension, without the dot. */
+        public String extension() {
+            return name().toLowerCase(Locale.ROOT);
         }
-      }
-      throw new ExperimenterException("unknown export format '" + name + "'; expected parquet or csv");
-    }
-  }
 
-  /** One file written: the table it holds, where it is, how many rows. */
-  public static final class Written {
-    private final String table;
-    private final Path file;
-    private final long rows;
-
-    Written(String table, Path file, long rows) {
-      this.table = table;
-      this.file = file;
-      this.rows = rows;
+        /** Parses {@code parquet} or {@code csv}, ignoring case. */
+        public static Format parse(String name) {
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(name.trim())) {
+                    return f;
+                }
+            }
+            throw new ExperimenterException("unknown export format '" + name + "'; expected parquet or csv");
+        }
     }
 
-    public String table() {
-      return table;
+    /** One file written: the table it holds, where it is, how many rows. */
+    public static final class Written {
+        private final String table;
+        private final Path file;
+        private final long rows;
+
+        Written(String table, Path file, long rows) {
+            this.table = table;
+            this.file = file;
+            this.rows = rows;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        public long rows() {
+            return rows;
+        }
     }
 
-    public Path file() {
-      return file;
+    private final SparkSession spark;
+    private final ExperimentConfig config;
+
+    public Exporter(SparkSession spark, ExperimentConfig config) {
+        this.spark = spark;
+        this.config = config;
     }
 
-    public long rows() {
-      return rows;
+    /**
+     * Exports the experiment table and every log table found (tables named {@code <table>__*}),
+     * replacing earlier exports of the same tables in {@code dir}.
+     *
+     * @param where a Spark SQL condition narrowing the rows of the experiment table, or null; log
+     *     tables are exported whole
+     */
+    public List<Written> export(Path dir, Format format, String where) {
+        List<Written> out = new ArrayList<>();
+        String ts = "spark.sql.parquet.outputTimestampType";
+        String previous = spark.conf().get(ts);
+        // pandas and pyarrow read INT96 timestamps poorly; microseconds are the portable choice
+        spark.conf().set(ts, "TIMESTAMP_MICROS");
+        try {
+            Dataset<Row> all = SparkTables.table(spark, config);
+            Dataset<Row> table = where == null || where.isBlank()
+                    ? all
+                    : SqlErrors.translate(
+                            "--where \"" + where + "\": ",
+                            () -> all.where(Where.parse(where, null).sql()));
+            out.add(write(config.table(), table, dir, format));
+            for (String log : SparkTables.logTables(config)) {
+                out.add(write(log, SparkTables.other(spark, config, log), dir, format));
+            }
+        } finally {
+            spark.conf().set(ts, previous);
+        }
+        return out;
     }
-  }
 
-  private final SparkSession spark;
-  private final ExperimentConfig config;
-
-  public Exporter(SparkSession spark, ExperimentConfig config) {
-    this.spark = spark;
-    this.config = config;
-  }
-
-  /**
-   * Exports the experiment table and every log table found (tables named {@code <table>__*}),
-   * replacing earlier exports of the same tables in {@code dir}.
-   *
-   * @param where a Spark SQL condition narrowing the rows of the experiment table, or null; log
-   *     tables are exported whole
-   */
-  public List<Written> export(Path dir, Format format, String where) {
-    List<Written> out = new ArrayList<>();
-    String ts = "spark.sql.parquet.outputTimestampType";
-    String previous = spark.conf().get(ts);
-    // pandas and pyarrow read INT96 timestamps poorly; microseconds are the portable choice
-    spark.conf().set(ts, "TIMESTAMP_MICROS");
-    try {
-      Dataset<Row> all = SparkTables.table(spark, config);
-      Dataset<Row> table =
-          where == null || where.isBlank() ? all : SqlErrors.translate("--where \"" + where + "\": ", () -> all.where(Where.parse(where, null).sql()));
-      out.add(write(config.table(), table, dir, format));
-      for (String log : SparkTables.logTables(config)) {
-        out.add(write(log, SparkTables.other(spark, config, log), dir, format));
-      }
-    } finally {
-      spark.conf().set(ts, previous);
+    private Written write(String name, Dataset<Row> df, Path dir, Format format) {
+        Path file = dir.resolve(name + "." + format.extension());
+        spark.sparkContext().setJobDescription("experimenter export: table " + name + " to " + file);
+        try {
+            SqlErrors.translate("", () -> {
+                TableWriter.writeSingleFile(df, format.extension(), file);
+                return null;
+            });
+            long rows = SqlErrors.translate(
+                    "",
+                    () -> TableWriter.readBack(spark, format.extension(), file).count());
+            return new Written(name, file, rows);
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
     }
-    return out;
-  }
-
-  private Written write(String name, Dataset<Row> df, Path dir, Format format) {
-    Path file = dir.resolve(name + "." + format.extension());
-    spark.sparkContext().setJobDescription("experimenter export: table " + name + " to " + file);
-    try {
-      SqlErrors.translate("", () -> {
-        TableWriter.writeSingleFile(df, format.extension(), file);
-        return null;
-      });
-      long rows =
-          SqlErrors.translate(
-              "",
-              () -> TableWriter.readBack(spark, format.extension(), file).count());
-      return new Written(name, file, rows);
-    } finally {
-      spark.sparkContext().setJobDescription(null);
-    }
-  }
 }

@@ -22,116 +22,117 @@ import org.apache.spark.sql.Row;
  * </ul>
  */
 public final class ResultTable {
-  /** A center column shown together with its spread column under one label. */
-  static final class Merge {
-    final String center;
-    final String spread;
-    final String label;
+    /** A center column shown together with its spread column under one label. */
+    static final class Merge {
+        final String center;
+        final String spread;
+        final String label;
 
-    Merge(String center, String spread, String label) {
-      this.center = center;
-      this.spread = spread;
-      this.label = label;
+        Merge(String center, String spread, String label) {
+            this.center = center;
+            this.spread = spread;
+            this.label = label;
+        }
     }
-  }
 
-  private final List<String> columns;
-  private final List<List<Object>> rows;
-  private final List<Merge> merges;
-  private final Map<Integer, Set<String>> best;
-  private final Set<String> machineOnly;
-  private final String footnote;
+    private final List<String> columns;
+    private final List<List<Object>> rows;
+    private final List<Merge> merges;
+    private final Map<Integer, Set<String>> best;
+    private final Set<String> machineOnly;
+    private final String footnote;
 
-  /** A plain table: column names and rows of values (Integer, Long, Double, String, ...; null for none). */
-  public ResultTable(List<String> columns, List<List<Object>> rows) {
-    this(columns, rows, List.of(), Map.of(), Set.of(), null);
-  }
-
-  ResultTable(
-      List<String> columns,
-      List<List<Object>> rows,
-      List<Merge> merges,
-      Map<Integer, Set<String>> best,
-      Set<String> machineOnly,
-      String footnote) {
-    this.columns = List.copyOf(columns);
-    List<List<Object>> copy = new ArrayList<>();
-    for (List<Object> r : rows) {
-      if (r.size() != columns.size()) {
-        throw new IllegalArgumentException("row of " + r.size() + " values for " + columns.size() + " columns " + columns);
-      }
-      copy.add(Collections.unmodifiableList(new ArrayList<>(r)));
+    /** A plain table: column names and rows of values (Integer, Long, Double, String, ...; null for none). */
+    public ResultTable(List<String> columns, List<List<Object>> rows) {
+        this(columns, rows, List.of(), Map.of(), Set.of(), null);
     }
-    this.rows = Collections.unmodifiableList(copy);
-    this.merges = List.copyOf(merges);
-    this.best = Collections.unmodifiableMap(new LinkedHashMap<>(best));
-    this.machineOnly = Collections.unmodifiableSet(new LinkedHashSet<>(machineOnly));
-    this.footnote = footnote;
-  }
 
-  /** Collects a Spark result; meant for aggregated, small results. */
-  public static ResultTable of(Dataset<Row> df) {
-    List<String> cols = List.of(df.columns());
-    List<List<Object>> rows = new ArrayList<>();
-    for (Row r : df.collectAsList()) {
-      List<Object> row = new ArrayList<>(cols.size());
-      for (int i = 0; i < cols.size(); i++) {
-        row.add(r.isNullAt(i) ? null : r.get(i));
-      }
-      rows.add(row);
+    ResultTable(
+            List<String> columns,
+            List<List<Object>> rows,
+            List<Merge> merges,
+            Map<Integer, Set<String>> best,
+            Set<String> machineOnly,
+            String footnote) {
+        this.columns = List.copyOf(columns);
+        List<List<Object>> copy = new ArrayList<>();
+        for (List<Object> r : rows) {
+            if (r.size() != columns.size()) {
+                throw new IllegalArgumentException(
+                        "row of " + r.size() + " values for " + columns.size() + " columns " + columns);
+            }
+            copy.add(Collections.unmodifiableList(new ArrayList<>(r)));
+        }
+        this.rows = Collections.unmodifiableList(copy);
+        this.merges = List.copyOf(merges);
+        this.best = Collections.unmodifiableMap(new LinkedHashMap<>(best));
+        this.machineOnly = Collections.unmodifiableSet(new LinkedHashSet<>(machineOnly));
+        this.footnote = footnote;
     }
-    return new ResultTable(cols, rows);
-  }
 
-  /** This table with the center and spread columns shown as one cell {@code center ± spread} under label. */
-  ResultTable withMerged(String center, String spread, String label) {
-    indexOf(center);
-    indexOf(spread);
-    List<Merge> m = new ArrayList<>(merges);
-    m.add(new Merge(center, spread, label));
-    return new ResultTable(columns, rows, m, best, machineOnly, footnote);
-  }
-
-  public List<String> columns() {
-    return columns;
-  }
-
-  public List<List<Object>> rows() {
-    return rows;
-  }
-
-  /** The number of rows. */
-  public int size() {
-    return rows.size();
-  }
-
-  public Object get(int row, String column) {
-    return rows.get(row).get(indexOf(column));
-  }
-
-  /** Whether a cell is marked best (bold in Markdown and LaTeX). */
-  public boolean isBest(int row, String column) {
-    return best.getOrDefault(row, Set.of()).contains(column);
-  }
-
-  int indexOf(String column) {
-    int i = columns.indexOf(column);
-    if (i < 0) {
-      throw new IllegalArgumentException("no column " + column + " in " + columns);
+    /** Collects a Spark result; meant for aggregated, small results. */
+    public static ResultTable of(Dataset<Row> df) {
+        List<String> cols = List.of(df.columns());
+        List<List<Object>> rows = new ArrayList<>();
+        for (Row r : df.collectAsList()) {
+            List<Object> row = new ArrayList<>(cols.size());
+            for (int i = 0; i < cols.size(); i++) {
+                row.add(r.isNullAt(i) ? null : r.get(i));
+            }
+            rows.add(row);
+        }
+        return new ResultTable(cols, rows);
     }
-    return i;
-  }
 
-  List<Merge> merges() {
-    return merges;
-  }
+    /** This table with the center and spread columns shown as one cell {@code center ± spread} under label. */
+    ResultTable withMerged(String center, String spread, String label) {
+        indexOf(center);
+        indexOf(spread);
+        List<Merge> m = new ArrayList<>(merges);
+        m.add(new Merge(center, spread, label));
+        return new ResultTable(columns, rows, m, best, machineOnly, footnote);
+    }
 
-  Set<String> machineOnly() {
-    return machineOnly;
-  }
+    public List<String> columns() {
+        return columns;
+    }
 
-  /** A line printed under the table in the console, e.g. what the star means; null for none. */
-  String footnote() {
-    return footnote;
-  }
+    public List<List<Object>> rows() {
+        return rows;
+    }
+
+    /** The number of rows. */
+    public int size() {
+        return rows.size();
+    }
+
+    public Object get(int row, String column) {
+        return rows.get(row).get(indexOf(column));
+    }
+
+    /** Whether a cell is marked best (bold in Markdown and LaTeX). */
+    public boolean isBest(int row, String column) {
+        return best.getOrDefault(row, Set.of()).contains(column);
+    }
+
+    int indexOf(String column) {
+        int i = columns.indexOf(column);
+        if (i < 0) {
+            throw new IllegalArgumentException("no column " + column + " in " + columns);
+        }
+        return i;
+    }
+
+    List<Merge> merges() {
+        return merges;
+    }
+
+    Set<String> machineOnly() {
+        return machineOnly;
+    }
+
+    /** A line printed under the table in the console, e.g. what the star means; null for none. */
+    String footnote() {
+        return footnote;
+    }
 }

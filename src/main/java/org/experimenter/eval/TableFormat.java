@@ -22,350 +22,354 @@ import org.experimenter.ExperimenterException;
  * best cells are marked. CSV, JSON and Parquet are for programs: every column as it is.
  */
 public enum TableFormat {
-  /** An aligned plain-text table. */
-  CONSOLE,
-  /** Comma-separated values with a header line. */
-  CSV,
-  /** A GitHub-flavoured Markdown table; best cells in bold. */
-  MARKDOWN,
-  /** A LaTeX {@code tabular} with booktabs rules; best cells in bold. */
-  LATEX,
-  /** A JSON array with one object per row. */
-  JSON,
-  /** A Parquet file (needs an output path). */
-  PARQUET;
+    /** An aligned plain-text table. */
+    CONSOLE,
+    /** Comma-separated values with a header line. */
+    CSV,
+    /** A GitHub-flavoured Markdown table; best cells in bold. */
+    MARKDOWN,
+    /** A LaTeX {@code tabular} with booktabs rules; best cells in bold. */
+    LATEX,
+    /** A JSON array with one object per row. */
+    JSON,
+    /** A Parquet file (needs an output path). */
+    PARQUET;
 
-  /** Digits after the decimal point of floating-point numbers unless told otherwise. */
-  public static final int DEFAULT_PRECISION = 4;
+    /** Digits after the decimal point of floating-point numbers unless told otherwise. */
+    public static final int DEFAULT_PRECISION = 4;
 
-  /** Parses a format name such as {@code markdown}, ignoring case. */
-  public static TableFormat parse(String name) {
-    for (TableFormat f : values()) {
-      if (f.name().equalsIgnoreCase(name.trim())) {
-        return f;
-      }
-    }
-    throw new ExperimenterException(
-        "unknown format '" + name + "'; expected console, csv, markdown, latex, json or parquet");
-  }
-
-  /** Whether {@link #render} produces this format (all but Parquet). */
-  public boolean isText() {
-    return this != PARQUET;
-  }
-
-  /** Renders a table with {@link #DEFAULT_PRECISION} digits after the decimal point. */
-  public String render(ResultTable t) {
-    return render(t, DEFAULT_PRECISION);
-  }
-
-  /**
-   * Renders a table as text.
-   *
-   * @param precision digits after the decimal point of floating-point numbers (not in JSON,
-   *     which keeps every digit)
-   */
-  public String render(ResultTable t, int precision) {
-    if (precision < 0 || precision > 15) {
-      throw new ExperimenterException("--precision " + precision + ": expected 0 to 15 digits");
-    }
-    switch (this) {
-      case CSV:
-        return csv(t, precision);
-      case JSON:
-        return json(t);
-      case MARKDOWN:
-        return markdown(new HumanView(t, precision));
-      case LATEX:
-        return latex(new HumanView(t, precision));
-      case CONSOLE:
-        return console(new HumanView(t, precision), t.footnote());
-      case PARQUET:
-      default:
-        throw new ExperimenterException("parquet is a binary format: give --output FILE to write it");
-    }
-  }
-
-  // ---- formats for people -------------------------------------------------------------------
-
-  /** What people see: merged columns as one, machine-only columns left out, best cells known. */
-  private static final class HumanView {
-    final List<String> header = new ArrayList<>();
-    final List<Boolean> numeric = new ArrayList<>();
-    /** Per row, per shown column: the center text and the spread text (null for none). */
-    final List<List<String[]>> cells = new ArrayList<>();
-    final List<List<Boolean>> best = new ArrayList<>();
-    final List<Boolean> anyBest = new ArrayList<>();
-
-    HumanView(ResultTable t, int precision) {
-      List<int[]> shown = new ArrayList<>(); // center index, spread index or -1
-      List<String> spreads = new ArrayList<>();
-      for (ResultTable.Merge m : t.merges()) {
-        spreads.add(m.spread);
-      }
-      for (int i = 0; i < t.columns().size(); i++) {
-        String c = t.columns().get(i);
-        if (t.machineOnly().contains(c) || spreads.contains(c)) {
-          continue;
+    /** Parses a format name such as {@code markdown}, ignoring case. */
+    public static TableFormat parse(String name) {
+        for (TableFormat f : values()) {
+            if (f.name().equalsIgnoreCase(name.trim())) {
+                return f;
+            }
         }
-        ResultTable.Merge merge = null;
-        for (ResultTable.Merge m : t.merges()) {
-          if (m.center.equals(c)) {
-            merge = m;
-          }
+        throw new ExperimenterException(
+                "unknown format '" + name + "'; expected console, csv, markdown, latex, json or parquet");
+    }
+
+    /** Whether {@link #render} produces this format (all but Parquet). */
+    public boolean isText() {
+        return this != PARQUET;
+    }
+
+    /** Renders a table with {@link #DEFAULT_PRECISION} digits after the decimal point. */
+    public String render(ResultTable t) {
+        return render(t, DEFAULT_PRECISION);
+    }
+
+    /**
+     * Renders a table as text.
+     *
+     * @param precision digits after the decimal point of floating-point numbers (not in JSON,
+     *     which keeps every digit)
+     */
+    public String render(ResultTable t, int precision) {
+        if (precision < 0 || precision > 15) {
+            throw new ExperimenterException("--precision " + precision + ": expected 0 to 15 digits");
         }
-        header.add(merge == null ? c : merge.label);
-        shown.add(new int[] {i, merge == null ? -1 : t.indexOf(merge.spread)});
-      }
-      for (int[] s : shown) {
-        boolean num = !t.rows().isEmpty();
-        boolean marked = false;
-        for (int r = 0; r < t.rows().size(); r++) {
-          Object v = t.rows().get(r).get(s[0]);
-          num &= v == null || v instanceof Number;
-          marked |= t.isBest(r, t.columns().get(s[0]));
+        switch (this) {
+            case CSV:
+                return csv(t, precision);
+            case JSON:
+                return json(t);
+            case MARKDOWN:
+                return markdown(new HumanView(t, precision));
+            case LATEX:
+                return latex(new HumanView(t, precision));
+            case CONSOLE:
+                return console(new HumanView(t, precision), t.footnote());
+            case PARQUET:
+            default:
+                throw new ExperimenterException("parquet is a binary format: give --output FILE to write it");
         }
-        numeric.add(num);
-        anyBest.add(marked);
-      }
-      for (int r = 0; r < t.rows().size(); r++) {
-        List<Object> row = t.rows().get(r);
-        List<String[]> line = new ArrayList<>();
-        List<Boolean> b = new ArrayList<>();
-        for (int[] s : shown) {
-          Object center = row.get(s[0]);
-          Object spread = s[1] < 0 ? null : row.get(s[1]);
-          line.add(new String[] {cell(center, precision), center == null || spread == null ? null : cell(spread, precision)});
-          b.add(t.isBest(r, t.columns().get(s[0])));
+    }
+
+    // ---- formats for people -------------------------------------------------------------------
+
+    /** What people see: merged columns as one, machine-only columns left out, best cells known. */
+    private static final class HumanView {
+        final List<String> header = new ArrayList<>();
+        final List<Boolean> numeric = new ArrayList<>();
+        /** Per row, per shown column: the center text and the spread text (null for none). */
+        final List<List<String[]>> cells = new ArrayList<>();
+
+        final List<List<Boolean>> best = new ArrayList<>();
+        final List<Boolean> anyBest = new ArrayList<>();
+
+        HumanView(ResultTable t, int precision) {
+            List<int[]> shown = new ArrayList<>(); // center index, spread index or -1
+            List<String> spreads = new ArrayList<>();
+            for (ResultTable.Merge m : t.merges()) {
+                spreads.add(m.spread);
+            }
+            for (int i = 0; i < t.columns().size(); i++) {
+                String c = t.columns().get(i);
+                if (t.machineOnly().contains(c) || spreads.contains(c)) {
+                    continue;
+                }
+                ResultTable.Merge merge = null;
+                for (ResultTable.Merge m : t.merges()) {
+                    if (m.center.equals(c)) {
+                        merge = m;
+                    }
+                }
+                header.add(merge == null ? c : merge.label);
+                shown.add(new int[] {i, merge == null ? -1 : t.indexOf(merge.spread)});
+            }
+            for (int[] s : shown) {
+                boolean num = !t.rows().isEmpty();
+                boolean marked = false;
+                for (int r = 0; r < t.rows().size(); r++) {
+                    Object v = t.rows().get(r).get(s[0]);
+                    num &= v == null || v instanceof Number;
+                    marked |= t.isBest(r, t.columns().get(s[0]));
+                }
+                numeric.add(num);
+                anyBest.add(marked);
+            }
+            for (int r = 0; r < t.rows().size(); r++) {
+                List<Object> row = t.rows().get(r);
+                List<String[]> line = new ArrayList<>();
+                List<Boolean> b = new ArrayList<>();
+                for (int[] s : shown) {
+                    Object center = row.get(s[0]);
+                    Object spread = s[1] < 0 ? null : row.get(s[1]);
+                    line.add(new String[] {
+                        cell(center, precision), center == null || spread == null ? null : cell(spread, precision)
+                    });
+                    b.add(t.isBest(r, t.columns().get(s[0])));
+                }
+                cells.add(line);
+                best.add(b);
+            }
         }
-        cells.add(line);
-        best.add(b);
-      }
     }
-  }
 
-  private static String console(HumanView v, String footnote) {
-    List<List<String>> text = new ArrayList<>();
-    for (int r = 0; r < v.cells.size(); r++) {
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < v.header.size(); i++) {
-        String[] c = v.cells.get(r).get(i);
-        String s = c[1] == null ? c[0] : c[0] + " ± " + c[1];
-        if (v.anyBest.get(i)) {
-          s += v.best.get(r).get(i) ? "*" : " ";
+    private static String console(HumanView v, String footnote) {
+        List<List<String>> text = new ArrayList<>();
+        for (int r = 0; r < v.cells.size(); r++) {
+            List<String> line = new ArrayList<>();
+            for (int i = 0; i < v.header.size(); i++) {
+                String[] c = v.cells.get(r).get(i);
+                String s = c[1] == null ? c[0] : c[0] + " ± " + c[1];
+                if (v.anyBest.get(i)) {
+                    s += v.best.get(r).get(i) ? "*" : " ";
+                }
+                line.add(s);
+            }
+            text.add(line);
         }
-        line.add(s);
-      }
-      text.add(line);
-    }
-    int[] w = new int[v.header.size()];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = v.header.get(i).length();
-      for (List<String> r : text) {
-        w[i] = Math.max(w[i], r.get(i).length());
-      }
-    }
-    StringBuilder b = new StringBuilder();
-    aligned(b, v.header, w, v.numeric);
-    for (int i = 0; i < w.length; i++) {
-      b.append(i == 0 ? "" : "  ").append("-".repeat(w[i]));
-    }
-    b.append("\n");
-    for (List<String> r : text) {
-      aligned(b, r, w, v.numeric);
-    }
-    b.append("(").append(text.size()).append(text.size() == 1 ? " row)\n" : " rows)\n");
-    if (footnote != null && v.anyBest.contains(true)) {
-      b.append(footnote).append("\n");
-    }
-    return b.toString();
-  }
-
-  private static void aligned(StringBuilder b, List<String> r, int[] w, List<Boolean> numeric) {
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < w.length; i++) {
-      String s = r.get(i);
-      String pad = " ".repeat(w[i] - s.length());
-      line.append(i == 0 ? "" : "  ").append(numeric.get(i) ? pad + s : s + pad);
-    }
-    b.append(line.toString().stripTrailing()).append("\n");
-  }
-
-  private static String markdown(HumanView v) {
-    StringBuilder b = new StringBuilder();
-    List<String> header = new ArrayList<>();
-    for (String h : v.header) {
-      header.add(h.replace("|", "\\|"));
-    }
-    b.append("| ").append(String.join(" | ", header)).append(" |\n|");
-    for (boolean n : v.numeric) {
-      b.append(n ? " ---: |" : " --- |");
-    }
-    b.append("\n");
-    for (int r = 0; r < v.cells.size(); r++) {
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < v.header.size(); i++) {
-        String[] c = v.cells.get(r).get(i);
-        String s = (c[1] == null ? c[0] : c[0] + " ± " + c[1]).replace("|", "\\|");
-        line.add(v.best.get(r).get(i) && !s.isEmpty() ? "**" + s + "**" : s);
-      }
-      b.append("| ").append(String.join(" | ", line)).append(" |\n");
-    }
-    return b.toString();
-  }
-
-  private static String latex(HumanView v) {
-    StringBuilder b = new StringBuilder("\\begin{tabular}{");
-    for (boolean n : v.numeric) {
-      b.append(n ? "r" : "l");
-    }
-    b.append("}\n\\toprule\n");
-    List<String> header = new ArrayList<>();
-    for (String h : v.header) {
-      header.add(latexEscape(h));
-    }
-    b.append(String.join(" & ", header)).append(" \\\\\n\\midrule\n");
-    for (int r = 0; r < v.cells.size(); r++) {
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < v.header.size(); i++) {
-        String[] c = v.cells.get(r).get(i);
-        String s = latexEscape(c[0]) + (c[1] == null ? "" : " $\\pm$ " + latexEscape(c[1]));
-        line.add(v.best.get(r).get(i) && !s.isEmpty() ? "\\textbf{" + s + "}" : s);
-      }
-      b.append(String.join(" & ", line)).append(" \\\\\n");
-    }
-    b.append("\\bottomrule\n\\end{tabular}\n");
-    return b.toString();
-  }
-
-  private static String latexEscape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '\\':
-          b.append("\\textbackslash{}");
-          break;
-        case '~':
-          b.append("\\textasciitilde{}");
-          break;
-        case '^':
-          b.append("\\textasciicircum{}");
-          break;
-        case '&':
-        case '%':
-        case '$':
-        case '#':
-        case '_':
-        case '{':
-        case '}':
-          b.append('\\').append(ch);
-          break;
-        default:
-          b.append(ch);
-      }
-    }
-    return b.toString();
-  }
-
-  // ---- formats for programs -----------------------------------------------------------------
-
-  private static String csv(ResultTable t, int precision) {
-    StringBuilder b = new StringBuilder(csvLine(t.columns()));
-    for (List<Object> r : t.rows()) {
-      List<String> line = new ArrayList<>();
-      for (Object v : r) {
-        line.add(cell(v, precision));
-      }
-      b.append(csvLine(line));
-    }
-    return b.toString();
-  }
-
-  private static String csvLine(List<String> r) {
-    List<String> out = new ArrayList<>();
-    for (String s : r) {
-      boolean quote = s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r");
-      out.add(quote ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
-    }
-    return String.join(",", out) + "\n";
-  }
-
-  // One row a line, so that a table reads and diffs line by line; in a row a space after ':' and ',' only.
-  private static final DefaultPrettyPrinter JSON_LAYOUT =
-      new DefaultPrettyPrinter(
-              Separators.createDefaultInstance()
-                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                  .withObjectEntrySpacing(Separators.Spacing.AFTER)
-                  .withObjectEmptySeparator("")
-                  .withArrayEmptySeparator(""))
-          .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
-          .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-
-  // decimals without an exponent, 1000 rather than 1E+3, as CSV writes them
-  private static final JsonMapper JSON_MAPPER =
-      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
-
-  private static String json(ResultTable t) {
-    StringWriter out = new StringWriter();
-    // a generator, not a map per row: a query may name two columns alike (SELECT 1 AS a, 2 AS a)
-    try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
-      g.setPrettyPrinter(JSON_LAYOUT.createInstance());
-      g.writeStartArray();
-      for (List<Object> row : t.rows()) {
-        g.writeStartObject();
-        for (int i = 0; i < t.columns().size(); i++) {
-          g.writeFieldName(t.columns().get(i));
-          writeJsonValue(g, row.get(i));
+        int[] w = new int[v.header.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = v.header.get(i).length();
+            for (List<String> r : text) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
         }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    } catch (IOException e) {
-      throw new ExperimenterException("writing JSON to a string failed; this is a bug", e);
+        StringBuilder b = new StringBuilder();
+        aligned(b, v.header, w, v.numeric);
+        for (int i = 0; i < w.length; i++) {
+            b.append(i == 0 ? "" : "  ").append("-".repeat(w[i]));
+        }
+        b.append("\n");
+        for (List<String> r : text) {
+            aligned(b, r, w, v.numeric);
+        }
+        b.append("(").append(text.size()).append(text.size() == 1 ? " row)\n" : " rows)\n");
+        if (footnote != null && v.anyBest.contains(true)) {
+            b.append(footnote).append("\n");
+        }
+        return b.toString();
     }
-    return out.append('\n').toString();
-  }
 
-  private static void writeJsonValue(JsonGenerator g, Object v) throws IOException {
-    boolean notFinite = (v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue());
-    if (notFinite) {
-      // JSON has no NaN or Infinity; null keeps the file readable by every parser
-      g.writeNull();
-    } else if (v == null || v instanceof Number || v instanceof Boolean) {
-      g.writeObject(v);
-    } else {
-      g.writeString(text(v));
+    private static void aligned(StringBuilder b, List<String> r, int[] w, List<Boolean> numeric) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < w.length; i++) {
+            String s = r.get(i);
+            String pad = " ".repeat(w[i] - s.length());
+            line.append(i == 0 ? "" : "  ").append(numeric.get(i) ? pad + s : s + pad);
+        }
+        b.append(line.toString().stripTrailing()).append("\n");
     }
-  }
 
-  // ---- values -------------------------------------------------------------------------------
+    private static String markdown(HumanView v) {
+        StringBuilder b = new StringBuilder();
+        List<String> header = new ArrayList<>();
+        for (String h : v.header) {
+            header.add(h.replace("|", "\\|"));
+        }
+        b.append("| ").append(String.join(" | ", header)).append(" |\n|");
+        for (boolean n : v.numeric) {
+            b.append(n ? " ---: |" : " --- |");
+        }
+        b.append("\n");
+        for (int r = 0; r < v.cells.size(); r++) {
+            List<String> line = new ArrayList<>();
+            for (int i = 0; i < v.header.size(); i++) {
+                String[] c = v.cells.get(r).get(i);
+                String s = (c[1] == null ? c[0] : c[0] + " ± " + c[1]).replace("|", "\\|");
+                line.add(v.best.get(r).get(i) && !s.isEmpty() ? "**" + s + "**" : s);
+            }
+            b.append("| ").append(String.join(" | ", line)).append(" |\n");
+        }
+        return b.toString();
+    }
 
-  static String cell(Object v, int precision) {
-    if (v == null) {
-      return "";
+    private static String latex(HumanView v) {
+        StringBuilder b = new StringBuilder("\\begin{tabular}{");
+        for (boolean n : v.numeric) {
+            b.append(n ? "r" : "l");
+        }
+        b.append("}\n\\toprule\n");
+        List<String> header = new ArrayList<>();
+        for (String h : v.header) {
+            header.add(latexEscape(h));
+        }
+        b.append(String.join(" & ", header)).append(" \\\\\n\\midrule\n");
+        for (int r = 0; r < v.cells.size(); r++) {
+            List<String> line = new ArrayList<>();
+            for (int i = 0; i < v.header.size(); i++) {
+                String[] c = v.cells.get(r).get(i);
+                String s = latexEscape(c[0]) + (c[1] == null ? "" : " $\\pm$ " + latexEscape(c[1]));
+                line.add(v.best.get(r).get(i) && !s.isEmpty() ? "\\textbf{" + s + "}" : s);
+            }
+            b.append(String.join(" & ", line)).append(" \\\\\n");
+        }
+        b.append("\\bottomrule\n\\end{tabular}\n");
+        return b.toString();
     }
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d)) {
-        return "NaN";
-      }
-      if (Double.isInfinite(d)) {
-        return d > 0 ? "Infinity" : "-Infinity";
-      }
-      return String.format(Locale.ROOT, "%." + precision + "f", d);
-    }
-    if (v instanceof BigDecimal) {
-      BigDecimal d = (BigDecimal) v;
-      return d.scale() > 0 ? d.setScale(precision, java.math.RoundingMode.HALF_EVEN).toPlainString() : d.toPlainString();
-    }
-    return text(v);
-  }
 
-  /** Timestamps as ISO-8601 instants (UTC); everything else as Java prints it. */
-  private static String text(Object v) {
-    if (v instanceof java.sql.Timestamp) {
-      return ((java.sql.Timestamp) v).toInstant().toString();
+    private static String latexEscape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\\':
+                    b.append("\\textbackslash{}");
+                    break;
+                case '~':
+                    b.append("\\textasciitilde{}");
+                    break;
+                case '^':
+                    b.append("\\textasciicircum{}");
+                    break;
+                case '&':
+                case '%':
+                case '$':
+                case '#':
+                case '_':
+                case '{':
+                case '}':
+                    b.append('\\').append(ch);
+                    break;
+                default:
+                    b.append(ch);
+            }
+        }
+        return b.toString();
     }
-    return String.valueOf(v);
-  }
+
+    // ---- formats for programs -----------------------------------------------------------------
+
+    private static String csv(ResultTable t, int precision) {
+        StringBuilder b = new StringBuilder(csvLine(t.columns()));
+        for (List<Object> r : t.rows()) {
+            List<String> line = new ArrayList<>();
+            for (Object v : r) {
+                line.add(cell(v, precision));
+            }
+            b.append(csvLine(line));
+        }
+        return b.toString();
+    }
+
+    private static String csvLine(List<String> r) {
+        List<String> out = new ArrayList<>();
+        for (String s : r) {
+            boolean quote = s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r");
+            out.add(quote ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
+        }
+        return String.join(",", out) + "\n";
+    }
+
+    // One row a line, so that a table reads and diffs line by line; in a row a space after ':' and ',' only.
+    private static final DefaultPrettyPrinter JSON_LAYOUT = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEntrySpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
+    // decimals without an exponent, 1000 rather than 1E+3, as CSV writes them
+    private static final JsonMapper JSON_MAPPER = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    private static String json(ResultTable t) {
+        StringWriter out = new StringWriter();
+        // a generator, not a map per row: a query may name two columns alike (SELECT 1 AS a, 2 AS a)
+        try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
+            g.setPrettyPrinter(JSON_LAYOUT.createInstance());
+            g.writeStartArray();
+            for (List<Object> row : t.rows()) {
+                g.writeStartObject();
+                for (int i = 0; i < t.columns().size(); i++) {
+                    g.writeFieldName(t.columns().get(i));
+                    writeJsonValue(g, row.get(i));
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new ExperimenterException("writing JSON to a string failed; this is a bug", e);
+        }
+        return out.append('\n').toString();
+    }
+
+    private static void writeJsonValue(JsonGenerator g, Object v) throws IOException {
+        boolean notFinite = (v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue());
+        if (notFinite) {
+            // JSON has no NaN or Infinity; null keeps the file readable by every parser
+            g.writeNull();
+        } else if (v == null || v instanceof Number || v instanceof Boolean) {
+            g.writeObject(v);
+        } else {
+            g.writeString(text(v));
+        }
+    }
+
+    // ---- values -------------------------------------------------------------------------------
+
+    static String cell(Object v, int precision) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d)) {
+                return "NaN";
+            }
+            if (Double.isInfinite(d)) {
+                return d > 0 ? "Infinity" : "-Infinity";
+            }
+            return String.format(Locale.ROOT, "%." + precision + "f", d);
+        }
+        if (v instanceof BigDecimal) {
+            BigDecimal d = (BigDecimal) v;
+            return d.scale() > 0
+                    ? d.setScale(precision, java.math.RoundingMode.HALF_EVEN).toPlainString()
+                    : d.toPlainString();
+        }
+        return text(v);
+    }
+
+    /** Timestamps as ISO-8601 instants (UTC); everything else as Java prints it. */
+    private static String text(Object v) {
+        if (v instanceof java.sql.Timestamp) {
+            return ((java.sql.Timestamp) v).toInstant().toString();
+        }
+        return String.valueOf(v);
+    }
 }

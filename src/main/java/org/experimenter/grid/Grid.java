@@ -10,61 +10,61 @@ import java.util.NoSuchElementException;
  * parameter varies fastest), so that a grid of millions of rows never sits in memory.
  */
 public final class Grid implements Iterable<Object[]> {
-  private final List<Parameter> parameters;
+    private final List<Parameter> parameters;
 
-  public Grid(List<Parameter> parameters) {
-    this.parameters = List.copyOf(parameters);
-  }
-
-  public List<Parameter> parameters() {
-    return parameters;
-  }
-
-  /** The number of combinations; 0 when any parameter has no values. */
-  public long size() {
-    long n = 1;
-    for (Parameter p : parameters) {
-      n = Math.multiplyExact(n, (long) p.values().size());
+    public Grid(List<Parameter> parameters) {
+        this.parameters = List.copyOf(parameters);
     }
-    return n;
-  }
 
-  @Override
-  public Iterator<Object[]> iterator() {
-    int k = parameters.size();
-    List<List<Object>> lists = new ArrayList<>(k);
-    for (Parameter p : parameters) {
-      lists.add(p.values());
+    public List<Parameter> parameters() {
+        return parameters;
     }
-    return new Iterator<>() {
-      private final int[] index = new int[k];
-      private boolean hasNext = size() > 0;
 
-      @Override
-      public boolean hasNext() {
-        return hasNext;
-      }
+    /** The number of combinations; 0 when any parameter has no values. */
+    public long size() {
+        long n = 1;
+        for (Parameter p : parameters) {
+            n = Math.multiplyExact(n, (long) p.values().size());
+        }
+        return n;
+    }
 
-      @Override
-      public Object[] next() {
-        if (!hasNext) {
-          throw new NoSuchElementException();
+    @Override
+    public Iterator<Object[]> iterator() {
+        int k = parameters.size();
+        List<List<Object>> lists = new ArrayList<>(k);
+        for (Parameter p : parameters) {
+            lists.add(p.values());
         }
-        Object[] row = new Object[k];
-        for (int i = 0; i < k; i++) {
-          row[i] = lists.get(i).get(index[i]);
-        }
-        int i = k - 1;
-        while (i >= 0) {
-          if (++index[i] < lists.get(i).size()) {
-            break;
-          }
-          index[i] = 0;
-          i--;
-        }
-        hasNext = i >= 0;
-        return row;
-      }
-    };
-  }
+        return new Iterator<>() {
+            private final int[] index = new int[k];
+            private boolean hasNext = size() > 0;
+
+            @Override
+            public boolean hasNext() {
+                return hasNext;
+            }
+
+            @Override
+            public Object[] next() {
+                if (!hasNext) {
+                    throw new NoSuchElementException();
+                }
+                Object[] row = new Object[k];
+                for (int i = 0; i < k; i++) {
+                    row[i] = lists.get(i).get(index[i]);
+                }
+                int i = k - 1;
+                while (i >= 0) {
+                    if (++index[i] < lists.get(i).size()) {
+                        break;
+                    }
+                    index[i] = 0;
+                    i--;
+                }
+                hasNext = i >= 0;
+                return row;
+            }
+        };
+    }
 }

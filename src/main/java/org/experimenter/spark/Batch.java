@@ -23,111 +23,122 @@ import org.experimenter.store.Outcome;
  * are written by the task thread after the batch ends.
  */
 final class Batch implements Runnable {
-  private final ClaimRunner owner;
-  private final List<ClaimedRow> rows;
-  private final Claim claim;
-  private final List<Outcome> outcomes = new ArrayList<>();
-  private boolean givenUp;
-  volatile Running current;
-  volatile Thread thread;
+    private final ClaimRunner owner;
+    private final List<ClaimedRow> rows;
+    private final Claim claim;
+    private final List<Outcome> outcomes = new ArrayList<>();
+    private boolean givenUp;
+    volatile Running current;
+    volatile Thread thread;
 
-  /** The experiment running on the runner thread, as the supervising task thread sees it. */
-  record Running(ClaimedRow row, RowContext ctx, Instant start, long startNanos) {}
+    /** The experiment running on the runner thread, as the supervising task thread sees it. */
+    record Running(ClaimedRow row, RowContext ctx, Instant start, long startNanos) {}
 
-  Batch(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
-    this.owner = owner;
-    this.rows = rows;
-    this.claim = claim;
-  }
+    Batch(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
+        this.owner = owner;
+        this.rows = rows;
+        this.claim = claim;
+    }
 
-  synchronized List<Outcome> outcomes() {
-    return new ArrayList<>(outcomes);
-  }
+    synchronized List<Outcome> outcomes() {
+        return new ArrayList<>(outcomes);
+    }
 
-  synchronized boolean giveUp(Running r) {
-    if (current != r || givenUp) {
-      return false;
+    synchronized boolean giveUp(Running r) {
+        if (current != r || givenUp) {
+            return false;
+        }
+        givenUp = true;
+        return true;
     }
-    givenUp = true;
-    return true;
-  }
 
-  private synchronized boolean start(Running r) {
-    if (givenUp) {
-      return false;
+    private synchronized boolean start(Running r) {
+        if (givenUp) {
+            return false;
+        }
+        current = r;
+        return true;
     }
-    current = r;
-    return true;
-  }
 
-  @Override
-  public void run() {
-    thread = Thread.currentThread();
-    for (ClaimedRow row : rows) {
-      if (owner.stop.getAsBoolean() || !execute(row)) {
-        return;
-      }
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        for (ClaimedRow row : rows) {
+            if (owner.stop.getAsBoolean() || !execute(row)) {
+                return;
+            }
+        }
     }
-  }
 
-  /** Runs one experiment; false when the supervisor gave it up meanwhile. */
-  private boolean execute(ClaimedRow row) {
-    Map<String, Object> params = new LinkedHashMap<>();
-    for (int i = 0; i < owner.keyfields.size(); i++) {
-      params.put(owner.keyfields.get(i).name(), owner.keyfields.get(i).type().coerce(row.keys()[i]));
+    /** Runs one experiment; false when the supervisor gave it up meanwhile. */
+    private boolean execute(ClaimedRow row) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < owner.keyfields.size(); i++) {
+            params.put(
+                    owner.keyfields.get(i).name(), owner.keyfields.get(i).type().coerce(row.keys()[i]));
+        }
+        Experiment e = owner.experimentFor(row);
+        RowContext ctx = new RowContext(owner.store, row.id(), claim.token(), new Parameters(params), owner.stop);
+        Running running = new Running(row, ctx, owner.store.now(), System.nanoTime());
+        if (!start(running)) {
+            return false;
+        }
+        long cpu0 = ThreadProbe.cpuNanos();
+        long alloc0 = ThreadProbe.allocatedBytes();
+        Throwable failure = null;
+        try {
+            if (e == null) {
+                throw new ExperimenterException(
+                        "experiment class " + row.experimentClass() + " of row " + row.id() + " cannot be loaded");
+            }
+            e.run(ctx);
+        } catch (Throwable t) { // whatever the experiment throws, OutOfMemoryError included, is the row's error
+            failure = t;
+        }
+        Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
+        long cpu = ThreadProbe.cpuNanos() - cpu0;
+        long alloc = ThreadProbe.allocatedBytes() - alloc0;
+        double millis = (System.nanoTime() - running.startNanos()) / 1e6;
+        Status status = Status.DONE;
+        String kind = null;
+        String error = null;
+        if (failure != null) {
+            status = Status.ERROR;
+            kind = "exception";
+            error = stackTrace(failure);
+        } else if (ctx.paused()) {
+            status = Status.PAUSED;
+            kind = "paused";
+        }
+        Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
+        Outcome o = new Outcome(
+                row.id(),
+                status,
+                values,
+                ctx.resultTimes(),
+                kind,
+                error,
+                running.start(),
+                millis / 1000.0,
+                cpu / 1e9,
+                alloc,
+                owner.sparkApp);
+        synchronized (this) {
+            if (givenUp) {
+                return false;
+            }
+            outcomes.add(o);
+            current = null;
+            owner.recordMillis(millis);
+        }
+        // the outcome is written after the batch ends, so log rows still reach the table first
+        ClaimRunner.writePendingLogs(ctx, row.id());
+        return true;
     }
-    Experiment e = owner.experimentFor(row);
-    RowContext ctx = new RowContext(owner.store, row.id(), claim.token(), new Parameters(params), owner.stop);
-    Running running = new Running(row, ctx, owner.store.now(), System.nanoTime());
-    if (!start(running)) {
-      return false;
-    }
-    long cpu0 = ThreadProbe.cpuNanos();
-    long alloc0 = ThreadProbe.allocatedBytes();
-    Throwable failure = null;
-    try {
-      if (e == null) {
-        throw new ExperimenterException(
-            "experiment class " + row.experimentClass() + " of row " + row.id() + " cannot be loaded");
-      }
-      e.run(ctx);
-    } catch (Throwable t) { // whatever the experiment throws, OutOfMemoryError included, is the row's error
-      failure = t;
-    }
-    Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
-    long cpu = ThreadProbe.cpuNanos() - cpu0;
-    long alloc = ThreadProbe.allocatedBytes() - alloc0;
-    double millis = (System.nanoTime() - running.startNanos()) / 1e6;
-    Status status = Status.DONE;
-    String kind = null;
-    String error = null;
-    if (failure != null) {
-      status = Status.ERROR;
-      kind = "exception";
-      error = stackTrace(failure);
-    } else if (ctx.paused()) {
-      status = Status.PAUSED;
-      kind = "paused";
-    }
-    Map<String, Object> values = status == Status.ERROR ? Map.of() : ctx.resultValues();
-    Outcome o = new Outcome(row.id(), status, values, ctx.resultTimes(), kind, error, running.start(), millis / 1000.0,
-        cpu / 1e9, alloc, owner.sparkApp);
-    synchronized (this) {
-      if (givenUp) {
-        return false;
-      }
-      outcomes.add(o);
-      current = null;
-      owner.recordMillis(millis);
-    }
-    // the outcome is written after the batch ends, so log rows still reach the table first
-    ClaimRunner.writePendingLogs(ctx, row.id());
-    return true;
-  }
 
-  static String stackTrace(Throwable t) {
-    StringWriter w = new StringWriter();
-    t.printStackTrace(new PrintWriter(w));
-    return w.toString();
-  }
+    static String stackTrace(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w.toString();
+    }
 }

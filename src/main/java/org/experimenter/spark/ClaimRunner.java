@@ -39,183 +39,194 @@ import org.experimenter.store.Outcome;
  * stops ends as error/exit and stops the worker: released, it would only run and exit again.
  */
 final class ClaimRunner implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ClaimRunner.class.getName());
+    private static final Logger LOG = Logger.getLogger(ClaimRunner.class.getName());
 
-  final ExperimentStore store;
-  final StopFlag stop;
-  final List<Parameter> keyfields;
-  final String sparkApp;
-  private final Experiment experiment;
-  private final String executor;
-  private final Map<String, Experiment> byClass = new HashMap<>();
-  private ExecutorService runner;
-  private volatile double averageMillis = -1;
+    final ExperimentStore store;
+    final StopFlag stop;
+    final List<Parameter> keyfields;
+    final String sparkApp;
+    private final Experiment experiment;
+    private final String executor;
+    private final Map<String, Experiment> byClass = new HashMap<>();
+    private ExecutorService runner;
+    private volatile double averageMillis = -1;
 
-  ClaimRunner(ExperimentStore store, Experiment experiment, String executor, String sparkApp, StopFlag stop) {
-    this.store = store;
-    this.stop = stop;
-    this.keyfields = store.config().keyfields();
-    this.sparkApp = sparkApp;
-    this.experiment = experiment;
-    this.executor = executor;
-    this.runner = newRunner();
-  }
-
-  /** The moving average of an experiment's wall time in milliseconds; -1 before the first. */
-  double averageMillis() {
-    return averageMillis;
-  }
-
-  /**
-   * Runs the rows of a claim, adding the outcome of each that ended to {@code outcomes}, also
-   * when this throws: the caller writes those and releases the rest. The rows run one after
-   * another on the runner thread while this thread watches the timeout and the stop; a
-   * timed-out experiment's thread is given up and the rest of the claim continues on a new one.
-   */
-  void run(List<ClaimedRow> rows, Claim claim, List<Outcome> outcomes) {
-    while (outcomes.size() < rows.size() && !stop.getAsBoolean()) {
-      Batch batch = new Batch(this, rows.subList(outcomes.size(), rows.size()), claim);
-      Future<?> f = runner.submit(batch);
-      Outcome timedOut;
-      try {
-        timedOut = supervise(batch, f);
-      } finally {
-        outcomes.addAll(batch.outcomes());
-      }
-      if (timedOut == null) {
-        break; // every row ran, or the runner saw the stop
-      }
-      outcomes.add(timedOut);
+    ClaimRunner(ExperimentStore store, Experiment experiment, String executor, String sparkApp, StopFlag stop) {
+        this.store = store;
+        this.stop = stop;
+        this.keyfields = store.config().keyfields();
+        this.sparkApp = sparkApp;
+        this.experiment = experiment;
+        this.executor = executor;
+        this.runner = newRunner();
     }
-  }
 
-  /**
-   * Waits for a batch until it ends; or until its running experiment passes its timeout, or,
-   * once the worker is stopping (the task was killed: interrupted or flagged), the shutdown
-   * grace period from then on. A timed-out experiment is given up and its outcome returned;
-   * one that outlives the grace period is left to be released, and this throws.
-   */
-  private Outcome supervise(Batch batch, Future<?> f) {
-    Duration timeout = store.config().timeout();
-    long graceEnd = Long.MAX_VALUE;
-    while (true) {
-      long now = System.nanoTime();
-      if (graceEnd == Long.MAX_VALUE && stop.getAsBoolean()) {
-        graceEnd = now + store.config().shutdownGrace().toNanos();
-      }
-      Batch.Running current = batch.current;
-      boolean exiting = graceEnd != Long.MAX_VALUE && ThreadProbe.callsExit(batch.thread);
-      long deadline = current == null || timeout.isZero() ? Long.MAX_VALUE : current.startNanos() + timeout.toNanos();
-      long left = Math.min(deadline, graceEnd) - now;
-      if (current != null && (left <= 0 || exiting) && batch.giveUp(current)) {
-        return givenUp(batch, f, current, timeout);
-      }
-      try {
-        long wait = left <= 0 ? TimeUnit.MILLISECONDS.toNanos(10) : Math.min(left, TimeUnit.MILLISECONDS.toNanos(200));
-        f.get(wait, TimeUnit.NANOSECONDS);
-        return null;
-      } catch (TimeoutException slice) {
-        // look again at the deadlines and at whether the run is stopping
-      } catch (InterruptedException killed) {
-        // the Spark task is being killed (job cancelled, driver stopping): the grace period starts
-        stop.stop();
-      } catch (ExecutionException e) {
-        throw new ExperimenterException(
-            "the experiment runner of " + store.table() + " failed: " + e.getCause(), e.getCause());
-      }
+    /** The moving average of an experiment's wall time in milliseconds; -1 before the first. */
+    double averageMillis() {
+        return averageMillis;
     }
-  }
 
-  /** The outcome of an experiment that ran out of time: its thread is interrupted and replaced. */
-  private Outcome givenUp(Batch batch, Future<?> f, Batch.Running current, Duration timeout) {
-    RowContext ctx = current.ctx();
-    ctx.timedOut = true;
-    boolean exiting = ThreadProbe.callsExit(batch.thread);
-    f.cancel(true);
-    String kind;
-    String error;
-    Map<String, Object> params = ctx.parameters().asMap();
-    long id = current.row().id();
-    if (exiting) {
-      // The JVM is shutting down because of the experiment: releasing the row would only
-      // run it again (in local mode the next run would end the same way, forever).
-      stop.stop();
-      kind = "exit";
-      error = "exit: experiment " + id + " " + params + " called System.exit; the JVM is shutting down";
-    } else if (stop.getAsBoolean()) {
-      ctx.close();
-      LOG.warning("experiment " + id + " of " + store.table()
-          + " did not finish within the shutdown grace period; released");
-      throw new StoreException("stopped while experiment " + id + " was running; its row was released");
-    } else {
-      kind = "timeout";
-      error = "timeout: experiment " + id + " " + params + " did not finish within " + timeout;
-      replaceRunner();
+    /**
+     * Runs the rows of a claim, adding the outcome of each that ended to {@code outcomes}, also
+     * when this throws: the caller writes those and releases the rest. The rows run one after
+     * another on the runner thread while this thread watches the timeout and the stop; a
+     * timed-out experiment's thread is given up and the rest of the claim continues on a new one.
+     */
+    void run(List<ClaimedRow> rows, Claim claim, List<Outcome> outcomes) {
+        while (outcomes.size() < rows.size() && !stop.getAsBoolean()) {
+            Batch batch = new Batch(this, rows.subList(outcomes.size(), rows.size()), claim);
+            Future<?> f = runner.submit(batch);
+            Outcome timedOut;
+            try {
+                timedOut = supervise(batch, f);
+            } finally {
+                outcomes.addAll(batch.outcomes());
+            }
+            if (timedOut == null) {
+                break; // every row ran, or the runner saw the stop
+            }
+            outcomes.add(timedOut);
+        }
     }
-    double millis = (System.nanoTime() - current.startNanos()) / 1e6;
-    recordMillis(millis);
-    writePendingLogs(ctx, id);
-    return new Outcome(id, Status.ERROR, Map.of(), ctx.resultTimes(), kind, error, current.start(), millis / 1000.0,
-        Double.NaN, -1, sparkApp);
-  }
 
-  void recordMillis(double millis) {
-    averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
-  }
-
-  static void writePendingLogs(RowContext ctx, long id) {
-    try {
-      if (ctx.hasPendingLogs()) {
-        ctx.writeLogs();
-      }
-    } catch (StoreException ex) {
-      LOG.warning("log rows of experiment " + id + " could not be written: " + ex.getMessage());
-    } finally {
-      ctx.close();
+    /**
+     * Waits for a batch until it ends; or until its running experiment passes its timeout, or,
+     * once the worker is stopping (the task was killed: interrupted or flagged), the shutdown
+     * grace period from then on. A timed-out experiment is given up and its outcome returned;
+     * one that outlives the grace period is left to be released, and this throws.
+     */
+    private Outcome supervise(Batch batch, Future<?> f) {
+        Duration timeout = store.config().timeout();
+        long graceEnd = Long.MAX_VALUE;
+        while (true) {
+            long now = System.nanoTime();
+            if (graceEnd == Long.MAX_VALUE && stop.getAsBoolean()) {
+                graceEnd = now + store.config().shutdownGrace().toNanos();
+            }
+            Batch.Running current = batch.current;
+            boolean exiting = graceEnd != Long.MAX_VALUE && ThreadProbe.callsExit(batch.thread);
+            long deadline =
+                    current == null || timeout.isZero() ? Long.MAX_VALUE : current.startNanos() + timeout.toNanos();
+            long left = Math.min(deadline, graceEnd) - now;
+            if (current != null && (left <= 0 || exiting) && batch.giveUp(current)) {
+                return givenUp(batch, f, current, timeout);
+            }
+            try {
+                long wait = left <= 0
+                        ? TimeUnit.MILLISECONDS.toNanos(10)
+                        : Math.min(left, TimeUnit.MILLISECONDS.toNanos(200));
+                f.get(wait, TimeUnit.NANOSECONDS);
+                return null;
+            } catch (TimeoutException slice) {
+                // look again at the deadlines and at whether the run is stopping
+            } catch (InterruptedException killed) {
+                // the Spark task is being killed (job cancelled, driver stopping): the grace period starts
+                stop.stop();
+            } catch (ExecutionException e) {
+                throw new ExperimenterException(
+                        "the experiment runner of " + store.table() + " failed: " + e.getCause(), e.getCause());
+            }
+        }
     }
-  }
 
-  /** The experiment of a row: the run's own, or the row's experiment_class; null when that cannot be loaded. */
-  Experiment experimentFor(ClaimedRow row) {
-    if (row.experimentClass() == null) {
-      return experiment;
+    /** The outcome of an experiment that ran out of time: its thread is interrupted and replaced. */
+    private Outcome givenUp(Batch batch, Future<?> f, Batch.Running current, Duration timeout) {
+        RowContext ctx = current.ctx();
+        ctx.timedOut = true;
+        boolean exiting = ThreadProbe.callsExit(batch.thread);
+        f.cancel(true);
+        String kind;
+        String error;
+        Map<String, Object> params = ctx.parameters().asMap();
+        long id = current.row().id();
+        if (exiting) {
+            // The JVM is shutting down because of the experiment: releasing the row would only
+            // run it again (in local mode the next run would end the same way, forever).
+            stop.stop();
+            kind = "exit";
+            error = "exit: experiment " + id + " " + params + " called System.exit; the JVM is shutting down";
+        } else if (stop.getAsBoolean()) {
+            ctx.close();
+            LOG.warning("experiment " + id + " of " + store.table()
+                    + " did not finish within the shutdown grace period; released");
+            throw new StoreException("stopped while experiment " + id + " was running; its row was released");
+        } else {
+            kind = "timeout";
+            error = "timeout: experiment " + id + " " + params + " did not finish within " + timeout;
+            replaceRunner();
+        }
+        double millis = (System.nanoTime() - current.startNanos()) / 1e6;
+        recordMillis(millis);
+        writePendingLogs(ctx, id);
+        return new Outcome(
+                id,
+                Status.ERROR,
+                Map.of(),
+                ctx.resultTimes(),
+                kind,
+                error,
+                current.start(),
+                millis / 1000.0,
+                Double.NaN,
+                -1,
+                sparkApp);
     }
-    return byClass.computeIfAbsent(
-        row.experimentClass(),
-        name -> {
-          try {
-            return ExperimentLoader.load(name);
-          } catch (ExperimentLoader.NotLoadable ex) {
-            LOG.warning("experiment class " + name + " of row " + row.id() + " cannot be loaded: " + ex.getMessage());
-            return null;
-          }
+
+    void recordMillis(double millis) {
+        averageMillis = averageMillis < 0 ? millis : 0.8 * averageMillis + 0.2 * millis;
+    }
+
+    static void writePendingLogs(RowContext ctx, long id) {
+        try {
+            if (ctx.hasPendingLogs()) {
+                ctx.writeLogs();
+            }
+        } catch (StoreException ex) {
+            LOG.warning("log rows of experiment " + id + " could not be written: " + ex.getMessage());
+        } finally {
+            ctx.close();
+        }
+    }
+
+    /** The experiment of a row: the run's own, or the row's experiment_class; null when that cannot be loaded. */
+    Experiment experimentFor(ClaimedRow row) {
+        if (row.experimentClass() == null) {
+            return experiment;
+        }
+        return byClass.computeIfAbsent(row.experimentClass(), name -> {
+            try {
+                return ExperimentLoader.load(name);
+            } catch (ExperimentLoader.NotLoadable ex) {
+                LOG.warning(
+                        "experiment class " + name + " of row " + row.id() + " cannot be loaded: " + ex.getMessage());
+                return null;
+            }
         });
-  }
-
-  private void replaceRunner() {
-    ExecutorService old = runner;
-    old.shutdownNow();
-    try {
-      if (!old.awaitTermination(2, TimeUnit.SECONDS)) {
-        LOG.warning("an experiment ignored its interrupt after a timeout; its thread is abandoned");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    runner = newRunner();
-  }
 
-  private ExecutorService newRunner() {
-    return Executors.newSingleThreadExecutor(
-        r -> {
-          Thread t = new Thread(r, "experimenter-experiment-" + executor);
-          t.setDaemon(true);
-          return t;
+    private void replaceRunner() {
+        ExecutorService old = runner;
+        old.shutdownNow();
+        try {
+            if (!old.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warning("an experiment ignored its interrupt after a timeout; its thread is abandoned");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner = newRunner();
+    }
+
+    private ExecutorService newRunner() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "experimenter-experiment-" + executor);
+            t.setDaemon(true);
+            return t;
         });
-  }
+    }
 
-  @Override
-  public void close() {
-    runner.shutdownNow();
-  }
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
 }

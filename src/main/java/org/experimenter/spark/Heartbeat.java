@@ -29,86 +29,87 @@ import org.experimenter.store.ExperimentStore;
  * again elsewhere; the worker's guarded writes then find the claim lost and change nothing.
  */
 final class Heartbeat implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
 
-  private final ExperimentStore store;
-  private final Supplier<Connection> connect;
-  private final int beatsPerLease;
-  private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler;
-  private Connection connection;
-  private int failures;
+    private final ExperimentStore store;
+    private final Supplier<Connection> connect;
+    private final int beatsPerLease;
+    private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
+    private Connection connection;
+    private int failures;
 
-  Heartbeat(ExperimentStore store, String executor) {
-    this(store, executor, store::connectHoldingRows);
-  }
-
-  /** With the connections taken from {@code connect} (tests make it fail). */
-  Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect) {
-    this.store = store;
-    this.connect = connect;
-    this.beatsPerLease = (int) Math.max(1,
-        store.config().leaseTimeout().toMillis() / store.config().heartbeatInterval().toMillis());
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "experimenter-heartbeat-" + executor);
-              t.setDaemon(true);
-              return t;
-            });
-    long every = store.config().heartbeatInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  /** Beats for the rows of this claim token from now on. */
-  void hold(String token) {
-    liveTokens.add(token);
-  }
-
-  /** No longer beats for the rows of this claim token. */
-  void drop(String token) {
-    liveTokens.remove(token);
-  }
-
-  private void beat() {
-    try {
-      if (connection == null || connection.isClosed()) {
-        connection = connect.get();
-      }
-      store.heartbeat(connection, new ArrayList<>(liveTokens));
-      if (failures > 0) {
-        LOG.info("heartbeat for " + store.table() + " is beating again after " + failures + " failed beats");
-        failures = 0;
-      }
-    } catch (Throwable t) { // anything escaping would end the schedule, and with it the lease
-      try {
-        failed(t);
-      } catch (Throwable again) {
-        // not even the failure could be handled (out of memory?): the next beat tries again
-      }
+    Heartbeat(ExperimentStore store, String executor) {
+        this(store, executor, store::connectHoldingRows);
     }
-  }
 
-  private void failed(Throwable t) {
-    failures++;
-    Connection broken = connection;
-    connection = null; // first: should closing it fail too, the next beat still starts afresh
-    RetryingConnection.closeQuietly(broken);
-    boolean expected = t instanceof SQLException || t instanceof RuntimeException;
-    String message = "heartbeat for " + store.table() + " failed; retrying next beat: "
-        + (expected ? t.getMessage() : t.toString()) + " (" + failures + " failed in a row)";
-    // an Error here is unusual enough to want its stack
-    LOG.log(Level.WARNING, message, expected ? null : t);
-    if (failures == beatsPerLease) {
-      LOG.severe("heartbeat for " + store.table() + " failed " + failures + " times in a row, as long as the lease ("
-          + store.config().leaseTimeout() + "): the " + liveTokens.size()
-          + " claims this worker holds may be recovered and their rows run again elsewhere");
+    /** With the connections taken from {@code connect} (tests make it fail). */
+    Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect) {
+        this.store = store;
+        this.connect = connect;
+        this.beatsPerLease = (int) Math.max(
+                1,
+                store.config().leaseTimeout().toMillis()
+                        / store.config().heartbeatInterval().toMillis());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "experimenter-heartbeat-" + executor);
+            t.setDaemon(true);
+            return t;
+        });
+        long every = store.config().heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
-  }
 
-  @Override
-  public void close() {
-    scheduler.shutdownNow();
-    RetryingConnection.closeQuietly(connection);
-  }
+    /** Beats for the rows of this claim token from now on. */
+    void hold(String token) {
+        liveTokens.add(token);
+    }
+
+    /** No longer beats for the rows of this claim token. */
+    void drop(String token) {
+        liveTokens.remove(token);
+    }
+
+    private void beat() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = connect.get();
+            }
+            store.heartbeat(connection, new ArrayList<>(liveTokens));
+            if (failures > 0) {
+                LOG.info("heartbeat for " + store.table() + " is beating again after " + failures + " failed beats");
+                failures = 0;
+            }
+        } catch (Throwable t) { // anything escaping would end the schedule, and with it the lease
+            try {
+                failed(t);
+            } catch (Throwable again) {
+                // not even the failure could be handled (out of memory?): the next beat tries again
+            }
+        }
+    }
+
+    private void failed(Throwable t) {
+        failures++;
+        Connection broken = connection;
+        connection = null; // first: should closing it fail too, the next beat still starts afresh
+        RetryingConnection.closeQuietly(broken);
+        boolean expected = t instanceof SQLException || t instanceof RuntimeException;
+        String message = "heartbeat for " + store.table() + " failed; retrying next beat: "
+                + (expected ? t.getMessage() : t.toString()) + " (" + failures + " failed in a row)";
+        // an Error here is unusual enough to want its stack
+        LOG.log(Level.WARNING, message, expected ? null : t);
+        if (failures == beatsPerLease) {
+            LOG.severe(
+                    "heartbeat for " + store.table() + " failed " + failures + " times in a row, as long as the lease ("
+                            + store.config().leaseTimeout() + "): the " + liveTokens.size()
+                            + " claims this worker holds may be recovered and their rows run again elsewhere");
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        RetryingConnection.closeQuietly(connection);
+    }
 }

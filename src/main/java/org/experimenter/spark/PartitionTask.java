@@ -20,58 +20,58 @@ import org.experimenter.store.ExperimentStore;
  * idle while one partition drags on. Returns one count per status.
  */
 final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final ExperimentStore store;
-  private final Experiment experiment;
-  private final String runId;
-  private final String scope;
-  private final String orderBy;
+    private final ExperimentStore store;
+    private final Experiment experiment;
+    private final String runId;
+    private final String scope;
+    private final String orderBy;
 
-  PartitionTask(ExperimentStore store, Experiment experiment, String runId, String scope, String orderBy) {
-    this.store = store;
-    this.experiment = experiment;
-    this.runId = runId;
-    this.scope = scope;
-    this.orderBy = orderBy;
-  }
+    PartitionTask(ExperimentStore store, Experiment experiment, String runId, String scope, String orderBy) {
+        this.store = store;
+        this.experiment = experiment;
+        this.runId = runId;
+        this.scope = scope;
+        this.orderBy = orderBy;
+    }
 
-  @Override
-  public Iterator<long[]> call(Iterator<Row> rows) {
-    SparkTables.registerDialect(store.dialect());
-    TaskContext task = TaskContext.get();
-    SparkEnv env = SparkEnv.get();
-    String executor = (env == null ? "local" : env.executorId()) + "-t" + (task == null ? 0 : task.taskAttemptId());
-    String app = env == null ? null : env.conf().getAppId();
-    int k = store.config().keyfields().size();
-    // rows are (id, keyfields..., order_key); run them in order_key order
-    List<Object[]> read = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      Object[] keys = new Object[k];
-      for (int i = 0; i < k; i++) {
-        keys[i] = r.get(i + 1);
-      }
-      read.add(new Object[] {((Number) r.get(k + 1)).longValue(), new ClaimedRow(r.getLong(0), keys)});
+    @Override
+    public Iterator<long[]> call(Iterator<Row> rows) {
+        SparkTables.registerDialect(store.dialect());
+        TaskContext task = TaskContext.get();
+        SparkEnv env = SparkEnv.get();
+        String executor = (env == null ? "local" : env.executorId()) + "-t" + (task == null ? 0 : task.taskAttemptId());
+        String app = env == null ? null : env.conf().getAppId();
+        int k = store.config().keyfields().size();
+        // rows are (id, keyfields..., order_key); run them in order_key order
+        List<Object[]> read = new ArrayList<>();
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            Object[] keys = new Object[k];
+            for (int i = 0; i < k; i++) {
+                keys[i] = r.get(i + 1);
+            }
+            read.add(new Object[] {((Number) r.get(k + 1)).longValue(), new ClaimedRow(r.getLong(0), keys)});
+        }
+        read.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+        List<ClaimedRow> candidates = new ArrayList<>(read.size());
+        for (Object[] o : read) {
+            candidates.add((ClaimedRow) o[1]);
+        }
+        try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
+            if (task != null) {
+                task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
+                worker.stopWhen(task::isInterrupted);
+            }
+            worker.runCandidates(candidates, scope, orderBy);
+            worker.runRemaining(scope, orderBy);
+            Map<Status, Long> counts = worker.counts();
+            long[] out = new long[Status.values().length];
+            for (Status s : Status.values()) {
+                out[s.ordinal()] = counts.getOrDefault(s, 0L);
+            }
+            return List.of(out).iterator();
+        }
     }
-    read.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
-    List<ClaimedRow> candidates = new ArrayList<>(read.size());
-    for (Object[] o : read) {
-      candidates.add((ClaimedRow) o[1]);
-    }
-    try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
-      if (task != null) {
-        task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
-        worker.stopWhen(task::isInterrupted);
-      }
-      worker.runCandidates(candidates, scope, orderBy);
-      worker.runRemaining(scope, orderBy);
-      Map<Status, Long> counts = worker.counts();
-      long[] out = new long[Status.values().length];
-      for (Status s : Status.values()) {
-        out[s.ordinal()] = counts.getOrDefault(s, 0L);
-      }
-      return List.of(out).iterator();
-    }
-  }
 }

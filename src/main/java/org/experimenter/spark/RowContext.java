@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
-import org.experimenter.StoreException;
 import org.experimenter.FieldType;
 import org.experimenter.Parameters;
 import org.experimenter.ResultWriter;
+import org.experimenter.StoreException;
 import org.experimenter.store.ExperimentStore;
 
 /**
@@ -27,187 +27,190 @@ import org.experimenter.store.ExperimentStore;
  * another thread or process that reports for a running experiment.
  */
 public final class RowContext implements ExperimentContext, ResultWriter, AutoCloseable {
-  private static final int LOG_BATCH = 500;
+    private static final int LOG_BATCH = 500;
 
-  private final ExperimentStore store;
-  private final long id;
-  private final String token;
-  private final Parameters parameters;
-  private final Config custom;
-  private final BooleanSupplier stopping;
-  private final Map<String, Object> values = new LinkedHashMap<>();
-  private final Map<String, Instant> times = new HashMap<>();
-  private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
-  private final Map<String, List<Instant>> logTimes = new HashMap<>();
-  private Connection connection;
-  private boolean closed;
-  private volatile boolean paused;
-  volatile boolean timedOut;
+    private final ExperimentStore store;
+    private final long id;
+    private final String token;
+    private final Parameters parameters;
+    private final Config custom;
+    private final BooleanSupplier stopping;
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, Instant> times = new HashMap<>();
+    private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
+    private final Map<String, List<Instant>> logTimes = new HashMap<>();
+    private Connection connection;
+    private boolean closed;
+    private volatile boolean paused;
+    volatile boolean timedOut;
 
-  public RowContext(ExperimentStore store, long id, String token, Parameters parameters, BooleanSupplier stopping) {
-    this.store = store;
-    this.id = id;
-    this.token = token;
-    this.parameters = parameters;
-    this.custom = store.config().custom();
-    this.stopping = stopping;
-  }
-
-  @Override
-  public long id() {
-    return id;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
-  }
-
-  @Override
-  public ResultWriter results() {
-    return this;
-  }
-
-  @Override
-  public Config custom() {
-    return custom;
-  }
-
-  @Override
-  public boolean isStopping() {
-    return timedOut || stopping.getAsBoolean();
-  }
-
-  @Override
-  public void pause() {
-    paused = true;
-  }
-
-  public boolean paused() {
-    return paused;
-  }
-
-  @Override
-  public synchronized ResultWriter put(String field, Object value) {
-    FieldType type = store.config().resultfields().get(field);
-    if (type == null) {
-      throw new ExperimenterException(
-          "result field '" + field + "' is not declared in resultfields; declared: " + store.config().resultfields().keySet());
+    public RowContext(ExperimentStore store, long id, String token, Parameters parameters, BooleanSupplier stopping) {
+        this.store = store;
+        this.id = id;
+        this.token = token;
+        this.parameters = parameters;
+        this.custom = store.config().custom();
+        this.stopping = stopping;
     }
-    try {
-      values.put(field, type.coerce(value));
-    } catch (IllegalArgumentException e) {
-      throw new ExperimenterException("result field '" + field + "': " + e.getMessage(), e);
-    }
-    times.put(field, store.now());
-    return this;
-  }
 
-  @Override
-  public synchronized void log(String logtable, Map<String, ?> row) {
-    Map<String, FieldType> cols = store.config().logtables().get(logtable);
-    if (cols == null) {
-      throw new ExperimenterException(
-          "log table '" + logtable + "' is not declared in logtables; declared: " + store.config().logtables().keySet());
+    @Override
+    public long id() {
+        return id;
     }
-    Map<String, Object> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, ?> e : row.entrySet()) {
-      FieldType type = cols.get(e.getKey());
-      if (type == null) {
-        throw new ExperimenterException(
-            "log table '" + logtable + "' has no column '" + e.getKey() + "'; its columns: " + cols.keySet());
-      }
-      try {
-        copy.put(e.getKey(), type.coerce(e.getValue()));
-      } catch (IllegalArgumentException ex) {
-        throw new ExperimenterException("log table '" + logtable + "', column '" + e.getKey() + "': " + ex.getMessage(), ex);
-      }
-    }
-    checkOpen("log()");
-    logs.computeIfAbsent(logtable, k -> new ArrayList<>()).add(copy);
-    logTimes.computeIfAbsent(logtable, k -> new ArrayList<>()).add(store.now());
-    if (logs.get(logtable).size() >= LOG_BATCH) {
-      writeLogs();
-    }
-  }
 
-  @Override
-  public synchronized void flush() {
-    checkOpen("flush()");
-    writeLogs();
-    try {
-      if (!store.writeResults(connection(), id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
-        throw new ExperimenterException(
-            "experiment " + id + " of " + store.table() + " is no longer running under this claim (lost lease, reset or taken over); results not written");
-      }
-    } catch (SQLException e) {
-      throw store.failure("cannot write results of experiment " + id, e);
+    @Override
+    public Parameters parameters() {
+        return parameters;
     }
-  }
 
-  /** Writes pending log rows; called before the row's final write. */
-  public synchronized void writeLogs() {
-    try {
-      for (Map.Entry<String, List<Map<String, Object>>> e : logs.entrySet()) {
-        if (!e.getValue().isEmpty()) {
-          if (!store.appendLog(connection(), e.getKey(), id, token, e.getValue(), logTimes.get(e.getKey()))) {
-            throw new StoreException("experiment " + id + " of " + store.table() + " is no longer running under this"
-                + " claim (lost lease, reset or taken over); " + e.getValue().size() + " log rows not written");
-          }
-          e.getValue().clear();
-          logTimes.get(e.getKey()).clear();
+    @Override
+    public ResultWriter results() {
+        return this;
+    }
+
+    @Override
+    public Config custom() {
+        return custom;
+    }
+
+    @Override
+    public boolean isStopping() {
+        return timedOut || stopping.getAsBoolean();
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    @Override
+    public synchronized ResultWriter put(String field, Object value) {
+        FieldType type = store.config().resultfields().get(field);
+        if (type == null) {
+            throw new ExperimenterException("result field '" + field + "' is not declared in resultfields; declared: "
+                    + store.config().resultfields().keySet());
         }
-      }
-    } catch (SQLException e) {
-      throw store.failure("cannot write log rows of experiment " + id, e);
+        try {
+            values.put(field, type.coerce(value));
+        } catch (IllegalArgumentException e) {
+            throw new ExperimenterException("result field '" + field + "': " + e.getMessage(), e);
+        }
+        times.put(field, store.now());
+        return this;
     }
-  }
 
-  public synchronized boolean hasPendingLogs() {
-    for (List<Map<String, Object>> l : logs.values()) {
-      if (!l.isEmpty()) {
-        return true;
-      }
+    @Override
+    public synchronized void log(String logtable, Map<String, ?> row) {
+        Map<String, FieldType> cols = store.config().logtables().get(logtable);
+        if (cols == null) {
+            throw new ExperimenterException("log table '" + logtable + "' is not declared in logtables; declared: "
+                    + store.config().logtables().keySet());
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : row.entrySet()) {
+            FieldType type = cols.get(e.getKey());
+            if (type == null) {
+                throw new ExperimenterException("log table '" + logtable + "' has no column '" + e.getKey()
+                        + "'; its columns: " + cols.keySet());
+            }
+            try {
+                copy.put(e.getKey(), type.coerce(e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw new ExperimenterException(
+                        "log table '" + logtable + "', column '" + e.getKey() + "': " + ex.getMessage(), ex);
+            }
+        }
+        checkOpen("log()");
+        logs.computeIfAbsent(logtable, k -> new ArrayList<>()).add(copy);
+        logTimes.computeIfAbsent(logtable, k -> new ArrayList<>()).add(store.now());
+        if (logs.get(logtable).size() >= LOG_BATCH) {
+            writeLogs();
+        }
     }
-    return false;
-  }
 
-  public synchronized Map<String, Object> resultValues() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(values));
-  }
-
-  public synchronized Map<String, Instant> resultTimes() {
-    return Collections.unmodifiableMap(new HashMap<>(times));
-  }
-
-  /**
-   * After the experiment ended (its outcome taken, or given up after a timeout) nothing more is
-   * written through this context, and no connection is opened again that nobody would close.
-   */
-  private void checkOpen(String call) {
-    if (closed) {
-      throw new ExperimenterException(
-          "experiment " + id + " of " + store.table() + " has ended; " + call + " after its end is not written");
+    @Override
+    public synchronized void flush() {
+        checkOpen("flush()");
+        writeLogs();
+        try {
+            if (!store.writeResults(connection(), id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
+                throw new ExperimenterException("experiment " + id + " of " + store.table()
+                        + " is no longer running under this claim (lost lease, reset or taken over);"
+                        + " results not written");
+            }
+        } catch (SQLException e) {
+            throw store.failure("cannot write results of experiment " + id, e);
+        }
     }
-  }
 
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
-      connection = store.connect();
+    /** Writes pending log rows; called before the row's final write. */
+    public synchronized void writeLogs() {
+        try {
+            for (Map.Entry<String, List<Map<String, Object>>> e : logs.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    if (!store.appendLog(connection(), e.getKey(), id, token, e.getValue(), logTimes.get(e.getKey()))) {
+                        throw new StoreException("experiment " + id + " of " + store.table()
+                                + " is no longer running under this" + " claim (lost lease, reset or taken over); "
+                                + e.getValue().size() + " log rows not written");
+                    }
+                    e.getValue().clear();
+                    logTimes.get(e.getKey()).clear();
+                }
+            }
+        } catch (SQLException e) {
+            throw store.failure("cannot write log rows of experiment " + id, e);
+        }
     }
-    return connection;
-  }
 
-  @Override
-  public synchronized void close() {
-    closed = true;
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // nothing more to write through it
-      }
-      connection = null;
+    public synchronized boolean hasPendingLogs() {
+        for (List<Map<String, Object>> l : logs.values()) {
+            if (!l.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
-  }
+
+    public synchronized Map<String, Object> resultValues() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    public synchronized Map<String, Instant> resultTimes() {
+        return Collections.unmodifiableMap(new HashMap<>(times));
+    }
+
+    /**
+     * After the experiment ended (its outcome taken, or given up after a timeout) nothing more is
+     * written through this context, and no connection is opened again that nobody would close.
+     */
+    private void checkOpen(String call) {
+        if (closed) {
+            throw new ExperimenterException("experiment " + id + " of " + store.table() + " has ended; " + call
+                    + " after its end is not written");
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = store.connect();
+        }
+        return connection;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // nothing more to write through it
+            }
+            connection = null;
+        }
+    }
 }

@@ -39,298 +39,312 @@ import org.experimenter.store.Where;
  * started go back to created.
  */
 public final class RunJob {
-  private static final Logger LOG = Logger.getLogger(RunJob.class.getName());
-  /**
-   * Our stop hook is registered with Hadoop's shutdown hook manager, above the single hook
-   * through which Spark runs all of its own (priority 40, which stops the SparkContext). Hadoop
-   * gives that hook 30 s in all (hadoop.service.shutdown.timeout); ours gets its own time limit,
-   * long enough for the grace period.
-   */
-  private static final int SHUTDOWN_PRIORITY = 50;
-  private static final long PRIME = 4294967291L;
+    private static final Logger LOG = Logger.getLogger(RunJob.class.getName());
+    /**
+     * Our stop hook is registered with Hadoop's shutdown hook manager, above the single hook
+     * through which Spark runs all of its own (priority 40, which stops the SparkContext). Hadoop
+     * gives that hook 30 s in all (hadoop.service.shutdown.timeout); ours gets its own time limit,
+     * long enough for the grace period.
+     */
+    private static final int SHUTDOWN_PRIORITY = 50;
 
-  private final SparkSession spark;
-  private final ExperimentConfig config;
-  private final ExperimentStore store;
-  private volatile boolean stopping;
+    private static final long PRIME = 4294967291L;
 
-  public RunJob(SparkSession spark, ExperimentConfig config) {
-    this.spark = spark;
-    this.config = config;
-    this.store = new ExperimentStore(config);
-  }
+    private final SparkSession spark;
+    private final ExperimentConfig config;
+    private final ExperimentStore store;
+    private volatile boolean stopping;
 
-  public RunSummary run(Experiment experiment, RunOptions options) {
-    long started = System.nanoTime();
-    store.createTableIfMissing();
-    Recovery rec = store.recover();
-    if (rec.requeued() + rec.failed() > 0) {
-      LOG.info("recovered lost rows of " + config.table() + ": " + rec.requeued() + " back to created, " + rec.failed() + " out of attempts");
+    public RunJob(SparkSession spark, ExperimentConfig config) {
+        this.spark = spark;
+        this.config = config;
+        this.store = new ExperimentStore(config);
     }
-    String runId = spark.sparkContext().applicationId() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    String orderKey = orderKey(options);
-    String scope = scope(options, orderKey);
-    CountDownLatch done = new CountDownLatch(1);
-    Runnable hook = () -> stopGracefully(runId, done);
-    org.apache.hadoop.util.ShutdownHookManager.get()
-        .addShutdownHook(hook, SHUTDOWN_PRIORITY, config.shutdownGrace().toSeconds() + 60, TimeUnit.SECONDS);
-    ScheduledExecutorService recovery = startRecovery();
-    Progress progress = Progress.start(store, runId, scope);
-    RunSummary summary;
-    OtherRuns others = new OtherRuns();
-    try {
-      int round = 0;
-      while (!stopping) {
-        OpenRows open = store.runs().openRows(scope);
-        if (open == null) {
-          long held = store.runs().heldBy(runId);
-          if (held == 0) {
-            if (others.allAlive(store.runs().runningElsewhere(scope, runId))) {
-              break;
+
+    public RunSummary run(Experiment experiment, RunOptions options) {
+        long started = System.nanoTime();
+        store.createTableIfMissing();
+        Recovery rec = store.recover();
+        if (rec.requeued() + rec.failed() > 0) {
+            LOG.info("recovered lost rows of " + config.table() + ": " + rec.requeued() + " back to created, "
+                    + rec.failed() + " out of attempts");
+        }
+        String runId = spark.sparkContext().applicationId() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        String orderKey = orderKey(options);
+        String scope = scope(options, orderKey);
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable hook = () -> stopGracefully(runId, done);
+        org.apache.hadoop.util.ShutdownHookManager.get()
+                .addShutdownHook(hook, SHUTDOWN_PRIORITY, config.shutdownGrace().toSeconds() + 60, TimeUnit.SECONDS);
+        ScheduledExecutorService recovery = startRecovery();
+        Progress progress = Progress.start(store, runId, scope);
+        RunSummary summary;
+        OtherRuns others = new OtherRuns();
+        try {
+            int round = 0;
+            while (!stopping) {
+                OpenRows open = store.runs().openRows(scope);
+                if (open == null) {
+                    long held = store.runs().heldBy(runId);
+                    if (held == 0) {
+                        if (others.allAlive(store.runs().runningElsewhere(scope, runId))) {
+                            break;
+                        }
+                        // rows of the scope held by another run: alive if their heartbeats advance, else
+                        // lost (a driver killed just before this run started): recovered when their lease
+                        // expires, then run here
+                        sleep(config.recoveryInterval().toMillis());
+                        store.recover();
+                        continue;
+                    }
+                    // an executor died holding rows: wait until their lease expires, then run them again
+                    LOG.warning(held + " rows of " + config.table()
+                            + " are held by lost executors of this run; waiting for their lease to expire");
+                    sleep(config.recoveryInterval().toMillis());
+                    store.recover();
+                    continue;
+                }
+                round++;
+                runRound(experiment, runId, scope, orderKey, open, round);
             }
-            // rows of the scope held by another run: alive if their heartbeats advance, else
-            // lost (a driver killed just before this run started): recovered when their lease
-            // expires, then run here
-            sleep(config.recoveryInterval().toMillis());
-            store.recover();
-            continue;
-          }
-          // an executor died holding rows: wait until their lease expires, then run them again
-          LOG.warning(held + " rows of " + config.table() + " are held by lost executors of this run; waiting for their lease to expire");
-          sleep(config.recoveryInterval().toMillis());
-          store.recover();
-          continue;
-        }
-        round++;
-        runRound(experiment, runId, scope, orderKey, open, round);
-      }
-      if (stopping) {
-        awaitReleased(runId);
-      }
-      summary = summarize(runId, started).withHeldElsewhere(others.alive());
-    } finally {
-      progress.close();
-      recovery.shutdownNow();
-      spark.sparkContext().setJobDescription(null);
-      done.countDown();
-      if (!stopping) {
-        org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
-      }
-    }
-    return summary;
-  }
-
-  /**
-   * The rows of a run's scope that other runs hold, watched once the run has nothing else to
-   * do: a row whose heartbeat advances belongs to a live run, which will finish it, and is no
-   * longer waited for; the others are waited for until recovery returns them.
-   */
-  private final class OtherRuns {
-    private final Map<Long, Long> lastBeat = new HashMap<>();
-    private final Map<Long, String> alive = new LinkedHashMap<>();
-    private boolean told;
-
-    /** Whether every given row belongs to a run seen alive. */
-    boolean allAlive(List<RunningRow> rows) {
-      boolean waiting = false;
-      for (RunningRow r : rows) {
-        Long before = lastBeat.put(r.id(), r.heartbeat());
-        if (before != null && r.heartbeat() > before) {
-          alive.put(r.id(), r.runId());
-        }
-        waiting |= !alive.containsKey(r.id());
-      }
-      if (waiting && !told) {
-        told = true;
-        LOG.warning(rows.size() + " rows in the scope of this run are running under other runs; watching their"
-            + " heartbeats: rows of a live run are left to it, rows of a lost one run here when their lease expires");
-      }
-      return !waiting;
-    }
-
-    /** Per run seen alive, the rows of this run's scope it still held at the end. */
-    Map<String, Long> alive() {
-      Map<String, Long> perRun = new TreeMap<>();
-      alive.values().forEach(run -> perRun.merge(String.valueOf(run), 1L, Long::sum));
-      return perRun;
-    }
-  }
-
-  /**
-   * After a stop: the cancelled tasks finish their running experiments within the grace
-   * period or release them, and release what they claimed but did not start. Wait for that
-   * before Spark is stopped, which would end the executors and leave rows running until
-   * their lease expires.
-   */
-  private void awaitReleased(String runId) {
-    long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + TimeUnit.SECONDS.toNanos(20);
-    long held;
-    while ((held = store.runs().heldBy(runId)) > 0 && System.nanoTime() < deadline) {
-      sleep(200);
-    }
-    if (held > 0) {
-      LOG.warning("run " + runId + " stopped with " + held + " rows still running; they return to created when their lease expires");
-    }
-  }
-
-  private void runRound(Experiment experiment, String runId, String scope, String orderKey, OpenRows rows, int round) {
-    boolean random = !orderKey.equals("id");
-    // by default 4 per core, and at most about 20,000 rows each, so a task never holds many rows in memory
-    int partitions =
-        config.partitions() > 0
-            ? config.partitions()
-            : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
-    partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
-    String select = store.runs().openRowsSelect(scope, orderKey);
-    Dataset<Row> open =
-        SparkTables.reader(spark, config)
-            .option("dbtable", "(" + select + ") open_rows")
-            .option("partitionColumn", random ? "order_key" : "id")
-            .option("lowerBound", random ? 0 : rows.minId())
-            .option("upperBound", random ? PRIME : rows.maxId() + 1)
-            .option("numPartitions", partitions)
-            .option("fetchsize", 10_000)
-            .load();
-    spark.sparkContext().setJobGroup(runId, "experimenter run: table " + config.table() + ", round " + round + ", " + rows.count() + " open rows", true);
-    try {
-      List<long[]> perTask =
-          open.javaRDD().mapPartitions(new PartitionTask(store, experiment, runId, scope, orderKey)).collect();
-      long ran = 0;
-      for (long[] c : perTask) {
-        for (long n : c) {
-          ran += n;
-        }
-      }
-      LOG.info("run " + runId + " round " + round + " wrote " + ran + " experiments over " + perTask.size() + " tasks");
-    } catch (Exception e) { // SparkException is checked, though Java cannot see it thrown here
-      if (!stopping) {
-        throw e instanceof RuntimeException ? (RuntimeException) e : new ExperimenterException("run " + runId + " failed: " + e.getMessage(), e);
-      }
-      LOG.info("run " + runId + " stopped: " + e.getMessage());
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
-  }
-
-  /** Ctrl-C / SIGTERM: cancel the tasks (they release what they hold) and wait for the run to end. */
-  private void stopGracefully(String runId, CountDownLatch done) {
-    stopping = true;
-    LOG.warning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace() + " to finish");
-    try {
-      spark.sparkContext().cancelJobGroup(runId);
-      if (!done.await(config.shutdownGrace().toMillis() + 45_000, TimeUnit.MILLISECONDS)) {
-        LOG.warning("run " + runId + " did not end in time; rows still held return to created when their lease expires");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warning("stopping run " + runId + ": " + e.getMessage());
-    }
-  }
-
-  /** The SQL expression runs are ordered by: the id, or a seeded shuffle of it. */
-  private static String orderKey(RunOptions options) {
-    if (options.randomSeed() == null) {
-      return "id";
-    }
-    long seed = Math.floorMod(options.randomSeed(), PRIME);
-    return "((id * 2654435761 + " + seed + ") % " + PRIME + ")";
-  }
-
-  /** The rows in scope: where, ids, and an order-key limit that keeps at most max rows. */
-  private String scope(RunOptions options, String orderKey) {
-    List<String> parts = new ArrayList<>();
-    if (options.where() != null) {
-      parts.add(Where.parse(options.where(), new LinkedHashSet<>(store.expectedColumns())).sql());
-    }
-    if (!options.ids().isEmpty()) {
-      checkIdsExist(options.ids());
-      StringBuilder in = new StringBuilder("id IN (");
-      for (int i = 0; i < options.ids().size(); i++) {
-        in.append(i == 0 ? "" : ", ").append(options.ids().get(i).longValue());
-      }
-      parts.add(in.append(")").toString());
-    }
-    String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
-    try {
-      return store.runs().limitScope(p, orderKey, options.maxExperiments());
-    } catch (SQLException e) {
-      throw new ExperimenterException(
-          "cannot select the rows to run in " + config.table() + (options.where() == null ? "" : " with --where \"" + options.where() + "\"")
-              + ": " + e.getMessage());
-    }
-  }
-
-  private void checkIdsExist(List<Long> ids) {
-    List<Long> missing = store.missingIds(ids);
-    if (!missing.isEmpty()) {
-      throw new ExperimenterException("table " + config.table() + " has no experiment with id " + missing);
-    }
-  }
-
-  private ScheduledExecutorService startRecovery() {
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "experimenter-recovery");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = config.recoveryInterval().toMillis();
-    s.scheduleWithFixedDelay(
-        () -> {
-          try {
-            Recovery r = store.recover();
-            if (r.requeued() + r.failed() > 0) {
-              LOG.warning("recovered lost rows of " + config.table() + " during the run: " + r.requeued() + " back to created, " + r.failed() + " out of attempts");
+            if (stopping) {
+                awaitReleased(runId);
             }
-          } catch (RuntimeException e) {
-            LOG.warning("recovery pass on " + config.table() + " failed: " + e.getMessage());
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
-    return s;
-  }
-
-  private RunSummary summarize(String runId, long startedNanos) {
-    double wall = (System.nanoTime() - startedNanos) / 1e9;
-    Dataset<Row> table = SparkTables.table(spark, config);
-    String view = "experimenter_run_" + runId.replaceAll("[^A-Za-z0-9]", "_");
-    table.where(table.col("run_id").equalTo(runId)).createOrReplaceTempView(view);
-    spark.sparkContext().setJobDescription("experimenter summary: table " + config.table());
-    Map<Status, Long> counts = new EnumMap<>(Status.class);
-    Row d = null;
-    // one pass over the run's rows: counts per status, and durations over all of them
-    for (Row r :
-        spark
-            .sql(
-                "SELECT status, count(*), min(wall_time), median(wall_time), max(wall_time), grouping(status) AS total FROM "
-                    + view + " WHERE status <> 'running' GROUP BY GROUPING SETS ((status), ())")
-            .collectAsList()) {
-      if (((Number) r.get(5)).intValue() == 1) {
-        d = r;
-      } else {
-        counts.put(Status.parse(r.getString(0)), r.getLong(1));
-      }
+            summary = summarize(runId, started).withHeldElsewhere(others.alive());
+        } finally {
+            progress.close();
+            recovery.shutdownNow();
+            spark.sparkContext().setJobDescription(null);
+            done.countDown();
+            if (!stopping) {
+                org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
+            }
+        }
+        return summary;
     }
-    spark.catalog().dropTempView(view);
-    spark.sparkContext().setJobDescription(null);
-    return d == null
-        ? new RunSummary(runId, counts, 0, 0, 0, wall)
-        : new RunSummary(runId, counts, num(d, 2), num(d, 3), num(d, 4), wall);
-  }
 
-  private static double num(Row r, int i) {
-    return r.isNullAt(i) ? 0 : ((Number) r.get(i)).doubleValue();
-  }
+    /**
+     * The rows of a run's scope that other runs hold, watched once the run has nothing else to
+     * do: a row whose heartbeat advances belongs to a live run, which will finish it, and is no
+     * longer waited for; the others are waited for until recovery returns them.
+     */
+    private final class OtherRuns {
+        private final Map<Long, Long> lastBeat = new HashMap<>();
+        private final Map<Long, String> alive = new LinkedHashMap<>();
+        private boolean told;
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+        /** Whether every given row belongs to a run seen alive. */
+        boolean allAlive(List<RunningRow> rows) {
+            boolean waiting = false;
+            for (RunningRow r : rows) {
+                Long before = lastBeat.put(r.id(), r.heartbeat());
+                if (before != null && r.heartbeat() > before) {
+                    alive.put(r.id(), r.runId());
+                }
+                waiting |= !alive.containsKey(r.id());
+            }
+            if (waiting && !told) {
+                told = true;
+                LOG.warning(rows.size() + " rows in the scope of this run are running under other runs; watching their"
+                        + " heartbeats: rows of a live run are left to it, rows of a lost one run here when"
+                        + " their lease expires");
+            }
+            return !waiting;
+        }
+
+        /** Per run seen alive, the rows of this run's scope it still held at the end. */
+        Map<String, Long> alive() {
+            Map<String, Long> perRun = new TreeMap<>();
+            alive.values().forEach(run -> perRun.merge(String.valueOf(run), 1L, Long::sum));
+            return perRun;
+        }
     }
-  }
+
+    /**
+     * After a stop: the cancelled tasks finish their running experiments within the grace
+     * period or release them, and release what they claimed but did not start. Wait for that
+     * before Spark is stopped, which would end the executors and leave rows running until
+     * their lease expires.
+     */
+    private void awaitReleased(String runId) {
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + TimeUnit.SECONDS.toNanos(20);
+        long held;
+        while ((held = store.runs().heldBy(runId)) > 0 && System.nanoTime() < deadline) {
+            sleep(200);
+        }
+        if (held > 0) {
+            LOG.warning("run " + runId + " stopped with " + held
+                    + " rows still running; they return to created when their lease expires");
+        }
+    }
+
+    private void runRound(
+            Experiment experiment, String runId, String scope, String orderKey, OpenRows rows, int round) {
+        boolean random = !orderKey.equals("id");
+        // by default 4 per core, and at most about 20,000 rows each, so a task never holds many rows in memory
+        int partitions = config.partitions() > 0
+                ? config.partitions()
+                : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
+        partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
+        String select = store.runs().openRowsSelect(scope, orderKey);
+        Dataset<Row> open = SparkTables.reader(spark, config)
+                .option("dbtable", "(" + select + ") open_rows")
+                .option("partitionColumn", random ? "order_key" : "id")
+                .option("lowerBound", random ? 0 : rows.minId())
+                .option("upperBound", random ? PRIME : rows.maxId() + 1)
+                .option("numPartitions", partitions)
+                .option("fetchsize", 10_000)
+                .load();
+        spark.sparkContext()
+                .setJobGroup(
+                        runId,
+                        "experimenter run: table " + config.table() + ", round " + round + ", " + rows.count()
+                                + " open rows",
+                        true);
+        try {
+            List<long[]> perTask = open.javaRDD()
+                    .mapPartitions(new PartitionTask(store, experiment, runId, scope, orderKey))
+                    .collect();
+            long ran = 0;
+            for (long[] c : perTask) {
+                for (long n : c) {
+                    ran += n;
+                }
+            }
+            LOG.info("run " + runId + " round " + round + " wrote " + ran + " experiments over " + perTask.size()
+                    + " tasks");
+        } catch (Exception e) { // SparkException is checked, though Java cannot see it thrown here
+            if (!stopping) {
+                throw e instanceof RuntimeException
+                        ? (RuntimeException) e
+                        : new ExperimenterException("run " + runId + " failed: " + e.getMessage(), e);
+            }
+            LOG.info("run " + runId + " stopped: " + e.getMessage());
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+    }
+
+    /** Ctrl-C / SIGTERM: cancel the tasks (they release what they hold) and wait for the run to end. */
+    private void stopGracefully(String runId, CountDownLatch done) {
+        stopping = true;
+        LOG.warning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace()
+                + " to finish");
+        try {
+            spark.sparkContext().cancelJobGroup(runId);
+            if (!done.await(config.shutdownGrace().toMillis() + 45_000, TimeUnit.MILLISECONDS)) {
+                LOG.warning("run " + runId
+                        + " did not end in time; rows still held return to created when their lease expires");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warning("stopping run " + runId + ": " + e.getMessage());
+        }
+    }
+
+    /** The SQL expression runs are ordered by: the id, or a seeded shuffle of it. */
+    private static String orderKey(RunOptions options) {
+        if (options.randomSeed() == null) {
+            return "id";
+        }
+        long seed = Math.floorMod(options.randomSeed(), PRIME);
+        return "((id * 2654435761 + " + seed + ") % " + PRIME + ")";
+    }
+
+    /** The rows in scope: where, ids, and an order-key limit that keeps at most max rows. */
+    private String scope(RunOptions options, String orderKey) {
+        List<String> parts = new ArrayList<>();
+        if (options.where() != null) {
+            parts.add(Where.parse(options.where(), new LinkedHashSet<>(store.expectedColumns()))
+                    .sql());
+        }
+        if (!options.ids().isEmpty()) {
+            checkIdsExist(options.ids());
+            StringBuilder in = new StringBuilder("id IN (");
+            for (int i = 0; i < options.ids().size(); i++) {
+                in.append(i == 0 ? "" : ", ").append(options.ids().get(i).longValue());
+            }
+            parts.add(in.append(")").toString());
+        }
+        String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
+        try {
+            return store.runs().limitScope(p, orderKey, options.maxExperiments());
+        } catch (SQLException e) {
+            throw new ExperimenterException("cannot select the rows to run in " + config.table()
+                    + (options.where() == null ? "" : " with --where \"" + options.where() + "\"") + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private void checkIdsExist(List<Long> ids) {
+        List<Long> missing = store.missingIds(ids);
+        if (!missing.isEmpty()) {
+            throw new ExperimenterException("table " + config.table() + " has no experiment with id " + missing);
+        }
+    }
+
+    private ScheduledExecutorService startRecovery() {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "experimenter-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.recoveryInterval().toMillis();
+        s.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        Recovery r = store.recover();
+                        if (r.requeued() + r.failed() > 0) {
+                            LOG.warning("recovered lost rows of " + config.table() + " during the run: " + r.requeued()
+                                    + " back to created, " + r.failed() + " out of attempts");
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warning("recovery pass on " + config.table() + " failed: " + e.getMessage());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    private RunSummary summarize(String runId, long startedNanos) {
+        double wall = (System.nanoTime() - startedNanos) / 1e9;
+        Dataset<Row> table = SparkTables.table(spark, config);
+        String view = "experimenter_run_" + runId.replaceAll("[^A-Za-z0-9]", "_");
+        table.where(table.col("run_id").equalTo(runId)).createOrReplaceTempView(view);
+        spark.sparkContext().setJobDescription("experimenter summary: table " + config.table());
+        Map<Status, Long> counts = new EnumMap<>(Status.class);
+        Row d = null;
+        // one pass over the run's rows: counts per status, and durations over all of them
+        for (Row r : spark.sql("SELECT status, count(*), min(wall_time), median(wall_time), max(wall_time),"
+                        + " grouping(status) AS total FROM "
+                        + view + " WHERE status <> 'running' GROUP BY GROUPING SETS ((status), ())")
+                .collectAsList()) {
+            if (((Number) r.get(5)).intValue() == 1) {
+                d = r;
+            } else {
+                counts.put(Status.parse(r.getString(0)), r.getLong(1));
+            }
+        }
+        spark.catalog().dropTempView(view);
+        spark.sparkContext().setJobDescription(null);
+        return d == null
+                ? new RunSummary(runId, counts, 0, 0, 0, wall)
+                : new RunSummary(runId, counts, num(d, 2), num(d, 3), num(d, 4), wall);
+    }
+
+    private static double num(Row r, int i) {
+        return r.isNullAt(i) ? 0 : ((Number) r.get(i)).doubleValue();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -8,19 +8,19 @@ import java.util.function.BooleanSupplier;
  * claim loop, the runner thread and the experiment's context.
  */
 final class StopFlag implements BooleanSupplier {
-  private volatile boolean stopping;
-  private volatile BooleanSupplier cancelled = () -> false;
+    private volatile boolean stopping;
+    private volatile BooleanSupplier cancelled = () -> false;
 
-  void stop() {
-    stopping = true;
-  }
+    void stop() {
+        stopping = true;
+    }
 
-  void stopWhen(BooleanSupplier condition) {
-    this.cancelled = condition;
-  }
+    void stopWhen(BooleanSupplier condition) {
+        this.cancelled = condition;
+    }
 
-  @Override
-  public boolean getAsBoolean() {
-    return stopping || cancelled.getAsBoolean();
-  }
+    @Override
+    public boolean getAsBoolean() {
+        return stopping || cancelled.getAsBoolean();
+    }
 }

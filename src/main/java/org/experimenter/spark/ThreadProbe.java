@@ -8,35 +8,36 @@ import java.lang.management.ThreadMXBean;
  * (runner) thread, for an experiment's resources, and whether a thread is inside System.exit.
  */
 final class ThreadProbe {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  private ThreadProbe() {}
+    private ThreadProbe() {}
 
-  /** CPU time of the current thread in nanoseconds. */
-  static long cpuNanos() {
-    return THREADS.getCurrentThreadCpuTime();
-  }
-
-  /** Bytes the current thread has allocated; 0 on a JVM that does not count them. */
-  static long allocatedBytes() {
-    if (THREADS instanceof com.sun.management.ThreadMXBean) {
-      return ((com.sun.management.ThreadMXBean) THREADS).getCurrentThreadAllocatedBytes();
+    /** CPU time of the current thread in nanoseconds. */
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
     }
-    return 0;
-  }
 
-  /** Whether the thread is inside System.exit / Runtime.halt, waiting for the JVM to end. */
-  static boolean callsExit(Thread t) {
-    if (t == null) {
-      return false;
+    /** Bytes the current thread has allocated; 0 on a JVM that does not count them. */
+    static long allocatedBytes() {
+        if (THREADS instanceof com.sun.management.ThreadMXBean) {
+            return ((com.sun.management.ThreadMXBean) THREADS).getCurrentThreadAllocatedBytes();
+        }
+        return 0;
     }
-    for (StackTraceElement e : t.getStackTrace()) {
-      if (e.getClassName().equals("java.lang.Shutdown")
-          || (e.getClassName().equals("java.lang.Runtime")
-              && (e.getMethodName().equals("exit") || e.getMethodName().equals("halt")))) {
-        return true;
-      }
+
+    /** Whether the thread is inside System.exit / Runtime.halt, waiting for the JVM to end. */
+    static boolean callsExit(Thread t) {
+        if (t == null) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals("java.lang.Shutdown")
+                    || (e.getClassName().equals("java.lang.Runtime")
+                            && (e.getMethodName().equals("exit")
+                                    || e.getMethodName().equals("halt")))) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 }

@@ -33,231 +33,247 @@ import org.experimenter.store.PermanentStoreException;
  * discarded with a warning. Rows of the claim not started (a stop, a failure) go back to created.
  */
 public final class Worker implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-  private static final long TARGET_BATCH_MILLIS = 250;
-  private static final int MAX_BATCH = 200;
-  private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    private static final long TARGET_BATCH_MILLIS = 250;
+    private static final int MAX_BATCH = 200;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
-  private final ExperimentStore store;
-  private final String runId;
-  private final String executor;
-  private final String sparkApp;
-  private final String machine;
-  private final Map<Status, Long> counts = new EnumMap<>(Status.class);
-  private final StopFlag stop = new StopFlag();
-  private final RetryingConnection db;
-  private final ClaimRunner claims;
-  private final Heartbeat heartbeat;
-  private long nextReturnedCheck = System.nanoTime();
+    private final ExperimentStore store;
+    private final String runId;
+    private final String executor;
+    private final String sparkApp;
+    private final String machine;
+    private final Map<Status, Long> counts = new EnumMap<>(Status.class);
+    private final StopFlag stop = new StopFlag();
+    private final RetryingConnection db;
+    private final ClaimRunner claims;
+    private final Heartbeat heartbeat;
+    private long nextReturnedCheck = System.nanoTime();
 
-  public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
-    this.store = store;
-    this.runId = runId;
-    this.executor = executor;
-    this.sparkApp = sparkApp;
-    this.machine = hostName();
-    this.db = new RetryingConnection(store);
-    this.claims = new ClaimRunner(store, experiment, executor, sparkApp, stop);
-    this.heartbeat = new Heartbeat(store, executor);
-  }
-
-  /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
-  public void stop() {
-    stop.stop();
-  }
-
-  /**
-   * Also stop once this turns true: a Spark task that was killed (job cancelled on Ctrl-C or
-   * SIGTERM) says so through its TaskContext even when the interrupt went astray.
-   */
-  public void stopWhen(BooleanSupplier condition) {
-    stop.stopWhen(condition);
-  }
-
-  public boolean isStopping() {
-    return stop.getAsBoolean();
-  }
-
-  /** Rows this worker wrote, per final status. */
-  public Map<Status, Long> counts() {
-    return counts;
-  }
-
-  /** How many rows to claim at once: one for slow experiments, more for fast ones. */
-  int batchSize() {
-    double averageMillis = claims.averageMillis();
-    if (averageMillis < 0) {
-      return 1;
+    public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
+        this.store = store;
+        this.runId = runId;
+        this.executor = executor;
+        this.sparkApp = sparkApp;
+        this.machine = hostName();
+        this.db = new RetryingConnection(store);
+        this.claims = new ClaimRunner(store, experiment, executor, sparkApp, stop);
+        this.heartbeat = new Heartbeat(store, executor);
     }
-    long n = Math.round(TARGET_BATCH_MILLIS / Math.max(averageMillis, 0.01));
-    return (int) Math.max(1, Math.min(MAX_BATCH, n));
-  }
 
-  /** Claims and runs those of the given candidate rows that are still open. */
-  public void runCandidates(List<ClaimedRow> candidates) {
-    runCandidates(candidates, null, null);
-  }
-
-  /**
-   * The same, and between claims, at most once per heartbeat interval, first runs open rows
-   * of the run's scope that were claimed before (recovered from a lost executor, released by
-   * a stopped run): they would otherwise wait until a task has run its whole partition.
-   */
-  public void runCandidates(List<ClaimedRow> candidates, String predicate, String orderBy) {
-    int i = 0;
-    while (i < candidates.size() && !isStopping()) {
-      if (predicate != null) {
-        runReturned(predicate, orderBy);
-      }
-      int n = Math.min(batchSize(), candidates.size() - i);
-      List<ClaimedRow> slice = candidates.subList(i, i + n);
-      i += n;
-      List<Long> ids = new ArrayList<>(n);
-      Map<Long, Object[]> keys = new LinkedHashMap<>();
-      for (ClaimedRow r : slice) {
-        ids.add(r.id());
-        keys.put(r.id(), r.keys());
-      }
-      Claim claim = newClaim();
-      heartbeat.hold(claim.token());
-      List<ClaimedRow> claimed = db.withRetry("claim rows of " + store.table(), c -> store.claimIds(c, ids, claim));
-      List<ClaimedRow> rows = new ArrayList<>(claimed.size());
-      for (ClaimedRow r : claimed) {
-        rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
-      }
-      runClaimed(rows, claim);
+    /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
+    public void stop() {
+        stop.stop();
     }
-  }
 
-  private void runReturned(String predicate, String orderBy) {
-    long now = System.nanoTime();
-    if (now < nextReturnedCheck) {
-      return;
+    /**
+     * Also stop once this turns true: a Spark task that was killed (job cancelled on Ctrl-C or
+     * SIGTERM) says so through its TaskContext even when the interrupt went astray.
+     */
+    public void stopWhen(BooleanSupplier condition) {
+        stop.stopWhen(condition);
     }
-    nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
-    String returned = ExperimentStore.returned(predicate);
-    if (db.withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
-      runRemaining(returned, orderBy, 1);
+
+    public boolean isStopping() {
+        return stop.getAsBoolean();
     }
-  }
 
-  /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
-  public void runRemaining(String predicate, String orderBy) {
-    runRemaining(predicate, orderBy, MAX_BATCH);
-  }
-
-  private void runRemaining(String predicate, String orderBy, int maxBatch) {
-    while (!isStopping()) {
-      if (maxBatch > 1) {
-        // rows that ran before are claimed alone, so the batches below pass them by: run them first
-        runReturned(predicate, orderBy);
-      }
-      Claim claim = newClaim();
-      heartbeat.hold(claim.token());
-      int n = Math.min(batchSize(), maxBatch);
-      String what = "claim rows of " + store.table();
-      List<ClaimedRow> rows = db.withRetry(what, c -> store.claimNext(c, n, predicate, orderBy, claim));
-      if (rows.isEmpty() && n > 1) {
-        // a claim of several rows takes only rows that never ran; those that did run alone
-        rows = db.withRetry(what, c -> store.claimNext(c, 1, predicate, orderBy, claim));
-      }
-      if (rows.isEmpty()) {
-        heartbeat.drop(claim.token());
-        return;
-      }
-      runClaimed(rows, claim);
+    /** Rows this worker wrote, per final status. */
+    public Map<Status, Long> counts() {
+        return counts;
     }
-  }
 
-  /**
-   * Runs the rows of a claim and writes their outcomes together at the end: one commit per
-   * claim, and the claim size keeps a batch near a quarter second of work, so slow experiments
-   * are written one by one and fast ones in groups.
-   */
-  private void runClaimed(List<ClaimedRow> rows, Claim claim) {
-    List<Outcome> outcomes = new ArrayList<>(rows.size());
-    try {
-      claims.run(rows, claim, outcomes);
-    } finally {
-      write(outcomes, claim);
-      if (outcomes.size() < rows.size()) {
-        // rows of the claim not started (stopping, or the task failing) go back to created
-        int released = db.withRetry("release rows of " + store.table(), c -> store.release(c, claim));
-        if (released > 0) {
-          LOG.info("released " + released + " claimed rows of " + store.table() + " back to created");
+    /** How many rows to claim at once: one for slow experiments, more for fast ones. */
+    int batchSize() {
+        double averageMillis = claims.averageMillis();
+        if (averageMillis < 0) {
+            return 1;
         }
-      }
-      heartbeat.drop(claim.token());
+        long n = Math.round(TARGET_BATCH_MILLIS / Math.max(averageMillis, 0.01));
+        return (int) Math.max(1, Math.min(MAX_BATCH, n));
     }
-  }
 
-  private void write(List<Outcome> outcomes, Claim claim) {
-    if (outcomes.isEmpty()) {
-      return;
+    /** Claims and runs those of the given candidate rows that are still open. */
+    public void runCandidates(List<ClaimedRow> candidates) {
+        runCandidates(candidates, null, null);
     }
-    List<Outcome> stored = outcomes;
-    List<Boolean> written;
-    try {
-      written = db.withRetry(
-          "write " + outcomes.size() + " experiments of " + store.table(), c -> store.finishAll(c, claim, outcomes));
-    } catch (PermanentStoreException e) {
-      // one outcome the database refuses must not cost the others: write them one by one
-      stored = new ArrayList<>(outcomes.size());
-      written = new ArrayList<>(outcomes.size());
-      for (Outcome o : outcomes) {
-        Outcome s = o;
-        boolean w;
+
+    /**
+     * The same, and between claims, at most once per heartbeat interval, first runs open rows
+     * of the run's scope that were claimed before (recovered from a lost executor, released by
+     * a stopped run): they would otherwise wait until a task has run its whole partition.
+     */
+    public void runCandidates(List<ClaimedRow> candidates, String predicate, String orderBy) {
+        int i = 0;
+        while (i < candidates.size() && !isStopping()) {
+            if (predicate != null) {
+                runReturned(predicate, orderBy);
+            }
+            int n = Math.min(batchSize(), candidates.size() - i);
+            List<ClaimedRow> slice = candidates.subList(i, i + n);
+            i += n;
+            List<Long> ids = new ArrayList<>(n);
+            Map<Long, Object[]> keys = new LinkedHashMap<>();
+            for (ClaimedRow r : slice) {
+                ids.add(r.id());
+                keys.put(r.id(), r.keys());
+            }
+            Claim claim = newClaim();
+            heartbeat.hold(claim.token());
+            List<ClaimedRow> claimed =
+                    db.withRetry("claim rows of " + store.table(), c -> store.claimIds(c, ids, claim));
+            List<ClaimedRow> rows = new ArrayList<>(claimed.size());
+            for (ClaimedRow r : claimed) {
+                rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+            }
+            runClaimed(rows, claim);
+        }
+    }
+
+    private void runReturned(String predicate, String orderBy) {
+        long now = System.nanoTime();
+        if (now < nextReturnedCheck) {
+            return;
+        }
+        nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
+        String returned = ExperimentStore.returned(predicate);
+        if (db.withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
+            runRemaining(returned, orderBy, 1);
+        }
+    }
+
+    /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
+    public void runRemaining(String predicate, String orderBy) {
+        runRemaining(predicate, orderBy, MAX_BATCH);
+    }
+
+    private void runRemaining(String predicate, String orderBy, int maxBatch) {
+        while (!isStopping()) {
+            if (maxBatch > 1) {
+                // rows that ran before are claimed alone, so the batches below pass them by: run them first
+                runReturned(predicate, orderBy);
+            }
+            Claim claim = newClaim();
+            heartbeat.hold(claim.token());
+            int n = Math.min(batchSize(), maxBatch);
+            String what = "claim rows of " + store.table();
+            List<ClaimedRow> rows = db.withRetry(what, c -> store.claimNext(c, n, predicate, orderBy, claim));
+            if (rows.isEmpty() && n > 1) {
+                // a claim of several rows takes only rows that never ran; those that did run alone
+                rows = db.withRetry(what, c -> store.claimNext(c, 1, predicate, orderBy, claim));
+            }
+            if (rows.isEmpty()) {
+                heartbeat.drop(claim.token());
+                return;
+            }
+            runClaimed(rows, claim);
+        }
+    }
+
+    /**
+     * Runs the rows of a claim and writes their outcomes together at the end: one commit per
+     * claim, and the claim size keeps a batch near a quarter second of work, so slow experiments
+     * are written one by one and fast ones in groups.
+     */
+    private void runClaimed(List<ClaimedRow> rows, Claim claim) {
+        List<Outcome> outcomes = new ArrayList<>(rows.size());
         try {
-          w = db.withRetry("write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, o));
-        } catch (PermanentStoreException refused) {
-          s = unstorable(o, refused);
-          Outcome error = s;
-          w = db.withRetry("write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, error));
+            claims.run(rows, claim, outcomes);
+        } finally {
+            write(outcomes, claim);
+            if (outcomes.size() < rows.size()) {
+                // rows of the claim not started (stopping, or the task failing) go back to created
+                int released = db.withRetry("release rows of " + store.table(), c -> store.release(c, claim));
+                if (released > 0) {
+                    LOG.info("released " + released + " claimed rows of " + store.table() + " back to created");
+                }
+            }
+            heartbeat.drop(claim.token());
         }
-        stored.add(s);
-        written.add(w);
-      }
     }
-    for (int i = 0; i < stored.size(); i++) {
-      Outcome o = stored.get(i);
-      // a write retried after its commit went through unanswered finds the row already finished: ours
-      if (written.get(i) || db.withRetry(
-          "check experiment " + o.id() + " of " + store.table(), c -> store.finishedUnder(c, o.id(), claim))) {
-        counts.merge(o.status(), 1L, Long::sum);
-      } else {
-        LOG.warning(
-            "experiment " + o.id() + " of " + store.table() + " finished as " + o.status().dbName()
-                + " but its claim " + claim.token()
-                + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
-      }
+
+    private void write(List<Outcome> outcomes, Claim claim) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<Outcome> stored = outcomes;
+        List<Boolean> written;
+        try {
+            written = db.withRetry(
+                    "write " + outcomes.size() + " experiments of " + store.table(),
+                    c -> store.finishAll(c, claim, outcomes));
+        } catch (PermanentStoreException e) {
+            // one outcome the database refuses must not cost the others: write them one by one
+            stored = new ArrayList<>(outcomes.size());
+            written = new ArrayList<>(outcomes.size());
+            for (Outcome o : outcomes) {
+                Outcome s = o;
+                boolean w;
+                try {
+                    w = db.withRetry(
+                            "write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, o));
+                } catch (PermanentStoreException refused) {
+                    s = unstorable(o, refused);
+                    Outcome error = s;
+                    w = db.withRetry(
+                            "write experiment " + o.id() + " of " + store.table(), c -> store.finish(c, claim, error));
+                }
+                stored.add(s);
+                written.add(w);
+            }
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            Outcome o = stored.get(i);
+            // a write retried after its commit went through unanswered finds the row already finished: ours
+            if (written.get(i)
+                    || db.withRetry(
+                            "check experiment " + o.id() + " of " + store.table(),
+                            c -> store.finishedUnder(c, o.id(), claim))) {
+                counts.merge(o.status(), 1L, Long::sum);
+            } else {
+                LOG.warning("experiment " + o.id() + " of " + store.table() + " finished as "
+                        + o.status().dbName()
+                        + " but its claim " + claim.token()
+                        + " was lost (lease expired, reset or taken over); this attempt's result was discarded");
+            }
+        }
     }
-  }
 
-  /** The outcome written instead of one the database refused: an error with the database's message. */
-  private Outcome unstorable(Outcome o, PermanentStoreException refused) {
-    String message = "unstorable: the " + o.status().dbName() + " outcome of experiment " + o.id()
-        + " could not be written: " + refused.getMessage();
-    LOG.warning(message);
-    return new Outcome(o.id(), Status.ERROR, Map.of(), Map.of(), "unstorable", message, o.start(), o.wallSeconds(),
-        o.cpuSeconds(), o.allocatedBytes(), o.sparkApp());
-  }
-
-  private Claim newClaim() {
-    return new Claim(runId, executor, machine, runId + "/" + executor + "/" + SEQUENCE.incrementAndGet(), sparkApp);
-  }
-
-  @Override
-  public void close() {
-    heartbeat.close();
-    claims.close();
-    db.close();
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown-host";
+    /** The outcome written instead of one the database refused: an error with the database's message. */
+    private Outcome unstorable(Outcome o, PermanentStoreException refused) {
+        String message = "unstorable: the " + o.status().dbName() + " outcome of experiment " + o.id()
+                + " could not be written: " + refused.getMessage();
+        LOG.warning(message);
+        return new Outcome(
+                o.id(),
+                Status.ERROR,
+                Map.of(),
+                Map.of(),
+                "unstorable",
+                message,
+                o.start(),
+                o.wallSeconds(),
+                o.cpuSeconds(),
+                o.allocatedBytes(),
+                o.sparkApp());
     }
-  }
+
+    private Claim newClaim() {
+        return new Claim(runId, executor, machine, runId + "/" + executor + "/" + SEQUENCE.incrementAndGet(), sparkApp);
+    }
+
+    @Override
+    public void close() {
+        heartbeat.close();
+        claims.close();
+        db.close();
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
 }

@@ -15,68 +15,68 @@ import java.util.Map;
  * experiment row, so the history never disagrees with the row.
  */
 final class AttemptLog implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Database db;
+    private final Database db;
 
-  AttemptLog(Database db) {
-    this.db = db;
-  }
+    AttemptLog(Database db) {
+        this.db = db;
+    }
 
-  /**
-   * The insert of one attempt row; the attempt number is the experiment row's current one plus
-   * offset (1 after the row gave its attempt back).
-   */
-  String insertSql(int offset) {
-    return "INSERT INTO " + db.schema.attemptsTable() + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-        + " start_date, end_date, outcome, error) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
-        + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
-  }
+    /**
+     * The insert of one attempt row; the attempt number is the experiment row's current one plus
+     * offset (1 after the row gave its attempt back).
+     */
+    String insertSql(int offset) {
+        return "INSERT INTO " + db.schema.attemptsTable()
+                + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
+                + " start_date, end_date, outcome, error) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
+                + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
+    }
 
-  void bind(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
-      throws SQLException {
-    ps.setString(1, claim.runId());
-    ps.setString(2, claim.sparkApp());
-    ps.setString(3, claim.machine());
-    ps.setString(4, claim.executor());
-    db.dialect.setTimestamp(ps, 5, start);
-    db.dialect.setTimestamp(ps, 6, end);
-    ps.setString(7, outcome == null ? "unknown" : outcome);
-    ps.setString(8, Values.text(error));
-    ps.setLong(9, id);
-  }
+    void bind(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+            throws SQLException {
+        ps.setString(1, claim.runId());
+        ps.setString(2, claim.sparkApp());
+        ps.setString(3, claim.machine());
+        ps.setString(4, claim.executor());
+        db.dialect.setTimestamp(ps, 5, start);
+        db.dialect.setTimestamp(ps, 6, end);
+        ps.setString(7, outcome == null ? "unknown" : outcome);
+        ps.setString(8, Values.text(error));
+        ps.setLong(9, id);
+    }
 
-  /** Appends one attempt row, numbered as the row's current attempt. */
-  void record(Connection c, long id, Claim claim, Instant end, String outcome, String error) throws SQLException {
-    record(c, id, claim, end, outcome, error, 0);
-  }
+    /** Appends one attempt row, numbered as the row's current attempt. */
+    void record(Connection c, long id, Claim claim, Instant end, String outcome, String error) throws SQLException {
+        record(c, id, claim, end, outcome, error, 0);
+    }
 
-  /** The same, numbering the attempt the row's attempt plus offset. */
-  void record(Connection c, long id, Claim claim, Instant end, String outcome, String error, int offset)
-      throws SQLException {
-    Jdbc.update(c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error));
-  }
+    /** The same, numbering the attempt the row's attempt plus offset. */
+    void record(Connection c, long id, Claim claim, Instant end, String outcome, String error, int offset)
+            throws SQLException {
+        Jdbc.update(c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error));
+    }
 
-  /** The attempts of one experiment, oldest first. */
-  List<Map<String, Object>> of(long id) {
-    return db.withConnection(
-        "cannot read the attempts of experiment " + id + " of " + db.table,
-        c ->
-            Jdbc.query(
-                c,
-                "SELECT attempt, run_id, spark_app, machine, executor, outcome, error FROM "
-                    + db.schema.attemptsTable() + " WHERE experiment_id = ? ORDER BY id",
-                ps -> ps.setLong(1, id),
-                rs -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("attempt", rs.getInt(1));
-                  m.put("run_id", rs.getString(2));
-                  m.put("spark_app", rs.getString(3));
-                  m.put("machine", rs.getString(4));
-                  m.put("executor", rs.getString(5));
-                  m.put("outcome", rs.getString(6));
-                  m.put("error", rs.getString(7));
-                  return m;
-                }));
-  }
+    /** The attempts of one experiment, oldest first. */
+    List<Map<String, Object>> of(long id) {
+        return db.withConnection(
+                "cannot read the attempts of experiment " + id + " of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT attempt, run_id, spark_app, machine, executor, outcome, error FROM "
+                                + db.schema.attemptsTable() + " WHERE experiment_id = ? ORDER BY id",
+                        ps -> ps.setLong(1, id),
+                        rs -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("attempt", rs.getInt(1));
+                            m.put("run_id", rs.getString(2));
+                            m.put("spark_app", rs.getString(3));
+                            m.put("machine", rs.getString(4));
+                            m.put("executor", rs.getString(5));
+                            m.put("outcome", rs.getString(6));
+                            m.put("error", rs.getString(7));
+                            return m;
+                        }));
+    }
 }

@@ -9,4 +9,4 @@ import java.io.Serializable;
  * @param sparkApp the Spark application id, or null outside Spark (run-one)
  */
 public record Claim(String runId, String executor, String machine, String token, String sparkApp)
-    implements Serializable {}
+        implements Serializable {}

@@ -9,7 +9,7 @@ import java.io.Serializable;
  *     (set by unpause), or null
  */
 public record ClaimedRow(long id, Object[] keys, String experimentClass) implements Serializable {
-  public ClaimedRow(long id, Object[] keys) {
-    this(id, keys, null);
-  }
+    public ClaimedRow(long id, Object[] keys) {
+        this(id, keys, null);
+    }
 }

@@ -30,193 +30,182 @@ import org.experimenter.grid.Parameter;
  * </ul>
  */
 final class Claims implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Rows that ran before run alone: a claim of several rows takes only rows that never ran.
-   * The outcomes of a claim are written together when it ends, so when an executor dies the
-   * table cannot tell which row of a lost claim was running; recovery then charges none of them
-   * an attempt (see {@link LeaseRecovery}), and the next time each runs in a claim of its own,
-   * where a row that takes its executor down again is charged for it.
-   */
-  static final String NEVER_RAN = "run_id IS NULL";
+    /**
+     * Rows that ran before run alone: a claim of several rows takes only rows that never ran.
+     * The outcomes of a claim are written together when it ends, so when an executor dies the
+     * table cannot tell which row of a lost claim was running; recovery then charges none of them
+     * an attempt (see {@link LeaseRecovery}), and the next time each runs in a claim of its own,
+     * where a row that takes its executor down again is charged for it.
+     */
+    static final String NEVER_RAN = "run_id IS NULL";
 
-  /** Back to created without using up the attempt its claim counted. */
-  static final String UNCHARGED_RETURN = "status = " + CREATED + ", claim_token = NULL, heartbeat = NULL,"
-      + " start_date = NULL, attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END";
+    /** Back to created without using up the attempt its claim counted. */
+    static final String UNCHARGED_RETURN = "status = " + CREATED + ", claim_token = NULL, heartbeat = NULL,"
+            + " start_date = NULL, attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END";
 
-  private static final String CLAIM_SET = "status = " + RUNNING + ", claim_token = ?, run_id = ?, executor = ?,"
-      + " machine = ?, spark_app = ?, start_date = ?, end_date = NULL, heartbeat = ?, lease_ms = ?,"
-      + " attempt = attempt + 1, error = NULL, error_kind = NULL";
+    private static final String CLAIM_SET = "status = " + RUNNING + ", claim_token = ?, run_id = ?, executor = ?,"
+            + " machine = ?, spark_app = ?, start_date = ?, end_date = NULL, heartbeat = ?, lease_ms = ?,"
+            + " attempt = attempt + 1, error = NULL, error_kind = NULL";
 
-  private final Database db;
-  private final AttemptLog attempts;
-  private final List<Parameter> keyfields;
+    private final Database db;
+    private final AttemptLog attempts;
+    private final List<Parameter> keyfields;
 
-  Claims(Database db, AttemptLog attempts) {
-    this.db = db;
-    this.attempts = attempts;
-    this.keyfields = db.config.keyfields();
-  }
-
-  /** Binds the claim's columns; the heartbeat in the database's time, with this config's lease. */
-  private int bindClaim(PreparedStatement ps, Claim claim, Instant now, long databaseMillis) throws SQLException {
-    ps.setString(1, claim.token());
-    ps.setString(2, claim.runId());
-    ps.setString(3, claim.executor());
-    ps.setString(4, claim.machine());
-    ps.setString(5, claim.sparkApp());
-    db.dialect.setTimestamp(ps, 6, now);
-    ps.setLong(7, databaseMillis);
-    ps.setLong(8, db.config.leaseTimeout().toMillis());
-    return 9;
-  }
-
-  /** Claims those of the given ids that are still created, in one transaction, and returns them. */
-  List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
-    if (ids.isEmpty()) {
-      return List.of();
+    Claims(Database db, AttemptLog attempts) {
+        this.db = db;
+        this.attempts = attempts;
+        this.keyfields = db.config.keyfields();
     }
-    Instant now = db.now();
-    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-    String sql = "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE status = " + CREATED + " AND id IN (" + marks
-        + ")" + (ids.size() > 1 ? " AND " + NEVER_RAN : "");
-    return Jdbc.inTransaction(
-        c,
-        conn -> {
-          long databaseMillis = db.databaseMillis(conn);
-          int updated =
-              Jdbc.update(
-                  conn,
-                  sql,
-                  ps -> {
-                    int i = bindClaim(ps, claim, now, databaseMillis);
-                    for (Long id : ids) {
-                      ps.setLong(i++, id);
+
+    /** Binds the claim's columns; the heartbeat in the database's time, with this config's lease. */
+    private int bindClaim(PreparedStatement ps, Claim claim, Instant now, long databaseMillis) throws SQLException {
+        ps.setString(1, claim.token());
+        ps.setString(2, claim.runId());
+        ps.setString(3, claim.executor());
+        ps.setString(4, claim.machine());
+        ps.setString(5, claim.sparkApp());
+        db.dialect.setTimestamp(ps, 6, now);
+        ps.setLong(7, databaseMillis);
+        ps.setLong(8, db.config.leaseTimeout().toMillis());
+        return 9;
+    }
+
+    /** Claims those of the given ids that are still created, in one transaction, and returns them. */
+    List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Instant now = db.now();
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        String sql = "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE status = " + CREATED + " AND id IN (" + marks
+                + ")" + (ids.size() > 1 ? " AND " + NEVER_RAN : "");
+        return Jdbc.inTransaction(c, conn -> {
+            long databaseMillis = db.databaseMillis(conn);
+            int updated = Jdbc.update(conn, sql, ps -> {
+                int i = bindClaim(ps, claim, now, databaseMillis);
+                for (Long id : ids) {
+                    ps.setLong(i++, id);
+                }
+            });
+            List<ClaimedRow> claimed = Jdbc.query(
+                    conn,
+                    "SELECT id, experiment_class FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING
+                            + " ORDER BY id",
+                    ps -> ps.setString(1, claim.token()),
+                    rs -> new ClaimedRow(rs.getLong(1), null, rs.getString(2)));
+            checkClaimCount(updated, claimed.size(), claim);
+            return claimed;
+        });
+    }
+
+    /**
+     * Claims up to {@code limit} created rows matching an optional predicate over keyfields and
+     * ids, in id order (or orderBy), with their keyfield values, in one transaction. The claim
+     * statement is the dialect's: PostgreSQL skips rows other transactions are claiming; SQLite
+     * serializes writers, so the select and the guarded update in one transaction are enough.
+     */
+    List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
+            throws SQLException {
+        Instant now = db.now();
+        String sql = db.dialect.claimNextStatement(
+                db.table, CLAIM_SET, nextOpenQuery(limit, predicate, orderBy), "status = " + CREATED);
+        return Jdbc.inTransaction(c, conn -> {
+            long databaseMillis = db.databaseMillis(conn);
+            int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
+            List<ClaimedRow> rows = Jdbc.query(
+                    conn,
+                    // id order, the order the worker runs them in: recovery relies on it
+                    "SELECT id, experiment_class, " + keyList() + " FROM " + db.table
+                            + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
+                    ps -> ps.setString(1, claim.token()),
+                    rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
+            checkClaimCount(updated, rows.size(), claim);
+            if (updated > limit) {
+                throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
+                        + " rows, asked for at most " + limit + "; this is a bug");
+            }
+            return rows;
+        });
+    }
+
+    /** The ids of the next open rows a claim takes, the limit a parameter. */
+    String nextOpenQuery(int limit, String predicate, String orderBy) {
+        String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")")
+                + (limit > 1 ? " AND " + NEVER_RAN : "");
+        return "SELECT id FROM " + db.table + " WHERE " + where + " ORDER BY " + (orderBy == null ? "id" : orderBy)
+                + " LIMIT ?";
+    }
+
+    /**
+     * A claim holds at least the rows it just updated. It may hold more when a worker repeats a
+     * claim whose commit reached the database but whose answer was lost (a database restart):
+     * the rows are then already running under this token, and they are this worker's.
+     */
+    private void checkClaimCount(int updated, int found, Claim claim) {
+        if (updated > found) {
+            throw new StoreException("claim " + claim.token() + " on " + db.table + " updated " + updated
+                    + " rows but holds " + found + "; claim tokens must be unique, this is a bug");
+        }
+    }
+
+    /** Refreshes the heartbeat (database time) of every running row held under the given claim tokens. */
+    int heartbeat(Connection c, Collection<String> tokens) throws SQLException {
+        if (tokens.isEmpty()) {
+            return 0;
+        }
+        long now = db.databaseMillis(c);
+        String marks = String.join(", ", Collections.nCopies(tokens.size(), "?"));
+        return Jdbc.update(
+                c,
+                "UPDATE " + db.table + " SET heartbeat = ? WHERE status = " + RUNNING + " AND claim_token IN (" + marks
+                        + ")",
+                ps -> {
+                    ps.setLong(1, now);
+                    int i = 2;
+                    for (String t : tokens) {
+                        ps.setString(i++, t);
                     }
-                  });
-          List<ClaimedRow> claimed =
-              Jdbc.query(
-                  conn,
-                  "SELECT id, experiment_class FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING
-                      + " ORDER BY id",
-                  ps -> ps.setString(1, claim.token()),
-                  rs -> new ClaimedRow(rs.getLong(1), null, rs.getString(2)));
-          checkClaimCount(updated, claimed.size(), claim);
-          return claimed;
-        });
-  }
-
-  /**
-   * Claims up to {@code limit} created rows matching an optional predicate over keyfields and
-   * ids, in id order (or orderBy), with their keyfield values, in one transaction. The claim
-   * statement is the dialect's: PostgreSQL skips rows other transactions are claiming; SQLite
-   * serializes writers, so the select and the guarded update in one transaction are enough.
-   */
-  List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
-      throws SQLException {
-    Instant now = db.now();
-    String sql =
-        db.dialect.claimNextStatement(db.table, CLAIM_SET, nextOpenQuery(limit, predicate, orderBy), "status = " + CREATED);
-    return Jdbc.inTransaction(
-        c,
-        conn -> {
-          long databaseMillis = db.databaseMillis(conn);
-          int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
-          List<ClaimedRow> rows =
-              Jdbc.query(
-                  conn,
-                  // id order, the order the worker runs them in: recovery relies on it
-                  "SELECT id, experiment_class, " + keyList() + " FROM " + db.table + " WHERE claim_token = ? AND status = "
-                      + RUNNING + " ORDER BY id",
-                  ps -> ps.setString(1, claim.token()),
-                  rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
-          checkClaimCount(updated, rows.size(), claim);
-          if (updated > limit) {
-            throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
-                + " rows, asked for at most " + limit + "; this is a bug");
-          }
-          return rows;
-        });
-  }
-
-  /** The ids of the next open rows a claim takes, the limit a parameter. */
-  String nextOpenQuery(int limit, String predicate, String orderBy) {
-    String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")")
-        + (limit > 1 ? " AND " + NEVER_RAN : "");
-    return "SELECT id FROM " + db.table + " WHERE " + where + " ORDER BY " + (orderBy == null ? "id" : orderBy)
-        + " LIMIT ?";
-  }
-
-  /**
-   * A claim holds at least the rows it just updated. It may hold more when a worker repeats a
-   * claim whose commit reached the database but whose answer was lost (a database restart):
-   * the rows are then already running under this token, and they are this worker's.
-   */
-  private void checkClaimCount(int updated, int found, Claim claim) {
-    if (updated > found) {
-      throw new StoreException("claim " + claim.token() + " on " + db.table + " updated " + updated
-          + " rows but holds " + found + "; claim tokens must be unique, this is a bug");
+                });
     }
-  }
 
-  /** Refreshes the heartbeat (database time) of every running row held under the given claim tokens. */
-  int heartbeat(Connection c, Collection<String> tokens) throws SQLException {
-    if (tokens.isEmpty()) {
-      return 0;
-    }
-    long now = db.databaseMillis(c);
-    String marks = String.join(", ", Collections.nCopies(tokens.size(), "?"));
-    return Jdbc.update(
-        c,
-        "UPDATE " + db.table + " SET heartbeat = ? WHERE status = " + RUNNING + " AND claim_token IN (" + marks + ")",
-        ps -> {
-          ps.setLong(1, now);
-          int i = 2;
-          for (String t : tokens) {
-            ps.setString(i++, t);
-          }
+    /**
+     * Returns rows held under a claim back to created (a worker stopping early), not counting
+     * the attempt, and records the release in the attempts table.
+     */
+    int release(Connection c, Claim claim) throws SQLException {
+        Instant now = db.now();
+        return Jdbc.inTransaction(c, conn -> {
+            List<Long> ids = Jdbc.query(
+                    conn,
+                    "SELECT id FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
+                    ps -> ps.setString(1, claim.token()),
+                    rs -> rs.getLong(1));
+            for (Long id : ids) {
+                attempts.record(conn, id, claim, now, "released", "released: the run was stopping");
+            }
+            return Jdbc.update(
+                    conn,
+                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + " WHERE claim_token = ? AND status = "
+                            + RUNNING,
+                    ps -> ps.setString(1, claim.token()));
         });
-  }
-
-  /**
-   * Returns rows held under a claim back to created (a worker stopping early), not counting
-   * the attempt, and records the release in the attempts table.
-   */
-  int release(Connection c, Claim claim) throws SQLException {
-    Instant now = db.now();
-    return Jdbc.inTransaction(
-        c,
-        conn -> {
-          List<Long> ids =
-              Jdbc.query(
-                  conn,
-                  "SELECT id FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
-                  ps -> ps.setString(1, claim.token()),
-                  rs -> rs.getLong(1));
-          for (Long id : ids) {
-            attempts.record(conn, id, claim, now, "released", "released: the run was stopping");
-          }
-          return Jdbc.update(
-              conn,
-              "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + " WHERE claim_token = ? AND status = " + RUNNING,
-              ps -> ps.setString(1, claim.token()));
-        });
-  }
-
-  private String keyList() {
-    StringJoiner j = new StringJoiner(", ");
-    for (Parameter p : keyfields) {
-      j.add(p.name());
     }
-    return j.toString();
-  }
 
-  private Object[] readKeys(ResultSet rs) throws SQLException {
-    Object[] v = new Object[keyfields.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = Values.read(rs, keyfields.get(i).name(), keyfields.get(i).type());
+    private String keyList() {
+        StringJoiner j = new StringJoiner(", ");
+        for (Parameter p : keyfields) {
+            j.add(p.name());
+        }
+        return j.toString();
     }
-    return v;
-  }
+
+    private Object[] readKeys(ResultSet rs) throws SQLException {
+        Object[] v = new Object[keyfields.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Values.read(rs, keyfields.get(i).name(), keyfields.get(i).type());
+        }
+        return v;
+    }
 }

@@ -20,112 +20,114 @@ import org.experimenter.store.dialect.Redact;
  * connection, so it travels to executors.
  */
 final class Database implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  final ExperimentConfig config;
-  final Dialect dialect;
-  final Schema schema;
-  /** The experiment table. */
-  final String table;
-  /** How often the database's clock is read again (the JVM's clock may be stepped meanwhile). */
-  private static final long CLOCK_CHECK_NANOS = TimeUnit.MINUTES.toNanos(10);
+    final ExperimentConfig config;
+    final Dialect dialect;
+    final Schema schema;
+    /** The experiment table. */
+    final String table;
+    /** How often the database's clock is read again (the JVM's clock may be stepped meanwhile). */
+    private static final long CLOCK_CHECK_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private Clock clock = Clock.systemUTC();
-  private transient volatile long databaseOffsetMillis;
-  private transient volatile long offsetReadAt;
-  private transient volatile boolean offsetRead;
+    private Clock clock = Clock.systemUTC();
+    private transient volatile long databaseOffsetMillis;
+    private transient volatile long offsetReadAt;
+    private transient volatile boolean offsetRead;
 
-  Database(ExperimentConfig config) {
-    this.config = config;
-    this.dialect = Dialect.forUrl(config.url());
-    this.schema = new Schema(config, dialect);
-    this.table = config.table();
-  }
-
-  void setClock(Clock clock) {
-    this.clock = clock;
-  }
-
-  Instant now() {
-    return clock.instant();
-  }
-
-  /**
-   * The database's time in epoch milliseconds, for heartbeats and lease checks: this JVM's
-   * clock corrected by its difference from the database's, read on the given connection the
-   * first time and every ten minutes after. Executors whose clocks differ from each other (or
-   * from the driver's) by more than a lease then still agree on which rows are lost; the
-   * correction is as good as the round trip of one query.
-   */
-  long databaseMillis(Connection c) throws SQLException {
-    long t = System.nanoTime();
-    if (!offsetRead || t - offsetReadAt > CLOCK_CHECK_NANOS) {
-      long before = clock.millis();
-      long database = Jdbc.query(c, dialect.currentTimeMillisQuery(), Jdbc.NO_PARAMETERS, rs -> rs.getLong(1)).get(0);
-      long after = clock.millis();
-      databaseOffsetMillis = database - (before + after) / 2;
-      offsetReadAt = t;
-      offsetRead = true;
+    Database(ExperimentConfig config) {
+        this.config = config;
+        this.dialect = Dialect.forUrl(config.url());
+        this.schema = new Schema(config, dialect);
+        this.table = config.table();
     }
-    return clock.millis() + databaseOffsetMillis;
-  }
 
-  /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
-  Connection connect() {
-    return connect(config.socketTimeout());
-  }
-
-  /**
-   * A connection for an executor that holds rows (claims, heartbeats, finishes): an answer is
-   * awaited at most half a lease, so a connection left half-open is replaced while the rows'
-   * lease still runs.
-   */
-  Connection connectHoldingRows() {
-    Duration half = config.leaseTimeout().dividedBy(2);
-    return connect(half.compareTo(config.socketTimeout()) < 0 ? half : config.socketTimeout());
-  }
-
-  private Connection connect(Duration socketTimeout) {
-    dialect.prepare(config.url());
-    Properties p = dialect.connectionProperties(config.connectTimeout(), socketTimeout);
-    if (!config.user().isEmpty()) {
-      p.setProperty("user", config.user());
+    void setClock(Clock clock) {
+        this.clock = clock;
     }
-    if (!config.password().isEmpty()) {
-      p.setProperty("password", config.password());
+
+    Instant now() {
+        return clock.instant();
     }
-    try {
-      Connection c = DriverManager.getConnection(config.url(), p);
-      dialect.configure(c);
-      return c;
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot connect to " + Redact.url(config.url()) + ": " + clean(e.getMessage()), cleanCause(e));
+
+    /**
+     * The database's time in epoch milliseconds, for heartbeats and lease checks: this JVM's
+     * clock corrected by its difference from the database's, read on the given connection the
+     * first time and every ten minutes after. Executors whose clocks differ from each other (or
+     * from the driver's) by more than a lease then still agree on which rows are lost; the
+     * correction is as good as the round trip of one query.
+     */
+    long databaseMillis(Connection c) throws SQLException {
+        long t = System.nanoTime();
+        if (!offsetRead || t - offsetReadAt > CLOCK_CHECK_NANOS) {
+            long before = clock.millis();
+            long database = Jdbc.query(c, dialect.currentTimeMillisQuery(), Jdbc.NO_PARAMETERS, rs -> rs.getLong(1))
+                    .get(0);
+            long after = clock.millis();
+            databaseOffsetMillis = database - (before + after) / 2;
+            offsetReadAt = t;
+            offsetRead = true;
+        }
+        return clock.millis() + databaseOffsetMillis;
     }
-  }
 
-  /** Runs work on a connection of its own; a failure says {@code what} failed. */
-  <T> T withConnection(String what, Jdbc.SqlWork<T> work) {
-    try (Connection c = connect()) {
-      return work.apply(c);
-    } catch (SQLException e) {
-      throw failure(what, e);
+    /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
+    Connection connect() {
+        return connect(config.socketTimeout());
     }
-  }
 
-  /** A StoreException naming what failed, with the URL and password redacted. */
-  StoreException failure(String what, SQLException e) {
-    return new StoreException(what + " (" + Redact.url(config.url()) + "): " + clean(e.getMessage()), cleanCause(e));
-  }
+    /**
+     * A connection for an executor that holds rows (claims, heartbeats, finishes): an answer is
+     * awaited at most half a lease, so a connection left half-open is replaced while the rows'
+     * lease still runs.
+     */
+    Connection connectHoldingRows() {
+        Duration half = config.leaseTimeout().dividedBy(2);
+        return connect(half.compareTo(config.socketTimeout()) < 0 ? half : config.socketTimeout());
+    }
 
-  private String clean(String message) {
-    return Redact.text(message, config.url(), config.password());
-  }
+    private Connection connect(Duration socketTimeout) {
+        dialect.prepare(config.url());
+        Properties p = dialect.connectionProperties(config.connectTimeout(), socketTimeout);
+        if (!config.user().isEmpty()) {
+            p.setProperty("user", config.user());
+        }
+        if (!config.password().isEmpty()) {
+            p.setProperty("password", config.password());
+        }
+        try {
+            Connection c = DriverManager.getConnection(config.url(), p);
+            dialect.configure(c);
+            return c;
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "cannot connect to " + Redact.url(config.url()) + ": " + clean(e.getMessage()), cleanCause(e));
+        }
+    }
 
-  /** The cause chain without messages that might carry a secret: a plain copy of the SQL state. */
-  private Exception cleanCause(SQLException e) {
-    SQLException copy = new SQLException(clean(e.getMessage()), e.getSQLState(), e.getErrorCode());
-    copy.setStackTrace(e.getStackTrace());
-    return copy;
-  }
+    /** Runs work on a connection of its own; a failure says {@code what} failed. */
+    <T> T withConnection(String what, Jdbc.SqlWork<T> work) {
+        try (Connection c = connect()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** A StoreException naming what failed, with the URL and password redacted. */
+    StoreException failure(String what, SQLException e) {
+        return new StoreException(
+                what + " (" + Redact.url(config.url()) + "): " + clean(e.getMessage()), cleanCause(e));
+    }
+
+    private String clean(String message) {
+        return Redact.text(message, config.url(), config.password());
+    }
+
+    /** The cause chain without messages that might carry a secret: a plain copy of the SQL state. */
+    private Exception cleanCause(SQLException e) {
+        SQLException copy = new SQLException(clean(e.getMessage()), e.getSQLState(), e.getErrorCode());
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
+    }
 }

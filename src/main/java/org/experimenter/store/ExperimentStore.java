@@ -35,247 +35,254 @@ import org.experimenter.store.dialect.Dialect;
  * worker's retrying connection); the others open one of their own.
  */
 public final class ExperimentStore implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Database db;
-  private final TableSetup setup;
-  private final GridFill grid;
-  private final AttemptLog attempts;
-  private final Claims claims;
-  private final Completions completions;
-  private final RunningWrites running;
-  private final LeaseRecovery recovery;
-  private final RowAdmin admin;
-  private final RowReads reads;
-  private final RunQueries runs;
+    private final Database db;
+    private final TableSetup setup;
+    private final GridFill grid;
+    private final AttemptLog attempts;
+    private final Claims claims;
+    private final Completions completions;
+    private final RunningWrites running;
+    private final LeaseRecovery recovery;
+    private final RowAdmin admin;
+    private final RowReads reads;
+    private final RunQueries runs;
 
-  public ExperimentStore(ExperimentConfig config) {
-    this.db = new Database(config);
-    this.setup = new TableSetup(db);
-    this.grid = new GridFill(db);
-    this.attempts = new AttemptLog(db);
-    this.claims = new Claims(db, attempts);
-    this.completions = new Completions(db, attempts);
-    this.running = new RunningWrites(db);
-    this.recovery = new LeaseRecovery(db, attempts);
-    this.admin = new RowAdmin(db);
-    this.reads = new RowReads(db);
-    this.runs = new RunQueries(db);
-  }
+    public ExperimentStore(ExperimentConfig config) {
+        this.db = new Database(config);
+        this.setup = new TableSetup(db);
+        this.grid = new GridFill(db);
+        this.attempts = new AttemptLog(db);
+        this.claims = new Claims(db, attempts);
+        this.completions = new Completions(db, attempts);
+        this.running = new RunningWrites(db);
+        this.recovery = new LeaseRecovery(db, attempts);
+        this.admin = new RowAdmin(db);
+        this.reads = new RowReads(db);
+        this.runs = new RunQueries(db);
+    }
 
-  /** Replaces the clock (tests move time forward instead of sleeping). */
-  public ExperimentStore withClock(Clock clock) {
-    db.setClock(clock);
-    return this;
-  }
+    /** Replaces the clock (tests move time forward instead of sleeping). */
+    public ExperimentStore withClock(Clock clock) {
+        db.setClock(clock);
+        return this;
+    }
 
-  public Instant now() {
-    return db.now();
-  }
+    public Instant now() {
+        return db.now();
+    }
 
-  public ExperimentConfig config() {
-    return db.config;
-  }
+    public ExperimentConfig config() {
+        return db.config;
+    }
 
-  public Dialect dialect() {
-    return db.dialect;
-  }
+    public Dialect dialect() {
+        return db.dialect;
+    }
 
-  public String table() {
-    return db.table;
-  }
+    public String table() {
+        return db.table;
+    }
 
-  public Schema schema() {
-    return db.schema;
-  }
+    public Schema schema() {
+        return db.schema;
+    }
 
-  /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
-  public Connection connect() {
-    return db.connect();
-  }
+    /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
+    public Connection connect() {
+        return db.connect();
+    }
 
-  /** A connection for an executor holding rows: each answer awaited at most half a lease. */
-  public Connection connectHoldingRows() {
-    return db.connectHoldingRows();
-  }
+    /** A connection for an executor holding rows: each answer awaited at most half a lease. */
+    public Connection connectHoldingRows() {
+        return db.connectHoldingRows();
+    }
 
-  /** A StoreException naming what failed, with the URL and password redacted. */
-  public StoreException failure(String what, SQLException e) {
-    return db.failure(what, e);
-  }
+    /** A StoreException naming what failed, with the URL and password redacted. */
+    public StoreException failure(String what, SQLException e) {
+        return db.failure(what, e);
+    }
 
-  // ---- tables -----------------------------------------------------------------------------
+    // ---- tables -----------------------------------------------------------------------------
 
-  /** The column names of the table in order, as this config expects them. */
-  public List<String> expectedColumns() {
-    return setup.expectedColumns();
-  }
+    /** The column names of the table in order, as this config expects them. */
+    public List<String> expectedColumns() {
+        return setup.expectedColumns();
+    }
 
-  /** Creates the tables and indexes when missing; checks an existing table's columns. */
-  public void createTableIfMissing() {
-    setup.createIfMissing();
-  }
+    /** Creates the tables and indexes when missing; checks an existing table's columns. */
+    public void createTableIfMissing() {
+        setup.createIfMissing();
+    }
 
-  public boolean tableExists() {
-    return setup.exists();
-  }
+    public boolean tableExists() {
+        return setup.exists();
+    }
 
-  /** Drops the tables; returns false when there was none. */
-  public boolean drop() {
-    return setup.drop();
-  }
+    /** Drops the tables; returns false when there was none. */
+    public boolean drop() {
+        return setup.drop();
+    }
 
-  /**
-   * Inserts the given keyfield combinations (values in keyfield order), skipping those the
-   * table already has; returns the number of new rows.
-   */
-  public long fill(Iterator<Object[]> rows) {
-    return grid.fill(rows);
-  }
+    /**
+     * Inserts the given keyfield combinations (values in keyfield order), skipping those the
+     * table already has; returns the number of new rows.
+     */
+    public long fill(Iterator<Object[]> rows) {
+        return grid.fill(rows);
+    }
 
-  // ---- reads ------------------------------------------------------------------------------
+    // ---- reads ------------------------------------------------------------------------------
 
-  /** Row counts per status (every status present, zero where none). */
-  public Map<Status, Long> counts() {
-    return reads.counts();
-  }
+    /** Row counts per status (every status present, zero where none). */
+    public Map<Status, Long> counts() {
+        return reads.counts();
+    }
 
-  /** One row as a map of column name to value (tests, run-one, attach). */
-  public Map<String, Object> row(long id) {
-    return reads.row(id);
-  }
+    /** One row as a map of column name to value (tests, run-one, attach). */
+    public Map<String, Object> row(long id) {
+        return reads.row(id);
+    }
 
-  /** Every row, ordered by id, as maps (small tables: tests and tools). */
-  public List<Map<String, Object>> rows() {
-    return reads.rows();
-  }
+    /** Every row, ordered by id, as maps (small tables: tests and tools). */
+    public List<Map<String, Object>> rows() {
+        return reads.rows();
+    }
 
-  /** The attempts of one experiment, oldest first. */
-  public List<Map<String, Object>> attempts(long id) {
-    return attempts.of(id);
-  }
+    /** The attempts of one experiment, oldest first. */
+    public List<Map<String, Object>> attempts(long id) {
+        return attempts.of(id);
+    }
 
-  /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
-  public List<Map<String, Object>> logRows(String logtable, long experimentId) {
-    return reads.logRows(logtable, experimentId);
-  }
+    /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
+    public List<Map<String, Object>> logRows(String logtable, long experimentId) {
+        return reads.logRows(logtable, experimentId);
+    }
 
-  // ---- the queries of a run ---------------------------------------------------------------
+    // ---- the queries of a run ---------------------------------------------------------------
 
-  /** The reads a run makes: open rows, rows held, progress, the query Spark reads rows with. */
-  public RunQueries runs() {
-    return runs;
-  }
+    /** The reads a run makes: open rows, rows held, progress, the query Spark reads rows with. */
+    public RunQueries runs() {
+        return runs;
+    }
 
-  /** Whether a created row matches the predicate. */
-  public boolean hasOpen(Connection c, String predicate) throws SQLException {
-    return runs.hasOpen(c, predicate);
-  }
+    /** Whether a created row matches the predicate. */
+    public boolean hasOpen(Connection c, String predicate) throws SQLException {
+        return runs.hasOpen(c, predicate);
+    }
 
-  String hasOpenQuery(String predicate) {
-    return runs.hasOpenQuery(predicate);
-  }
+    String hasOpenQuery(String predicate) {
+        return runs.hasOpenQuery(predicate);
+    }
 
-  /** The open rows of a scope that ran before (released or recovered), as a predicate. */
-  public static String returned(String scope) {
-    return RunQueries.returned(scope);
-  }
+    /** The open rows of a scope that ran before (released or recovered), as a predicate. */
+    public static String returned(String scope) {
+        return RunQueries.returned(scope);
+    }
 
-  // ---- claims -----------------------------------------------------------------------------
+    // ---- claims -----------------------------------------------------------------------------
 
-  /** Claims those of the given ids that are still created, in one transaction. */
-  public List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
-    return claims.claimIds(c, ids, claim);
-  }
+    /** Claims those of the given ids that are still created, in one transaction. */
+    public List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
+        return claims.claimIds(c, ids, claim);
+    }
 
-  /** Claims up to limit created rows matching an optional predicate, in id (or orderBy) order. */
-  public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
-      throws SQLException {
-    return claims.claimNext(c, limit, predicate, orderBy, claim);
-  }
+    /** Claims up to limit created rows matching an optional predicate, in id (or orderBy) order. */
+    public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
+            throws SQLException {
+        return claims.claimNext(c, limit, predicate, orderBy, claim);
+    }
 
-  String nextOpenQuery(int limit, String predicate, String orderBy) {
-    return claims.nextOpenQuery(limit, predicate, orderBy);
-  }
+    String nextOpenQuery(int limit, String predicate, String orderBy) {
+        return claims.nextOpenQuery(limit, predicate, orderBy);
+    }
 
-  /** Refreshes the heartbeat of every running row held under the given claim tokens. */
-  public int heartbeat(Connection c, Collection<String> tokens) throws SQLException {
-    return claims.heartbeat(c, tokens);
-  }
+    /** Refreshes the heartbeat of every running row held under the given claim tokens. */
+    public int heartbeat(Connection c, Collection<String> tokens) throws SQLException {
+        return claims.heartbeat(c, tokens);
+    }
 
-  /** Returns rows held under a claim back to created without charging the attempt. */
-  public int release(Connection c, Claim claim) throws SQLException {
-    return claims.release(c, claim);
-  }
+    /** Returns rows held under a claim back to created without charging the attempt. */
+    public int release(Connection c, Claim claim) throws SQLException {
+        return claims.release(c, claim);
+    }
 
-  // ---- writes of a running or finished experiment -----------------------------------------
+    // ---- writes of a running or finished experiment -----------------------------------------
 
-  /** Writes one finished attempt; false when the row is no longer held under this claim. */
-  public boolean finish(Connection c, Claim claim, Outcome o) throws SQLException {
-    return completions.finishAll(c, claim, List.of(o)).get(0);
-  }
+    /** Writes one finished attempt; false when the row is no longer held under this claim. */
+    public boolean finish(Connection c, Claim claim, Outcome o) throws SQLException {
+        return completions.finishAll(c, claim, List.of(o)).get(0);
+    }
 
-  /** Writes finished attempts of one claim in one transaction; per outcome, whether written. */
-  public List<Boolean> finishAll(Connection c, Claim claim, List<Outcome> outcomes) throws SQLException {
-    return completions.finishAll(c, claim, outcomes);
-  }
+    /** Writes finished attempts of one claim in one transaction; per outcome, whether written. */
+    public List<Boolean> finishAll(Connection c, Claim claim, List<Outcome> outcomes) throws SQLException {
+        return completions.finishAll(c, claim, outcomes);
+    }
 
-  /** Whether a finish under this claim is in the table (a commit whose answer was lost). */
-  public boolean finishedUnder(Connection c, long id, Claim claim) throws SQLException {
-    return completions.finishedUnder(c, id, claim);
-  }
+    /** Whether a finish under this claim is in the table (a commit whose answer was lost). */
+    public boolean finishedUnder(Connection c, long id, Claim claim) throws SQLException {
+        return completions.finishedUnder(c, id, claim);
+    }
 
-  /** Writes intermediate results of a running row; false when it is not running (under the token). */
-  public boolean writeResults(Connection c, long id, String token, Map<String, Object> results,
-      Map<String, Instant> times) throws SQLException {
-    return running.writeResults(c, id, token, results, times);
-  }
+    /** Writes intermediate results of a running row; false when it is not running (under the token). */
+    public boolean writeResults(
+            Connection c, long id, String token, Map<String, Object> results, Map<String, Instant> times)
+            throws SQLException {
+        return running.writeResults(c, id, token, results, times);
+    }
 
-  /** Appends rows to a log table in one batch; false when the row is not running (under the token). */
-  public boolean appendLog(Connection c, String logtable, long experimentId, String token,
-      List<Map<String, Object>> rows, List<Instant> times) throws SQLException {
-    return running.appendLog(c, logtable, experimentId, token, rows, times);
-  }
+    /** Appends rows to a log table in one batch; false when the row is not running (under the token). */
+    public boolean appendLog(
+            Connection c,
+            String logtable,
+            long experimentId,
+            String token,
+            List<Map<String, Object>> rows,
+            List<Instant> times)
+            throws SQLException {
+        return running.appendLog(c, logtable, experimentId, token, rows, times);
+    }
 
-  // ---- administration and recovery --------------------------------------------------------
+    // ---- administration and recovery --------------------------------------------------------
 
-  /** Returns rows of the given statuses to created, clearing results and errors. Keeps ids. */
-  public int reset(Set<Status> statuses) {
-    return admin.reset(statuses);
-  }
+    /** Returns rows of the given statuses to created, clearing results and errors. Keeps ids. */
+    public int reset(Set<Status> statuses) {
+        return admin.reset(statuses);
+    }
 
-  /** Returns the given rows to created; throws naming ids that do not exist. */
-  public int resetIds(List<Long> ids) {
-    return admin.resetIds(ids);
-  }
+    /** Returns the given rows to created; throws naming ids that do not exist. */
+    public int resetIds(List<Long> ids) {
+        return admin.resetIds(ids);
+    }
 
-  /** Returns rows matching a condition to created, clearing results, errors, resources and log rows. */
-  public int resetWhere(Where condition) {
-    return admin.resetWhere(condition.sql());
-  }
+    /** Returns rows matching a condition to created, clearing results, errors, resources and log rows. */
+    public int resetWhere(Where condition) {
+        return admin.resetWhere(condition.sql());
+    }
 
-  /** Returns paused rows (all, or the given ids) to created, keeping their results. */
-  public int unpause(List<Long> ids, String experimentClass) {
-    return admin.unpause(ids, experimentClass);
-  }
+    /** Returns paused rows (all, or the given ids) to created, keeping their results. */
+    public int unpause(List<Long> ids, String experimentClass) {
+        return admin.unpause(ids, experimentClass);
+    }
 
-  /** Throws naming every id the table does not have. */
-  public void requireIds(List<Long> ids) {
-    admin.requireIds(ids);
-  }
+    /** Throws naming every id the table does not have. */
+    public void requireIds(List<Long> ids) {
+        admin.requireIds(ids);
+    }
 
-  /** Those of the ids the table does not have. */
-  public List<Long> missingIds(List<Long> ids) {
-    return admin.missingIds(ids);
-  }
+    /** Those of the ids the table does not have. */
+    public List<Long> missingIds(List<Long> ids) {
+        return admin.missingIds(ids);
+    }
 
-  /** The id of the row with these keyfield values (in keyfield order), or null. */
-  public Long idOf(Object[] keys) {
-    return admin.idOf(keys);
-  }
+    /** The id of the row with these keyfield values (in keyfield order), or null. */
+    public Long idOf(Object[] keys) {
+        return admin.idOf(keys);
+    }
 
-  /** Returns rows whose lease expired to created, or to error when no attempts are left. */
-  public Recovery recover() {
-    return recovery.recover();
-  }
+    /** Returns rows whose lease expired to created, or to error when no attempts are left. */
+    public Recovery recover() {
+        return recovery.recover();
+    }
 }

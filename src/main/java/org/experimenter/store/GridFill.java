@@ -19,115 +19,116 @@ import org.experimenter.grid.Parameter;
  * database has arrays, a chunk of rows as one array per keyfield.
  */
 final class GridFill implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final int FILL_BATCH = 5_000;
+    private static final long serialVersionUID = 1L;
+    private static final int FILL_BATCH = 5_000;
 
-  private final Database db;
-  private final List<Parameter> keyfields;
+    private final Database db;
+    private final List<Parameter> keyfields;
 
-  GridFill(Database db) {
-    this.db = db;
-    this.keyfields = db.config.keyfields();
-  }
-
-  /** Inserts the given keyfield combinations (values in keyfield order); returns the number of new rows. */
-  long fill(Iterator<Object[]> rows) {
-    List<String> columns = new ArrayList<>();
-    List<FieldType> types = new ArrayList<>();
-    for (Parameter p : keyfields) {
-      columns.add(p.name());
-      types.add(p.type());
+    GridFill(Database db) {
+        this.db = db;
+        this.keyfields = db.config.keyfields();
     }
-    String sql = db.dialect.fillStatement(db.table, columns, types, Values.CREATED);
-    return db.withConnection(
-        "cannot fill table " + db.table,
-        c ->
-            Jdbc.inTransaction(
-                c,
-                conn -> {
-                  try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                    return db.dialect.fillsFromArrays() ? fromArrays(conn, ps, rows) : inBatches(ps, rows);
-                  }
+
+    /** Inserts the given keyfield combinations (values in keyfield order); returns the number of new rows. */
+    long fill(Iterator<Object[]> rows) {
+        List<String> columns = new ArrayList<>();
+        List<FieldType> types = new ArrayList<>();
+        for (Parameter p : keyfields) {
+            columns.add(p.name());
+            types.add(p.type());
+        }
+        String sql = db.dialect.fillStatement(db.table, columns, types, Values.CREATED);
+        return db.withConnection(
+                "cannot fill table " + db.table,
+                c -> Jdbc.inTransaction(c, conn -> {
+                    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                        return db.dialect.fillsFromArrays() ? fromArrays(conn, ps, rows) : inBatches(ps, rows);
+                    }
                 }));
-  }
-
-  private long inBatches(PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
-    long inserted = 0;
-    int pending = 0;
-    long n = 0;
-    Instant now = db.now();
-    while (rows.hasNext()) {
-      Object[] row = checkedRow(rows.next(), ++n);
-      for (int i = 0; i < row.length; i++) {
-        Values.bind(ps, i + 1, keyfields.get(i).type(), row[i]);
-      }
-      db.dialect.setTimestamp(ps, row.length + 1, now);
-      ps.addBatch();
-      if (++pending == FILL_BATCH) {
-        inserted += sum(ps.executeBatch());
-        pending = 0;
-      }
     }
-    if (pending > 0) {
-      inserted += sum(ps.executeBatch());
-    }
-    return inserted;
-  }
 
-  private long fromArrays(Connection c, PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
-    int k = keyfields.size();
-    long inserted = 0;
-    long n = 0;
-    Instant now = db.now();
-    List<Object[]> chunk = new ArrayList<>(FILL_BATCH);
-    while (rows.hasNext() || !chunk.isEmpty()) {
-      if (rows.hasNext()) {
-        chunk.add(checkedRow(rows.next(), ++n));
-        if (chunk.size() < FILL_BATCH && rows.hasNext()) {
-          continue;
+    private long inBatches(PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
+        long inserted = 0;
+        int pending = 0;
+        long n = 0;
+        Instant now = db.now();
+        while (rows.hasNext()) {
+            Object[] row = checkedRow(rows.next(), ++n);
+            for (int i = 0; i < row.length; i++) {
+                Values.bind(ps, i + 1, keyfields.get(i).type(), row[i]);
+            }
+            db.dialect.setTimestamp(ps, row.length + 1, now);
+            ps.addBatch();
+            if (++pending == FILL_BATCH) {
+                inserted += sum(ps.executeBatch());
+                pending = 0;
+            }
         }
-      }
-      db.dialect.setTimestamp(ps, 1, now);
-      for (int i = 0; i < k; i++) {
-        Object[] column = new Object[chunk.size()];
-        for (int r = 0; r < column.length; r++) {
-          column[r] = chunk.get(r)[i];
+        if (pending > 0) {
+            inserted += sum(ps.executeBatch());
         }
-        ps.setArray(i + 2, c.createArrayOf(db.dialect.arrayElementType(keyfields.get(i).type()), column));
-      }
-      inserted += ps.executeUpdate();
-      chunk.clear();
+        return inserted;
     }
-    return inserted;
-  }
 
-  private Object[] checkedRow(Object[] row, long n) {
-    if (row.length != keyfields.size()) {
-      throw new StoreException("row " + n + " has " + row.length + " values; expected " + keyfields.size());
+    private long fromArrays(Connection c, PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
+        int k = keyfields.size();
+        long inserted = 0;
+        long n = 0;
+        Instant now = db.now();
+        List<Object[]> chunk = new ArrayList<>(FILL_BATCH);
+        while (rows.hasNext() || !chunk.isEmpty()) {
+            if (rows.hasNext()) {
+                chunk.add(checkedRow(rows.next(), ++n));
+                if (chunk.size() < FILL_BATCH && rows.hasNext()) {
+                    continue;
+                }
+            }
+            db.dialect.setTimestamp(ps, 1, now);
+            for (int i = 0; i < k; i++) {
+                Object[] column = new Object[chunk.size()];
+                for (int r = 0; r < column.length; r++) {
+                    column[r] = chunk.get(r)[i];
+                }
+                ps.setArray(
+                        i + 2,
+                        c.createArrayOf(
+                                db.dialect.arrayElementType(keyfields.get(i).type()), column));
+            }
+            inserted += ps.executeUpdate();
+            chunk.clear();
+        }
+        return inserted;
     }
-    Object[] out = new Object[row.length];
-    for (int i = 0; i < row.length; i++) {
-      Parameter p = keyfields.get(i);
-      try {
-        out[i] = p.type().coerce(row[i]);
-      } catch (IllegalArgumentException e) {
-        throw new StoreException("row " + n + ": keyfield " + p.name() + ": " + e.getMessage());
-      }
-      if (out[i] == null) {
-        throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
-      }
-    }
-    return out;
-  }
 
-  private static long sum(int[] counts) {
-    long n = 0;
-    for (int k : counts) {
-      if (k < 0) {
-        throw new IllegalStateException("the driver reported no row count (" + k + ") for a fill batch; this is a bug");
-      }
-      n += k;
+    private Object[] checkedRow(Object[] row, long n) {
+        if (row.length != keyfields.size()) {
+            throw new StoreException("row " + n + " has " + row.length + " values; expected " + keyfields.size());
+        }
+        Object[] out = new Object[row.length];
+        for (int i = 0; i < row.length; i++) {
+            Parameter p = keyfields.get(i);
+            try {
+                out[i] = p.type().coerce(row[i]);
+            } catch (IllegalArgumentException e) {
+                throw new StoreException("row " + n + ": keyfield " + p.name() + ": " + e.getMessage());
+            }
+            if (out[i] == null) {
+                throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
+            }
+        }
+        return out;
     }
-    return n;
-  }
+
+    private static long sum(int[] counts) {
+        long n = 0;
+        for (int k : counts) {
+            if (k < 0) {
+                throw new IllegalStateException(
+                        "the driver reported no row count (" + k + ") for a fill batch; this is a bug");
+            }
+            n += k;
+        }
+        return n;
+    }
 }

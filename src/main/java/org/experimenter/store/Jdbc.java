@@ -9,69 +9,68 @@ import java.util.List;
 
 /** A tiny JDBC helper: transactions that roll back unless committed, lambdas for binding. */
 public final class Jdbc {
-  private Jdbc() {}
+    private Jdbc() {}
 
-  @FunctionalInterface
-  public interface SqlWork<T> {
-    T apply(Connection c) throws SQLException;
-  }
-
-  @FunctionalInterface
-  public interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  @FunctionalInterface
-  public interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
-  public static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    boolean auto = c.getAutoCommit();
-    if (auto) {
-      c.setAutoCommit(false);
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
     }
-    boolean committed = false;
-    try {
-      T result = work.apply(c);
-      c.commit();
-      committed = true;
-      return result;
-    } finally {
-      if (!committed) {
+
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        if (auto) {
+            c.setAutoCommit(false);
+        }
+        boolean committed = false;
         try {
-          c.rollback();
-        } catch (SQLException ignored) {
-          // the original failure matters more; a broken connection is discarded by the caller
+            T result = work.apply(c);
+            c.commit();
+            committed = true;
+            return result;
+        } finally {
+            if (!committed) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the original failure matters more; a broken connection is discarded by the caller
+                }
+            }
+            if (auto) {
+                c.setAutoCommit(true);
+            }
         }
-      }
-      if (auto) {
-        c.setAutoCommit(true);
-      }
     }
-  }
 
-  public static int update(Connection c, String sql, Binder binder) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    }
-  }
-
-  public static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(mapper.map(rs));
+    public static int update(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
         }
-        return out;
-      }
     }
-  }
 
-  public static final Binder NO_PARAMETERS = ps -> {};
+    public static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    public static final Binder NO_PARAMETERS = ps -> {};
 }

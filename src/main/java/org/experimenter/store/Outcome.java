@@ -13,14 +13,14 @@ import org.experimenter.Status;
  * @param sparkApp the application that ran it, or null for the claim's
  */
 public record Outcome(
-    long id,
-    Status status,
-    Map<String, Object> results,
-    Map<String, Instant> resultTimes,
-    String errorKind,
-    String error,
-    Instant start,
-    double wallSeconds,
-    double cpuSeconds,
-    long allocatedBytes,
-    String sparkApp) {}
+        long id,
+        Status status,
+        Map<String, Object> results,
+        Map<String, Instant> resultTimes,
+        String errorKind,
+        String error,
+        Instant start,
+        double wallSeconds,
+        double cpuSeconds,
+        long allocatedBytes,
+        String sparkApp) {}

@@ -7,9 +7,9 @@ import org.experimenter.StoreException;
  * error: SQLSTATE classes 22, 23 and 42 and their SQLite codes), so it is not retried.
  */
 public final class PermanentStoreException extends StoreException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public PermanentStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public PermanentStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -18,136 +18,131 @@ import org.experimenter.grid.Parameter;
  * id or by keyfield values. Ids and the attempts table are always kept.
  */
 final class RowAdmin implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Database db;
+    private final Database db;
 
-  RowAdmin(Database db) {
-    this.db = db;
-  }
-
-  int reset(Set<Status> statuses) {
-    if (statuses.isEmpty()) {
-      return 0;
+    RowAdmin(Database db) {
+        this.db = db;
     }
-    StringJoiner in = new StringJoiner(", ", "status IN (", ")");
-    for (Status s : statuses) {
-      in.add(Values.literal(s));
+
+    int reset(Set<Status> statuses) {
+        if (statuses.isEmpty()) {
+            return 0;
+        }
+        StringJoiner in = new StringJoiner(", ", "status IN (", ")");
+        for (Status s : statuses) {
+            in.add(Values.literal(s));
+        }
+        return resetWhere(in.toString());
     }
-    return resetWhere(in.toString());
-  }
 
-  int resetIds(List<Long> ids) {
-    requireIds(ids);
-    return resetWhere(idList(ids));
-  }
-
-  /**
-   * Returns rows matching an SQL condition to created, clearing results, errors and resources,
-   * and deletes their log-table rows (the log of results that are gone; the attempts table keeps
-   * the history). A worker still running one of these rows can no longer write it or its log (its
-   * claim is cleared).
-   */
-  int resetWhere(String condition) {
-    StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
-        + " machine = NULL, error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL,"
-        + " executor = NULL, claim_token = NULL, heartbeat = NULL, wall_time = NULL, cpu_time = NULL,"
-        + " allocated_bytes = NULL, experiment_class = NULL");
-    for (String r : db.config.resultfields().keySet()) {
-      set.append(", ").append(r).append(" = NULL");
-      if (db.config.resultTimestamps()) {
-        set.append(", ").append(r).append("_timestamp = NULL");
-      }
+    int resetIds(List<Long> ids) {
+        requireIds(ids);
+        return resetWhere(idList(ids));
     }
-    String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
-    return db.withConnection(
-        "cannot reset rows of " + db.table + " where " + condition,
-        c ->
-            Jdbc.inTransaction(
-                c,
-                conn -> {
-                  for (String log : db.config.logtables().keySet()) {
-                    Jdbc.update(
-                        conn,
-                        "DELETE FROM " + db.schema.logTable(log) + " WHERE experiment_id IN (SELECT id FROM " + db.table
-                            + " WHERE " + condition + ")",
-                        Jdbc.NO_PARAMETERS);
-                  }
-                  return Jdbc.update(conn, sql, Jdbc.NO_PARAMETERS);
-                }));
-  }
 
-  /**
-   * Returns paused rows (all, or the given ids) to created, keeping their results, optionally
-   * with another experiment class for their next run; they are claimed in batches again like
-   * rows that never ran. Returns the number of rows.
-   */
-  int unpause(List<Long> ids, String experimentClass) {
-    String where = "status = " + PAUSED;
-    if (!ids.isEmpty()) {
-      requireIds(ids);
-      where += " AND " + idList(ids);
-    }
-    String sql = "UPDATE " + db.table + " SET status = " + CREATED + ", claim_token = NULL, heartbeat = NULL,"
-        + " attempt = 0, run_id = NULL, experiment_class = ? WHERE " + where;
-    String cls = experimentClass == null || experimentClass.isEmpty() ? null : experimentClass;
-    return db.withConnection("cannot unpause rows of " + db.table, c -> Jdbc.update(c, sql, ps -> ps.setString(1, cls)));
-  }
-
-  /** Throws naming every id the table does not have. */
-  void requireIds(List<Long> ids) {
-    List<Long> missing = missingIds(ids);
-    if (!missing.isEmpty()) {
-      throw new StoreException(
-          "table " + db.table + " has no experiment with id " + (missing.size() == 1 ? missing.get(0) : missing));
-    }
-  }
-
-  /** Those of the ids the table does not have, in the order given. */
-  List<Long> missingIds(List<Long> ids) {
-    return db.withConnection(
-        "cannot look up ids in " + db.table,
-        c -> {
-          List<Long> missing = new ArrayList<>();
-          for (Long id : ids) {
-            if (Jdbc.query(c, "SELECT 1 FROM " + db.table + " WHERE id = ?", ps -> ps.setLong(1, id), rs -> 1).isEmpty()) {
-              missing.add(id);
+    /**
+     * Returns rows matching an SQL condition to created, clearing results, errors and resources,
+     * and deletes their log-table rows (the log of results that are gone; the attempts table keeps
+     * the history). A worker still running one of these rows can no longer write it or its log (its
+     * claim is cleared).
+     */
+    int resetWhere(String condition) {
+        StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
+                + " machine = NULL, error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL,"
+                + " executor = NULL, claim_token = NULL, heartbeat = NULL, wall_time = NULL, cpu_time = NULL,"
+                + " allocated_bytes = NULL, experiment_class = NULL");
+        for (String r : db.config.resultfields().keySet()) {
+            set.append(", ").append(r).append(" = NULL");
+            if (db.config.resultTimestamps()) {
+                set.append(", ").append(r).append("_timestamp = NULL");
             }
-          }
-          return missing;
+        }
+        String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
+        return db.withConnection(
+                "cannot reset rows of " + db.table + " where " + condition,
+                c -> Jdbc.inTransaction(c, conn -> {
+                    for (String log : db.config.logtables().keySet()) {
+                        Jdbc.update(
+                                conn,
+                                "DELETE FROM " + db.schema.logTable(log) + " WHERE experiment_id IN (SELECT id FROM "
+                                        + db.table + " WHERE " + condition + ")",
+                                Jdbc.NO_PARAMETERS);
+                    }
+                    return Jdbc.update(conn, sql, Jdbc.NO_PARAMETERS);
+                }));
+    }
+
+    /**
+     * Returns paused rows (all, or the given ids) to created, keeping their results, optionally
+     * with another experiment class for their next run; they are claimed in batches again like
+     * rows that never ran. Returns the number of rows.
+     */
+    int unpause(List<Long> ids, String experimentClass) {
+        String where = "status = " + PAUSED;
+        if (!ids.isEmpty()) {
+            requireIds(ids);
+            where += " AND " + idList(ids);
+        }
+        String sql = "UPDATE " + db.table + " SET status = " + CREATED + ", claim_token = NULL, heartbeat = NULL,"
+                + " attempt = 0, run_id = NULL, experiment_class = ? WHERE " + where;
+        String cls = experimentClass == null || experimentClass.isEmpty() ? null : experimentClass;
+        return db.withConnection(
+                "cannot unpause rows of " + db.table, c -> Jdbc.update(c, sql, ps -> ps.setString(1, cls)));
+    }
+
+    /** Throws naming every id the table does not have. */
+    void requireIds(List<Long> ids) {
+        List<Long> missing = missingIds(ids);
+        if (!missing.isEmpty()) {
+            throw new StoreException("table " + db.table + " has no experiment with id "
+                    + (missing.size() == 1 ? missing.get(0) : missing));
+        }
+    }
+
+    /** Those of the ids the table does not have, in the order given. */
+    List<Long> missingIds(List<Long> ids) {
+        return db.withConnection("cannot look up ids in " + db.table, c -> {
+            List<Long> missing = new ArrayList<>();
+            for (Long id : ids) {
+                if (Jdbc.query(c, "SELECT 1 FROM " + db.table + " WHERE id = ?", ps -> ps.setLong(1, id), rs -> 1)
+                        .isEmpty()) {
+                    missing.add(id);
+                }
+            }
+            return missing;
         });
-  }
-
-  /** The condition {@code id IN (...)} for the given ids. */
-  static String idList(List<Long> ids) {
-    StringJoiner in = new StringJoiner(", ", "id IN (", ")");
-    for (Long id : ids) {
-      in.add(Long.toString(id));
     }
-    return in.toString();
-  }
 
-  /** The id of the row with these keyfield values (in keyfield order), or null. */
-  Long idOf(Object[] keys) {
-    List<Parameter> keyfields = db.config.keyfields();
-    StringJoiner where = new StringJoiner(" AND ");
-    for (Parameter p : keyfields) {
-      where.add(p.name() + " = ?");
+    /** The condition {@code id IN (...)} for the given ids. */
+    static String idList(List<Long> ids) {
+        StringJoiner in = new StringJoiner(", ", "id IN (", ")");
+        for (Long id : ids) {
+            in.add(Long.toString(id));
+        }
+        return in.toString();
     }
-    List<Long> ids =
-        db.withConnection(
-            "cannot look up a row of " + db.table,
-            c ->
-                Jdbc.query(
-                    c,
-                    "SELECT id FROM " + db.table + " WHERE " + where,
-                    ps -> {
-                      for (int i = 0; i < keys.length; i++) {
-                        FieldType type = keyfields.get(i).type();
-                        Values.bind(ps, i + 1, type, type.coerce(keys[i]));
-                      }
-                    },
-                    rs -> rs.getLong(1)));
-    return ids.isEmpty() ? null : ids.get(0);
-  }
+
+    /** The id of the row with these keyfield values (in keyfield order), or null. */
+    Long idOf(Object[] keys) {
+        List<Parameter> keyfields = db.config.keyfields();
+        StringJoiner where = new StringJoiner(" AND ");
+        for (Parameter p : keyfields) {
+            where.add(p.name() + " = ?");
+        }
+        List<Long> ids = db.withConnection(
+                "cannot look up a row of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT id FROM " + db.table + " WHERE " + where,
+                        ps -> {
+                            for (int i = 0; i < keys.length; i++) {
+                                FieldType type = keyfields.get(i).type();
+                                Values.bind(ps, i + 1, type, type.coerce(keys[i]));
+                            }
+                        },
+                        rs -> rs.getLong(1)));
+        return ids.isEmpty() ? null : ids.get(0);
+    }
 }

@@ -21,118 +21,116 @@ import org.experimenter.grid.Parameter;
  * through Spark instead.
  */
 final class RowReads implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Database db;
-  private final ExperimentConfig config;
+    private final Database db;
+    private final ExperimentConfig config;
 
-  RowReads(Database db) {
-    this.db = db;
-    this.config = db.config;
-  }
-
-  /** Row counts per status (every status present, zero where none). */
-  Map<Status, Long> counts() {
-    Map<Status, Long> out = new EnumMap<>(Status.class);
-    for (Status s : Status.values()) {
-      out.put(s, 0L);
+    RowReads(Database db) {
+        this.db = db;
+        this.config = db.config;
     }
-    record StatusCount(String status, long count) {}
-    List<StatusCount> rows =
-        db.withConnection(
-            "cannot count rows of " + db.table,
-            c ->
-                Jdbc.query(
-                    c,
-                    "SELECT status, COUNT(*) FROM " + db.table + " GROUP BY status",
-                    Jdbc.NO_PARAMETERS,
-                    rs -> new StatusCount(rs.getString(1), rs.getLong(2))));
-    for (StatusCount r : rows) {
-      out.put(Status.parse(r.status()), r.count());
-    }
-    return out;
-  }
 
-  Map<String, Object> row(long id) {
-    List<Map<String, Object>> rows =
-        db.withConnection(
-            "cannot read experiment " + id + " of " + db.table,
-            c -> Jdbc.query(c, "SELECT * FROM " + db.table + " WHERE id = ?", ps -> ps.setLong(1, id), this::toMap));
-    if (rows.isEmpty()) {
-      throw new StoreException("table " + db.table + " has no experiment with id " + id);
-    }
-    return rows.get(0);
-  }
-
-  List<Map<String, Object>> rows() {
-    return db.withConnection(
-        "cannot read " + db.table,
-        c -> Jdbc.query(c, "SELECT * FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, this::toMap));
-  }
-
-  /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
-  List<Map<String, Object>> logRows(String logtable, long experimentId) {
-    Map<String, FieldType> cols = config.logtables().get(logtable);
-    if (cols == null) {
-      throw new StoreException("no log table '" + logtable + "' declared in " + config.origin());
-    }
-    String name = db.schema.logTable(logtable);
-    return db.withConnection(
-        "cannot read log table " + name,
-        c ->
-            Jdbc.query(
-                c,
-                "SELECT * FROM " + name + " WHERE experiment_id = ? ORDER BY id",
-                ps -> ps.setLong(1, experimentId),
-                rs -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  for (Map.Entry<String, FieldType> e : cols.entrySet()) {
-                    m.put(e.getKey(), Values.read(rs, e.getKey(), e.getValue()));
-                  }
-                  return m;
-                }));
-  }
-
-  private Map<String, Object> toMap(ResultSet rs) throws SQLException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    ResultSetMetaData md = rs.getMetaData();
-    for (int i = 1; i <= md.getColumnCount(); i++) {
-      String col = md.getColumnName(i).toLowerCase(Locale.ROOT);
-      m.put(col, readColumn(rs, col));
-    }
-    return m;
-  }
-
-  private Object readColumn(ResultSet rs, String col) throws SQLException {
-    Parameter p = config.keyfield(col);
-    if (p != null) {
-      return Values.read(rs, col, p.type());
-    }
-    FieldType result = config.resultfields().get(col);
-    if (result != null) {
-      return Values.read(rs, col, result);
-    }
-    switch (col) {
-      case "creation_date":
-      case "start_date":
-      case "end_date":
-        return db.dialect.getTimestamp(rs, col);
-      case "id":
-      case "heartbeat":
-      case "allocated_bytes":
-      case "lease_ms":
-        return Values.read(rs, col, FieldType.LONG);
-      case "attempt":
-        return Values.read(rs, col, FieldType.INT);
-      case "wall_time":
-      case "cpu_time":
-        return Values.read(rs, col, FieldType.DOUBLE);
-      default:
-        String stem = col.endsWith("_timestamp") ? col.substring(0, col.length() - "_timestamp".length()) : null;
-        if (stem != null && config.resultfields().containsKey(stem)) {
-          return db.dialect.getTimestamp(rs, col);
+    /** Row counts per status (every status present, zero where none). */
+    Map<Status, Long> counts() {
+        Map<Status, Long> out = new EnumMap<>(Status.class);
+        for (Status s : Status.values()) {
+            out.put(s, 0L);
         }
-        return rs.getObject(col);
+        record StatusCount(String status, long count) {}
+        List<StatusCount> rows = db.withConnection(
+                "cannot count rows of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT status, COUNT(*) FROM " + db.table + " GROUP BY status",
+                        Jdbc.NO_PARAMETERS,
+                        rs -> new StatusCount(rs.getString(1), rs.getLong(2))));
+        for (StatusCount r : rows) {
+            out.put(Status.parse(r.status()), r.count());
+        }
+        return out;
     }
-  }
+
+    Map<String, Object> row(long id) {
+        List<Map<String, Object>> rows = db.withConnection(
+                "cannot read experiment " + id + " of " + db.table,
+                c -> Jdbc.query(
+                        c, "SELECT * FROM " + db.table + " WHERE id = ?", ps -> ps.setLong(1, id), this::toMap));
+        if (rows.isEmpty()) {
+            throw new StoreException("table " + db.table + " has no experiment with id " + id);
+        }
+        return rows.get(0);
+    }
+
+    List<Map<String, Object>> rows() {
+        return db.withConnection(
+                "cannot read " + db.table,
+                c -> Jdbc.query(c, "SELECT * FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, this::toMap));
+    }
+
+    /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
+    List<Map<String, Object>> logRows(String logtable, long experimentId) {
+        Map<String, FieldType> cols = config.logtables().get(logtable);
+        if (cols == null) {
+            throw new StoreException("no log table '" + logtable + "' declared in " + config.origin());
+        }
+        String name = db.schema.logTable(logtable);
+        return db.withConnection(
+                "cannot read log table " + name,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT * FROM " + name + " WHERE experiment_id = ? ORDER BY id",
+                        ps -> ps.setLong(1, experimentId),
+                        rs -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            for (Map.Entry<String, FieldType> e : cols.entrySet()) {
+                                m.put(e.getKey(), Values.read(rs, e.getKey(), e.getValue()));
+                            }
+                            return m;
+                        }));
+    }
+
+    private Map<String, Object> toMap(ResultSet rs) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            String col = md.getColumnName(i).toLowerCase(Locale.ROOT);
+            m.put(col, readColumn(rs, col));
+        }
+        return m;
+    }
+
+    private Object readColumn(ResultSet rs, String col) throws SQLException {
+        Parameter p = config.keyfield(col);
+        if (p != null) {
+            return Values.read(rs, col, p.type());
+        }
+        FieldType result = config.resultfields().get(col);
+        if (result != null) {
+            return Values.read(rs, col, result);
+        }
+        switch (col) {
+            case "creation_date":
+            case "start_date":
+            case "end_date":
+                return db.dialect.getTimestamp(rs, col);
+            case "id":
+            case "heartbeat":
+            case "allocated_bytes":
+            case "lease_ms":
+                return Values.read(rs, col, FieldType.LONG);
+            case "attempt":
+                return Values.read(rs, col, FieldType.INT);
+            case "wall_time":
+            case "cpu_time":
+                return Values.read(rs, col, FieldType.DOUBLE);
+            default:
+                String stem =
+                        col.endsWith("_timestamp") ? col.substring(0, col.length() - "_timestamp".length()) : null;
+                if (stem != null && config.resultfields().containsKey(stem)) {
+                    return db.dialect.getTimestamp(rs, col);
+                }
+                return rs.getObject(col);
+        }
+    }
 }

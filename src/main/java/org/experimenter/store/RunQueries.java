@@ -18,138 +18,135 @@ import org.experimenter.grid.Parameter;
  * with.
  */
 public final class RunQueries implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Database db;
+    private final Database db;
 
-  RunQueries(Database db) {
-    this.db = db;
-  }
+    RunQueries(Database db) {
+        this.db = db;
+    }
 
-  /**
-   * The open rows of a scope that ran before: released by a stopped run, or recovered from a
-   * lost executor. A partial index holds just these, so looking for them takes well under a
-   * millisecond among a million open rows.
-   */
-  static String returned(String scope) {
-    return "(" + scope + ") AND run_id IS NOT NULL";
-  }
+    /**
+     * The open rows of a scope that ran before: released by a stopped run, or recovered from a
+     * lost executor. A partial index holds just these, so looking for them takes well under a
+     * millisecond among a million open rows.
+     */
+    static String returned(String scope) {
+        return "(" + scope + ") AND run_id IS NOT NULL";
+    }
 
-  /** Smallest and largest id and the number of created rows matching the predicate, or null when none. */
-  public OpenRows openRows(String predicate) {
-    String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")");
-    List<long[]> r =
+    /** Smallest and largest id and the number of created rows matching the predicate, or null when none. */
+    public OpenRows openRows(String predicate) {
+        String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")");
+        List<long[]> r = db.withConnection(
+                "cannot read open rows of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT MIN(id), MAX(id), COUNT(*) FROM " + db.table + " WHERE " + where,
+                        Jdbc.NO_PARAMETERS,
+                        rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}));
+        return r.get(0)[2] == 0 ? null : new OpenRows(r.get(0)[0], r.get(0)[1], r.get(0)[2]);
+    }
+
+    /** Whether a created row matches the predicate (a read; claims take the write lock). */
+    boolean hasOpen(Connection c, String predicate) throws SQLException {
+        return !Jdbc.query(c, hasOpenQuery(predicate), Jdbc.NO_PARAMETERS, rs -> 1)
+                .isEmpty();
+    }
+
+    String hasOpenQuery(String predicate) {
+        return "SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND (" + predicate + ") LIMIT 1";
+    }
+
+    /** How many rows a run holds (running under its run id). */
+    public long heldBy(String runId) {
+        return db.withConnection(
+                        "cannot count running rows of " + db.table,
+                        c -> Jdbc.query(
+                                c,
+                                "SELECT COUNT(*) FROM " + db.table + " WHERE status = " + RUNNING + " AND run_id = ?",
+                                ps -> ps.setString(1, runId),
+                                rs -> rs.getLong(1)))
+                .get(0);
+    }
+
+    /** The running rows of a scope held by other runs than the given one. */
+    public List<RunningRow> runningElsewhere(String scope, String runId) {
+        return db.withConnection(
+                "cannot read running rows of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT id, heartbeat, run_id FROM " + db.table + " WHERE status = " + RUNNING
+                                + " AND (run_id IS NULL OR run_id <> ?) AND (" + scope + ") ORDER BY id",
+                        ps -> ps.setString(1, runId),
+                        rs -> new RunningRow(rs.getLong(1), rs.getLong(2), rs.getString(3))));
+    }
+
+    /** Per status, the rows of a run and the rows of its scope still waiting to be claimed. */
+    public Map<Status, Long> runCounts(String runId, String scope) {
+        String sql = "SELECT status, COUNT(*) FROM " + db.table + " WHERE run_id = ? OR (status = " + CREATED + " AND ("
+                + scope + ")) GROUP BY status";
+        Map<Status, Long> out = new EnumMap<>(Status.class);
+        for (Status s : Status.values()) {
+            out.put(s, 0L);
+        }
         db.withConnection(
-            "cannot read open rows of " + db.table,
-            c ->
-                Jdbc.query(
-                    c,
-                    "SELECT MIN(id), MAX(id), COUNT(*) FROM " + db.table + " WHERE " + where,
-                    Jdbc.NO_PARAMETERS,
-                    rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}));
-    return r.get(0)[2] == 0 ? null : new OpenRows(r.get(0)[0], r.get(0)[1], r.get(0)[2]);
-  }
-
-  /** Whether a created row matches the predicate (a read; claims take the write lock). */
-  boolean hasOpen(Connection c, String predicate) throws SQLException {
-    return !Jdbc.query(c, hasOpenQuery(predicate), Jdbc.NO_PARAMETERS, rs -> 1).isEmpty();
-  }
-
-  String hasOpenQuery(String predicate) {
-    return "SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND (" + predicate + ") LIMIT 1";
-  }
-
-  /** How many rows a run holds (running under its run id). */
-  public long heldBy(String runId) {
-    return db.withConnection(
-            "cannot count running rows of " + db.table,
-            c ->
-                Jdbc.query(
-                    c,
-                    "SELECT COUNT(*) FROM " + db.table + " WHERE status = " + RUNNING + " AND run_id = ?",
-                    ps -> ps.setString(1, runId),
-                    rs -> rs.getLong(1)))
-        .get(0);
-  }
-
-  /** The running rows of a scope held by other runs than the given one. */
-  public List<RunningRow> runningElsewhere(String scope, String runId) {
-    return db.withConnection(
-        "cannot read running rows of " + db.table,
-        c ->
-            Jdbc.query(
-                c,
-                "SELECT id, heartbeat, run_id FROM " + db.table + " WHERE status = " + RUNNING
-                    + " AND (run_id IS NULL OR run_id <> ?) AND (" + scope + ") ORDER BY id",
-                ps -> ps.setString(1, runId),
-                rs -> new RunningRow(rs.getLong(1), rs.getLong(2), rs.getString(3))));
-  }
-
-  /** Per status, the rows of a run and the rows of its scope still waiting to be claimed. */
-  public Map<Status, Long> runCounts(String runId, String scope) {
-    String sql = "SELECT status, COUNT(*) FROM " + db.table + " WHERE run_id = ? OR (status = " + CREATED + " AND ("
-        + scope + ")) GROUP BY status";
-    Map<Status, Long> out = new EnumMap<>(Status.class);
-    for (Status s : Status.values()) {
-      out.put(s, 0L);
+                "cannot count the rows of run " + runId + " in " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        sql,
+                        ps -> ps.setString(1, runId),
+                        rs -> out.put(Status.parse(rs.getString(1)), rs.getLong(2))));
+        return out;
     }
-    db.withConnection(
-        "cannot count the rows of run " + runId + " in " + db.table,
-        c ->
-            Jdbc.query(
-                c,
-                sql,
-                ps -> ps.setString(1, runId),
-                rs -> out.put(Status.parse(rs.getString(1)), rs.getLong(2))));
-    return out;
-  }
 
-  /**
-   * Checks that a scope is a valid condition on this table (once, with a clear message, before
-   * any row is touched) and, when max is positive, narrows it to the first max open rows in
-   * orderKey order.
-   */
-  public String limitScope(String scope, String orderKey, long max) throws SQLException {
-    try (Connection c = db.connect()) {
-      Jdbc.query(c, "SELECT id FROM " + db.table + " WHERE " + scope + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1);
-      if (max <= 0) {
-        return scope;
-      }
-      List<Long> last =
-          Jdbc.query(
-              c,
-              "SELECT " + orderKey + " FROM " + db.table + " WHERE status = " + CREATED + " AND (" + scope
-                  + ") ORDER BY " + orderKey + " LIMIT 1 OFFSET ?",
-              ps -> ps.setLong(1, max - 1),
-              rs -> rs.getLong(1));
-      return last.isEmpty() ? scope : "(" + scope + ") AND " + orderKey + " <= " + last.get(0);
-    }
-  }
-
-  /** The query Spark reads a scope's open rows with: id, keyfields, and the order key as order_key. */
-  public String openRowsSelect(String scope, String orderKey) {
-    StringBuilder select = new StringBuilder("SELECT id");
-    for (Parameter p : db.config.keyfields()) {
-      select.append(", ").append(p.name());
-    }
-    return select.append(", ").append(orderKey).append(" AS order_key FROM ").append(db.table)
-        .append(" WHERE status = ").append(CREATED).append(" AND (").append(scope).append(")").toString();
-  }
-
-  /** The smallest and largest id of the table (an index lookup), or null when it is empty. */
-  public long[] idRange() {
-    List<long[]> r =
-        db.withConnection(
-            "cannot read the id range of " + db.table,
-            c ->
-                Jdbc.query(
+    /**
+     * Checks that a scope is a valid condition on this table (once, with a clear message, before
+     * any row is touched) and, when max is positive, narrows it to the first max open rows in
+     * orderKey order.
+     */
+    public String limitScope(String scope, String orderKey, long max) throws SQLException {
+        try (Connection c = db.connect()) {
+            Jdbc.query(c, "SELECT id FROM " + db.table + " WHERE " + scope + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1);
+            if (max <= 0) {
+                return scope;
+            }
+            List<Long> last = Jdbc.query(
                     c,
-                    "SELECT MIN(id), MAX(id) FROM " + db.table,
-                    Jdbc.NO_PARAMETERS,
-                    rs -> {
-                      long min = rs.getLong(1);
-                      return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
-                    }));
-    return r.isEmpty() ? null : r.get(0);
-  }
+                    "SELECT " + orderKey + " FROM " + db.table + " WHERE status = " + CREATED + " AND (" + scope
+                            + ") ORDER BY " + orderKey + " LIMIT 1 OFFSET ?",
+                    ps -> ps.setLong(1, max - 1),
+                    rs -> rs.getLong(1));
+            return last.isEmpty() ? scope : "(" + scope + ") AND " + orderKey + " <= " + last.get(0);
+        }
+    }
+
+    /** The query Spark reads a scope's open rows with: id, keyfields, and the order key as order_key. */
+    public String openRowsSelect(String scope, String orderKey) {
+        StringBuilder select = new StringBuilder("SELECT id");
+        for (Parameter p : db.config.keyfields()) {
+            select.append(", ").append(p.name());
+        }
+        return select.append(", ")
+                .append(orderKey)
+                .append(" AS order_key FROM ")
+                .append(db.table)
+                .append(" WHERE status = ")
+                .append(CREATED)
+                .append(" AND (")
+                .append(scope)
+                .append(")")
+                .toString();
+    }
+
+    /** The smallest and largest id of the table (an index lookup), or null when it is empty. */
+    public long[] idRange() {
+        List<long[]> r = db.withConnection(
+                "cannot read the id range of " + db.table,
+                c -> Jdbc.query(c, "SELECT MIN(id), MAX(id) FROM " + db.table, Jdbc.NO_PARAMETERS, rs -> {
+                    long min = rs.getLong(1);
+                    return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
+                }));
+        return r.isEmpty() ? null : r.get(0);
+    }
 }

@@ -15,155 +15,170 @@ import org.experimenter.store.dialect.Dialect;
  * {@code <table>__<name>} per declared log table.
  */
 public final class Schema implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
-  private final ExperimentConfig config;
-  private final Dialect dialect;
+    private static final long serialVersionUID = 1L;
+    private final ExperimentConfig config;
+    private final Dialect dialect;
 
-  public Schema(ExperimentConfig config, Dialect dialect) {
-    this.config = config;
-    this.dialect = dialect;
-  }
-
-  /**
-   * Every name the tables of an experiment table named {@code table} take in the database
-   * (tables, constraint, indexes), for checking them against the database's limit on names.
-   */
-  public static List<String> derivedNames(String table) {
-    String a = table + "__attempts";
-    return List.of(table, table + "_keys", table + "_status_idx", table + "_claim_idx", table + "_open_idx",
-        table + "_returned_idx", a, a + "_exp_idx");
-  }
-
-  /** The same for one log table. */
-  public static List<String> derivedNames(String table, String logtable) {
-    String l = table + "__" + logtable;
-    return List.of(l, l + "_exp_idx");
-  }
-
-  public String table() {
-    return config.table();
-  }
-
-  public String attemptsTable() {
-    return config.table() + "__attempts";
-  }
-
-  public String logTable(String name) {
-    return config.table() + "__" + name;
-  }
-
-  /** Column name to SQL type of the experiment table, in order. */
-  public LinkedHashMap<String, String> columns() {
-    String ts = dialect.timestampType();
-    LinkedHashMap<String, String> c = new LinkedHashMap<>();
-    c.put("id", dialect.idColumn());
-    for (Parameter p : config.keyfields()) {
-      c.put(p.name(), dialect.sqlType(p.type()) + " NOT NULL");
+    public Schema(ExperimentConfig config, Dialect dialect) {
+        this.config = config;
+        this.dialect = dialect;
     }
-    c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + Values.CREATED);
-    c.put("creation_date", ts + " NOT NULL");
-    c.put("start_date", ts);
-    c.put("end_date", ts);
-    c.put("machine", "TEXT");
-    for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
-      c.put(r.getKey(), dialect.sqlType(r.getValue()));
-      if (config.resultTimestamps()) {
-        c.put(r.getKey() + "_timestamp", ts);
-      }
-    }
-    c.put("error", "TEXT");
-    c.put("error_kind", "VARCHAR(16)");
-    c.put("attempt", "INTEGER NOT NULL DEFAULT 0");
-    c.put("run_id", "TEXT");
-    c.put("spark_app", "TEXT");
-    c.put("executor", "TEXT");
-    c.put("wall_time", dialect.sqlType(FieldType.DOUBLE));
-    c.put("cpu_time", dialect.sqlType(FieldType.DOUBLE));
-    c.put("allocated_bytes", "BIGINT");
-    c.put("experiment_class", "TEXT");
-    c.put("claim_token", "TEXT");
-    c.put("heartbeat", "BIGINT");
-    c.putAll(addedLater());
-    return c;
-  }
 
-  /**
-   * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
-   * nullable and appended at the end of the table. {@code lease_ms} of the experiment table: the
-   * lease the claim was taken with, so that recovery by a run with another config judges a row
-   * by its own claim's lease.
-   */
-  public LinkedHashMap<String, String> addedLater() {
-    LinkedHashMap<String, String> c = new LinkedHashMap<>();
-    c.put("lease_ms", "BIGINT");
-    return c;
-  }
-
-  /**
-   * The same for log tables, per table: {@code attempt}, the attempt that wrote a log row, so
-   * rows of a lost or timed-out attempt are told from the rerun's.
-   */
-  public LinkedHashMap<String, Map<String, String>> addedLaterToLogTables() {
-    LinkedHashMap<String, Map<String, String>> out = new LinkedHashMap<>();
-    for (String l : config.logtables().keySet()) {
-      out.put(logTable(l), Map.of("attempt", "INTEGER"));
+    /**
+     * Every name the tables of an experiment table named {@code table} take in the database
+     * (tables, constraint, indexes), for checking them against the database's limit on names.
+     */
+    public static List<String> derivedNames(String table) {
+        String a = table + "__attempts";
+        return List.of(
+                table,
+                table + "_keys",
+                table + "_status_idx",
+                table + "_claim_idx",
+                table + "_open_idx",
+                table + "_returned_idx",
+                a,
+                a + "_exp_idx");
     }
-    return out;
-  }
 
-  /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
-  public List<String> createStatements() {
-    String t = config.table();
-    List<String> out = new ArrayList<>();
-    StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + t + " (");
-    for (Map.Entry<String, String> c : columns().entrySet()) {
-      b.append("\n  ").append(c.getKey().equals("id") ? c.getValue() : c.getKey() + " " + c.getValue()).append(",");
+    /** The same for one log table. */
+    public static List<String> derivedNames(String table, String logtable) {
+        String l = table + "__" + logtable;
+        return List.of(l, l + "_exp_idx");
     }
-    b.append("\n  CONSTRAINT ").append(t).append("_keys UNIQUE (").append(String.join(", ", config.keyfieldNames())).append(")\n)");
-    out.add(b.toString());
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
-    // partial: done and created rows carry no token, so a fill of millions of rows costs nothing here
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t + " (claim_token) WHERE claim_token IS NOT NULL");
-    // open rows in id order, for claims: rows are done from the low ids up, and with statistics
-    // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
-    // done row to find the first open ones, on every claim
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
-    // open rows that ran before (released by a stopped run, recovered from a lost executor):
-    // workers look for them between claims, and among a million open rows they are few (SQLite
-    // picks this index over the status index only when it starts with status as well)
-    out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = " + Values.CREATED
-        + " AND run_id IS NOT NULL");
 
-    String ts = dialect.timestampType();
-    out.add(
-        "CREATE TABLE IF NOT EXISTS " + attemptsTable() + " (\n  " + dialect.idColumn()
-            + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,"
-            + "\n  attempt INTEGER NOT NULL,\n  run_id TEXT,\n  spark_app TEXT,\n  machine TEXT,\n  executor TEXT,"
-            + "\n  start_date " + ts + ",\n  end_date " + ts + ",\n  outcome VARCHAR(16) NOT NULL,\n  error TEXT\n)");
-    out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable() + " (experiment_id)");
-    for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
-      String name = logTable(l.getKey());
-      StringBuilder lb =
-          new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
-              + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,\n  attempt INTEGER,"
-              + "\n  timestamp " + ts + " NOT NULL");
-      for (Map.Entry<String, FieldType> c : l.getValue().entrySet()) {
-        lb.append(",\n  ").append(c.getKey()).append(" ").append(dialect.sqlType(c.getValue()));
-      }
-      out.add(lb.append("\n)").toString());
-      out.add("CREATE INDEX IF NOT EXISTS " + name + "_exp_idx ON " + name + " (experiment_id)");
+    public String table() {
+        return config.table();
     }
-    return out;
-  }
 
-  /** Tables to drop, dependents first. */
-  public List<String> allTablesDependentsFirst() {
-    List<String> out = new ArrayList<>();
-    for (String l : config.logtables().keySet()) {
-      out.add(logTable(l));
+    public String attemptsTable() {
+        return config.table() + "__attempts";
     }
-    out.add(attemptsTable());
-    out.add(config.table());
-    return out;
-  }
+
+    public String logTable(String name) {
+        return config.table() + "__" + name;
+    }
+
+    /** Column name to SQL type of the experiment table, in order. */
+    public LinkedHashMap<String, String> columns() {
+        String ts = dialect.timestampType();
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("id", dialect.idColumn());
+        for (Parameter p : config.keyfields()) {
+            c.put(p.name(), dialect.sqlType(p.type()) + " NOT NULL");
+        }
+        c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + Values.CREATED);
+        c.put("creation_date", ts + " NOT NULL");
+        c.put("start_date", ts);
+        c.put("end_date", ts);
+        c.put("machine", "TEXT");
+        for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
+            c.put(r.getKey(), dialect.sqlType(r.getValue()));
+            if (config.resultTimestamps()) {
+                c.put(r.getKey() + "_timestamp", ts);
+            }
+        }
+        c.put("error", "TEXT");
+        c.put("error_kind", "VARCHAR(16)");
+        c.put("attempt", "INTEGER NOT NULL DEFAULT 0");
+        c.put("run_id", "TEXT");
+        c.put("spark_app", "TEXT");
+        c.put("executor", "TEXT");
+        c.put("wall_time", dialect.sqlType(FieldType.DOUBLE));
+        c.put("cpu_time", dialect.sqlType(FieldType.DOUBLE));
+        c.put("allocated_bytes", "BIGINT");
+        c.put("experiment_class", "TEXT");
+        c.put("claim_token", "TEXT");
+        c.put("heartbeat", "BIGINT");
+        c.putAll(addedLater());
+        return c;
+    }
+
+    /**
+     * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
+     * nullable and appended at the end of the table. {@code lease_ms} of the experiment table: the
+     * lease the claim was taken with, so that recovery by a run with another config judges a row
+     * by its own claim's lease.
+     */
+    public LinkedHashMap<String, String> addedLater() {
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("lease_ms", "BIGINT");
+        return c;
+    }
+
+    /**
+     * The same for log tables, per table: {@code attempt}, the attempt that wrote a log row, so
+     * rows of a lost or timed-out attempt are told from the rerun's.
+     */
+    public LinkedHashMap<String, Map<String, String>> addedLaterToLogTables() {
+        LinkedHashMap<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String l : config.logtables().keySet()) {
+            out.put(logTable(l), Map.of("attempt", "INTEGER"));
+        }
+        return out;
+    }
+
+    /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
+    public List<String> createStatements() {
+        String t = config.table();
+        List<String> out = new ArrayList<>();
+        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + t + " (");
+        for (Map.Entry<String, String> c : columns().entrySet()) {
+            b.append("\n  ")
+                    .append(c.getKey().equals("id") ? c.getValue() : c.getKey() + " " + c.getValue())
+                    .append(",");
+        }
+        b.append("\n  CONSTRAINT ")
+                .append(t)
+                .append("_keys UNIQUE (")
+                .append(String.join(", ", config.keyfieldNames()))
+                .append(")\n)");
+        out.add(b.toString());
+        out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
+        // partial: done and created rows carry no token, so a fill of millions of rows costs nothing here
+        out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t
+                + " (claim_token) WHERE claim_token IS NOT NULL");
+        // open rows in id order, for claims: rows are done from the low ids up, and with statistics
+        // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
+        // done row to find the first open ones, on every claim
+        out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
+        // open rows that ran before (released by a stopped run, recovered from a lost executor):
+        // workers look for them between claims, and among a million open rows they are few (SQLite
+        // picks this index over the status index only when it starts with status as well)
+        out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = "
+                + Values.CREATED + " AND run_id IS NOT NULL");
+
+        String ts = dialect.timestampType();
+        out.add("CREATE TABLE IF NOT EXISTS " + attemptsTable() + " (\n  " + dialect.idColumn()
+                + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,"
+                + "\n  attempt INTEGER NOT NULL,\n  run_id TEXT,\n  spark_app TEXT,\n  machine TEXT,\n  executor TEXT,"
+                + "\n  start_date " + ts + ",\n  end_date " + ts
+                + ",\n  outcome VARCHAR(16) NOT NULL,\n  error TEXT\n)");
+        out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()
+                + " (experiment_id)");
+        for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
+            String name = logTable(l.getKey());
+            StringBuilder lb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
+                    + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t
+                    + " (id) ON DELETE CASCADE,\n  attempt INTEGER,"
+                    + "\n  timestamp " + ts + " NOT NULL");
+            for (Map.Entry<String, FieldType> c : l.getValue().entrySet()) {
+                lb.append(",\n  ").append(c.getKey()).append(" ").append(dialect.sqlType(c.getValue()));
+            }
+            out.add(lb.append("\n)").toString());
+            out.add("CREATE INDEX IF NOT EXISTS " + name + "_exp_idx ON " + name + " (experiment_id)");
+        }
+        return out;
+    }
+
+    /** Tables to drop, dependents first. */
+    public List<String> allTablesDependentsFirst() {
+        List<String> out = new ArrayList<>();
+        for (String l : config.logtables().keySet()) {
+            out.add(logTable(l));
+        }
+        out.add(attemptsTable());
+        out.add(config.table());
+        return out;
+    }
 }

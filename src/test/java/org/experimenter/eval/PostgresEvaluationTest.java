@@ -3,8 +3,8 @@ package org.experimenter.eval;
 import org.experimenter.testing.TestDb;
 
 class PostgresEvaluationTest extends EvaluationContractTest {
-  @Override
-  TestDb db() {
-    return TestDb.POSTGRES;
-  }
+    @Override
+    TestDb db() {
+        return TestDb.POSTGRES;
+    }
 }

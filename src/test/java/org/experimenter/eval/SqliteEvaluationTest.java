@@ -3,8 +3,8 @@ package org.experimenter.eval;
 import org.experimenter.testing.TestDb;
 
 class SqliteEvaluationTest extends EvaluationContractTest {
-  @Override
-  TestDb db() {
-    return TestDb.SQLITE;
-  }
+    @Override
+    TestDb db() {
+        return TestDb.SQLITE;
+    }
 }

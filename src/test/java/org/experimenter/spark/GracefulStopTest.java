@@ -22,88 +22,108 @@ import org.junit.jupiter.api.Test;
 
 /** SIGTERM to a driver JVM mid-run (what Ctrl-C and Process.destroy() send). */
 class GracefulStopTest {
-  static Set<Long> running(Experimenter ex) {
-    Set<Long> out = new TreeSet<>();
-    for (Map<String, Object> r : TestDb.store(ex).rows()) {
-      if ("running".equals(r.get("status"))) {
-        out.add((Long) r.get("id"));
-      }
-    }
-    return out;
-  }
-
-  @Test
-  void sigtermStopsClaimingAndLetsRunningExperimentsFinishWithinTheGracePeriod() throws Exception {
-    String table = TestDb.uniqueTable("sigterm_finish");
-    Path dir = Faults.runDir(table);
-    Path log = dir.resolve("executions.log");
-    Path conf = Faults.writeConfig(dir, TestDb.SQLITE, table, log, 20, "local[2]", "sleep-ms = 2000", "shutdown-grace = 30s");
-    Experimenter ex = Experimenter.load(conf);
-    ex.fill();
-    Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
-    Faults.await("4 rows done", Duration.ofSeconds(120), () -> ex.status().get(Status.DONE) >= 4 ? true : null);
-    Thread.sleep(500); // the next experiments are under way
-    long termMillis = System.currentTimeMillis();
-    driver.destroy(); // SIGTERM
-    Set<Long> runningAtTerm = running(ex);
-    assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
-    double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
-
-    ExecutionLog executions = ExecutionLog.read(log);
-    FaultReport report = FaultReport.collect("SIGTERM, grace 30 s", TestDb.store(ex), executions).allowCreated();
-    long startedAfter = executions.all().stream().filter(e -> e.startMillis() > termMillis + 1000).count();
-    System.out.printf("%s; running at SIGTERM %s, exit after %.1f s, experiments started > 1 s after SIGTERM %d%n",
-        report.figures(), runningAtTerm, exitSeconds, startedAfter);
-    assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
-    assertFalse(runningAtTerm.isEmpty(), "experiments were running at SIGTERM");
-    for (Long id : runningAtTerm) {
-      assertEquals("done", TestDb.store(ex).row(id).get("status"), "row " + id + " running at SIGTERM finished within the grace period");
-    }
-    assertEquals(0, startedAfter, "no experiment starts after SIGTERM");
-    assertTrue(report.count("created") > 0, "the rest stays created for the next run");
-    for (Map<String, Object> r : TestDb.store(ex).rows()) {
-      if ("created".equals(r.get("status"))) {
-        assertEquals(0, r.get("attempt"), "a row not run keeps its attempts: " + r);
-        for (Map<String, Object> a : TestDb.store(ex).attempts((Long) r.get("id"))) {
-          assertEquals("released", a.get("outcome"), "a created row's only attempts are releases: " + a);
+    static Set<Long> running(Experimenter ex) {
+        Set<Long> out = new TreeSet<>();
+        for (Map<String, Object> r : TestDb.store(ex).rows()) {
+            if ("running".equals(r.get("status"))) {
+                out.add((Long) r.get("id"));
+            }
         }
-      }
+        return out;
     }
-    ex.drop();
-  }
 
-  @Test
-  void sigtermReleasesExperimentsThatOutliveTheGracePeriodBackToCreated() throws Exception {
-    String table = TestDb.uniqueTable("sigterm_release");
-    Path dir = Faults.runDir(table);
-    Path log = dir.resolve("executions.log");
-    Path conf =
-        Faults.writeConfig(dir, TestDb.SQLITE, table, log, 6, "local[2]", "sleep-ms = 60000, misbehave { stubborn = [0, 1, 2, 3, 4, 5] }",
-            "shutdown-grace = 2s\nmax-attempts = 1");
-    Experimenter ex = Experimenter.load(conf);
-    ex.fill();
-    Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
-    Faults.await("2 experiments running", Duration.ofSeconds(120), () -> ExecutionLog.read(log).size() >= 2 ? true : null);
-    Thread.sleep(500);
-    Set<Long> runningAtTerm = running(ex);
-    long termMillis = System.currentTimeMillis();
-    driver.destroy(); // SIGTERM
-    assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
-    double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
+    @Test
+    void sigtermStopsClaimingAndLetsRunningExperimentsFinishWithinTheGracePeriod() throws Exception {
+        String table = TestDb.uniqueTable("sigterm_finish");
+        Path dir = Faults.runDir(table);
+        Path log = dir.resolve("executions.log");
+        Path conf = Faults.writeConfig(
+                dir, TestDb.SQLITE, table, log, 20, "local[2]", "sleep-ms = 2000", "shutdown-grace = 30s");
+        Experimenter ex = Experimenter.load(conf);
+        ex.fill();
+        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+        Faults.await("4 rows done", Duration.ofSeconds(120), () -> ex.status().get(Status.DONE) >= 4 ? true : null);
+        Thread.sleep(500); // the next experiments are under way
+        long termMillis = System.currentTimeMillis();
+        driver.destroy(); // SIGTERM
+        Set<Long> runningAtTerm = running(ex);
+        assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
+        double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
 
-    FaultReport report = FaultReport.collect("SIGTERM, grace 2 s, experiments that never end", TestDb.store(ex), ExecutionLog.read(log)).allowCreated();
-    System.out.printf("%s; running at SIGTERM %s, exit after %.1f s%n", report.figures(), runningAtTerm, exitSeconds);
-    assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
-    assertEquals(2, runningAtTerm.size(), "two experiments were running at SIGTERM");
-    assertEquals(6, report.count("created"), "every row is back to created");
-    for (Long id : runningAtTerm) {
-      Map<String, Object> r = TestDb.store(ex).row(id);
-      assertEquals(0, r.get("attempt"), "a released attempt is not counted: " + r);
-      List<Map<String, Object>> attempts = TestDb.store(ex).attempts(id);
-      assertEquals(1, attempts.size(), attempts.toString());
-      assertEquals("released", attempts.get(0).get("outcome"));
+        ExecutionLog executions = ExecutionLog.read(log);
+        FaultReport report = FaultReport.collect("SIGTERM, grace 30 s", TestDb.store(ex), executions)
+                .allowCreated();
+        long startedAfter = executions.all().stream()
+                .filter(e -> e.startMillis() > termMillis + 1000)
+                .count();
+        System.out.printf(
+                "%s; running at SIGTERM %s, exit after %.1f s, experiments started > 1 s after SIGTERM %d%n",
+                report.figures(), runningAtTerm, exitSeconds, startedAfter);
+        assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
+        assertFalse(runningAtTerm.isEmpty(), "experiments were running at SIGTERM");
+        for (Long id : runningAtTerm) {
+            assertEquals(
+                    "done",
+                    TestDb.store(ex).row(id).get("status"),
+                    "row " + id + " running at SIGTERM finished within the grace period");
+        }
+        assertEquals(0, startedAfter, "no experiment starts after SIGTERM");
+        assertTrue(report.count("created") > 0, "the rest stays created for the next run");
+        for (Map<String, Object> r : TestDb.store(ex).rows()) {
+            if ("created".equals(r.get("status"))) {
+                assertEquals(0, r.get("attempt"), "a row not run keeps its attempts: " + r);
+                for (Map<String, Object> a : TestDb.store(ex).attempts((Long) r.get("id"))) {
+                    assertEquals("released", a.get("outcome"), "a created row's only attempts are releases: " + a);
+                }
+            }
+        }
+        ex.drop();
     }
-    assertTrue(exitSeconds < 2 + 15, "the driver exits soon after the grace period: " + exitSeconds + " s");
-    ex.drop();
-  }
+
+    @Test
+    void sigtermReleasesExperimentsThatOutliveTheGracePeriodBackToCreated() throws Exception {
+        String table = TestDb.uniqueTable("sigterm_release");
+        Path dir = Faults.runDir(table);
+        Path log = dir.resolve("executions.log");
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                log,
+                6,
+                "local[2]",
+                "sleep-ms = 60000, misbehave { stubborn = [0, 1, 2, 3, 4, 5] }",
+                "shutdown-grace = 2s\nmax-attempts = 1");
+        Experimenter ex = Experimenter.load(conf);
+        ex.fill();
+        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+        Faults.await(
+                "2 experiments running",
+                Duration.ofSeconds(120),
+                () -> ExecutionLog.read(log).size() >= 2 ? true : null);
+        Thread.sleep(500);
+        Set<Long> runningAtTerm = running(ex);
+        long termMillis = System.currentTimeMillis();
+        driver.destroy(); // SIGTERM
+        assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
+        double exitSeconds = (System.currentTimeMillis() - termMillis) / 1000.0;
+
+        FaultReport report = FaultReport.collect(
+                        "SIGTERM, grace 2 s, experiments that never end", TestDb.store(ex), ExecutionLog.read(log))
+                .allowCreated();
+        System.out.printf(
+                "%s; running at SIGTERM %s, exit after %.1f s%n", report.figures(), runningAtTerm, exitSeconds);
+        assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
+        assertEquals(2, runningAtTerm.size(), "two experiments were running at SIGTERM");
+        assertEquals(6, report.count("created"), "every row is back to created");
+        for (Long id : runningAtTerm) {
+            Map<String, Object> r = TestDb.store(ex).row(id);
+            assertEquals(0, r.get("attempt"), "a released attempt is not counted: " + r);
+            List<Map<String, Object>> attempts = TestDb.store(ex).attempts(id);
+            assertEquals(1, attempts.size(), attempts.toString());
+            assertEquals("released", attempts.get(0).get("outcome"));
+        }
+        assertTrue(exitSeconds < 2 + 15, "the driver exits soon after the grace period: " + exitSeconds + " s");
+        ex.drop();
+    }
 }

@@ -32,466 +32,544 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What every database must do for the experiment table; one subclass per database. */
 abstract class StoreContractTest {
-  static final String CONF =
-      String.join(
-          "\n",
-          "keyfields {",
-          "  name { type = string, values = [plain, \"it's\", \"Grüße 😀\", \"x'); DROP TABLE t; --\"] }",
-          "  seed { type = int, values = { start = 0, stop = 3 } }",
-          "}",
-          "resultfields { score = double, note = string, ok = boolean, big = long }",
-          "lease { heartbeat-interval = 1s, missed-beats = 4 }",
-          "max-attempts = 2",
-          "");
-
-  @TempDir Path dir;
-  ExperimentConfig config;
-  ExperimentStore store;
-  SettableClock clock = new SettableClock();
-  String table;
-
-  abstract TestDb db();
-
-  @BeforeEach
-  void createTable() {
-    table = TestDb.uniqueTable("store");
-    config = db().config(dir, table, CONF);
-    store = new ExperimentStore(config).withClock(clock);
-    store.createTableIfMissing();
-  }
-
-  @AfterEach
-  void dropTable() {
-    store.drop();
-  }
-
-  private Claim claim(String token) {
-    return new Claim("run1", "exec1", "host1", token, "app1");
-  }
-
-  private List<Long> claimIds(Connection c, List<Long> ids, String token) throws Exception {
-    List<Long> out = new ArrayList<>();
-    for (ClaimedRow r : store.claimIds(c, ids, claim(token))) {
-      out.add(r.id());
-    }
-    return out;
-  }
-
-  private boolean finish(ExperimentStore s, Connection c, long id, String token, Status status, Map<String, Object> results, String kind, String error)
-      throws Exception {
-    Outcome o = new Outcome(id, status, results, Map.of(), kind, error, clock.instant(), 0.5, 0.25, 1024, null);
-    return s.finish(c, new Claim("run1", "exec1", "host1", token, "app1"), o);
-  }
-
-  @Test
-  void theTableHasPyExperimentersColumnsAndOursInOrder() {
-    assertEquals(
-        List.of("id", "name", "seed", "status", "creation_date", "start_date", "end_date", "machine",
-            "score", "note", "ok", "big", "error", "error_kind", "attempt", "run_id", "spark_app", "executor",
-            "wall_time", "cpu_time", "allocated_bytes", "experiment_class", "claim_token", "heartbeat", "lease_ms"),
-        store.expectedColumns());
-    store.createTableIfMissing(); // a second time changes nothing and does not fail
-    assertTrue(store.tableExists());
-  }
-
-  @Test
-  void fillingInsertsTheGridOnceAndValuesVerbatim() {
-    assertEquals(12, store.fill(config.grid().iterator()));
-    assertEquals(0, store.fill(config.grid().iterator()));
-    List<Map<String, Object>> rows = store.rows();
-    assertEquals(12, rows.size());
-    Set<Object> names = new HashSet<>();
-    for (Map<String, Object> r : rows) {
-      names.add(r.get("name"));
-      assertEquals("created", r.get("status"));
-      assertTrue(r.get("creation_date") != null);
-    }
-    assertEquals(Set.of("plain", "it's", "Grüße 😀", "x'); DROP TABLE t; --"), names);
-  }
-
-  @Test
-  void extendingAValueListInsertsOnlyTheNewCombinations() {
-    store.fill(config.grid().iterator());
-    List<Long> idsBefore = new ArrayList<>();
-    store.rows().forEach(r -> idsBefore.add((Long) r.get("id")));
-    ExperimentConfig wider =
-        db().config(dir, table, CONF.replace("stop = 3", "stop = 5")).withOverrides(Map.of());
-    ExperimentStore w = new ExperimentStore(wider);
-    assertEquals(8, w.fill(wider.grid().iterator()));
-    List<Map<String, Object>> rows = w.rows();
-    assertEquals(20, rows.size());
-    for (int i = 0; i < idsBefore.size(); i++) {
-      assertEquals(idsBefore.get(i), rows.get(i).get("id"));
-    }
-  }
-
-  @Test
-  void explicitRowsFromCodeAreAddedOnceAndCheckedAgainstTheKeyfields() {
-    Experimenter ex = Experimenter.of(config);
-    assertEquals(1, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
-    assertEquals(0, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
-    String m = assertThrows(RuntimeException.class, () -> ex.addRows(List.of(Map.of("name", "a", "sed", 1)))).getMessage();
-    assertTrue(m.contains("'sed' is not a keyfield"), m);
-    String t = assertThrows(StoreException.class, () -> ex.addRows(List.of(Map.of("name", "a", "seed", "one")))).getMessage();
-    assertTrue(t.contains("row 1: keyfield seed: expected int, found String one"), t);
-    assertEquals(1, store.rows().size());
-  }
-
-  @Test
-  void aTableWhoseColumnsDifferIsRefusedNamingTheColumns() {
-    ExperimentConfig other = db().config(dir, table, CONF.replace("note = string", "remark = string"));
-    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
-    assertTrue(e.getMessage().contains("missing remark; not in the config note"), e.getMessage());
-  }
-
-  @Test
-  void aTableWhoseKeyfieldTypeDiffersIsRefusedNamingColumnAndBothTypes() {
-    ExperimentConfig other = db().config(dir, table, CONF.replace("seed { type = int", "seed { type = double"));
-    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
-    assertTrue(e.getMessage().contains("its column seed has type "), e.getMessage());
-    assertTrue(e.getMessage().contains("(int) while test.conf declares keyfield seed as double"), e.getMessage());
-  }
-
-  @Test
-  void aTableWhoseResultTypeDiffersIsRefused() {
-    ExperimentConfig other = db().config(dir, table, CONF.replace("score = double", "score = int"));
-    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
-    assertTrue(e.getMessage().contains("(double) while test.conf declares result field score as int"), e.getMessage());
-  }
-
-  @Test
-  void aTableWhoseKeyfieldsAreOtherColumnsOfTheSameNamesIsRefused() {
-    String swapped =
-        String.join(
+    static final String CONF = String.join(
             "\n",
             "keyfields {",
-            "  name { type = string, values = [plain] }",
-            "  note { type = string, values = [a] }",
+            "  name { type = string, values = [plain, \"it's\", \"Grüße 😀\", \"x'); DROP TABLE t; --\"] }",
+            "  seed { type = int, values = { start = 0, stop = 3 } }",
             "}",
-            "resultfields { score = double, seed = int, ok = boolean, big = long }",
+            "resultfields { score = double, note = string, ok = boolean, big = long }",
+            "lease { heartbeat-interval = 1s, missed-beats = 4 }",
+            "max-attempts = 2",
             "");
-    ExperimentConfig other = db().config(dir, table, swapped);
-    StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
-    assertTrue(e.getMessage().contains("its keyfields (its UNIQUE columns) are not name, note"), e.getMessage());
-  }
 
-  @Test
-  void aRowIsClaimedOnceAndOnlyItsClaimCanFinishIt() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      List<Long> first = claimIds(c, List.of(1L, 2L, 3L), "a");
-      assertEquals(List.of(1L, 2L, 3L), first);
-      assertEquals(List.of(), claimIds(c, List.of(1L, 2L), "b"));
-      assertEquals(List.of(4L), claimIds(c, List.of(2L, 4L), "c"));
-      assertFalse(finish(store, c, 1L, "b", Status.DONE, Map.of("score", 1.0), null, null));
-      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.5, "note", "ok'); --", "ok", true, "big", 5_000_000_000L), null, null));
-      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 9.0), null, null));
+    @TempDir
+    Path dir;
+
+    ExperimentConfig config;
+    ExperimentStore store;
+    SettableClock clock = new SettableClock();
+    String table;
+
+    abstract TestDb db();
+
+    @BeforeEach
+    void createTable() {
+        table = TestDb.uniqueTable("store");
+        config = db().config(dir, table, CONF);
+        store = new ExperimentStore(config).withClock(clock);
+        store.createTableIfMissing();
     }
-    Map<String, Object> r = store.row(1L);
-    assertEquals("done", r.get("status"));
-    assertEquals(1.5, r.get("score"));
-    assertEquals("ok'); --", r.get("note"));
-    assertEquals(true, r.get("ok"));
-    assertEquals(5_000_000_000L, r.get("big"));
-    assertEquals(1, r.get("attempt"));
-    assertEquals("host1", r.get("machine"));
-    assertEquals(Map.of(Status.CREATED, 8L, Status.RUNNING, 3L, Status.DONE, 1L, Status.ERROR, 0L, Status.PAUSED, 0L), store.counts());
-  }
 
-  @Test
-  void aNaNResultReadsBackAsNoValueAndInfinityAsInfinityOnEveryDatabase() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      claimIds(c, List.of(1L), "a");
-      claimIds(c, List.of(2L), "b");
-      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", Double.NaN), null, null));
-      assertTrue(finish(store, c, 2L, "b", Status.DONE, Map.of("score", Double.POSITIVE_INFINITY), null, null));
+    @AfterEach
+    void dropTable() {
+        store.drop();
     }
-    assertNull(store.row(1L).get("score"));
-    assertEquals("done", store.row(1L).get("status"));
-    assertEquals(Double.POSITIVE_INFINITY, store.row(2L).get("score"));
-  }
 
-  @Test
-  void logRowsCarryTheirAttemptAndAStaleClaimCannotAddToTheRerunsLog() throws Exception {
-    ExperimentConfig logged = db().config(dir, table + "_log", CONF + "logtables { epochs { epoch = int, loss = double } }\n");
-    ExperimentStore s = new ExperimentStore(logged).withClock(clock);
-    s.createTableIfMissing();
-    try (Connection c = s.connect()) {
-      s.fill(logged.grid().iterator());
-      s.claimIds(c, List.of(1L), claim("a"));
-      assertTrue(s.appendLog(c, "epochs", 1L, "a", List.of(Map.of("epoch", 1, "loss", 0.5)), List.of(clock.instant())));
-      clock.advance(Duration.ofSeconds(10));
-      assertEquals(1, s.recover().requeued());
-      assertFalse(s.appendLog(c, "epochs", 1L, "a", List.of(Map.of("epoch", 2, "loss", 0.4)), List.of(clock.instant())),
-          "the lost attempt's thread writes no more log rows");
-      s.claimIds(c, List.of(1L), claim("b"));
-      assertTrue(s.appendLog(c, "epochs", 1L, "b", List.of(Map.of("epoch", 1, "loss", 0.6)), List.of(clock.instant())));
-      List<Integer> attempts = Jdbc.query(c, "SELECT attempt FROM " + table + "_log__epochs ORDER BY id", Jdbc.NO_PARAMETERS,
-          rs -> rs.getInt(1));
-      assertEquals(List.of(1, 2), attempts);
-
-      org.experimenter.spark.RowContext ended =
-          new org.experimenter.spark.RowContext(s, 1L, "b", new org.experimenter.Parameters(Map.of()), () -> false);
-      ended.close();
-      String m = assertThrows(RuntimeException.class, () -> ended.log("epochs", Map.of("epoch", 3))).getMessage();
-      assertTrue(m.contains("has ended; log() after its end is not written"), m);
-
-      assertEquals(1, s.resetIds(List.of(1L)));
-      assertEquals(List.of(), s.logRows("epochs", 1L), "reset deletes the row's log rows with its results");
-    } finally {
-      s.drop();
+    private Claim claim(String token) {
+        return new Claim("run1", "exec1", "host1", token, "app1");
     }
-  }
 
-  @Test
-  void aClaimOrFinishRepeatedAfterALostAnswerIsRecognisedAsTheWorkersOwn() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
-      // the database committed the claim but the worker never heard: it repeats it
-      assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
-      assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null));
-      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the repetition finds nothing to update");
-      assertTrue(store.finishedUnder(c, 1L, claim("a")), "... and the check finds the first finish");
-      assertFalse(store.finishedUnder(c, 2L, claim("a")), "row 2 is still running");
-      clock.advance(Duration.ofSeconds(10));
-      assertEquals(1, store.recover().requeued());
-      assertFalse(finish(store, c, 2L, "a", Status.DONE, Map.of("score", 2.0), null, null));
-      assertFalse(store.finishedUnder(c, 2L, claim("a")), "a row recovered from the claim was not finished by it");
-    }
-    assertEquals(1, store.attempts(1L).size(), "one result, one attempt row");
-  }
-
-  @Test
-  void manyWorkersClaimingAtOnceGetEachRowExactlyOnce() throws Exception {
-    ExperimentConfig big = db().config(dir, table + "_big", "keyfields { i { type = int, values = { start = 0, stop = 600 } } }\n");
-    ExperimentStore s = new ExperimentStore(big);
-    s.createTableIfMissing();
-    try {
-      s.fill(big.grid().iterator());
-      List<Long> all = Collections.synchronizedList(new ArrayList<>());
-      ExecutorService pool = Executors.newFixedThreadPool(6);
-      List<Future<Integer>> futures = new ArrayList<>();
-      for (int w = 0; w < 6; w++) {
-        int worker = w;
-        futures.add(
-            pool.submit(
-                () -> {
-                  int n = 0;
-                  try (Connection c = s.connect()) {
-                    for (int k = 0; ; k++) {
-                      Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
-                      int limit = 1 + k % 5;
-                      List<ClaimedRow> rows = s.claimNext(c, limit, null, null, cl);
-                      if (rows.isEmpty()) {
-                        return n;
-                      }
-                      assertTrue(rows.size() <= limit, "a claim of at most " + limit + " took " + rows.size());
-                      for (ClaimedRow r : rows) {
-                        all.add(r.id());
-                        assertTrue(finish(s, c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
-                        n++;
-                      }
-                    }
-                  }
-                }));
-      }
-      int total = 0;
-      for (Future<Integer> f : futures) {
-        total += f.get();
-      }
-      pool.shutdown();
-      assertEquals(600, total);
-      assertEquals(600, new HashSet<>(all).size());
-      assertEquals(600L, s.counts().get(Status.DONE));
-    } finally {
-      s.drop();
-    }
-  }
-
-  @Test
-  void aLostRowIsReturnedToCreatedWhileAttemptsRemainThenMarkedLost() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      claimIds(c, List.of(1L), "a");
-      clock.advance(Duration.ofSeconds(3));
-      assertEquals(1, store.heartbeat(c, List.of("a")));
-      clock.advance(Duration.ofSeconds(3)); // 3 s since the beat, lease is 4 s
-      assertEquals(0, store.recover().requeued());
-      clock.advance(Duration.ofSeconds(2));
-      assertEquals(1, store.recover().requeued());
-      Map<String, Object> r = store.row(1L);
-      assertEquals("created", r.get("status"));
-      assertNull(r.get("claim_token"));
-      assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null), "the old claim cannot finish the row");
-
-      assertEquals(List.of(1L), claimIds(c, List.of(1L), "b"));
-      clock.advance(Duration.ofSeconds(10));
-      org.experimenter.Recovery rec = store.recover();
-      assertEquals(1, rec.failed());
-      r = store.row(1L);
-      assertEquals("error", r.get("status"));
-      assertEquals("lost", r.get("error_kind"));
-      assertTrue(((String) r.get("error")).contains("attempt 2 of 2 held by executor exec1 on host1"), (String) r.get("error"));
-    }
-  }
-
-  /** A store on another machine whose clock is off by the given amount (the lease is 4 s). */
-  private ExperimentStore skewed(Duration skew) {
-    return new ExperimentStore(config).withClock(Clock.offset(clock, skew));
-  }
-
-  @Test
-  void aLiveRowOfAWorkerWhoseClockIsTwoLeasesBehindIsNotRecovered() throws Exception {
-    ExperimentStore worker = skewed(Duration.ofSeconds(-8));
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
-      assertEquals(0, store.recover().requeued(), "the heartbeat is the database's time, not the worker's");
-      clock.advance(Duration.ofSeconds(3));
-      assertEquals(1, worker.heartbeat(c, List.of("a")));
-      clock.advance(Duration.ofSeconds(3));
-      assertEquals(0, store.recover().requeued());
-      clock.advance(Duration.ofSeconds(2));
-      assertEquals(1, store.recover().requeued(), "4 s after the last beat the row is lost");
-    }
-  }
-
-  @Test
-  void aDeadRowOfAWorkerWhoseClockIsTwoLeasesAheadIsRecoveredAfterOneLease() throws Exception {
-    ExperimentStore worker = skewed(Duration.ofSeconds(8));
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      // both read the database's clock before the test clock moves (real clocks move together)
-      assertEquals(0, store.recover().requeued());
-      assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
-      clock.advance(Duration.ofSeconds(3));
-      assertEquals(0, store.recover().requeued());
-      clock.advance(Duration.ofSeconds(2));
-      assertEquals(1, store.recover().requeued(), "lost 5 s after its claim, not 5 s + 8 s");
-    }
-  }
-
-  @Test
-  void aRecoveryWithAShorterLeaseJudgesARowByTheLeaseItsClaimWasTakenWith() throws Exception {
-    ExperimentConfig quick = config.withOverrides(Map.of("lease.heartbeat-interval", "250ms"));
-    ExperimentStore other = new ExperimentStore(quick).withClock(clock);
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      assertEquals(0, other.recover().requeued());
-      claimIds(c, List.of(1L), "a"); // under a lease of 4 s
-      clock.advance(Duration.ofSeconds(2));
-      assertEquals(0, other.recover().requeued(), "a lease of 1 s does not apply to a claim taken with 4 s");
-      clock.advance(Duration.ofSeconds(3));
-      assertEquals(1, other.recover().requeued());
-    }
-  }
-
-  @Test
-  void aTableMadeBeforeLeasesWereKeptGetsTheColumnAdded() throws Exception {
-    try (Connection c = store.connect(); java.sql.Statement st = c.createStatement()) {
-      st.execute("ALTER TABLE " + table + " DROP COLUMN lease_ms");
-    }
-    store.createTableIfMissing();
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      claimIds(c, List.of(1L), "a");
-    }
-    assertEquals(4000L, store.row(1L).get("lease_ms"));
-  }
-
-  @Test
-  void aLostClaimOfSeveralRowsUsesNoAttemptAndItsRowsThenRunAloneUntilOneIsLostAlone() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      assertEquals(List.of(1L, 2L, 3L), claimIds(c, List.of(1L, 2L, 3L), "a"));
-      // the worker dies before writing the claim: which row was running is not known
-      clock.advance(Duration.ofSeconds(10));
-      assertEquals(3, store.recover().requeued());
-      for (long id : List.of(1L, 2L, 3L)) {
-        Map<String, Object> r = store.row(id);
-        assertEquals("created", r.get("status"));
-        assertEquals(0, r.get("attempt"), "no row of a lost claim of several is charged");
-        List<Map<String, Object>> attempts = store.attempts(id);
-        assertEquals(1, attempts.size());
-        assertEquals("released", attempts.get(0).get("outcome"));
-        assertTrue(((String) attempts.get(0).get("error")).startsWith("not charged: one of 3 rows claimed together by executor exec1"),
-            (String) attempts.get(0).get("error"));
-      }
-      // claims of several rows now pass them by; they are claimed one at a time
-      assertEquals(List.of(4L, 5L), claimIds(c, List.of(1L, 2L, 3L, 4L, 5L), "b"));
-      assertEquals(List.of(6L, 7L), store.claimNext(c, 2, null, null, claim("c")).stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
-      assertEquals(List.of(1L), store.claimNext(c, 1, null, null, claim("d")).stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
-      assertEquals(List.of(2L), claimIds(c, List.of(2L), "e"));
-      // a row lost alone is charged
-      clock.advance(Duration.ofSeconds(10));
-      store.recover();
-      assertEquals(1, store.row(1L).get("attempt"), "lost alone: its attempt counts");
-      assertEquals("lost", store.attempts(1L).get(1).get("outcome"));
-      assertEquals(1, store.row(2L).get("attempt"));
-    }
-  }
-
-  /** The query plan of a SELECT, as text. */
-  abstract String plan(Connection c, String sql) throws Exception;
-
-  /** Statistics of a table as the database gathers them on its own, some time after a change. */
-  abstract void gatherStatistics(Connection c, String table) throws Exception;
-
-  @Test
-  void openRowsThatRanBeforeAreFoundThroughTheirIndexAmongManyOpenRows() throws Exception {
-    ExperimentConfig big =
-        db().config(dir, table + "_big",
-            "keyfields { a { type = int, values = { start = 0, stop = 200 } }, b { type = int, values = { start = 0, stop = 500 } } }\n"
-                + "resultfields { score = double }\n");
-    ExperimentStore s = new ExperimentStore(big);
-    s.createTableIfMissing();
-    try {
-      assertEquals(100_000, s.fill(big.grid().iterator()));
-      String returned = ExperimentStore.returned("1 = 1");
-      try (Connection c = s.connect()) {
-        assertFalse(s.hasOpen(c, returned));
-        Claim held = new Claim("run1", "exec1", "host1", "r", "app1");
-        s.claimIds(c, List.of(77_777L), held);
-        assertEquals(1, s.release(c, held));
-        assertTrue(s.hasOpen(c, returned));
-        assertEquals(List.of(), s.claimNext(c, 5, returned, null, claim("r2")), "rows that ran before are claimed alone");
-        List<ClaimedRow> again = s.claimNext(c, 1, returned, null, claim("r3"));
-        assertEquals(List.of(77_777L), again.stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
-        gatherStatistics(c, big.table());
-        String plan = plan(c, s.hasOpenQuery(returned));
-        assertTrue(plan.contains(big.table() + "_returned_idx"), plan);
-        // rows are done from the low ids up, while the statistics still say all are open: a
-        // claim must not walk the primary key through the done rows
-        try (java.sql.Statement st = c.createStatement()) {
-          st.executeUpdate("UPDATE " + big.table() + " SET status = 'done' WHERE id <= 90000");
+    private List<Long> claimIds(Connection c, List<Long> ids, String token) throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (ClaimedRow r : store.claimIds(c, ids, claim(token))) {
+            out.add(r.id());
         }
-        String claimPlan = plan(c, s.nextOpenQuery(200, "1 = 1", null).replace("LIMIT ?", "LIMIT 200"));
-        assertTrue(claimPlan.contains(big.table() + "_open_idx") || claimPlan.contains(big.table() + "_status_idx"), claimPlan);
-      }
-    } finally {
-      s.drop();
+        return out;
     }
-  }
 
-  @Test
-  void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
-    store.fill(config.grid().iterator());
-    try (Connection c = store.connect()) {
-      claimIds(c, List.of(1L, 2L, 3L), "a");
-      finish(store, c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
-      finish(store, c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
+    private boolean finish(
+            ExperimentStore s,
+            Connection c,
+            long id,
+            String token,
+            Status status,
+            Map<String, Object> results,
+            String kind,
+            String error)
+            throws Exception {
+        Outcome o = new Outcome(id, status, results, Map.of(), kind, error, clock.instant(), 0.5, 0.25, 1024, null);
+        return s.finish(c, new Claim("run1", "exec1", "host1", token, "app1"), o);
     }
-    assertEquals(2, store.reset(Set.of(Status.ERROR, Status.RUNNING)));
-    Map<String, Object> r2 = store.row(2L);
-    assertEquals("created", r2.get("status"));
-    assertNull(r2.get("error"));
-    assertEquals(0, r2.get("attempt"));
-    assertEquals("done", store.row(1L).get("status"));
-    assertEquals(2.0, store.row(1L).get("score"));
-    assertEquals(1, store.reset(Set.of(Status.DONE)));
-    assertNull(store.row(1L).get("score"));
-    assertEquals(12, store.rows().size());
-  }
+
+    @Test
+    void theTableHasPyExperimentersColumnsAndOursInOrder() {
+        assertEquals(
+                List.of(
+                        "id",
+                        "name",
+                        "seed",
+                        "status",
+                        "creation_date",
+                        "start_date",
+                        "end_date",
+                        "machine",
+                        "score",
+                        "note",
+                        "ok",
+                        "big",
+                        "error",
+                        "error_kind",
+                        "attempt",
+                        "run_id",
+                        "spark_app",
+                        "executor",
+                        "wall_time",
+                        "cpu_time",
+                        "allocated_bytes",
+                        "experiment_class",
+                        "claim_token",
+                        "heartbeat",
+                        "lease_ms"),
+                store.expectedColumns());
+        store.createTableIfMissing(); // a second time changes nothing and does not fail
+        assertTrue(store.tableExists());
+    }
+
+    @Test
+    void fillingInsertsTheGridOnceAndValuesVerbatim() {
+        assertEquals(12, store.fill(config.grid().iterator()));
+        assertEquals(0, store.fill(config.grid().iterator()));
+        List<Map<String, Object>> rows = store.rows();
+        assertEquals(12, rows.size());
+        Set<Object> names = new HashSet<>();
+        for (Map<String, Object> r : rows) {
+            names.add(r.get("name"));
+            assertEquals("created", r.get("status"));
+            assertTrue(r.get("creation_date") != null);
+        }
+        assertEquals(Set.of("plain", "it's", "Grüße 😀", "x'); DROP TABLE t; --"), names);
+    }
+
+    @Test
+    void extendingAValueListInsertsOnlyTheNewCombinations() {
+        store.fill(config.grid().iterator());
+        List<Long> idsBefore = new ArrayList<>();
+        store.rows().forEach(r -> idsBefore.add((Long) r.get("id")));
+        ExperimentConfig wider =
+                db().config(dir, table, CONF.replace("stop = 3", "stop = 5")).withOverrides(Map.of());
+        ExperimentStore w = new ExperimentStore(wider);
+        assertEquals(8, w.fill(wider.grid().iterator()));
+        List<Map<String, Object>> rows = w.rows();
+        assertEquals(20, rows.size());
+        for (int i = 0; i < idsBefore.size(); i++) {
+            assertEquals(idsBefore.get(i), rows.get(i).get("id"));
+        }
+    }
+
+    @Test
+    void explicitRowsFromCodeAreAddedOnceAndCheckedAgainstTheKeyfields() {
+        Experimenter ex = Experimenter.of(config);
+        assertEquals(1, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
+        assertEquals(0, ex.addRows(List.of(Map.of("name", "extra", "seed", 7))));
+        String m = assertThrows(RuntimeException.class, () -> ex.addRows(List.of(Map.of("name", "a", "sed", 1))))
+                .getMessage();
+        assertTrue(m.contains("'sed' is not a keyfield"), m);
+        String t = assertThrows(StoreException.class, () -> ex.addRows(List.of(Map.of("name", "a", "seed", "one"))))
+                .getMessage();
+        assertTrue(t.contains("row 1: keyfield seed: expected int, found String one"), t);
+        assertEquals(1, store.rows().size());
+    }
+
+    @Test
+    void aTableWhoseColumnsDifferIsRefusedNamingTheColumns() {
+        ExperimentConfig other = db().config(dir, table, CONF.replace("note = string", "remark = string"));
+        StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+        assertTrue(e.getMessage().contains("missing remark; not in the config note"), e.getMessage());
+    }
+
+    @Test
+    void aTableWhoseKeyfieldTypeDiffersIsRefusedNamingColumnAndBothTypes() {
+        ExperimentConfig other = db().config(dir, table, CONF.replace("seed { type = int", "seed { type = double"));
+        StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+        assertTrue(e.getMessage().contains("its column seed has type "), e.getMessage());
+        assertTrue(e.getMessage().contains("(int) while test.conf declares keyfield seed as double"), e.getMessage());
+    }
+
+    @Test
+    void aTableWhoseResultTypeDiffersIsRefused() {
+        ExperimentConfig other = db().config(dir, table, CONF.replace("score = double", "score = int"));
+        StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+        assertTrue(
+                e.getMessage().contains("(double) while test.conf declares result field score as int"), e.getMessage());
+    }
+
+    @Test
+    void aTableWhoseKeyfieldsAreOtherColumnsOfTheSameNamesIsRefused() {
+        String swapped = String.join(
+                "\n",
+                "keyfields {",
+                "  name { type = string, values = [plain] }",
+                "  note { type = string, values = [a] }",
+                "}",
+                "resultfields { score = double, seed = int, ok = boolean, big = long }",
+                "");
+        ExperimentConfig other = db().config(dir, table, swapped);
+        StoreException e = assertThrows(StoreException.class, () -> new ExperimentStore(other).createTableIfMissing());
+        assertTrue(e.getMessage().contains("its keyfields (its UNIQUE columns) are not name, note"), e.getMessage());
+    }
+
+    @Test
+    void aRowIsClaimedOnceAndOnlyItsClaimCanFinishIt() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            List<Long> first = claimIds(c, List.of(1L, 2L, 3L), "a");
+            assertEquals(List.of(1L, 2L, 3L), first);
+            assertEquals(List.of(), claimIds(c, List.of(1L, 2L), "b"));
+            assertEquals(List.of(4L), claimIds(c, List.of(2L, 4L), "c"));
+            assertFalse(finish(store, c, 1L, "b", Status.DONE, Map.of("score", 1.0), null, null));
+            assertTrue(finish(
+                    store,
+                    c,
+                    1L,
+                    "a",
+                    Status.DONE,
+                    Map.of("score", 1.5, "note", "ok'); --", "ok", true, "big", 5_000_000_000L),
+                    null,
+                    null));
+            assertFalse(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 9.0), null, null));
+        }
+        Map<String, Object> r = store.row(1L);
+        assertEquals("done", r.get("status"));
+        assertEquals(1.5, r.get("score"));
+        assertEquals("ok'); --", r.get("note"));
+        assertEquals(true, r.get("ok"));
+        assertEquals(5_000_000_000L, r.get("big"));
+        assertEquals(1, r.get("attempt"));
+        assertEquals("host1", r.get("machine"));
+        assertEquals(
+                Map.of(Status.CREATED, 8L, Status.RUNNING, 3L, Status.DONE, 1L, Status.ERROR, 0L, Status.PAUSED, 0L),
+                store.counts());
+    }
+
+    @Test
+    void aNaNResultReadsBackAsNoValueAndInfinityAsInfinityOnEveryDatabase() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            claimIds(c, List.of(1L), "a");
+            claimIds(c, List.of(2L), "b");
+            assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", Double.NaN), null, null));
+            assertTrue(finish(store, c, 2L, "b", Status.DONE, Map.of("score", Double.POSITIVE_INFINITY), null, null));
+        }
+        assertNull(store.row(1L).get("score"));
+        assertEquals("done", store.row(1L).get("status"));
+        assertEquals(Double.POSITIVE_INFINITY, store.row(2L).get("score"));
+    }
+
+    @Test
+    void logRowsCarryTheirAttemptAndAStaleClaimCannotAddToTheRerunsLog() throws Exception {
+        ExperimentConfig logged =
+                db().config(dir, table + "_log", CONF + "logtables { epochs { epoch = int, loss = double } }\n");
+        ExperimentStore s = new ExperimentStore(logged).withClock(clock);
+        s.createTableIfMissing();
+        try (Connection c = s.connect()) {
+            s.fill(logged.grid().iterator());
+            s.claimIds(c, List.of(1L), claim("a"));
+            assertTrue(s.appendLog(
+                    c, "epochs", 1L, "a", List.of(Map.of("epoch", 1, "loss", 0.5)), List.of(clock.instant())));
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(1, s.recover().requeued());
+            assertFalse(
+                    s.appendLog(
+                            c, "epochs", 1L, "a", List.of(Map.of("epoch", 2, "loss", 0.4)), List.of(clock.instant())),
+                    "the lost attempt's thread writes no more log rows");
+            s.claimIds(c, List.of(1L), claim("b"));
+            assertTrue(s.appendLog(
+                    c, "epochs", 1L, "b", List.of(Map.of("epoch", 1, "loss", 0.6)), List.of(clock.instant())));
+            List<Integer> attempts = Jdbc.query(
+                    c,
+                    "SELECT attempt FROM " + table + "_log__epochs ORDER BY id",
+                    Jdbc.NO_PARAMETERS,
+                    rs -> rs.getInt(1));
+            assertEquals(List.of(1, 2), attempts);
+
+            org.experimenter.spark.RowContext ended = new org.experimenter.spark.RowContext(
+                    s, 1L, "b", new org.experimenter.Parameters(Map.of()), () -> false);
+            ended.close();
+            String m = assertThrows(RuntimeException.class, () -> ended.log("epochs", Map.of("epoch", 3)))
+                    .getMessage();
+            assertTrue(m.contains("has ended; log() after its end is not written"), m);
+
+            assertEquals(1, s.resetIds(List.of(1L)));
+            assertEquals(List.of(), s.logRows("epochs", 1L), "reset deletes the row's log rows with its results");
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
+    void aClaimOrFinishRepeatedAfterALostAnswerIsRecognisedAsTheWorkersOwn() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
+            // the database committed the claim but the worker never heard: it repeats it
+            assertEquals(List.of(1L, 2L), claimIds(c, List.of(1L, 2L), "a"));
+            assertTrue(finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null));
+            assertFalse(
+                    finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null),
+                    "the repetition finds nothing to update");
+            assertTrue(store.finishedUnder(c, 1L, claim("a")), "... and the check finds the first finish");
+            assertFalse(store.finishedUnder(c, 2L, claim("a")), "row 2 is still running");
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(1, store.recover().requeued());
+            assertFalse(finish(store, c, 2L, "a", Status.DONE, Map.of("score", 2.0), null, null));
+            assertFalse(
+                    store.finishedUnder(c, 2L, claim("a")), "a row recovered from the claim was not finished by it");
+        }
+        assertEquals(1, store.attempts(1L).size(), "one result, one attempt row");
+    }
+
+    @Test
+    void manyWorkersClaimingAtOnceGetEachRowExactlyOnce() throws Exception {
+        ExperimentConfig big = db().config(
+                        dir, table + "_big", "keyfields { i { type = int, values = { start = 0, stop = 600 } } }\n");
+        ExperimentStore s = new ExperimentStore(big);
+        s.createTableIfMissing();
+        try {
+            s.fill(big.grid().iterator());
+            List<Long> all = Collections.synchronizedList(new ArrayList<>());
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> {
+                    int n = 0;
+                    try (Connection c = s.connect()) {
+                        for (int k = 0; ; k++) {
+                            Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
+                            int limit = 1 + k % 5;
+                            List<ClaimedRow> rows = s.claimNext(c, limit, null, null, cl);
+                            if (rows.isEmpty()) {
+                                return n;
+                            }
+                            assertTrue(rows.size() <= limit, "a claim of at most " + limit + " took " + rows.size());
+                            for (ClaimedRow r : rows) {
+                                all.add(r.id());
+                                assertTrue(finish(s, c, r.id(), cl.token(), Status.DONE, Map.of(), null, null));
+                                n++;
+                            }
+                        }
+                    }
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : futures) {
+                total += f.get();
+            }
+            pool.shutdown();
+            assertEquals(600, total);
+            assertEquals(600, new HashSet<>(all).size());
+            assertEquals(600L, s.counts().get(Status.DONE));
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
+    void aLostRowIsReturnedToCreatedWhileAttemptsRemainThenMarkedLost() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            claimIds(c, List.of(1L), "a");
+            clock.advance(Duration.ofSeconds(3));
+            assertEquals(1, store.heartbeat(c, List.of("a")));
+            clock.advance(Duration.ofSeconds(3)); // 3 s since the beat, lease is 4 s
+            assertEquals(0, store.recover().requeued());
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(1, store.recover().requeued());
+            Map<String, Object> r = store.row(1L);
+            assertEquals("created", r.get("status"));
+            assertNull(r.get("claim_token"));
+            assertFalse(
+                    finish(store, c, 1L, "a", Status.DONE, Map.of("score", 1.0), null, null),
+                    "the old claim cannot finish the row");
+
+            assertEquals(List.of(1L), claimIds(c, List.of(1L), "b"));
+            clock.advance(Duration.ofSeconds(10));
+            org.experimenter.Recovery rec = store.recover();
+            assertEquals(1, rec.failed());
+            r = store.row(1L);
+            assertEquals("error", r.get("status"));
+            assertEquals("lost", r.get("error_kind"));
+            assertTrue(((String) r.get("error")).contains("attempt 2 of 2 held by executor exec1 on host1"), (String)
+                    r.get("error"));
+        }
+    }
+
+    /** A store on another machine whose clock is off by the given amount (the lease is 4 s). */
+    private ExperimentStore skewed(Duration skew) {
+        return new ExperimentStore(config).withClock(Clock.offset(clock, skew));
+    }
+
+    @Test
+    void aLiveRowOfAWorkerWhoseClockIsTwoLeasesBehindIsNotRecovered() throws Exception {
+        ExperimentStore worker = skewed(Duration.ofSeconds(-8));
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
+            assertEquals(0, store.recover().requeued(), "the heartbeat is the database's time, not the worker's");
+            clock.advance(Duration.ofSeconds(3));
+            assertEquals(1, worker.heartbeat(c, List.of("a")));
+            clock.advance(Duration.ofSeconds(3));
+            assertEquals(0, store.recover().requeued());
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(1, store.recover().requeued(), "4 s after the last beat the row is lost");
+        }
+    }
+
+    @Test
+    void aDeadRowOfAWorkerWhoseClockIsTwoLeasesAheadIsRecoveredAfterOneLease() throws Exception {
+        ExperimentStore worker = skewed(Duration.ofSeconds(8));
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            // both read the database's clock before the test clock moves (real clocks move together)
+            assertEquals(0, store.recover().requeued());
+            assertEquals(1, worker.claimIds(c, List.of(1L), claim("a")).size());
+            clock.advance(Duration.ofSeconds(3));
+            assertEquals(0, store.recover().requeued());
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(1, store.recover().requeued(), "lost 5 s after its claim, not 5 s + 8 s");
+        }
+    }
+
+    @Test
+    void aRecoveryWithAShorterLeaseJudgesARowByTheLeaseItsClaimWasTakenWith() throws Exception {
+        ExperimentConfig quick = config.withOverrides(Map.of("lease.heartbeat-interval", "250ms"));
+        ExperimentStore other = new ExperimentStore(quick).withClock(clock);
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            assertEquals(0, other.recover().requeued());
+            claimIds(c, List.of(1L), "a"); // under a lease of 4 s
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(0, other.recover().requeued(), "a lease of 1 s does not apply to a claim taken with 4 s");
+            clock.advance(Duration.ofSeconds(3));
+            assertEquals(1, other.recover().requeued());
+        }
+    }
+
+    @Test
+    void aTableMadeBeforeLeasesWereKeptGetsTheColumnAdded() throws Exception {
+        try (Connection c = store.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + table + " DROP COLUMN lease_ms");
+        }
+        store.createTableIfMissing();
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            claimIds(c, List.of(1L), "a");
+        }
+        assertEquals(4000L, store.row(1L).get("lease_ms"));
+    }
+
+    @Test
+    void aLostClaimOfSeveralRowsUsesNoAttemptAndItsRowsThenRunAloneUntilOneIsLostAlone() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            assertEquals(List.of(1L, 2L, 3L), claimIds(c, List.of(1L, 2L, 3L), "a"));
+            // the worker dies before writing the claim: which row was running is not known
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(3, store.recover().requeued());
+            for (long id : List.of(1L, 2L, 3L)) {
+                Map<String, Object> r = store.row(id);
+                assertEquals("created", r.get("status"));
+                assertEquals(0, r.get("attempt"), "no row of a lost claim of several is charged");
+                List<Map<String, Object>> attempts = store.attempts(id);
+                assertEquals(1, attempts.size());
+                assertEquals("released", attempts.get(0).get("outcome"));
+                assertTrue(
+                        ((String) attempts.get(0).get("error"))
+                                .startsWith("not charged: one of 3 rows claimed together by executor exec1"),
+                        (String) attempts.get(0).get("error"));
+            }
+            // claims of several rows now pass them by; they are claimed one at a time
+            assertEquals(List.of(4L, 5L), claimIds(c, List.of(1L, 2L, 3L, 4L, 5L), "b"));
+            assertEquals(
+                    List.of(6L, 7L),
+                    store.claimNext(c, 2, null, null, claim("c")).stream()
+                            .map(ClaimedRow::id)
+                            .collect(java.util.stream.Collectors.toList()));
+            assertEquals(
+                    List.of(1L),
+                    store.claimNext(c, 1, null, null, claim("d")).stream()
+                            .map(ClaimedRow::id)
+                            .collect(java.util.stream.Collectors.toList()));
+            assertEquals(List.of(2L), claimIds(c, List.of(2L), "e"));
+            // a row lost alone is charged
+            clock.advance(Duration.ofSeconds(10));
+            store.recover();
+            assertEquals(1, store.row(1L).get("attempt"), "lost alone: its attempt counts");
+            assertEquals("lost", store.attempts(1L).get(1).get("outcome"));
+            assertEquals(1, store.row(2L).get("attempt"));
+        }
+    }
+
+    /** The query plan of a SELECT, as text. */
+    abstract String plan(Connection c, String sql) throws Exception;
+
+    /** Statistics of a table as the database gathers them on its own, some time after a change. */
+    abstract void gatherStatistics(Connection c, String table) throws Exception;
+
+    @Test
+    void openRowsThatRanBeforeAreFoundThroughTheirIndexAmongManyOpenRows() throws Exception {
+        ExperimentConfig big = db().config(
+                        dir,
+                        table + "_big",
+                        "keyfields { a { type = int, values = { start = 0, stop = 200 } }, b { type = int, values = { start = 0, stop = 500 } } }\n"
+                                + "resultfields { score = double }\n");
+        ExperimentStore s = new ExperimentStore(big);
+        s.createTableIfMissing();
+        try {
+            assertEquals(100_000, s.fill(big.grid().iterator()));
+            String returned = ExperimentStore.returned("1 = 1");
+            try (Connection c = s.connect()) {
+                assertFalse(s.hasOpen(c, returned));
+                Claim held = new Claim("run1", "exec1", "host1", "r", "app1");
+                s.claimIds(c, List.of(77_777L), held);
+                assertEquals(1, s.release(c, held));
+                assertTrue(s.hasOpen(c, returned));
+                assertEquals(
+                        List.of(),
+                        s.claimNext(c, 5, returned, null, claim("r2")),
+                        "rows that ran before are claimed alone");
+                List<ClaimedRow> again = s.claimNext(c, 1, returned, null, claim("r3"));
+                assertEquals(
+                        List.of(77_777L),
+                        again.stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
+                gatherStatistics(c, big.table());
+                String plan = plan(c, s.hasOpenQuery(returned));
+                assertTrue(plan.contains(big.table() + "_returned_idx"), plan);
+                // rows are done from the low ids up, while the statistics still say all are open: a
+                // claim must not walk the primary key through the done rows
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE " + big.table() + " SET status = 'done' WHERE id <= 90000");
+                }
+                String claimPlan = plan(c, s.nextOpenQuery(200, "1 = 1", null).replace("LIMIT ?", "LIMIT 200"));
+                assertTrue(
+                        claimPlan.contains(big.table() + "_open_idx")
+                                || claimPlan.contains(big.table() + "_status_idx"),
+                        claimPlan);
+            }
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
+    void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            claimIds(c, List.of(1L, 2L, 3L), "a");
+            finish(store, c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
+            finish(store, c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
+        }
+        assertEquals(2, store.reset(Set.of(Status.ERROR, Status.RUNNING)));
+        Map<String, Object> r2 = store.row(2L);
+        assertEquals("created", r2.get("status"));
+        assertNull(r2.get("error"));
+        assertEquals(0, r2.get("attempt"));
+        assertEquals("done", store.row(1L).get("status"));
+        assertEquals(2.0, store.row(1L).get("score"));
+        assertEquals(1, store.reset(Set.of(Status.DONE)));
+        assertNull(store.row(1L).get("score"));
+        assertEquals(12, store.rows().size());
+    }
 }

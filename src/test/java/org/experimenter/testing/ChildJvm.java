@@ -10,46 +10,47 @@ import java.util.List;
 
 /** Starts the command line in a separate JVM with the test class path (a second driver). */
 public final class ChildJvm {
-  private ChildJvm() {}
+    private ChildJvm() {}
 
-  public static String classPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null ? cp : System.getProperty("java.class.path");
-  }
+    public static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null ? cp : System.getProperty("java.class.path");
+    }
 
-  public static List<String> javaCommand(String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
-    cmd.add("-Xmx1g");
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.add(mainClass);
-    cmd.addAll(Arrays.asList(args));
-    return cmd;
-  }
+    public static List<String> javaCommand(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(
+                Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+        cmd.add("-Xmx1g");
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add(mainClass);
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
 
-  /**
-   * A SPARK_HOME for local-cluster mode: its Workers launch executor JVMs and need a
-   * {@code jars/} folder, which may be empty because executors get the test class path.
-   */
-  public static Path sparkHome() throws IOException {
-    Path home = Path.of("target", "spark-home").toAbsolutePath();
-    Files.createDirectories(home.resolve("jars"));
-    return home;
-  }
+    /**
+     * A SPARK_HOME for local-cluster mode: its Workers launch executor JVMs and need a
+     * {@code jars/} folder, which may be empty because executors get the test class path.
+     */
+    public static Path sparkHome() throws IOException {
+        Path home = Path.of("target", "spark-home").toAbsolutePath();
+        Files.createDirectories(home.resolve("jars"));
+        return home;
+    }
 
-  public static Process start(Path logFile, String mainClass, String... args) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(javaCommand(mainClass, args));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().put("SPARK_HOME", sparkHome().toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(logFile.toFile());
-    return pb.start();
-  }
+    public static Process start(Path logFile, String mainClass, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(mainClass, args));
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("SPARK_HOME", sparkHome().toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(logFile.toFile());
+        return pb.start();
+    }
 
-  public static String pathSeparator() {
-    return File.pathSeparator;
-  }
+    public static String pathSeparator() {
+        return File.pathSeparator;
+    }
 }

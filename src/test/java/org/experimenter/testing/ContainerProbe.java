@@ -10,15 +10,15 @@ import org.experimenter.ExperimentContext;
  * It lives only in the test classes: a submitted app finds it only in a jar given to --jars.
  */
 public final class ContainerProbe implements Experiment {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public void run(ExperimentContext ctx) {
-    int x = ctx.parameters().getInt("x");
-    if (x % 4 == 3) {
-      throw new IllegalArgumentException("the probe refuses x = " + x);
+    @Override
+    public void run(ExperimentContext ctx) {
+        int x = ctx.parameters().getInt("x");
+        if (x % 4 == 3) {
+            throw new IllegalArgumentException("the probe refuses x = " + x);
+        }
+        String container = System.getenv("CONTAINER_ID");
+        ctx.results().put("container", container == null ? "none" : container).put("square", x * x);
     }
-    String container = System.getenv("CONTAINER_ID");
-    ctx.results().put("container", container == null ? "none" : container).put("square", x * x);
-  }
 }

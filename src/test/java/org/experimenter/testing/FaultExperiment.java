@@ -32,89 +32,90 @@ import org.experimenter.ExperimentContext;
  * heavy-factor x the median.
  */
 public final class FaultExperiment implements Experiment {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public void run(ExperimentContext ctx) throws Exception {
-    Config custom = ctx.custom();
-    int x = ctx.parameters().getInt("x");
-    SparkEnv env = SparkEnv.get();
-    String executor = env == null ? "none" : env.executorId();
-    Files.write(
-        Path.of(custom.getString("execution-log")),
-        (ctx.id() + " " + ProcessHandle.current().pid() + " " + executor + " " + System.currentTimeMillis() + "\n")
-            .getBytes(StandardCharsets.UTF_8),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE);
-    if (listed(custom, "throw", x)) {
-      throw new IllegalStateException("experiment x = " + x + " throws on purpose");
-    }
-    if (listed(custom, "undeclared", x)) {
-      ctx.results().put("not_a_result_field", 1.0);
-    }
-    if (listed(custom, "oom", x)) {
-      long[][] hog = new long[64][];
-      for (int i = 0; i < hog.length; i++) {
-        hog[i] = new long[Integer.MAX_VALUE - 16]; // 16 GiB each: more than any test heap
-      }
-      ctx.results().put("score", (double) hog.length);
-      return;
-    }
-    if (listed(custom, "exit", x)) {
-      System.exit(3);
-    }
-    if (listed(custom, "hang", x)) {
-      Thread.sleep(Long.MAX_VALUE);
-    }
-    if (listed(custom, "ignore-interrupt", x)) {
-      // hangs and swallows interrupts; ends only when told the run is stopping (timeout, SIGTERM)
-      while (!ctx.isStopping()) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException ignored) {
-          // keeps hanging on purpose
+    @Override
+    public void run(ExperimentContext ctx) throws Exception {
+        Config custom = ctx.custom();
+        int x = ctx.parameters().getInt("x");
+        SparkEnv env = SparkEnv.get();
+        String executor = env == null ? "none" : env.executorId();
+        Files.write(
+                Path.of(custom.getString("execution-log")),
+                (ctx.id() + " " + ProcessHandle.current().pid() + " " + executor + " " + System.currentTimeMillis()
+                                + "\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+        if (listed(custom, "throw", x)) {
+            throw new IllegalStateException("experiment x = " + x + " throws on purpose");
         }
-      }
-      return;
-    }
-    long sleep = durationMillis(custom, x);
-    if (listed(custom, "stubborn", x)) {
-      // sleeps its whole duration, deaf to interrupts and to the run stopping
-      long end = System.currentTimeMillis() + sleep;
-      while (System.currentTimeMillis() < end) {
-        try {
-          Thread.sleep(Math.max(1, end - System.currentTimeMillis()));
-        } catch (InterruptedException ignored) {
-          // on purpose
+        if (listed(custom, "undeclared", x)) {
+            ctx.results().put("not_a_result_field", 1.0);
         }
-      }
-    } else if (sleep > 0) {
-      Thread.sleep(sleep);
+        if (listed(custom, "oom", x)) {
+            long[][] hog = new long[64][];
+            for (int i = 0; i < hog.length; i++) {
+                hog[i] = new long[Integer.MAX_VALUE - 16]; // 16 GiB each: more than any test heap
+            }
+            ctx.results().put("score", (double) hog.length);
+            return;
+        }
+        if (listed(custom, "exit", x)) {
+            System.exit(3);
+        }
+        if (listed(custom, "hang", x)) {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        if (listed(custom, "ignore-interrupt", x)) {
+            // hangs and swallows interrupts; ends only when told the run is stopping (timeout, SIGTERM)
+            while (!ctx.isStopping()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ignored) {
+                    // keeps hanging on purpose
+                }
+            }
+            return;
+        }
+        long sleep = durationMillis(custom, x);
+        if (listed(custom, "stubborn", x)) {
+            // sleeps its whole duration, deaf to interrupts and to the run stopping
+            long end = System.currentTimeMillis() + sleep;
+            while (System.currentTimeMillis() < end) {
+                try {
+                    Thread.sleep(Math.max(1, end - System.currentTimeMillis()));
+                } catch (InterruptedException ignored) {
+                    // on purpose
+                }
+            }
+        } else if (sleep > 0) {
+            Thread.sleep(sleep);
+        }
+        ctx.results().put("score", (double) x);
     }
-    ctx.results().put("score", (double) x);
-  }
 
-  /** The row's planned duration: custom.sleep-ms, or a log-normal draw from custom.durations. */
-  public static long durationMillis(Config custom, int x) {
-    if (custom.hasPath("durations")) {
-      Config d = custom.getConfig("durations");
-      if (d.hasPath("heavy") && d.getIntList("heavy").contains(x)) {
-        return Math.round(d.getDouble("median-ms") * d.getDouble("heavy-factor"));
-      }
-      // SplittableRandom mixes its seed: java.util.Random's first draws for seeds 1, 2, 3 ... are correlated
-      SplittableRandom r = new SplittableRandom(d.getLong("seed") * 1_000_003L + x);
-      return Math.round(d.getDouble("median-ms") * Math.exp(d.getDouble("sigma") * r.nextGaussian()));
+    /** The row's planned duration: custom.sleep-ms, or a log-normal draw from custom.durations. */
+    public static long durationMillis(Config custom, int x) {
+        if (custom.hasPath("durations")) {
+            Config d = custom.getConfig("durations");
+            if (d.hasPath("heavy") && d.getIntList("heavy").contains(x)) {
+                return Math.round(d.getDouble("median-ms") * d.getDouble("heavy-factor"));
+            }
+            // SplittableRandom mixes its seed: java.util.Random's first draws for seeds 1, 2, 3 ... are correlated
+            SplittableRandom r = new SplittableRandom(d.getLong("seed") * 1_000_003L + x);
+            return Math.round(d.getDouble("median-ms") * Math.exp(d.getDouble("sigma") * r.nextGaussian()));
+        }
+        return custom.hasPath("sleep-ms") ? custom.getLong("sleep-ms") : 0;
     }
-    return custom.hasPath("sleep-ms") ? custom.getLong("sleep-ms") : 0;
-  }
 
-  private static boolean listed(Config custom, String what, int x) {
-    String path = "misbehave." + what;
-    if (!custom.hasPath(path)) {
-      return false;
+    private static boolean listed(Config custom, String what, int x) {
+        String path = "misbehave." + what;
+        if (!custom.hasPath(path)) {
+            return false;
+        }
+        List<Integer> xs = custom.getIntList(path);
+        return xs.contains(x);
     }
-    List<Integer> xs = custom.getIntList(path);
-    return xs.contains(x);
-  }
 }

@@ -14,70 +14,69 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * open: what a client sees of a connection left half-open by a failover.
  */
 public final class FreezingProxy implements AutoCloseable {
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private volatile boolean frozen;
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
 
-  public FreezingProxy(int targetPort) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread accept =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try {
-                  Socket client = server.accept();
-                  Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                  sockets.add(client);
-                  sockets.add(target);
-                  pump(client, target);
-                  pump(target, client);
-                } catch (IOException e) {
-                  return;
-                }
-              }
-            },
-            "freezing-proxy");
-    accept.setDaemon(true);
-    accept.start();
-  }
-
-  public int port() {
-    return server.getLocalPort();
-  }
-
-  /** From now on no byte passes either way; the sockets stay open. */
-  public void freeze() {
-    frozen = true;
-  }
-
-  private void pump(Socket from, Socket to) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[8192];
-              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                  while (frozen) {
-                    Thread.sleep(50);
-                  }
-                  out.write(buf, 0, n);
-                  out.flush();
-                }
-              } catch (IOException | InterruptedException e) {
-                // the proxy is closing
-              }
-            },
-            "freezing-proxy-pump");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  @Override
-  public void close() throws IOException {
-    server.close();
-    for (Socket s : sockets) {
-      s.close();
+    public FreezingProxy(int targetPort) throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket client = server.accept();
+                            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                            sockets.add(client);
+                            sockets.add(target);
+                            pump(client, target);
+                            pump(target, client);
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "freezing-proxy");
+        accept.setDaemon(true);
+        accept.start();
     }
-  }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** From now on no byte passes either way; the sockets stay open. */
+    public void freeze() {
+        frozen = true;
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[8192];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            while (frozen) {
+                                Thread.sleep(50);
+                            }
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the proxy is closing
+                    }
+                },
+                "freezing-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
 }

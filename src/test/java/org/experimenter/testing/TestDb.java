@@ -10,45 +10,45 @@ import org.experimenter.store.ExperimentStore;
 
 /** The databases tests run against: a SQLite file per test, and the PostgreSQL on this machine. */
 public enum TestDb {
-  SQLITE,
-  POSTGRES;
+    SQLITE,
+    POSTGRES;
 
-  private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final AtomicInteger COUNTER = new AtomicInteger();
 
-  public static String pgUrl() {
-    return System.getProperty("test.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
-  }
-
-  public static String pgUser() {
-    return System.getProperty("test.pg.user", "postgres");
-  }
-
-  /** A table name no other test uses. */
-  public static String uniqueTable(String prefix) {
-    return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-  }
-
-  /** The database section of a config for this database; SQLite files go into dir. */
-  public Map<String, Object> database(Path dir, String table) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (this == SQLITE) {
-      m.put("database.url", "jdbc:sqlite:" + dir.resolve(table + ".db"));
-    } else {
-      m.put("database.url", pgUrl());
-      m.put("database.user", pgUser());
+    public static String pgUrl() {
+        return System.getProperty("test.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
     }
-    m.put("database.table", table);
-    return m;
-  }
 
-  /** A config from HOCON text with the database section pointed at this database. */
-  public ExperimentConfig config(Path dir, String table, String hocon) {
-    return ExperimentConfig.parse(hocon + "\ndatabase.table = " + table + "\n", "test.conf")
-        .withOverrides(database(dir, table));
-  }
+    public static String pgUser() {
+        return System.getProperty("test.pg.user", "postgres");
+    }
 
-  /** The experiment table of an experimenter's config, for looking at rows in tests. */
-  public static ExperimentStore store(Experimenter ex) {
-    return new ExperimentStore(ex.config());
-  }
+    /** A table name no other test uses. */
+    public static String uniqueTable(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    }
+
+    /** The database section of a config for this database; SQLite files go into dir. */
+    public Map<String, Object> database(Path dir, String table) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (this == SQLITE) {
+            m.put("database.url", "jdbc:sqlite:" + dir.resolve(table + ".db"));
+        } else {
+            m.put("database.url", pgUrl());
+            m.put("database.user", pgUser());
+        }
+        m.put("database.table", table);
+        return m;
+    }
+
+    /** A config from HOCON text with the database section pointed at this database. */
+    public ExperimentConfig config(Path dir, String table, String hocon) {
+        return ExperimentConfig.parse(hocon + "\ndatabase.table = " + table + "\n", "test.conf")
+                .withOverrides(database(dir, table));
+    }
+
+    /** The experiment table of an experimenter's config, for looking at rows in tests. */
+    public static ExperimentStore store(Experimenter ex) {
+        return new ExperimentStore(ex.config());
+    }
 }

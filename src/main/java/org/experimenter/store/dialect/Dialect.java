@@ -24,209 +24,209 @@ import org.experimenter.FieldType;
  * <p>Adding a database: one subclass here, listed in {@link #KNOWN}, plus its test subclasses.
  */
 public abstract class Dialect implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Every database the store supports, asked in order by {@link #forUrl(String)}. */
-  private static final List<Dialect> KNOWN = List.of(new PostgresDialect(), new SqliteDialect());
+    /** Every database the store supports, asked in order by {@link #forUrl(String)}. */
+    private static final List<Dialect> KNOWN = List.of(new PostgresDialect(), new SqliteDialect());
 
-  /** The dialect for a JDBC URL; throws naming the URL (redacted) when none fits. */
-  public static Dialect forUrl(String url) {
-    List<String> prefixes = new ArrayList<>();
-    for (Dialect d : KNOWN) {
-      if (d.accepts(url)) {
-        return d;
-      }
-      prefixes.add(d.urlPrefix());
+    /** The dialect for a JDBC URL; throws naming the URL (redacted) when none fits. */
+    public static Dialect forUrl(String url) {
+        List<String> prefixes = new ArrayList<>();
+        for (Dialect d : KNOWN) {
+            if (d.accepts(url)) {
+                return d;
+            }
+            prefixes.add(d.urlPrefix());
+        }
+        throw new IllegalArgumentException(
+                "no database dialect for " + Redact.url(url) + "; supported: " + String.join(", ", prefixes));
     }
-    throw new IllegalArgumentException(
-        "no database dialect for " + Redact.url(url) + "; supported: " + String.join(", ", prefixes));
-  }
 
-  /** The JDBC URL prefixes of the supported databases, e.g. {@code jdbc:postgresql:}. */
-  public static List<String> supportedPrefixes() {
-    List<String> out = new ArrayList<>();
-    KNOWN.forEach(d -> out.add(d.urlPrefix()));
-    return out;
-  }
-
-  public abstract String name();
-
-  /** The start of every JDBC URL of this database. */
-  public abstract String urlPrefix();
-
-  public boolean accepts(String url) {
-    return url != null && url.startsWith(urlPrefix());
-  }
-
-  /** The JDBC driver class, which Spark's JDBC source needs to be told explicitly. */
-  public abstract String driverClass();
-
-  /** The primary key column definition, generating ids on insert. */
-  public abstract String idColumn();
-
-  /**
-   * The longest name of a table, index or constraint the database keeps as it is (PostgreSQL
-   * cuts longer ones to 63 bytes, and two indexes may then share a name).
-   */
-  public int maxIdentifierLength() {
-    return 63;
-  }
-
-  /** A table or column name quoted for this database's SQL. */
-  public String quoteIdentifier(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
-
-  public String sqlType(FieldType type) {
-    switch (type) {
-      case INT:
-        return "INTEGER";
-      case LONG:
-        return "BIGINT";
-      case DOUBLE:
-        return "DOUBLE PRECISION";
-      case STRING:
-        return "TEXT";
-      case BOOLEAN:
-        return "BOOLEAN";
-      default:
-        throw new IllegalStateException("unknown type " + type + "; this is a bug");
+    /** The JDBC URL prefixes of the supported databases, e.g. {@code jdbc:postgresql:}. */
+    public static List<String> supportedPrefixes() {
+        List<String> out = new ArrayList<>();
+        KNOWN.forEach(d -> out.add(d.urlPrefix()));
+        return out;
     }
-  }
 
-  /**
-   * The declared type a column of the given database type name holds (as
-   * {@code DatabaseMetaData.getColumns} reports it), or null when it is none of them: how an
-   * existing table is checked against a config.
-   */
-  public FieldType fieldTypeOf(String typeName) {
-    String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
-    switch (t) {
-      case "INTEGER":
-      case "INT":
-      case "INT4":
-        return FieldType.INT;
-      case "BIGINT":
-      case "INT8":
-        return FieldType.LONG;
-      case "DOUBLE PRECISION":
-      case "DOUBLE":
-      case "FLOAT8":
-        return FieldType.DOUBLE;
-      case "TEXT":
-        return FieldType.STRING;
-      case "BOOLEAN":
-      case "BOOL":
-        return FieldType.BOOLEAN;
-      default:
+    public abstract String name();
+
+    /** The start of every JDBC URL of this database. */
+    public abstract String urlPrefix();
+
+    public boolean accepts(String url) {
+        return url != null && url.startsWith(urlPrefix());
+    }
+
+    /** The JDBC driver class, which Spark's JDBC source needs to be told explicitly. */
+    public abstract String driverClass();
+
+    /** The primary key column definition, generating ids on insert. */
+    public abstract String idColumn();
+
+    /**
+     * The longest name of a table, index or constraint the database keeps as it is (PostgreSQL
+     * cuts longer ones to 63 bytes, and two indexes may then share a name).
+     */
+    public int maxIdentifierLength() {
+        return 63;
+    }
+
+    /** A table or column name quoted for this database's SQL. */
+    public String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    public String sqlType(FieldType type) {
+        switch (type) {
+            case INT:
+                return "INTEGER";
+            case LONG:
+                return "BIGINT";
+            case DOUBLE:
+                return "DOUBLE PRECISION";
+            case STRING:
+                return "TEXT";
+            case BOOLEAN:
+                return "BOOLEAN";
+            default:
+                throw new IllegalStateException("unknown type " + type + "; this is a bug");
+        }
+    }
+
+    /**
+     * The declared type a column of the given database type name holds (as
+     * {@code DatabaseMetaData.getColumns} reports it), or null when it is none of them: how an
+     * existing table is checked against a config.
+     */
+    public FieldType fieldTypeOf(String typeName) {
+        String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
+        switch (t) {
+            case "INTEGER":
+            case "INT":
+            case "INT4":
+                return FieldType.INT;
+            case "BIGINT":
+            case "INT8":
+                return FieldType.LONG;
+            case "DOUBLE PRECISION":
+            case "DOUBLE":
+            case "FLOAT8":
+                return FieldType.DOUBLE;
+            case "TEXT":
+                return FieldType.STRING;
+            case "BOOLEAN":
+            case "BOOL":
+                return FieldType.BOOLEAN;
+            default:
+                return null;
+        }
+    }
+
+    public String timestampType() {
+        return "TIMESTAMP WITH TIME ZONE";
+    }
+
+    public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setTimestamp(index, Timestamp.from(value));
+        }
+    }
+
+    public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * The statement that inserts new grid rows, skipping keyfield combinations the table has (its
+     * UNIQUE constraint decides, so concurrent fills never duplicate). Its parameters: one per
+     * column, then the creation time; sent in JDBC batches, one row each. A dialect whose
+     * {@link #fillsFromArrays()} takes one array per column instead.
+     *
+     * @param columns the keyfield columns in order
+     * @param status the status literal of new rows, e.g. {@code 'created'}
+     */
+    public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
+        StringJoiner marks = new StringJoiner(", ");
+        columns.forEach(c -> marks.add("?"));
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES (" + marks
+                + ", " + status + ", ?) ON CONFLICT DO NOTHING";
+    }
+
+    /**
+     * Whether {@link #fillStatement} takes the creation time first and then one array per column
+     * (element types from {@link #arrayElementType}), inserting a whole chunk in one statement.
+     */
+    public boolean fillsFromArrays() {
+        return false;
+    }
+
+    /** The array element type of a column for {@link #fillsFromArrays()} dialects. */
+    public String arrayElementType(FieldType type) {
+        throw new UnsupportedOperationException(name() + " fills with batches, not arrays; this is a bug");
+    }
+
+    /**
+     * The statement that claims the next open rows: sets {@code set} on the rows {@code next}
+     * selects (a query of ids ending in {@code LIMIT ?}), only where they are still open. The
+     * default relies on the database taking one writer at a time (the claim runs in a
+     * transaction that holds the write lock).
+     *
+     * @param open the condition that a row is still open, e.g. {@code status = 'created'}
+     */
+    public String claimNextStatement(String table, String set, String next, String open) {
+        return "UPDATE " + table + " SET " + set + " WHERE id IN (" + next + ") AND " + open;
+    }
+
+    /**
+     * Whether repeating the statement cannot cure the error: data exceptions (SQLSTATE class 22,
+     * e.g. a text PostgreSQL cannot store), integrity constraints (23) and SQL errors (42).
+     * Connection losses, lock contention and server shutdowns are worth retrying.
+     */
+    public boolean isPermanent(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+    }
+
+    /**
+     * A query of one row and column: the database's clock in milliseconds since the epoch. Leases
+     * are judged by it, not by the clocks of the machines that write and check them.
+     */
+    public abstract String currentTimeMillisQuery();
+
+    /**
+     * A lock the writers of this JVM take around their transactions on the database at url, or
+     * null when the database locks rows and writers need not queue.
+     */
+    public Object writeLock(String url) {
         return null;
     }
-  }
 
-  public String timestampType() {
-    return "TIMESTAMP WITH TIME ZONE";
-  }
-
-  public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-    } else {
-      ps.setTimestamp(index, Timestamp.from(value));
+    /**
+     * Connection properties beyond user and password.
+     *
+     * @param connectTimeout how long opening the connection may take
+     * @param socketTimeout how long the answer to a statement is awaited before the connection is
+     *     given up (a half-open connection after a failover)
+     */
+    public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
+        return new Properties();
     }
-  }
 
-  public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return t == null ? null : t.toInstant();
-  }
+    /** Called once on every new connection. */
+    public void configure(Connection connection) throws SQLException {}
 
-  /**
-   * The statement that inserts new grid rows, skipping keyfield combinations the table has (its
-   * UNIQUE constraint decides, so concurrent fills never duplicate). Its parameters: one per
-   * column, then the creation time; sent in JDBC batches, one row each. A dialect whose
-   * {@link #fillsFromArrays()} takes one array per column instead.
-   *
-   * @param columns the keyfield columns in order
-   * @param status the status literal of new rows, e.g. {@code 'created'}
-   */
-  public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
-    StringJoiner marks = new StringJoiner(", ");
-    columns.forEach(c -> marks.add("?"));
-    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
-        + marks + ", " + status + ", ?) ON CONFLICT DO NOTHING";
-  }
+    /** Prepares the place the database lives in, e.g. a folder for a database file. */
+    public void prepare(String url) {}
 
-  /**
-   * Whether {@link #fillStatement} takes the creation time first and then one array per column
-   * (element types from {@link #arrayElementType}), inserting a whole chunk in one statement.
-   */
-  public boolean fillsFromArrays() {
-    return false;
-  }
-
-  /** The array element type of a column for {@link #fillsFromArrays()} dialects. */
-  public String arrayElementType(FieldType type) {
-    throw new UnsupportedOperationException(name() + " fills with batches, not arrays; this is a bug");
-  }
-
-  /**
-   * The statement that claims the next open rows: sets {@code set} on the rows {@code next}
-   * selects (a query of ids ending in {@code LIMIT ?}), only where they are still open. The
-   * default relies on the database taking one writer at a time (the claim runs in a
-   * transaction that holds the write lock).
-   *
-   * @param open the condition that a row is still open, e.g. {@code status = 'created'}
-   */
-  public String claimNextStatement(String table, String set, String next, String open) {
-    return "UPDATE " + table + " SET " + set + " WHERE id IN (" + next + ") AND " + open;
-  }
-
-  /**
-   * Whether repeating the statement cannot cure the error: data exceptions (SQLSTATE class 22,
-   * e.g. a text PostgreSQL cannot store), integrity constraints (23) and SQL errors (42).
-   * Connection losses, lock contention and server shutdowns are worth retrying.
-   */
-  public boolean isPermanent(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
-  }
-
-  /**
-   * A query of one row and column: the database's clock in milliseconds since the epoch. Leases
-   * are judged by it, not by the clocks of the machines that write and check them.
-   */
-  public abstract String currentTimeMillisQuery();
-
-  /**
-   * A lock the writers of this JVM take around their transactions on the database at url, or
-   * null when the database locks rows and writers need not queue.
-   */
-  public Object writeLock(String url) {
-    return null;
-  }
-
-  /**
-   * Connection properties beyond user and password.
-   *
-   * @param connectTimeout how long opening the connection may take
-   * @param socketTimeout how long the answer to a statement is awaited before the connection is
-   *     given up (a half-open connection after a failover)
-   */
-  public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
-    return new Properties();
-  }
-
-  /** Called once on every new connection. */
-  public void configure(Connection connection) throws SQLException {}
-
-  /** Prepares the place the database lives in, e.g. a folder for a database file. */
-  public void prepare(String url) {}
-
-  /**
-   * The dialect Spark's JDBC source needs for this database, or null when Spark has its own
-   * (Spark knows PostgreSQL and MySQL, not SQLite).
-   */
-  public JdbcDialect sparkDialect() {
-    return null;
-  }
+    /**
+     * The dialect Spark's JDBC source needs for this database, or null when Spark has its own
+     * (Spark knows PostgreSQL and MySQL, not SQLite).
+     */
+    public JdbcDialect sparkDialect() {
+        return null;
+    }
 }

@@ -21,141 +21,141 @@ import org.experimenter.FieldType;
  * PyExperimenter's.
  */
 public final class SqliteDialect extends Dialect {
-  private static final Map<String, Object> WRITE_LOCKS = new ConcurrentHashMap<>();
-  private static final long serialVersionUID = 1L;
+    private static final Map<String, Object> WRITE_LOCKS = new ConcurrentHashMap<>();
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public String name() {
-    return "sqlite";
-  }
-
-  @Override
-  public String urlPrefix() {
-    return "jdbc:sqlite:";
-  }
-
-  @Override
-  public String driverClass() {
-    return "org.sqlite.JDBC";
-  }
-
-  @Override
-  public String idColumn() {
-    return "id INTEGER PRIMARY KEY";
-  }
-
-  @Override
-  public String sqlType(FieldType type) {
-    return type == FieldType.DOUBLE ? "REAL" : super.sqlType(type);
-  }
-
-  @Override
-  public FieldType fieldTypeOf(String typeName) {
-    return "REAL".equalsIgnoreCase(typeName) ? FieldType.DOUBLE : super.fieldTypeOf(typeName);
-  }
-
-  /** SQLite has no limit on names. */
-  @Override
-  public int maxIdentifierLength() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  public String timestampType() {
-    return "TEXT";
-  }
-
-  @Override
-  public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, java.sql.Types.VARCHAR);
-    } else {
-      ps.setString(index, TimestampText.format(value));
+    @Override
+    public String name() {
+        return "sqlite";
     }
-  }
 
-  @Override
-  public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
-    String s = rs.getString(column);
-    return s == null ? null : TimestampText.parse(s);
-  }
-
-  /**
-   * SQLite has no server: 'now' is the clock of the asking process's machine, which is the
-   * machine of every writer (SQLite files are not shared between machines).
-   */
-  @Override
-  public String currentTimeMillisQuery() {
-    return "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
-  }
-
-  /**
-   * SQLite takes one writer per database file. Writers that find it taken poll in SQLite's busy
-   * handler, sleeping up to 100 ms between tries; the writers of one JVM queue on this lock
-   * instead and go on the moment it is free. Writers of other processes still poll.
-   */
-  @Override
-  public Object writeLock(String url) {
-    return WRITE_LOCKS.computeIfAbsent(url, k -> new Object());
-  }
-
-  @Override
-  public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
-    Properties p = new Properties();
-    p.setProperty("journal_mode", "WAL");
-    p.setProperty("synchronous", "NORMAL");
-    p.setProperty("busy_timeout", "60000");
-    p.setProperty("transaction_mode", "IMMEDIATE");
-    p.setProperty("foreign_keys", "true");
-    return p;
-  }
-
-  @Override
-  public void configure(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA busy_timeout = 60000");
+    @Override
+    public String urlPrefix() {
+        return "jdbc:sqlite:";
     }
-  }
 
-  @Override
-  public void prepare(String url) {
-    String path = url.substring(urlPrefix().length());
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      path = path.substring(0, q);
+    @Override
+    public String driverClass() {
+        return "org.sqlite.JDBC";
     }
-    if (path.startsWith("file:")) {
-      path = path.substring("file:".length());
-    }
-    if (path.isEmpty() || path.equals(":memory:")) {
-      return;
-    }
-    File parent = new File(path).getAbsoluteFile().getParentFile();
-    if (parent != null && !parent.isDirectory() && !parent.mkdirs()) {
-      throw new IllegalStateException("cannot create the folder " + parent + " for " + path);
-    }
-  }
 
-  /**
-   * sqlite-jdbc gives no SQLSTATE; its error code is SQLite's result code. Permanent: SQL errors
-   * (SQLITE_ERROR: syntax, no such column), too big, constraints, type mismatch, bad parameter.
-   */
-  @Override
-  public boolean isPermanent(SQLException e) {
-    switch (e.getErrorCode() & 0xff) {
-      case 1: // SQLITE_ERROR
-      case 18: // SQLITE_TOOBIG
-      case 19: // SQLITE_CONSTRAINT
-      case 20: // SQLITE_MISMATCH
-      case 25: // SQLITE_RANGE
-        return true;
-      default:
-        return super.isPermanent(e);
+    @Override
+    public String idColumn() {
+        return "id INTEGER PRIMARY KEY";
     }
-  }
 
-  @Override
-  public JdbcDialect sparkDialect() {
-    return new SqliteSparkDialect();
-  }
+    @Override
+    public String sqlType(FieldType type) {
+        return type == FieldType.DOUBLE ? "REAL" : super.sqlType(type);
+    }
+
+    @Override
+    public FieldType fieldTypeOf(String typeName) {
+        return "REAL".equalsIgnoreCase(typeName) ? FieldType.DOUBLE : super.fieldTypeOf(typeName);
+    }
+
+    /** SQLite has no limit on names. */
+    @Override
+    public int maxIdentifierLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String timestampType() {
+        return "TEXT";
+    }
+
+    @Override
+    public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.VARCHAR);
+        } else {
+            ps.setString(index, TimestampText.format(value));
+        }
+    }
+
+    @Override
+    public Instant getTimestamp(ResultSet rs, String column) throws SQLException {
+        String s = rs.getString(column);
+        return s == null ? null : TimestampText.parse(s);
+    }
+
+    /**
+     * SQLite has no server: 'now' is the clock of the asking process's machine, which is the
+     * machine of every writer (SQLite files are not shared between machines).
+     */
+    @Override
+    public String currentTimeMillisQuery() {
+        return "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+    }
+
+    /**
+     * SQLite takes one writer per database file. Writers that find it taken poll in SQLite's busy
+     * handler, sleeping up to 100 ms between tries; the writers of one JVM queue on this lock
+     * instead and go on the moment it is free. Writers of other processes still poll.
+     */
+    @Override
+    public Object writeLock(String url) {
+        return WRITE_LOCKS.computeIfAbsent(url, k -> new Object());
+    }
+
+    @Override
+    public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("busy_timeout", "60000");
+        p.setProperty("transaction_mode", "IMMEDIATE");
+        p.setProperty("foreign_keys", "true");
+        return p;
+    }
+
+    @Override
+    public void configure(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 60000");
+        }
+    }
+
+    @Override
+    public void prepare(String url) {
+        String path = url.substring(urlPrefix().length());
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        }
+        if (path.isEmpty() || path.equals(":memory:")) {
+            return;
+        }
+        File parent = new File(path).getAbsoluteFile().getParentFile();
+        if (parent != null && !parent.isDirectory() && !parent.mkdirs()) {
+            throw new IllegalStateException("cannot create the folder " + parent + " for " + path);
+        }
+    }
+
+    /**
+     * sqlite-jdbc gives no SQLSTATE; its error code is SQLite's result code. Permanent: SQL errors
+     * (SQLITE_ERROR: syntax, no such column), too big, constraints, type mismatch, bad parameter.
+     */
+    @Override
+    public boolean isPermanent(SQLException e) {
+        switch (e.getErrorCode() & 0xff) {
+            case 1: // SQLITE_ERROR
+            case 18: // SQLITE_TOOBIG
+            case 19: // SQLITE_CONSTRAINT
+            case 20: // SQLITE_MISMATCH
+            case 25: // SQLITE_RANGE
+                return true;
+            default:
+                return super.isPermanent(e);
+        }
+    }
+
+    @Override
+    public JdbcDialect sparkDialect() {
+        return new SqliteSparkDialect();
+    }
 }

@@ -13,43 +13,43 @@ import scala.Option;
  * experiment table uses.
  */
 final class SqliteSparkDialect extends JdbcDialect {
-  private static final long serialVersionUID = 1L;
-  private static final SqliteDialect SQLITE = new SqliteDialect();
+    private static final long serialVersionUID = 1L;
+    private static final SqliteDialect SQLITE = new SqliteDialect();
 
-  @Override
-  public boolean canHandle(String url) {
-    return SQLITE.accepts(url);
-  }
-
-  @Override
-  public Option<DataType> getCatalystType(int sqlType, String typeName, int size, MetadataBuilder md) {
-    String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
-    switch (t) {
-      case "INTEGER":
-      case "INT":
-      case "BIGINT":
-      case "INT8":
-        return Option.apply(DataTypes.LongType);
-      case "REAL":
-      case "DOUBLE":
-      case "DOUBLE PRECISION":
-      case "FLOAT":
-        return Option.apply(DataTypes.DoubleType);
-      case "TEXT":
-      case "VARCHAR":
-        return Option.apply(DataTypes.StringType);
-      case "BOOLEAN":
-        return Option.apply(DataTypes.BooleanType);
-      default:
-        if (t.startsWith("VARCHAR")) {
-          return Option.apply(DataTypes.StringType);
-        }
-        return Option.empty();
+    @Override
+    public boolean canHandle(String url) {
+        return SQLITE.accepts(url);
     }
-  }
 
-  @Override
-  public String quoteIdentifier(String colName) {
-    return "\"" + colName.replace("\"", "\"\"") + "\"";
-  }
+    @Override
+    public Option<DataType> getCatalystType(int sqlType, String typeName, int size, MetadataBuilder md) {
+        String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
+        switch (t) {
+            case "INTEGER":
+            case "INT":
+            case "BIGINT":
+            case "INT8":
+                return Option.apply(DataTypes.LongType);
+            case "REAL":
+            case "DOUBLE":
+            case "DOUBLE PRECISION":
+            case "FLOAT":
+                return Option.apply(DataTypes.DoubleType);
+            case "TEXT":
+            case "VARCHAR":
+                return Option.apply(DataTypes.StringType);
+            case "BOOLEAN":
+                return Option.apply(DataTypes.BooleanType);
+            default:
+                if (t.startsWith("VARCHAR")) {
+                    return Option.apply(DataTypes.StringType);
+                }
+                return Option.empty();
+        }
+    }
+
+    @Override
+    public String quoteIdentifier(String colName) {
+        return "\"" + colName.replace("\"", "\"\"") + "\"";
+    }
 }
