@@ -60,6 +60,7 @@ public final class ExperimentConfig implements Serializable {
     private final String password;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
+    private final int poolSize;
     private final String table;
     private final List<Parameter> keyfields;
     private final LinkedHashMap<String, FieldType> resultfields;
@@ -95,6 +96,7 @@ public final class ExperimentConfig implements Serializable {
         this.password = r.plain("database.password");
         this.connectTimeout = r.positive("database.connect-timeout");
         this.socketTimeout = r.positive("database.socket-timeout");
+        this.poolSize = r.intAtLeast("database.pool-size", 2);
         this.table = r.table();
         this.keyfields = r.keyfields();
         this.resultfields = r.resultfields();
@@ -245,6 +247,11 @@ public final class ExperimentConfig implements Serializable {
     /** How long the answer to a statement is awaited (PostgreSQL); holders of rows wait at most half a lease. */
     public Duration socketTimeout() {
         return socketTimeout;
+    }
+
+    /** Connections one JVM keeps to the database at most, shared by its tasks. */
+    public int poolSize() {
+        return poolSize;
     }
 
     public Duration heartbeatInterval() {

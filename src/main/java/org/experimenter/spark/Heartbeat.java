@@ -3,6 +3,8 @@ package org.experimenter.spark;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,9 +16,9 @@ import java.util.logging.Logger;
 import org.experimenter.store.ExperimentStore;
 
 /**
- * Owns a worker's lease: a scheduled daemon thread that, every {@code lease.heartbeat-interval},
- * refreshes the heartbeat of the running rows held under the worker's live claim tokens, on a
- * connection of its own.
+ * Owns the leases of a JVM's workers: one scheduled daemon thread per JVM and table that, every
+ * {@code lease.heartbeat-interval}, refreshes in one statement the heartbeat of the running rows
+ * held under the live claim tokens of every worker of the JVM, on a connection of the JVM's pool.
  *
  * <p>Contract. A token is live from {@link #hold} to {@link #drop}; the worker holds it before
  * the claim statement runs and drops it once the claim's outcomes are written and its rows not
@@ -36,15 +38,49 @@ final class Heartbeat implements AutoCloseable {
     private final int beatsPerLease;
     private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
-    private Connection connection;
     private int failures;
+    /** The workers using a heartbeat of {@link #SHARED}; guarded by SHARED. */
+    private int users;
+
+    /** One heartbeat per JVM and experiment table: every task's claims refreshed in one statement. */
+    private static final Map<String, Heartbeat> SHARED = new HashMap<>();
+
+    /**
+     * The heartbeat of this JVM for the store's table, started by the first worker that asks;
+     * each worker gives it back with {@link #close()}, and the last one stops it.
+     */
+    static Heartbeat shared(ExperimentStore store) {
+        String key = String.join(
+                "\u0000",
+                store.config().url(),
+                store.config().user(),
+                store.table(),
+                store.config().heartbeatInterval().toString(),
+                store.config().leaseTimeout().toString());
+        synchronized (SHARED) {
+            Heartbeat h = SHARED.computeIfAbsent(key, k -> new Heartbeat(store, "jvm", k));
+            h.users++;
+            return h;
+        }
+    }
+
+    private final String sharedKey;
+
+    private Heartbeat(ExperimentStore store, String executor, String sharedKey) {
+        this(store, executor, store::connectHoldingRows, sharedKey);
+    }
 
     Heartbeat(ExperimentStore store, String executor) {
-        this(store, executor, store::connectHoldingRows);
+        this(store, executor, store::connectHoldingRows, null);
     }
 
     /** With the connections taken from {@code connect} (tests make it fail). */
     Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect) {
+        this(store, executor, connect, null);
+    }
+
+    private Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect, String sharedKey) {
+        this.sharedKey = sharedKey;
         this.store = store;
         this.connect = connect;
         this.beatsPerLease = (int) Math.max(
@@ -71,10 +107,7 @@ final class Heartbeat implements AutoCloseable {
     }
 
     private void beat() {
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = connect.get();
-            }
+        try (Connection connection = connect.get()) {
             store.heartbeat(connection, new ArrayList<>(liveTokens));
             if (failures > 0) {
                 LOG.info("heartbeat for " + store.table() + " is beating again after " + failures + " failed beats");
@@ -91,9 +124,6 @@ final class Heartbeat implements AutoCloseable {
 
     private void failed(Throwable t) {
         failures++;
-        Connection broken = connection;
-        connection = null; // first: should closing it fail too, the next beat still starts afresh
-        RetryingConnection.closeQuietly(broken);
         boolean expected = t instanceof SQLException || t instanceof RuntimeException;
         String message = "heartbeat for " + store.table() + " failed; retrying next beat: "
                 + (expected ? t.getMessage() : t.toString()) + " (" + failures + " failed in a row)";
@@ -107,9 +137,17 @@ final class Heartbeat implements AutoCloseable {
         }
     }
 
+    /** Stops the heartbeat; a shared one only when its last worker gives it back. */
     @Override
     public void close() {
+        if (sharedKey != null) {
+            synchronized (SHARED) {
+                if (--users > 0) {
+                    return;
+                }
+                SHARED.remove(sharedKey);
+            }
+        }
         scheduler.shutdownNow();
-        RetryingConnection.closeQuietly(connection);
     }
 }

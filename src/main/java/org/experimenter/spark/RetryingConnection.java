@@ -9,10 +9,10 @@ import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.PermanentStoreException;
 
 /**
- * Owns the worker's connection for claims, finishes, checks and releases: it reconnects with
- * backoff when a call fails (a database restart), for up to two minutes, and holds the per-JVM
- * write lock where the database takes one writer at a time (SQLite). Used by the task thread
- * only.
+ * The worker's database calls for claims, finishes, checks and releases: each takes a connection
+ * of the JVM's pool for the call and returns it, retries with backoff when a call fails (a
+ * database restart), for up to two minutes, and holds the per-JVM write lock where the database
+ * takes one writer at a time (SQLite). Used by the task thread only.
  */
 final class RetryingConnection implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RetryingConnection.class.getName());
@@ -23,7 +23,6 @@ final class RetryingConnection implements AutoCloseable {
 
     private final ExperimentStore store;
     private final Object writeLock;
-    private Connection connection;
 
     RetryingConnection(ExperimentStore store) {
         this.store = store;
@@ -42,10 +41,8 @@ final class RetryingConnection implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         long backoff = 200;
         while (true) {
-            try {
-                if (connection == null || connection.isClosed()) {
-                    connection = store.connectHoldingRows();
-                }
+            // a connection of the JVM's pool for this call only: tasks take turns on a few
+            try (Connection connection = store.connectHoldingRows()) {
                 if (writeLock == null) {
                     return call.call(connection);
                 }
@@ -66,8 +63,6 @@ final class RetryingConnection implements AutoCloseable {
 
     /** Drops the connection and sleeps before the next try; throws when the retry window is over. */
     private long retryLater(String what, Exception e, long deadline, long backoff) {
-        closeQuietly(connection);
-        connection = null;
         if (System.nanoTime() > deadline) {
             throw new StoreException("cannot " + what + " after retrying for 2 minutes: " + e.getMessage(), e);
         }
@@ -83,7 +78,7 @@ final class RetryingConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(connection);
+        // nothing held: each call returns its connection to the pool
     }
 
     static void closeQuietly(Connection c) {

@@ -39,7 +39,6 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     private final Map<String, Instant> times = new HashMap<>();
     private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
     private final Map<String, List<Instant>> logTimes = new HashMap<>();
-    private Connection connection;
     private boolean closed;
     private volatile boolean paused;
     volatile boolean timedOut;
@@ -136,8 +135,8 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     public synchronized void flush() {
         checkOpen("flush()");
         writeLogs();
-        try {
-            if (!store.writeResults(connection(), id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
+        try (Connection connection = store.connectHoldingRows()) {
+            if (!store.writeResults(connection, id, token, new LinkedHashMap<>(values), new HashMap<>(times))) {
                 throw new ExperimenterException("experiment " + id + " of " + store.table()
                         + " is no longer running under this claim (lost lease, reset or taken over);"
                         + " results not written");
@@ -149,12 +148,15 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
 
     /** Writes pending log rows; called before the row's final write. */
     public synchronized void writeLogs() {
-        try {
+        if (!hasPendingLogs()) {
+            return;
+        }
+        try (Connection connection = store.connectHoldingRows()) {
             for (Map.Entry<String, List<Map<String, Object>>> e : logs.entrySet()) {
                 if (!e.getValue().isEmpty()) {
-                    if (!store.appendLog(connection(), e.getKey(), id, token, e.getValue(), logTimes.get(e.getKey()))) {
+                    if (!store.appendLog(connection, e.getKey(), id, token, e.getValue(), logTimes.get(e.getKey()))) {
                         throw new StoreException("experiment " + id + " of " + store.table()
-                                + " is no longer running under this" + " claim (lost lease, reset or taken over); "
+                                + " is no longer running under this claim (lost lease, reset or taken over); "
                                 + e.getValue().size() + " log rows not written");
                     }
                     e.getValue().clear();
@@ -185,7 +187,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
 
     /**
      * After the experiment ended (its outcome taken, or given up after a timeout) nothing more is
-     * written through this context, and no connection is opened again that nobody would close.
+     * written through this context: an abandoned thread cannot write under the row's next owner.
      */
     private void checkOpen(String call) {
         if (closed) {
@@ -194,23 +196,9 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = store.connect();
-        }
-        return connection;
-    }
-
+    /** Ends the context: later log() and flush() calls throw. Each write took and returned its own connection. */
     @Override
     public synchronized void close() {
         closed = true;
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // nothing more to write through it
-            }
-            connection = null;
-        }
     }
 }

@@ -49,6 +49,11 @@ public final class RunJob {
     private static final int SHUTDOWN_PRIORITY = 50;
 
     private static final long PRIME = 4294967291L;
+    /**
+     * The open rows are read in at most this many partitions: each is a connection Spark opens
+     * for itself, outside the pool, so a run of hundreds of tasks does not open hundreds at once.
+     */
+    private static final int READ_PARTITIONS = 2;
 
     private final SparkSession spark;
     private final ExperimentConfig config;
@@ -193,9 +198,14 @@ public final class RunJob {
                 .option("partitionColumn", random ? "order_key" : "id")
                 .option("lowerBound", random ? 0 : rows.minId())
                 .option("upperBound", random ? PRIME : rows.maxId() + 1)
-                .option("numPartitions", partitions)
+                .option("numPartitions", Math.min(partitions, READ_PARTITIONS))
                 .option("fetchsize", 10_000)
                 .load();
+        if (partitions > READ_PARTITIONS) {
+            // read in few partitions (each holds a connection of Spark's own, outside the pool), then
+            // spread over as many tasks as the run wants
+            open = open.repartition(partitions);
+        }
         spark.sparkContext()
                 .setJobGroup(
                         runId,
@@ -216,14 +226,32 @@ public final class RunJob {
                     + " tasks");
         } catch (Exception e) { // SparkException is checked, though Java cannot see it thrown here
             if (!stopping) {
-                throw e instanceof RuntimeException
-                        ? (RuntimeException) e
-                        : new ExperimenterException("run " + runId + " failed: " + e.getMessage(), e);
+                // the job aborted (a task failed past Spark's retries): its other tasks were cancelled
+                // and release what they hold within the grace period; what is left is released here
+                // rather than left running until the lease expires
+                awaitReleased(runId);
+                int released = store.releaseRun(runId);
+                throw new ExperimenterException(
+                        "run " + runId + " failed: " + firstCause(e)
+                                + (released > 0 ? " (" + released + " rows it held were returned to created)" : ""),
+                        e);
             }
             LOG.info("run " + runId + " stopped: " + e.getMessage());
         } finally {
             spark.sparkContext().clearJobGroup();
         }
+    }
+
+    /** The innermost cause's message, first line only: Spark wraps a task's failure in stage and job text. */
+    static String firstCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m =
+                t.getMessage() == null ? t.getClass().getName() : t.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** Ctrl-C / SIGTERM: cancel the tasks (they release what they hold) and wait for the run to end. */

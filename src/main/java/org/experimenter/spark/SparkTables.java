@@ -2,6 +2,7 @@ package org.experimenter.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;
@@ -31,6 +32,11 @@ public final class SparkTables {
         registerDialect(dialect);
         DataFrameReader r =
                 spark.read().format("jdbc").option("url", config.url()).option("driver", dialect.driverClass());
+        // the database's own settings (timeouts, application name) for Spark's connections too
+        for (Map.Entry<Object, Object> p : dialect.connectionProperties(config.connectTimeout(), config.socketTimeout())
+                .entrySet()) {
+            r = r.option(String.valueOf(p.getKey()), String.valueOf(p.getValue()));
+        }
         if (!config.user().isEmpty()) {
             r = r.option("user", config.user());
         }

@@ -58,7 +58,7 @@ public final class Worker implements AutoCloseable {
         this.machine = hostName();
         this.db = new RetryingConnection(store);
         this.claims = new ClaimRunner(store, experiment, executor, sparkApp, stop);
-        this.heartbeat = new Heartbeat(store, executor);
+        this.heartbeat = Heartbeat.shared(store);
     }
 
     /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */

@@ -193,6 +193,32 @@ final class Claims implements Serializable {
         });
     }
 
+    /**
+     * Returns every row a run holds back to created without charging the attempt (a run whose
+     * job aborted), recording the release in the attempts table.
+     */
+    int releaseRun(Connection c, String runId) throws SQLException {
+        Instant now = db.now();
+        return Jdbc.inTransaction(c, conn -> {
+            record Held(long id, Claim holder) {}
+            List<Held> held = Jdbc.query(
+                    conn,
+                    "SELECT id, claim_token, executor, machine, spark_app FROM " + db.table
+                            + " WHERE run_id = ? AND status = " + RUNNING + " ORDER BY id",
+                    ps -> ps.setString(1, runId),
+                    rs -> new Held(
+                            rs.getLong(1),
+                            new Claim(runId, rs.getString(3), rs.getString(4), rs.getString(2), rs.getString(5))));
+            for (Held h : held) {
+                attempts.record(conn, h.id(), h.holder(), now, "released", "released: the run's job failed");
+            }
+            return Jdbc.update(
+                    conn,
+                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + " WHERE run_id = ? AND status = " + RUNNING,
+                    ps -> ps.setString(1, runId));
+        });
+    }
+
     private String keyList() {
         StringJoiner j = new StringJoiner(", ");
         for (Parameter p : keyfields) {

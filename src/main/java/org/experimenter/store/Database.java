@@ -2,12 +2,10 @@ package org.experimenter.store;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.experimenter.StoreException;
 import org.experimenter.config.ExperimentConfig;
@@ -71,37 +69,44 @@ final class Database implements Serializable {
         return clock.millis() + databaseOffsetMillis;
     }
 
-    /** A new connection, auto-commit on; the caller closes it. Errors name the redacted URL. */
+    /**
+     * A connection from this JVM's pool for the database, auto-commit on; closing it returns it.
+     * Errors name the redacted URL.
+     */
     Connection connect() {
-        return connect(config.socketTimeout());
+        dialect.prepare(config.url());
+        try {
+            return ConnectionPools.connect(config, dialect);
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "cannot connect to " + Redact.url(config.url()) + ": " + clean(e.getMessage()), cleanCause(e));
+        }
     }
 
     /**
      * A connection for an executor that holds rows (claims, heartbeats, finishes): an answer is
-     * awaited at most half a lease, so a connection left half-open is replaced while the rows'
-     * lease still runs.
+     * awaited at most half a lease, so a connection left half-open is given up while the rows'
+     * lease still runs (the pool restores the timeout when it takes the connection back).
      */
     Connection connectHoldingRows() {
+        Connection c = connect();
         Duration half = config.leaseTimeout().dividedBy(2);
-        return connect(half.compareTo(config.socketTimeout()) < 0 ? half : config.socketTimeout());
+        if (dialect.supportsNetworkTimeout() && half.compareTo(config.socketTimeout()) < 0) {
+            try {
+                c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, half.toMillis()));
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw failure("cannot set the network timeout of a connection", e);
+            }
+        }
+        return c;
     }
 
-    private Connection connect(Duration socketTimeout) {
-        dialect.prepare(config.url());
-        Properties p = dialect.connectionProperties(config.connectTimeout(), socketTimeout);
-        if (!config.user().isEmpty()) {
-            p.setProperty("user", config.user());
-        }
-        if (!config.password().isEmpty()) {
-            p.setProperty("password", config.password());
-        }
+    private static void closeQuietly(Connection c) {
         try {
-            Connection c = DriverManager.getConnection(config.url(), p);
-            dialect.configure(c);
-            return c;
-        } catch (SQLException e) {
-            throw new StoreException(
-                    "cannot connect to " + Redact.url(config.url()) + ": " + clean(e.getMessage()), cleanCause(e));
+            c.close();
+        } catch (SQLException ignored) {
+            // the failure that led here is the one to report
         }
     }
 

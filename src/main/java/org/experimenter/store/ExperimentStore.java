@@ -208,6 +208,11 @@ public final class ExperimentStore implements Serializable {
         return claims.release(c, claim);
     }
 
+    /** Returns every row a run holds back to created without charging the attempt (its job aborted). */
+    public int releaseRun(String runId) {
+        return db.withConnection("cannot release the rows of run " + runId, c -> claims.releaseRun(c, runId));
+    }
+
     // ---- writes of a running or finished experiment -----------------------------------------
 
     /** Writes one finished attempt; false when the row is no longer held under this claim. */

@@ -1,6 +1,5 @@
 package org.experimenter.store.dialect;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -216,8 +215,15 @@ public abstract class Dialect implements java.io.Serializable {
         return new Properties();
     }
 
-    /** Called once on every new connection. */
-    public void configure(Connection connection) throws SQLException {}
+    /** A statement run once on every new connection, or null. */
+    public String initSql() {
+        return null;
+    }
+
+    /** Whether connections take {@code Connection.setNetworkTimeout} (a server over the network). */
+    public boolean supportsNetworkTimeout() {
+        return false;
+    }
 
     /** Prepares the place the database lives in, e.g. a folder for a database file. */
     public void prepare(String url) {}

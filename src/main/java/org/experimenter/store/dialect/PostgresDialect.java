@@ -79,6 +79,11 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public boolean supportsNetworkTimeout() {
+        return true;
+    }
+
+    @Override
     public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
         Properties p = new Properties();
         p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));

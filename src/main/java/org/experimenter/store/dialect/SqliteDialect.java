@@ -1,11 +1,9 @@
 package org.experimenter.store.dialect;
 
 import java.io.File;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -111,10 +109,8 @@ public final class SqliteDialect extends Dialect {
     }
 
     @Override
-    public void configure(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 60000");
-        }
+    public String initSql() {
+        return "PRAGMA busy_timeout = 60000";
     }
 
     @Override

@@ -1,0 +1,70 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.experimenter.Experimenter;
+import org.experimenter.Status;
+import org.experimenter.testing.ExecutionLog;
+import org.experimenter.testing.Faults;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run of 128 tasks at once (local[128], I/O-bound experiments) on PostgreSQL, in a JVM of its
+ * own: its connections, watched in pg_stat_activity, stay within the pool and Spark's two reads.
+ */
+class ConnectionBoundTest {
+    @Test
+    void aRunOf128TasksAtOnceOpensAtMostPoolSizePlusTwoConnections() throws Exception {
+        String table = TestDb.uniqueTable("bound");
+        Path dir = Faults.runDir(table);
+        Path log = dir.resolve("executions.log");
+        Path conf = Faults.writeConfig(
+                dir, TestDb.POSTGRES, table, log, 512, "local[128]", "sleep-ms = 300", "database.pool-size = 4");
+        Experimenter ex = Experimenter.load(conf);
+        ex.fill();
+        AtomicInteger peak = new AtomicInteger();
+        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+        try (Connection watch = DriverManager.getConnection(TestDb.pgUrl(), TestDb.pgUser(), "");
+                Statement st = watch.createStatement()) {
+            // connections of this run only: made by the child JVM, which started after this point
+            st.execute("SELECT 1");
+            String since = "(SELECT now())";
+            try (ResultSet rs = st.executeQuery("SELECT now()::text")) {
+                rs.next();
+                since = "'" + rs.getString(1) + "'::timestamptz";
+            }
+            while (driver.isAlive()) {
+                try (ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND application_name = 'experimenter' AND backend_start >= " + since)) {
+                    rs.next();
+                    peak.accumulateAndGet(rs.getInt(1), Math::max);
+                }
+                driver.waitFor(20, TimeUnit.MILLISECONDS);
+            }
+        }
+        String out = Files.readString(dir.resolve("driver.out"));
+        assertEquals(0, driver.exitValue(), out);
+        assertFalse(out.contains("too many clients"), out);
+        assertEquals(512L, ex.status().get(Status.DONE));
+        ExecutionLog executions = ExecutionLog.read(log);
+        assertEquals(512, executions.byRow().size());
+        assertEquals(java.util.Set.of(), executions.rowsExecutedTwice(), "rows run twice");
+        System.out.println("local[128], 512 rows of 300 ms on PostgreSQL, pool-size 4: peak " + peak.get()
+                + " connections of the run");
+        assertTrue(peak.get() <= 4 + 2, "peak connections " + peak.get());
+        assertTrue(peak.get() >= 1, "the watch saw the run's connections");
+        ex.drop();
+    }
+}
