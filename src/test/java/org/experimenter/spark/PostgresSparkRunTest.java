@@ -13,4 +13,10 @@ class PostgresSparkRunTest extends SparkRunContractTest {
         st.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + table + "_refuse CHECK (" + column
                 + " IS DISTINCT FROM '" + value + "')");
     }
+
+    @Override
+    void refuseClaimOf(java.sql.Statement st, String table, long id) throws Exception {
+        st.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + table + "_refuse_claim CHECK (id <> " + id
+                + " OR status <> 'running')");
+    }
 }

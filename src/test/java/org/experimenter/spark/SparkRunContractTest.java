@@ -1,8 +1,10 @@
 package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.eval.ResultTable;
@@ -42,6 +45,9 @@ abstract class SparkRunContractTest {
 
     abstract TestDb db();
 
+    /** Makes the database refuse to mark the row with this id running (a constraint a user added). */
+    abstract void refuseClaimOf(Statement st, String table, long id) throws Exception;
+
     /** Makes the database refuse any update that sets column to value (a constraint a user added). */
     abstract void refuse(Statement st, String table, String column, String value) throws Exception;
 
@@ -65,6 +71,28 @@ abstract class SparkRunContractTest {
             }
             ctx.results().put("note", x == 1 ? "a\0b" : x == 3 ? "refused" : "ok");
         }
+    }
+
+    @Test
+    void aJobThatAbortsLeavesNoRowRunningAndNamesTheFirstCauseInOneLine() throws Exception {
+        assertEquals(60, ex.fill());
+        ExperimentStore store = TestDb.store(ex);
+        long refused = store.idOf(new Object[] {15, 2, "a'b"});
+        try (Connection c = store.connect();
+                Statement st = c.createStatement()) {
+            refuseClaimOf(st, ex.config().table(), refused);
+        }
+        String m = assertThrows(
+                        ExperimenterException.class,
+                        () -> ex.run(spark, ctx -> {
+                            Thread.sleep(50);
+                            ctx.results().put("score", 1.0);
+                        }))
+                .getMessage();
+        assertTrue(m.startsWith("run ") && m.contains(" failed: "), m);
+        assertFalse(m.contains("\n"), m);
+        assertEquals(0L, ex.status().get(Status.RUNNING), "no row is left running: " + ex.status());
+        assertEquals("created", store.row(refused).get("status"));
     }
 
     @Test

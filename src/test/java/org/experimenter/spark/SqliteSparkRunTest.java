@@ -13,4 +13,10 @@ class SqliteSparkRunTest extends SparkRunContractTest {
         st.execute("CREATE TRIGGER " + table + "_refuse BEFORE UPDATE OF " + column + " ON " + table + " WHEN NEW."
                 + column + " = '" + value + "' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
     }
+
+    @Override
+    void refuseClaimOf(java.sql.Statement st, String table, long id) throws Exception {
+        st.execute("CREATE TRIGGER " + table + "_refuse_claim BEFORE UPDATE OF status ON " + table + " WHEN NEW.id = "
+                + id + " AND NEW.status = 'running' BEGIN SELECT RAISE(ABORT, 'claim refused by a trigger'); END");
+    }
 }
