@@ -1,22 +1,15 @@
 package org.experimenter.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.util.Map;
 import org.experimenter.ExperimenterException;
+import org.experimenter.eval.JsonLayout;
 
 /** One JSON object on one line, {@code {"created": 0, "done": 80}}, as status and run-one print it with --json. */
 final class JsonLine {
-    // a space after ':' and ',' and nowhere else: the form the README shows and scripts may match
-    private static final ObjectWriter WRITER = new ObjectMapper()
-            .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                            .withObjectEntrySpacing(Separators.Spacing.AFTER)
-                            .withObjectEmptySeparator(""))
-                    .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter()));
+    private static final ObjectWriter WRITER = new ObjectMapper().writer(new JsonLayout());
 
     private JsonLine() {}
 

@@ -2,9 +2,6 @@ package org.experimenter.eval;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -293,15 +290,6 @@ public enum TableFormat {
         return String.join(",", out) + "\n";
     }
 
-    // One row a line, so that a table reads and diffs line by line; in a row a space after ':' and ',' only.
-    private static final DefaultPrettyPrinter JSON_LAYOUT = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEntrySpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter())
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-
     // decimals without an exponent, 1000 rather than 1E+3, as CSV writes them
     private static final JsonMapper JSON_MAPPER = JsonMapper.builder()
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -311,7 +299,7 @@ public enum TableFormat {
         StringWriter out = new StringWriter();
         // a generator, not a map per row: a query may name two columns alike (SELECT 1 AS a, 2 AS a)
         try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
-            g.setPrettyPrinter(JSON_LAYOUT.createInstance());
+            g.setPrettyPrinter(new JsonLayout());
             g.writeStartArray();
             for (List<Object> row : t.rows()) {
                 g.writeStartObject();

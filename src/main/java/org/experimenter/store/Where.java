@@ -34,7 +34,6 @@ import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StringType;
 import org.experimenter.ExperimenterException;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * A {@code --where} condition: one boolean expression over the table's columns, in Spark SQL's
@@ -115,7 +114,7 @@ public final class Where {
             }
             if (e instanceof In in) {
                 StringJoiner list = new StringJoiner(", ", "(", ")");
-                for (Expression v : CollectionConverters.asJava(in.list())) {
+                for (Expression v : ScalaSeqs.asJava(in.list())) {
                     list.add(sql(v));
                 }
                 return "(" + sql(in.value()) + " IN " + list + ")";
@@ -137,7 +136,7 @@ public final class Where {
                     && f.nameParts().head().equalsIgnoreCase("between")
                     && f.arguments().size() == 3
                     && !f.isDistinct()) {
-                List<Expression> a = CollectionConverters.asJava(f.arguments());
+                List<Expression> a = ScalaSeqs.asJava(f.arguments());
                 return "(" + sql(a.get(0)) + " BETWEEN " + sql(a.get(1)) + " AND " + sql(a.get(2)) + ")";
             }
             if (e instanceof Add a) {
@@ -197,7 +196,7 @@ public final class Where {
         }
 
         private String column(UnresolvedAttribute a) {
-            List<String> parts = new ArrayList<>(CollectionConverters.asJava(a.nameParts()));
+            List<String> parts = new ArrayList<>(ScalaSeqs.asJava(a.nameParts()));
             String name = parts.get(parts.size() - 1).toLowerCase(Locale.ROOT);
             if (parts.size() != 1 || !name.matches("[a-z_][a-z0-9_]*")) {
                 throw refused(text, "'" + a.sql() + "' is not a column name");
