@@ -26,28 +26,42 @@ import org.junit.jupiter.api.Test;
 class ConnectionBoundTest {
     @Test
     void aRunOf128TasksAtOnceOpensAtMostPoolSizePlusTwoConnections() throws Exception {
+        int peak = peakConnections("local[128]", 512);
+        System.out.println(
+                "local[128], 512 rows of 300 ms on PostgreSQL, pool-size 4: peak " + peak + " connections of the run");
+        assertTrue(peak <= 4 + 2, "peak connections " + peak);
+    }
+
+    @Test
+    void aRunOnFourExecutorJvmsOpensAtMostFourPoolsPlusTwoConnections() throws Exception {
+        int peak = peakConnections("local-cluster[4,2,1024]", 128);
+        System.out.println("local-cluster[4,2,1024], 128 rows of 300 ms on PostgreSQL, pool-size 4: peak " + peak
+                + " connections of the run");
+        assertTrue(peak <= 4 * 4 + 2, "peak connections " + peak);
+    }
+
+    /** Runs rows experiments of 300 ms on master in a driver JVM of its own; returns the peak of its connections. */
+    private static int peakConnections(String master, int rows) throws Exception {
         String table = TestDb.uniqueTable("bound");
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");
         Path conf = Faults.writeConfig(
-                dir, TestDb.POSTGRES, table, log, 512, "local[128]", "sleep-ms = 300", "database.pool-size = 4");
+                dir, TestDb.POSTGRES, table, log, rows, master, "sleep-ms = 300", "database.pool-size = 4");
         Experimenter ex = Experimenter.load(conf);
         ex.fill();
         AtomicInteger peak = new AtomicInteger();
         Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
         try (Connection watch = DriverManager.getConnection(TestDb.pgUrl(), TestDb.pgUser(), "");
                 Statement st = watch.createStatement()) {
-            // connections of this run only: made by the child JVM, which started after this point
-            st.execute("SELECT 1");
-            String since = "(SELECT now())";
+            // connections of this run only: opened after this point by the driver and its executors
+            String since;
             try (ResultSet rs = st.executeQuery("SELECT now()::text")) {
                 rs.next();
                 since = "'" + rs.getString(1) + "'::timestamptz";
             }
             while (driver.isAlive()) {
-                try (ResultSet rs =
-                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                + " AND application_name = 'experimenter' AND backend_start >= " + since)) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                        + " current_database() AND application_name = 'experimenter' AND backend_start >= " + since)) {
                     rs.next();
                     peak.accumulateAndGet(rs.getInt(1), Math::max);
                 }
@@ -57,14 +71,12 @@ class ConnectionBoundTest {
         String out = Files.readString(dir.resolve("driver.out"));
         assertEquals(0, driver.exitValue(), out);
         assertFalse(out.contains("too many clients"), out);
-        assertEquals(512L, ex.status().get(Status.DONE));
+        assertEquals((long) rows, ex.status().get(Status.DONE));
         ExecutionLog executions = ExecutionLog.read(log);
-        assertEquals(512, executions.byRow().size());
+        assertEquals(rows, executions.byRow().size());
         assertEquals(java.util.Set.of(), executions.rowsExecutedTwice(), "rows run twice");
-        System.out.println("local[128], 512 rows of 300 ms on PostgreSQL, pool-size 4: peak " + peak.get()
-                + " connections of the run");
-        assertTrue(peak.get() <= 4 + 2, "peak connections " + peak.get());
         assertTrue(peak.get() >= 1, "the watch saw the run's connections");
         ex.drop();
+        return peak.get();
     }
 }
