@@ -82,6 +82,36 @@ public final class RunQueries implements Serializable {
                         rs -> new RunningRow(rs.getLong(1), rs.getLong(2), rs.getString(3))));
     }
 
+    /** A finished row of a run: its status and experiment duration (null when not measured). */
+    public record Ended(Status status, Double wallSeconds) {}
+
+    /**
+     * The rows a run finished (every status but running), or null when there are more than max:
+     * a small run is summarized from these rather than with a Spark job.
+     */
+    public List<Ended> endedRows(String runId, int max) {
+        return db.withConnection("cannot read the rows of run " + runId + " in " + db.table, c -> {
+            long n = Jdbc.query(
+                            c,
+                            "SELECT COUNT(*) FROM " + db.table + " WHERE run_id = ? AND status <> " + RUNNING,
+                            ps -> ps.setString(1, runId),
+                            rs -> rs.getLong(1))
+                    .get(0);
+            if (n > max) {
+                return null;
+            }
+            return Jdbc.query(
+                    c,
+                    "SELECT status, wall_time FROM " + db.table + " WHERE run_id = ? AND status <> " + RUNNING,
+                    ps -> ps.setString(1, runId),
+                    rs -> {
+                        Status s = Status.parse(rs.getString(1));
+                        double w = rs.getDouble(2);
+                        return new Ended(s, rs.wasNull() ? null : w);
+                    });
+        });
+    }
+
     /** Per status, the rows of a run and the rows of its scope still waiting to be claimed. */
     public Map<Status, Long> runCounts(String runId, String scope) {
         String sql = "SELECT status, COUNT(*) FROM " + db.table + " WHERE run_id = ? OR (status = " + CREATED + " AND ("

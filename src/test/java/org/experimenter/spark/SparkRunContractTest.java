@@ -204,6 +204,14 @@ abstract class SparkRunContractTest {
 
         assertEquals(54, s.count(Status.DONE));
         assertEquals(6, s.count(Status.ERROR), "x = 13 throws, for 3 seeds x 2 labels");
+        Row d = ex.sql(
+                        spark,
+                        "SELECT min(wall_time), median(wall_time), max(wall_time) FROM "
+                                + ex.config().table() + " WHERE run_id = '" + s.runId() + "'")
+                .first();
+        assertEquals(d.getDouble(0), s.minSeconds(), 1e-9, "the summary's durations are Spark SQL's");
+        assertEquals(d.getDouble(1), s.medianSeconds(), 1e-9);
+        assertEquals(d.getDouble(2), s.maxSeconds(), 1e-9);
         List<String> executions = Files.readAllLines(log);
         assertEquals(60, executions.size());
         assertEquals(
