@@ -1,12 +1,14 @@
 package org.experimenter.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.Experimenter;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
+import org.experimenter.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,6 +53,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (randomSeed != null) {
             options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
+        }
+        Map<Status, Long> counts = ex.status();
+        if (counts.get(Status.CREATED) == 0 && counts.get(Status.RUNNING) == 0) {
+            // nothing open and nothing held (not even by a lost run): no Spark to start
+            System.out.println("run: nothing to run in " + ex.config().table() + ", no row is created or running ("
+                    + counts.get(Status.DONE) + " done, " + counts.get(Status.ERROR) + " error, "
+                    + counts.get(Status.PAUSED) + " paused)");
+            return 0;
         }
         SparkSession spark = SparkSessions.open(ex.config());
         try {

@@ -20,6 +20,13 @@ final class SparkSessions {
             b = b.appName(c.sparkAppName() + ": " + c.table());
         }
         b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
+        if (!conf.contains("spark.master") && c.sparkMaster().startsWith("local")) {
+            // a short job on this machine: no web UI to start, few shuffle partitions (the config's
+            // spark.conf, below, still wins; spark-submit's settings are left alone)
+            int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+            b = b.config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
+        }
         for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
             b = b.config(e.getKey(), e.getValue());
         }
