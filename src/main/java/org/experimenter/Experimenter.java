@@ -270,13 +270,13 @@ public final class Experimenter {
     /** Returns the rows of the given statuses to created, clearing results and errors; ids are kept. */
     public int reset(Set<Status> statuses) {
         store.createTableIfMissing();
-        return store.reset(statuses);
+        return store.admin().reset(statuses);
     }
 
     /** Returns the given rows to created, clearing results and errors; ids and attempt history are kept. */
     public int resetIds(List<Long> ids) {
         store.createTableIfMissing();
-        return store.resetIds(ids);
+        return store.admin().resetIds(ids);
     }
 
     /**
@@ -285,7 +285,7 @@ public final class Experimenter {
      */
     public int resetWhere(String condition) {
         store.createTableIfMissing();
-        return store.resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
+        return store.admin().resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
     }
 
     /**
@@ -297,7 +297,7 @@ public final class Experimenter {
         if (experimentClass != null && !experimentClass.isEmpty()) {
             loadExperiment(experimentClass, "--experiment-class: ");
         }
-        return store.unpause(ids, experimentClass);
+        return store.admin().unpause(ids, experimentClass);
     }
 
     /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */

@@ -308,7 +308,7 @@ public final class RunJob {
     }
 
     private void checkIdsExist(List<Long> ids) {
-        List<Long> missing = store.missingIds(ids);
+        List<Long> missing = store.admin().missingIds(ids);
         if (!missing.isEmpty()) {
             throw new ExperimenterException("table " + config.table() + " has no experiment with id " + missing);
         }

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.experimenter.Recovery;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
@@ -251,34 +250,14 @@ public final class ExperimentStore implements Serializable {
 
     // ---- administration and recovery --------------------------------------------------------
 
-    /** Returns rows of the given statuses to created, clearing results and errors. Keeps ids. */
-    public int reset(Set<Status> statuses) {
-        return admin.reset(statuses);
-    }
-
-    /** Returns the given rows to created; throws naming ids that do not exist. */
-    public int resetIds(List<Long> ids) {
-        return admin.resetIds(ids);
-    }
-
-    /** Returns rows matching a condition to created, clearing results, errors, resources and log rows. */
-    public int resetWhere(Where condition) {
-        return admin.resetWhere(condition.sql());
-    }
-
-    /** Returns paused rows (all, or the given ids) to created, keeping their results. */
-    public int unpause(List<Long> ids, String experimentClass) {
-        return admin.unpause(ids, experimentClass);
+    /** Resets, unpauses and looks up rows (what users do between runs). */
+    public RowAdmin admin() {
+        return admin;
     }
 
     /** Throws naming every id the table does not have. */
     public void requireIds(List<Long> ids) {
         admin.requireIds(ids);
-    }
-
-    /** Those of the ids the table does not have. */
-    public List<Long> missingIds(List<Long> ids) {
-        return admin.missingIds(ids);
     }
 
     /** The id of the row with these keyfield values (in keyfield order), or null. */

@@ -17,7 +17,7 @@ import org.experimenter.grid.Parameter;
  * What users do to rows between runs: reset them to created, unpause them, look them up by
  * id or by keyfield values. Ids and the attempts table are always kept.
  */
-final class RowAdmin implements Serializable {
+public final class RowAdmin implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Database db;
@@ -26,7 +26,7 @@ final class RowAdmin implements Serializable {
         this.db = db;
     }
 
-    int reset(Set<Status> statuses) {
+    public int reset(Set<Status> statuses) {
         if (statuses.isEmpty()) {
             return 0;
         }
@@ -37,7 +37,7 @@ final class RowAdmin implements Serializable {
         return resetWhere(in.toString());
     }
 
-    int resetIds(List<Long> ids) {
+    public int resetIds(List<Long> ids) {
         requireIds(ids);
         return resetWhere(idList(ids));
     }
@@ -48,6 +48,10 @@ final class RowAdmin implements Serializable {
      * the history). A worker still running one of these rows can no longer write it or its log (its
      * claim is cleared).
      */
+    public int resetWhere(Where condition) {
+        return resetWhere(condition.sql());
+    }
+
     int resetWhere(String condition) {
         StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
                 + " machine = NULL, error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL,"
@@ -79,7 +83,7 @@ final class RowAdmin implements Serializable {
      * with another experiment class for their next run; they are claimed in batches again like
      * rows that never ran. Returns the number of rows.
      */
-    int unpause(List<Long> ids, String experimentClass) {
+    public int unpause(List<Long> ids, String experimentClass) {
         String where = "status = " + PAUSED;
         if (!ids.isEmpty()) {
             requireIds(ids);
@@ -102,7 +106,7 @@ final class RowAdmin implements Serializable {
     }
 
     /** Those of the ids the table does not have, in the order given. */
-    List<Long> missingIds(List<Long> ids) {
+    public List<Long> missingIds(List<Long> ids) {
         return db.withConnection("cannot look up ids in " + db.table, c -> {
             List<Long> missing = new ArrayList<>();
             for (Long id : ids) {

@@ -290,7 +290,7 @@ abstract class StoreContractTest {
                     .getMessage();
             assertTrue(m.contains("has ended; log() after its end is not written"), m);
 
-            assertEquals(1, s.resetIds(List.of(1L)));
+            assertEquals(1, s.admin().resetIds(List.of(1L)));
             assertEquals(List.of(), s.logRows("epochs", 1L), "reset deletes the row's log rows with its results");
         } finally {
             s.drop();
@@ -561,14 +561,14 @@ abstract class StoreContractTest {
             finish(store, c, 1L, "a", Status.DONE, Map.of("score", 2.0), null, null);
             finish(store, c, 2L, "a", Status.ERROR, Map.of(), "exception", "boom");
         }
-        assertEquals(2, store.reset(Set.of(Status.ERROR, Status.RUNNING)));
+        assertEquals(2, store.admin().reset(Set.of(Status.ERROR, Status.RUNNING)));
         Map<String, Object> r2 = store.row(2L);
         assertEquals("created", r2.get("status"));
         assertNull(r2.get("error"));
         assertEquals(0, r2.get("attempt"));
         assertEquals("done", store.row(1L).get("status"));
         assertEquals(2.0, store.row(1L).get("score"));
-        assertEquals(1, store.reset(Set.of(Status.DONE)));
+        assertEquals(1, store.admin().reset(Set.of(Status.DONE)));
         assertNull(store.row(1L).get("score"));
         assertEquals(12, store.rows().size());
     }
