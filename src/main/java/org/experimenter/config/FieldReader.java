@@ -142,10 +142,8 @@ final class FieldReader {
                 throw at(c, path, "missing 'type' (one of int, long, double, string, boolean)");
             }
             FieldType type = fieldType(path + ".type", f.getValue("type"));
-            if (!f.hasPath("values")) {
-                throw at(c, path, "missing 'values' (a list, or a range { start, stop, step })");
-            }
-            List<Object> values = ValueReader.values(c, path + ".values", type);
+            // without values (a conditional grid): its rows come from fill --combinations or --from
+            List<Object> values = f.hasPath("values") ? ValueReader.values(c, path + ".values", type) : List.of();
             out.add(new Parameter(name, type, values));
         }
         return Collections.unmodifiableList(out);
