@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
             SqlCommand.class,
             PlotCommand.class,
             ExportCommand.class,
-            ImportPyExperimenterCommand.class
+            ImportPyExperimenterCommand.class,
+            AdoptPyExperimenterCommand.class
         })
 public final class Main implements Callable<Integer> {
 

@@ -177,6 +177,40 @@ class ConfigImportTest {
     }
 
     @Test
+    void theCommandWritesTheConfigAndPrintsItsDecisionsWithoutThePassword() throws Exception {
+        Path out = dir.resolve("conf/mine.conf");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        int code;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = org.experimenter.cli.Main.execute(
+                    "import-pyexperimenter",
+                    RESOURCES.resolve("keyfield_types.yml").toString(),
+                    "--credentials",
+                    RESOURCES.resolve("database_credentials.yml").toString(),
+                    "--output",
+                    out.toString(),
+                    "--table",
+                    "mine");
+        } finally {
+            System.setOut(before);
+        }
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.startsWith("wrote " + out + " (table mine)\n"), text);
+        assertTrue(text.contains("set EXPERIMENTER_DB_PASSWORD"), text);
+        assertFalse(text.contains("example_password"), text);
+        String written = Files.readString(out);
+        assertFalse(written.contains("example_password"), written);
+        assertEquals("mine", ExperimentConfig.load(out).table());
+        assertEquals(
+                1,
+                org.experimenter.cli.Main.execute("import-pyexperimenter", "x.yml", "--output", out.toString()),
+                "an existing output is not overwritten without --force");
+    }
+
+    @Test
     void numpysArangeIsFollowedToTheLastFloatingPointError() {
         assertEquals(List.of(2L, 4L, 6L), NumpyRange.arange(2L, 7L, 2L));
         assertEquals(List.of(5L, 3L, 1L), NumpyRange.arange(5L, 0L, -2L));

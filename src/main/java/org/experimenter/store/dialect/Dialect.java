@@ -302,6 +302,15 @@ public abstract class Dialect implements java.io.Serializable {
         return new Properties();
     }
 
+    /**
+     * A statement that makes the id column's generator continue after the largest id, run after
+     * rows were inserted with ids of their own; null when the database does that by itself
+     * (SQLite, MySQL).
+     */
+    public String identityResetStatement(String table) {
+        return null;
+    }
+
     /** Called once on every new connection. */
     public void configure(Connection connection) throws SQLException {}
 
