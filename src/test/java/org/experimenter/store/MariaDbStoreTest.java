@@ -129,4 +129,25 @@ class MariaDbStoreTest extends StoreContractTest {
                 e.getMessage().endsWith("keyfields.rank: 'rank' is a reserved word in mariadb; choose another name"),
                 e.getMessage());
     }
+
+    @Test
+    void aBackslashInAWhereStringIsABackslash() {
+        ExperimentConfig paths = db().config(
+                        dir,
+                        table + "_p",
+                        "keyfields { path { type = string, values = [\"C:\\\\temp\", \"C:temp\"] } }\n");
+        ExperimentStore s = new ExperimentStore(paths);
+        s.createTableIfMissing();
+        try {
+            assertEquals(2, s.fill(paths.grid().iterator()));
+            // Spark's grammar escapes backslashes; the SQL written for the database has one, kept as it is
+            String where = Where.parse("path = 'C:\\\\temp'", null).sql();
+            assertEquals("(path = 'C:\\temp')", where);
+            OpenRows open = s.runs().openRows(where);
+            assertEquals(1, open == null ? 0 : open.count(), where);
+            assertEquals("C:\\temp", s.row(open.minId()).get("path"));
+        } finally {
+            s.drop();
+        }
+    }
 }

@@ -46,8 +46,12 @@ public class MariaDbDialect extends Dialect {
 
     private static final int INDEX_BYTES = 3072;
 
-    /** Of indexed text columns (claim tokens, run ids) only a prefix is indexed; enough to tell them apart. */
-    private static final int TEXT_PREFIX = 64;
+    /**
+     * Of indexed text columns (claim tokens, run ids) only a prefix is indexed. Tokens are the
+     * run id (Spark's application id and 8 characters), executor and a number, about 40 to 60
+     * characters; 128 leaves room, so that the index tells tokens apart.
+     */
+    private static final int TEXT_PREFIX = 128;
 
     /**
      * Words MySQL or MariaDB reserve that PostgreSQL, SQLite and Spark do not: the store writes
@@ -471,6 +475,7 @@ public class MariaDbDialect extends Dialect {
                         + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
         p.put("useBulkStmts", "false");
         p.put("useBulkStmtsForInserts", "false");
+        p.put("rewriteBatchedStatements", "false");
         p.put("permitMysqlScheme", "false");
         return p;
     }
