@@ -32,6 +32,10 @@ public final class ConfigImport {
     public static final String PASSWORD_VARIABLE = "EXPERIMENTER_DB_PASSWORD";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final Pattern LONG_VARCHAR = Pattern.compile("(?i)\\s*(?:var)?char\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
+    /** What MariaDbDialect gives a string keyfield when a table has at most three. */
+    private static final int KEY_TEXT_ON_MARIADB = 255;
+
     private static final List<String> TOP = List.of("PY_EXPERIMENTER");
     private static final List<String> SECTIONS =
             List.of("n_jobs", "Database", "Custom", "CodeCarbon", "CUSTOM", "CODECARBON");
@@ -187,15 +191,24 @@ public final class ConfigImport {
             checkName(field, f.getKey(), "keyfield");
             Map<String, At> parts = Yaml.mapping(file, field);
             Yaml.onlyKeys(file, field, parts, KEYFIELD, null);
-            SqlTypes.Mapped type = type(require(field, parts, "type"));
+            At typeAt = require(field, parts, "type");
+            SqlTypes.Mapped type = type(typeAt);
+            java.util.regex.Matcher varchar = LONG_VARCHAR.matcher(Yaml.text(file, typeAt));
+            if (mysql && varchar.matches() && Integer.parseInt(varchar.group(1)) > KEY_TEXT_ON_MARIADB) {
+                decide(
+                        typeAt,
+                        "a string keyfield here keeps at most " + KEY_TEXT_ON_MARIADB + " characters on MySQL and"
+                                + " MariaDB (its UNIQUE key); fill refuses longer values");
+            }
             out.append("  ")
                     .append(f.getKey())
                     .append(" { type = ")
                     .append(type.type().configName());
             At values = parts.get("values");
-            if (values == null
-                    || values.node() instanceof org.yaml.snakeyaml.nodes.ScalarNode s
-                            && Yaml.scalar(file, values) == null) {
+            boolean none = values == null
+                    || (values.node() instanceof org.yaml.snakeyaml.nodes.ScalarNode
+                            && Yaml.scalar(file, values) == null);
+            if (none) {
                 decide(
                         field,
                         "no values, as in PyExperimenter's conditional grids: its rows come from"

@@ -234,6 +234,17 @@ class ConfigImportTest {
         assertTrue(mentions(r.decisions(), "10", "written as that list"), String.join("\n", r.decisions()));
     }
 
+    @Test
+    void aVarcharKeyfieldLongerThanMariaDbKeepsIsNamed() throws Exception {
+        Path yml = write(HEAD.replace("sqlite", "mysql")
+                + "      keyfields:\n        path:\n          type: VARCHAR(500)\n          values: [a]\n");
+        ConfigImport.Result r = ConfigImport.read(yml, RESOURCES.resolve("database_credentials.yml"), null);
+        assertTrue(
+                mentions(
+                        r.decisions(), "9", "keyfields.path.type: a string keyfield here keeps at most 255 characters"),
+                String.join("\n", r.decisions()));
+    }
+
     private Path write(String yaml) throws Exception {
         Path p = dir.resolve("c.yml");
         Files.writeString(p, yaml);
