@@ -68,6 +68,12 @@ public final class Experimenter {
 
     /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
     public long fill() {
+        for (Parameter p : config.keyfields()) {
+            if (p.values().isEmpty()) {
+                throw new ExperimenterException("keyfield " + p.name() + " has no values in " + config.origin()
+                        + ", so there is no grid to fill; add its rows with fill --combinations or fill --from");
+            }
+        }
         store.createTableIfMissing();
         return store.fill(config.grid().iterator());
     }
@@ -240,6 +246,11 @@ public final class Experimenter {
                     continue;
                 }
                 List<?> values = grid.containsKey(p.name()) ? grid.get(p.name()) : p.values();
+                if (values.isEmpty()) {
+                    throw new ExperimenterException("combination " + f + ": no value for keyfield '" + p.name()
+                            + "': give it in the combination or in grid (it has no values in " + config.origin()
+                            + ")");
+                }
                 List<Map<String, Object>> next = new ArrayList<>();
                 for (Map<String, Object> m : partial) {
                     for (Object v : values) {

@@ -29,7 +29,9 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             SqlCommand.class,
             PlotCommand.class,
-            ExportCommand.class
+            ExportCommand.class,
+            ImportPyExperimenterCommand.class,
+            AdoptPyExperimenterCommand.class
         })
 public final class Main implements Callable<Integer> {
 

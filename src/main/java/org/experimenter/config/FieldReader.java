@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.experimenter.FieldType;
 import org.experimenter.grid.Parameter;
+import org.experimenter.store.dialect.Dialect;
 
 /** Reads the field sections of one resolved config; remembers the names declared so far. */
 final class FieldReader {
@@ -141,10 +142,8 @@ final class FieldReader {
                 throw at(c, path, "missing 'type' (one of int, long, double, string, boolean)");
             }
             FieldType type = fieldType(path + ".type", f.getValue("type"));
-            if (!f.hasPath("values")) {
-                throw at(c, path, "missing 'values' (a list, or a range { start, stop, step })");
-            }
-            List<Object> values = ValueReader.values(c, path + ".values", type);
+            // without values (a conditional grid): its rows come from fill --combinations or --from
+            List<Object> values = f.hasPath("values") ? ValueReader.values(c, path + ".values", type) : List.of();
             out.add(new Parameter(name, type, values));
         }
         return Collections.unmodifiableList(out);
@@ -286,6 +285,15 @@ final class FieldReader {
         return t;
     }
 
+    /** The database of the config, or null while its URL is not one (reported on its own). */
+    private static Dialect dialectOf(Config c) {
+        try {
+            return c.hasPath("database.url") ? Dialect.forUrl(c.getString("database.url")) : null;
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            return null;
+        }
+    }
+
     static String identifier(Config c, String path, String name) {
         if (!IDENTIFIER.matcher(name).matches()) {
             throw at(
@@ -296,6 +304,10 @@ final class FieldReader {
         }
         if (RESERVED.contains(name)) {
             throw at(c, path, "'" + name + "' is a reserved SQL word; choose another name");
+        }
+        Dialect dialect = dialectOf(c);
+        if (dialect != null && dialect.isReserved(name)) {
+            throw at(c, path, "'" + name + "' is a reserved word in " + dialect.name() + "; choose another name");
         }
         return name;
     }

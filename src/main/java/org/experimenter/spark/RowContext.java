@@ -94,12 +94,21 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
                     + store.config().resultfields().keySet());
         }
         try {
-            values.put(field, type.coerce(value));
+            values.put(field, storable(type.coerce(value)));
         } catch (IllegalArgumentException e) {
             throw new ExperimenterException("result field '" + field + "': " + e.getMessage(), e);
         }
         times.put(field, store.now());
         return this;
+    }
+
+    /** A value the database can keep: MySQL's DOUBLE has no infinity, so it is refused at once. */
+    private Object storable(Object value) {
+        if (value instanceof Double d && d.isInfinite() && !store.dialect().storesInfinity()) {
+            throw new IllegalArgumentException(
+                    d + " cannot be stored in " + store.dialect().name() + ", whose DOUBLE has no infinity");
+        }
+        return value;
     }
 
     @Override
@@ -117,7 +126,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
                         + "'; its columns: " + cols.keySet());
             }
             try {
-                copy.put(e.getKey(), type.coerce(e.getValue()));
+                copy.put(e.getKey(), storable(type.coerce(e.getValue())));
             } catch (IllegalArgumentException ex) {
                 throw new ExperimenterException(
                         "log table '" + logtable + "', column '" + e.getKey() + "': " + ex.getMessage(), ex);

@@ -43,6 +43,9 @@ public final class SparkTables {
         if (!config.password().isEmpty()) {
             r = r.option("password", config.password());
         }
+        for (java.util.Map.Entry<String, String> o : dialect.sparkReadOptions().entrySet()) {
+            r = r.option(o.getKey(), o.getValue());
+        }
         return r;
     }
 

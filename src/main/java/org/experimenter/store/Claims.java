@@ -108,6 +108,10 @@ final class Claims implements Serializable {
      */
     List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
             throws SQLException {
+        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, predicate, orderBy));
+        if (lockingSelect != null) {
+            return claimLocked(c, limit, lockingSelect, claim);
+        }
         Instant now = db.now();
         String sql = db.dialect.claimNextStatement(
                 db.table, CLAIM_SET, nextOpenQuery(limit, predicate, orderBy), "status = " + CREATED);
@@ -125,6 +129,46 @@ final class Claims implements Serializable {
             if (updated > limit) {
                 throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
                         + " rows, asked for at most " + limit + "; this is a bug");
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * {@link #claimNext} where the database cannot update the rows of a LIMIT subquery (MySQL):
+     * the locking select takes the rows, skipping those other claims hold, and the guarded update
+     * then claims exactly those ids, in the same transaction. The rows are locked from the select
+     * to the commit, so the update takes every one of them; anything else is a bug.
+     */
+    private List<ClaimedRow> claimLocked(Connection c, int limit, String lockingSelect, Claim claim)
+            throws SQLException {
+        Instant now = db.now();
+        return Jdbc.inTransaction(c, conn -> {
+            long databaseMillis = db.databaseMillis(conn);
+            List<Long> ids = Jdbc.query(conn, lockingSelect, ps -> ps.setInt(1, limit), rs -> rs.getLong(1));
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+            int updated = Jdbc.update(
+                    conn,
+                    "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE id IN (" + marks + ") AND status = " + CREATED,
+                    ps -> {
+                        int i = bindClaim(ps, claim, now, databaseMillis);
+                        for (Long id : ids) {
+                            ps.setLong(i++, id);
+                        }
+                    });
+            List<ClaimedRow> rows = Jdbc.query(
+                    conn,
+                    "SELECT id, experiment_class, " + keyList() + " FROM " + db.table
+                            + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
+                    ps -> ps.setString(1, claim.token()),
+                    rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
+            checkClaimCount(updated, rows.size(), claim);
+            if (updated != ids.size() || ids.size() > limit) {
+                throw new StoreException("claim " + claim.token() + " on " + db.table + " locked " + ids.size()
+                        + " rows (asked for at most " + limit + ") but updated " + updated + "; this is a bug");
             }
             return rows;
         });

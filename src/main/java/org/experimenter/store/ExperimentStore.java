@@ -27,7 +27,8 @@ import org.experimenter.store.dialect.Dialect;
  *       experiment writes before, {@link AttemptLog} the attempts table;
  *   <li>{@link LeaseRecovery} recovers rows whose lease expired;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
- *   <li>{@link RowReads} and {@link RunQueries} read.
+ *   <li>{@link RowReads} and {@link RunQueries} read;
+ *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter).
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
  * it; it holds no open connection. Methods that take a connection run on the caller's (a
@@ -47,6 +48,7 @@ public final class ExperimentStore implements Serializable {
     private final RowAdmin admin;
     private final RowReads reads;
     private final RunQueries runs;
+    private final RowImport imports;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -60,6 +62,7 @@ public final class ExperimentStore implements Serializable {
         this.admin = new RowAdmin(db);
         this.reads = new RowReads(db);
         this.runs = new RunQueries(db);
+        this.imports = new RowImport(db);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -162,6 +165,11 @@ public final class ExperimentStore implements Serializable {
     // ---- the queries of a run ---------------------------------------------------------------
 
     /** The reads a run makes: open rows, rows held, progress, the query Spark reads rows with. */
+    /** Rows copied with their ids from another tool's table (adopt-pyexperimenter). */
+    public RowImport rowImport() {
+        return imports;
+    }
+
     public RunQueries runs() {
         return runs;
     }

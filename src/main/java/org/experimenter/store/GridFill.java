@@ -24,10 +24,13 @@ final class GridFill implements Serializable {
 
     private final Database db;
     private final List<Parameter> keyfields;
+    /** Longer string keyfields are refused here, before the database would cut or refuse them. */
+    private final int keyTextLength;
 
     GridFill(Database db) {
         this.db = db;
         this.keyfields = db.config.keyfields();
+        this.keyTextLength = db.schema.keyTextLength();
     }
 
     /** Inserts the given keyfield combinations (values in keyfield order); returns the number of new rows. */
@@ -38,6 +41,12 @@ final class GridFill implements Serializable {
             columns.add(p.name());
             types.add(p.type());
         }
+        int perStatement = db.dialect.fillRowsPerStatement(keyfields.size());
+        if (perStatement > 1) {
+            return db.withConnection(
+                    "cannot fill table " + db.table,
+                    c -> Jdbc.inTransaction(c, conn -> inMultiRowStatements(conn, columns, types, perStatement, rows)));
+        }
         String sql = db.dialect.fillStatement(db.table, columns, types, Values.CREATED);
         return db.withConnection(
                 "cannot fill table " + db.table,
@@ -46,6 +55,47 @@ final class GridFill implements Serializable {
                         return db.dialect.fillsFromArrays() ? fromArrays(conn, ps, rows) : inBatches(ps, rows);
                     }
                 }));
+    }
+
+    /**
+     * Statements of up to {@code perStatement} rows each (a multi-row VALUES list); the last one
+     * is shorter. Each statement's count is the rows it inserted.
+     */
+    private long inMultiRowStatements(
+            Connection c, List<String> columns, List<FieldType> types, int perStatement, Iterator<Object[]> rows)
+            throws SQLException {
+        long inserted = 0;
+        long n = 0;
+        Instant now = db.now();
+        List<Object[]> chunk = new ArrayList<>(perStatement);
+        try (PreparedStatement full =
+                c.prepareStatement(db.dialect.fillStatement(db.table, columns, types, Values.CREATED, perStatement))) {
+            while (rows.hasNext()) {
+                chunk.add(checkedRow(rows.next(), ++n));
+                if (chunk.size() == perStatement) {
+                    inserted += insertChunk(full, chunk, now);
+                    chunk.clear();
+                }
+            }
+        }
+        if (!chunk.isEmpty()) {
+            try (PreparedStatement last = c.prepareStatement(
+                    db.dialect.fillStatement(db.table, columns, types, Values.CREATED, chunk.size()))) {
+                inserted += insertChunk(last, chunk, now);
+            }
+        }
+        return inserted;
+    }
+
+    private long insertChunk(PreparedStatement ps, List<Object[]> chunk, Instant now) throws SQLException {
+        int i = 1;
+        for (Object[] row : chunk) {
+            for (int k = 0; k < row.length; k++) {
+                Values.bind(ps, i++, keyfields.get(k).type(), row[k]);
+            }
+            db.dialect.setTimestamp(ps, i++, now);
+        }
+        return ps.executeUpdate();
     }
 
     private long inBatches(PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
@@ -115,6 +165,18 @@ final class GridFill implements Serializable {
             }
             if (out[i] == null) {
                 throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
+            }
+            if (out[i] instanceof Double d && (d.isNaN() || (d.isInfinite() && !db.dialect.storesInfinity()))) {
+                throw new StoreException("row " + n + ": keyfield " + p.name() + " is " + d + "; "
+                        + (d.isNaN() ? "a keyfield needs a value" : db.dialect.name() + " stores no infinite numbers"));
+            }
+            if (out[i] instanceof String text && text.length() > keyTextLength) {
+                int chars = text.codePointCount(0, text.length());
+                if (chars > keyTextLength) {
+                    throw new StoreException("row " + n + ": keyfield " + p.name() + " has " + chars
+                            + " characters; " + db.dialect.name() + " keeps string keyfields of at most "
+                            + keyTextLength + " here (" + db.table + ")");
+                }
             }
         }
         return out;

@@ -62,36 +62,52 @@ public final class Schema implements java.io.Serializable {
     /** Column name to SQL type of the experiment table, in order. */
     public LinkedHashMap<String, String> columns() {
         String ts = dialect.timestampType();
+        String text = dialect.textType();
+        List<FieldType> keyTypes = keyfieldTypes();
         LinkedHashMap<String, String> c = new LinkedHashMap<>();
         c.put("id", dialect.idColumn());
         for (Parameter p : config.keyfields()) {
-            c.put(p.name(), dialect.sqlType(p.type()) + " NOT NULL");
+            c.put(p.name(), dialect.keyfieldType(p.type(), keyTypes) + " NOT NULL");
         }
         c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + Values.CREATED);
         c.put("creation_date", ts + " NOT NULL");
         c.put("start_date", ts);
         c.put("end_date", ts);
-        c.put("machine", "TEXT");
+        c.put("machine", text);
         for (Map.Entry<String, FieldType> r : config.resultfields().entrySet()) {
             c.put(r.getKey(), dialect.sqlType(r.getValue()));
             if (config.resultTimestamps()) {
                 c.put(r.getKey() + "_timestamp", ts);
             }
         }
-        c.put("error", "TEXT");
+        c.put("error", text);
         c.put("error_kind", "VARCHAR(16)");
         c.put("attempt", "INTEGER NOT NULL DEFAULT 0");
-        c.put("run_id", "TEXT");
-        c.put("spark_app", "TEXT");
-        c.put("executor", "TEXT");
+        c.put("run_id", text);
+        c.put("spark_app", text);
+        c.put("executor", text);
         c.put("wall_time", dialect.sqlType(FieldType.DOUBLE));
         c.put("cpu_time", dialect.sqlType(FieldType.DOUBLE));
         c.put("allocated_bytes", "BIGINT");
-        c.put("experiment_class", "TEXT");
-        c.put("claim_token", "TEXT");
+        c.put("experiment_class", text);
+        c.put("claim_token", text);
         c.put("heartbeat", "BIGINT");
         c.putAll(addedLater());
         return c;
+    }
+
+    private List<FieldType> keyfieldTypes() {
+        List<FieldType> types = new ArrayList<>();
+        config.keyfields().forEach(p -> types.add(p.type()));
+        return types;
+    }
+
+    /**
+     * The most characters a string keyfield holds here ({@link Integer#MAX_VALUE}: no limit);
+     * fills refuse longer values before sending them.
+     */
+    public int keyTextLength() {
+        return dialect.keyTextLength(keyfieldTypes());
     }
 
     /**
@@ -121,6 +137,8 @@ public final class Schema implements java.io.Serializable {
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
     public List<String> createStatements() {
         String t = config.table();
+        String text = dialect.textType();
+        boolean partial = dialect.supportsPartialIndexes();
         List<String> out = new ArrayList<>();
         StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + t + " (");
         for (Map.Entry<String, String> c : columns().entrySet()) {
@@ -132,30 +150,48 @@ public final class Schema implements java.io.Serializable {
                 .append(t)
                 .append("_keys UNIQUE (")
                 .append(String.join(", ", config.keyfieldNames()))
-                .append(")\n)");
-        out.add(b.toString());
-        out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
-        // partial: done and created rows carry no token, so a fill of millions of rows costs nothing here
-        out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t
-                + " (claim_token) WHERE claim_token IS NOT NULL");
-        // open rows in id order, for claims: rows are done from the low ids up, and with statistics
-        // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
-        // done row to find the first open ones, on every claim
-        out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
-        // open rows that ran before (released by a stopped run, recovered from a lost executor):
-        // workers look for them between claims, and among a million open rows they are few (SQLite
-        // picks this index over the status index only when it starts with status as well)
-        out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = "
-                + Values.CREATED + " AND run_id IS NOT NULL");
+                .append(")");
+        if (partial) {
+            out.add(b.append("\n)").toString());
+            out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
+            // partial: done and created rows carry no token, so a fill of millions of rows costs nothing here
+            out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t
+                    + " (claim_token) WHERE claim_token IS NOT NULL");
+            // open rows in id order, for claims: rows are done from the low ids up, and with statistics
+            // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
+            // done row to find the first open ones, on every claim
+            out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
+            // open rows that ran before (released by a stopped run, recovered from a lost executor):
+            // workers look for them between claims, and among a million open rows they are few (SQLite
+            // picks this index over the status index only when it starts with status as well)
+            out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = "
+                    + Values.CREATED + " AND run_id IS NOT NULL");
+        } else {
+            // Without partial indexes (MySQL, MariaDB), inside CREATE TABLE: MySQL has no CREATE
+            // INDEX IF NOT EXISTS. The status index also serves claims (open rows in id order:
+            // InnoDB's secondary indexes end in the primary key), so there is no _open_idx; the
+            // returned rows are those of the status index whose run_id is set.
+            b.append(",\n  INDEX ").append(t).append("_status_idx (status, id)");
+            b.append(",\n  INDEX ").append(t).append("_claim_idx (").append(dialect.indexedText("claim_token"));
+            b.append("),\n  INDEX ").append(t).append("_returned_idx (status, ");
+            b.append(dialect.indexedText("run_id")).append(", id)");
+            out.add(b.append("\n)").append(dialect.tableOptions()).toString());
+        }
 
         String ts = dialect.timestampType();
-        out.add("CREATE TABLE IF NOT EXISTS " + attemptsTable() + " (\n  " + dialect.idColumn()
+        String attempts = "CREATE TABLE IF NOT EXISTS " + attemptsTable() + " (\n  " + dialect.idColumn()
                 + ",\n  experiment_id BIGINT NOT NULL REFERENCES " + t + " (id) ON DELETE CASCADE,"
-                + "\n  attempt INTEGER NOT NULL,\n  run_id TEXT,\n  spark_app TEXT,\n  machine TEXT,\n  executor TEXT,"
-                + "\n  start_date " + ts + ",\n  end_date " + ts
-                + ",\n  outcome VARCHAR(16) NOT NULL,\n  error TEXT\n)");
-        out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()
-                + " (experiment_id)");
+                + "\n  attempt INTEGER NOT NULL,\n  run_id " + text + ",\n  spark_app " + text + ",\n  machine "
+                + text + ",\n  executor " + text + ",\n  start_date " + ts + ",\n  end_date " + ts
+                + ",\n  outcome VARCHAR(16) NOT NULL,\n  error " + text;
+        if (partial) {
+            out.add(attempts + "\n)");
+            out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()
+                    + " (experiment_id)");
+        } else {
+            out.add(attempts + ",\n  INDEX " + attemptsTable() + "_exp_idx (experiment_id)\n)"
+                    + dialect.tableOptions());
+        }
         for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
             String name = logTable(l.getKey());
             StringBuilder lb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
@@ -165,8 +201,13 @@ public final class Schema implements java.io.Serializable {
             for (Map.Entry<String, FieldType> c : l.getValue().entrySet()) {
                 lb.append(",\n  ").append(c.getKey()).append(" ").append(dialect.sqlType(c.getValue()));
             }
-            out.add(lb.append("\n)").toString());
-            out.add("CREATE INDEX IF NOT EXISTS " + name + "_exp_idx ON " + name + " (experiment_id)");
+            if (partial) {
+                out.add(lb.append("\n)").toString());
+                out.add("CREATE INDEX IF NOT EXISTS " + name + "_exp_idx ON " + name + " (experiment_id)");
+            } else {
+                lb.append(",\n  INDEX ").append(name).append("_exp_idx (experiment_id)\n)");
+                out.add(lb.append(dialect.tableOptions()).toString());
+            }
         }
         return out;
     }

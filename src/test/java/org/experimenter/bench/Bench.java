@@ -83,10 +83,30 @@ public final class Bench {
         return "unknown CPU";
     }
 
+    /** The URL of a database by its name here: postgresql, sqlite (a file per table) or mariadb. */
+    static String url(String db, String table) {
+        switch (db) {
+            case "postgresql":
+                return PG;
+            case "mariadb":
+                return TestDb.mariaDbUrl();
+            case "sqlite":
+                return "jdbc:sqlite:" + DIR.resolve(table + ".db");
+            default:
+                throw new IllegalArgumentException("bench: unknown database " + db + "; postgresql, sqlite or mariadb");
+        }
+    }
+
+    static String userLine(String db) {
+        return db.equals("postgresql")
+                ? "database.user = postgres\n"
+                : db.equals("mariadb") ? "database.user = " + TestDb.mariaDbUser() + "\n" : "";
+    }
+
     /** A config for a 1,000,000-row grid: 100 x 100 x 100. */
     static ExperimentConfig config(String db, String table, String extra) {
-        String url = db.equals("postgresql") ? PG : "jdbc:sqlite:" + DIR.resolve(table + ".db");
-        String user = db.equals("postgresql") ? "database.user = postgres\n" : "";
+        String url = url(db, table);
+        String user = userLine(db);
         return ExperimentConfig.parse(
                 "database { url = \"" + url + "\", table = " + table + " }\n" + user
                         + "keyfields {\n  a { type = int, values = { start = 0, stop = 100 } }\n"
@@ -114,7 +134,7 @@ public final class Bench {
     // ---- 1. fill ------------------------------------------------------------------------------
 
     static void fill(int runs) {
-        for (String db : List.of("postgresql", "sqlite")) {
+        for (String db : databases()) {
             List<Double> first = new ArrayList<>();
             List<Double> again = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
@@ -154,8 +174,8 @@ public final class Bench {
     }
 
     static ExperimentConfig small(String db, String table, int rows) {
-        String url = db.equals("postgresql") ? PG : "jdbc:sqlite:" + DIR.resolve(table + ".db");
-        String user = db.equals("postgresql") ? "database.user = postgres\n" : "";
+        String url = url(db, table);
+        String user = userLine(db);
         return ExperimentConfig.parse(
                 "database { url = \"" + url + "\", table = " + table + " }\n" + user
                         + "keyfields { i { type = int, values = { start = 0, stop = " + rows + " } } }\n"
@@ -218,7 +238,7 @@ public final class Bench {
                     rows,
                     median(ours),
                     fmt(ours),
-                    db.equals("postgresql") ? 5000 : 3000,
+                    db.equals("sqlite") ? 3000 : 5000,
                     median(inRun),
                     fmt(inRun),
                     median(plain),
@@ -231,14 +251,14 @@ public final class Bench {
 
     // ---- 3. start-up at scale -----------------------------------------------------------------
 
-    /** The databases to measure: -Dbench.dbs=sqlite (or postgresql) picks one; both by default. */
+    /** The databases to measure: -Dbench.dbs=sqlite (or postgresql, mariadb, or a list) picks; all three by default. */
     static List<String> databases() {
         return Arrays.asList(
-                System.getProperty("bench.dbs", "postgresql,sqlite").split(","));
+                System.getProperty("bench.dbs", "postgresql,sqlite,mariadb").split(","));
     }
 
     static void startup(int runs) throws Exception {
-        for (String db : List.of("postgresql", "sqlite")) {
+        for (String db : databases()) {
             Experimenter ex = Experimenter.of(config(db, "bench_startup", ""));
             ex.drop();
             ex.fill();
@@ -294,7 +314,7 @@ public final class Bench {
     // ---- 5. evaluation ------------------------------------------------------------------------
 
     static void eval(int runs) throws Exception {
-        for (String db : List.of("postgresql", "sqlite")) {
+        for (String db : databases()) {
             Experimenter ex = Experimenter.of(config(db, "bench_eval", ""));
             ex.drop();
             ex.fill();

@@ -209,8 +209,11 @@ class ExperimentConfigTest {
 
     @Test
     void aDatabaseUrlWithoutADialectIsRefused() throws Exception {
-        String m = error(VALID + "database.url = \"jdbc:mysql://db/runs?password=secret\"\n");
-        assertEquals(dir.resolve("exp.conf") + ": 9: database.url: expected a jdbc:postgresql: or jdbc:sqlite: URL", m);
+        String m = error(VALID + "database.url = \"jdbc:oracle:thin:@db:1521/runs?password=secret\"\n");
+        assertEquals(
+                dir.resolve("exp.conf")
+                        + ": 9: database.url: expected a jdbc:postgresql:, jdbc:sqlite:, jdbc:mariadb: or jdbc:mysql: URL",
+                m);
     }
 
     @Test

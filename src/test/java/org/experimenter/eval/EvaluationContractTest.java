@@ -85,7 +85,7 @@ abstract class EvaluationContractTest {
             st.execute("INSERT INTO " + logTable + " (id, experiment_id, timestamp, message) VALUES"
                     + " (1, 1, '2026-01-01 00:00:00.000', 'started'), (2, 1, '2026-01-01 00:00:01.000', 'stopped')");
             // a table another user of the database made, named like a log table: never read
-            st.execute("CREATE TABLE \"" + table + "__x;UPDATE " + table + " SET score=-1;--\" (id INTEGER)");
+            st.execute("CREATE TABLE " + trapTable() + " (id INTEGER)");
         }
     }
 
@@ -93,9 +93,14 @@ abstract class EvaluationContractTest {
     void dropTables() throws Exception {
         try (Connection c = TestDb.store(ex).connect();
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS \"" + table + "__x;UPDATE " + table + " SET score=-1;--\"");
+            st.execute("DROP TABLE IF EXISTS " + trapTable());
         }
         ex.drop();
+    }
+
+    /** A table name made to break a statement that would paste it in unquoted; quoted here. */
+    private String trapTable() {
+        return TestDb.store(ex).dialect().quoteIdentifier(table + "__x;UPDATE " + table + " SET score=-1;--");
     }
 
     private static int row(ResultTable t, String model, int x) {

@@ -8,10 +8,14 @@ import org.experimenter.Experimenter;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
 
-/** The databases tests run against: a SQLite file per test, and the PostgreSQL on this machine. */
+/**
+ * The databases tests run against: a SQLite file per test, and the PostgreSQL and MariaDB on
+ * this machine.
+ */
 public enum TestDb {
     SQLITE,
-    POSTGRES;
+    POSTGRES,
+    MARIADB;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -21,6 +25,14 @@ public enum TestDb {
 
     public static String pgUser() {
         return System.getProperty("test.pg.user", "postgres");
+    }
+
+    public static String mariaDbUrl() {
+        return System.getProperty("test.mariadb.url", "jdbc:mariadb://127.0.0.1:3306/test");
+    }
+
+    public static String mariaDbUser() {
+        return System.getProperty("test.mariadb.user", "root");
     }
 
     /** A table name no other test uses. */
@@ -33,9 +45,12 @@ public enum TestDb {
         Map<String, Object> m = new LinkedHashMap<>();
         if (this == SQLITE) {
             m.put("database.url", "jdbc:sqlite:" + dir.resolve(table + ".db"));
-        } else {
+        } else if (this == POSTGRES) {
             m.put("database.url", pgUrl());
             m.put("database.user", pgUser());
+        } else {
+            m.put("database.url", mariaDbUrl());
+            m.put("database.user", mariaDbUser());
         }
         m.put("database.table", table);
         return m;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
 import org.apache.spark.sql.jdbc.JdbcDialect;
@@ -26,7 +27,8 @@ public abstract class Dialect implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Every database the store supports, asked in order by {@link #forUrl(String)}. */
-    private static final List<Dialect> KNOWN = List.of(new PostgresDialect(), new SqliteDialect());
+    private static final List<Dialect> KNOWN =
+            List.of(new PostgresDialect(), new SqliteDialect(), new MariaDbDialect(), new MySqlDialect());
 
     /** The dialect for a JDBC URL; throws naming the URL (redacted) when none fits. */
     public static Dialect forUrl(String url) {
@@ -71,6 +73,14 @@ public abstract class Dialect implements java.io.Serializable {
         return 63;
     }
 
+    /**
+     * Whether the database reserves this word beyond those every database reserves (which the
+     * config reader refuses anyway): names are written unquoted, so such a field is refused.
+     */
+    public boolean isReserved(String name) {
+        return false;
+    }
+
     /** A table or column name quoted for this database's SQL. */
     public String quoteIdentifier(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
@@ -91,6 +101,46 @@ public abstract class Dialect implements java.io.Serializable {
             default:
                 throw new IllegalStateException("unknown type " + type + "; this is a bug");
         }
+    }
+
+    /** The type of text columns that are no keyfield (errors, machine names, claim tokens). */
+    public String textType() {
+        return "TEXT";
+    }
+
+    /**
+     * The column type of a keyfield of the given type, in a table whose keyfields have the given
+     * types (together they form the UNIQUE key, which some databases limit in size).
+     */
+    public String keyfieldType(FieldType type, List<FieldType> keyfieldTypes) {
+        return sqlType(type);
+    }
+
+    /**
+     * The most characters a string keyfield holds in a table with these keyfield types, or
+     * {@link Integer#MAX_VALUE} when the database sets no limit; longer values are refused
+     * before they are sent.
+     */
+    public int keyTextLength(List<FieldType> keyfieldTypes) {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether indexes may have a WHERE clause. Without, {@code Schema} writes full indexes
+     * inside CREATE TABLE instead, text columns indexed by {@link #indexedText}.
+     */
+    public boolean supportsPartialIndexes() {
+        return true;
+    }
+
+    /** A text column as an index names it (some databases index only a prefix of text). */
+    public String indexedText(String column) {
+        return column;
+    }
+
+    /** What follows the closing parenthesis of CREATE TABLE (engine, character set), or nothing. */
+    public String tableOptions() {
+        return "";
     }
 
     /**
@@ -120,6 +170,11 @@ public abstract class Dialect implements java.io.Serializable {
             default:
                 return null;
         }
+    }
+
+    /** Whether DOUBLE columns hold positive and negative infinity (MySQL's do not). */
+    public boolean storesInfinity() {
+        return true;
     }
 
     public String timestampType() {
@@ -156,6 +211,25 @@ public abstract class Dialect implements java.io.Serializable {
     }
 
     /**
+     * How many rows one fill statement inserts (a multi-row VALUES list), for a table of that
+     * many keyfields; 1 (the default) sends one row per statement in JDBC batches.
+     */
+    public int fillRowsPerStatement(int keyfields) {
+        return 1;
+    }
+
+    /**
+     * The fill statement for {@code rows} rows at once: per row one parameter per column, then
+     * the creation time. Dialects whose {@link #fillRowsPerStatement} is above 1 write it.
+     */
+    public String fillStatement(String table, List<String> columns, List<FieldType> types, String status, int rows) {
+        if (rows == 1) {
+            return fillStatement(table, columns, types, status);
+        }
+        throw new UnsupportedOperationException(name() + " fills one row per statement; this is a bug");
+    }
+
+    /**
      * Whether {@link #fillStatement} takes the creation time first and then one array per column
      * (element types from {@link #arrayElementType}), inserting a whole chunk in one statement.
      */
@@ -178,6 +252,18 @@ public abstract class Dialect implements java.io.Serializable {
      */
     public String claimNextStatement(String table, String set, String next, String open) {
         return "UPDATE " + table + " SET " + set + " WHERE id IN (" + next + ") AND " + open;
+    }
+
+    /**
+     * For databases that refuse {@link #claimNextStatement} (MySQL: no LIMIT in an IN subquery,
+     * no subquery on the table being updated), the select that locks the rows a claim takes,
+     * skipping rows other claims hold; the claim then updates those ids in the same transaction.
+     * Null (the default): the claim is the one statement {@link #claimNextStatement}.
+     *
+     * @param next a query of ids ending in {@code LIMIT ?}
+     */
+    public String claimLockingSelect(String next) {
+        return null;
     }
 
     /**
@@ -225,8 +311,25 @@ public abstract class Dialect implements java.io.Serializable {
         return false;
     }
 
+    /**
+     * A statement that makes the id column's generator continue after the largest id, run after
+     * rows were inserted with ids of their own; null when the database does that by itself
+     * (SQLite, MySQL).
+     */
+    public String identityResetStatement(String table) {
+        return null;
+    }
+
     /** Prepares the place the database lives in, e.g. a folder for a database file. */
     public void prepare(String url) {}
+
+    /**
+     * Options for Spark's JDBC reads beyond URL, driver and credentials: the settings every
+     * session of this database needs (time zone, SQL mode), which Spark hands to the driver.
+     */
+    public Map<String, String> sparkReadOptions() {
+        return Map.of();
+    }
 
     /**
      * The dialect Spark's JDBC source needs for this database, or null when Spark has its own

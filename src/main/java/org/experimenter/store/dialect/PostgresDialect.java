@@ -73,6 +73,12 @@ public final class PostgresDialect extends Dialect {
                 + open;
     }
 
+    /** An identity column's sequence does not see ids inserted explicitly. */
+    @Override
+    public String identityResetStatement(String table) {
+        return "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), (SELECT MAX(id) FROM " + table + "))";
+    }
+
     @Override
     public String currentTimeMillisQuery() {
         return "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";

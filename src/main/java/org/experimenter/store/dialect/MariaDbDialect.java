@@ -1,0 +1,498 @@
+package org.experimenter.store.dialect;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+import org.apache.spark.sql.jdbc.JdbcDialect;
+import org.experimenter.FieldType;
+
+/**
+ * MariaDB 10.6+ through MariaDB Connector/J ({@code jdbc:mariadb:}); {@link MySqlDialect} is the
+ * same for MySQL 8 through MySQL's own driver. What differs from the ANSI default:
+ *
+ * <ul>
+ *   <li>Claims select first ({@code SELECT id ... ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED})
+ *       and then update the ids they locked, in one transaction: MySQL refuses {@code LIMIT} in
+ *       an {@code IN} subquery, and an UPDATE whose subquery reads its own table.
+ *   <li>String keyfields are {@code VARCHAR(n)} (a UNIQUE key cannot hold TEXT), with a binary
+ *       collation that does not pad: keys compare as exactly as on PostgreSQL ({@code 'a'}
+ *       and {@code 'A'}, {@code 'a'} and {@code 'a '} are different rows). Other text is
+ *       LONGTEXT, since TEXT keeps at most 64 KB (a stack trace may be longer).
+ *   <li>No partial indexes: {@code Schema} writes full ones instead, inside CREATE TABLE (MySQL
+ *       8 has no CREATE INDEX IF NOT EXISTS), with a prefix on indexed text columns.
+ *   <li>Fills with multi-row {@code INSERT IGNORE}; every value is checked before it is sent
+ *       (type, NOT NULL, length, NaN), so the only error IGNORE can pass over is the duplicate key
+ *       it is there for.
+ *   <li>Timestamps are {@code DATETIME(3)} in UTC: the session time zone is +00:00 and the
+ *       driver converts instants to and from it, on the store's connections and on Spark's.
+ *   <li>Sessions in READ COMMITTED (claims lock rows, not gaps), with NO_BACKSLASH_ESCAPES (a
+ *       {@code --where} string means what it says) and strict mode.
+ * </ul>
+ */
+public class MariaDbDialect extends Dialect {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Characters of a string keyfield. InnoDB keeps at most 3072 bytes in one index and
+     * utf8mb4 takes up to 4 bytes a character, so 255 fits three string keyfields; with more,
+     * each gets an equal share of the 3072 bytes ({@link #keyTextLength}).
+     */
+    static final int KEY_TEXT_LENGTH = 255;
+
+    private static final int INDEX_BYTES = 3072;
+
+    /**
+     * Of indexed text columns (claim tokens, run ids) only a prefix is indexed. Tokens are the
+     * run id (Spark's application id and 8 characters), executor and a number, about 40 to 60
+     * characters; 128 leaves room, so that the index tells tokens apart.
+     */
+    private static final int TEXT_PREFIX = 128;
+
+    /**
+     * Words MySQL or MariaDB reserve that PostgreSQL, SQLite and Spark do not: the store writes
+     * column names unquoted, so a field of such a name is refused when the config is read.
+     */
+    private static final List<String> RESERVED = List.of(
+            "accessible",
+            "add",
+            "analyze",
+            "before",
+            "bigint",
+            "binary",
+            "blob",
+            "both",
+            "call",
+            "cascade",
+            "change",
+            "char",
+            "character",
+            "condition",
+            "continue",
+            "convert",
+            "current_role",
+            "cursor",
+            "database",
+            "databases",
+            "day_hour",
+            "day_microsecond",
+            "day_minute",
+            "day_second",
+            "dec",
+            "decimal",
+            "declare",
+            "delayed",
+            "delete_domain_id",
+            "describe",
+            "deterministic",
+            "distinctrow",
+            "div",
+            "do_domain_ids",
+            "double",
+            "dual",
+            "each",
+            "elseif",
+            "empty",
+            "enclosed",
+            "escaped",
+            "except",
+            "exit",
+            "explain",
+            "float",
+            "float4",
+            "float8",
+            "force",
+            "fulltext",
+            "general",
+            "generated",
+            "get",
+            "high_priority",
+            "hour_microsecond",
+            "hour_minute",
+            "hour_second",
+            "if",
+            "ignore",
+            "ignore_domain_ids",
+            "ignore_server_ids",
+            "infile",
+            "inout",
+            "insensitive",
+            "int",
+            "int1",
+            "int2",
+            "int3",
+            "int4",
+            "int8",
+            "integer",
+            "interval",
+            "io_after_gtids",
+            "io_before_gtids",
+            "iterate",
+            "keys",
+            "kill",
+            "leading",
+            "leave",
+            "linear",
+            "lines",
+            "load",
+            "localtime",
+            "localtimestamp",
+            "lock",
+            "long",
+            "longblob",
+            "longtext",
+            "loop",
+            "low_priority",
+            "master_bind",
+            "master_heartbeat_period",
+            "master_ssl_verify_server_cert",
+            "match",
+            "maxvalue",
+            "mediumblob",
+            "mediumint",
+            "mediumtext",
+            "middleint",
+            "minute_microsecond",
+            "minute_second",
+            "mod",
+            "modifies",
+            "no_write_to_binlog",
+            "numeric",
+            "optimize",
+            "optimizer_costs",
+            "option",
+            "optionally",
+            "out",
+            "outfile",
+            "over",
+            "page_checksum",
+            "parse_vcol_expr",
+            "partition",
+            "position",
+            "precision",
+            "procedure",
+            "purge",
+            "range",
+            "rank",
+            "read",
+            "read_write",
+            "reads",
+            "real",
+            "recursive",
+            "ref_system_id",
+            "regexp",
+            "release",
+            "rename",
+            "repeat",
+            "replace",
+            "require",
+            "resignal",
+            "restrict",
+            "return",
+            "returning",
+            "revoke",
+            "rlike",
+            "row_number",
+            "rows",
+            "schema",
+            "schemas",
+            "second_microsecond",
+            "sensitive",
+            "separator",
+            "show",
+            "signal",
+            "slow",
+            "smallint",
+            "spatial",
+            "specific",
+            "sql",
+            "sql_big_result",
+            "sql_calc_found_rows",
+            "sql_small_result",
+            "sqlexception",
+            "sqlstate",
+            "sqlwarning",
+            "ssl",
+            "starting",
+            "stats_auto_recalc",
+            "stats_persistent",
+            "stats_sample_pages",
+            "stored",
+            "straight_join",
+            "system",
+            "terminated",
+            "tinyblob",
+            "tinyint",
+            "tinytext",
+            "trailing",
+            "trigger",
+            "undo",
+            "unlock",
+            "unsigned",
+            "usage",
+            "use",
+            "utc_date",
+            "utc_time",
+            "utc_timestamp",
+            "varbinary",
+            "varchar",
+            "varcharacter",
+            "varying",
+            "virtual",
+            "while",
+            "write",
+            "xor",
+            "year_month",
+            "zerofill");
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public String urlPrefix() {
+        return "jdbc:mariadb:";
+    }
+
+    @Override
+    public String driverClass() {
+        return "org.mariadb.jdbc.Driver";
+    }
+
+    @Override
+    public String idColumn() {
+        return "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+    }
+
+    /** MySQL and MariaDB keep names of up to 64 characters and refuse longer ones. */
+    @Override
+    public int maxIdentifierLength() {
+        return 64;
+    }
+
+    @Override
+    public boolean isReserved(String name) {
+        return RESERVED.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String quoteIdentifier(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    @Override
+    public String sqlType(FieldType type) {
+        switch (type) {
+            case DOUBLE:
+                return "DOUBLE";
+            case STRING:
+                return textType();
+            default:
+                return super.sqlType(type);
+        }
+    }
+
+    @Override
+    public String textType() {
+        return "LONGTEXT";
+    }
+
+    /** A string keyfield is VARCHAR({@link #keyTextLength}); the table's collation applies. */
+    @Override
+    public String keyfieldType(FieldType type, List<FieldType> keyfieldTypes) {
+        return type == FieldType.STRING ? "VARCHAR(" + keyTextLength(keyfieldTypes) + ")" : sqlType(type);
+    }
+
+    @Override
+    public int keyTextLength(List<FieldType> keyfieldTypes) {
+        int strings = 0;
+        int otherBytes = 0;
+        for (FieldType t : keyfieldTypes) {
+            switch (t) {
+                case STRING:
+                    strings++;
+                    break;
+                case INT:
+                    otherBytes += 4;
+                    break;
+                case BOOLEAN:
+                    otherBytes += 1;
+                    break;
+                default:
+                    otherBytes += 8;
+            }
+        }
+        if (strings == 0) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(1, Math.min(KEY_TEXT_LENGTH, (INDEX_BYTES - otherBytes) / (4 * strings)));
+    }
+
+    @Override
+    public FieldType fieldTypeOf(String typeName) {
+        String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
+        switch (t) {
+            case "INT":
+            case "INTEGER":
+                return FieldType.INT;
+            case "BIGINT":
+                return FieldType.LONG;
+            case "DOUBLE":
+                return FieldType.DOUBLE;
+            case "VARCHAR":
+            case "LONGTEXT":
+            case "TEXT":
+            case "MEDIUMTEXT":
+                return FieldType.STRING;
+            case "BOOLEAN":
+            case "TINYINT":
+            case "BIT":
+                return FieldType.BOOLEAN;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public boolean storesInfinity() {
+        return false;
+    }
+
+    @Override
+    public String timestampType() {
+        return "DATETIME(3)";
+    }
+
+    @Override
+    public boolean supportsPartialIndexes() {
+        return false;
+    }
+
+    @Override
+    public String indexedText(String column) {
+        return column + "(" + TEXT_PREFIX + ")";
+    }
+
+    @Override
+    public String tableOptions() {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + collation();
+    }
+
+    /** A binary collation without padding: strings compare by their characters, all of them. */
+    String collation() {
+        return "utf8mb4_nopad_bin";
+    }
+
+    /** One statement inserts at most this many rows (MySQL takes at most 65,535 parameters). */
+    @Override
+    public int fillRowsPerStatement(int columns) {
+        return Math.max(1, Math.min(1000, 60_000 / (columns + 1)));
+    }
+
+    @Override
+    public String fillStatement(String table, List<String> columns, List<FieldType> types, String status, int rows) {
+        StringJoiner marks = new StringJoiner(", ", "(", ", " + status + ", ?)");
+        columns.forEach(c -> marks.add("?"));
+        StringJoiner values = new StringJoiner(", ");
+        for (int i = 0; i < rows; i++) {
+            values.add(marks.toString());
+        }
+        return "INSERT IGNORE INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES "
+                + values;
+    }
+
+    @Override
+    public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
+        return fillStatement(table, columns, types, status, 1);
+    }
+
+    /**
+     * The rows a claim takes, locked: rows other claims are taking are skipped, not waited for.
+     * The claim then updates exactly these ids.
+     */
+    @Override
+    public String claimLockingSelect(String next) {
+        return next + " FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Epoch milliseconds of the server's clock (UNIX_TIMESTAMP does not depend on the session's zone). */
+    @Override
+    public String currentTimeMillisQuery() {
+        return "SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+    }
+
+    /**
+     * Beyond the SQLSTATE classes: MySQL reports some data errors as HY000, e.g. 1366 (incorrect
+     * value for a column) and 1292 (truncated value). Deadlocks (1213, SQLSTATE 40001) and lock
+     * wait timeouts (1205) are worth retrying.
+     */
+    @Override
+    public boolean isPermanent(SQLException e) {
+        switch (e.getErrorCode()) {
+            case 1213:
+            case 1205:
+                return false;
+            case 1366:
+            case 1292:
+            case 1406:
+            case 1264:
+            case 1048:
+            case 1062:
+                return true;
+            default:
+                return super.isPermanent(e);
+        }
+    }
+
+    @Override
+    public boolean supportsNetworkTimeout() {
+        return true;
+    }
+
+    @Override
+    public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
+        Properties p = new Properties();
+        p.putAll(sessionProperties());
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
+        p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toMillis())));
+        return p;
+    }
+
+    /**
+     * What every connection needs, the store's and Spark's: UTC, the session's SQL mode, read
+     * committed, and batches sent statement by statement (pipelined), so each statement of a
+     * batch reports its own row count; bulk batches would not.
+     */
+    Map<String, String> sessionProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connectionTimeZone", "UTC");
+        p.put("forceConnectionTimeZoneToSession", "true");
+        p.put("preserveInstants", "true");
+        p.put("transactionIsolation", "READ-COMMITTED");
+        p.put(
+                "sessionVariables",
+                "sql_mode='STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+                        + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+        p.put("useBulkStmts", "false");
+        p.put("useBulkStmtsForInserts", "false");
+        p.put("rewriteBatchedStatements", "false");
+        p.put("permitMysqlScheme", "false");
+        return p;
+    }
+
+    @Override
+    public Map<String, String> sparkReadOptions() {
+        return sessionProperties();
+    }
+
+    /** Spark knows MySQL's URL, not MariaDB's: without this it would quote names with double quotes. */
+    @Override
+    public JdbcDialect sparkDialect() {
+        return new MariaDbSparkDialect(urlPrefix());
+    }
+}

@@ -1,0 +1,57 @@
+package org.experimenter.store.dialect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.jdbc.JdbcDialect;
+
+/**
+ * MySQL 8 through MySQL's own driver ({@code jdbc:mysql:}, Connector/J, GPL with the FOSS
+ * exception: not in the jar, given with {@code --jars}). Everything as for MariaDB but the
+ * collation (MySQL has no utf8mb4_nopad_bin) and the driver's property names. Not tested here:
+ * this machine has MariaDB, not MySQL.
+ */
+public final class MySqlDialect extends MariaDbDialect {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public String urlPrefix() {
+        return "jdbc:mysql:";
+    }
+
+    @Override
+    public String driverClass() {
+        return "com.mysql.cj.jdbc.Driver";
+    }
+
+    @Override
+    String collation() {
+        return "utf8mb4_0900_bin";
+    }
+
+    /** MySQL Connector/J's names; useCursorFetch makes a fetch size stream instead of buffering. */
+    @Override
+    Map<String, String> sessionProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connectionTimeZone", "UTC");
+        p.put("forceConnectionTimeZoneToSession", "true");
+        p.put("preserveInstants", "true");
+        p.put(
+                "sessionVariables",
+                "transaction_isolation='READ-COMMITTED',sql_mode='STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,"
+                        + "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+        p.put("useCursorFetch", "true");
+        p.put("rewriteBatchedStatements", "false");
+        return p;
+    }
+
+    /** Spark has a dialect of its own for jdbc:mysql: URLs. */
+    @Override
+    public JdbcDialect sparkDialect() {
+        return null;
+    }
+}

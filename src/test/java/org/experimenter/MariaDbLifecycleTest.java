@@ -1,0 +1,10 @@
+package org.experimenter;
+
+import org.experimenter.testing.TestDb;
+
+class MariaDbLifecycleTest extends LifecycleContractTest {
+    @Override
+    TestDb db() {
+        return TestDb.MARIADB;
+    }
+}
