@@ -27,7 +27,8 @@ final class KnownKeys {
     private static final String NAMED = "*";
 
     /** Sections whose keys are all the user's: FieldReader checks the names, custom is anything. */
-    private static final Set<String> OPEN = Set.of("resultfields", "logtables", "custom", "spark.conf");
+    private static final Set<String> OPEN =
+            Set.of("resultfields", "logtables", "custom", "spark.conf", "experiment.environment");
 
     /**
      * What the reader reads beyond the keys of reference.conf: the table, which has no default,
