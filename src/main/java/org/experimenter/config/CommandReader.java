@@ -24,6 +24,9 @@ final class CommandReader {
 
     /** The command settings, or null when the config names no command. */
     static CommandSettings read(Config c, Set<String> keyfields, String experimentClass) {
+        if (!c.hasPath("experiment.command")) {
+            return null;
+        }
         ConfigValue value = c.getValue("experiment.command");
         boolean shell = c.getBoolean("experiment.shell");
         List<String> command = new ArrayList<>();
