@@ -105,6 +105,16 @@ elif case == "leftover":
     time.sleep(0.6)  # seen by the tool while this process runs
     experimenter.result(score=0.0)
 
+elif case.startswith("where"):
+    # which JVM started this process: an executor's (local-cluster) or the driver's (local mode)
+    with open("/proc/%d/cmdline" % os.getppid(), "rb") as f:
+        parent = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    experimenter.log("steps", step=0, loss=0.5)
+    experimenter.flush()
+    time.sleep(0.3)
+    experimenter.result(echo="executor" if "CoarseGrainedExecutorBackend" in parent else parent[:200],
+                        count=os.getppid(), score=1.0)
+
 elif case.startswith("unicode"):
     assert os.environ["EXPERIMENTER_PARAM_WHAT"] == case, ascii(os.environ["EXPERIMENTER_PARAM_WHAT"])
     assert sys.argv[2] == case, ascii(sys.argv)
