@@ -84,13 +84,13 @@ def result(**fields):
 
 def log(table, **row):
     """Appends a row to the declared log table (logtables { <table> { ... } } in the config)."""
-    _event({"log": table, "row": row}, "log " + table)
+    _event({"log": table, "row": row}, "log " + table + " " + _dumps(row))
 
 
 def flush():
     """Makes the results set so far visible in the table while the script still runs
     (intermediate results); the tool writes them at its next look at the events file."""
-    _event({"results": dict(_results)}, "flush")
+    _event({"results": dict(_results)}, "flush " + _dumps(_results))
 
 
 def pause():
@@ -124,11 +124,11 @@ def attempt():
     return _load().get("attempt", 1)
 
 
-def _event(obj, what):
+def _event(obj, shown):
     path = os.environ.get("EXPERIMENTER_EVENTS_FILE")
     line = _dumps(obj)
     if not path:
-        print("experimenter: " + what + " " + line)
+        print("experimenter: " + shown)
         return
     with open(path, "a", encoding="utf-8") as f:
         f.write(line + "\n")
