@@ -105,6 +105,24 @@ elif case == "leftover":
     time.sleep(0.6)  # seen by the tool while this process runs
     experimenter.result(score=0.0)
 
+elif case == "stop_aware":
+    # runs until the run stops, then keeps its progress and pauses
+    record("pids", "%d" % os.getpid())
+    while not experimenter.stopping():
+        time.sleep(0.05)
+    record("checkpoint", "saved at stop")
+    experimenter.result(stage="checkpointed")
+    experimenter.pause()
+
+elif case == "stop_deaf":
+    # never looks at the stop; its grandchild ignores SIGTERM
+    grandchild = subprocess.Popen([sys.executable, "-c",
+                                   "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                   "while True: time.sleep(0.1)"])
+    record("pids", "%d %d" % (os.getpid(), grandchild.pid))
+    while True:
+        time.sleep(0.1)
+
 elif case.startswith("where"):
     # which JVM started this process: an executor's (local-cluster) or the driver's (local mode)
     with open("/proc/%d/cmdline" % os.getppid(), "rb") as f:

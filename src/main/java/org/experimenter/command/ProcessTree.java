@@ -15,38 +15,65 @@ import java.util.logging.Logger;
  * collected while the tree runs, so a grandchild left behind by a parent that exited (and so
  * reparented away from the tree) is still known and can be ended. Ends the tree with SIGTERM,
  * then SIGKILL after a grace period. A shutdown hook ends the trees still live when the JVM
- * exits (a stopping driver in local mode, an executor told to stop); a JVM killed by SIGKILL
- * runs no hook, and its processes are left to the cluster manager (YARN ends a container's
- * processes).
+ * exits (in a local-mode driver after the run's own grace period, in an executor at once); a
+ * JVM killed by SIGKILL runs no hook, and its processes are left to the cluster manager (YARN
+ * ends a container's processes).
  */
 final class ProcessTree {
     private static final Logger LOG = Logger.getLogger(ProcessTree.class.getName());
     private static final Set<ProcessTree> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            for (ProcessTree t : LIVE) {
-                                t.terminate(Duration.ofSeconds(1));
-                            }
-                        },
-                        "experimenter-command-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(ProcessTree::atExit, "experimenter-command-reaper"));
     }
 
-    private final ProcessHandle root;
     private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
+    private final Duration patience;
+    private final Duration killGrace;
 
-    private ProcessTree(ProcessHandle root) {
-        this.root = root;
+    private ProcessTree(ProcessHandle root, Duration patience, Duration killGrace) {
         known.add(root);
+        this.patience = patience;
+        this.killGrace = killGrace;
     }
 
-    /** Starts watching a process; {@link #close} stops. */
-    static ProcessTree track(Process p) {
-        ProcessTree t = new ProcessTree(p.toHandle());
+    /**
+     * Starts watching a process; {@link #close} stops.
+     *
+     * @param patience how long the shutdown hook lets the tree end by itself: in a driver whose
+     *     stop hook gives running experiments a grace period, that period and more; else zero
+     * @param killGrace how long SIGTERM is given before SIGKILL
+     */
+    static ProcessTree track(Process p, Duration patience, Duration killGrace) {
+        ProcessTree t = new ProcessTree(p.toHandle(), patience, killGrace);
         LIVE.add(t);
         return t;
+    }
+
+    /**
+     * The JVM is exiting. In a local-mode driver that is how a run stops (Ctrl-C, SIGTERM): its
+     * stop hook, running beside this one, gives the experiments their grace period and their
+     * runs end their trees, so each tree is first given its patience. What is left then is ended.
+     */
+    private static void atExit() {
+        long start = System.nanoTime();
+        for (ProcessTree t : List.copyOf(LIVE)) {
+            while (LIVE.contains(t) && System.nanoTime() - start < t.patience.toNanos()) {
+                pause(100);
+            }
+        }
+        List<ProcessTree> left = List.copyOf(LIVE);
+        for (ProcessTree t : left) {
+            t.refresh();
+            t.running().forEach(ProcessHandle::destroy);
+        }
+        long terminated = System.nanoTime();
+        for (ProcessTree t : left) {
+            while (!t.running().isEmpty() && System.nanoTime() - terminated < t.killGrace.toNanos()) {
+                pause(50);
+            }
+            t.terminate(Duration.ZERO);
+        }
     }
 
     /** Adds the processes started since the last look (the root's descendants, and theirs). */
