@@ -95,4 +95,17 @@ class PlaceholdersTest {
         assertEquals("the command was killed by signal 15 (SIGTERM), exit code 143", CommandRun.exitText(143));
         assertEquals("the command was killed by signal 11 (SIGSEGV), exit code 139", CommandRun.exitText(139));
     }
+
+    @Test
+    void jsonAsPythonWritesItIsReadNanAndInfinityIncluded() throws Exception {
+        Map<String, Object> m = Json.object("{\"a\": NaN, \"b\": -Infinity, \"c\": 3, \"d\": \"日本\"}");
+        assertTrue(Double.isNaN((Double) m.get("a")));
+        assertEquals(Double.NEGATIVE_INFINITY, m.get("b"));
+        assertEquals(3, m.get("c"));
+        assertEquals("日本", m.get("d"));
+        assertEquals(
+                "expected a JSON object, found an array: [1, 2]",
+                assertThrows(Json.NotAnObject.class, () -> Json.object("[1, 2]"))
+                        .getMessage());
+    }
 }
