@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -76,11 +80,25 @@ final class ProcessTree {
         }
     }
 
-    /** Adds the processes started since the last look (the root's descendants, and theirs). */
+    /** Adds the processes started since the last look: children of the tree's running processes, and theirs. */
     void refresh() {
-        for (ProcessHandle h : new ArrayList<>(known)) {
-            if (running(h)) {
-                h.descendants().forEach(known::add);
+        // one walk of the process table, rather than one per process of the tree
+        Map<Long, List<ProcessHandle>> children = new HashMap<>();
+        ProcessHandle.allProcesses()
+                .forEach(h -> h.parent()
+                        .ifPresent(parent -> children.computeIfAbsent(parent.pid(), k -> new ArrayList<>())
+                                .add(h)));
+        Deque<ProcessHandle> todo = new ArrayDeque<>();
+        for (ProcessHandle h : known) {
+            if (h.isAlive()) {
+                todo.add(h);
+            }
+        }
+        while (!todo.isEmpty()) {
+            for (ProcessHandle child : children.getOrDefault(todo.poll().pid(), List.of())) {
+                if (known.add(child)) {
+                    todo.add(child);
+                }
             }
         }
     }
