@@ -42,7 +42,10 @@ class CommandLocalClusterTest {
                 .append("\"\n}\n")
                 .append("execution.partitions = 2\n")
                 .append("spark.master = \"local-cluster[2,1,1024]\"\n")
-                .append("spark.conf {\n  \"spark.ui.enabled\" = false\n  \"spark.executor.extraClassPath\" = \"")
+                // executor JVMs that start fast: they run short commands, not hot loops
+                .append("spark.conf {\n  \"spark.ui.enabled\" = false\n")
+                .append("  \"spark.executor.extraJavaOptions\" = \"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\"\n")
+                .append("  \"spark.executor.extraClassPath\" = \"")
                 .append(ChildJvm.classPath())
                 .append("\"\n}\n");
         Path file = Files.writeString(dir.resolve(table + ".conf"), conf);
