@@ -167,7 +167,7 @@ final class CommandRun {
         StringBuilder m = new StringBuilder(what);
         if (!tail.isEmpty()) {
             m.append("\nstderr (")
-                    .append(tail.length() < STDERR_TAIL / 2 ? "" : "last 64 KB of ")
+                    .append(files.stderr().toFile().length() > STDERR_TAIL ? "last 64 KB of " : "")
                     .append(files.stderr())
                     .append("):\n")
                     .append(tail);
