@@ -189,7 +189,7 @@ class YarnClusterIT {
     }
 
     @Test
-    void clientModeRunsACommandExperimentShippedWithFilesInTheExecutorsContainers() throws Exception {
+    void clientModeRunsACommandExperimentShippedWithFilesAndArchivesInTheExecutorsContainers() throws Exception {
         String table = TestDb.uniqueTable("yarn_command");
         Path script = Path.of("src", "test", "resources", "command", "cases.py").toAbsolutePath();
         Path shipped = writeConfigRunning(
@@ -197,14 +197,15 @@ class YarnClusterIT {
                 "keyfields { what { type = string, values = [where1, where2, where3, where4] } }\n"
                         + "resultfields { score = double, count = int, echo = string }\n"
                         + "logtables { steps { step = int, loss = double } }\n",
-                // cases.py lands in each container's working directory, the command's default one
-                "experiment.command = [\"/usr/bin/python3\", cases.py, --what, \"{what}\"]");
+                // cases.py lands in each container's working directory, the command's default one,
+                // and the archive unpacked as pyenv/ beside it
+                "experiment.command = [pyenv/bin/python, cases.py, --what, \"{what}\"]");
         Experimenter ex = fill(shipped, 4);
         try {
             Submit s = submit(
                     "client",
                     Map.of(DB_USER_ENV, TestDb.pgUser()),
-                    List.of("--files", shipped + "," + script),
+                    List.of("--files", shipped + "," + script, "--archives", pythonEnv() + "#pyenv"),
                     "run",
                     "--config",
                     "example.conf");
@@ -456,6 +457,29 @@ class YarnClusterIT {
         return counts.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * A packed Python environment as conda-pack or venv-pack would make it, shrunk to its
+     * interpreter: bin/python, which starts this machine's python3 (the containers share its files).
+     */
+    private static Path pythonEnv() throws Exception {
+        Path archive = work.resolve("pyenv.tar.gz");
+        Path bin = Files.createDirectories(work.resolve("pyenv").resolve("bin"));
+        Path python = bin.resolve("python");
+        Files.writeString(python, "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        python.toFile().setExecutable(true);
+        Process tar = new ProcessBuilder(
+                        "tar",
+                        "-czf",
+                        archive.toString(),
+                        "-C",
+                        work.resolve("pyenv").toString(),
+                        "bin")
+                .inheritIO()
+                .start();
+        assertEquals(0, tar.waitFor());
+        return archive;
     }
 
     /** A jar with the probe experiment only, as a user's own experiments jar. */
