@@ -9,6 +9,12 @@ public interface ExperimentContext {
     /** The row's id in the experiment table. */
     long id();
 
+    /**
+     * Which attempt at this row this is: 1 for the first, counting the attempts that failed or
+     * were lost before (a checkpoint written by an earlier attempt can be resumed from).
+     */
+    int attempt();
+
     /** The row's keyfield values, with typed getters. */
     Parameters parameters();
 

@@ -373,14 +373,19 @@ public final class Experimenter {
     }
 
     /**
-     * Instantiates the experiment class named in the config, checking that it exists,
-     * implements {@link Experiment}, has a public no-argument constructor and is serializable.
+     * The experiment the config names: its command (run once per row), or an instance of its
+     * experiment class, checked to exist, implement {@link Experiment}, have a public no-argument
+     * constructor and be serializable.
      */
     public Experiment experimentFromConfig() {
+        if (config.command() != null) {
+            return new org.experimenter.command.CommandExperiment(config);
+        }
         String name = config.experimentClass();
         String key = config.origin() + ": experiment-class: ";
         if (name.isEmpty()) {
-            throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName());
+            throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName()
+                    + ", or a command: experiment { command = [...] }");
         }
         return loadExperiment(name, key);
     }

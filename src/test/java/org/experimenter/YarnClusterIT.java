@@ -189,6 +189,40 @@ class YarnClusterIT {
     }
 
     @Test
+    void clientModeRunsACommandExperimentShippedWithFilesAndArchivesInTheExecutorsContainers() throws Exception {
+        String table = TestDb.uniqueTable("yarn_command");
+        Path script = Path.of("src", "test", "resources", "command", "cases.py").toAbsolutePath();
+        Path shipped = writeConfigRunning(
+                table,
+                "keyfields { what { type = string, values = [where1, where2, where3, where4] } }\n"
+                        + "resultfields { score = double, count = int, echo = string }\n"
+                        + "logtables { steps { step = int, loss = double } }\n",
+                // cases.py lands in each container's working directory, the command's default one,
+                // and the archive unpacked as pyenv/ beside it
+                "experiment.command = [pyenv/bin/python, cases.py, --what, \"{what}\"]");
+        Experimenter ex = fill(shipped, 4);
+        try {
+            Submit s = submit(
+                    "client",
+                    Map.of(DB_USER_ENV, TestDb.pgUser()),
+                    List.of("--files", shipped + "," + script, "--archives", pythonEnv() + "#pyenv"),
+                    "run",
+                    "--config",
+                    "example.conf");
+            assertEquals(0, s.exitCode, s.output);
+            assertEquals(Map.of(Status.DONE, 4L), nonZero(ex.status()), s.output);
+            for (Map<String, Object> r : TestDb.store(ex).rows()) {
+                assertEquals("executor", r.get("echo"), "started by a YARN executor JVM: " + r);
+                assertEquals(
+                        1, TestDb.store(ex).logRows("steps", (Long) r.get("id")).size(), r.toString());
+                assertFalse(((String) r.get("executor")).startsWith("driver"), r.toString());
+            }
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
     void clusterModeRunsAnExperimentFromJarsAndAnExperimentErrorIsNotAnAppFailure() throws Exception {
         String table = TestDb.uniqueTable("yarn_cluster");
         Path shipped = writeConfig(table, probeGrid(), ContainerProbe.class.getName());
@@ -382,6 +416,11 @@ class YarnClusterIT {
      * required substitution, so a driver without it fails instead of connecting as someone else).
      */
     private static Path writeConfig(String table, String grid, String experimentClass) throws IOException {
+        return writeConfigRunning(table, grid, "experiment-class = " + experimentClass);
+    }
+
+    /** The same, with what runs given as a line of HOCON (an experiment class, or a command). */
+    private static Path writeConfigRunning(String table, String grid, String runs) throws IOException {
         Path dir = Files.createDirectories(work.resolve(table));
         Path file = dir.resolve("example.conf");
         Files.writeString(
@@ -392,7 +431,7 @@ class YarnClusterIT {
                         + "  table = " + table + "\n"
                         + "}\n"
                         + grid
-                        + "experiment-class = " + experimentClass + "\n"
+                        + runs + "\n"
                         + "execution.partitions = 4\n",
                 StandardCharsets.UTF_8);
         return file;
@@ -418,6 +457,29 @@ class YarnClusterIT {
         return counts.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * A packed Python environment as conda-pack or venv-pack would make it, shrunk to its
+     * interpreter: bin/python, which starts this machine's python3 (the containers share its files).
+     */
+    private static Path pythonEnv() throws Exception {
+        Path archive = work.resolve("pyenv.tar.gz");
+        Path bin = Files.createDirectories(work.resolve("pyenv").resolve("bin"));
+        Path python = bin.resolve("python");
+        Files.writeString(python, "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        python.toFile().setExecutable(true);
+        Process tar = new ProcessBuilder(
+                        "tar",
+                        "-czf",
+                        archive.toString(),
+                        "-C",
+                        work.resolve("pyenv").toString(),
+                        "bin")
+                .inheritIO()
+                .start();
+        assertEquals(0, tar.waitFor());
+        return archive;
     }
 
     /** A jar with the probe experiment only, as a user's own experiments jar. */

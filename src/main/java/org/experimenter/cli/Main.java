@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
             PlotCommand.class,
             ExportCommand.class,
             ImportPyExperimenterCommand.class,
-            AdoptPyExperimenterCommand.class
+            AdoptPyExperimenterCommand.class,
+            InitCommand.class
         })
 public final class Main implements Callable<Integer> {
 

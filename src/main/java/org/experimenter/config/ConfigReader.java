@@ -189,6 +189,11 @@ final class ConfigReader {
         return logtables;
     }
 
+    /** The experiment section's command, or null when the config names none. */
+    CommandSettings command(List<String> keyfieldNames, String experimentClass) {
+        return CommandReader.read(c, new java.util.LinkedHashSet<>(keyfieldNames), experimentClass);
+    }
+
     LinkedHashMap<String, String> sparkConf() {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {

@@ -66,6 +66,7 @@ public final class ExperimentConfig implements Serializable {
     private final LinkedHashMap<String, FieldType> resultfields;
     private final String customJson;
     private final String experimentClass;
+    private final CommandSettings command;
     private final String sparkMaster;
     private final String sparkAppName;
     private final LinkedHashMap<String, String> sparkConf;
@@ -104,6 +105,7 @@ public final class ExperimentConfig implements Serializable {
         this.logtables = r.logtables(table);
         this.customJson = r.json("custom");
         this.experimentClass = r.plain("experiment-class").trim();
+        this.command = r.command(keyfieldNames(), experimentClass);
         this.sparkMaster = r.nonEmpty("spark.master");
         this.sparkAppName = r.nonEmpty("spark.app-name");
         this.sparkConf = r.sparkConf();
@@ -217,6 +219,11 @@ public final class ExperimentConfig implements Serializable {
     /** The experiment class name, or an empty string when none is configured. */
     public String experimentClass() {
         return experimentClass;
+    }
+
+    /** The command run for each row instead of an experiment class, or null when none is configured. */
+    public CommandSettings command() {
+        return command;
     }
 
     public String sparkMaster() {

@@ -27,15 +27,23 @@ final class KnownKeys {
     private static final String NAMED = "*";
 
     /** Sections whose keys are all the user's: FieldReader checks the names, custom is anything. */
-    private static final Set<String> OPEN = Set.of("resultfields", "logtables", "custom", "spark.conf");
+    private static final Set<String> OPEN =
+            Set.of("resultfields", "logtables", "custom", "spark.conf", "experiment.environment");
 
     /**
-     * What the reader reads beyond the keys of reference.conf: the table, which has no default,
-     * and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
+     * What the reader reads beyond the keys of reference.conf: the table and the command, which
+     * have no default, and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
      * wrong range key itself.
      */
     private static final Map<String, Set<String>> BEYOND_REFERENCE = Map.of(
-            "database", Set.of("table"), "keyfields", Set.of(NAMED), "keyfields." + NAMED, Set.of("type", "values"));
+            "database",
+            Set.of("table"),
+            "experiment",
+            Set.of("command"),
+            "keyfields",
+            Set.of(NAMED),
+            "keyfields." + NAMED,
+            Set.of("type", "values"));
 
     /** Section path to the keys it may have, sorted so that suggestions do not depend on hashing. */
     private final Map<String, Set<String>> sections = new HashMap<>();

@@ -39,6 +39,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     private final Map<String, Instant> times = new HashMap<>();
     private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
     private final Map<String, List<Instant>> logTimes = new HashMap<>();
+    private int attempt;
     private boolean closed;
     private volatile boolean paused;
     volatile boolean timedOut;
@@ -55,6 +56,15 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     @Override
     public long id() {
         return id;
+    }
+
+    /** Read from the row when first asked: only experiments that want it pay the query. */
+    @Override
+    public synchronized int attempt() {
+        if (attempt == 0) {
+            attempt = ((Number) store.row(id).get("attempt")).intValue();
+        }
+        return attempt;
     }
 
     @Override

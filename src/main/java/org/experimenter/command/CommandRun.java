@@ -1,0 +1,337 @@
+package org.experimenter.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.experimenter.ExperimentContext;
+import org.experimenter.ExperimenterException;
+import org.experimenter.config.CommandSettings;
+import org.experimenter.config.ExperimentConfig;
+
+/**
+ * One attempt at one row by a command: writes its inputs, starts the process, streams its events
+ * file into the table while it runs, and reads its result file when it exits. The process tree
+ * ends with the attempt: an interrupt (timeout, or a stop whose grace period ran out) or a
+ * failure of the tool terminates it, SIGTERM then SIGKILL, before this returns; children left
+ * behind by a process that exited are ended too.
+ */
+final class CommandRun {
+    /** How much of stderr the error column gets. */
+    static final int STDERR_TAIL = 64 * 1024;
+
+    private static final long TICK_MILLIS = 200;
+
+    private final ExperimentConfig config;
+    private final CommandSettings settings;
+    private final ExperimentContext ctx;
+    private boolean paused;
+
+    CommandRun(ExperimentConfig config, ExperimentContext ctx) {
+        this.config = config;
+        this.settings = config.command();
+        this.ctx = ctx;
+    }
+
+    void run() throws Exception {
+        RunFiles files = RunFiles.create(Path.of(settings.runDir()), config.table(), ctx.id(), ctx.attempt());
+        Files.writeString(files.params(), Json.write(inputs(files)));
+        Files.createFile(files.events()); // there to append to, in any language
+        Map<String, String> values = placeholderValues(files);
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<String, String> e : keyfieldText().entrySet()) {
+            args.add("--" + e.getKey() + "=" + e.getValue());
+        }
+        List<String> argv = Placeholders.expand(settings.command(), settings.shell(), values, args);
+        Map<String, String> env = environment(files, values, args);
+        checkEncodable(argv, env, Charset.defaultCharset());
+
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (!settings.workingDir().isEmpty()) {
+            Path wd = Path.of(settings.workingDir()).toAbsolutePath();
+            if (!Files.isDirectory(wd)) {
+                throw new CommandFailure(
+                        config.origin() + ": experiment.working-dir: " + wd + " is no directory on " + Host.NAME);
+            }
+            pb.directory(wd.toFile());
+        }
+        pb.environment().putAll(env);
+        pb.redirectInput(new File("/dev/null"));
+        pb.redirectOutput(files.stdout().toFile());
+        pb.redirectError(files.stderr().toFile());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new CommandFailure(
+                    "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
+        }
+        ProcessTree tree = ProcessTree.track(p, shutdownPatience(), settings.killGrace());
+        try {
+            watch(p, tree, files);
+            tree.refresh();
+            if (!tree.running().isEmpty()) {
+                // the command exited and left processes behind: they end with its row
+                tree.terminate(settings.killGrace());
+            }
+        } catch (Exception | Error e) {
+            tree.terminate(settings.killGrace());
+            throw e;
+        } finally {
+            tree.close();
+        }
+        finish(p.exitValue(), argv, files);
+    }
+
+    /**
+     * How long the JVM's exit waits for this tree to end by itself: in a driver (local mode) the
+     * run's stop hook gives the experiments their grace period first; an executor's JVM that
+     * exits, or run-one without Spark, ends its processes at once.
+     */
+    private Duration shutdownPatience() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        if (env == null || !"driver".equals(env.executorId())) {
+            return Duration.ZERO;
+        }
+        return config.shutdownGrace().plus(settings.killGrace()).plusSeconds(20);
+    }
+
+    /** Until the process exits: streams events, tells it when the run is stopping. */
+    private void watch(Process p, ProcessTree tree, RunFiles files) throws Exception {
+        EventStream events = new EventStream(files.events());
+        long interval = settings.streamInterval().toNanos();
+        long nextStream = System.nanoTime() + interval;
+        boolean toldToStop = false;
+        while (!p.waitFor(Math.min(TICK_MILLIS, settings.streamInterval().toMillis()), TimeUnit.MILLISECONDS)) {
+            tree.refresh();
+            if (!toldToStop && ctx.isStopping()) {
+                Files.writeString(files.stop(), "the run is stopping\n");
+                toldToStop = true;
+            }
+            if (System.nanoTime() >= nextStream) {
+                stream(events, false);
+                nextStream = System.nanoTime() + interval;
+            }
+        }
+        stream(events, true);
+    }
+
+    private void stream(EventStream events, boolean ended) throws IOException {
+        int writes = events.apply(ctx, ended);
+        paused |= events.paused();
+        if (writes > 0 && !ended) {
+            ctx.results().flush();
+        }
+    }
+
+    private void finish(int code, List<String> argv, RunFiles files) throws IOException {
+        if (code != 0) {
+            throw failure(exitText(code) + ": " + display(argv), files);
+        }
+        if (!Files.exists(files.result())) {
+            if (paused) {
+                return;
+            }
+            throw failure(
+                    "the command exited with code 0 but wrote no result file " + files.result()
+                            + " (EXPERIMENTER_RESULT_FILE; with the Python helper: experimenter.result(...)): "
+                            + display(argv),
+                    files);
+        }
+        Map<String, Object> results;
+        try {
+            results = Json.object(Files.readString(files.result()));
+        } catch (Json.NotAnObject e) {
+            throw failure("result file " + files.result() + ": " + e.getMessage(), files);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw failure("result file " + files.result() + ": not UTF-8 text", files);
+        }
+        try {
+            ctx.results().putAll(results);
+        } catch (ExperimenterException e) {
+            throw failure("result file " + files.result() + ": " + e.getMessage(), files);
+        }
+    }
+
+    private CommandFailure failure(String what, RunFiles files) {
+        String tail = RunFiles.tail(files.stderr(), STDERR_TAIL);
+        StringBuilder m = new StringBuilder(what);
+        if (!tail.isEmpty()) {
+            m.append("\nstderr (")
+                    .append(files.stderr().toFile().length() > STDERR_TAIL ? "last 64 KB of " : "")
+                    .append(files.stderr())
+                    .append("):\n")
+                    .append(tail);
+        } else {
+            m.append("\n(nothing on stderr; stdout is in ")
+                    .append(files.stdout())
+                    .append(")");
+        }
+        return new CommandFailure(m.toString());
+    }
+
+    /** Exit codes above 128 are how Java (and shells) report a process ended by a signal. */
+    static String exitText(int code) {
+        if (code > 128 && code < 128 + 65) {
+            int signal = code - 128;
+            String name = signalName(signal);
+            return "the command was killed by signal " + signal + (name == null ? "" : " (" + name + ")")
+                    + ", exit code " + code;
+        }
+        return "the command exited with code " + code;
+    }
+
+    private static String signalName(int signal) {
+        switch (signal) {
+            case 1:
+                return "SIGHUP";
+            case 2:
+                return "SIGINT";
+            case 3:
+                return "SIGQUIT";
+            case 4:
+                return "SIGILL";
+            case 6:
+                return "SIGABRT";
+            case 7:
+                return "SIGBUS";
+            case 8:
+                return "SIGFPE";
+            case 9:
+                return "SIGKILL";
+            case 11:
+                return "SIGSEGV";
+            case 13:
+                return "SIGPIPE";
+            case 15:
+                return "SIGTERM";
+            default:
+                return null;
+        }
+    }
+
+    /** What the command is given in its JSON file. */
+    private Map<String, Object> inputs(RunFiles files) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", config.table());
+        m.put("id", ctx.id());
+        m.put("attempt", ctx.attempt());
+        m.put("parameters", ctx.parameters().asMap());
+        m.put("custom", ctx.custom().root().unwrapped());
+        Map<String, String> results = new LinkedHashMap<>();
+        config.resultfields().forEach((k, v) -> results.put(k, v.configName()));
+        m.put("resultfields", results);
+        Map<String, Map<String, String>> logs = new LinkedHashMap<>();
+        config.logtables().forEach((t, cols) -> {
+            Map<String, String> c = new LinkedHashMap<>();
+            cols.forEach((k, v) -> c.put(k, v.configName()));
+            logs.put(t, c);
+        });
+        m.put("logtables", logs);
+        m.put("scratch_dir", files.scratch().toString());
+        m.put("result_file", files.result().toString());
+        m.put("events_file", files.events().toString());
+        m.put("stop_file", files.stop().toString());
+        return m;
+    }
+
+    private Map<String, String> keyfieldText() {
+        Map<String, String> m = new LinkedHashMap<>();
+        ctx.parameters().asMap().forEach((k, v) -> m.put(k, text(v)));
+        return m;
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : String.valueOf(v);
+    }
+
+    private Map<String, String> placeholderValues(RunFiles files) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("id", Long.toString(ctx.id()));
+        values.put("attempt", Integer.toString(ctx.attempt()));
+        values.put("scratch_dir", files.scratch().toString());
+        values.put("params_file", files.params().toString());
+        values.put("result_file", files.result().toString());
+        values.put("events_file", files.events().toString());
+        values.putAll(keyfieldText()); // a keyfield named like a macro wins
+        return values;
+    }
+
+    private Map<String, String> environment(RunFiles files, Map<String, String> values, List<String> args)
+            throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("EXPERIMENTER_TABLE", config.table());
+        env.put("EXPERIMENTER_ID", Long.toString(ctx.id()));
+        env.put("EXPERIMENTER_ATTEMPT", Integer.toString(ctx.attempt()));
+        env.put("EXPERIMENTER_PARAMS_FILE", files.params().toString());
+        env.put("EXPERIMENTER_RESULT_FILE", files.result().toString());
+        env.put("EXPERIMENTER_EVENTS_FILE", files.events().toString());
+        env.put("EXPERIMENTER_SCRATCH_DIR", files.scratch().toString());
+        env.put("EXPERIMENTER_STOP_FILE", files.stop().toString());
+        keyfieldText().forEach((k, v) -> env.put("EXPERIMENTER_PARAM_" + k.toUpperCase(Locale.ROOT), v));
+        String pythonPath = System.getenv("PYTHONPATH");
+        env.put(
+                "PYTHONPATH",
+                PythonHelper.dir()
+                        + (pythonPath == null || pythonPath.isEmpty() ? "" : File.pathSeparator + pythonPath));
+        if (System.getenv("PYTHONUNBUFFERED") == null) {
+            env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the script prints, not when it exits
+        }
+        for (Map.Entry<String, String> e : settings.environment().entrySet()) {
+            env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args, false));
+        }
+        return env;
+    }
+
+    /**
+     * Java 17 passes arguments and environment variables in the JVM's default charset: text it
+     * cannot encode would reach the process as '?'. Refused, saying how to fix it.
+     */
+    static void checkEncodable(List<String> argv, Map<String, String> env, Charset charset) {
+        CharsetEncoder enc = charset.newEncoder();
+        List<String> texts = new ArrayList<>(argv);
+        env.forEach((k, v) -> {
+            texts.add(k);
+            texts.add(v);
+        });
+        for (String t : texts) {
+            if (!enc.canEncode(t)) {
+                throw new CommandFailure("\"" + Json.abbreviate(t) + "\" cannot be passed to a process by this JVM,"
+                        + " whose charset is " + charset + ": run it with -Dfile.encoding=UTF-8 (executors:"
+                        + " spark.executor.extraJavaOptions) or in a UTF-8 locale (LANG=C.UTF-8); the JSON file"
+                        + " EXPERIMENTER_PARAMS_FILE holds every value in UTF-8");
+            }
+        }
+    }
+
+    static String display(List<String> argv) {
+        List<String> words = new ArrayList<>();
+        for (String a : argv) {
+            words.add(Placeholders.shellQuote(a));
+        }
+        String s = String.join(" ", words);
+        return s.length() <= 2000 ? s : s.substring(0, 2000) + "...";
+    }
+
+    /** Names the machine in messages: on a cluster a path or program may exist on some hosts only. */
+    static final class Host {
+        static final String NAME = name();
+
+        private static String name() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "this host";
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+// Reading and checking the experiment section (a command instead of an experiment class).
+package org.experimenter.config;
+
+import static org.experimenter.config.ConfigReader.at;
+import static org.experimenter.config.ConfigReader.typeName;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.experimenter.command.Placeholders;
+
+/**
+ * Reads {@code experiment { command = [...], ... }} of a resolved config. Every placeholder must
+ * name a keyfield or a macro, so that a typo fails the load naming file, line and key rather
+ * than every row of a run.
+ */
+final class CommandReader {
+    private CommandReader() {}
+
+    /** The command settings, or null when the config names no command. */
+    static CommandSettings read(Config c, Set<String> keyfields, String experimentClass) {
+        if (!c.hasPath("experiment.command")) {
+            return null;
+        }
+        ConfigValue value = c.getValue("experiment.command");
+        boolean shell = c.getBoolean("experiment.shell");
+        List<String> command = new ArrayList<>();
+        if (value.valueType() == ConfigValueType.STRING) {
+            if (!shell) {
+                throw at(
+                        c,
+                        "experiment.command",
+                        "a string runs only with shell = true; give a list, one element per argument,"
+                                + " e.g. [\"python3\", \"train.py\", \"--seed\", \"{seed}\"]");
+            }
+            command.add((String) value.unwrapped());
+        } else if (value.valueType() == ConfigValueType.LIST) {
+            List<? extends ConfigValue> list = c.getList("experiment.command");
+            for (int i = 0; i < list.size(); i++) {
+                ConfigValue v = list.get(i);
+                ConfigValueType t = v.valueType();
+                if (t == ConfigValueType.OBJECT) {
+                    throw at(
+                            c,
+                            "experiment.command",
+                            "element " + (i + 1) + " is an object; put placeholders in quotes: \"{seed}\"");
+                }
+                if (t != ConfigValueType.STRING && t != ConfigValueType.NUMBER && t != ConfigValueType.BOOLEAN) {
+                    throw at(
+                            c,
+                            "experiment.command",
+                            "element " + (i + 1) + " is a " + typeName(v) + "; expected a string");
+                }
+                command.add(String.valueOf(v.unwrapped()));
+            }
+        } else {
+            throw at(c, "experiment.command", "expected a list of strings, found a " + typeName(value));
+        }
+        if (command.isEmpty()) {
+            return null;
+        }
+        if (!experimentClass.isEmpty()) {
+            throw at(
+                    c,
+                    "experiment.command",
+                    "experiment-class is set too (" + experimentClass + "); a config runs either a class or a command");
+        }
+        for (int i = 0; i < command.size(); i++) {
+            String problem = Placeholders.check(command.get(i), keyfields, shell);
+            if (problem != null) {
+                throw at(c, "experiment.command", "element " + (i + 1) + " \"" + command.get(i) + "\": " + problem);
+            }
+        }
+        if (command.get(0).isBlank()) {
+            throw at(c, "experiment.command", "the first element, the program, is empty");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e :
+                c.getObject("experiment.environment").entrySet()) {
+            String path = "experiment.environment." + ConfigReader.quoteKey(e.getKey());
+            ConfigValueType t = e.getValue().valueType();
+            if (t != ConfigValueType.STRING && t != ConfigValueType.NUMBER && t != ConfigValueType.BOOLEAN) {
+                throw at(c, path, "expected a string, found a " + typeName(e.getValue()));
+            }
+            if (e.getKey().isEmpty() || e.getKey().contains("=")) {
+                throw at(c, path, "not a valid environment variable name");
+            }
+            String v = String.valueOf(e.getValue().unwrapped());
+            String problem = Placeholders.check(v, keyfields, true);
+            if (problem != null) {
+                throw at(c, path, problem);
+            }
+            env.put(e.getKey(), v);
+        }
+        var streamInterval = c.getDuration("experiment.stream-interval");
+        if (streamInterval.isNegative() || streamInterval.isZero()) {
+            throw at(c, "experiment.stream-interval", "must be a positive duration, e.g. 2s");
+        }
+        var killGrace = c.getDuration("experiment.kill-grace");
+        if (killGrace.isNegative()) {
+            throw at(c, "experiment.kill-grace", "must not be negative");
+        }
+        String runDir = c.getString("experiment.run-dir").trim();
+        if (runDir.isEmpty()) {
+            throw at(c, "experiment.run-dir", "must not be empty");
+        }
+        return new CommandSettings(
+                command, shell, c.getString("experiment.working-dir").trim(), env, streamInterval, killGrace, runDir);
+    }
+}

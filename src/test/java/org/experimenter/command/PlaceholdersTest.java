@@ -1,0 +1,111 @@
+package org.experimenter.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlaceholdersTest {
+    private static final Map<String, String> VALUES =
+            Map.of("kernel", "rbf", "seed", "3", "name", "it's a b", "id", "7");
+    private static final List<String> ARGS = List.of("--kernel=rbf", "--seed=3", "--name=it's a b");
+
+    @Test
+    void placeholdersAreReplacedInsideArgumentsAndArgsBecomesOneArgumentPerKeyfield() {
+        assertEquals(
+                List.of(
+                        "python3",
+                        "train.py",
+                        "--kernel",
+                        "rbf",
+                        "--out=run-7-3.json",
+                        "--kernel=rbf",
+                        "--seed=3",
+                        "--name=it's a b"),
+                Placeholders.expand(
+                        List.of("python3", "train.py", "--kernel", "{kernel}", "--out=run-{id}-{seed}.json", "{args}"),
+                        false,
+                        VALUES,
+                        ARGS));
+    }
+
+    @Test
+    void doubledBracesAreLiteralAndBracesAroundNoIdentifierStayAsTheyAre() {
+        assertEquals(
+                List.of("python3", "-c", "print({'k': 'rbf'}, {seed}, {})"),
+                Placeholders.expand(
+                        List.of("python3", "-c", "print({'k': '{kernel}'}, {{seed}}, {})"), false, VALUES, ARGS));
+    }
+
+    @Test
+    void withAShellTheElementsAreOneScriptAndEveryValueIsQuoted() {
+        assertEquals(
+                List.of(
+                        "/bin/sh",
+                        "-c",
+                        "python3 train.py --name 'it'\\''s a b' --seed 3 --kernel=rbf --seed=3 '--name=it'\\''s a b' | tee out.txt"),
+                Placeholders.expand(
+                        List.of("python3 train.py --name {name} --seed {seed}", "{args}", "| tee out.txt"),
+                        true,
+                        VALUES,
+                        ARGS));
+    }
+
+    @Test
+    void anUnknownPlaceholderIsNamedWithTheKeyfieldsAndMacros() {
+        String m = Placeholders.check("--seed={sed}", Set.of("seed", "kernel"), false);
+        assertEquals(
+                "unknown placeholder {sed}; the keyfields are [kernel, seed], the macros {args}, {id}, {attempt},"
+                        + " {scratch_dir}, {params_file}, {result_file}, {events_file} (write {{ and }} for literal braces)",
+                m);
+        assertNull(Placeholders.check("--seed={seed}", Set.of("seed"), false));
+        assertNull(Placeholders.check("{{sed}}", Set.of("seed"), false));
+    }
+
+    @Test
+    void argsInsideALongerArgumentIsRefusedWithoutAShell() {
+        assertEquals(
+                "{args} expands to several arguments and must be a list element of its own",
+                Placeholders.check("--all={args}", Set.of("seed"), false));
+        assertNull(Placeholders.check("train.py {args}", Set.of("seed"), true));
+    }
+
+    @Test
+    void textTheJvmCannotEncodeIsRefusedSayingHowToFixIt() {
+        CommandFailure e = assertThrows(
+                CommandFailure.class,
+                () -> CommandRun.checkEncodable(List.of("python3", "café"), Map.of(), StandardCharsets.US_ASCII));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "\"café\" cannot be passed to a process by this JVM, whose charset is US-ASCII: run it with -Dfile.encoding=UTF-8"),
+                e.getMessage());
+        CommandRun.checkEncodable(List.of("python3", "café"), Map.of("V", "日本"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void exitCodesAboveOneHundredTwentyEightAreReportedAsSignals() {
+        assertEquals("the command exited with code 2", CommandRun.exitText(2));
+        assertEquals("the command was killed by signal 15 (SIGTERM), exit code 143", CommandRun.exitText(143));
+        assertEquals("the command was killed by signal 11 (SIGSEGV), exit code 139", CommandRun.exitText(139));
+    }
+
+    @Test
+    void jsonAsPythonWritesItIsReadNanAndInfinityIncluded() throws Exception {
+        Map<String, Object> m = Json.object("{\"a\": NaN, \"b\": -Infinity, \"c\": 3, \"d\": \"日本\"}");
+        assertTrue(Double.isNaN((Double) m.get("a")));
+        assertEquals(Double.NEGATIVE_INFINITY, m.get("b"));
+        assertEquals(3, m.get("c"));
+        assertEquals("日本", m.get("d"));
+        assertEquals(
+                "expected a JSON object, found an array: [1, 2]",
+                assertThrows(Json.NotAnObject.class, () -> Json.object("[1, 2]"))
+                        .getMessage());
+    }
+}
