@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             SqlCommand.class,
             PlotCommand.class,
-            ExportCommand.class
+            ExportCommand.class,
+            ServeCommand.class
         })
 public final class Main implements Callable<Integer> {
 

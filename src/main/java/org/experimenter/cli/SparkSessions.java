@@ -11,6 +11,11 @@ final class SparkSessions {
 
     /** A session with the config's master and settings; spark-submit's master and app name win. */
     static SparkSession open(ExperimentConfig c) {
+        return open(c, Map.of());
+    }
+
+    /** The same with defaults of a command's own, which the config's spark.conf overrides. */
+    static SparkSession open(ExperimentConfig c, Map<String, String> defaults) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder b = SparkSession.builder();
         if (!conf.contains("spark.master")) {
@@ -20,6 +25,11 @@ final class SparkSessions {
             b = b.appName(c.sparkAppName() + ": " + c.table());
         }
         b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
+            if (!conf.contains(e.getKey())) {
+                b = b.config(e.getKey(), e.getValue());
+            }
+        }
         for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
             b = b.config(e.getKey(), e.getValue());
         }

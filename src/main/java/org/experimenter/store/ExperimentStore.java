@@ -28,7 +28,7 @@ import org.experimenter.store.dialect.Dialect;
  *       experiment writes before, {@link AttemptLog} the attempts table;
  *   <li>{@link LeaseRecovery} recovers rows whose lease expired;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
- *   <li>{@link RowReads} and {@link RunQueries} read.
+ *   <li>{@link RowReads} and {@link RunQueries} read, {@link PageReads} for the web view.
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
  * it; it holds no open connection. Methods that take a connection run on the caller's (a
@@ -48,6 +48,7 @@ public final class ExperimentStore implements Serializable {
     private final RowAdmin admin;
     private final RowReads reads;
     private final RunQueries runs;
+    private final PageReads pages;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -61,6 +62,7 @@ public final class ExperimentStore implements Serializable {
         this.admin = new RowAdmin(db);
         this.reads = new RowReads(db);
         this.runs = new RunQueries(db);
+        this.pages = new PageReads(db, reads);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -158,6 +160,11 @@ public final class ExperimentStore implements Serializable {
     /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
     public List<Map<String, Object>> logRows(String logtable, long experimentId) {
         return reads.logRows(logtable, experimentId);
+    }
+
+    /** The reads of the web view: pages of rows, error rows, attempts read forward, running rows per run. */
+    public PageReads pages() {
+        return pages;
     }
 
     // ---- the queries of a run ---------------------------------------------------------------

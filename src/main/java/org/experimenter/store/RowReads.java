@@ -100,7 +100,8 @@ final class RowReads implements Serializable {
         return m;
     }
 
-    private Object readColumn(ResultSet rs, String col) throws SQLException {
+    /** One column of a row as its Java type (keyfields and results as declared, timestamps as Instant). */
+    Object readColumn(ResultSet rs, String col) throws SQLException {
         Parameter p = config.keyfield(col);
         if (p != null) {
             return Values.read(rs, col, p.type());
