@@ -1,6 +1,6 @@
 // The web view of `experimenter serve`: plain JavaScript, no framework, no build step.
 // Every value from the table reaches the page through textContent or an attribute set by
-// the DOM (never innerHTML), so a keyfield such as <script> shows as the text it is.
+// the DOM (never parsed as HTML), so a keyfield such as <script> shows as the text it is.
 'use strict';
 
 const STATUSES = ['created', 'running', 'done', 'error', 'paused'];
