@@ -158,39 +158,29 @@ function viewOverview(main) {
 
 function drawOverview(box) {
   if (!box || !overview) return;
+  if (!box.firstChild) buildOverview(box);
   const o = overview;
-  clear(box);
-  if (o.problem) box.append(errorBox('cannot read the table: ' + o.problem));
-  const cards = el('div', { class: 'cards' });
-  for (const s of STATUSES) {
-    cards.append(el('a', { class: 'card ' + s, href: '#/table?status=' + s, style: 'text-decoration:none;color:inherit' },
-      el('div', { class: 'n', id: 'count-' + s }, number(o.counts[s])),
-      el('div', { class: 'label' }, s)));
-  }
-  cards.append(el('div', { class: 'card total' },
-    el('div', { class: 'n', id: 'count-total' }, number(o.total)), el('div', { class: 'label' }, 'total')));
-  box.append(cards);
-
-  const bar = el('div', { class: 'bar', id: 'progress', title: 'done, error, paused and running rows of all' });
+  const set = (id, text) => { document.getElementById(id).textContent = text; };
+  const problem = document.getElementById('overview-problem');
+  problem.textContent = o.problem ? 'cannot read the table: ' + o.problem : '';
+  problem.style.display = o.problem ? '' : 'none';
+  for (const s of STATUSES) set('count-' + s, number(o.counts[s]));
+  set('count-total', number(o.total));
   for (const s of ['done', 'error', 'paused', 'running']) {
     const w = o.total > 0 ? (100 * o.counts[s]) / o.total : 0;
-    bar.append(el('span', { class: s, style: 'width:' + w.toFixed(3) + '%' }));
+    box.querySelector('.bar .' + s).style.width = w.toFixed(3) + '%';
   }
   const finishedPct = o.total > 0 ? (100 * o.finished) / o.total : 0;
-  box.append(bar, el('div', { class: 'legend' },
-    ['done', 'error', 'paused', 'running'].map((s) => el('span', {}, el('i', { style: 'background:var(--' + s + ')' }), s)),
-    el('span', { id: 'progress-text' }, number(o.finished) + ' of ' + number(o.total) + ' finished (' + finishedPct.toFixed(1) + '%)')));
+  set('progress-text', number(o.finished) + ' of ' + number(o.total) + ' finished (' + finishedPct.toFixed(1) + '%)');
+  set('rate', o.rate === null || o.rate === undefined ? '–' : o.rate.toFixed(o.rate < 10 ? 2 : 0) + ' rows/s');
+  set('eta', o.etaSeconds === null || o.etaSeconds === undefined ? '–' : duration(o.etaSeconds));
+  set('as-of', 'as of ' + show(o.asOf).slice(0, 19) + ' UTC');
+  set('runs-title', 'Runs seen' + (o.runCount > o.runs.length ? ' (latest ' + o.runs.length + ' of ' + o.runCount + ')' : ''));
+  document.getElementById('history').style.display = o.historyComplete ? 'none' : '';
 
-  const rate = o.rate === null || o.rate === undefined ? '–' : o.rate.toFixed(o.rate < 10 ? 2 : 0) + ' rows/s';
-  box.append(el('div', { class: 'figures' },
-    el('span', {}, 'rate ', el('b', { id: 'rate' }, rate)),
-    el('span', {}, 'ETA ', el('b', { id: 'eta' }, o.etaSeconds === null || o.etaSeconds === undefined ? '–' : duration(o.etaSeconds))),
-    el('span', { class: 'muted' }, 'as of ' + show(o.asOf).slice(0, 19) + ' UTC')));
-
-  box.append(el('h3', {}, 'Runs seen' + (o.runCount > o.runs.length ? ' (latest ' + o.runs.length + ' of ' + o.runCount + ')' : '')));
-  if (!o.historyComplete) box.append(el('p', { class: 'muted' }, 'reading the attempts history…'));
+  const runs = clear(document.getElementById('runs-box'));
   if (o.runs.length === 0) {
-    box.append(el('p', { class: 'muted' }, 'no run has finished an attempt yet'));
+    runs.append(el('p', { class: 'muted' }, 'no run has finished an attempt yet'));
     return;
   }
   const t = el('table', { class: 'grid', id: 'runs' });
@@ -203,11 +193,35 @@ function drawOverview(box) {
       el('td', {}, show(r.firstStart)),
       el('td', {}, show(r.lastEnd)),
       el('td', { class: 'num' }, number(r.attempts)),
-      el('td', {}, outcomes),
+      el('td', { class: 'wrap' }, outcomes),
       el('td', { class: 'num' }, number(r.running)),
       el('td', { class: 'num' }, r.rate === null || r.rate === undefined ? '–' : r.rate.toFixed(2) + '/s')));
   }
-  box.append(el('div', { class: 'scroll' }, t));
+  runs.append(el('div', { class: 'scroll' }, t));
+}
+
+/** The overview's elements, made once: live updates change their text, so nothing flickers. */
+function buildOverview(box) {
+  box.append(el('div', { class: 'error-box', id: 'overview-problem', role: 'alert', style: 'display:none' }));
+  const cards = el('div', { class: 'cards' });
+  for (const s of STATUSES) {
+    cards.append(el('a', { class: 'card ' + s, href: '#/table?status=' + s, style: 'text-decoration:none;color:inherit' },
+      el('div', { class: 'n', id: 'count-' + s }), el('div', { class: 'label' }, s)));
+  }
+  cards.append(el('div', { class: 'card total' }, el('div', { class: 'n', id: 'count-total' }), el('div', { class: 'label' }, 'total')));
+  const bar = el('div', { class: 'bar', id: 'progress', title: 'done, error, paused and running rows of all' },
+    ['done', 'error', 'paused', 'running'].map((s) => el('span', { class: s })));
+  box.append(cards, bar,
+    el('div', { class: 'legend' },
+      ['done', 'error', 'paused', 'running'].map((s) => el('span', {}, el('i', { style: 'background:var(--' + s + ')' }), s)),
+      el('span', { id: 'progress-text' })),
+    el('div', { class: 'figures' },
+      el('span', {}, 'rate ', el('b', { id: 'rate' })),
+      el('span', {}, 'ETA ', el('b', { id: 'eta' })),
+      el('span', { class: 'muted', id: 'as-of' })),
+    el('h3', { id: 'runs-title' }),
+    el('p', { class: 'muted', id: 'history' }, 'reading the attempts history…'),
+    el('div', { id: 'runs-box' }));
 }
 
 // ---- the table -------------------------------------------------------------------------------
@@ -264,11 +278,11 @@ async function viewTable(main, token) {
   const move = (to) => { const q = params(); q.set('offset', String(Math.max(0, to))); go('table', q); };
   const lastOffset = Math.max(0, Math.floor((page.total - 1) / limit) * limit);
   const pager = el('div', { class: 'pager' },
-    el('button', { type: 'button', id: 'first', disabled: offset === 0, onclick: () => move(0) }, '⏮'),
-    el('button', { type: 'button', id: 'prev', disabled: offset === 0, onclick: () => move(offset - limit) }, '◀'),
+    el('button', { type: 'button', id: 'first', disabled: offset === 0, onclick: () => move(0) }, '« first'),
+    el('button', { type: 'button', id: 'prev', disabled: offset === 0, onclick: () => move(offset - limit) }, '‹ previous'),
     el('span', { id: 'page-info' }, info),
-    el('button', { type: 'button', id: 'next', disabled: offset + limit >= page.total, onclick: () => move(offset + limit) }, '▶'),
-    el('button', { type: 'button', id: 'last', disabled: offset + limit >= page.total, onclick: () => move(lastOffset) }, '⏭'),
+    el('button', { type: 'button', id: 'next', disabled: offset + limit >= page.total, onclick: () => move(offset + limit) }, 'next ›'),
+    el('button', { type: 'button', id: 'last', disabled: offset + limit >= page.total, onclick: () => move(lastOffset) }, 'last »'),
     el('span', { class: 'muted' }, 'answered in ' + page.millis + ' ms'));
   box.append(pager);
 
@@ -386,9 +400,9 @@ async function loadGroup(g, body, offset) {
   }
   const shown = Math.min(offset + page.rows.length, page.total);
   body.append(el('div', { class: 'pager' },
-    el('button', { type: 'button', disabled: offset === 0, onclick: () => loadGroup(g, body, Math.max(0, offset - 10)) }, '◀'),
+    el('button', { type: 'button', disabled: offset === 0, onclick: () => loadGroup(g, body, Math.max(0, offset - 10)) }, '‹ previous'),
     el('span', {}, 'rows ' + (offset + 1) + '–' + shown + ' of ' + page.total),
-    el('button', { type: 'button', disabled: shown >= page.total, onclick: () => loadGroup(g, body, offset + 10) }, '▶')));
+    el('button', { type: 'button', disabled: shown >= page.total, onclick: () => loadGroup(g, body, offset + 10) }, 'next ›')));
 }
 
 // ---- evaluation ------------------------------------------------------------------------------

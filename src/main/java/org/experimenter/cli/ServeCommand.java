@@ -3,7 +3,6 @@ package org.experimenter.cli;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.experimenter.ExperimenterException;
@@ -66,8 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         WebServer server = WebServer.start(
                 c,
                 new WebServer.Options(host, port, given, allowActions, every, common.config.toString()),
-                // no Spark UI on all interfaces beside a server that may listen on loopback only
-                () -> SparkSessions.open(c, Map.of("spark.ui.enabled", "false")),
+                () -> SparkSessions.open(c, WebServer.SPARK_DEFAULTS),
                 true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -157,6 +157,13 @@ abstract class WebApiContractTest {
                     "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "10", "limit", "10")));
             assertEquals(expected.subList(10, 20), ids(second), "the second page of 10, by score " + dir);
             assertEquals(72, second.get("total").asLong());
+            JsonNode late = client.json(
+                    "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "60", "limit", "10")));
+            assertEquals(expected.subList(60, 70), ids(late), "a page in the second half, read from the end");
+            JsonNode last = client.json(
+                    "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "70", "limit", "10")));
+            assertEquals(expected.subList(70, 72), ids(last), "the last page, part full");
+            assertEquals(0, client.json("/api/rows?offset=72").get("rows").size(), "past the end");
         }
         HttpResponse<String> bad = client.get("/api/rows?sort=nope");
         assertEquals(400, bad.statusCode());
