@@ -61,6 +61,7 @@ public final class Evaluation {
     /** The result fields to aggregate; by default every numeric one. */
     public Evaluation fields(List<String> resultfields) {
         this.fields = resultfields == null ? null : List.copyOf(resultfields);
+        this.counted = null;
         return this;
     }
 
@@ -69,6 +70,7 @@ public final class Evaluation {
         this.where = condition == null || condition.isBlank() ? null : condition;
         // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
         this.whereSql = where == null ? null : Where.parse(where, null).sql();
+        this.counted = null;
         return this;
     }
 
@@ -78,6 +80,7 @@ public final class Evaluation {
      */
     public Evaluation from(Dataset<Row> table) {
         this.source = table;
+        this.counted = null;
         return this;
     }
 
@@ -259,8 +262,17 @@ public final class Evaluation {
     // ---- helpers ------------------------------------------------------------------------------
 
     private final Map<String, Long> withoutValue = new LinkedHashMap<>();
+    /** The counts by status for the current condition and fields: leftOut and withoutValue share one job. */
+    private Map<String, Long> counted;
 
     private Map<String, Long> countByStatus() {
+        if (counted == null) {
+            counted = countByStatusNow();
+        }
+        return new LinkedHashMap<>(counted);
+    }
+
+    private Map<String, Long> countByStatusNow() {
         List<String> fields = resultFields();
         StringBuilder nulls = new StringBuilder();
         for (String f : fields) {

@@ -17,10 +17,13 @@ import org.experimenter.store.PageReads.Attempt;
  * from its one timer thread.
  */
 final class RunHistory {
-    /** Attempts read per query, and the most queries of one catch-up (the rest waits for the next tick). */
+    /**
+     * Attempts read per query, and the most queries of one look (the rest waits for the next): a
+     * million attempts take five looks, and the counts show from the first one on.
+     */
     private static final int CHUNK = 50_000;
 
-    private static final int MAX_CHUNKS = 20;
+    private static final int MAX_CHUNKS = 4;
 
     /** One run as its attempts show it. */
     record Run(
