@@ -83,12 +83,20 @@ final class WebBench {
                 false)) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
-            // the first overview waits for the first look, which reads the attempts history
+            // the first overview waits for the first look; the attempts history takes a few looks more
             get(http, base + "/api/overview");
+            double first = (System.nanoTime() - t0) / 1e6;
+            while (!http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/overview"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("\"historyComplete\":true")) {
+                Thread.sleep(50);
+            }
             if (rows > 100) {
-                out.put(
-                        "start to the first overview (reads all attempts once)",
-                        List.of((System.nanoTime() - t0) / 1e6));
+                out.put("start to the first overview", List.of(first));
+                out.put("start to the whole attempts history read (995,000)", List.of((System.nanoTime() - t0) / 1e6));
             }
             PageReads pages = store.pages();
             Map<String, String> paths = new LinkedHashMap<>();
