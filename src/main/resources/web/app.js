@@ -78,6 +78,11 @@ function show(v, full) {
   return String(v);
 }
 
+/** An instant as month, day and time to the second (the title has all of it). */
+function brief(v) {
+  return v ? show(v).slice(5, 19) : '';
+}
+
 function number(n) {
   return n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US');
 }
@@ -190,8 +195,8 @@ function drawOverview(box) {
     t.append(el('tr', { class: r.active ? 'active' : '' },
       el('td', {}, r.runId || '(none)', r.active ? el('span', { class: 'status running', style: 'margin-left:6px' }, 'active') : null),
       el('td', {}, r.sparkApp || ''),
-      el('td', {}, show(r.firstStart)),
-      el('td', {}, show(r.lastEnd)),
+      el('td', { title: show(r.firstStart) }, brief(r.firstStart)),
+      el('td', { title: show(r.lastEnd) }, brief(r.lastEnd)),
       el('td', { class: 'num' }, number(r.attempts)),
       el('td', { class: 'wrap' }, outcomes),
       el('td', { class: 'num' }, number(r.running)),

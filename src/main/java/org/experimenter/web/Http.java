@@ -61,10 +61,6 @@ final class Http {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    boolean has(String name) {
-        return query.containsKey(name);
-    }
-
     /** A comma-separated list parameter: null when absent, empty when given empty. */
     List<String> list(String name) {
         String v = param(name);

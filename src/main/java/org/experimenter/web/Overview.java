@@ -23,13 +23,16 @@ import org.experimenter.store.PageReads;
  * The overview, looked at again every refresh interval by one timer thread however many pages
  * are open: rows per status (the status index), the largest attempt id (a primary-key lookup),
  * the running rows per run (the status index) and the attempts added since the last look. Rates
- * are finished attempts per second over the last minute, per run and in all; the ETA is the open
- * rows (created and running) at that rate. The counts and the largest attempt id make the
+ * are finished attempts per second over the last minute (since its start, for a younger run) of
+ * the runs going (rows running, or an attempt ended in the last 10 s), per run and in all; the ETA
+ * is the open rows (created and running) at that rate. The counts and the largest attempt id make the
  * {@link Snapshot#version() version} by which cached evaluations know that the rows changed.
  */
 final class Overview implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Overview.class.getName());
     private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** A run whose last attempt ended this recently still counts as going. */
+    private static final long RECENT_MILLIS = 10_000;
 
     /** One run as the overview shows it. */
     record RunView(
@@ -189,14 +192,27 @@ final class Overview implements AutoCloseable {
         List<RunView> runs = new ArrayList<>();
         double totalRate = 0;
         boolean anyActive = false;
+        Instant wallNow = Instant.now();
         for (RunHistory.Run r : history.runs()) {
             Double rate = null;
-            if (seconds >= 1) {
-                long before = oldest.finished().getOrDefault(r.runId(), 0L);
-                rate = (finished.getOrDefault(r.runId(), 0L) - before) / seconds;
+            long done = finished.getOrDefault(r.runId(), 0L);
+            double since = r.firstStart() == null
+                    ? 0
+                    : (wallNow.toEpochMilli() - r.firstStart().toEpochMilli()) / 1e3;
+            if (since > 1 && since < seconds) {
+                // a run younger than the samples: its rate since it started, not diluted by the time before
+                rate = done / since;
+            } else if (seconds >= 1) {
+                rate = (done - oldest.finished().getOrDefault(r.runId(), 0L)) / seconds;
             }
             long held = runningByRun.getOrDefault(r.runId(), 0L);
-            boolean active = held > 0 || (rate != null && rate > 0);
+            // running rows now, or an attempt finished a moment ago (between two claims)
+            boolean active = held > 0
+                    || (r.lastEnd() != null
+                            && wallNow.toEpochMilli() - r.lastEnd().toEpochMilli() < RECENT_MILLIS);
+            if (!active) {
+                rate = null;
+            }
             anyActive |= active;
             totalRate += rate == null ? 0 : rate;
             runs.add(new RunView(

@@ -22,12 +22,10 @@ import org.experimenter.store.Where;
 final class TableView {
     static final int DEFAULT_PAGE = 50;
 
-    private final ExperimentStore store;
     private final PageReads pages;
     private final Set<String> columns;
 
     TableView(ExperimentStore store) {
-        this.store = store;
         this.pages = store.pages();
         this.columns = new LinkedHashSet<>(store.expectedColumns());
     }
@@ -89,9 +87,5 @@ final class TableView {
             }
         }
         return out;
-    }
-
-    ExperimentStore store() {
-        return store;
     }
 }
