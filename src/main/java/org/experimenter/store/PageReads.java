@@ -4,6 +4,8 @@ import static org.experimenter.store.Values.ERROR;
 import static org.experimenter.store.Values.RUNNING;
 
 import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,52 +102,50 @@ public final class PageReads implements Serializable {
                     + " rows from offset " + offset);
         }
         String condition = condition(statuses, where);
-        long total = count(statuses, where);
-        // a page in the second half is read from the other end: the last page by id is then the
-        // first by id descending, an index walk of 50 entries instead of 999,950
-        boolean fromEnd = offset > 0 && offset + limit / 2 > total / 2;
-        long skip = fromEnd ? Math.max(0, total - offset - limit) : offset;
-        long take = fromEnd ? Math.max(0, Math.min(limit, total - offset)) : limit;
-        if (take == 0) {
-            return new Page(cols, List.of(), total);
-        }
-        boolean down = descending != fromEnd;
-        String dir = down ? " DESC" : "";
-        String order = (notNull(sort)
-                        ? ""
-                        : "CASE WHEN " + sort + " IS NULL THEN 1 ELSE 0 END" + (fromEnd ? " DESC" : "") + ", ")
-                + sort
-                + dir
-                + (sort.equals("id") ? "" : ", id" + dir);
-        // the ids of the page first, then their rows: the sort carries two columns, not thirty
-        String ids = "SELECT id FROM " + db.table + (condition == null ? "" : " WHERE " + condition) + " ORDER BY "
-                + order + " LIMIT ? OFFSET ?";
-        List<Long> page = db.withConnection(
-                "cannot read a page of " + db.table,
-                c -> Jdbc.query(
-                        c,
-                        ids,
-                        ps -> {
-                            ps.setLong(1, take);
-                            ps.setLong(2, skip);
-                        },
-                        rs -> rs.getLong(1)));
-        if (fromEnd) {
-            java.util.Collections.reverse(page);
-        }
-        return new Page(cols, rows(page, true), total);
+        // one connection for the count, the ids and the rows (a PostgreSQL connection costs a few ms)
+        return db.withConnection("cannot read a page of " + db.table, c -> {
+            long total = count(c, condition);
+            // a page in the second half is read from the other end: the last page by id is then the
+            // first by id descending, an index walk of 50 entries instead of 999,950
+            boolean fromEnd = offset > 0 && offset + limit / 2 > total / 2;
+            long skip = fromEnd ? Math.max(0, total - offset - limit) : offset;
+            long take = fromEnd ? Math.max(0, Math.min(limit, total - offset)) : limit;
+            if (take == 0) {
+                return new Page(cols, List.of(), total);
+            }
+            String dir = descending != fromEnd ? " DESC" : "";
+            String nullsLast = notNull(sort)
+                    ? ""
+                    : "CASE WHEN " + sort + " IS NULL THEN 1 ELSE 0 END" + (fromEnd ? " DESC" : "") + ", ";
+            String order = nullsLast + sort + dir + (sort.equals("id") ? "" : ", id" + dir);
+            // the ids of the page first, then their rows: the sort carries two columns, not thirty
+            List<Long> ids = Jdbc.query(
+                    c,
+                    "SELECT id FROM " + db.table + (condition == null ? "" : " WHERE " + condition) + " ORDER BY "
+                            + order + " LIMIT ? OFFSET ?",
+                    ps -> {
+                        ps.setLong(1, take);
+                        ps.setLong(2, skip);
+                    },
+                    rs -> rs.getLong(1));
+            if (fromEnd) {
+                java.util.Collections.reverse(ids);
+            }
+            return new Page(cols, rows(c, ids, true), total);
+        });
     }
 
     /** How many rows match; with no condition, or statuses only, counted on the status index. */
     public long count(Set<Status> statuses, String where) {
-        String condition = condition(statuses, where);
-        return db.withConnection(
-                        "cannot count rows of " + db.table,
-                        c -> Jdbc.query(
-                                c,
-                                "SELECT COUNT(*) FROM " + db.table + (condition == null ? "" : " WHERE " + condition),
-                                Jdbc.NO_PARAMETERS,
-                                rs -> rs.getLong(1)))
+        return db.withConnection("cannot count rows of " + db.table, c -> count(c, condition(statuses, where)));
+    }
+
+    private long count(Connection c, String condition) throws SQLException {
+        return Jdbc.query(
+                        c,
+                        "SELECT COUNT(*) FROM " + db.table + (condition == null ? "" : " WHERE " + condition),
+                        Jdbc.NO_PARAMETERS,
+                        rs -> rs.getLong(1))
                 .get(0);
     }
 
@@ -188,31 +188,32 @@ public final class PageReads implements Serializable {
 
     /** Whole rows (every column but the claim token) of the given ids, in the order given. */
     public List<Map<String, Object>> rowsByIds(List<Long> ids) {
-        return rows(ids, false);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return db.withConnection("cannot read rows of " + db.table, c -> rows(c, ids, false));
     }
 
     /** The rows of the ids in their order; with preview, only the start of the error text. */
-    private List<Map<String, Object>> rows(List<Long> ids, boolean preview) {
+    private List<Map<String, Object>> rows(Connection c, List<Long> ids, boolean preview) throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
         }
         List<String> cols = columns();
         StringJoiner select = new StringJoiner(", ");
-        for (String c : cols) {
-            select.add(preview && c.equals("error") ? "SUBSTR(error, 1, " + ERROR_PREVIEW + ") AS error" : c);
+        for (String col : cols) {
+            select.add(preview && col.equals("error") ? "SUBSTR(error, 1, " + ERROR_PREVIEW + ") AS error" : col);
         }
         StringJoiner in = new StringJoiner(", ", "(", ")");
         ids.forEach(id -> in.add(Long.toString(id)));
-        List<Map<String, Object>> found = db.withConnection(
-                "cannot read rows of " + db.table,
-                c -> Jdbc.query(
-                        c, "SELECT " + select + " FROM " + db.table + " WHERE id IN " + in, Jdbc.NO_PARAMETERS, rs -> {
-                            Map<String, Object> m = new LinkedHashMap<>();
-                            for (String col : cols) {
-                                m.put(col, reads.readColumn(rs, col));
-                            }
-                            return m;
-                        }));
+        List<Map<String, Object>> found = Jdbc.query(
+                c, "SELECT " + select + " FROM " + db.table + " WHERE id IN " + in, Jdbc.NO_PARAMETERS, rs -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (String col : cols) {
+                        m.put(col, reads.readColumn(rs, col));
+                    }
+                    return m;
+                });
         Map<Long, Map<String, Object>> byId = new java.util.HashMap<>();
         found.forEach(m -> byId.put((Long) m.get("id"), m));
         List<Map<String, Object>> out = new ArrayList<>();

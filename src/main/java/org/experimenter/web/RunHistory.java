@@ -18,12 +18,12 @@ import org.experimenter.store.PageReads.Attempt;
  */
 final class RunHistory {
     /**
-     * Attempts read per query, and the most queries of one look (the rest waits for the next): a
-     * million attempts take five looks, and the counts show from the first one on.
+     * Attempts read per query, and the most queries of one look (the rest waits for the next):
+     * the first look reads one chunk, so that the counts show at once, the next ones up to ten.
      */
     private static final int CHUNK = 50_000;
 
-    private static final int MAX_CHUNKS = 4;
+    private static final int MAX_CHUNKS = 10;
 
     /** One run as its attempts show it. */
     record Run(
@@ -73,6 +73,7 @@ final class RunHistory {
 
     private final Map<String, Acc> runs = new HashMap<>();
     private long lastId;
+    private int looks;
 
     /** Reads the attempts added since the last call; true when it has read all of them. */
     boolean catchUp(PageReads pages, long maxId) {
@@ -81,7 +82,8 @@ final class RunHistory {
             runs.clear();
             lastId = 0;
         }
-        for (int i = 0; i < MAX_CHUNKS && lastId < maxId; i++) {
+        int chunks = looks++ == 0 ? 1 : MAX_CHUNKS;
+        for (int i = 0; i < chunks && lastId < maxId; i++) {
             List<Attempt> chunk = pages.attemptsAfter(lastId, CHUNK);
             if (chunk.isEmpty()) {
                 break;

@@ -211,6 +211,9 @@ final class SparkViews implements AutoCloseable {
         }
         if (ownsSession && spark != null) {
             spark.stop();
+        } else if (table != null) {
+            // a session of the caller's: give back the memory of the copy
+            table.unpersist(false);
         }
     }
 }
