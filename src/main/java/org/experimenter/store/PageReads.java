@@ -91,8 +91,17 @@ public final class PageReads implements Serializable {
      * @param where a checked condition ({@link Where#sql()}), or null
      * @param sort a column of {@link #columns()}; ties are broken by id in the same direction
      * @param descending the direction; rows without a value come last either way
+     * @param knownTotal the number of matching rows when the caller knows it (the whole table's, from
+     *     the counts per status it keeps), or null to count them
      */
-    public Page page(Set<Status> statuses, String where, String sort, boolean descending, long offset, int limit) {
+    public Page page(
+            Set<Status> statuses,
+            String where,
+            String sort,
+            boolean descending,
+            long offset,
+            int limit,
+            Long knownTotal) {
         List<String> cols = columns();
         if (!cols.contains(sort)) {
             throw new StoreException("cannot sort by " + sort + ": no such column; the columns are " + cols);
@@ -104,7 +113,7 @@ public final class PageReads implements Serializable {
         String condition = condition(statuses, where);
         // one connection for the count, the ids and the rows (a PostgreSQL connection costs a few ms)
         return db.withConnection("cannot read a page of " + db.table, c -> {
-            long total = count(c, condition);
+            long total = knownTotal != null ? knownTotal : count(c, condition);
             // a page in the second half is read from the other end: the last page by id is then the
             // first by id descending, an index walk of 50 entries instead of 999,950
             boolean fromEnd = offset > 0 && offset + limit / 2 > total / 2;

@@ -18,6 +18,7 @@ import org.experimenter.ExperimenterException;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.PageReads;
+import org.experimenter.store.dialect.Redact;
 
 /**
  * The overview, looked at again every refresh interval by one timer thread however many pages
@@ -144,7 +145,11 @@ final class Overview implements AutoCloseable {
             s = look();
         } catch (RuntimeException e) {
             // the database may be down for a while: say so on the page and look again next time
-            LOG.log(Level.WARNING, "web view: cannot read " + store.table() + ": " + e.getMessage());
+            String why = Redact.text(
+                    String.valueOf(e.getMessage()),
+                    store.config().url(),
+                    store.config().password());
+            LOG.log(Level.WARNING, "web view: cannot read " + store.table() + ": " + why);
             Snapshot last = latest;
             s = new Snapshot(
                     nextSeq(),
@@ -158,7 +163,7 @@ final class Overview implements AutoCloseable {
                     last == null ? List.of() : last.runs(),
                     last == null ? 0 : last.runCount(),
                     last != null && last.historyComplete(),
-                    String.valueOf(e.getMessage()));
+                    why);
         }
         synchronized (changed) {
             latest = s;

@@ -22,6 +22,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
+import org.experimenter.store.dialect.Redact;
 
 /**
  * The evaluation and plot views' Spark: one warm SparkSession, one copy of the table cached in
@@ -91,7 +92,10 @@ final class SparkViews implements AutoCloseable {
             try {
                 fresh();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "web view: could not read " + config.table() + " into Spark: " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "web view: could not read " + config.table() + " into Spark: "
+                                + Redact.text(e.getMessage(), config.url(), config.password()));
             }
         });
     }

@@ -110,7 +110,7 @@ public final class WebServer implements AutoCloseable {
         store.createTableIfMissing();
         this.overview = new Overview(store, options.refresh());
         this.spark = new SparkViews(config, overview, spark, ownsSession);
-        TableView table = new TableView(store);
+        TableView table = new TableView(store, overview);
         FailuresView failures = new FailuresView(store, overview);
         EvalView eval = new EvalView(config, this.spark, options.configName());
         RowView row = new RowView(store);
@@ -144,7 +144,14 @@ public final class WebServer implements AutoCloseable {
         server.start();
         overview.start();
         this.spark.warmUp();
-        String shown = address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : options.host();
+        String shown = options.host();
+        if (address.isAnyLocalAddress()) {
+            try {
+                shown = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                // no name for this machine: the address as given
+            }
+        }
         if (shown.contains(":")) {
             shown = "[" + shown + "]";
         }
@@ -219,17 +226,24 @@ public final class WebServer implements AutoCloseable {
             // the page went away while it was answered
             exchange.close();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "web view: " + h.path() + " failed", e);
+            // the message without secrets, the stack trace as it was
+            RuntimeException clean = new RuntimeException(redact(String.valueOf(e)));
+            clean.setStackTrace(e.getStackTrace());
+            LOG.log(Level.WARNING, "web view: " + h.path() + " failed", clean);
             fail(h, 500, "internal error: " + e + " (the server's log has the stack trace)");
         }
     }
 
     private void fail(Http h, int status, String message) {
         try {
-            h.json(status, Map.of("error", Redact.text(message, config.url(), config.password())));
+            h.json(status, Map.of("error", redact(message)));
         } catch (IOException | RuntimeException e) {
             h.exchange.close();
         }
+    }
+
+    private String redact(String text) {
+        return Redact.text(text, config.url(), config.password());
     }
 
     /** {@code /api/meta}: what the page needs to build its forms. */
