@@ -73,6 +73,15 @@ public final class PageReads implements Serializable {
     /** The running rows of one run (run id and Spark application as the rows carry them). */
     public record Running(String runId, String sparkApp, long rows, Instant firstStart) {}
 
+    /** What the live overview looks at, read together: rows per status, the largest attempt id, running rows per run. */
+    public record Look(Map<Status, Long> counts, long maxAttemptId, List<Running> running) {}
+
+    /** The three reads of {@link Look} on one connection. */
+    public Look look() {
+        return db.withConnection(
+                "cannot look at " + db.table, c -> new Look(reads.counts(c), maxAttemptId(c), runningByRun(c)));
+    }
+
     /** The columns a page shows, in table order. */
     public List<String> columns() {
         List<String> out = new ArrayList<>();
@@ -277,30 +286,28 @@ public final class PageReads implements Serializable {
      * results changed.
      */
     public long maxAttemptId() {
-        return db.withConnection(
-                        "cannot read " + db.schema.attemptsTable(),
-                        c -> Jdbc.query(
-                                c,
-                                "SELECT MAX(id) FROM " + db.schema.attemptsTable(),
-                                Jdbc.NO_PARAMETERS,
-                                rs -> rs.getLong(1)))
+        return db.withConnection("cannot read " + db.schema.attemptsTable(), this::maxAttemptId);
+    }
+
+    private long maxAttemptId(Connection c) throws SQLException {
+        return Jdbc.query(
+                        c, "SELECT MAX(id) FROM " + db.schema.attemptsTable(), Jdbc.NO_PARAMETERS, rs -> rs.getLong(1))
                 .get(0);
     }
 
     /** The running rows per run, found through the status index. */
     public List<Running> runningByRun() {
-        return db.withConnection(
-                "cannot read the running rows of " + db.table,
-                c -> Jdbc.query(
-                        c,
-                        "SELECT run_id, spark_app, COUNT(*), MIN(start_date) AS start_date FROM " + db.table
-                                + " WHERE status = " + RUNNING + " GROUP BY run_id, spark_app ORDER BY run_id",
-                        Jdbc.NO_PARAMETERS,
-                        rs -> new Running(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                db.dialect.getTimestamp(rs, "start_date"))));
+        return db.withConnection("cannot read the running rows of " + db.table, this::runningByRun);
+    }
+
+    private List<Running> runningByRun(Connection c) throws SQLException {
+        return Jdbc.query(
+                c,
+                "SELECT run_id, spark_app, COUNT(*), MIN(start_date) AS start_date FROM " + db.table
+                        + " WHERE status = " + RUNNING + " GROUP BY run_id, spark_app ORDER BY run_id",
+                Jdbc.NO_PARAMETERS,
+                rs -> new Running(
+                        rs.getString(1), rs.getString(2), rs.getLong(3), db.dialect.getTimestamp(rs, "start_date")));
     }
 
     /**

@@ -176,10 +176,11 @@ final class Overview implements AutoCloseable {
     }
 
     private Snapshot look() {
-        Map<Status, Long> byStatus = store.counts();
-        long maxAttempt = pages.maxAttemptId();
+        PageReads.Look seen = pages.look();
+        Map<Status, Long> byStatus = seen.counts();
+        long maxAttempt = seen.maxAttemptId();
         boolean complete = history.catchUp(pages, maxAttempt);
-        List<PageReads.Running> running = pages.runningByRun();
+        List<PageReads.Running> running = seen.running();
 
         long now = System.nanoTime();
         Map<String, Long> finished = history.finishedByRun();

@@ -120,9 +120,7 @@ final class WebBench {
                     out.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(get(http, base + p.getValue()));
                 }
                 long l0 = System.nanoTime();
-                store.counts();
-                pages.maxAttemptId();
-                pages.runningByRun();
+                pages.look();
                 out.computeIfAbsent("overview look (counts, max attempt id, running rows)", k -> new ArrayList<>())
                         .add((System.nanoTime() - l0) / 1e6);
             }
