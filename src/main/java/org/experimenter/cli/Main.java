@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             ImportPyExperimenterCommand.class,
             AdoptPyExperimenterCommand.class,
-            InitCommand.class
+            InitCommand.class,
+            ServeCommand.class
         })
 public final class Main implements Callable<Integer> {
 

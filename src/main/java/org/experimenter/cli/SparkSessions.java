@@ -11,6 +11,11 @@ final class SparkSessions {
 
     /** A session with the config's master and settings; spark-submit's master and app name win. */
     static SparkSession open(ExperimentConfig c) {
+        return open(c, Map.of());
+    }
+
+    /** The same with defaults of a command's own, which the config's spark.conf overrides. */
+    static SparkSession open(ExperimentConfig c, Map<String, String> defaults) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder b = SparkSession.builder();
         if (!conf.contains("spark.master")) {
@@ -26,6 +31,11 @@ final class SparkSessions {
             int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
             b = b.config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
+        }
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
+            if (!conf.contains(e.getKey())) {
+                b = b.config(e.getKey(), e.getValue());
+            }
         }
         for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
             b = b.config(e.getKey(), e.getValue());

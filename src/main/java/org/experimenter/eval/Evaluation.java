@@ -39,6 +39,7 @@ public final class Evaluation {
     private List<String> fields;
     private String where;
     private String whereSql;
+    private Dataset<Row> source;
 
     public Evaluation(SparkSession spark, ExperimentConfig config) {
         this.spark = spark;
@@ -60,6 +61,7 @@ public final class Evaluation {
     /** The result fields to aggregate; by default every numeric one. */
     public Evaluation fields(List<String> resultfields) {
         this.fields = resultfields == null ? null : List.copyOf(resultfields);
+        this.counted = null;
         return this;
     }
 
@@ -68,6 +70,17 @@ public final class Evaluation {
         this.where = condition == null || condition.isBlank() ? null : condition;
         // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
         this.whereSql = where == null ? null : Where.parse(where, null).sql();
+        this.counted = null;
+        return this;
+    }
+
+    /**
+     * Reads the experiment table from this DataFrame instead of through JDBC: a copy cached in
+     * Spark, which a long-lived process (the web view) reads again only when rows change.
+     */
+    public Evaluation from(Dataset<Row> table) {
+        this.source = table;
+        this.counted = null;
         return this;
     }
 
@@ -151,7 +164,7 @@ public final class Evaluation {
     /** The aggregation as a Spark DataFrame (lazy: nothing runs until it is used). */
     public Dataset<Row> aggregate() {
         String sql = query();
-        SparkTables.registerView(spark, config);
+        registerTable();
         StudentT.register(spark);
         return SqlErrors.translate(context(), () -> spark.sql(sql));
     }
@@ -237,6 +250,7 @@ public final class Evaluation {
             needed.add(spread);
         }
         ResultTable aggregated = new Evaluation(spark, config)
+                .from(source)
                 .over(over)
                 .where(where)
                 .fields(List.of(value))
@@ -248,8 +262,17 @@ public final class Evaluation {
     // ---- helpers ------------------------------------------------------------------------------
 
     private final Map<String, Long> withoutValue = new LinkedHashMap<>();
+    /** The counts by status for the current condition and fields: leftOut and withoutValue share one job. */
+    private Map<String, Long> counted;
 
     private Map<String, Long> countByStatus() {
+        if (counted == null) {
+            counted = countByStatusNow();
+        }
+        return new LinkedHashMap<>(counted);
+    }
+
+    private Map<String, Long> countByStatusNow() {
         List<String> fields = resultFields();
         StringBuilder nulls = new StringBuilder();
         for (String f : fields) {
@@ -257,7 +280,7 @@ public final class Evaluation {
         }
         String sql = "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
                 + (where == null ? "" : " WHERE " + whereSql) + " GROUP BY status";
-        SparkTables.registerView(spark, config);
+        registerTable();
         Map<String, Long> found = new LinkedHashMap<>();
         List<Row> rows = SqlErrors.translate(context(), () -> {
             describe("eval, counting rows by status");
@@ -301,6 +324,14 @@ public final class Evaluation {
         }
         return "nothing to evaluate: table " + config.table() + " has no done rows" + matching + " ("
                 + String.join(", ", parts) + ")";
+    }
+
+    private void registerTable() {
+        if (source == null) {
+            SparkTables.registerView(spark, config);
+        } else {
+            source.createOrReplaceTempView(config.table());
+        }
     }
 
     private void describe(String phase) {

@@ -64,6 +64,12 @@ public final class Plotter {
         this.evaluation = new Evaluation(spark, config);
     }
 
+    /** Reads the table from this DataFrame (a cached copy) instead of through JDBC; see {@link Evaluation#from}. */
+    public Plotter from(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table) {
+        evaluation.from(table);
+        return this;
+    }
+
     /** The numeric keyfield on the x axis. */
     public Plotter x(String keyfield) {
         this.x = keyfield;
@@ -208,11 +214,7 @@ public final class Plotter {
                 Files.createDirectories(parent);
             }
             if (svg) {
-                SVGGraphics2D g = new SVGGraphics2D(width, height);
-                chart.draw(g, new Rectangle(0, 0, width, height));
-                // a viewBox lets browsers and LaTeX scale the picture
-                SVGUtils.writeToSVG(
-                        file.toFile(), g.getSVGElement(null, true, new ViewBox(0, 0, width, height), null, null));
+                SVGUtils.writeToSVG(file.toFile(), svgElement(chart));
             } else {
                 ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
             }
@@ -220,6 +222,18 @@ public final class Plotter {
             throw new ExperimenterException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** The chart as the text of an SVG document, as {@link #write} writes it to a {@code .svg} file. */
+    public String svg() {
+        return svgElement(chart());
+    }
+
+    private String svgElement(JFreeChart chart) {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        chart.draw(g, new Rectangle(0, 0, width, height));
+        // a viewBox lets browsers and LaTeX scale the picture
+        return g.getSVGElement(null, true, new ViewBox(0, 0, width, height), null, null);
     }
 
     private String caption() {

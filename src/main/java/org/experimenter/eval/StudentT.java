@@ -21,6 +21,9 @@ final class StudentT {
     }
 
     static void register(SparkSession spark) {
-        spark.udf().register(UDF_NAME, (UDF1<Long, Double>) StudentT::t975, DataTypes.DoubleType);
+        // once per session: registering again warns on every evaluation of a long-lived session (serve)
+        if (!spark.catalog().functionExists(UDF_NAME)) {
+            spark.udf().register(UDF_NAME, (UDF1<Long, Double>) StudentT::t975, DataTypes.DoubleType);
+        }
     }
 }

@@ -83,6 +83,35 @@ public enum TableFormat {
         }
     }
 
+    /**
+     * A table as the formats for people show it, for other renderers (the web view's HTML): the
+     * shown columns (merged ones as one, machine-only ones left out), each cell's text with
+     * {@code center ± spread} as the console writes it, and which cells are best.
+     */
+    public record Shown(
+            List<String> header,
+            List<Boolean> numeric,
+            List<List<String>> cells,
+            List<List<Boolean>> best,
+            String footnote) {}
+
+    /** The table as {@link Shown}, numbers with {@code precision} digits after the decimal point. */
+    public static Shown shown(ResultTable t, int precision) {
+        if (precision < 0 || precision > 15) {
+            throw new ExperimenterException("--precision " + precision + ": expected 0 to 15 digits");
+        }
+        HumanView v = new HumanView(t, precision);
+        List<List<String>> cells = new ArrayList<>();
+        for (List<String[]> row : v.cells) {
+            List<String> line = new ArrayList<>();
+            for (String[] c : row) {
+                line.add(c[1] == null ? c[0] : c[0] + " ± " + c[1]);
+            }
+            cells.add(line);
+        }
+        return new Shown(v.header, v.numeric, cells, v.best, v.anyBest.contains(true) ? t.footnote() : null);
+    }
+
     // ---- formats for people -------------------------------------------------------------------
 
     /** What people see: merged columns as one, machine-only columns left out, best cells known. */

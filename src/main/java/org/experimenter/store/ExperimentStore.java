@@ -27,7 +27,7 @@ import org.experimenter.store.dialect.Dialect;
  *       experiment writes before, {@link AttemptLog} the attempts table;
  *   <li>{@link LeaseRecovery} recovers rows whose lease expired;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
- *   <li>{@link RowReads} and {@link RunQueries} read;
+ *   <li>{@link RowReads} and {@link RunQueries} read, {@link PageReads} for the web view;
  *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter).
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
@@ -49,6 +49,7 @@ public final class ExperimentStore implements Serializable {
     private final RowReads reads;
     private final RunQueries runs;
     private final RowImport imports;
+    private final PageReads pages;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -63,6 +64,7 @@ public final class ExperimentStore implements Serializable {
         this.reads = new RowReads(db);
         this.runs = new RunQueries(db);
         this.imports = new RowImport(db);
+        this.pages = new PageReads(db, reads);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -160,6 +162,11 @@ public final class ExperimentStore implements Serializable {
     /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */
     public List<Map<String, Object>> logRows(String logtable, long experimentId) {
         return reads.logRows(logtable, experimentId);
+    }
+
+    /** The reads of the web view: pages of rows, error rows, attempts read forward, running rows per run. */
+    public PageReads pages() {
+        return pages;
     }
 
     // ---- the queries of a run ---------------------------------------------------------------

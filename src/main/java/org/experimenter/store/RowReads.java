@@ -33,18 +33,21 @@ final class RowReads implements Serializable {
 
     /** Row counts per status (every status present, zero where none). */
     Map<Status, Long> counts() {
+        return db.withConnection("cannot count rows of " + db.table, this::counts);
+    }
+
+    /** The same on the caller's connection. */
+    Map<Status, Long> counts(java.sql.Connection c) throws SQLException {
         Map<Status, Long> out = new EnumMap<>(Status.class);
         for (Status s : Status.values()) {
             out.put(s, 0L);
         }
         record StatusCount(String status, long count) {}
-        List<StatusCount> rows = db.withConnection(
-                "cannot count rows of " + db.table,
-                c -> Jdbc.query(
-                        c,
-                        "SELECT status, COUNT(*) FROM " + db.table + " GROUP BY status",
-                        Jdbc.NO_PARAMETERS,
-                        rs -> new StatusCount(rs.getString(1), rs.getLong(2))));
+        List<StatusCount> rows = Jdbc.query(
+                c,
+                "SELECT status, COUNT(*) FROM " + db.table + " GROUP BY status",
+                Jdbc.NO_PARAMETERS,
+                rs -> new StatusCount(rs.getString(1), rs.getLong(2)));
         for (StatusCount r : rows) {
             out.put(Status.parse(r.status()), r.count());
         }
@@ -100,7 +103,8 @@ final class RowReads implements Serializable {
         return m;
     }
 
-    private Object readColumn(ResultSet rs, String col) throws SQLException {
+    /** One column of a row as its Java type (keyfields and results as declared, timestamps as Instant). */
+    Object readColumn(ResultSet rs, String col) throws SQLException {
         Parameter p = config.keyfield(col);
         if (p != null) {
             return Values.read(rs, col, p.type());

@@ -22,7 +22,7 @@ import org.experimenter.testing.TestDb;
 /**
  * The benchmark suite: prepares its own tables, runs each scenario several times and prints
  * medians. Figures are printed, never asserted. Usage: {@code Bench <scenario> [runs]} with
- * scenario one of fill, overhead, startup, eval, memory, all.
+ * scenario one of fill, overhead, startup, eval, memory, web, all.
  */
 public final class Bench {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -51,9 +51,12 @@ public final class Bench {
             case "memory":
                 memory();
                 break;
+            case "web":
+                WebBench.run(runs);
+                break;
             default:
                 throw new IllegalArgumentException(
-                        "unknown scenario " + scenario + "; expected fill, overhead, startup, eval or memory");
+                        "unknown scenario " + scenario + "; expected fill, overhead, startup, eval, memory or web");
         }
         System.exit(0);
     }

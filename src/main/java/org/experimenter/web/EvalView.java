@@ -1,0 +1,225 @@
+package org.experimenter.web;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.experimenter.ExperimenterException;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.eval.Evaluation;
+import org.experimenter.eval.Plotter;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.Stat;
+import org.experimenter.eval.TableFormat;
+
+/**
+ * The evaluation and plot views: the {@code eval} table or pivot, as JSON for the page and as
+ * CSV, Markdown and LaTeX exactly as the command writes them ({@link TableFormat#render}); the
+ * {@code plot} chart as SVG. Both are computed by {@link SparkViews} from its cached copy.
+ */
+final class EvalView {
+    /** What an evaluation gives the page: the table and what was left out of it. */
+    record Result(ResultTable table, Map<String, Long> leftOut, Map<String, Long> withoutValue) {}
+
+    /** The parameters of {@code eval}, as the page sends them. */
+    record Params(
+            List<String> over,
+            List<String> stats,
+            List<String> fields,
+            String where,
+            List<String> rows,
+            List<String> columns,
+            String value,
+            boolean lowerIsBetter) {
+
+        static Params of(Http h) {
+            String where = h.param("where");
+            String value = h.param("value");
+            return new Params(
+                    h.list("over"),
+                    empty(h.list("stats")),
+                    empty(h.list("fields")),
+                    where == null || where.isBlank() ? null : where.strip(),
+                    empty(h.list("rows")),
+                    empty(h.list("columns")),
+                    value == null || value.isBlank() ? null : value.strip(),
+                    "true".equals(h.param("lower")));
+        }
+
+        boolean pivot() {
+            return rows != null || columns != null || value != null;
+        }
+
+        /** The same table from the command line. */
+        List<String> arguments() {
+            List<String> a = new ArrayList<>();
+            if (over != null) {
+                a.add("--over");
+                a.add(String.join(",", over));
+            }
+            if (stats != null) {
+                a.add("--stats");
+                a.add(String.join(",", stats));
+            }
+            if (fields != null) {
+                a.add("--fields");
+                a.add(String.join(",", fields));
+            }
+            if (where != null) {
+                a.add("--where");
+                a.add(where);
+            }
+            if (pivot()) {
+                a.addAll(List.of(
+                        "--rows", join(rows), "--columns", join(columns), "--value", value == null ? "" : value));
+                if (lowerIsBetter) {
+                    a.add("--lower-is-better");
+                }
+            }
+            return a;
+        }
+
+        private static String join(List<String> l) {
+            return l == null ? "" : String.join(",", l);
+        }
+
+        private static List<String> empty(List<String> l) {
+            return l == null || l.isEmpty() ? null : l;
+        }
+    }
+
+    private final ExperimentConfig config;
+    private final SparkViews spark;
+    private final String configName;
+
+    EvalView(ExperimentConfig config, SparkViews spark, String configName) {
+        this.config = config;
+        this.spark = spark;
+        this.configName = configName;
+    }
+
+    /** {@code /api/eval}: JSON for the page, or {@code format=csv|markdown|latex} as a file. */
+    void eval(Http h) throws IOException {
+        Params p = Params.of(h);
+        int precision = (int) h.longParam("precision", TableFormat.DEFAULT_PRECISION);
+        if (precision < 0 || precision > 15) {
+            throw new Http.Failure(400, "--precision " + precision + ": expected 0 to 15 digits");
+        }
+        if (p.pivot() && (p.rows() == null || p.columns() == null || p.value() == null)) {
+            throw new Http.Failure(400, "--rows, --columns and --value go together: a pivot needs all three");
+        }
+        if (!p.pivot() && p.lowerIsBetter()) {
+            throw new Http.Failure(400, "--lower-is-better applies to a pivot (--rows, --columns, --value)");
+        }
+        List<Stat> stats = p.stats() == null ? null : parseStats(p.stats());
+        SparkViews.Answer<Result> a = spark.get("eval " + p, s -> {
+            Evaluation e = new Evaluation(s.spark(), config)
+                    .from(s.table())
+                    .over(p.over())
+                    .where(p.where())
+                    .fields(p.pivot() ? null : p.fields())
+                    .stats(stats);
+            e.groupFields();
+            ResultTable t = p.pivot() ? e.pivot(p.rows(), p.columns(), p.value(), p.lowerIsBetter()) : e.collect();
+            return new Result(t, e.leftOut(), e.withoutValue());
+        });
+        String format = h.param("format");
+        if (format != null && !format.isBlank() && !format.equals("json")) {
+            TableFormat f;
+            try {
+                f = TableFormat.parse(format);
+            } catch (ExperimenterException e) {
+                throw new Http.Failure(400, e.getMessage());
+            }
+            String ext = switch (f) {
+                case CSV -> "csv";
+                case MARKDOWN -> "md";
+                case LATEX -> "tex";
+                default -> throw new Http.Failure(400, "download as csv, markdown or latex");
+            };
+            String type = f == TableFormat.CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+            h.download(type, config.table() + "-eval." + ext, f.render(a.value().table(), precision));
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("shown", TableFormat.shown(a.value().table(), precision));
+        out.put("leftOut", a.value().leftOut());
+        out.put("withoutValue", a.value().withoutValue());
+        out.put("command", command("eval", p.arguments()));
+        out.put("asOf", a.asOf());
+        out.put("stale", a.stale());
+        h.json(200, out);
+    }
+
+    /** {@code /api/plot.svg}: the plot command's chart. */
+    void plot(Http h) throws IOException {
+        String x = h.param("x");
+        String y = h.param("y");
+        if (x == null || y == null) {
+            throw new Http.Failure(400, "a plot needs x (a numeric keyfield) and y (a numeric result field)");
+        }
+        List<String> over = h.list("over");
+        String bandName = h.param("band") == null ? "std" : h.param("band");
+        Stat band;
+        try {
+            band = bandName.equalsIgnoreCase("none") ? null : Stat.parse(bandName);
+        } catch (ExperimenterException e) {
+            throw new Http.Failure(400, e.getMessage());
+        }
+        if (band != null && !band.isSpread()) {
+            throw new Http.Failure(400, "--band " + bandName + ": expected std, se, ci95 or none");
+        }
+        String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
+        int width = (int) h.longParam("width", 800);
+        int height = (int) h.longParam("height", 500);
+        String key = "plot "
+                + List.of(
+                        x,
+                        y,
+                        String.valueOf(over),
+                        bandName.toLowerCase(Locale.ROOT),
+                        String.valueOf(where),
+                        width,
+                        height);
+        SparkViews.Answer<String> a = spark.get(
+                key,
+                s -> new Plotter(s.spark(), config)
+                        .from(s.table())
+                        .x(x)
+                        .y(y)
+                        .over(over)
+                        .where(where)
+                        .band(band)
+                        .size(width, height)
+                        .svg());
+        h.exchange.getResponseHeaders().set("X-Stale", Boolean.toString(a.stale()));
+        h.exchange.getResponseHeaders().set("X-As-Of", a.asOf().toString());
+        h.text(200, "image/svg+xml; charset=utf-8", a.value());
+    }
+
+    private static List<Stat> parseStats(List<String> names) {
+        try {
+            return Stat.parse(names);
+        } catch (ExperimenterException e) {
+            throw new Http.Failure(400, e.getMessage());
+        }
+    }
+
+    /** A command line a shell reads back as these arguments. */
+    String command(String name, List<String> args) {
+        StringBuilder b = new StringBuilder("scripts/experimenter " + name + " -c " + quote(configName));
+        for (String a : args) {
+            b.append(' ').append(quote(a));
+        }
+        return b.toString();
+    }
+
+    static String quote(String s) {
+        if (!s.isEmpty() && s.matches("[A-Za-z0-9_.,/=:@%+-]+")) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

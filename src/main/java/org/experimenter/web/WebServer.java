@@ -1,0 +1,347 @@
+package org.experimenter.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.ExperimenterException;
+import org.experimenter.FieldType;
+import org.experimenter.Status;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.eval.Stat;
+import org.experimenter.grid.Parameter;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.dialect.Redact;
+
+/**
+ * The web server of {@code experimenter serve}, on the JDK's own HTTP server: the page and its
+ * script from the jar, and a JSON API over the experiment table. Read-only unless actions are
+ * allowed; see {@link Access} for who may read and act.
+ *
+ * <pre>{@code
+ * try (WebServer s = WebServer.start(config, options, () -> spark, false)) {
+ *     System.out.println(s.url());
+ * }
+ * }</pre>
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WebServer.class.getName());
+
+    /** How many pages may follow the overview live at once (each holds a thread). */
+    private static final int MAX_LIVE = 32;
+
+    /** The files of the page, by the path they are served at. */
+    private static final Map<String, String[]> STATIC = Map.of(
+            "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
+            "/static/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
+            "/static/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"},
+            "/static/favicon.svg", new String[] {"web/favicon.svg", "image/svg+xml"});
+
+    /**
+     * Settings of the session {@code serve} opens, which the config's {@code spark.conf} overrides:
+     * no Spark UI (on every interface, beside a server that may listen on loopback only), and few
+     * shuffle partitions: an evaluation of a million cached rows takes 0.9 s with 8, 4 to 8 s with
+     * Spark's 200.
+     */
+    public static final Map<String, String> SPARK_DEFAULTS =
+            Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8");
+
+    static {
+        // answers leave at once: without it, the JDK's server holds small answers back for the
+        // client's delayed ACK, about 40 ms on every request
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** What {@code serve} was asked for. */
+    public record Options(
+            String host, int port, String token, boolean allowActions, Duration refresh, String configName) {}
+
+    /** A handler of one path. */
+    @FunctionalInterface
+    private interface Route {
+        void handle(Http h) throws IOException;
+    }
+
+    private final ExperimentConfig config;
+    private final Options options;
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final Access access;
+    private final Overview overview;
+    private final SparkViews spark;
+    private final Actions actions;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private final Semaphore live = new Semaphore(MAX_LIVE);
+    private final String url;
+
+    private WebServer(ExperimentConfig config, Options options, Supplier<SparkSession> spark, boolean ownsSession)
+            throws IOException {
+        this.config = config;
+        this.options = options;
+        InetAddress address = InetAddress.getByName(options.host());
+        boolean loopback = address.isLoopbackAddress();
+        String token = options.token();
+        if (token == null && !loopback) {
+            token = Access.random();
+        }
+        this.access = new Access(token, loopback);
+        ExperimentStore store = new ExperimentStore(config);
+        store.createTableIfMissing();
+        this.overview = new Overview(store, options.refresh());
+        this.spark = new SparkViews(config, overview, spark, ownsSession);
+        TableView table = new TableView(store, overview);
+        FailuresView failures = new FailuresView(store, overview);
+        EvalView eval = new EvalView(config, this.spark, options.configName());
+        RowView row = new RowView(store);
+        this.actions = new Actions(options.allowActions(), access, store, failures, overview);
+        for (Map.Entry<String, String[]> f : STATIC.entrySet()) {
+            files.put(f.getKey(), resource(f.getValue()[0]));
+        }
+        routes.put("/api/meta", this::meta);
+        routes.put("/api/overview", h -> h.json(200, overview.latest()));
+        routes.put("/api/events", this::events);
+        routes.put("/api/rows", table::rows);
+        routes.put("/api/failures", failures::groups);
+        routes.put("/api/failures/rows", failures::rows);
+        routes.put("/api/eval", eval::eval);
+        routes.put("/api/plot.svg", eval::plot);
+        routes.put("/api/row", row::row);
+        routes.put("/api/row/log.svg", row::logChart);
+        routes.put("/api/actions/reset", actions::reset);
+        routes.put("/api/actions/unpause", actions::unpause);
+
+        AtomicInteger n = new AtomicInteger();
+        // live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest
+        this.pool = Executors.newFixedThreadPool(MAX_LIVE + 16, r -> {
+            Thread t = new Thread(r, "experimenter-web-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
+        server.setExecutor(pool);
+        server.createContext("/", this::dispatch);
+        server.start();
+        overview.start();
+        this.spark.warmUp();
+        String shown = options.host();
+        if (address.isAnyLocalAddress()) {
+            try {
+                shown = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                // no name for this machine: the address as given
+            }
+        }
+        if (shown.contains(":")) {
+            shown = "[" + shown + "]";
+        }
+        this.url = "http://" + shown + ":" + server.getAddress().getPort() + "/"
+                + (access.needsToken() ? "?token=" + token : "");
+    }
+
+    /**
+     * Starts a server over the config's table.
+     *
+     * @param spark opens the SparkSession of the evaluation and plot views, on first use
+     * @param ownsSession whether {@link #close()} stops that session
+     */
+    public static WebServer start(
+            ExperimentConfig config, Options options, Supplier<SparkSession> spark, boolean ownsSession) {
+        try {
+            return new WebServer(config, options, spark, ownsSession);
+        } catch (IOException e) {
+            throw new ExperimenterException(
+                    "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The address to open, with the token when one is needed. */
+    public String url() {
+        return url;
+    }
+
+    /** The port listened on (the one chosen when asked for port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public boolean needsToken() {
+        return access.needsToken();
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        Http h = new Http(exchange);
+        try {
+            if (!access.admit(h)) {
+                return;
+            }
+            String path = h.path();
+            byte[] file = files.get(path);
+            if (file != null) {
+                String type = STATIC.get(path)[1];
+                h.headers(type);
+                h.exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                exchange.sendResponseHeaders(200, file.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(file);
+                }
+                exchange.close();
+                return;
+            }
+            Route r = routes.get(path);
+            if (r == null) {
+                throw new Http.Failure(404, "no page " + path);
+            }
+            if (!path.startsWith("/api/actions/")
+                    && !h.method().equals("GET")
+                    && !h.method().equals("HEAD")) {
+                throw new Http.Failure(405, path + " answers GET");
+            }
+            r.handle(h);
+        } catch (Http.Failure f) {
+            fail(h, f.status, f.getMessage());
+        } catch (ExperimenterException e) {
+            fail(h, 400, e.getMessage());
+        } catch (IOException e) {
+            // the page went away while it was answered
+            exchange.close();
+        } catch (RuntimeException e) {
+            // the message without secrets, the stack trace as it was
+            RuntimeException clean = new RuntimeException(redact(String.valueOf(e)));
+            clean.setStackTrace(e.getStackTrace());
+            LOG.log(Level.WARNING, "web view: " + h.path() + " failed", clean);
+            fail(h, 500, "internal error: " + e + " (the server's log has the stack trace)");
+        }
+    }
+
+    private void fail(Http h, int status, String message) {
+        try {
+            h.json(status, Map.of("error", redact(message)));
+        } catch (IOException | RuntimeException e) {
+            h.exchange.close();
+        }
+    }
+
+    private String redact(String text) {
+        return Redact.text(text, config.url(), config.password());
+    }
+
+    /** {@code /api/meta}: what the page needs to build its forms. */
+    private void meta(Http h) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", config.table());
+        m.put("database", Redact.url(config.url()));
+        m.put("config", options.configName());
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (Parameter p : config.keyfields()) {
+            keys.add(field(p.name(), p.type()));
+        }
+        m.put("keyfields", keys);
+        List<Map<String, Object>> results = new ArrayList<>();
+        config.resultfields().forEach((n, t) -> results.add(field(n, t)));
+        m.put("resultfields", results);
+        List<Map<String, Object>> logs = new ArrayList<>();
+        config.logtables().forEach((name, cols) -> {
+            List<Map<String, Object>> c = new ArrayList<>();
+            cols.forEach((n, t) -> c.add(field(n, t)));
+            logs.add(Map.of("name", name, "columns", c));
+        });
+        m.put("logtables", logs);
+        m.put("columns", new ExperimentStore(config).pages().columns());
+        List<String> statuses = new ArrayList<>();
+        for (Status s : Status.values()) {
+            statuses.add(s.dbName());
+        }
+        m.put("statuses", statuses);
+        List<String> stats = new ArrayList<>();
+        for (Stat s : Stat.values()) {
+            stats.add(s.key());
+        }
+        m.put("stats", stats);
+        m.put("defaultOver", config.keyfield("seed") != null ? List.of("seed") : List.of());
+        m.put("actions", actions.describe());
+        m.put("refreshMillis", overview.interval().toMillis());
+        h.json(200, m);
+    }
+
+    private static Map<String, Object> field(String name, FieldType type) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        f.put("type", type.configName());
+        f.put("numeric", type == FieldType.INT || type == FieldType.LONG || type == FieldType.DOUBLE);
+        return f;
+    }
+
+    /**
+     * {@code /api/events}: server-sent events, one {@code overview} event with the snapshot after
+     * every look at the table, so that the page's counts move without a reload.
+     */
+    private void events(Http h) throws IOException {
+        if (!live.tryAcquire()) {
+            throw new Http.Failure(503, "too many live pages (" + MAX_LIVE + "); reload later");
+        }
+        try {
+            h.headers("text/event-stream; charset=utf-8");
+            h.exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = h.exchange.getResponseBody()) {
+                long seen = -1;
+                while (!Thread.currentThread().isInterrupted()) {
+                    Overview.Snapshot s = overview.awaitAfter(seen, 15_000);
+                    String data =
+                            s.seq() == seen ? ": still here\n\n" : "event: overview\ndata: " + Json.text(s) + "\n\n";
+                    seen = s.seq();
+                    out.write(data.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            live.release();
+            h.exchange.close();
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = WebServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("the jar has no " + name + "; this is a bug");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Stops listening, ends the live pages, and stops Spark when the server owns it. */
+    @Override
+    public void close() {
+        server.stop(0);
+        overview.close();
+        spark.close();
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

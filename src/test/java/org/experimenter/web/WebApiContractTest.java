@@ -1,0 +1,476 @@
+package org.experimenter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.experimenter.Status;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.TableFormat;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web view's API over HTTP, on each database, on a table made by real runs (see {@link
+ * WebFixture}): what each view answers, the --where rule, the token, the Host check, actions and
+ * their CSRF token, and no password anywhere. Tests that change rows come last.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class WebApiContractTest {
+    @TempDir
+    static Path dir;
+
+    WebFixture f;
+    WebServer server;
+    WebClient client;
+    final List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
+    // held here: the logging framework keeps loggers only weakly, and a new one would lack the handler
+    private final Logger experimenterLog = Logger.getLogger("org.experimenter");
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logs.add(r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    abstract TestDb db();
+
+    /** A password the config carries (the database ignores it), or null where it cannot. */
+    abstract String secret();
+
+    @BeforeAll
+    void makeTableAndServe() throws Exception {
+        experimenterLog.addHandler(capture);
+        f = new WebFixture(db(), dir, secret()).make();
+        server = f.serve("127.0.0.1", null, false);
+        client = new WebClient(server.port());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        experimenterLog.removeHandler(capture);
+        if (server != null) {
+            server.close();
+        }
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theOverviewCountsEveryStatusAsTheTableHasItAndShowsTheRunHoldingARow() throws Exception {
+        JsonNode o = client.json("/api/overview");
+        Map<Status, Long> counts = f.store.counts();
+        for (Status s : Status.values()) {
+            assertEquals(
+                    counts.get(s).longValue(), o.get("counts").get(s.dbName()).asLong(), s.dbName());
+        }
+        assertEquals(72, o.get("total").asLong());
+        assertEquals(1, counts.get(Status.RUNNING));
+        assertEquals(11, counts.get(Status.CREATED));
+        assertTrue(counts.get(Status.PAUSED) > 0 && counts.get(Status.ERROR) > 0 && counts.get(Status.DONE) > 0);
+        JsonNode running = null;
+        for (JsonNode r : o.get("runs")) {
+            if (r.get("running").asLong() == 1) {
+                running = r;
+            }
+        }
+        assertNotNull(running, "the run holding the row: " + o.get("runs"));
+        assertTrue(running.get("active").asBoolean());
+        assertEquals(
+                60,
+                o.get("runs").findValues("attempts").stream()
+                        .mapToLong(JsonNode::asLong)
+                        .sum());
+    }
+
+    @Test
+    @Order(2)
+    void theTableFiltersByStatusAndByTheWhereRule() throws Exception {
+        JsonNode errors = client.json("/api/rows" + WebClient.q(Map.of("status", "error", "limit", "500")));
+        assertEquals(f.count("status = 'error'"), errors.get("total").asLong());
+        assertEquals(f.ids("status = 'error'", "id"), ids(errors));
+
+        JsonNode some = client.json("/api/rows" + WebClient.q(Map.of("where", "k >= 4 AND seed = 1", "limit", "500")));
+        assertEquals(f.ids("k >= 4 AND seed = 1", "id"), ids(some));
+        assertEquals(some.get("rows").size(), some.get("total").asLong());
+
+        JsonNode both = client.json(
+                "/api/rows" + WebClient.q(Map.of("status", "done,paused", "where", "score > 40", "limit", "500")));
+        assertEquals(f.ids("status IN ('done', 'paused') AND score > 40", "id"), ids(both));
+
+        JsonNode hostile = client.json(
+                "/api/rows" + WebClient.q(Map.of("where", "name = '" + WebFixture.SCRIPT + "'", "limit", "500")));
+        assertEquals(18, hostile.get("total").asLong());
+        for (JsonNode r : hostile.get("rows")) {
+            assertEquals(WebFixture.SCRIPT, r.get("name").asText());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theTableSortsByAnyColumnWithRowsWithoutAValueLastAndPagesOnTheServer() throws Exception {
+        List<Map<String, Object>> all = f.store.rows();
+        for (String dir : List.of("asc", "desc")) {
+            Comparator<Map<String, Object>> byScore = Comparator.comparing(
+                    r -> (Double) r.get("score"), Comparator.nullsLast(Comparator.<Double>naturalOrder()));
+            Comparator<Map<String, Object>> byId = Comparator.comparing(r -> (Long) r.get("id"));
+            if (dir.equals("desc")) {
+                byScore = Comparator.comparing(
+                        r -> (Double) r.get("score"), Comparator.nullsLast(Comparator.<Double>reverseOrder()));
+                byId = byId.reversed();
+            }
+            List<Long> expected = all.stream()
+                    .sorted(byScore.thenComparing(byId))
+                    .map(r -> (Long) r.get("id"))
+                    .toList();
+            JsonNode page = client.json("/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "limit", "500")));
+            assertEquals(expected, ids(page), "sort by score " + dir);
+            JsonNode second = client.json(
+                    "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "10", "limit", "10")));
+            assertEquals(expected.subList(10, 20), ids(second), "the second page of 10, by score " + dir);
+            assertEquals(72, second.get("total").asLong());
+            JsonNode late = client.json(
+                    "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "60", "limit", "10")));
+            assertEquals(expected.subList(60, 70), ids(late), "a page in the second half, read from the end");
+            JsonNode last = client.json(
+                    "/api/rows" + WebClient.q(Map.of("sort", "score", "dir", dir, "offset", "70", "limit", "10")));
+            assertEquals(expected.subList(70, 72), ids(last), "the last page, part full");
+            assertEquals(0, client.json("/api/rows?offset=72").get("rows").size(), "past the end");
+        }
+        HttpResponse<String> bad = client.get("/api/rows?sort=nope");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("cannot sort by nope"), bad.body());
+        assertFalse(
+                client.json("/api/rows").get("columns").toString().contains("claim_token"),
+                "the claim token is the key to a running row's writes");
+    }
+
+    @Test
+    @Order(4)
+    void aConditionOutsideTheWhereRuleIsRefusedNamingWhy() throws Exception {
+        for (String[] c : new String[][] {
+            {"id IN (SELECT id FROM other)", "--where"},
+            {"nope > 1", "unknown column nope"},
+            {"1 = 1; DROP TABLE " + f.store.table(), "--where"},
+            {"lower(name) = 'x'", "functions such as lower"}
+        }) {
+            HttpResponse<String> r = client.get("/api/rows" + WebClient.q(Map.of("where", c[0])));
+            assertEquals(400, r.statusCode(), c[0]);
+            assertTrue(WebClient.parse(r).get("error").asText().contains(c[1]), r.body());
+        }
+        assertEquals(72, f.count("1 = 1"), "the table is still there");
+    }
+
+    @Test
+    @Order(5)
+    void failuresAreGroupedByErrorKindAndExceptionClassEachWithItsStackTracesAndAttempts() throws Exception {
+        JsonNode g = client.json("/api/failures");
+        Map<String, Long> counts = new java.util.HashMap<>();
+        String stateKey = null;
+        for (JsonNode x : g.get("groups")) {
+            counts.put(
+                    x.get("kind").asText() + " " + x.get("exception").asText(),
+                    x.get("count").asLong());
+            if (x.get("exception").asText().equals("java.lang.IllegalStateException")) {
+                stateKey = x.get("key").asText();
+            }
+        }
+        assertEquals(
+                Map.of(
+                        "exception java.lang.IllegalStateException",
+                        12L,
+                        "exception java.lang.IllegalArgumentException",
+                        4L),
+                counts);
+        assertEquals(16, g.get("errorRows").asLong());
+        JsonNode rows = client.json("/api/failures/rows" + WebClient.q(Map.of("key", stateKey, "limit", "50")));
+        assertEquals(12, rows.get("total").asLong());
+        assertEquals(12, rows.get("rows").size());
+        for (JsonNode r : rows.get("rows")) {
+            assertTrue(r.get("row").get("error").asText().contains("IllegalStateException: bad k 3"));
+            assertTrue(r.get("row").get("error").asText().contains("at org.experimenter"), "the whole stack trace");
+            assertEquals(1, r.get("attempts").size());
+            assertEquals("exception", r.get("attempts").get(0).get("outcome").asText());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void evaluationDownloadsAreExactlyWhatTheEvalCommandWrites() throws Exception {
+        ResultTable expected = f.ex.evaluation(f.spark).over(List.of("seed")).collect();
+        String q = "?over=seed&format=";
+        assertEquals(
+                TableFormat.CSV.render(expected, 4),
+                client.get("/api/eval" + q + "csv").body());
+        assertEquals(
+                TableFormat.MARKDOWN.render(expected, 4),
+                client.get("/api/eval" + q + "markdown").body());
+        HttpResponse<String> latex = client.get("/api/eval" + q + "latex&precision=2");
+        assertEquals(TableFormat.LATEX.render(expected, 2), latex.body());
+        assertTrue(latex.headers().firstValue("Content-Disposition").orElse("").contains("-eval.tex"));
+
+        JsonNode j = client.json("/api/eval?over=seed");
+        assertEquals(
+                TableFormat.shown(expected, 4).cells().size(),
+                j.get("shown").get("cells").size());
+        assertTrue(j.get("leftOut").has("error"), "rows not done are counted: " + j.get("leftOut"));
+        assertTrue(j.get("command").asText().startsWith("scripts/experimenter eval -c conf/test.conf --over seed"));
+
+        ResultTable pivot =
+                f.ex.evaluation(f.spark).over(List.of("seed")).pivot(List.of("k"), List.of("name"), "score", false);
+        JsonNode p = client.json("/api/eval?over=seed&rows=k&columns=name&value=score");
+        JsonNode best = p.get("shown").get("best");
+        assertEquals(pivot.size(), best.size());
+        int marked = 0;
+        for (int r = 0; r < pivot.size(); r++) {
+            List<String> header = new ArrayList<>();
+            p.get("shown").get("header").forEach(h -> header.add(h.asText()));
+            for (int c = 0; c < header.size(); c++) {
+                boolean isBest = pivot.columns().contains(header.get(c)) && pivot.isBest(r, header.get(c));
+                assertEquals(isBest, best.get(r).get(c).asBoolean(), "row " + r + ", " + header.get(c));
+                marked += isBest ? 1 : 0;
+            }
+        }
+        assertTrue(marked >= pivot.size(), "a best cell in every row");
+
+        HttpResponse<String> unknown = client.get("/api/eval?over=nope");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("--over nope: no such keyfield"), unknown.body());
+    }
+
+    @Test
+    @Order(7)
+    void thePlotIsAnSvgWithEveryValueEscaped() throws Exception {
+        HttpResponse<String> r = client.get("/api/plot.svg?x=k&y=score&over=seed&band=ci95");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("image/svg+xml"));
+        assertTrue(r.body().startsWith("<svg"), r.body().substring(0, 100));
+        assertTrue(r.body().contains("name=&lt;script&gt;alert(1)&lt;/script&gt;"), "the legend names the line");
+        assertFalse(r.body().contains("<script"), "no script element in the picture");
+        assertEquals(400, client.get("/api/plot.svg?x=name&y=score").statusCode(), "x must be numeric");
+    }
+
+    @Test
+    @Order(8)
+    void oneRowHasItsParametersAttemptsAndLogTableCurve() throws Exception {
+        long id = f.ids("status = 'done' AND name = '" + WebFixture.UNICODE + "'", "id")
+                .get(0);
+        JsonNode r = client.json("/api/row?id=" + id);
+        assertEquals(WebFixture.UNICODE, r.get("row").get("name").asText());
+        assertEquals(WebFixture.UNICODE, r.get("row").get("note").asText());
+        assertEquals(1, r.get("attempts").size());
+        assertEquals("done", r.get("attempts").get(0).get("outcome").asText());
+        JsonNode log = r.get("logtables").get(0);
+        assertEquals("epochs", log.get("name").asText());
+        assertEquals(5, log.get("rows").size());
+        assertEquals(1, log.get("rows").get(0).get("epoch").asInt());
+        assertEquals(1, log.get("rows").get(0).get("attempt").asInt());
+        HttpResponse<String> chart = client.get("/api/row/log.svg?id=" + id + "&table=epochs&x=epoch&y=loss");
+        assertEquals(200, chart.statusCode(), chart.body());
+        assertTrue(chart.body().contains("loss by epoch"));
+        assertEquals(404, client.get("/api/row?id=999999").statusCode());
+    }
+
+    @Test
+    @Order(9)
+    void offLoopbackEveryRequestNeedsTheTokenWhichTheAddressMovesIntoACookie() throws Exception {
+        String token = "a-test-token-of-enough-length";
+        try (WebServer open = f.serve("0.0.0.0", token, false)) {
+            assertTrue(open.needsToken());
+            assertTrue(open.url().endsWith("/?token=" + token), open.url());
+            assertEquals(401, new WebClient(open.port()).get("/api/meta").statusCode());
+            assertEquals(401, new WebClient(open.port()).get("/").statusCode(), "the page itself too");
+            assertEquals(
+                    401,
+                    new WebClient(open.port(), "Authorization", "Bearer wrong")
+                            .get("/api/meta")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    new WebClient(open.port(), "Authorization", "Bearer " + token)
+                            .get("/api/meta")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    new WebClient(open.port(), "X-Experimenter-Token", token)
+                            .get("/api/rows")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    new WebClient(open.port(), "Cookie", "experimenter_token=" + token)
+                            .get("/")
+                            .statusCode());
+            HttpResponse<String> bootstrap = new WebClient(open.port()).get("/?token=" + token);
+            assertEquals(303, bootstrap.statusCode());
+            assertEquals("/", bootstrap.headers().firstValue("Location").orElse(null));
+            String cookie = bootstrap.headers().firstValue("Set-Cookie").orElse("");
+            assertTrue(cookie.startsWith("experimenter_token=" + token + ";"), cookie);
+            assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+            assertEquals(401, new WebClient(open.port()).get("/?token=wrong").statusCode());
+        }
+        try (WebServer generated = f.serve("0.0.0.0", null, false)) {
+            assertTrue(generated.needsToken(), "a token is made when none is given");
+            assertTrue(generated.url().matches("http://.*/\\?token=[A-Za-z0-9_-]{43}"), generated.url());
+        }
+    }
+
+    @Test
+    @Order(10)
+    void onLoopbackOnlyRequestsNamingALoopbackHostAreAnswered() throws Exception {
+        int port = server.port();
+        assertTrue(WebClient.rawGet(port, "/api/meta", "127.0.0.1:" + port).contains(" 200"));
+        assertTrue(WebClient.rawGet(port, "/api/meta", "localhost:" + port).contains(" 200"));
+        assertTrue(
+                WebClient.rawGet(port, "/api/meta", "attacker.example:" + port).contains(" 403"),
+                "a DNS name pointed at 127.0.0.1 by another site");
+        assertFalse(server.needsToken());
+    }
+
+    @Test
+    @Order(11)
+    void everyAnswerCarriesThePolicyThatForbidsInlineScripts() throws Exception {
+        for (String path : List.of("/", "/static/app.js", "/api/meta", "/api/rows?sort=nope")) {
+            HttpResponse<String> r = client.get(path);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), path + ": " + csp);
+            assertEquals(
+                    "nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+        }
+        assertFalse(client.get("/static/app.js").body().contains("innerHTML"), "the page never parses values as HTML");
+        assertEquals(404, client.get("/static/../pom.xml").statusCode());
+    }
+
+    @Test
+    @Order(20)
+    void actionsAreRefusedWithoutAllowActions() throws Exception {
+        long errorId = f.ids("status = 'error'", "id").get(0);
+        JsonNode meta = client.json("/api/meta");
+        assertFalse(meta.get("actions").get("allowed").asBoolean());
+        assertTrue(meta.get("actions").get("csrf").isNull(), "no CSRF token to act with");
+        HttpResponse<String> r =
+                client.post("/api/actions/reset", "{\"ids\": [" + errorId + "]}", "Content-Type", "application/json");
+        assertEquals(403, r.statusCode());
+        assertTrue(r.body().contains("--allow-actions"), r.body());
+        assertEquals("error", f.store.row(errorId).get("status"));
+    }
+
+    @Test
+    @Order(21)
+    void allowedActionsNeedTheCsrfTokenLeaveRunningRowsAloneAndAreLogged() throws Exception {
+        long errorId = f.ids("status = 'error'", "id").get(0);
+        long runningId = f.ids("status = 'running'", "id").get(0);
+        long pausedId = f.ids("status = 'paused'", "id").get(0);
+        try (WebServer acting = f.serve("127.0.0.1", null, true)) {
+            WebClient c = new WebClient(acting.port());
+            String csrf = c.json("/api/meta").get("actions").get("csrf").asText();
+            String body = "{\"ids\": [" + errorId + ", " + runningId + "]}";
+            String json = "application/json";
+            assertEquals(
+                    403,
+                    c.post("/api/actions/reset", body, "Content-Type", json).statusCode(),
+                    "no CSRF token");
+            assertEquals(
+                    403,
+                    c.post("/api/actions/reset", body, "Content-Type", json, "X-CSRF-Token", "forged")
+                            .statusCode());
+            assertEquals(
+                    403,
+                    c.post(
+                                    "/api/actions/reset",
+                                    body,
+                                    "Content-Type",
+                                    json,
+                                    "X-CSRF-Token",
+                                    csrf,
+                                    "Origin",
+                                    "http://attacker.example")
+                            .statusCode(),
+                    "from another origin");
+            assertEquals(
+                    415,
+                    c.post("/api/actions/reset", body, "Content-Type", "text/plain", "X-CSRF-Token", csrf)
+                            .statusCode(),
+                    "a form post cannot carry JSON");
+            assertEquals("error", f.store.row(errorId).get("status"), "nothing was reset yet");
+
+            HttpResponse<String> ok = c.post("/api/actions/reset", body, "Content-Type", json, "X-CSRF-Token", csrf);
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals(1, WebClient.parse(ok).get("reset").asInt(), "the running row is left to its run");
+            assertEquals("created", f.store.row(errorId).get("status"));
+            assertEquals("running", f.store.row(runningId).get("status"));
+            assertTrue(
+                    logs.stream()
+                            .anyMatch(l -> l.contains("web action from 127.0.0.1: reset 1 row of " + f.store.table()
+                                    + " (ids " + errorId + ", " + runningId + ")")),
+                    String.join("\n", logs));
+
+            HttpResponse<String> un = c.post(
+                    "/api/actions/unpause",
+                    "{\"ids\": [" + pausedId + "]}",
+                    "Content-Type",
+                    json,
+                    "X-CSRF-Token",
+                    csrf);
+            assertEquals(200, un.statusCode(), un.body());
+            assertEquals("created", f.store.row(pausedId).get("status"));
+            assertTrue(logs.stream().anyMatch(l -> l.contains("unpaused 1 row")));
+            assertEquals(
+                    404,
+                    c.post("/api/actions/reset", "{\"ids\": [999999]}", "Content-Type", json, "X-CSRF-Token", csrf)
+                            .statusCode());
+        }
+    }
+
+    @Test
+    @Order(30)
+    void thePasswordReachesNoAnswerAndNoLog() throws Exception {
+        String secret = secret();
+        assumeTrue(secret != null, "this database takes no password");
+        client.json("/api/meta");
+        client.get("/api/rows?where=" + java.net.URLEncoder.encode("nope = 1", "UTF-8"));
+        assertTrue(client.bodies.size() > 20, "every answer of this class was kept: " + client.bodies.size());
+        for (String b : client.bodies) {
+            assertFalse(b.contains(secret), "an answer holds the password: " + b);
+        }
+        for (String l : logs) {
+            assertFalse(l.contains(secret), "a log line holds the password: " + l);
+        }
+        assertTrue(
+                client.json("/api/meta").get("database").asText().contains("password=***"),
+                "the URL is shown redacted");
+    }
+
+    private static List<Long> ids(JsonNode page) {
+        List<Long> out = new ArrayList<>();
+        page.get("rows").forEach(r -> out.add(r.get("id").asLong()));
+        return out;
+    }
+}
