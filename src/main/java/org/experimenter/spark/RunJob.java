@@ -194,15 +194,18 @@ public final class RunJob {
                 : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
         partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
         String select = store.runs().openRowsSelect(scope, orderKey);
+        // a read task holds a connection while it runs, and no more run at once than there are cores:
+        // with more cores than READ_PARTITIONS, read in that many and spread the rows after
+        boolean fewReads = partitions > READ_PARTITIONS && spark.sparkContext().defaultParallelism() > READ_PARTITIONS;
         Dataset<Row> open = SparkTables.reader(spark, config)
                 .option("dbtable", "(" + select + ") open_rows")
                 .option("partitionColumn", random ? "order_key" : "id")
                 .option("lowerBound", random ? 0 : rows.minId())
                 .option("upperBound", random ? PRIME : rows.maxId() + 1)
-                .option("numPartitions", Math.min(partitions, READ_PARTITIONS))
+                .option("numPartitions", fewReads ? READ_PARTITIONS : partitions)
                 .option("fetchsize", 10_000)
                 .load();
-        if (partitions > READ_PARTITIONS) {
+        if (fewReads) {
             // read in few partitions (each holds a connection of Spark's own, outside the pool), then
             // spread over as many tasks as the run wants
             open = open.repartition(partitions);
