@@ -43,13 +43,6 @@ public abstract class Dialect implements java.io.Serializable {
                 "no database dialect for " + Redact.url(url) + "; supported: " + String.join(", ", prefixes));
     }
 
-    /** The JDBC URL prefixes of the supported databases, e.g. {@code jdbc:postgresql:}. */
-    public static List<String> supportedPrefixes() {
-        List<String> out = new ArrayList<>();
-        KNOWN.forEach(d -> out.add(d.urlPrefix()));
-        return out;
-    }
-
     public abstract String name();
 
     /** The start of every JDBC URL of this database. */
