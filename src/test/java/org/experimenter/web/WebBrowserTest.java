@@ -29,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -87,6 +88,7 @@ class WebBrowserTest {
                 .build();
         driver = new ChromeDriver(service, o);
         wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -174,18 +176,14 @@ class WebBrowserTest {
         where.sendKeys("k >= 4 AND seed = 1");
         driver.findElement(By.cssSelector("#table-form button[type=submit]")).click();
         List<Long> expected = f.ids("k >= 4 AND seed = 1", "id");
-        wait.until(d -> text("page-info").equals("rows 1–" + expected.size() + " of " + expected.size()));
-        assertEquals(expected, shownIds());
+        wait.until(d -> text("page-info").equals("rows 1–" + expected.size() + " of " + expected.size())
+                && shownIds().equals(expected));
 
         driver.findElement(By.cssSelector("#rows th[data-col=score]")).click();
-        wait.until(d -> driver.findElement(By.cssSelector("#rows th[data-col=score]"))
-                .getText()
-                .endsWith("▲"));
+        wait.until(d -> headerText("score").endsWith("▲"));
         List<Double> up = scores();
         driver.findElement(By.cssSelector("#rows th[data-col=score]")).click();
-        wait.until(d -> driver.findElement(By.cssSelector("#rows th[data-col=score]"))
-                .getText()
-                .endsWith("▼"));
+        wait.until(d -> headerText("score").endsWith("▼"));
         List<Double> down = scores();
         assertEquals(expected.size(), up.size());
         for (int i = 1; i < up.size(); i++) {
@@ -415,6 +413,12 @@ class WebBrowserTest {
     private String text(String id) {
         Object t = js("const e = document.getElementById('" + id + "'); return e ? e.innerText.trim() : '';");
         return String.valueOf(t);
+    }
+
+    /** A column header's text read in one script: a click on a header renders the whole table anew. */
+    private String headerText(String column) {
+        return String.valueOf(js("const e = document.querySelector('#rows th[data-col=" + column + "]');"
+                + " return e ? e.innerText.trim() : '';"));
     }
 
     private Object js(String script) {
