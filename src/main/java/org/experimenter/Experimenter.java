@@ -332,7 +332,7 @@ public final class Experimenter {
      * a pivot form. {@code ex.evaluation(spark).over(List.of("seed")).collect()}
      */
     public Evaluation evaluation(SparkSession spark) {
-        return new Evaluation(spark, config);
+        return new Evaluation(spark, config).countingWith(store);
     }
 
     /**

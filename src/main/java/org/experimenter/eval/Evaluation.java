@@ -2,6 +2,7 @@ package org.experimenter.eval;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -12,6 +13,8 @@ import org.experimenter.FieldType;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.StatusCount;
 import org.experimenter.store.Where;
 
 /**
@@ -38,8 +41,9 @@ public final class Evaluation {
     private List<Stat> stats;
     private List<String> fields;
     private String where;
-    private String whereSql;
+    private Where whereCondition;
     private Dataset<Row> source;
+    private ExperimentStore store;
 
     public Evaluation(SparkSession spark, ExperimentConfig config) {
         this.spark = spark;
@@ -69,7 +73,7 @@ public final class Evaluation {
     public Evaluation where(String condition) {
         this.where = condition == null || condition.isBlank() ? null : condition;
         // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
-        this.whereSql = where == null ? null : Where.parse(where, null).sql();
+        this.whereCondition = where == null ? null : Where.parse(where, null);
         this.counted = null;
         return this;
     }
@@ -80,6 +84,17 @@ public final class Evaluation {
      */
     public Evaluation from(Dataset<Row> table) {
         this.source = table;
+        this.counted = null;
+        return this;
+    }
+
+    /**
+     * Counts the rows by status ({@link #leftOut()}, {@link #withoutValue()}) with one statement
+     * on the database instead of a Spark job; not used when reading {@link #from a DataFrame},
+     * whose rows are what is counted then.
+     */
+    public Evaluation countingWith(ExperimentStore store) {
+        this.store = store;
         this.counted = null;
         return this;
     }
@@ -149,7 +164,7 @@ public final class Evaluation {
         String sql =
                 "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
         if (where != null) {
-            sql += " AND " + whereSql;
+            sql += " AND " + whereCondition.sql();
         }
         if (!groups.isEmpty()) {
             List<String> q = new ArrayList<>();
@@ -251,6 +266,7 @@ public final class Evaluation {
         }
         ResultTable aggregated = new Evaluation(spark, config)
                 .from(source)
+                .countingWith(store)
                 .over(over)
                 .where(where)
                 .fields(List.of(value))
@@ -274,29 +290,18 @@ public final class Evaluation {
 
     private Map<String, Long> countByStatusNow() {
         List<String> fields = resultFields();
-        StringBuilder nulls = new StringBuilder();
-        for (String f : fields) {
-            nulls.append(", count(*) - count(").append(quote(f)).append(")");
-        }
-        String sql = "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
-                + (where == null ? "" : " WHERE " + whereSql) + " GROUP BY status";
-        registerTable();
-        Map<String, Long> found = new LinkedHashMap<>();
-        List<Row> rows = SqlErrors.translate(context(), () -> {
-            describe("eval, counting rows by status");
-            try {
-                return spark.sql(sql).collectAsList();
-            } finally {
-                spark.sparkContext().setJobDescription(null);
-            }
-        });
+        List<StatusCount> rows = store != null && source == null
+                ? store.counts(
+                        where == null ? null : Where.parse(where, new LinkedHashSet<>(store.expectedColumns())), fields)
+                : countWithSpark(fields);
         withoutValue.clear();
-        for (Row r : rows) {
-            found.put(r.getString(0), r.getLong(1));
-            if (Status.DONE.dbName().equals(r.getString(0))) {
+        Map<String, Long> found = new LinkedHashMap<>();
+        for (StatusCount r : rows) {
+            found.put(r.status(), r.rows());
+            if (Status.DONE.dbName().equals(r.status())) {
                 for (int i = 0; i < fields.size(); i++) {
-                    if (r.getLong(i + 2) > 0) {
-                        withoutValue.put(fields.get(i), r.getLong(i + 2));
+                    if (r.withoutValue().get(i) > 0) {
+                        withoutValue.put(fields.get(i), r.withoutValue().get(i));
                     }
                 }
             }
@@ -309,6 +314,33 @@ public final class Evaluation {
         }
         ordered.putAll(found);
         return ordered;
+    }
+
+    private List<StatusCount> countWithSpark(List<String> fields) {
+        StringBuilder nulls = new StringBuilder();
+        for (String f : fields) {
+            nulls.append(", count(*) - count(").append(quote(f)).append(")");
+        }
+        String sql = "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
+                + (where == null ? "" : " WHERE " + whereCondition.sql()) + " GROUP BY status";
+        registerTable();
+        List<Row> rows = SqlErrors.translate(context(), () -> {
+            describe("eval, counting rows by status");
+            try {
+                return spark.sql(sql).collectAsList();
+            } finally {
+                spark.sparkContext().setJobDescription(null);
+            }
+        });
+        List<StatusCount> out = new ArrayList<>();
+        for (Row r : rows) {
+            List<Long> missing = new ArrayList<>();
+            for (int i = 0; i < fields.size(); i++) {
+                missing.add(r.getLong(i + 2));
+            }
+            out.add(new StatusCount(r.getString(0), r.getLong(1), missing));
+        }
+        return out;
     }
 
     private String nothingDone() {

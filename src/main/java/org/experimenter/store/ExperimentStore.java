@@ -144,6 +144,14 @@ public final class ExperimentStore implements Serializable {
         return reads.counts();
     }
 
+    /**
+     * Per status present, the rows matching a condition (null for all) and, per result field
+     * given, how many of them have no value of it.
+     */
+    public List<StatusCount> counts(Where where, List<String> resultfields) {
+        return reads.countsWhere(where, resultfields);
+    }
+
     /** One row as a map of column name to value (tests, run-one, attach). */
     public Map<String, Object> row(long id) {
         return reads.row(id);

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,16 +43,40 @@ final class RowReads implements Serializable {
         for (Status s : Status.values()) {
             out.put(s, 0L);
         }
-        record StatusCount(String status, long count) {}
-        List<StatusCount> rows = Jdbc.query(
-                c,
-                "SELECT status, COUNT(*) FROM " + db.table + " GROUP BY status",
-                Jdbc.NO_PARAMETERS,
-                rs -> new StatusCount(rs.getString(1), rs.getLong(2)));
-        for (StatusCount r : rows) {
-            out.put(Status.parse(r.status()), r.count());
+        for (StatusCount r : countsWhere(c, null, List.of())) {
+            out.put(Status.parse(r.status()), r.rows());
         }
         return out;
+    }
+
+    /**
+     * Per status present, the rows matching a condition (null for all) and, per field given, how
+     * many of them have no value of it: one statement, so that eval need not start a Spark job for it.
+     */
+    List<StatusCount> countsWhere(Where where, List<String> fields) {
+        return db.withConnection("cannot count rows of " + db.table, c -> countsWhere(c, where, fields));
+    }
+
+    private List<StatusCount> countsWhere(java.sql.Connection c, Where where, List<String> fields) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT status, COUNT(*)");
+        for (String f : fields) {
+            if (!config.resultfields().containsKey(f)) {
+                throw new StoreException("no result field '" + f + "' declared in " + config.origin());
+            }
+            sql.append(", COUNT(*) - COUNT(").append(f).append(')');
+        }
+        sql.append(" FROM ").append(db.table);
+        if (where != null) {
+            sql.append(" WHERE ").append(where.sql());
+        }
+        sql.append(" GROUP BY status");
+        return Jdbc.query(c, sql.toString(), Jdbc.NO_PARAMETERS, rs -> {
+            List<Long> missing = new ArrayList<>();
+            for (int i = 0; i < fields.size(); i++) {
+                missing.add(rs.getLong(i + 3));
+            }
+            return new StatusCount(rs.getString(1), rs.getLong(2), missing);
+        });
     }
 
     Map<String, Object> row(long id) {

@@ -328,6 +328,26 @@ abstract class EvaluationContractTest {
     }
 
     @Test
+    void theDatabaseCountsTheRowsLeftOutAsASparkJobDoes() {
+        List<String> conditions = new java.util.ArrayList<>(List.of(
+                "x = 1 AND seed < 2", "model = 'b'", "seed >= 3 OR x = 2", "tag IS NULL", "score > 12.5", "x IN (7)"));
+        conditions.add(null);
+        for (String w : conditions) {
+            Evaluation byDatabase = ex.evaluation(spark).where(w);
+            Evaluation bySpark = new Evaluation(spark, ex.config()).where(w);
+            assertEquals(bySpark.leftOut(), byDatabase.leftOut(), "left out, --where " + w);
+            assertEquals(bySpark.withoutValue(), byDatabase.withoutValue(), "without value, --where " + w);
+        }
+        assertEquals(
+                Map.of("error", 1L),
+                ex.evaluation(spark).where("seed >= 3 OR x = 2").leftOut());
+        ExperimenterException e = assertThrows(
+                ExperimenterException.class,
+                () -> ex.evaluation(spark).where("nope > 1").leftOut());
+        assertTrue(e.getMessage().contains("unknown column nope"), e.getMessage());
+    }
+
+    @Test
     void aNaNResultIsLeftOutOfItsStatisticsAndCountedTheSameOnEveryDatabase() {
         Experimenter nan = Experimenter.of(db().config(
                         dir,
