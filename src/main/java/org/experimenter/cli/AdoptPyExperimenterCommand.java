@@ -35,8 +35,8 @@ final class AdoptPyExperimenterCommand implements Callable<Integer> {
 
     @Option(
             names = "--zone",
-            description =
-                    "The time zone PyExperimenter's dates are local time of (default: this machine's, ${DEFAULT-VALUE}).")
+            description = "The time zone PyExperimenter's dates are local time of"
+                    + " (default: this machine's, ${DEFAULT-VALUE}).")
     String zone = ZoneId.systemDefault().getId();
 
     @Option(

@@ -2,6 +2,7 @@ package org.experimenter.spark;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,20 +44,22 @@ final class Heartbeat implements AutoCloseable {
     private int users;
 
     /** One heartbeat per JVM and experiment table: every task's claims refreshed in one statement. */
-    private static final Map<String, Heartbeat> SHARED = new HashMap<>();
+    private static final Map<SharedKey, Heartbeat> SHARED = new HashMap<>();
+
+    /** What makes two workers' heartbeats one: the same table of the same database, beaten alike. */
+    private record SharedKey(String url, String user, String table, Duration interval, Duration lease) {}
 
     /**
      * The heartbeat of this JVM for the store's table, started by the first worker that asks;
      * each worker gives it back with {@link #close()}, and the last one stops it.
      */
     static Heartbeat shared(ExperimentStore store) {
-        String key = String.join(
-                "\u0000",
+        SharedKey key = new SharedKey(
                 store.config().url(),
                 store.config().user(),
                 store.table(),
-                store.config().heartbeatInterval().toString(),
-                store.config().leaseTimeout().toString());
+                store.config().heartbeatInterval(),
+                store.config().leaseTimeout());
         synchronized (SHARED) {
             Heartbeat h = SHARED.computeIfAbsent(key, k -> new Heartbeat(store, "jvm", k));
             h.users++;
@@ -64,9 +67,9 @@ final class Heartbeat implements AutoCloseable {
         }
     }
 
-    private final String sharedKey;
+    private final SharedKey sharedKey;
 
-    private Heartbeat(ExperimentStore store, String executor, String sharedKey) {
+    private Heartbeat(ExperimentStore store, String executor, SharedKey sharedKey) {
         this(store, executor, store::connectHoldingRows, sharedKey);
     }
 
@@ -79,7 +82,7 @@ final class Heartbeat implements AutoCloseable {
         this(store, executor, connect, null);
     }
 
-    private Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect, String sharedKey) {
+    private Heartbeat(ExperimentStore store, String executor, Supplier<Connection> connect, SharedKey sharedKey) {
         this.sharedKey = sharedKey;
         this.store = store;
         this.connect = connect;

@@ -62,7 +62,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     @Override
     public synchronized int attempt() {
         if (attempt == 0) {
-            attempt = ((Number) store.row(id).get("attempt")).intValue();
+            attempt = store.attempt(id);
         }
         return attempt;
     }

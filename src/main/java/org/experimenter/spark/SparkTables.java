@@ -32,18 +32,11 @@ public final class SparkTables {
         registerDialect(dialect);
         DataFrameReader r =
                 spark.read().format("jdbc").option("url", config.url()).option("driver", dialect.driverClass());
-        // the database's own settings (timeouts, application name) for Spark's connections too
-        for (Map.Entry<Object, Object> p : dialect.connectionProperties(config.connectTimeout(), config.socketTimeout())
-                .entrySet()) {
+        // the pool's settings (timeouts, application name, credentials) for Spark's connections too
+        for (Map.Entry<Object, Object> p : dialect.connectionProperties(config).entrySet()) {
             r = r.option(String.valueOf(p.getKey()), String.valueOf(p.getValue()));
         }
-        if (!config.user().isEmpty()) {
-            r = r.option("user", config.user());
-        }
-        if (!config.password().isEmpty()) {
-            r = r.option("password", config.password());
-        }
-        for (java.util.Map.Entry<String, String> o : dialect.sparkReadOptions().entrySet()) {
+        for (Map.Entry<String, String> o : dialect.sparkReadOptions().entrySet()) {
             r = r.option(o.getKey(), o.getValue());
         }
         return r;

@@ -247,12 +247,10 @@ final class Claims implements Serializable {
             record Held(long id, Claim holder) {}
             List<Held> held = Jdbc.query(
                     conn,
-                    "SELECT id, claim_token, executor, machine, spark_app FROM " + db.table
-                            + " WHERE run_id = ? AND status = " + RUNNING + " ORDER BY id",
+                    "SELECT id, " + Claim.COLUMNS + " FROM " + db.table + " WHERE run_id = ? AND status = " + RUNNING
+                            + " ORDER BY id",
                     ps -> ps.setString(1, runId),
-                    rs -> new Held(
-                            rs.getLong(1),
-                            new Claim(runId, rs.getString(3), rs.getString(4), rs.getString(2), rs.getString(5))));
+                    rs -> new Held(rs.getLong(1), Claim.read(rs, 2)));
             for (Held h : held) {
                 attempts.record(conn, h.id(), h.holder(), now, "released", "released: the run's job failed");
             }

@@ -4,12 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.dialect.Dialect;
+import org.experimenter.store.dialect.Redact;
 
 /**
  * One small connection pool per database and JVM, shared by every store of that JVM: every
@@ -19,20 +20,28 @@ import org.experimenter.store.dialect.Dialect;
  * Connections are opened when first needed and closed after a minute unused.
  */
 final class ConnectionPools {
-    private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
+    private static final Map<PoolKey, HikariDataSource> POOLS = new ConcurrentHashMap<>();
+
+    /** Configs that give the same key share a pool. */
+    private record PoolKey(
+            String url, String user, String password, int size, Duration connectTimeout, Duration socketTimeout) {
+        @Override
+        public String toString() {
+            return "PoolKey[" + Redact.url(url) + "]"; // never the password
+        }
+    }
 
     private ConnectionPools() {}
 
     /** A connection from the pool of this config's database; closing it returns it. */
     static Connection connect(ExperimentConfig config, Dialect dialect) throws SQLException {
-        String key = String.join(
-                "\u0000",
+        PoolKey key = new PoolKey(
                 config.url(),
                 config.user(),
                 config.password(),
-                Integer.toString(config.poolSize()),
-                config.connectTimeout().toString(),
-                config.socketTimeout().toString());
+                config.poolSize(),
+                config.connectTimeout(),
+                config.socketTimeout());
         HikariDataSource pool = POOLS.get(key);
         if (pool == null) {
             synchronized (POOLS) {
@@ -52,14 +61,7 @@ final class ConnectionPools {
         h.setPoolName("experimenter-" + dialect.name());
         h.setJdbcUrl(config.url());
         h.setDriverClassName(dialect.driverClass());
-        Properties p = dialect.connectionProperties(config.connectTimeout(), config.socketTimeout());
-        if (!config.user().isEmpty()) {
-            p.setProperty("user", config.user());
-        }
-        if (!config.password().isEmpty()) {
-            p.setProperty("password", config.password());
-        }
-        h.setDataSourceProperties(p);
+        h.setDataSourceProperties(dialect.connectionProperties(config));
         if (dialect.initSql() != null) {
             h.setConnectionInitSql(dialect.initSql());
         }

@@ -152,6 +152,11 @@ public final class ExperimentStore implements Serializable {
         return reads.countsWhere(where, resultfields);
     }
 
+    /** The attempt a row is at: 1 while it runs the first time. */
+    public int attempt(long id) {
+        return reads.attempt(id);
+    }
+
     /** One row as a map of column name to value (tests, run-one, attach). */
     public Map<String, Object> row(long id) {
         return reads.row(id);

@@ -62,22 +62,13 @@ final class LeaseRecovery implements Serializable {
             Lease deadline = new Lease(now, lease);
             List<LostRow> lost = Jdbc.query(
                     c,
-                    "SELECT id, claim_token, attempt, machine, executor, heartbeat, run_id, spark_app FROM " + db.table
-                            + " WHERE " + LOST + " ORDER BY claim_token, id",
+                    "SELECT id, attempt, heartbeat, " + Claim.COLUMNS + " FROM " + db.table + " WHERE " + LOST
+                            + " ORDER BY claim_token, id",
                     ps -> {
                         ps.setLong(1, now);
                         ps.setLong(2, lease);
                     },
-                    rs -> new LostRow(
-                            rs.getLong(1),
-                            rs.getInt(3),
-                            rs.getLong(6),
-                            new Claim(
-                                    rs.getString(7),
-                                    rs.getString(5),
-                                    rs.getString(4),
-                                    rs.getString(2),
-                                    rs.getString(8))));
+                    rs -> new LostRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), Claim.read(rs, 4)));
             Map<String, Integer> rowsOfClaim = new HashMap<>();
             for (LostRow r : lost) {
                 rowsOfClaim.merge(String.valueOf(r.holder().token()), 1, Integer::sum);

@@ -73,7 +73,10 @@ public final class PageReads implements Serializable {
     /** The running rows of one run (run id and Spark application as the rows carry them). */
     public record Running(String runId, String sparkApp, long rows, Instant firstStart) {}
 
-    /** What the live overview looks at, read together: rows per status, the largest attempt id, running rows per run. */
+    /**
+     * What the live overview looks at, read together: rows per status, the largest attempt id,
+     * running rows per run.
+     */
     public record Look(Map<Status, Long> counts, long maxAttemptId, List<Running> running) {}
 
     /** The three reads of {@link Look} on one connection. */

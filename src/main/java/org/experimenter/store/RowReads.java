@@ -79,6 +79,21 @@ final class RowReads implements Serializable {
         });
     }
 
+    /** The attempt a row is at (1 for its first run): one column, for an experiment that asks. */
+    int attempt(long id) {
+        List<Integer> found = db.withConnection(
+                "cannot read the attempt of experiment " + id + " of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT attempt FROM " + db.table + " WHERE id = ?",
+                        ps -> ps.setLong(1, id),
+                        rs -> rs.getInt(1)));
+        if (found.isEmpty()) {
+            throw new StoreException("table " + db.table + " has no experiment with id " + id);
+        }
+        return found.get(0);
+    }
+
     Map<String, Object> row(long id) {
         List<Map<String, Object>> rows = db.withConnection(
                 "cannot read experiment " + id + " of " + db.table,

@@ -44,7 +44,10 @@ final class Actions {
         this.columns = new LinkedHashSet<>(store.expectedColumns());
     }
 
-    /** {@code POST /api/actions/reset} with {@code {"ids": [...]}}, {@code {"group": key}} or {@code {"statuses": [...]}}. */
+    /**
+     * {@code POST /api/actions/reset} with {@code {"ids": [...]}}, {@code {"group": key}} or
+     * {@code {"statuses": [...]}}.
+     */
     void reset(Http h) throws IOException {
         JsonNode body = admit(h);
         String what;

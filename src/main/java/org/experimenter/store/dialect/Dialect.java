@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.StringJoiner;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
+import org.experimenter.config.ExperimentConfig;
 
 /**
  * Everything that differs between databases, and nothing else. The defaults are ANSI SQL; each
@@ -292,6 +293,21 @@ public abstract class Dialect implements java.io.Serializable {
      */
     public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
         return new Properties();
+    }
+
+    /**
+     * Every property a connection of this config gets, the pool's and Spark's reads alike: the
+     * dialect's own with the config's timeouts, and the config's user and password when given.
+     */
+    public final Properties connectionProperties(ExperimentConfig config) {
+        Properties p = connectionProperties(config.connectTimeout(), config.socketTimeout());
+        if (!config.user().isEmpty()) {
+            p.setProperty("user", config.user());
+        }
+        if (!config.password().isEmpty()) {
+            p.setProperty("password", config.password());
+        }
+        return p;
     }
 
     /** A statement run once on every new connection, or null. */
