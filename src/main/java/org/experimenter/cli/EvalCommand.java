@@ -39,8 +39,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--fields", split = ",", description = "Result fields to aggregate (default: every numeric one).")
     List<String> fields;
 
-    @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"k <= 7\".")
-    String where;
+    @Mixin
+    WhereOption condition;
 
     @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
     List<String> rows;
@@ -76,8 +76,11 @@ final class EvalCommand implements Callable<Integer> {
         List<Stat> chosen = stats == null ? null : Stat.parse(stats);
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            Evaluation e =
-                    ex.evaluation(spark).over(over).where(where).fields(fields).stats(chosen);
+            Evaluation e = ex.evaluation(spark)
+                    .over(over)
+                    .where(condition.where)
+                    .fields(fields)
+                    .stats(chosen);
             // check the names before any Spark job runs
             e.groupFields();
             ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();

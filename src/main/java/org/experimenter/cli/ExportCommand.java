@@ -24,8 +24,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default: parquet).")
     String format;
 
-    @Option(names = "--where", description = "Only rows of the experiment table matching this Spark SQL condition.")
-    String where;
+    @Mixin
+    WhereOption condition;
 
     @Override
     public Integer call() {
@@ -33,7 +33,7 @@ final class ExportCommand implements Callable<Integer> {
         Exporter.Format f = Exporter.Format.parse(format);
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            for (Exporter.Written w : ex.export(spark, output, f, where)) {
+            for (Exporter.Written w : ex.export(spark, output, f, condition.where)) {
                 System.out.println("wrote " + w.file() + " (" + w.rows() + (w.rows() == 1 ? " row)" : " rows)"));
             }
             return 0;

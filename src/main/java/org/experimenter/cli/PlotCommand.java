@@ -40,8 +40,8 @@ final class PlotCommand implements Callable<Integer> {
             description = "The band around each mean: std, se, ci95 or none (default: std).")
     String band;
 
-    @Option(names = "--where", description = "Only rows matching this Spark SQL condition, e.g. \"dataset = 'blobs'\".")
-    String where;
+    @Mixin
+    WhereOption condition;
 
     @Option(names = "--output", required = true, description = "The picture to write: a .png or .svg file.")
     Path output;
@@ -72,7 +72,7 @@ final class PlotCommand implements Callable<Integer> {
                     .x(x)
                     .y(y)
                     .over(over)
-                    .where(where)
+                    .where(condition.where)
                     .band(spread)
                     .size(width, height)
                     .title(title);

@@ -26,12 +26,12 @@ final class ResetCommand implements Callable<Integer> {
     @Option(names = "--ids", split = ",", description = "Ids to reset, e.g. 3,5,9.")
     List<Long> ids;
 
-    @Option(names = "--where", description = "An SQL condition over keyfields and columns, e.g. \"dataset = 'iris'\".")
-    String where;
+    @Mixin
+    WhereOption condition;
 
     @Override
     public Integer call() {
-        int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (where == null ? 0 : 1);
+        int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (condition.where == null ? 0 : 1);
         if (given != 1) {
             throw new ExperimenterException("reset: give exactly one of --status, --ids or --where");
         }
@@ -46,7 +46,7 @@ final class ResetCommand implements Callable<Integer> {
         } else if (ids != null) {
             n = ex.resetIds(ids);
         } else {
-            n = ex.resetWhere(where);
+            n = ex.resetWhere(condition.where);
         }
         System.out.println(n + " rows reset to created");
         return 0;

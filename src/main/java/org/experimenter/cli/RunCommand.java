@@ -24,10 +24,8 @@ final class RunCommand implements Callable<Integer> {
             description = "At most this many experiments (default: the config's execution.max-experiments).")
     Long maxExperiments;
 
-    @Option(
-            names = "--where",
-            description = "Run only rows matching this SQL condition over keyfields, e.g. \"seed < 3\".")
-    String where;
+    @Mixin
+    WhereOption condition;
 
     @Option(names = "--ids", split = ",", description = "Run only these ids, e.g. 3,5,9.")
     List<Long> ids;
@@ -47,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
         // An unreachable database fails here, before the cluster is asked for executors.
         ex.createTable();
         long max = maxExperiments != null ? maxExperiments : ex.config().maxExperiments();
-        RunOptions options = RunOptions.all().where(where).maxExperiments(max);
+        RunOptions options = RunOptions.all().where(condition.where).maxExperiments(max);
         if (ids != null) {
             options = options.ids(ids);
         }

@@ -1,10 +1,8 @@
 package org.experimenter.spark;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,8 +11,6 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.experimenter.Experimenter;
-import org.experimenter.Status;
-import org.experimenter.testing.ExecutionLog;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -68,13 +64,8 @@ class ConnectionBoundTest {
                 driver.waitFor(20, TimeUnit.MILLISECONDS);
             }
         }
-        String out = Files.readString(dir.resolve("driver.out"));
-        assertEquals(0, driver.exitValue(), out);
+        String out = Faults.assertEveryRowDoneOnce(ex, driver, dir.resolve("driver.out"), log, rows);
         assertFalse(out.contains("too many clients"), out);
-        assertEquals((long) rows, ex.status().get(Status.DONE));
-        ExecutionLog executions = ExecutionLog.read(log);
-        assertEquals(rows, executions.byRow().size());
-        assertEquals(java.util.Set.of(), executions.rowsExecutedTwice(), "rows run twice");
         assertTrue(peak.get() >= 1, "the watch saw the run's connections");
         ex.drop();
         return peak.get();

@@ -24,50 +24,32 @@ import org.junit.jupiter.api.Test;
 class DriverKillTest {
     @Test
     void aSecondRunCompletesTheRestOnceTheLeasesOfTheKilledDriverExpire() throws Exception {
-        String table = TestDb.uniqueTable("driver_kill");
-        Path dir = Faults.runDir(table);
-        Path log = dir.resolve("executions.log");
-        Path conf = Faults.writeConfig(
-                dir,
-                TestDb.SQLITE,
-                table,
-                log,
-                24,
-                "local[2]",
-                "sleep-ms = 1000",
-                "lease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }");
-        Experimenter ex = Experimenter.load(conf);
-        ex.fill();
-        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
-        Faults.await(
-                "6 executions",
-                Duration.ofSeconds(120),
-                () -> ExecutionLog.read(log).size() >= 6 ? true : null);
-        Thread.sleep(300);
-        long killMillis = System.currentTimeMillis();
-        driver.destroyForcibly(); // SIGKILL: no shutdown hook, nothing released
-        assertTrue(driver.waitFor(10, TimeUnit.SECONDS));
-        Set<Long> held = GracefulStopTest.running(ex);
-        assertFalse(held.isEmpty(), "the killed driver held rows");
-
+        Killed k = killDriverMidRun("driver_kill");
         // a run started before the lease expires leaves the dead driver's rows alone ...
         // ... so wait for it, as a user would, and run again
-        Thread.sleep(ex.config().leaseTimeout().toMillis() + 500);
-        RunSummary second = ex.run(TestSpark.session());
+        Thread.sleep(k.ex().config().leaseTimeout().toMillis() + 500);
+        RunSummary second = k.ex().run(TestSpark.session());
 
-        FaultReport report = FaultReport.collect(
-                        "driver kill -9, then a second run", TestDb.store(ex), ExecutionLog.read(log))
-                .killed(driver.pid(), killMillis, held)
-                .withoutPickupLimit(); // the second run starts when the test says so
-        System.out.println(report.figures() + "; second run: " + second.count(Status.DONE) + " done");
-        assertEquals(List.of(), report.problems());
-        assertEquals(24L, ex.status().get(Status.DONE));
-        ex.drop();
+        assertNoProblems(k, "driver kill -9, then a second run", second);
+        k.ex().drop();
     }
 
     @Test
     void aRunStartedRightAfterTheKillWaitsForTheKilledDriversRowsAndRunsThem() throws Exception {
-        String table = TestDb.uniqueTable("driver_restart");
+        Killed k = killDriverMidRun("driver_restart");
+        RunSummary second = k.ex().run(TestSpark.session()); // at once, as anyone would after a crash
+
+        assertNoProblems(k, "driver kill -9, then a run at once", second);
+        assertEquals(Map.of(), second.heldElsewhere());
+        k.ex().drop();
+    }
+
+    /** A driver killed with SIGKILL while it held rows: no shutdown hook ran, nothing was released. */
+    private record Killed(Experimenter ex, Path log, Process driver, long killMillis, Set<Long> held) {}
+
+    /** 24 experiments of a second each on local[2] in a child JVM, killed after 6 executions. */
+    private static Killed killDriverMidRun(String prefix) throws Exception {
+        String table = TestDb.uniqueTable(prefix);
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");
         Path conf = Faults.writeConfig(
@@ -88,21 +70,20 @@ class DriverKillTest {
                 () -> ExecutionLog.read(log).size() >= 6 ? true : null);
         Thread.sleep(300);
         long killMillis = System.currentTimeMillis();
-        driver.destroyForcibly();
+        driver.destroyForcibly(); // SIGKILL
         assertTrue(driver.waitFor(10, TimeUnit.SECONDS));
         Set<Long> held = GracefulStopTest.running(ex);
         assertFalse(held.isEmpty(), "the killed driver held rows");
+        return new Killed(ex, log, driver, killMillis, held);
+    }
 
-        RunSummary second = ex.run(TestSpark.session()); // at once, as anyone would after a crash
-
-        FaultReport report = FaultReport.collect(
-                        "driver kill -9, then a run at once", TestDb.store(ex), ExecutionLog.read(log))
-                .killed(driver.pid(), killMillis, held)
-                .withoutPickupLimit();
+    /** Every row done once, none lost or left running. */
+    private static void assertNoProblems(Killed k, String name, RunSummary second) throws Exception {
+        FaultReport report = FaultReport.collect(name, TestDb.store(k.ex()), ExecutionLog.read(k.log()))
+                .killed(k.driver().pid(), k.killMillis(), k.held())
+                .withoutPickupLimit(); // the second run starts when the test says so
         System.out.println(report.figures() + "; second run: " + second.count(Status.DONE) + " done");
         assertEquals(List.of(), report.problems());
-        assertEquals(24L, ex.status().get(Status.DONE), "no row left running: " + ex.status());
-        assertEquals(Map.of(), second.heldElsewhere());
-        ex.drop();
+        assertEquals(24L, k.ex().status().get(Status.DONE), "no row left running: " + k.ex().status());
     }
 }

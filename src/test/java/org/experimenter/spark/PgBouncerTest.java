@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.experimenter.Experimenter;
-import org.experimenter.Status;
-import org.experimenter.testing.ExecutionLog;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -37,22 +33,7 @@ class PgBouncerTest {
         ex.fill();
         Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
         assertTrue(driver.waitFor(5, TimeUnit.MINUTES), "the run ended");
-        String out = Files.readString(dir.resolve("driver.out"));
-        assertEquals(0, driver.exitValue(), out);
-        assertEquals(Map.of(Status.DONE, 256L), nonZero(ex.status()), out);
-        ExecutionLog executions = ExecutionLog.read(log);
-        assertEquals(256, executions.byRow().size());
-        assertEquals(Set.of(), executions.rowsExecutedTwice(), "rows run twice");
+        Faults.assertEveryRowDoneOnce(ex, driver, dir.resolve("driver.out"), log, 256);
         ex.drop();
-    }
-
-    private static Map<Status, Long> nonZero(Map<Status, Long> counts) {
-        Map<Status, Long> out = new java.util.EnumMap<>(Status.class);
-        counts.forEach((s, n) -> {
-            if (n > 0) {
-                out.put(s, n);
-            }
-        });
-        return out;
     }
 }

@@ -1,11 +1,17 @@
 package org.experimenter.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.experimenter.Experimenter;
+import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 
 /** What the fault tests share: their config file, the driver JVMs they start, waiting for a moment of a run. */
@@ -64,6 +70,27 @@ public final class Faults {
     /** Starts {@code experimenter run --config conf} in its own JVM, output to out. */
     public static Process startDriver(Path out, Path conf) throws IOException {
         return ChildJvm.start(out, "org.experimenter.cli.Main", "run", "--config", conf.toString());
+    }
+
+    /**
+     * Checks a driver started with {@link #startDriver} once it ended: exit 0, and every one of
+     * the rows done and executed exactly once by the execution log. Returns the driver's output.
+     */
+    public static String assertEveryRowDoneOnce(Experimenter ex, Process driver, Path out, Path log, int rows)
+            throws IOException {
+        String output = Files.readString(out);
+        assertEquals(0, driver.exitValue(), output);
+        Map<Status, Long> counts = new EnumMap<>(Status.class);
+        ex.status().forEach((s, n) -> {
+            if (n > 0) {
+                counts.put(s, n);
+            }
+        });
+        assertEquals(Map.of(Status.DONE, (long) rows), counts, output);
+        ExecutionLog executions = ExecutionLog.read(log);
+        assertEquals(rows, executions.byRow().size(), "rows executed");
+        assertEquals(Set.of(), executions.rowsExecutedTwice(), "rows run twice");
+        return output;
     }
 
     /** Calls until it returns non-null; fails after the timeout naming what was awaited. */
