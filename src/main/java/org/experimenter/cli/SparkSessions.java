@@ -1,5 +1,8 @@
 package org.experimenter.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -40,6 +43,25 @@ final class SparkSessions {
         for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
             b = b.config(e.getKey(), e.getValue());
         }
-        return b.getOrCreate();
+        SparkSession session = b.getOrCreate();
+        markStarted();
+        return session;
+    }
+
+    /**
+     * Touches the file that {@code -Dexperimenter.spark-started} names, if any: scripts/experimenter
+     * keeps the class-data-sharing archive a command writes at exit only when the command started
+     * Spark and succeeded (a run with nothing to do, or a typo in an option, loads too few classes
+     * to be worth one).
+     */
+    private static void markStarted() {
+        String marker = System.getProperty("experimenter.spark-started");
+        if (marker != null) {
+            try {
+                Files.writeString(Path.of(marker), "");
+            } catch (IOException e) {
+                // the archive is then not kept; nothing else depends on the marker
+            }
+        }
     }
 }
