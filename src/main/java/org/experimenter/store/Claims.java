@@ -118,13 +118,7 @@ final class Claims implements Serializable {
         return Jdbc.inTransaction(c, conn -> {
             long databaseMillis = db.databaseMillis(conn);
             int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
-            List<ClaimedRow> rows = Jdbc.query(
-                    conn,
-                    // id order, the order the worker runs them in: recovery relies on it
-                    "SELECT id, experiment_class, " + keyList() + " FROM " + db.table
-                            + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
-                    ps -> ps.setString(1, claim.token()),
-                    rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
+            List<ClaimedRow> rows = claimedRows(conn, claim);
             checkClaimCount(updated, rows.size(), claim);
             if (updated > limit) {
                 throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
@@ -132,6 +126,16 @@ final class Claims implements Serializable {
             }
             return rows;
         });
+    }
+
+    /** The rows a claim took, in id order, the order the worker runs them in: recovery relies on it. */
+    private List<ClaimedRow> claimedRows(Connection conn, Claim claim) throws SQLException {
+        return Jdbc.query(
+                conn,
+                "SELECT id, experiment_class, " + keyList() + " FROM " + db.table
+                        + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
+                ps -> ps.setString(1, claim.token()),
+                rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
     }
 
     /**
@@ -159,12 +163,7 @@ final class Claims implements Serializable {
                             ps.setLong(i++, id);
                         }
                     });
-            List<ClaimedRow> rows = Jdbc.query(
-                    conn,
-                    "SELECT id, experiment_class, " + keyList() + " FROM " + db.table
-                            + " WHERE claim_token = ? AND status = " + RUNNING + " ORDER BY id",
-                    ps -> ps.setString(1, claim.token()),
-                    rs -> new ClaimedRow(rs.getLong("id"), readKeys(rs), rs.getString("experiment_class")));
+            List<ClaimedRow> rows = claimedRows(conn, claim);
             checkClaimCount(updated, rows.size(), claim);
             if (updated != ids.size() || ids.size() > limit) {
                 throw new StoreException("claim " + claim.token() + " on " + db.table + " locked " + ids.size()

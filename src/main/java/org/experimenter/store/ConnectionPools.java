@@ -57,6 +57,8 @@ final class ConnectionPools {
     }
 
     private static HikariDataSource create(ExperimentConfig config, Dialect dialect) throws SQLException {
+        // once per pool, not per borrowed connection: the SQLite file's folder, made when missing
+        dialect.prepare(config.url());
         HikariConfig h = new HikariConfig();
         h.setPoolName("experimenter-" + dialect.name());
         h.setJdbcUrl(config.url());

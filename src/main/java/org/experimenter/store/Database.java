@@ -74,7 +74,6 @@ final class Database implements Serializable {
      * Errors name the redacted URL.
      */
     Connection connect() {
-        dialect.prepare(config.url());
         try {
             return ConnectionPools.connect(config, dialect);
         } catch (SQLException e) {

@@ -73,4 +73,26 @@ public final class Jdbc {
     }
 
     public static final Binder NO_PARAMETERS = ps -> {};
+
+    /** Binds one item's parameters on a batch statement. */
+    public interface ItemBinder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    /** Adds each item to the statement's batch, executing it every {@code size} items and at the end. */
+    public static <T> void inBatches(PreparedStatement ps, Iterable<T> items, int size, ItemBinder<T> binder)
+            throws SQLException {
+        int pending = 0;
+        for (T item : items) {
+            binder.bind(ps, item);
+            ps.addBatch();
+            if (++pending == size) {
+                ps.executeBatch();
+                pending = 0;
+            }
+        }
+        if (pending > 0) {
+            ps.executeBatch();
+        }
+    }
 }

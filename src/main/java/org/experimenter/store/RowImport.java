@@ -95,18 +95,7 @@ public final class RowImport implements Serializable {
                 "cannot copy rows into " + db.table,
                 c -> Jdbc.inTransaction(c, conn -> {
                     try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                        int pending = 0;
-                        for (Row r : rows) {
-                            bindRow(ps, r, results);
-                            ps.addBatch();
-                            if (++pending == BATCH) {
-                                ps.executeBatch();
-                                pending = 0;
-                            }
-                        }
-                        if (pending > 0) {
-                            ps.executeBatch();
-                        }
+                        Jdbc.inBatches(ps, rows, BATCH, (st, r) -> bindRow(st, r, results));
                     }
                     attempts(conn, rows);
                     logs(conn, logRows);
@@ -147,26 +136,15 @@ public final class RowImport implements Serializable {
     /** One attempts row for each row that ran there, so the history agrees with the row. */
     private void attempts(Connection c, List<Row> rows) throws SQLException {
         AttemptLog log = new AttemptLog(db);
+        List<Row> ran = rows.stream().filter(r -> r.attempt() > 0).toList();
         try (PreparedStatement ps = c.prepareStatement(log.insertSql(0))) {
-            int pending = 0;
-            for (Row r : rows) {
-                if (r.attempt() == 0) {
-                    continue;
-                }
+            Jdbc.inBatches(ps, ran, BATCH, (st, r) -> {
                 String outcome = r.status() == Status.DONE
                         ? "done"
                         : r.status() == Status.PAUSED ? "paused" : r.status() == Status.ERROR ? "exception" : "lost";
                 Claim adopted = new Claim(r.runId(), null, r.machine(), null, null);
-                log.bind(ps, r.id(), adopted, r.started(), r.ended(), outcome, r.error());
-                ps.addBatch();
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
+                log.bind(st, r.id(), adopted, r.started(), r.ended(), outcome, r.error());
+            });
         }
     }
 
@@ -181,24 +159,15 @@ public final class RowImport implements Serializable {
                     + (names.isEmpty() ? "" : ", " + String.join(", ", names)) + ") VALUES (?, ?, ?"
                     + ", ?".repeat(names.size()) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int pending = 0;
-                for (LogRow l : t.getValue()) {
-                    ps.setLong(1, l.experimentId());
-                    ps.setInt(2, l.attempt());
-                    db.dialect.setTimestamp(ps, 3, l.timestamp());
+                Jdbc.inBatches(ps, t.getValue(), BATCH, (st, l) -> {
+                    st.setLong(1, l.experimentId());
+                    st.setInt(2, l.attempt());
+                    db.dialect.setTimestamp(st, 3, l.timestamp());
                     int i = 4;
                     for (String n : names) {
-                        Values.bind(ps, i++, cols.get(n), l.values().get(n));
+                        Values.bind(st, i++, cols.get(n), l.values().get(n));
                     }
-                    ps.addBatch();
-                    if (++pending == BATCH) {
-                        ps.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (pending > 0) {
-                    ps.executeBatch();
-                }
+                });
             }
         }
     }

@@ -463,6 +463,10 @@ public class MariaDbDialect extends Dialect {
         return p;
     }
 
+    /** Strict: a value that does not fit is an error, never truncated; backslashes are plain characters. */
+    static final String SQL_MODE = "STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+            + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+
     /**
      * What every connection needs, the store's and Spark's: UTC, the session's SQL mode, read
      * committed, and batches sent statement by statement (pipelined), so each statement of a
@@ -474,10 +478,7 @@ public class MariaDbDialect extends Dialect {
         p.put("forceConnectionTimeZoneToSession", "true");
         p.put("preserveInstants", "true");
         p.put("transactionIsolation", "READ-COMMITTED");
-        p.put(
-                "sessionVariables",
-                "sql_mode='STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-                        + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+        p.put("sessionVariables", "sql_mode='" + SQL_MODE + "'");
         p.put("useBulkStmts", "false");
         p.put("useBulkStmtsForInserts", "false");
         p.put("rewriteBatchedStatements", "false");

@@ -40,10 +40,7 @@ public final class MySqlDialect extends MariaDbDialect {
         p.put("connectionTimeZone", "UTC");
         p.put("forceConnectionTimeZoneToSession", "true");
         p.put("preserveInstants", "true");
-        p.put(
-                "sessionVariables",
-                "transaction_isolation='READ-COMMITTED',sql_mode='STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,"
-                        + "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+        p.put("sessionVariables", "transaction_isolation='READ-COMMITTED',sql_mode='" + SQL_MODE + "'");
         p.put("useCursorFetch", "true");
         p.put("rewriteBatchedStatements", "false");
         return p;
