@@ -6,7 +6,6 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,6 @@ import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
-import org.experimenter.store.Where;
 
 /**
  * The entry point: load a config, fill its table, run experiments on Spark, evaluate.
@@ -296,7 +294,7 @@ public final class Experimenter {
      */
     public int resetWhere(String condition) {
         store.createTableIfMissing();
-        return store.admin().resetWhere(Where.parse(condition, new LinkedHashSet<>(store.expectedColumns())));
+        return store.admin().resetWhere(store.where(condition));
     }
 
     /**

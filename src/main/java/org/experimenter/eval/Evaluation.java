@@ -2,7 +2,6 @@ package org.experimenter.eval;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -72,8 +71,8 @@ public final class Evaluation {
     /** A Spark SQL condition over the table's columns narrowing the rows, e.g. {@code "k <= 7"}; null for all. */
     public Evaluation where(String condition) {
         this.where = condition == null || condition.isBlank() ? null : condition;
-        // checked at once: one boolean expression, the same rule as run and reset (Spark names unknown columns)
-        this.whereCondition = where == null ? null : Where.parse(where, null);
+        // checked at once against the table's columns: the same rule as run and reset
+        this.whereCondition = where == null ? null : new ExperimentStore(config).where(where);
         this.counted = null;
         return this;
     }
@@ -149,8 +148,12 @@ public final class Evaluation {
         return stats == null ? Stat.DEFAULT : stats;
     }
 
-    /** The Spark SQL statement the evaluation runs over the table's view. */
-    public String query() {
+    /**
+     * The Spark SQL statement the evaluation runs over a view of the table: the view holds the
+     * rows of the {@code --where} condition already (a Spark column built from its checked tree),
+     * so no text of the user's is in the statement.
+     */
+    String query(String view) {
         List<String> groups = groupFields();
         List<String> select = new ArrayList<>();
         for (String g : groups) {
@@ -161,11 +164,7 @@ public final class Evaluation {
                 select.add(s.sql(quote(f)) + " AS " + quote(f + "_" + s.key()));
             }
         }
-        String sql =
-                "SELECT " + String.join(", ", select) + " FROM " + quote(config.table()) + " WHERE status = 'done'";
-        if (where != null) {
-            sql += " AND " + whereCondition.sql();
-        }
+        String sql = "SELECT " + String.join(", ", select) + " FROM " + quote(view) + " WHERE status = 'done'";
         if (!groups.isEmpty()) {
             List<String> q = new ArrayList<>();
             for (String g : groups) {
@@ -178,10 +177,8 @@ public final class Evaluation {
 
     /** The aggregation as a Spark DataFrame (lazy: nothing runs until it is used). */
     public Dataset<Row> aggregate() {
-        String sql = query();
-        registerTable();
         StudentT.register(spark);
-        return SqlErrors.translate(context(), () -> spark.sql(sql));
+        return overView(view -> SqlErrors.translate(context(), () -> spark.sql(query(view))));
     }
 
     /**
@@ -290,10 +287,8 @@ public final class Evaluation {
 
     private Map<String, Long> countByStatusNow() {
         List<String> fields = resultFields();
-        List<StatusCount> rows = store != null && source == null
-                ? store.counts(
-                        where == null ? null : Where.parse(where, new LinkedHashSet<>(store.expectedColumns())), fields)
-                : countWithSpark(fields);
+        List<StatusCount> rows =
+                store != null && source == null ? store.counts(whereCondition, fields) : countWithSpark(fields);
         withoutValue.clear();
         Map<String, Long> found = new LinkedHashMap<>();
         for (StatusCount r : rows) {
@@ -321,13 +316,12 @@ public final class Evaluation {
         for (String f : fields) {
             nulls.append(", count(*) - count(").append(quote(f)).append(")");
         }
-        String sql = "SELECT status, count(*)" + nulls + " FROM " + quote(config.table())
-                + (where == null ? "" : " WHERE " + whereCondition.sql()) + " GROUP BY status";
-        registerTable();
         List<Row> rows = SqlErrors.translate(context(), () -> {
             describe("eval, counting rows by status");
             try {
-                return spark.sql(sql).collectAsList();
+                return overView(view -> spark.sql(
+                                "SELECT status, count(*)" + nulls + " FROM " + quote(view) + " GROUP BY status"))
+                        .collectAsList();
             } finally {
                 spark.sparkContext().setJobDescription(null);
             }
@@ -358,11 +352,25 @@ public final class Evaluation {
                 + String.join(", ", parts) + ")";
     }
 
-    private void registerTable() {
-        if (source == null) {
-            SparkTables.registerView(spark, config);
-        } else {
-            source.createOrReplaceTempView(config.table());
+    private static final java.util.concurrent.atomic.AtomicLong VIEWS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Runs a statement over a temporary view of the table's rows matching the condition, under a
+     * name of this call's own (evaluations of a long-lived session, such as the web view's, run at
+     * once with other conditions). The statement is analysed when made, so the view is dropped
+     * right after.
+     */
+    private Dataset<Row> overView(java.util.function.Function<String, Dataset<Row>> statement) {
+        Dataset<Row> rows = source == null ? SparkTables.table(spark, config) : source;
+        if (whereCondition != null) {
+            rows = rows.where(WhereColumn.of(whereCondition));
+        }
+        String view = config.table() + "_eval_" + VIEWS.incrementAndGet();
+        rows.createOrReplaceTempView(view);
+        try {
+            return statement.apply(view);
+        } finally {
+            spark.catalog().dropTempView(view);
         }
     }
 

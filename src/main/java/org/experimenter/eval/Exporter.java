@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
-import org.experimenter.store.Where;
+import org.experimenter.store.ExperimentStore;
 
 /**
  * Writes the experiment table and its log tables to files for pandas and notebooks: one file
@@ -97,7 +97,7 @@ public final class Exporter {
                     ? all
                     : SqlErrors.translate(
                             "--where \"" + where + "\": ",
-                            () -> all.where(Where.parse(where, null).sql()));
+                            () -> all.where(WhereColumn.of(new ExperimentStore(config).where(where))));
             out.add(write(config.table(), table, dir, format));
             for (String log : SparkTables.logTables(config)) {
                 out.add(write(log, SparkTables.other(spark, config, log), dir, format));

@@ -13,6 +13,7 @@ import org.experimenter.Experiment;
 import org.experimenter.Status;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.RunScope;
 
 /**
  * One Spark task: runs the open rows of its partition, then keeps claiming open rows of the
@@ -25,15 +26,13 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     private final ExperimentStore store;
     private final Experiment experiment;
     private final String runId;
-    private final String scope;
-    private final String orderBy;
+    private final RunScope scope;
 
-    PartitionTask(ExperimentStore store, Experiment experiment, String runId, String scope, String orderBy) {
+    PartitionTask(ExperimentStore store, Experiment experiment, String runId, RunScope scope) {
         this.store = store;
         this.experiment = experiment;
         this.runId = runId;
         this.scope = scope;
-        this.orderBy = orderBy;
     }
 
     @Override
@@ -64,8 +63,8 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
                 worker.stopWhen(task::isInterrupted);
             }
-            worker.runCandidates(candidates, scope, orderBy);
-            worker.runRemaining(scope, orderBy);
+            worker.runCandidates(candidates, scope);
+            worker.runRemaining(scope);
             Map<Status, Long> counts = worker.counts();
             long[] out = new long[Status.values().length];
             for (Status s : Status.values()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.RunScope;
 
 /**
  * Shows how a run is getting on, from a driver thread that counts the run's rows every few
@@ -52,7 +53,7 @@ final class Progress implements AutoCloseable {
 
     private final ExperimentStore store;
     private final String runId;
-    private final String scope;
+    private final RunScope scope;
     private final PrintStream out;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
@@ -60,7 +61,8 @@ final class Progress implements AutoCloseable {
     private int lastWidth;
     private volatile boolean failedOnce;
 
-    Progress(ExperimentStore store, String runId, String scope, PrintStream out, boolean terminal, Duration interval) {
+    Progress(
+            ExperimentStore store, String runId, RunScope scope, PrintStream out, boolean terminal, Duration interval) {
         this.store = store;
         this.runId = runId;
         this.scope = scope;
@@ -76,7 +78,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Starts showing the progress of a run on standard error: redrawn on a terminal, log lines otherwise. */
-    static Progress start(ExperimentStore store, String runId, String scope) {
+    static Progress start(ExperimentStore store, String runId, RunScope scope) {
         boolean terminal = System.console() != null;
         return new Progress(store, runId, scope, System.err, terminal, terminal ? TERMINAL_INTERVAL : LOG_INTERVAL);
     }

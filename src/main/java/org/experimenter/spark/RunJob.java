@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,8 +27,8 @@ import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.OpenRows;
 import org.experimenter.store.RunQueries;
+import org.experimenter.store.RunScope;
 import org.experimenter.store.RunningRow;
-import org.experimenter.store.Where;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
@@ -49,7 +48,6 @@ public final class RunJob {
      */
     private static final int SHUTDOWN_PRIORITY = 50;
 
-    private static final long PRIME = 4294967291L;
     /**
      * The open rows are read in at most this many partitions: each is a connection Spark opens
      * for itself, outside the pool, so a run of hundreds of tasks does not open hundreds at once.
@@ -77,8 +75,7 @@ public final class RunJob {
         }
         String runId = spark.sparkContext().applicationId() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        String orderKey = orderKey(options);
-        String scope = scope(options, orderKey);
+        RunScope scope = scope(options);
         CountDownLatch done = new CountDownLatch(1);
         Runnable hook = () -> stopGracefully(runId, done);
         org.apache.hadoop.util.ShutdownHookManager.get()
@@ -112,7 +109,7 @@ public final class RunJob {
                     continue;
                 }
                 round++;
-                runRound(experiment, runId, scope, orderKey, open, round);
+                runRound(experiment, runId, scope, open, round);
             }
             if (stopping) {
                 awaitReleased(runId);
@@ -185,15 +182,14 @@ public final class RunJob {
         }
     }
 
-    private void runRound(
-            Experiment experiment, String runId, String scope, String orderKey, OpenRows rows, int round) {
-        boolean random = !orderKey.equals("id");
+    private void runRound(Experiment experiment, String runId, RunScope scope, OpenRows rows, int round) {
+        boolean random = scope.isShuffled();
         // by default 4 per core, and at most about 20,000 rows each, so a task never holds many rows in memory
         int partitions = config.partitions() > 0
                 ? config.partitions()
                 : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
         partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
-        String select = store.runs().openRowsSelect(scope, orderKey);
+        String select = store.runs().openRowsSelect(scope);
         // a read task holds a connection while it runs, and no more run at once than there are cores:
         // with more cores than READ_PARTITIONS, read in that many and spread the rows after
         boolean fewReads = partitions > READ_PARTITIONS && spark.sparkContext().defaultParallelism() > READ_PARTITIONS;
@@ -201,7 +197,7 @@ public final class RunJob {
                 .option("dbtable", "(" + select + ") open_rows")
                 .option("partitionColumn", random ? "order_key" : "id")
                 .option("lowerBound", random ? 0 : rows.minId())
-                .option("upperBound", random ? PRIME : rows.maxId() + 1)
+                .option("upperBound", random ? RunScope.SHUFFLE_MODULUS : rows.maxId() + 1)
                 .option("numPartitions", fewReads ? READ_PARTITIONS : partitions)
                 .option("fetchsize", 10_000)
                 .load();
@@ -218,7 +214,7 @@ public final class RunJob {
                         true);
         try {
             List<long[]> perTask = open.javaRDD()
-                    .mapPartitions(new PartitionTask(store, experiment, runId, scope, orderKey))
+                    .mapPartitions(new PartitionTask(store, experiment, runId, scope))
                     .collect();
             long ran = 0;
             for (long[] c : perTask) {
@@ -276,33 +272,21 @@ public final class RunJob {
         }
     }
 
-    /** The SQL expression runs are ordered by: the id, or a seeded shuffle of it. */
-    private static String orderKey(RunOptions options) {
-        if (options.randomSeed() == null) {
-            return "id";
-        }
-        long seed = Math.floorMod(options.randomSeed(), PRIME);
-        return "((id * 2654435761 + " + seed + ") % " + PRIME + ")";
-    }
-
-    /** The rows in scope: where, ids, and an order-key limit that keeps at most max rows. */
-    private String scope(RunOptions options, String orderKey) {
-        List<String> parts = new ArrayList<>();
+    /**
+     * The rows in scope, parsed and checked once here: where, ids, order, and an order-key limit
+     * that keeps at most max rows.
+     */
+    private RunScope scope(RunOptions options) {
+        RunScope scope = RunScope.all().shuffled(options.randomSeed());
         if (options.where() != null) {
-            parts.add(Where.parse(options.where(), new LinkedHashSet<>(store.expectedColumns()))
-                    .sql());
+            scope = scope.where(store.where(options.where()));
         }
         if (!options.ids().isEmpty()) {
             checkIdsExist(options.ids());
-            StringBuilder in = new StringBuilder("id IN (");
-            for (int i = 0; i < options.ids().size(); i++) {
-                in.append(i == 0 ? "" : ", ").append(options.ids().get(i).longValue());
-            }
-            parts.add(in.append(")").toString());
+            scope = scope.ids(options.ids());
         }
-        String p = parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
         try {
-            return store.runs().limitScope(p, orderKey, options.maxExperiments());
+            return store.runs().limitScope(scope, options.maxExperiments());
         } catch (SQLException e) {
             throw new ExperimenterException("cannot select the rows to run in " + config.table()
                     + (options.where() == null ? "" : " with --where \"" + options.where() + "\"") + ": "

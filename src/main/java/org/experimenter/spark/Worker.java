@@ -16,6 +16,7 @@ import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Outcome;
 import org.experimenter.store.PermanentStoreException;
+import org.experimenter.store.RunScope;
 
 /**
  * The executor side of a run: claims rows, has them run (by a {@link ClaimRunner}) with a
@@ -95,7 +96,7 @@ public final class Worker implements AutoCloseable {
 
     /** Claims and runs those of the given candidate rows that are still open. */
     public void runCandidates(List<ClaimedRow> candidates) {
-        runCandidates(candidates, null, null);
+        runCandidates(candidates, null);
     }
 
     /**
@@ -103,11 +104,11 @@ public final class Worker implements AutoCloseable {
      * of the run's scope that were claimed before (recovered from a lost executor, released by
      * a stopped run): they would otherwise wait until a task has run its whole partition.
      */
-    public void runCandidates(List<ClaimedRow> candidates, String predicate, String orderBy) {
+    public void runCandidates(List<ClaimedRow> candidates, RunScope scope) {
         int i = 0;
         while (i < candidates.size() && !isStopping()) {
-            if (predicate != null) {
-                runReturned(predicate, orderBy);
+            if (scope != null) {
+                runReturned(scope);
             }
             int n = Math.min(batchSize(), candidates.size() - i);
             List<ClaimedRow> slice = candidates.subList(i, i + n);
@@ -130,37 +131,37 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void runReturned(String predicate, String orderBy) {
+    private void runReturned(RunScope scope) {
         long now = System.nanoTime();
         if (now < nextReturnedCheck) {
             return;
         }
         nextReturnedCheck = now + store.config().heartbeatInterval().toNanos();
-        String returned = ExperimentStore.returned(predicate);
+        RunScope returned = scope.returned();
         if (db.withRetry("look for returned rows of " + store.table(), c -> store.hasOpen(c, returned))) {
-            runRemaining(returned, orderBy, 1);
+            runRemaining(returned, 1);
         }
     }
 
-    /** Claims and runs open rows matching the predicate until none is left or the worker stops. */
-    public void runRemaining(String predicate, String orderBy) {
-        runRemaining(predicate, orderBy, MAX_BATCH);
+    /** Claims and runs open rows of the scope until none is left or the worker stops. */
+    public void runRemaining(RunScope scope) {
+        runRemaining(scope, MAX_BATCH);
     }
 
-    private void runRemaining(String predicate, String orderBy, int maxBatch) {
+    private void runRemaining(RunScope scope, int maxBatch) {
         while (!isStopping()) {
             if (maxBatch > 1) {
                 // rows that ran before are claimed alone, so the batches below pass them by: run them first
-                runReturned(predicate, orderBy);
+                runReturned(scope);
             }
             Claim claim = newClaim();
             heartbeat.hold(claim.token());
             int n = Math.min(batchSize(), maxBatch);
             String what = "claim rows of " + store.table();
-            List<ClaimedRow> rows = db.withRetry(what, c -> store.claimNext(c, n, predicate, orderBy, claim));
+            List<ClaimedRow> rows = db.withRetry(what, c -> store.claimNext(c, n, scope, claim));
             if (rows.isEmpty() && n > 1) {
                 // a claim of several rows takes only rows that never ran; those that did run alone
-                rows = db.withRetry(what, c -> store.claimNext(c, 1, predicate, orderBy, claim));
+                rows = db.withRetry(what, c -> store.claimNext(c, 1, scope, claim));
             }
             if (rows.isEmpty()) {
                 heartbeat.drop(claim.token());

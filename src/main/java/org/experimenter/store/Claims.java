@@ -101,20 +101,19 @@ final class Claims implements Serializable {
     }
 
     /**
-     * Claims up to {@code limit} created rows matching an optional predicate over keyfields and
-     * ids, in id order (or orderBy), with their keyfield values, in one transaction. The claim
+     * Claims up to {@code limit} created rows of a scope (null for any row), in the scope's order,
+     * with their keyfield values, in one transaction. The claim
      * statement is the dialect's: PostgreSQL skips rows other transactions are claiming; SQLite
      * serializes writers, so the select and the guarded update in one transaction are enough.
      */
-    List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
-            throws SQLException {
-        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, predicate, orderBy));
+    List<ClaimedRow> claimNext(Connection c, int limit, RunScope scope, Claim claim) throws SQLException {
+        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, scope));
         if (lockingSelect != null) {
             return claimLocked(c, limit, lockingSelect, claim);
         }
         Instant now = db.now();
-        String sql = db.dialect.claimNextStatement(
-                db.table, CLAIM_SET, nextOpenQuery(limit, predicate, orderBy), "status = " + CREATED);
+        String sql =
+                db.dialect.claimNextStatement(db.table, CLAIM_SET, nextOpenQuery(limit, scope), "status = " + CREATED);
         return Jdbc.inTransaction(c, conn -> {
             long databaseMillis = db.databaseMillis(conn);
             int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
@@ -174,11 +173,11 @@ final class Claims implements Serializable {
     }
 
     /** The ids of the next open rows a claim takes, the limit a parameter. */
-    String nextOpenQuery(int limit, String predicate, String orderBy) {
-        String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")")
-                + (limit > 1 ? " AND " + NEVER_RAN : "");
-        return "SELECT id FROM " + db.table + " WHERE " + where + " ORDER BY " + (orderBy == null ? "id" : orderBy)
-                + " LIMIT ?";
+    String nextOpenQuery(int limit, RunScope scope) {
+        String where =
+                "status = " + CREATED + (scope == null ? "" : " AND (" + ScopeSql.predicate(scope, db.dialect) + ")")
+                        + (limit > 1 ? " AND " + NEVER_RAN : "");
+        return "SELECT id FROM " + db.table + " WHERE " + where + " ORDER BY " + ScopeSql.orderKey(scope) + " LIMIT ?";
     }
 
     /**

@@ -110,6 +110,11 @@ public final class ExperimentStore implements Serializable {
 
     // ---- tables -----------------------------------------------------------------------------
 
+    /** Parses and checks a {@code --where} condition against this table's columns and their kinds. */
+    public Where where(String text) {
+        return Where.parse(text, db.schema.columnKinds());
+    }
+
     /** The column names of the table in order, as this config expects them. */
     public List<String> expectedColumns() {
         return setup.expectedColumns();
@@ -194,18 +199,13 @@ public final class ExperimentStore implements Serializable {
         return runs;
     }
 
-    /** Whether a created row matches the predicate. */
-    public boolean hasOpen(Connection c, String predicate) throws SQLException {
-        return runs.hasOpen(c, predicate);
+    /** Whether a created row is in the scope. */
+    public boolean hasOpen(Connection c, RunScope scope) throws SQLException {
+        return runs.hasOpen(c, scope);
     }
 
-    String hasOpenQuery(String predicate) {
-        return runs.hasOpenQuery(predicate);
-    }
-
-    /** The open rows of a scope that ran before (released or recovered), as a predicate. */
-    public static String returned(String scope) {
-        return RunQueries.returned(scope);
+    String hasOpenQuery(RunScope scope) {
+        return runs.hasOpenQuery(scope);
     }
 
     // ---- claims -----------------------------------------------------------------------------
@@ -215,14 +215,13 @@ public final class ExperimentStore implements Serializable {
         return claims.claimIds(c, ids, claim);
     }
 
-    /** Claims up to limit created rows matching an optional predicate, in id (or orderBy) order. */
-    public List<ClaimedRow> claimNext(Connection c, int limit, String predicate, String orderBy, Claim claim)
-            throws SQLException {
-        return claims.claimNext(c, limit, predicate, orderBy, claim);
+    /** Claims up to limit created rows of a scope (null for any), in the scope's order. */
+    public List<ClaimedRow> claimNext(Connection c, int limit, RunScope scope, Claim claim) throws SQLException {
+        return claims.claimNext(c, limit, scope, claim);
     }
 
-    String nextOpenQuery(int limit, String predicate, String orderBy) {
-        return claims.nextOpenQuery(limit, predicate, orderBy);
+    String nextOpenQuery(int limit, RunScope scope) {
+        return claims.nextOpenQuery(limit, scope);
     }
 
     /** Refreshes the heartbeat of every running row held under the given claim tokens. */

@@ -100,7 +100,7 @@ public final class PageReads implements Serializable {
      * A page of rows.
      *
      * @param statuses only rows of these statuses; empty for all
-     * @param where a checked condition ({@link Where#sql()}), or null
+     * @param where a checked condition, or null
      * @param sort a column of {@link #columns()}; ties are broken by id in the same direction
      * @param descending the direction; rows without a value come last either way
      * @param knownTotal the number of matching rows when the caller knows it (the whole table's, from
@@ -108,7 +108,7 @@ public final class PageReads implements Serializable {
      */
     public Page page(
             Set<Status> statuses,
-            String where,
+            Where where,
             String sort,
             boolean descending,
             long offset,
@@ -157,7 +157,7 @@ public final class PageReads implements Serializable {
     }
 
     /** How many rows match; with no condition, or statuses only, counted on the status index. */
-    public long count(Set<Status> statuses, String where) {
+    public long count(Set<Status> statuses, Where where) {
         return db.withConnection("cannot count rows of " + db.table, c -> count(c, condition(statuses, where)));
     }
 
@@ -170,7 +170,7 @@ public final class PageReads implements Serializable {
                 .get(0);
     }
 
-    private static String condition(Set<Status> statuses, String where) {
+    private String condition(Set<Status> statuses, Where where) {
         List<String> parts = new ArrayList<>();
         if (statuses != null && !statuses.isEmpty()) {
             StringJoiner in = new StringJoiner(", ", "status IN (", ")");
@@ -179,8 +179,8 @@ public final class PageReads implements Serializable {
             }
             parts.add(in.toString());
         }
-        if (where != null && !where.isBlank()) {
-            parts.add(where);
+        if (where != null) {
+            parts.add(WhereSql.of(where, db.dialect));
         }
         return parts.isEmpty() ? null : String.join(" AND ", parts);
     }

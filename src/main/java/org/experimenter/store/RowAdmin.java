@@ -49,7 +49,7 @@ public final class RowAdmin implements Serializable {
      * claim is cleared).
      */
     public int resetWhere(Where condition) {
-        return resetWhere(condition.sql());
+        return resetWhere(WhereSql.of(condition, db.dialect));
     }
 
     int resetWhere(String condition) {
@@ -65,7 +65,7 @@ public final class RowAdmin implements Serializable {
         }
         String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
         return db.withConnection(
-                "cannot reset rows of " + db.table + " where " + condition,
+                "cannot reset rows of " + db.table,
                 c -> Jdbc.inTransaction(c, conn -> {
                     for (String log : db.config.logtables().keySet()) {
                         Jdbc.update(

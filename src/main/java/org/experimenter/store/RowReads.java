@@ -67,7 +67,7 @@ final class RowReads implements Serializable {
         }
         sql.append(" FROM ").append(db.table);
         if (where != null) {
-            sql.append(" WHERE ").append(where.sql());
+            sql.append(" WHERE ").append(WhereSql.of(where, db.dialect));
         }
         sql.append(" GROUP BY status");
         return Jdbc.query(c, sql.toString(), Jdbc.NO_PARAMETERS, rs -> {

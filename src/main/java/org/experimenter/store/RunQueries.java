@@ -13,9 +13,8 @@ import org.experimenter.Status;
 import org.experimenter.grid.Parameter;
 
 /**
- * The reads a run makes of the experiment table: the open rows of its scope (a predicate over
- * keyfields and ids), the rows it holds, its progress, and the query Spark reads open rows
- * with.
+ * The reads a run makes of the experiment table: the open rows of its {@link RunScope}, the rows
+ * it holds, its progress, and the query Spark reads open rows with.
  */
 public final class RunQueries implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -26,18 +25,13 @@ public final class RunQueries implements Serializable {
         this.db = db;
     }
 
-    /**
-     * The open rows of a scope that ran before: released by a stopped run, or recovered from a
-     * lost executor. A partial index holds just these, so looking for them takes well under a
-     * millisecond among a million open rows.
-     */
-    static String returned(String scope) {
-        return "(" + scope + ") AND run_id IS NOT NULL";
+    private String sql(RunScope scope) {
+        return ScopeSql.predicate(scope, db.dialect);
     }
 
-    /** Smallest and largest id and the number of created rows matching the predicate, or null when none. */
-    public OpenRows openRows(String predicate) {
-        String where = "status = " + CREATED + (predicate == null ? "" : " AND (" + predicate + ")");
+    /** Smallest and largest id and the number of created rows in the scope, or null when none. */
+    public OpenRows openRows(RunScope scope) {
+        String where = "status = " + CREATED + " AND (" + sql(scope) + ")";
         List<long[]> r = db.withConnection(
                 "cannot read open rows of " + db.table,
                 c -> Jdbc.query(
@@ -48,14 +42,17 @@ public final class RunQueries implements Serializable {
         return r.get(0)[2] == 0 ? null : new OpenRows(r.get(0)[0], r.get(0)[1], r.get(0)[2]);
     }
 
-    /** Whether a created row matches the predicate (a read; claims take the write lock). */
-    boolean hasOpen(Connection c, String predicate) throws SQLException {
-        return !Jdbc.query(c, hasOpenQuery(predicate), Jdbc.NO_PARAMETERS, rs -> 1)
-                .isEmpty();
+    /**
+     * Whether a created row is in the scope (a read; claims take the write lock). For the rows that
+     * ran before ({@link RunScope#returned()}) a partial index holds just these, so looking for
+     * them takes well under a millisecond among a million open rows.
+     */
+    boolean hasOpen(Connection c, RunScope scope) throws SQLException {
+        return !Jdbc.query(c, hasOpenQuery(scope), Jdbc.NO_PARAMETERS, rs -> 1).isEmpty();
     }
 
-    String hasOpenQuery(String predicate) {
-        return "SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND (" + predicate + ") LIMIT 1";
+    String hasOpenQuery(RunScope scope) {
+        return "SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND (" + sql(scope) + ") LIMIT 1";
     }
 
     /** How many rows a run holds (running under its run id). */
@@ -71,13 +68,13 @@ public final class RunQueries implements Serializable {
     }
 
     /** The running rows of a scope held by other runs than the given one. */
-    public List<RunningRow> runningElsewhere(String scope, String runId) {
+    public List<RunningRow> runningElsewhere(RunScope scope, String runId) {
         return db.withConnection(
                 "cannot read running rows of " + db.table,
                 c -> Jdbc.query(
                         c,
                         "SELECT id, heartbeat, run_id FROM " + db.table + " WHERE status = " + RUNNING
-                                + " AND (run_id IS NULL OR run_id <> ?) AND (" + scope + ") ORDER BY id",
+                                + " AND (run_id IS NULL OR run_id <> ?) AND (" + sql(scope) + ") ORDER BY id",
                         ps -> ps.setString(1, runId),
                         rs -> new RunningRow(rs.getLong(1), rs.getLong(2), rs.getString(3))));
     }
@@ -113,9 +110,9 @@ public final class RunQueries implements Serializable {
     }
 
     /** Per status, the rows of a run and the rows of its scope still waiting to be claimed. */
-    public Map<Status, Long> runCounts(String runId, String scope) {
+    public Map<Status, Long> runCounts(String runId, RunScope scope) {
         String sql = "SELECT status, COUNT(*) FROM " + db.table + " WHERE run_id = ? OR (status = " + CREATED + " AND ("
-                + scope + ")) GROUP BY status";
+                + sql(scope) + ")) GROUP BY status";
         Map<Status, Long> out = new EnumMap<>(Status.class);
         for (Status s : Status.values()) {
             out.put(s, 0L);
@@ -133,38 +130,40 @@ public final class RunQueries implements Serializable {
     /**
      * Checks that a scope is a valid condition on this table (once, with a clear message, before
      * any row is touched) and, when max is positive, narrows it to the first max open rows in
-     * orderKey order.
+     * its order.
      */
-    public String limitScope(String scope, String orderKey, long max) throws SQLException {
+    public RunScope limitScope(RunScope scope, long max) throws SQLException {
+        String orderKey = ScopeSql.orderKey(scope);
         try (Connection c = db.connect()) {
-            Jdbc.query(c, "SELECT id FROM " + db.table + " WHERE " + scope + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1);
+            Jdbc.query(
+                    c, "SELECT id FROM " + db.table + " WHERE " + sql(scope) + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1);
             if (max <= 0) {
                 return scope;
             }
             List<Long> last = Jdbc.query(
                     c,
-                    "SELECT " + orderKey + " FROM " + db.table + " WHERE status = " + CREATED + " AND (" + scope
+                    "SELECT " + orderKey + " FROM " + db.table + " WHERE status = " + CREATED + " AND (" + sql(scope)
                             + ") ORDER BY " + orderKey + " LIMIT 1 OFFSET ?",
                     ps -> ps.setLong(1, max - 1),
                     rs -> rs.getLong(1));
-            return last.isEmpty() ? scope : "(" + scope + ") AND " + orderKey + " <= " + last.get(0);
+            return last.isEmpty() ? scope : scope.upTo(last.get(0));
         }
     }
 
     /** The query Spark reads a scope's open rows with: id, keyfields, and the order key as order_key. */
-    public String openRowsSelect(String scope, String orderKey) {
+    public String openRowsSelect(RunScope scope) {
         StringBuilder select = new StringBuilder("SELECT id");
         for (Parameter p : db.config.keyfields()) {
             select.append(", ").append(p.name());
         }
         return select.append(", ")
-                .append(orderKey)
+                .append(ScopeSql.orderKey(scope))
                 .append(" AS order_key FROM ")
                 .append(db.table)
                 .append(" WHERE status = ")
                 .append(CREATED)
                 .append(" AND (")
-                .append(scope)
+                .append(sql(scope))
                 .append(")")
                 .toString();
     }

@@ -96,6 +96,40 @@ public final class Schema implements java.io.Serializable {
         return c;
     }
 
+    /**
+     * The kind of every column of the experiment table, in order, for the {@code --where} rule:
+     * keyfields and result fields by their declared type, the tool's own columns by what they hold.
+     */
+    public LinkedHashMap<String, WhereExpr.Kind> columnKinds() {
+        Map<String, FieldType> declared = new LinkedHashMap<>();
+        config.keyfields().forEach(p -> declared.put(p.name(), p.type()));
+        declared.putAll(config.resultfields());
+        LinkedHashMap<String, WhereExpr.Kind> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> c : columns().entrySet()) {
+            FieldType t = declared.get(c.getKey());
+            String sqlType = c.getValue();
+            WhereExpr.Kind kind;
+            if (t != null) {
+                kind = switch (t) {
+                    case INT, LONG -> WhereExpr.Kind.INTEGER;
+                    case DOUBLE -> WhereExpr.Kind.REAL;
+                    case BOOLEAN -> WhereExpr.Kind.BOOLEAN;
+                    default -> WhereExpr.Kind.TEXT;
+                };
+            } else if (c.getKey().endsWith("_date") || c.getKey().endsWith("_timestamp")) {
+                kind = WhereExpr.Kind.TIME;
+            } else if (c.getKey().equals("wall_time") || c.getKey().equals("cpu_time")) {
+                kind = WhereExpr.Kind.REAL;
+            } else if (c.getKey().equals("id") || sqlType.startsWith("INTEGER") || sqlType.startsWith("BIGINT")) {
+                kind = WhereExpr.Kind.INTEGER;
+            } else {
+                kind = WhereExpr.Kind.TEXT;
+            }
+            out.put(c.getKey(), kind);
+        }
+        return out;
+    }
+
     private List<FieldType> keyfieldTypes() {
         List<FieldType> types = new ArrayList<>();
         config.keyfields().forEach(p -> types.add(p.type()));

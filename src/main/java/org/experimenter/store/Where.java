@@ -1,10 +1,12 @@
 package org.experimenter.store;
 
+import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.StringJoiner;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Add;
@@ -31,35 +33,45 @@ import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StringType;
 import org.experimenter.ExperimenterException;
+import org.experimenter.store.WhereExpr.Kind;
 
 /**
  * A {@code --where} condition: one boolean expression over the table's columns, in Spark SQL's
- * grammar, and nothing else. It is parsed by Spark's own parser, checked node by node, and
- * written out again as SQL that every database reads the same: so {@code run}, {@code reset},
- * {@code eval}, {@code plot} and {@code export} all mean the same by it, and no text of the user's
- * reaches a statement unparsed (a {@code ;}, a comment, a subquery or a function call is refused).
+ * grammar, and nothing else. Spark's parser reads the text once; every node is checked and
+ * turned into a {@link WhereExpr}, a typed tree that travels from there on: the store writes it
+ * for its database ({@link WhereSql}, literals in the dialect's quoting) and the evaluation builds
+ * Spark columns from it, so no text of the user's is parsed again by anyone, and {@code run},
+ * {@code reset}, {@code eval}, {@code plot}, {@code export} and the web view select the same rows.
  *
  * <p>Allowed: column names, numbers, strings in single or double quotes (both are strings, as in
  * Spark SQL), TRUE, FALSE, NULL, {@code = <> != < <= > >=}, AND, OR, NOT, IN (list), BETWEEN,
- * LIKE, IS [NOT] NULL, {@code + - * / %} (division is never integer division) and parentheses.
+ * LIKE with a literal pattern, IS [NOT] NULL, {@code + - * / %} (division is never integer
+ * division, {@code %} takes integers) and parentheses. Both sides of a comparison have one kind
+ * (numbers, text, booleans; a timestamp column is compared with text), since the databases and
+ * Spark convert mixed kinds differently.
  */
-public final class Where {
-    private final String text;
-    private final String sql;
+public final class Where implements Serializable {
+    private static final long serialVersionUID = 1L;
 
-    private Where(String text, String sql) {
+    private final String text;
+    private final WhereExpr expr;
+    private final Map<String, Kind> columns;
+
+    private Where(String text, WhereExpr expr, Map<String, Kind> columns) {
         this.text = text;
-        this.sql = sql;
+        this.expr = expr;
+        this.columns = new LinkedHashMap<>(columns);
     }
 
     /**
-     * Parses a condition; {@code columns} are the names it may use, or null to leave unknown names
-     * to Spark (which names them in its own message).
+     * Parses and checks a condition over the given columns and their kinds ({@link
+     * Schema#columnKinds()}).
      */
-    public static Where parse(String text, Set<String> columns) {
+    public static Where parse(String text, Map<String, Kind> columns) {
         Expression e;
         try {
             e = CatalystSqlParser$.MODULE$.parseExpression(text);
@@ -67,7 +79,13 @@ public final class Where {
             String reason = String.valueOf(ex.getMessage()).strip().split("\n")[0];
             throw refused(text, "not one boolean expression over the table's columns: " + reason);
         }
-        return new Where(text, new Writer(text, columns).sql(e));
+        Reader r = new Reader(text, columns);
+        WhereExpr tree = r.read(e);
+        Kind k = r.kind(tree);
+        if (k != Kind.BOOLEAN && k != Kind.NULL) {
+            throw refused(text, "not a condition: it gives " + name(k) + ", not true or false");
+        }
+        return new Where(text, tree, columns);
     }
 
     /** The condition as the user wrote it. */
@@ -75,61 +93,80 @@ public final class Where {
         return text;
     }
 
-    /** The condition as SQL for the database and for Spark, in parentheses. */
-    public String sql() {
-        return sql;
+    /** The checked tree. */
+    public WhereExpr expr() {
+        return expr;
+    }
+
+    /** The kind of a node of {@link #expr()} (text, a number, ...). */
+    public Kind kind(WhereExpr node) {
+        return new Reader(text, columns).kind(node);
     }
 
     @Override
     public String toString() {
-        return sql;
+        return text;
     }
 
     private static ExperimenterException refused(String text, String why) {
         return new ExperimenterException("--where \"" + text + "\": " + why);
     }
 
-    /** Writes a checked expression tree as SQL. */
-    private static final class Writer {
-        private final String text;
-        private final Set<String> columns;
+    private static String name(Kind k) {
+        return switch (k) {
+            case INTEGER, REAL -> "a number";
+            case TEXT -> "text";
+            case BOOLEAN -> "true or false";
+            case TIME -> "a timestamp";
+            case NULL -> "NULL";
+        };
+    }
 
-        Writer(String text, Set<String> columns) {
+    /** Reads Spark's parsed expression into a {@link WhereExpr}, refusing anything outside the rule. */
+    private static final class Reader {
+        private final String text;
+        private final Map<String, Kind> columns;
+
+        Reader(String text, Map<String, Kind> columns) {
             this.text = text;
             this.columns = columns;
         }
 
-        String sql(Expression e) {
+        WhereExpr read(Expression e) {
             if (e instanceof And a) {
-                return "(" + sql(a.left()) + " AND " + sql(a.right()) + ")";
+                return new WhereExpr.And(read(a.left()), read(a.right()));
             }
             if (e instanceof Or o) {
-                return "(" + sql(o.left()) + " OR " + sql(o.right()) + ")";
+                return new WhereExpr.Or(read(o.left()), read(o.right()));
             }
             if (e instanceof Not n) {
-                return "(NOT " + sql(n.child()) + ")";
+                // Spark reads != and NOT x = y alike
+                return new WhereExpr.Not(read(n.child()));
             }
             if (e instanceof BinaryComparison c && !(c instanceof EqualNullSafe)) {
-                return "(" + sql(c.left()) + " " + comparison(c) + " " + sql(c.right()) + ")";
+                return new WhereExpr.Compare(read(c.left()), op(c), read(c.right()));
             }
             if (e instanceof In in) {
-                StringJoiner list = new StringJoiner(", ", "(", ")");
+                List<WhereExpr> list = new ArrayList<>();
                 for (Expression v : ScalaSeqs.asJava(in.list())) {
-                    list.add(sql(v));
+                    list.add(read(v));
                 }
-                return "(" + sql(in.value()) + " IN " + list + ")";
+                return new WhereExpr.In(read(in.value()), list);
             }
             if (e instanceof IsNull n) {
-                return "(" + sql(n.child()) + " IS NULL)";
+                return new WhereExpr.IsNull(read(n.child()), false);
             }
             if (e instanceof IsNotNull n) {
-                return "(" + sql(n.child()) + " IS NOT NULL)";
+                return new WhereExpr.IsNull(read(n.child()), true);
             }
             if (e instanceof Like l) {
                 if (l.escapeChar() != '\\') {
                     throw refused(text, "LIKE ... ESCAPE is not supported");
                 }
-                return "(" + sql(l.left()) + " LIKE " + sql(l.right()) + " ESCAPE '\\')";
+                if (!(l.right() instanceof Literal p) || !(p.dataType() instanceof StringType) || p.value() == null) {
+                    throw refused(text, "the pattern of LIKE is a string in quotes");
+                }
+                return new WhereExpr.Like(read(l.left()), pattern(p.value().toString()));
             }
             if (e instanceof UnresolvedFunction f
                     && f.nameParts().size() == 1
@@ -137,26 +174,38 @@ public final class Where {
                     && f.arguments().size() == 3
                     && !f.isDistinct()) {
                 List<Expression> a = ScalaSeqs.asJava(f.arguments());
-                return "(" + sql(a.get(0)) + " BETWEEN " + sql(a.get(1)) + " AND " + sql(a.get(2)) + ")";
+                return new WhereExpr.Between(read(a.get(0)), read(a.get(1)), read(a.get(2)));
             }
             if (e instanceof Add a) {
-                return "(" + sql(a.left()) + " + " + sql(a.right()) + ")";
+                return new WhereExpr.Arithmetic(read(a.left()), '+', read(a.right()));
             }
             if (e instanceof Subtract s) {
-                return "(" + sql(s.left()) + " - " + sql(s.right()) + ")";
+                return new WhereExpr.Arithmetic(read(s.left()), '-', read(s.right()));
             }
             if (e instanceof Multiply m) {
-                return "(" + sql(m.left()) + " * " + sql(m.right()) + ")";
+                return new WhereExpr.Arithmetic(read(m.left()), '*', read(m.right()));
             }
             if (e instanceof Divide d) {
-                // Spark divides integers as decimals; so do the databases with a decimal operand
-                return "(" + sql(d.left()) + " * 1.0 / " + sql(d.right()) + ")";
+                WhereExpr divisor = read(d.right());
+                if (divisor instanceof WhereExpr.Value v
+                        && v.value() instanceof Number n
+                        && new BigDecimal(n.toString()).signum() == 0) {
+                    throw refused(text, "division by zero");
+                }
+                return new WhereExpr.Arithmetic(read(d.left()), '/', divisor);
             }
             if (e instanceof Remainder r) {
-                return "(" + sql(r.left()) + " % " + sql(r.right()) + ")";
+                return new WhereExpr.Arithmetic(read(r.left()), '%', read(r.right()));
             }
             if (e instanceof UnaryMinus m) {
-                return "(-" + sql(m.child()) + ")";
+                WhereExpr child = read(m.child());
+                if (child instanceof WhereExpr.Value v && v.value() instanceof Long n) {
+                    return new WhereExpr.Value(-n);
+                }
+                if (child instanceof WhereExpr.Value v && v.value() instanceof BigDecimal n) {
+                    return number(n.negate());
+                }
+                return new WhereExpr.Negate(child);
             }
             if (e instanceof Literal l) {
                 return literal(l);
@@ -176,52 +225,225 @@ public final class Where {
                             + " LIKE, IS NULL and arithmetic");
         }
 
-        private static String comparison(BinaryComparison c) {
+        private WhereExpr.Compare.Op op(BinaryComparison c) {
             if (c instanceof EqualTo) {
-                return "=";
+                return WhereExpr.Compare.Op.EQ;
             }
             if (c instanceof LessThan) {
-                return "<";
+                return WhereExpr.Compare.Op.LT;
             }
             if (c instanceof LessThanOrEqual) {
-                return "<=";
+                return WhereExpr.Compare.Op.LE;
             }
             if (c instanceof GreaterThan) {
-                return ">";
+                return WhereExpr.Compare.Op.GT;
             }
             if (c instanceof GreaterThanOrEqual) {
-                return ">=";
+                return WhereExpr.Compare.Op.GE;
             }
             throw new IllegalStateException("comparison " + c.symbol() + " not handled; this is a bug");
         }
 
-        private String column(UnresolvedAttribute a) {
+        private WhereExpr column(UnresolvedAttribute a) {
             List<String> parts = new ArrayList<>(ScalaSeqs.asJava(a.nameParts()));
             String name = parts.get(parts.size() - 1).toLowerCase(Locale.ROOT);
             if (parts.size() != 1 || !name.matches("[a-z_][a-z0-9_]*")) {
                 throw refused(text, "'" + a.sql() + "' is not a column name");
             }
-            if (columns != null && !columns.contains(name)) {
-                throw refused(text, "unknown column " + name + "; the table's columns: " + String.join(", ", columns));
+            if (!columns.containsKey(name)) {
+                throw refused(
+                        text,
+                        "unknown column " + name + "; the table's columns: " + String.join(", ", columns.keySet()));
             }
-            return name;
+            return new WhereExpr.Column(name);
         }
 
-        private static String literal(Literal l) {
-            if (l.value() == null || l.dataType() instanceof NullType) {
-                return "NULL";
+        private WhereExpr literal(Literal l) {
+            Object v = l.value();
+            if (v == null || l.dataType() instanceof NullType) {
+                return new WhereExpr.Value(null);
             }
             if (l.dataType() instanceof StringType) {
-                return "'" + l.value().toString().replace("'", "''") + "'";
+                String s = v.toString();
+                if (s.indexOf('\0') >= 0) {
+                    throw refused(text, "a string holds the character U+0000, which no database stores in text");
+                }
+                return new WhereExpr.Value(s);
             }
             if (l.dataType() instanceof BooleanType) {
-                return (Boolean) l.value() ? "TRUE" : "FALSE";
+                return new WhereExpr.Value(v);
             }
-            String number = l.value().toString();
-            if (!number.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
-                throw new ExperimenterException("--where: the value " + l.sql() + " is not supported");
+            if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                return new WhereExpr.Value(((Number) v).longValue());
             }
-            return number;
+            if (v instanceof Decimal d) {
+                return number(d.toJavaBigDecimal(), l);
+            }
+            if (v instanceof Double || v instanceof Float) {
+                double d = ((Number) v).doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw refused(text, "the value " + l.sql() + " is not a finite number");
+                }
+                return number(new BigDecimal(Double.toString(d)), l);
+            }
+            throw refused(text, "the value " + l.sql() + " is not supported");
+        }
+
+        private WhereExpr number(BigDecimal n, Literal l) {
+            WhereExpr v = number(n);
+            if (v instanceof WhereExpr.Value x
+                    && x.value() instanceof BigDecimal d
+                    && (d.precision() > 38 || d.scale() > 38 || d.scale() < 0)) {
+                throw refused(text, "the value " + l.sql() + " has more than 38 digits");
+            }
+            return v;
+        }
+
+        /** A number: whole numbers in a long's range as a Long, the rest as a BigDecimal. */
+        private static WhereExpr number(BigDecimal n) {
+            n = n.scale() < 0 ? n.setScale(0) : n;
+            if (n.scale() <= 0
+                    && n.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                    && n.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0) {
+                return new WhereExpr.Value(n.longValueExact());
+            }
+            return new WhereExpr.Value(n);
+        }
+
+        private String pattern(String p) {
+            for (int i = 0; i < p.length(); i++) {
+                if (p.charAt(i) == '\\') {
+                    char next = i + 1 < p.length() ? p.charAt(i + 1) : 0;
+                    if (next != '%' && next != '_' && next != '\\') {
+                        throw refused(
+                                text,
+                                "in a LIKE pattern a backslash stands before %, _ or another backslash only"
+                                        + " (write \\\\\\\\ in the quotes for one backslash)");
+                    }
+                    i++;
+                }
+            }
+            if (p.indexOf('\0') >= 0) {
+                throw refused(text, "a string holds the character U+0000, which no database stores in text");
+            }
+            return p;
+        }
+
+        /** The kind of a node, checking that its parts fit together. */
+        Kind kind(WhereExpr e) {
+            if (e instanceof WhereExpr.Column c) {
+                return columns.get(c.name());
+            }
+            if (e instanceof WhereExpr.Value v) {
+                Object o = v.value();
+                if (o == null) {
+                    return Kind.NULL;
+                }
+                if (o instanceof String) {
+                    return Kind.TEXT;
+                }
+                if (o instanceof Boolean) {
+                    return Kind.BOOLEAN;
+                }
+                return o instanceof Long ? Kind.INTEGER : Kind.REAL;
+            }
+            if (e instanceof WhereExpr.And a) {
+                logical(a.left());
+                logical(a.right());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Or o) {
+                logical(o.left());
+                logical(o.right());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Not n) {
+                logical(n.child());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Compare c) {
+                comparable(c.left(), c.right());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.In in) {
+                for (WhereExpr x : in.list()) {
+                    comparable(in.value(), x);
+                }
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Between b) {
+                comparable(b.value(), b.low());
+                comparable(b.value(), b.high());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.IsNull n) {
+                kind(n.child());
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Like l) {
+                Kind k = kind(l.value());
+                if (k != Kind.TEXT && k != Kind.NULL) {
+                    throw refused(text, "LIKE compares text, but " + describe(l.value()) + " is " + name(k));
+                }
+                return Kind.BOOLEAN;
+            }
+            if (e instanceof WhereExpr.Arithmetic a) {
+                Kind l = number(a.left());
+                Kind r = number(a.right());
+                if (a.op() == '%' && (l == Kind.REAL || r == Kind.REAL)) {
+                    throw refused(text, "% takes whole numbers (the databases round others differently)");
+                }
+                if (a.op() == '/' || l == Kind.REAL || r == Kind.REAL) {
+                    return Kind.REAL;
+                }
+                return Kind.INTEGER;
+            }
+            if (e instanceof WhereExpr.Negate n) {
+                return number(n.child());
+            }
+            throw new IllegalStateException("where node " + e + " not handled; this is a bug");
+        }
+
+        private void logical(WhereExpr e) {
+            Kind k = kind(e);
+            if (k != Kind.BOOLEAN && k != Kind.NULL) {
+                throw refused(text, describe(e) + " is " + name(k) + ", not a condition");
+            }
+        }
+
+        private Kind number(WhereExpr e) {
+            Kind k = kind(e);
+            if (!k.isNumber() && k != Kind.NULL) {
+                throw refused(text, "arithmetic takes numbers, but " + describe(e) + " is " + name(k));
+            }
+            return k == Kind.NULL ? Kind.INTEGER : k;
+        }
+
+        private void comparable(WhereExpr a, WhereExpr b) {
+            Kind x = kind(a);
+            Kind y = kind(b);
+            boolean ok = x == Kind.NULL
+                    || y == Kind.NULL
+                    || x == y
+                    || (x.isNumber() && y.isNumber())
+                    || (x == Kind.TIME && y == Kind.TEXT && b instanceof WhereExpr.Value)
+                    || (y == Kind.TIME && x == Kind.TEXT && a instanceof WhereExpr.Value);
+            if (!ok) {
+                throw refused(
+                        text,
+                        "cannot compare " + describe(a) + " (" + name(x) + ") with " + describe(b) + " (" + name(y)
+                                + "); quote text, leave numbers unquoted");
+            }
+        }
+
+        private static String describe(WhereExpr e) {
+            if (e instanceof WhereExpr.Column c) {
+                return c.name();
+            }
+            if (e instanceof WhereExpr.Value v) {
+                return v.value() instanceof String s ? "'" + s + "'" : String.valueOf(v.value());
+            }
+            return "an expression";
         }
     }
 }

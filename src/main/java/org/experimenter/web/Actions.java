@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +12,6 @@ import java.util.StringJoiner;
 import java.util.logging.Logger;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
-import org.experimenter.store.Where;
 
 /**
  * The actions, off unless {@code serve --allow-actions}: reset rows (chosen ones, a failure
@@ -33,7 +31,6 @@ final class Actions {
     private final ExperimentStore store;
     private final FailuresView failures;
     private final Overview overview;
-    private final Set<String> columns;
 
     Actions(boolean allowed, Access access, ExperimentStore store, FailuresView failures, Overview overview) {
         this.allowed = allowed;
@@ -41,7 +38,6 @@ final class Actions {
         this.store = store;
         this.failures = failures;
         this.overview = overview;
-        this.columns = new LinkedHashSet<>(store.expectedColumns());
     }
 
     /**
@@ -85,7 +81,7 @@ final class Actions {
         int n = 0;
         for (String condition : conditions) {
             // through the --where rule, the same as reset --where on the command line
-            n += store.admin().resetWhere(Where.parse(condition + " AND status <> 'running'", columns));
+            n += store.admin().resetWhere(store.where(condition + " AND status <> 'running'"));
         }
         LOG.info("web action from " + remote(h) + ": reset " + n + (n == 1 ? " row" : " rows") + " of " + store.table()
                 + " (" + what + ")");

@@ -3,7 +3,6 @@ package org.experimenter.web;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,18 +23,18 @@ final class TableView {
 
     private final PageReads pages;
     private final Overview overview;
-    private final Set<String> columns;
+    private final ExperimentStore store;
 
     TableView(ExperimentStore store, Overview overview) {
         this.overview = overview;
         this.pages = store.pages();
-        this.columns = new LinkedHashSet<>(store.expectedColumns());
+        this.store = store;
     }
 
     /** {@code /api/rows?status=error,done&where=...&sort=col&dir=desc&offset=0&limit=50}. */
     void rows(Http h) throws IOException {
         Set<Status> statuses = statuses(h.list("status"));
-        String where = where(h.param("where"));
+        Where where = where(h.param("where"));
         String sort = h.param("sort") == null || h.param("sort").isBlank() ? "id" : h.param("sort");
         if (!pages.columns().contains(sort)) {
             throw new Http.Failure(
@@ -68,13 +67,13 @@ final class TableView {
         h.json(200, out);
     }
 
-    /** The checked SQL of a --where condition, or null for none; a bad one is a 400 naming what is wrong. */
-    String where(String text) {
+    /** A checked --where condition, or null for none; a bad one is a 400 naming what is wrong. */
+    Where where(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
-            return Where.parse(text, columns).sql();
+            return store.where(text);
         } catch (ExperimenterException e) {
             throw new Http.Failure(400, e.getMessage());
         }

@@ -204,7 +204,7 @@ class TableAdoptionTest {
         assertEquals(1, s.fill(config.grid().iterator()), "seed 7 is the one combination PyExperimenter had not");
         assertEquals(7L, s.idOf(new Object[] {"iris", 7}));
         try (Connection c = s.connect()) {
-            List<ClaimedRow> claimed = s.claimNext(c, 10, null, null, new Claim("run", "e", "h", "t", "app"));
+            List<ClaimedRow> claimed = s.claimNext(c, 10, null, new Claim("run", "e", "h", "t", "app"));
             assertEquals(
                     List.of(3L, 5L, 6L, 7L),
                     claimed.stream().map(ClaimedRow::id).toList());

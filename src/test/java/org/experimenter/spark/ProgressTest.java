@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import org.experimenter.Experimenter;
+import org.experimenter.store.RunScope;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class ProgressTest {
         Progress p = new Progress(
                 TestDb.store(ex),
                 "r1",
-                "x < 9",
+                RunScope.all().where(TestDb.store(ex).where("x < 9")),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 false,
                 Duration.ofHours(1));
@@ -81,7 +82,7 @@ class ProgressTest {
         Progress p = new Progress(
                 TestDb.store(ex),
                 "r1",
-                "1 = 1",
+                RunScope.all(),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8),
                 true,
                 Duration.ofMillis(50));
@@ -101,7 +102,7 @@ class ProgressTest {
         Progress p = new Progress(
                 TestDb.store(ex),
                 "r1",
-                "1 = 1",
+                RunScope.all(),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8),
                 false,
                 Duration.ofMillis(50));

@@ -171,7 +171,7 @@ abstract class SparkRunContractTest {
         Claim other = new Claim("other-run", "exec-9", "elsewhere", "other-run/exec-9/1", "app-9");
         long held;
         try (Connection c = store.connect()) {
-            held = store.claimNext(c, 1, null, null, other).get(0).id();
+            held = store.claimNext(c, 1, null, other).get(0).id();
         }
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
         beats.scheduleWithFixedDelay(

@@ -55,7 +55,7 @@ class WorkerTest {
             ctx.results().put("score", (double) x).put("interrupted", interrupted);
         };
         try (Worker worker = new Worker(TestDb.store(ex), experiment, "run-1", "test", null)) {
-            worker.runRemaining("1 = 1", null);
+            worker.runRemaining(org.experimenter.store.RunScope.all());
             // rows 1 and 2 run alone, then the fast experiments make the claims large: row 20 times out inside one
             assertTrue(worker.batchSize() > 10, "claim size " + worker.batchSize());
         }

@@ -64,12 +64,12 @@ class MariaDbStoreTest extends StoreContractTest {
             }
             List<ClaimedRow> rows = assertTimeoutPreemptively(
                     Duration.ofSeconds(10),
-                    () -> store.claimNext(c, 3, null, null, new Claim("run1", "e", "h", "t1", "app")));
+                    () -> store.claimNext(c, 3, null, new Claim("run1", "e", "h", "t1", "app")));
             assertEquals(List.of(3L, 4L, 5L), rows.stream().map(ClaimedRow::id).toList(), "rows 1 and 2 are skipped");
             holder.rollback();
             assertEquals(
                     List.of(1L, 2L),
-                    store.claimNext(c, 2, null, null, new Claim("run1", "e", "h", "t2", "app")).stream()
+                    store.claimNext(c, 2, null, new Claim("run1", "e", "h", "t2", "app")).stream()
                             .map(ClaimedRow::id)
                             .toList());
         }
@@ -141,10 +141,10 @@ class MariaDbStoreTest extends StoreContractTest {
         try {
             assertEquals(2, s.fill(paths.grid().iterator()));
             // Spark's grammar escapes backslashes; the SQL written for the database has one, kept as it is
-            String where = Where.parse("path = 'C:\\\\temp'", null).sql();
-            assertEquals("(path = 'C:\\temp')", where);
-            OpenRows open = s.runs().openRows(where);
-            assertEquals(1, open == null ? 0 : open.count(), where);
+            Where where = s.where("path = 'C:\\\\temp'");
+            assertEquals(new WhereExpr.Value("C:\\temp"), ((WhereExpr.Compare) where.expr()).right());
+            OpenRows open = s.runs().openRows(RunScope.all().where(where));
+            assertEquals(1, open == null ? 0 : open.count(), where.text());
             assertEquals("C:\\temp", s.row(open.minId()).get("path"));
         } finally {
             s.drop();

@@ -355,7 +355,7 @@ abstract class StoreContractTest {
                         for (int k = 0; ; k++) {
                             Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
                             int limit = 1 + k % 5;
-                            List<ClaimedRow> rows = s.claimNext(c, limit, null, null, cl);
+                            List<ClaimedRow> rows = s.claimNext(c, limit, null, cl);
                             if (rows.isEmpty()) {
                                 return n;
                             }
@@ -501,12 +501,12 @@ abstract class StoreContractTest {
             assertEquals(List.of(4L, 5L), claimIds(c, List.of(1L, 2L, 3L, 4L, 5L), "b"));
             assertEquals(
                     List.of(6L, 7L),
-                    store.claimNext(c, 2, null, null, claim("c")).stream()
+                    store.claimNext(c, 2, null, claim("c")).stream()
                             .map(ClaimedRow::id)
                             .collect(java.util.stream.Collectors.toList()));
             assertEquals(
                     List.of(1L),
-                    store.claimNext(c, 1, null, null, claim("d")).stream()
+                    store.claimNext(c, 1, null, claim("d")).stream()
                             .map(ClaimedRow::id)
                             .collect(java.util.stream.Collectors.toList()));
             assertEquals(List.of(2L), claimIds(c, List.of(2L), "e"));
@@ -536,7 +536,7 @@ abstract class StoreContractTest {
         s.createTableIfMissing();
         try {
             assertEquals(100_000, s.fill(big.grid().iterator()));
-            String returned = ExperimentStore.returned("1 = 1");
+            RunScope returned = RunScope.all().returned();
             try (Connection c = s.connect()) {
                 assertFalse(s.hasOpen(c, returned));
                 Claim held = new Claim("run1", "exec1", "host1", "r", "app1");
@@ -544,10 +544,8 @@ abstract class StoreContractTest {
                 assertEquals(1, s.release(c, held));
                 assertTrue(s.hasOpen(c, returned));
                 assertEquals(
-                        List.of(),
-                        s.claimNext(c, 5, returned, null, claim("r2")),
-                        "rows that ran before are claimed alone");
-                List<ClaimedRow> again = s.claimNext(c, 1, returned, null, claim("r3"));
+                        List.of(), s.claimNext(c, 5, returned, claim("r2")), "rows that ran before are claimed alone");
+                List<ClaimedRow> again = s.claimNext(c, 1, returned, claim("r3"));
                 assertEquals(
                         List.of(77_777L),
                         again.stream().map(ClaimedRow::id).collect(java.util.stream.Collectors.toList()));
@@ -559,7 +557,7 @@ abstract class StoreContractTest {
                 try (java.sql.Statement st = c.createStatement()) {
                     st.executeUpdate("UPDATE " + big.table() + " SET status = 'done' WHERE id <= 90000");
                 }
-                String claimPlan = plan(c, s.nextOpenQuery(200, "1 = 1", null).replace("LIMIT ?", "LIMIT 200"));
+                String claimPlan = plan(c, s.nextOpenQuery(200, RunScope.all()).replace("LIMIT ?", "LIMIT 200"));
                 assertTrue(
                         claimPlan.contains(big.table() + "_open_idx")
                                 || claimPlan.contains(big.table() + "_status_idx"),

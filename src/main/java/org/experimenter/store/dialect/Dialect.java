@@ -175,6 +175,32 @@ public abstract class Dialect implements java.io.Serializable {
         return "TIMESTAMP WITH TIME ZONE";
     }
 
+    /**
+     * A string as a literal of this database's SQL, whatever characters it holds (the rule of
+     * {@code --where} refuses U+0000). The ANSI form doubles single quotes; a dialect whose
+     * sessions could read backslashes as escapes overrides it.
+     */
+    public String stringLiteral(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /**
+     * A text expression as an ordering comparison ({@code < <= > >=}, BETWEEN) reads it: text is
+     * ordered by code point everywhere (Spark, SQLite, MariaDB's binary collation); a database
+     * whose default collation orders by language says so here.
+     */
+    public String orderedText(String sql) {
+        return sql;
+    }
+
+    /**
+     * {@code value LIKE pattern}: {@code %} any run of characters, {@code _} one character, a
+     * backslash before {@code % _ \} that character itself; case-sensitive, as in Spark.
+     */
+    public String like(String value, String pattern) {
+        return "(" + value + " LIKE " + stringLiteral(pattern) + " ESCAPE " + stringLiteral("\\") + ")";
+    }
+
     public void setTimestamp(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
             ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);

@@ -97,4 +97,19 @@ public final class PostgresDialect extends Dialect {
         p.setProperty("ApplicationName", "experimenter");
         return p;
     }
+
+    /**
+     * An escape string: its meaning does not depend on the server's standard_conforming_strings,
+     * which a database or role may have turned off.
+     */
+    @Override
+    public String stringLiteral(String s) {
+        return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** By code point, as Spark orders text, whatever the database's collation (often a language's). */
+    @Override
+    public String orderedText(String sql) {
+        return "(" + sql + " COLLATE \"C\")";
+    }
 }

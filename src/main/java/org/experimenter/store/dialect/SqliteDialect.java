@@ -154,4 +154,30 @@ public final class SqliteDialect extends Dialect {
     public JdbcDialect sparkDialect() {
         return new SqliteSparkDialect();
     }
+
+    /**
+     * SQLite's LIKE ignores the case of ASCII letters; GLOB is case-sensitive, so the pattern is
+     * written as a GLOB: {@code %} as {@code *}, {@code _} as {@code ?}, and GLOB's own {@code * ? [}
+     * in brackets.
+     */
+    @Override
+    public String like(String value, String pattern) {
+        StringBuilder glob = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                c = pattern.charAt(++i);
+                glob.append(c == '*' || c == '?' || c == '[' ? "[" + c + "]" : String.valueOf(c));
+            } else if (c == '%') {
+                glob.append('*');
+            } else if (c == '_') {
+                glob.append('?');
+            } else if (c == '*' || c == '?' || c == '[') {
+                glob.append('[').append(c).append(']');
+            } else {
+                glob.append(c);
+            }
+        }
+        return "(" + value + " GLOB " + stringLiteral(glob.toString()) + ")";
+    }
 }
