@@ -289,9 +289,10 @@ abstract class EvaluationContractTest {
         ExperimenterException bad = assertThrows(
                 ExperimenterException.class,
                 () -> ex.evaluation(spark).where("nope > 1").collect());
+        // the same message as run and reset give: the rule knows the table's columns before Spark starts
         assertTrue(
-                bad.getMessage().startsWith("--where \"nope > 1\": SQL error: [UNRESOLVED_COLUMN"), bad.getMessage());
-        assertTrue(bad.getMessage().contains("`nope`"), bad.getMessage());
+                bad.getMessage().startsWith("--where \"nope > 1\": unknown column nope; the table's columns: id, "),
+                bad.getMessage());
         assertTrue(!bad.getMessage().contains("\n"), "one line: " + bad.getMessage());
     }
 
