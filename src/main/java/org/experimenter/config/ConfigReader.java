@@ -21,8 +21,6 @@ import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
 import org.experimenter.grid.Parameter;
-import org.experimenter.store.Schema;
-import org.experimenter.store.dialect.Dialect;
 
 /**
  * Reads one resolved config for the {@link ExperimentConfig} constructor, which asks for each
@@ -30,9 +28,6 @@ import org.experimenter.store.dialect.Dialect;
  * InvalidConfigException} naming the file, line and key.
  */
 final class ConfigReader {
-    /** Where the list of supported URL prefixes starts in {@link Dialect#forUrl}'s message. */
-    private static final String SUPPORTED = "supported: ";
-
     private final Config c;
     private final String origin;
     private final FieldReader fields;
@@ -106,28 +101,14 @@ final class ConfigReader {
 
     String databaseUrl() {
         String url = nonEmpty("database.url");
-        try {
-            Dialect.forUrl(url);
-        } catch (IllegalArgumentException e) {
-            // the dialect's message ends "supported: jdbc:postgresql:, jdbc:sqlite:", so a new
-            // dialect shows up here without a change; its URL (redacted) is left out as before
-            String m = String.valueOf(e.getMessage());
-            int at = m.lastIndexOf(SUPPORTED);
-            throw at(
-                    c,
-                    "database.url",
-                    at < 0
-                            ? m
-                            : "expected a "
-                                    + orList(
-                                            m.substring(at + SUPPORTED.length()).trim()) + " URL");
+        if (DatabaseKind.forUrl(url) == null) {
+            throw at(c, "database.url", "expected a " + orList(DatabaseKind.urlPrefixes()) + " URL");
         }
         return url;
     }
 
     /** "a, b, c" as "a, b or c". */
-    private static String orList(String commaSeparated) {
-        List<String> items = List.of(commaSeparated.split(",\\s*"));
+    private static String orList(List<String> items) {
         int last = items.size() - 1;
         return last == 0 ? items.get(0) : String.join(", ", items.subList(0, last)) + " or " + items.get(last);
     }
@@ -138,21 +119,21 @@ final class ConfigReader {
                     origin + ": database.table: missing; name the experiment table, e.g. table = my_runs");
         }
         String table = FieldReader.identifier(c, "database.table", c.getString("database.table"));
-        checkLength("database.table", Schema.derivedNames(table));
+        checkLength("database.table", TableNames.of(table));
         return table;
     }
 
     /** Refuses a name whose derived names the database would cut (it keeps only so many characters). */
     void checkLength(String path, List<String> derived) {
-        Dialect dialect = Dialect.forUrl(c.getString("database.url"));
+        DatabaseKind db = DatabaseKind.forUrl(c.getString("database.url"));
         for (String name : derived) {
-            if (name.length() > dialect.maxIdentifierLength()) {
+            if (name.length() > db.maxIdentifierLength()) {
                 throw at(
                         c,
                         path,
-                        "too long for " + dialect.name() + ": it names " + name + ", " + name.length()
-                                + " characters, and " + dialect.name() + " keeps at most "
-                                + dialect.maxIdentifierLength());
+                        "too long for " + db.displayName() + ": it names " + name + ", " + name.length()
+                                + " characters, and " + db.displayName() + " keeps at most "
+                                + db.maxIdentifierLength());
             }
         }
     }
@@ -184,7 +165,7 @@ final class ConfigReader {
     LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables(String table) {
         LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables = fields.logtables(table);
         for (String l : logtables.keySet()) {
-            checkLength("logtables." + l, Schema.derivedNames(table, l));
+            checkLength("logtables." + l, TableNames.of(table, l));
         }
         return logtables;
     }

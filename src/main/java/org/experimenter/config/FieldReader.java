@@ -23,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.experimenter.FieldType;
 import org.experimenter.grid.Parameter;
-import org.experimenter.store.dialect.Dialect;
 
 /** Reads the field sections of one resolved config; remembers the names declared so far. */
 final class FieldReader {
@@ -286,10 +285,10 @@ final class FieldReader {
     }
 
     /** The database of the config, or null while its URL is not one (reported on its own). */
-    private static Dialect dialectOf(Config c) {
+    private static DatabaseKind databaseOf(Config c) {
         try {
-            return c.hasPath("database.url") ? Dialect.forUrl(c.getString("database.url")) : null;
-        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            return c.hasPath("database.url") ? DatabaseKind.forUrl(c.getString("database.url")) : null;
+        } catch (com.typesafe.config.ConfigException e) {
             return null;
         }
     }
@@ -305,9 +304,9 @@ final class FieldReader {
         if (RESERVED.contains(name)) {
             throw at(c, path, "'" + name + "' is a reserved SQL word; choose another name");
         }
-        Dialect dialect = dialectOf(c);
-        if (dialect != null && dialect.isReserved(name)) {
-            throw at(c, path, "'" + name + "' is a reserved word in " + dialect.name() + "; choose another name");
+        DatabaseKind db = databaseOf(c);
+        if (db != null && db.isReserved(name)) {
+            throw at(c, path, "'" + name + "' is a reserved word in " + db.displayName() + "; choose another name");
         }
         return name;
     }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.jdbc.JdbcDialects;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.store.ConnectionSettings;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Schema;
 import org.experimenter.store.dialect.Dialect;
@@ -33,7 +34,8 @@ public final class SparkTables {
         DataFrameReader r =
                 spark.read().format("jdbc").option("url", config.url()).option("driver", dialect.driverClass());
         // the pool's settings (timeouts, application name, credentials) for Spark's connections too
-        for (Map.Entry<Object, Object> p : dialect.connectionProperties(config).entrySet()) {
+        for (Map.Entry<Object, Object> p :
+                ConnectionSettings.of(config, dialect).entrySet()) {
             r = r.option(String.valueOf(p.getKey()), String.valueOf(p.getValue()));
         }
         for (Map.Entry<String, String> o : dialect.sparkReadOptions().entrySet()) {

@@ -63,7 +63,7 @@ final class ConnectionPools {
         h.setPoolName("experimenter-" + dialect.name());
         h.setJdbcUrl(config.url());
         h.setDriverClassName(dialect.driverClass());
-        h.setDataSourceProperties(dialect.connectionProperties(config));
+        h.setDataSourceProperties(ConnectionSettings.of(config, dialect));
         if (dialect.initSql() != null) {
             h.setConnectionInitSql(dialect.initSql());
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.experimenter.FieldType;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.TableNames;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.dialect.Dialect;
 
@@ -24,39 +25,16 @@ public final class Schema implements java.io.Serializable {
         this.dialect = dialect;
     }
 
-    /**
-     * Every name the tables of an experiment table named {@code table} take in the database
-     * (tables, constraint, indexes), for checking them against the database's limit on names.
-     */
-    public static List<String> derivedNames(String table) {
-        String a = table + "__attempts";
-        return List.of(
-                table,
-                table + "_keys",
-                table + "_status_idx",
-                table + "_claim_idx",
-                table + "_open_idx",
-                table + "_returned_idx",
-                a,
-                a + "_exp_idx");
-    }
-
-    /** The same for one log table. */
-    public static List<String> derivedNames(String table, String logtable) {
-        String l = table + "__" + logtable;
-        return List.of(l, l + "_exp_idx");
-    }
-
     public String table() {
         return config.table();
     }
 
     public String attemptsTable() {
-        return config.table() + "__attempts";
+        return TableNames.attempts(config.table());
     }
 
     public String logTable(String name) {
-        return config.table() + "__" + name;
+        return TableNames.logTable(config.table(), name);
     }
 
     /** Column name to SQL type of the experiment table, in order. */

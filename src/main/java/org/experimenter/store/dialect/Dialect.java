@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Properties;
 import java.util.StringJoiner;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
-import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.DatabaseKind;
 
 /**
  * Everything that differs between databases, and nothing else. The defaults are ANSI SQL; each
@@ -33,24 +32,30 @@ public abstract class Dialect implements java.io.Serializable {
 
     /** The dialect for a JDBC URL; throws naming the URL (redacted) when none fits. */
     public static Dialect forUrl(String url) {
-        List<String> prefixes = new ArrayList<>();
+        DatabaseKind kind = DatabaseKind.forUrl(url);
         for (Dialect d : KNOWN) {
-            if (d.accepts(url)) {
+            if (d.kind() == kind) {
                 return d;
             }
-            prefixes.add(d.urlPrefix());
         }
-        throw new IllegalArgumentException(
-                "no database dialect for " + Redact.url(url) + "; supported: " + String.join(", ", prefixes));
+        throw new IllegalArgumentException("no database dialect for " + Redact.url(url) + "; supported: "
+                + String.join(", ", DatabaseKind.urlPrefixes()));
     }
 
-    public abstract String name();
+    /** The database this dialect writes for, with its rules for names. */
+    public abstract DatabaseKind kind();
+
+    public final String name() {
+        return kind().displayName();
+    }
 
     /** The start of every JDBC URL of this database. */
-    public abstract String urlPrefix();
+    public final String urlPrefix() {
+        return kind().urlPrefix();
+    }
 
     public boolean accepts(String url) {
-        return url != null && url.startsWith(urlPrefix());
+        return DatabaseKind.forUrl(url) == kind();
     }
 
     /** The JDBC driver class, which Spark's JDBC source needs to be told explicitly. */
@@ -59,20 +64,9 @@ public abstract class Dialect implements java.io.Serializable {
     /** The primary key column definition, generating ids on insert. */
     public abstract String idColumn();
 
-    /**
-     * The longest name of a table, index or constraint the database keeps as it is (PostgreSQL
-     * cuts longer ones to 63 bytes, and two indexes may then share a name).
-     */
-    public int maxIdentifierLength() {
-        return 63;
-    }
-
-    /**
-     * Whether the database reserves this word beyond those every database reserves (which the
-     * config reader refuses anyway): names are written unquoted, so such a field is refused.
-     */
-    public boolean isReserved(String name) {
-        return false;
+    /** The longest name the database keeps as it is ({@link DatabaseKind#maxIdentifierLength()}). */
+    public final int maxIdentifierLength() {
+        return kind().maxIdentifierLength();
     }
 
     /** A table or column name quoted for this database's SQL. */
@@ -319,21 +313,6 @@ public abstract class Dialect implements java.io.Serializable {
      */
     public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
         return new Properties();
-    }
-
-    /**
-     * Every property a connection of this config gets, the pool's and Spark's reads alike: the
-     * dialect's own with the config's timeouts, and the config's user and password when given.
-     */
-    public final Properties connectionProperties(ExperimentConfig config) {
-        Properties p = connectionProperties(config.connectTimeout(), config.socketTimeout());
-        if (!config.user().isEmpty()) {
-            p.setProperty("user", config.user());
-        }
-        if (!config.password().isEmpty()) {
-            p.setProperty("password", config.password());
-        }
-        return p;
     }
 
     /** A statement run once on every new connection, or null. */

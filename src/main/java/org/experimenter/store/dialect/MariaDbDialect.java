@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
+import org.experimenter.config.DatabaseKind;
 
 /**
  * MariaDB 10.6+ through MariaDB Connector/J ({@code jdbc:mariadb:}); {@link MySqlDialect} is the
@@ -54,20 +54,9 @@ public class MariaDbDialect extends Dialect {
      */
     private static final int TEXT_PREFIX = 128;
 
-    /**
-     * Words MySQL or MariaDB reserve that PostgreSQL, SQLite and Spark do not: the store writes
-     * column names unquoted, so a field of such a name is refused when the config is read.
-     */
-    private static final Set<String> RESERVED = readWords("mariadb-reserved.txt");
-
     @Override
-    public String name() {
-        return "mariadb";
-    }
-
-    @Override
-    public String urlPrefix() {
-        return "jdbc:mariadb:";
+    public DatabaseKind kind() {
+        return DatabaseKind.MARIADB;
     }
 
     @Override
@@ -81,35 +70,6 @@ public class MariaDbDialect extends Dialect {
     }
 
     /** MySQL and MariaDB keep names of up to 64 characters and refuse longer ones. */
-    @Override
-    public int maxIdentifierLength() {
-        return 64;
-    }
-
-    @Override
-    public boolean isReserved(String name) {
-        return RESERVED.contains(name.toLowerCase(Locale.ROOT));
-    }
-
-    /** The words of a resource file next to this class: one a line, {@code #} starts a comment. */
-    private static Set<String> readWords(String resource) {
-        try (java.io.InputStream in = MariaDbDialect.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + resource + " is missing from the jar; this is a bug");
-            }
-            Set<String> words = new java.util.HashSet<>();
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                String w = line.strip();
-                if (!w.isEmpty() && !w.startsWith("#")) {
-                    words.add(w);
-                }
-            }
-            return Set.copyOf(words);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Override
     public String quoteIdentifier(String name) {
         return "`" + name.replace("`", "``") + "`";

@@ -3,6 +3,7 @@ package org.experimenter.store.dialect;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.jdbc.JdbcDialect;
+import org.experimenter.config.DatabaseKind;
 
 /**
  * MySQL 8 through MySQL's own driver ({@code jdbc:mysql:}, Connector/J, GPL with the FOSS
@@ -14,13 +15,8 @@ public final class MySqlDialect extends MariaDbDialect {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String name() {
-        return "mysql";
-    }
-
-    @Override
-    public String urlPrefix() {
-        return "jdbc:mysql:";
+    public DatabaseKind kind() {
+        return DatabaseKind.MYSQL;
     }
 
     @Override

@@ -5,19 +5,15 @@ import java.util.List;
 import java.util.Properties;
 import java.util.StringJoiner;
 import org.experimenter.FieldType;
+import org.experimenter.config.DatabaseKind;
 
 /** PostgreSQL: identity ids, timestamptz, fills from arrays, batch claims with FOR UPDATE SKIP LOCKED. */
 public final class PostgresDialect extends Dialect {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String name() {
-        return "postgresql";
-    }
-
-    @Override
-    public String urlPrefix() {
-        return "jdbc:postgresql:";
+    public DatabaseKind kind() {
+        return DatabaseKind.POSTGRESQL;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.FieldType;
+import org.experimenter.config.DatabaseKind;
 
 /**
  * SQLite: WAL journal (mandatory: a writer with an open read cursor otherwise gets
@@ -23,13 +24,8 @@ public final class SqliteDialect extends Dialect {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String name() {
-        return "sqlite";
-    }
-
-    @Override
-    public String urlPrefix() {
-        return "jdbc:sqlite:";
+    public DatabaseKind kind() {
+        return DatabaseKind.SQLITE;
     }
 
     @Override
@@ -53,11 +49,6 @@ public final class SqliteDialect extends Dialect {
     }
 
     /** SQLite has no limit on names. */
-    @Override
-    public int maxIdentifierLength() {
-        return Integer.MAX_VALUE;
-    }
-
     @Override
     public String timestampType() {
         return "TEXT";

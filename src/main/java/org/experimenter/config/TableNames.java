@@ -1,0 +1,40 @@
+package org.experimenter.config;
+
+import java.util.List;
+
+/**
+ * Every name the tables of an experiment table take in the database (tables, constraint,
+ * indexes): checked against the database's limit on names when the config is read, and used by
+ * the store's schema.
+ */
+public final class TableNames {
+    private TableNames() {}
+
+    /** The names derived from an experiment table named {@code table}. */
+    public static List<String> of(String table) {
+        String a = attempts(table);
+        return List.of(
+                table,
+                table + "_keys",
+                table + "_status_idx",
+                table + "_claim_idx",
+                table + "_open_idx",
+                table + "_returned_idx",
+                a,
+                a + "_exp_idx");
+    }
+
+    /** The same for one log table. */
+    public static List<String> of(String table, String logtable) {
+        String l = logTable(table, logtable);
+        return List.of(l, l + "_exp_idx");
+    }
+
+    public static String attempts(String table) {
+        return table + "__attempts";
+    }
+
+    public static String logTable(String table, String logtable) {
+        return table + "__" + logtable;
+    }
+}
