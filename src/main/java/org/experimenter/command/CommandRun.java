@@ -68,21 +68,18 @@ final class CommandRun {
         pb.redirectInput(new File("/dev/null"));
         pb.redirectOutput(files.stdout().toFile());
         pb.redirectError(files.stderr().toFile());
-        Process p;
+        ProcessTree tree;
         try {
-            p = pb.start();
+            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace());
         } catch (IOException e) {
             throw new CommandFailure(
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
         }
-        ProcessTree tree = ProcessTree.track(p, shutdownPatience(), settings.killGrace());
+        Process p = tree.process();
         try {
-            watch(p, tree, files);
-            tree.refresh();
-            if (!tree.running().isEmpty()) {
-                // the command exited and left processes behind: they end with its row
-                tree.terminate(settings.killGrace());
-            }
+            watch(p, files);
+            // the command exited; what it left behind (a background child, a daemon) ends with its row
+            tree.terminate(settings.killGrace());
         } catch (Exception | Error e) {
             tree.terminate(settings.killGrace());
             throw e;
@@ -106,13 +103,12 @@ final class CommandRun {
     }
 
     /** Until the process exits: streams events, tells it when the run is stopping. */
-    private void watch(Process p, ProcessTree tree, RunFiles files) throws Exception {
+    private void watch(Process p, RunFiles files) throws Exception {
         EventStream events = new EventStream(files.events());
         long interval = settings.streamInterval().toNanos();
         long nextStream = System.nanoTime() + interval;
         boolean toldToStop = false;
         while (!p.waitFor(Math.min(TICK_MILLIS, settings.streamInterval().toMillis()), TimeUnit.MILLISECONDS)) {
-            tree.refresh();
             if (!toldToStop && ctx.isStopping()) {
                 Files.writeString(files.stop(), "the run is stopping\n");
                 toldToStop = true;
@@ -125,10 +121,29 @@ final class CommandRun {
         stream(events, true);
     }
 
+    /**
+     * Applies the new events and flushes what they wrote: a results event is the command's flush,
+     * so its results reach the row also when a later line, the exit code or the result file
+     * fails it (the row's error write leaves result columns as they are).
+     */
     private void stream(EventStream events, boolean ended) throws IOException {
-        int writes = events.apply(ctx, ended);
+        try {
+            events.apply(ctx, ended);
+        } catch (IOException | RuntimeException e) {
+            paused |= events.paused();
+            try {
+                flushWrites(events);
+            } catch (RuntimeException f) {
+                e.addSuppressed(f);
+            }
+            throw e;
+        }
         paused |= events.paused();
-        if (writes > 0 && !ended) {
+        flushWrites(events);
+    }
+
+    private void flushWrites(EventStream events) {
+        if (events.takeWrites() > 0) {
             ctx.results().flush();
         }
     }
