@@ -51,7 +51,12 @@ final class CommandRun {
         for (Map.Entry<String, String> e : keyfieldText().entrySet()) {
             args.add("--" + e.getKey() + "=" + e.getValue());
         }
-        List<String> argv = Placeholders.expand(settings.command(), settings.shell(), values, args);
+        List<String> argv = Placeholders.expand(
+                settings.command(),
+                settings.shell(),
+                values,
+                args,
+                new ArrayList<>(keyfieldText().keySet()));
         Map<String, String> env = environment(files, values, args);
         checkEncodable(argv, env, Charset.defaultCharset());
 
@@ -76,10 +81,15 @@ final class CommandRun {
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
         }
         Process p = tree.process();
+        EventStream events = new EventStream(files.events());
         try {
-            watch(p, files);
+            watch(p, events, files);
             // the command exited; what it left behind (a background child, a daemon) ends with its row
             tree.terminate(settings.killGrace());
+        } catch (InterruptedException e) {
+            tree.terminate(settings.killGrace());
+            lastEvents(events);
+            throw e;
         } catch (Exception | Error e) {
             tree.terminate(settings.killGrace());
             throw e;
@@ -103,8 +113,7 @@ final class CommandRun {
     }
 
     /** Until the process exits: streams events, tells it when the run is stopping. */
-    private void watch(Process p, RunFiles files) throws Exception {
-        EventStream events = new EventStream(files.events());
+    private void watch(Process p, EventStream events, RunFiles files) throws Exception {
         long interval = settings.streamInterval().toNanos();
         long nextStream = System.nanoTime() + interval;
         boolean toldToStop = false;
@@ -140,6 +149,23 @@ final class CommandRun {
         }
         paused |= events.paused();
         flushWrites(events);
+    }
+
+    /**
+     * After a timeout ended the tree: what the command flushed since the last read still reaches
+     * the row, unless the row has been given up already (then the context refuses the write).
+     */
+    private void lastEvents(EventStream events) {
+        boolean interrupted = Thread.interrupted(); // a JDBC write on an interrupted thread may fail
+        try {
+            stream(events, true);
+        } catch (IOException | RuntimeException ignored) {
+            // the row ends as a timeout whatever this could add
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void flushWrites(EventStream events) {
@@ -302,7 +328,10 @@ final class CommandRun {
             env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the script prints, not when it exits
         }
         for (Map.Entry<String, String> e : settings.environment().entrySet()) {
-            env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args, false));
+            env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args));
+        }
+        if (settings.shell()) {
+            env.putAll(Placeholders.variables(values)); // the script refers to them: its values are never code
         }
         return env;
     }
