@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import time
 
 what = sys.argv[1]
 with open(os.environ["EXPERIMENTER_EVENTS_FILE"], "a") as events:
@@ -15,6 +16,10 @@ with open(os.environ["EXPERIMENTER_EVENTS_FILE"], "a") as events:
         events.write('{"results": {"stage": "' + "x" * (17 << 20) + '"}}\n')
     elif what == "fail":
         events.write('{"results": {"stage": "before failing"}}\n')
+    elif what == "hang":
+        events.write('{"results": {"stage": "before the timeout"}}\n')
+if what == "hang":
+    time.sleep(600)
 with open(os.environ["EXPERIMENTER_RESULT_FILE"], "w") as result:
     result.write('{"echo": "ok"}')
 sys.exit(3 if what == "fail" else 0)

@@ -21,11 +21,15 @@ class CommandEventsTest {
     Path dir;
 
     private Map<String, Object> run(String what) {
+        return run(what, "60s");
+    }
+
+    private Map<String, Object> run(String what, String timeout) {
         Experimenter ex = Experimenter.of(TestDb.SQLITE.config(
                 dir,
                 TestDb.uniqueTable("command_events"),
                 "keyfields { what { type = string, values = [burst] } }\n"
-                        + "resultfields { echo = string, stage = string }\n"
+                        + "resultfields { echo = string, stage = string }\ntimeout = " + timeout + "\n"
                         + "experiment {\n  stream-interval = 30s\n  run-dir = \"" + dir.resolve("runs") + "\"\n"
                         + "  command = [\"" + CommandExperimentContractTest.python() + "\", \""
                         + CommandExperimentContractTest.script("events.py") + "\", \"{what}\"]\n}\n"));
@@ -55,5 +59,13 @@ class CommandEventsTest {
         assertEquals("error", row.get("status"));
         assertTrue(String.valueOf(row.get("error")).startsWith("the command exited with code 3"));
         assertEquals("before failing", row.get("stage"));
+    }
+
+    @Test
+    void resultsACommandFlushedBeforeItsTimeoutAreInItsRow() {
+        Map<String, Object> row = run("hang", "2s");
+        assertEquals("error", row.get("status"));
+        assertTrue(String.valueOf(row.get("error")).startsWith("timeout: "), String.valueOf(row.get("error")));
+        assertEquals("before the timeout", row.get("stage"));
     }
 }
