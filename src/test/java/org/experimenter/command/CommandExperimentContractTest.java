@@ -80,7 +80,7 @@ abstract class CommandExperimentContractTest {
             long stream = id(store, "stream");
             Faults.await(
                     "the log rows and the intermediate result of the running stream row",
-                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(180), // the first Spark session of a test JVM may take a minute to start
                     () -> {
                         Map<String, Object> r = store.row(stream);
                         return "running".equals(r.get("status"))

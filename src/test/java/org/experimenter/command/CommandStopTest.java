@@ -44,7 +44,7 @@ class CommandStopTest {
     @Test
     void ctrlCToTheDriversProcessGroupReachesOnlyTheDriverWhichStopsItsCommandsGracefully() throws Exception {
         stopWhileTwoCommandsRun(true, driver -> {
-            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -INT -- -" + driver.pid())
+            Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + driver.pid())
                     .inheritIO()
                     .start();
             assertEquals(0, kill.waitFor(), "kill -INT to the driver's process group");
