@@ -98,10 +98,10 @@ class CommandProcessesTest {
         } finally {
             claims.removeHandler(capture);
         }
-        assertEquals(List.of(), sleeping(), "no sleep of the rows is left");
         // the deaf command ignored SIGTERM: its tree took kill-grace (3s) to end, longer than a
         // thread is given to answer its interrupt, and that is no abandoned thread
         assertEquals(List.of(), warnings);
+        assertEquals(List.of(), sleeping(), "no sleep of the rows is left");
     }
 
     /** The command lines of the running processes started with this test's sleep argument. */
