@@ -65,6 +65,8 @@ public final class ProcessTree implements AutoCloseable {
     private final Duration patience;
     private final Duration killGrace;
     private final long started;
+    /** Every process seen as a member: their children and the sessions they lead are members too. */
+    private final Set<Long> known = ConcurrentHashMap.newKeySet();
 
     private ProcessTree(Process process, String token, Duration patience, Duration killGrace) {
         this.process = process;
@@ -72,6 +74,7 @@ public final class ProcessTree implements AutoCloseable {
         // setsid execs the command in place (a child of the JVM never leads a group), so the
         // command's pid is the session's id
         this.session = SETSID == null ? -1 : process.pid();
+        known.add(process.pid());
         this.mark = (TOKEN_VARIABLE + "=" + token + "\0").getBytes(StandardCharsets.US_ASCII);
         this.patience = patience;
         this.killGrace = killGrace;
@@ -123,7 +126,7 @@ public final class ProcessTree implements AutoCloseable {
                     continue;
                 }
                 long pid = Long.parseLong(name);
-                if (pid != SELF && member(p)) {
+                if (pid != SELF && member(p, pid)) {
                     ProcessHandle.of(pid).ifPresent(out::add);
                 }
             }
@@ -136,16 +139,24 @@ public final class ProcessTree implements AutoCloseable {
         return out;
     }
 
-    private boolean member(Path proc) {
+    private boolean member(Path proc, long pid) {
         try {
             String[] f = stat(proc);
             if (f[0].equals("Z") || f[0].equals("X") || Long.parseLong(f[19]) < started) {
                 return false; // ended, or older than the tree: no descendant of it
             }
-            if (Long.parseLong(f[3]) == session) {
+            long parent = Long.parseLong(f[1]);
+            long sid = Long.parseLong(f[3]);
+            // a process in the middle of an exec shows an empty environment: its parent, or the
+            // session a member made, gives it away
+            if (sid == session
+                    || known.contains(parent)
+                    || known.contains(sid)
+                    || contains(Files.readAllBytes(proc.resolve("environ")), mark)) {
+                known.add(pid);
                 return true;
             }
-            return contains(Files.readAllBytes(proc.resolve("environ")), mark);
+            return false;
         } catch (IOException | RuntimeException e) {
             return false; // gone meanwhile, or another user's process
         }
@@ -186,7 +197,7 @@ public final class ProcessTree implements AutoCloseable {
         try {
             Set<Long> told = new HashSet<>();
             long deadline = System.nanoTime() + grace.toNanos();
-            List<ProcessHandle> left = running();
+            List<ProcessHandle> left = settled();
             while (!left.isEmpty() && System.nanoTime() < deadline) {
                 for (ProcessHandle h : left) {
                     if (told.add(h.pid())) {
@@ -194,13 +205,13 @@ public final class ProcessTree implements AutoCloseable {
                     }
                 }
                 interrupted |= pause(50);
-                left = running();
+                left = settled();
             }
             long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (!left.isEmpty() && System.nanoTime() < end) {
                 left.forEach(ProcessHandle::destroyForcibly);
                 interrupted |= pause(20);
-                left = running();
+                left = settled();
             }
             if (!left.isEmpty()) {
                 LOG.warning("processes " + left + " survived SIGKILL");
@@ -210,6 +221,21 @@ public final class ProcessTree implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * The running processes; when none, a second look a moment later: a process forked between
+     * two reads of /proc, or in the middle of an exec, may be missed by one look.
+     */
+    private List<ProcessHandle> settled() {
+        List<ProcessHandle> left = running();
+        if (left.isEmpty()) {
+            if (pause(10)) {
+                Thread.currentThread().interrupt(); // terminate() keeps it for its caller
+            }
+            left = running();
+        }
+        return left;
     }
 
     /** Stops watching: the tree has ended, or was terminated. */

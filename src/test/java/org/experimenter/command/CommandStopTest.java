@@ -124,6 +124,14 @@ class CommandStopTest {
             }
         } finally {
             driver.destroyForcibly();
+            // a driver killed by SIGKILL ends no command: a failed test leaves none behind
+            for (Path pids : List.of(awarePids, deafPids)) {
+                if (Files.exists(pids)) {
+                    for (String pid : Files.readString(pids).trim().split(" ")) {
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+            }
             ex.drop();
         }
     }
