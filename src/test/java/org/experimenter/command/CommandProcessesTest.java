@@ -104,8 +104,12 @@ class CommandProcessesTest {
         assertEquals(List.of(), sleeping(), "no sleep of the rows is left");
     }
 
-    /** The command lines of the running processes started with this test's sleep argument. */
-    static List<String> sleeping() throws IOException {
+    /**
+     * The command lines of the running processes started with this test's sleep argument, after
+     * a moment in which an escaped fork would have become its sleep.
+     */
+    static List<String> sleeping() throws IOException, InterruptedException {
+        Thread.sleep(500);
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path p : proc) {
