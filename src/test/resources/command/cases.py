@@ -44,6 +44,12 @@ elif case == "stream":
     wait_for("release", 30)
     experimenter.result(stage="finished", score=1.0)
 
+elif case == "flushed_then_exit":
+    # the flush is read when the process has exited: its results stay in the failed row
+    experimenter.result(stage="flushed before failing")
+    experimenter.flush()
+    sys.exit(4)
+
 elif case == "exit3":
     sys.stderr.write("something went wrong on purpose\n")
     sys.exit(3)

@@ -51,7 +51,12 @@ final class CommandRun {
         for (Map.Entry<String, String> e : keyfieldText().entrySet()) {
             args.add("--" + e.getKey() + "=" + e.getValue());
         }
-        List<String> argv = Placeholders.expand(settings.command(), settings.shell(), values, args);
+        List<String> argv = Placeholders.expand(
+                settings.command(),
+                settings.shell(),
+                values,
+                args,
+                new ArrayList<>(keyfieldText().keySet()));
         Map<String, String> env = environment(files, values, args);
         checkEncodable(argv, env, Charset.defaultCharset());
 
@@ -68,21 +73,23 @@ final class CommandRun {
         pb.redirectInput(new File("/dev/null"));
         pb.redirectOutput(files.stdout().toFile());
         pb.redirectError(files.stderr().toFile());
-        Process p;
+        ProcessTree tree;
         try {
-            p = pb.start();
+            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace());
         } catch (IOException e) {
             throw new CommandFailure(
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
         }
-        ProcessTree tree = ProcessTree.track(p, shutdownPatience(), settings.killGrace());
+        Process p = tree.process();
+        EventStream events = new EventStream(files.events());
         try {
-            watch(p, tree, files);
-            tree.refresh();
-            if (!tree.running().isEmpty()) {
-                // the command exited and left processes behind: they end with its row
-                tree.terminate(settings.killGrace());
-            }
+            watch(p, events, files);
+            // the command exited; what it left behind (a background child, a daemon) ends with its row
+            tree.terminate(settings.killGrace());
+        } catch (InterruptedException e) {
+            tree.terminate(settings.killGrace());
+            lastEvents(events);
+            throw e;
         } catch (Exception | Error e) {
             tree.terminate(settings.killGrace());
             throw e;
@@ -106,13 +113,11 @@ final class CommandRun {
     }
 
     /** Until the process exits: streams events, tells it when the run is stopping. */
-    private void watch(Process p, ProcessTree tree, RunFiles files) throws Exception {
-        EventStream events = new EventStream(files.events());
+    private void watch(Process p, EventStream events, RunFiles files) throws Exception {
         long interval = settings.streamInterval().toNanos();
         long nextStream = System.nanoTime() + interval;
         boolean toldToStop = false;
         while (!p.waitFor(Math.min(TICK_MILLIS, settings.streamInterval().toMillis()), TimeUnit.MILLISECONDS)) {
-            tree.refresh();
             if (!toldToStop && ctx.isStopping()) {
                 Files.writeString(files.stop(), "the run is stopping\n");
                 toldToStop = true;
@@ -125,10 +130,46 @@ final class CommandRun {
         stream(events, true);
     }
 
+    /**
+     * Applies the new events and flushes what they wrote: a results event is the command's flush,
+     * so its results reach the row also when a later line, the exit code or the result file
+     * fails it (the row's error write leaves result columns as they are).
+     */
     private void stream(EventStream events, boolean ended) throws IOException {
-        int writes = events.apply(ctx, ended);
+        try {
+            events.apply(ctx, ended);
+        } catch (IOException | RuntimeException e) {
+            paused |= events.paused();
+            try {
+                flushWrites(events);
+            } catch (RuntimeException f) {
+                e.addSuppressed(f);
+            }
+            throw e;
+        }
         paused |= events.paused();
-        if (writes > 0 && !ended) {
+        flushWrites(events);
+    }
+
+    /**
+     * After a timeout ended the tree: what the command flushed since the last read still reaches
+     * the row, unless the row has been given up already (then the context refuses the write).
+     */
+    private void lastEvents(EventStream events) {
+        boolean interrupted = Thread.interrupted(); // a JDBC write on an interrupted thread may fail
+        try {
+            stream(events, true);
+        } catch (IOException | RuntimeException ignored) {
+            // the row ends as a timeout whatever this could add
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void flushWrites(EventStream events) {
+        if (events.takeWrites() > 0) {
             ctx.results().flush();
         }
     }
@@ -287,7 +328,10 @@ final class CommandRun {
             env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the script prints, not when it exits
         }
         for (Map.Entry<String, String> e : settings.environment().entrySet()) {
-            env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args, false));
+            env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args));
+        }
+        if (settings.shell()) {
+            env.putAll(Placeholders.variables(values)); // the script refers to them: its values are never code
         }
         return env;
     }

@@ -1,8 +1,10 @@
 package org.experimenter.command;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.experimenter.ExperimentContext;
@@ -22,9 +24,13 @@ import org.experimenter.ExperimenterException;
  * A line that is none of these fails the experiment, naming the file and the line.
  */
 final class EventStream {
+    /** The longest line read; a longer one fails the row rather than the JVM's memory. */
+    static final int MAX_LINE = 16 * 1024 * 1024;
+
     private final Path file;
     private long offset;
     private int line;
+    private int writes;
     private boolean paused;
 
     EventStream(Path file) {
@@ -32,43 +38,58 @@ final class EventStream {
     }
 
     /**
-     * Applies the lines appended since the last call to the context; returns how many of them
-     * wrote results or log rows (the caller flushes when any did).
+     * Applies the lines appended since the last call to the context, one at a time: complete lines
+     * only while the process runs, the last one too once it has ended. Counts the lines that wrote
+     * results or log rows, also when a later line fails ({@link #takeWrites}).
      */
-    int apply(ExperimentContext ctx, boolean ended) throws IOException {
-        byte[] bytes;
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long length = f.length();
-            if (length <= offset) {
-                return 0;
+    void apply(ExperimentContext ctx, boolean ended) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(offset);
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        append(text, buf, from, i - from);
+                        apply(ctx, text);
+                        offset += text.size() + 1;
+                        text.reset();
+                        from = i + 1;
+                    }
+                }
+                append(text, buf, from, n - from);
             }
-            bytes = new byte[(int) Math.min(length - offset, 64L * 1024 * 1024)];
-            f.seek(offset);
-            f.readFully(bytes);
+            if (ended && text.size() > 0) {
+                apply(ctx, text); // the last line needs no newline once the process has exited
+                offset += text.size();
+            }
         }
-        int end = bytes.length;
-        if (!ended) {
-            // a line the process is still writing waits for its newline
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--;
-            }
-        }
-        int writes = 0;
-        int start = 0;
-        while (start < end) {
-            int stop = start;
-            while (stop < end && bytes[stop] != '\n') {
-                stop++;
-            }
+    }
+
+    private void append(ByteArrayOutputStream text, byte[] buf, int from, int length) {
+        if (text.size() + length > MAX_LINE) {
             line++;
-            String text = new String(bytes, start, stop - start, StandardCharsets.UTF_8);
-            if (!text.isBlank()) {
-                writes += applyLine(ctx, text);
-            }
-            start = stop + 1;
+            throw fail("longer than " + MAX_LINE / (1024 * 1024) + " MB; an event is one JSON object of results"
+                    + " or one log row per line");
         }
-        offset += end;
-        return writes;
+        text.write(buf, from, length);
+    }
+
+    private void apply(ExperimentContext ctx, ByteArrayOutputStream bytes) {
+        line++;
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+            writes += applyLine(ctx, text);
+        }
+    }
+
+    /** How many lines wrote results or log rows since the last call (the caller flushes when any did). */
+    int takeWrites() {
+        int n = writes;
+        writes = 0;
+        return n;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package org.experimenter.command;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,20 +50,26 @@ public final class Placeholders {
 
     /**
      * The argument list of a row. Without a shell each template is one argument, except a lone
-     * {@code {args}}, which becomes one argument per keyfield; with a shell the templates are
-     * joined with spaces and every value is quoted for {@code /bin/sh}.
+     * {@code {args}}, which becomes one argument per keyfield. With a shell the templates are
+     * joined with spaces into one {@code /bin/sh -c} script (see {@link #shellScript}), which holds
+     * no value: the values travel in the environment ({@link #variables}).
      *
      * @param values the text of every keyfield and macro but {@code args}
      * @param args the {@code --name=value} arguments
+     * @param keyfields the keyfields' names, in the order of {@code args}
      */
     public static List<String> expand(
-            List<String> templates, boolean shell, Map<String, String> values, List<String> args) {
+            List<String> templates,
+            boolean shell,
+            Map<String, String> values,
+            List<String> args,
+            List<String> keyfields) {
         if (shell) {
-            List<String> parts = new ArrayList<>();
-            for (String t : templates) {
-                parts.add(substitute(t, values, args, true));
+            Script script = shellScript(templates, keyfields);
+            if (script.problem() != null) {
+                throw new IllegalStateException(script.problem() + "; it passed the load check, this is a bug");
             }
-            return List.of("/bin/sh", "-c", String.join(" ", parts));
+            return List.of("/bin/sh", "-c", script.text());
         }
         List<String> out = new ArrayList<>();
         for (String t : templates) {
@@ -73,27 +80,129 @@ public final class Placeholders {
                     && !values.containsKey(ARGS)) {
                 out.addAll(args);
             } else {
-                out.add(substitute(t, values, args, false));
+                out.add(substitute(t, values, args));
             }
         }
         return out;
     }
 
+    /** The environment variable that carries a placeholder's value into a shell script. */
+    public static String variable(String name) {
+        return "EXPERIMENTER_P_" + name;
+    }
+
+    /** The variables of a shell script: one per keyfield and macro, holding its value byte for byte. */
+    public static Map<String, String> variables(Map<String, String> values) {
+        Map<String, String> env = new LinkedHashMap<>();
+        values.forEach((k, v) -> env.put(variable(k), v));
+        return env;
+    }
+
+    /** A shell script built from templates, or why it cannot be: exactly one of the two is null. */
+    public record Script(String text, String problem) {}
+
+    /** Where a placeholder stands in a shell script. */
+    private enum Quoting {
+        NONE,
+        SINGLE,
+        DOUBLE,
+        COMMENT
+    }
+
+    /**
+     * The templates joined with spaces, each placeholder replaced by a reference to its variable:
+     * {@code "${EXPERIMENTER_P_seed}"} outside quotes (one word, as it was), {@code
+     * ${EXPERIMENTER_P_seed}} inside double quotes. The shell never parses what a variable holds,
+     * so no value can run as code, however it is placed, and each arrives byte for byte. Inside
+     * single quotes the shell expands nothing: refused, naming the element. {@code {args}} becomes
+     * {@code --name="${EXPERIMENTER_P_name}"} per keyfield.
+     */
+    public static Script shellScript(List<String> templates, List<String> keyfields) {
+        StringBuilder b = new StringBuilder();
+        Quoting q = Quoting.NONE;
+        boolean escaped = false;
+        for (int e = 0; e < templates.size(); e++) {
+            if (e > 0) {
+                b.append(' ');
+                if (q == Quoting.NONE) {
+                    escaped = false;
+                }
+            }
+            for (Piece p : parse(templates.get(e))) {
+                if (!p.placeholder()) {
+                    for (char ch : p.text().toCharArray()) {
+                        if (escaped) {
+                            escaped = false;
+                        } else {
+                            q = next(q, ch, b.length() == 0 ? ' ' : b.charAt(b.length() - 1));
+                            escaped = ch == '\\' && (q == Quoting.NONE || q == Quoting.DOUBLE);
+                        }
+                        b.append(ch);
+                    }
+                    continue;
+                }
+                escaped = false;
+                if (q == Quoting.SINGLE) {
+                    return new Script(
+                            null,
+                            "element " + (e + 1) + " \"" + templates.get(e) + "\": {" + p.text()
+                                    + "} is inside single quotes, where the shell expands nothing; put it outside"
+                                    + " them or inside double quotes (its value is in $" + variable(p.text()) + ")");
+                }
+                boolean quote = q == Quoting.NONE;
+                if (p.text().equals(ARGS) && !keyfields.contains(ARGS)) {
+                    List<String> words = new ArrayList<>();
+                    for (String k : keyfields) {
+                        words.add("--" + k + "=" + reference(k, quote));
+                    }
+                    b.append(String.join(" ", words));
+                } else {
+                    b.append(reference(p.text(), quote));
+                }
+            }
+        }
+        return new Script(b.toString(), null);
+    }
+
+    private static String reference(String name, boolean quote) {
+        String ref = "${" + variable(name) + "}";
+        return quote ? "\"" + ref + "\"" : ref;
+    }
+
+    /** The quoting after ch, read in quoting q after the character before. */
+    private static Quoting next(Quoting q, char ch, char before) {
+        switch (q) {
+            case SINGLE:
+                return ch == '\'' ? Quoting.NONE : q;
+            case DOUBLE:
+                return ch == '"' ? Quoting.NONE : q;
+            case COMMENT:
+                return ch == '\n' ? Quoting.NONE : q;
+            default:
+                if (ch == '\'') {
+                    return Quoting.SINGLE;
+                }
+                if (ch == '"') {
+                    return Quoting.DOUBLE;
+                }
+                if (ch == '#' && (Character.isWhitespace(before) || ";&|()<>".indexOf(before) >= 0)) {
+                    return Quoting.COMMENT;
+                }
+                return q;
+        }
+    }
+
     /** One template with its placeholders replaced (an environment value, or one argument). */
-    public static String substitute(String template, Map<String, String> values, List<String> args, boolean quote) {
+    public static String substitute(String template, Map<String, String> values, List<String> args) {
         StringBuilder b = new StringBuilder();
         for (Piece p : parse(template)) {
             if (!p.placeholder()) {
                 b.append(p.text());
             } else if (values.containsKey(p.text())) {
                 String v = values.get(p.text());
-                b.append(quote ? shellQuote(v) : v);
+                b.append(v);
             } else if (p.text().equals(ARGS)) {
-                List<String> a = new ArrayList<>();
-                for (String s : args) {
-                    a.add(quote ? shellQuote(s) : s);
-                }
-                b.append(String.join(" ", a));
+                b.append(String.join(" ", args));
             } else {
                 throw new IllegalStateException("placeholder {" + p.text() + "} has no value; this is a bug");
             }
@@ -101,7 +210,7 @@ public final class Placeholders {
         return b.toString();
     }
 
-    /** A word for /bin/sh that stands for exactly s. */
+    /** A word for /bin/sh that stands for exactly s (to show a command in a message). */
     public static String shellQuote(String s) {
         if (!s.isEmpty()
                 && s.chars()

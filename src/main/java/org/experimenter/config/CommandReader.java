@@ -76,6 +76,13 @@ final class CommandReader {
                 throw at(c, "experiment.command", "element " + (i + 1) + " \"" + command.get(i) + "\": " + problem);
             }
         }
+        if (shell) {
+            String problem =
+                    Placeholders.shellScript(command, List.copyOf(keyfields)).problem();
+            if (problem != null) {
+                throw at(c, "experiment.command", problem);
+            }
+        }
         if (command.get(0).isBlank()) {
             throw at(c, "experiment.command", "the first element, the program, is empty");
         }

@@ -153,7 +153,7 @@ final class ClaimRunner implements AutoCloseable {
         } else {
             kind = "timeout";
             error = "timeout: experiment " + id + " " + params + " did not finish within " + timeout;
-            replaceRunner();
+            replaceRunner(id);
         }
         double millis = (System.nanoTime() - current.startNanos()) / 1e6;
         recordMillis(millis);
@@ -204,12 +204,27 @@ final class ClaimRunner implements AutoCloseable {
         });
     }
 
-    private void replaceRunner() {
+    /**
+     * Interrupts the timed-out experiment's thread and waits for it a while, so the next row does
+     * not start beside it. A command answers the interrupt by ending its process tree, which takes
+     * up to its kill-grace and a last wait for SIGKILL; that is waited for too.
+     */
+    private void replaceRunner(long id) {
         ExecutorService old = runner;
         old.shutdownNow();
+        var command = store.config().command();
+        Duration patience = Duration.ofSeconds(2);
+        if (command != null) {
+            patience = patience.plus(command.killGrace()).plusSeconds(5);
+        }
         try {
-            if (!old.awaitTermination(2, TimeUnit.SECONDS)) {
-                LOG.warning("an experiment ignored its interrupt after a timeout; its thread is abandoned");
+            if (!old.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(
+                        command != null
+                                ? "the command of experiment " + id + " of " + store.table() + " did not end within "
+                                        + patience + " after its timeout; its thread is abandoned"
+                                : "experiment " + id + " of " + store.table()
+                                        + " ignored its interrupt after a timeout; its thread is abandoned");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

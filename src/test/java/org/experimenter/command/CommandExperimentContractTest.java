@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A command experiment, a real Python process per row ({@code src/test/resources/command/cases.py}),
  * run through Spark local mode on each database: one row per behaviour (results, events streamed
- * while it runs, a non-zero exit, a signal, a timeout with a grandchild that ignores SIGTERM,
+ * while it runs, a non-zero exit, results flushed just before a non-zero exit, a signal, a timeout with a grandchild that ignores SIGTERM,
  * huge stderr, no or malformed result file, undeclared and mistyped fields, a bad event line,
  * a pause, a process left behind, unicode). Each ends its row as it should; no process outlives it.
  */
@@ -53,7 +53,8 @@ abstract class CommandExperimentContractTest {
         Path runs = dir.resolve("runs");
         String hocon = String.join(
                 "\n",
-                "keyfields { what { type = string, values = [ok, stream, exit3, signal, tree, huge_stderr, no_result,",
+                "keyfields { what { type = string, values = [ok, stream, exit3, flushed_then_exit, signal, tree,",
+                "  huge_stderr, no_result,",
                 "  malformed, undeclared, mistyped, bad_event, paused, leftover, \"" + UNICODE + "\"] } }",
                 "resultfields { score = double, count = int, echo = string, stage = string }",
                 "logtables { steps { step = int, loss = double } }",
@@ -69,7 +70,7 @@ abstract class CommandExperimentContractTest {
                 "");
         Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
         ExperimentStore store = TestDb.store(ex);
-        assertEquals(14, ex.fill());
+        assertEquals(15, ex.fill());
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             Future<RunSummary> run = background.submit(() -> ex.run(TestSpark.session()));
@@ -79,7 +80,7 @@ abstract class CommandExperimentContractTest {
             long stream = id(store, "stream");
             Faults.await(
                     "the log rows and the intermediate result of the running stream row",
-                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(180), // the first Spark session of a test JVM may take a minute to start
                     () -> {
                         Map<String, Object> r = store.row(stream);
                         return "running".equals(r.get("status"))
@@ -118,6 +119,11 @@ abstract class CommandExperimentContractTest {
             assertEquals(1.0 / 3, (Double) steps.get(2).get("loss"), 1e-12);
 
             assertError(store, "exit3", "the command exited with code 3: ", "something went wrong on purpose");
+            assertError(store, "flushed_then_exit", "the command exited with code 4: ", "");
+            assertEquals(
+                    "flushed before failing",
+                    store.row(id(store, "flushed_then_exit")).get("stage"),
+                    "what the command flushed before it failed stays in its row");
             assertError(store, "signal", "the command was killed by signal 9 (SIGKILL), exit code 137", "about to die");
 
             long tree = id(store, "tree");
@@ -188,7 +194,7 @@ abstract class CommandExperimentContractTest {
 
             assertEquals(4, summary.count(Status.DONE), summary.toString());
             assertEquals(1, summary.count(Status.PAUSED), summary.toString());
-            assertEquals(9, summary.count(Status.ERROR), summary.toString());
+            assertEquals(10, summary.count(Status.ERROR), summary.toString());
         } finally {
             background.shutdownNow();
             ex.drop();

@@ -32,7 +32,8 @@ class PlaceholdersTest {
                         List.of("python3", "train.py", "--kernel", "{kernel}", "--out=run-{id}-{seed}.json", "{args}"),
                         false,
                         VALUES,
-                        ARGS));
+                        ARGS,
+                        List.of("kernel", "seed", "name")));
     }
 
     @Test
@@ -40,21 +41,65 @@ class PlaceholdersTest {
         assertEquals(
                 List.of("python3", "-c", "print({'k': 'rbf'}, {seed}, {})"),
                 Placeholders.expand(
-                        List.of("python3", "-c", "print({'k': '{kernel}'}, {{seed}}, {})"), false, VALUES, ARGS));
+                        List.of("python3", "-c", "print({'k': '{kernel}'}, {{seed}}, {})"),
+                        false,
+                        VALUES,
+                        ARGS,
+                        List.of("kernel", "seed", "name")));
     }
 
     @Test
-    void withAShellTheElementsAreOneScriptAndEveryValueIsQuoted() {
+    void withAShellTheElementsAreOneScriptThatRefersToVariablesAndHoldsNoValue() {
         assertEquals(
                 List.of(
                         "/bin/sh",
                         "-c",
-                        "python3 train.py --name 'it'\\''s a b' --seed 3 --kernel=rbf --seed=3 '--name=it'\\''s a b' | tee out.txt"),
+                        "python3 train.py --name \"${EXPERIMENTER_P_name}\" --seed \"${EXPERIMENTER_P_seed}\""
+                                + " --kernel=\"${EXPERIMENTER_P_kernel}\" --seed=\"${EXPERIMENTER_P_seed}\""
+                                + " --name=\"${EXPERIMENTER_P_name}\" | tee out.txt"),
                 Placeholders.expand(
                         List.of("python3 train.py --name {name} --seed {seed}", "{args}", "| tee out.txt"),
                         true,
                         VALUES,
-                        ARGS));
+                        ARGS,
+                        List.of("kernel", "seed", "name")));
+        assertEquals(
+                Map.of(
+                        "EXPERIMENTER_P_kernel",
+                        "rbf",
+                        "EXPERIMENTER_P_seed",
+                        "3",
+                        "EXPERIMENTER_P_name",
+                        "it's a b",
+                        "EXPERIMENTER_P_id",
+                        "7"),
+                Placeholders.variables(VALUES));
+    }
+
+    @Test
+    void inDoubleQuotesAPlaceholderIsABareReferenceAndAnEscapedOrCommentedQuoteOpensNothing() {
+        assertEquals(
+                "echo \"training ${EXPERIMENTER_P_name} (\\\"${EXPERIMENTER_P_seed}\\\")\" \\' \"${EXPERIMENTER_P_id}\""
+                        + " # it's\n echo \"${EXPERIMENTER_P_seed}\"",
+                Placeholders.shellScript(
+                                List.of("echo \"training {name} (\\\"{seed}\\\")\" \\' {id} # it's\n echo {seed}"),
+                                List.of("name", "seed"))
+                        .text());
+    }
+
+    @Test
+    void aPlaceholderInsideSingleQuotesIsRefusedNamingTheElement() {
+        Placeholders.Script s = Placeholders.shellScript(List.of("echo", "'seed {seed}'"), List.of("seed"));
+        assertNull(s.text());
+        assertEquals(
+                "element 2 \"'seed {seed}'\": {seed} is inside single quotes, where the shell expands nothing;"
+                        + " put it outside them or inside double quotes (its value is in $EXPERIMENTER_P_seed)",
+                s.problem());
+        assertEquals(
+                "element 3 \"{args}'\": {args} is inside single quotes, where the shell expands nothing;"
+                        + " put it outside them or inside double quotes (its value is in $EXPERIMENTER_P_args)",
+                Placeholders.shellScript(List.of("echo", "'a", "{args}'"), List.of("seed"))
+                        .problem());
     }
 
     @Test

@@ -1,0 +1,131 @@
+package org.experimenter.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.experimenter.Experimenter;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The processes of a command row, run by run-one (the claim path, a real shell, real processes,
+ * SQLite): whatever a command starts ends with its row, however it escaped its parent (a
+ * background child of a shell that exited, a subshell's orphan, a {@code setsid} daemon, a
+ * Python double fork into a new session), on success and on a timeout; each process is found
+ * in /proc by a sleep argument no other process has.
+ */
+class CommandProcessesTest {
+    /** A sleep argument unique to this test run: 3131.&lt;random digits&gt;. */
+    private static final String TAG =
+            Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
+
+    @TempDir
+    Path dir;
+
+    private Experimenter experimenter(String timeout) {
+        String script = String.join(
+                "\n",
+                "case {what} in",
+                "  double_fork) sleep 3131." + TAG + " & ;;",
+                "  subshell) ( sleep 3232." + TAG + " & ) ; sleep 600 ;;",
+                "  setsid) setsid sleep 3333." + TAG + " & ;;",
+                "  python) python3 -c 'import os; os.fork() or (os.setsid(), os.fork() or"
+                        + " os.execvp(\"sleep\", [\"sleep\", \"3535." + TAG + "\"])); os._exit(0)' ;;",
+                "  deaf) trap '' TERM; sleep 3434." + TAG + " ;;",
+                "esac",
+                "echo '{{\"echo\": \"ok\"}}' > \"$EXPERIMENTER_RESULT_FILE\"");
+        return Experimenter.of(TestDb.SQLITE.config(
+                dir,
+                TestDb.uniqueTable("command_procs"),
+                "keyfields { what { type = string, values = [double_fork] } }\nresultfields { echo = string }\n"
+                        + "timeout = " + timeout + "\n"
+                        + "experiment {\n  shell = true\n  kill-grace = 3s\n  run-dir = \"" + dir.resolve("runs")
+                        + "\"\n  command = " + quote(script) + "\n}\n"));
+    }
+
+    /** A HOCON string. */
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    @Test
+    void processesACommandLeftBehindWhenItExitedEndWithItsRow() throws Exception {
+        Experimenter ex = experimenter("60s");
+        for (String what : List.of("double_fork", "setsid", "python")) {
+            Map<String, Object> row = ex.runOne(Map.of("what", what), ex.experimentFromConfig());
+            assertEquals("done", row.get("status"), what + ": " + row.get("error"));
+        }
+        assertEquals(List.of(), sleeping(), "no sleep of the rows is left");
+    }
+
+    @Test
+    void aTimedOutCommandEndsWithTheOrphanOfItsSubshellAndWaitingForItsTreeIsNoAbandonedThread() throws Exception {
+        Experimenter ex = experimenter("2s");
+        List<String> warnings = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger claims = Logger.getLogger("org.experimenter.spark.ClaimRunner");
+        claims.addHandler(capture);
+        try {
+            for (String what : List.of("subshell", "deaf")) {
+                Map<String, Object> row = ex.runOne(Map.of("what", what), ex.experimentFromConfig());
+                assertEquals("error", row.get("status"), what);
+                assertTrue(String.valueOf(row.get("error")).startsWith("timeout: "), what + ": " + row.get("error"));
+            }
+        } finally {
+            claims.removeHandler(capture);
+        }
+        // the deaf command ignored SIGTERM: its tree took kill-grace (3s) to end, longer than a
+        // thread is given to answer its interrupt, and that is no abandoned thread
+        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), sleeping(), "no sleep of the rows is left");
+    }
+
+    /**
+     * The command lines of the running processes started with this test's sleep argument, after
+     * a moment in which an escaped fork would have become its sleep.
+     */
+    static List<String> sleeping() throws IOException, InterruptedException {
+        Thread.sleep(500);
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : proc) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
+                    if (cmd.contains("." + TAG) && cmd.startsWith("sleep ")) {
+                        ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
+                                .filter(ProcessTree::running)
+                                .ifPresent(h -> found.add(h.pid() + ": " + cmd));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // not a process, or gone meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}

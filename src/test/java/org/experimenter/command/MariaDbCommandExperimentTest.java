@@ -1,0 +1,10 @@
+package org.experimenter.command;
+
+import org.experimenter.testing.TestDb;
+
+class MariaDbCommandExperimentTest extends CommandExperimentContractTest {
+    @Override
+    TestDb db() {
+        return TestDb.MARIADB;
+    }
+}
