@@ -18,6 +18,7 @@ import org.experimenter.eval.Exporter;
 import org.experimenter.eval.Plotter;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.SqlErrors;
+import org.experimenter.grid.Grid;
 import org.experimenter.grid.Parameter;
 import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
@@ -237,8 +238,8 @@ public final class Experimenter {
                             + "' is not a keyfield; the keyfields are " + config.keyfieldNames());
                 }
             }
-            List<Map<String, Object>> partial = new ArrayList<>();
-            partial.add(new java.util.LinkedHashMap<>(f));
+            // the keyfields the combination leaves open take every value of grid (or of the config)
+            List<Parameter> open = new ArrayList<>();
             for (Parameter p : config.keyfields()) {
                 if (f.containsKey(p.name())) {
                     continue;
@@ -249,17 +250,15 @@ public final class Experimenter {
                             + "': give it in the combination or in grid (it has no values in " + config.origin()
                             + ")");
                 }
-                List<Map<String, Object>> next = new ArrayList<>();
-                for (Map<String, Object> m : partial) {
-                    for (Object v : values) {
-                        Map<String, Object> copy = new java.util.LinkedHashMap<>(m);
-                        copy.put(p.name(), v);
-                        next.add(copy);
-                    }
-                }
-                partial = next;
+                open.add(new Parameter(p.name(), p.type(), new ArrayList<Object>(values)));
             }
-            rows.addAll(partial);
+            for (Object[] values : new Grid(open)) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>(f);
+                for (int i = 0; i < values.length; i++) {
+                    row.put(open.get(i).name(), values[i]);
+                }
+                rows.add(row);
+            }
         }
         for (String k : grid.keySet()) {
             if (config.keyfield(k) == null) {
