@@ -17,6 +17,7 @@ import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.CommandSettings;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.Placeholders;
 
 /**
  * One attempt at one row by a command: writes its inputs, starts the process, streams its events

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.experimenter.command.Placeholders;
 
 /**
  * Reads {@code experiment { command = [...], ... }} of a resolved config. Every placeholder must

@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
