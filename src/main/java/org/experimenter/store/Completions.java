@@ -1,8 +1,8 @@
 package org.experimenter.store;
 
-import static org.experimenter.store.Values.CREATED;
-import static org.experimenter.store.Values.ERROR;
-import static org.experimenter.store.Values.RUNNING;
+import static org.experimenter.store.StatusLiterals.CREATED;
+import static org.experimenter.store.StatusLiterals.ERROR;
+import static org.experimenter.store.StatusLiterals.RUNNING;
 
 import java.io.Serializable;
 import java.sql.Connection;

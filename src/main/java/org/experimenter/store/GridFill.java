@@ -47,7 +47,7 @@ final class GridFill implements Serializable {
                     "cannot fill table " + db.table,
                     c -> Jdbc.inTransaction(c, conn -> inMultiRowStatements(conn, columns, types, perStatement, rows)));
         }
-        String sql = db.dialect.fillStatement(db.table, columns, types, Values.CREATED);
+        String sql = db.dialect.fillStatement(db.table, columns, types, StatusLiterals.CREATED);
         return db.withConnection(
                 "cannot fill table " + db.table,
                 c -> Jdbc.inTransaction(c, conn -> {
@@ -68,8 +68,8 @@ final class GridFill implements Serializable {
         long n = 0;
         Instant now = db.now();
         List<Object[]> chunk = new ArrayList<>(perStatement);
-        try (PreparedStatement full =
-                c.prepareStatement(db.dialect.fillStatement(db.table, columns, types, Values.CREATED, perStatement))) {
+        try (PreparedStatement full = c.prepareStatement(
+                db.dialect.fillStatement(db.table, columns, types, StatusLiterals.CREATED, perStatement))) {
             while (rows.hasNext()) {
                 chunk.add(checkedRow(rows.next(), ++n));
                 if (chunk.size() == perStatement) {
@@ -80,7 +80,7 @@ final class GridFill implements Serializable {
         }
         if (!chunk.isEmpty()) {
             try (PreparedStatement last = c.prepareStatement(
-                    db.dialect.fillStatement(db.table, columns, types, Values.CREATED, chunk.size()))) {
+                    db.dialect.fillStatement(db.table, columns, types, StatusLiterals.CREATED, chunk.size()))) {
                 inserted += insertChunk(last, chunk, now);
             }
         }

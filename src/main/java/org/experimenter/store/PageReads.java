@@ -1,7 +1,7 @@
 package org.experimenter.store;
 
-import static org.experimenter.store.Values.ERROR;
-import static org.experimenter.store.Values.RUNNING;
+import static org.experimenter.store.StatusLiterals.ERROR;
+import static org.experimenter.store.StatusLiterals.RUNNING;
 
 import java.io.Serializable;
 import java.sql.Connection;
@@ -77,12 +77,12 @@ public final class PageReads implements Serializable {
      * What the live overview looks at, read together: rows per status, the largest attempt id,
      * running rows per run.
      */
-    public record Look(Map<Status, Long> counts, long maxAttemptId, List<Running> running) {}
+    public record TableState(Map<Status, Long> counts, long maxAttemptId, List<Running> running) {}
 
-    /** The three reads of {@link Look} on one connection. */
-    public Look look() {
+    /** The three reads of {@link TableState} on one connection. */
+    public TableState look() {
         return db.withConnection(
-                "cannot look at " + db.table, c -> new Look(reads.counts(c), maxAttemptId(c), runningByRun(c)));
+                "cannot look at " + db.table, c -> new TableState(reads.counts(c), maxAttemptId(c), runningByRun(c)));
     }
 
     /** The columns a page shows, in table order. */
@@ -175,7 +175,7 @@ public final class PageReads implements Serializable {
         if (statuses != null && !statuses.isEmpty()) {
             StringJoiner in = new StringJoiner(", ", "status IN (", ")");
             for (Status s : statuses) {
-                in.add(Values.literal(s));
+                in.add(StatusLiterals.literal(s));
             }
             parts.add(in.toString());
         }

@@ -1,7 +1,7 @@
 package org.experimenter.store;
 
-import static org.experimenter.store.Values.CREATED;
-import static org.experimenter.store.Values.PAUSED;
+import static org.experimenter.store.StatusLiterals.CREATED;
+import static org.experimenter.store.StatusLiterals.PAUSED;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class RowAdmin implements Serializable {
         }
         StringJoiner in = new StringJoiner(", ", "status IN (", ")");
         for (Status s : statuses) {
-            in.add(Values.literal(s));
+            in.add(StatusLiterals.literal(s));
         }
         return resetWhere(in.toString());
     }

@@ -1,7 +1,7 @@
 package org.experimenter.store;
 
-import static org.experimenter.store.Values.CREATED;
-import static org.experimenter.store.Values.RUNNING;
+import static org.experimenter.store.StatusLiterals.CREATED;
+import static org.experimenter.store.StatusLiterals.RUNNING;
 
 import java.io.Serializable;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package org.experimenter.store;
 
-import static org.experimenter.store.Values.RUNNING;
+import static org.experimenter.store.StatusLiterals.RUNNING;
 
 import java.io.Serializable;
 import java.sql.Connection;

@@ -47,7 +47,7 @@ public final class Schema implements java.io.Serializable {
         for (Parameter p : config.keyfields()) {
             c.put(p.name(), dialect.keyfieldType(p.type(), keyTypes) + " NOT NULL");
         }
-        c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + Values.CREATED);
+        c.put("status", "VARCHAR(16) NOT NULL DEFAULT " + StatusLiterals.CREATED);
         c.put("creation_date", ts + " NOT NULL");
         c.put("start_date", ts);
         c.put("end_date", ts);
@@ -172,12 +172,13 @@ public final class Schema implements java.io.Serializable {
             // open rows in id order, for claims: rows are done from the low ids up, and with statistics
             // from the fill (all created) PostgreSQL would otherwise walk the primary key through every
             // done row to find the first open ones, on every claim
-            out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = " + Values.CREATED);
+            out.add("CREATE INDEX IF NOT EXISTS " + t + "_open_idx ON " + t + " (id) WHERE status = "
+                    + StatusLiterals.CREATED);
             // open rows that ran before (released by a stopped run, recovered from a lost executor):
             // workers look for them between claims, and among a million open rows they are few (SQLite
             // picks this index over the status index only when it starts with status as well)
             out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = "
-                    + Values.CREATED + " AND run_id IS NOT NULL");
+                    + StatusLiterals.CREATED + " AND run_id IS NOT NULL");
         } else {
             // Without partial indexes (MySQL, MariaDB), inside CREATE TABLE: MySQL has no CREATE
             // INDEX IF NOT EXISTS. The status index also serves claims (open rows in id order:

@@ -5,22 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import org.experimenter.FieldType;
-import org.experimenter.Status;
 
-/** Values of declared types to and from JDBC, and the status literals of statements. */
+/** Values of declared types to and from JDBC. */
 final class Values {
-    /** Status literals for SQL text: {@code "status = " + CREATED}. */
-    static final String CREATED = literal(Status.CREATED);
-
-    static final String RUNNING = literal(Status.RUNNING);
-    static final String ERROR = literal(Status.ERROR);
-    static final String PAUSED = literal(Status.PAUSED);
-
     private Values() {}
-
-    static String literal(Status s) {
-        return "'" + s.dbName() + "'";
-    }
 
     /**
      * Binds a value of a declared type. A NaN double is bound as no value on every database:

@@ -176,7 +176,7 @@ final class Overview implements AutoCloseable {
     }
 
     private Snapshot look() {
-        PageReads.Look seen = pages.look();
+        PageReads.TableState seen = pages.look();
         Map<Status, Long> byStatus = seen.counts();
         long maxAttempt = seen.maxAttemptId();
         boolean complete = history.catchUp(pages, maxAttempt);
