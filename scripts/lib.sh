@@ -9,11 +9,12 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # Compiles the application (not its tests, no formatting check: what running it needs) and writes
 # its class path, when the jar is missing or older than a source.
+is_built() {
+  [ -f "$APP_JAR" ] && [ -f "$CP_FILE" ] && [ -f "$FLAGS_FILE" ] \
+    && [ -z "$(find "$root/src/main" "$root/pom.xml" -newer "$APP_JAR" -print -quit)" ]
+}
 ensure_built() {
-  if [ -f "$APP_JAR" ] && [ -f "$CP_FILE" ] && [ -f "$FLAGS_FILE" ] \
-     && [ -z "$(find "$root/src/main" "$root/pom.xml" -newer "$APP_JAR" -print -quit)" ]; then
-    return
-  fi
+  is_built && return
   echo "building the application jar (first use or sources changed) ..." >&2
   (cd "$root" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true compile \
       dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=compile >&2)
