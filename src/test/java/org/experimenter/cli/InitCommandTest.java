@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code experimenter init}: the starter project's files, its config valid, its experiment
- * compiling against this API and running a row. scripts/starter-check (CI) builds it with Maven
- * against the installed artifact and runs it through scripts/experimenter.
+ * compiling against this API and running a row. scripts/dev/starter-check (CI) runs README.md's
+ * starter line as written: the starter built with Maven and run through scripts/experimenter.
  */
 class InitCommandTest {
     @TempDir

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run of 64 tasks at once through PgBouncer in transaction pooling mode (10 server
- * connections), which scripts/pgbouncer starts on 127.0.0.1:6432: claims, heartbeats, the
+ * connections), which scripts/dev/pgbouncer starts on 127.0.0.1:6432: claims, heartbeats, the
  * database's clock and finishes need no session state.
  */
 class PgBouncerTest {
     @Test
     void aRunOf64TasksThroughPgBouncerInTransactionModeDoesEveryRowOnce() throws Exception {
         Process start =
-                new ProcessBuilder("scripts/pgbouncer", "start").inheritIO().start();
-        assertTrue(start.waitFor(30, TimeUnit.SECONDS) && start.exitValue() == 0, "scripts/pgbouncer start failed");
+                new ProcessBuilder("scripts/dev/pgbouncer", "start").inheritIO().start();
+        assertTrue(start.waitFor(30, TimeUnit.SECONDS) && start.exitValue() == 0, "scripts/dev/pgbouncer start failed");
         String table = TestDb.uniqueTable("bouncer");
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");

@@ -20,7 +20,7 @@ import org.experimenter.store.ExperimentStore;
 /**
  * The end of every fault check: reads the experiment table, its attempts table and the
  * independent execution log, prints the figures and lists what is wrong. Used by the JUnit
- * fault tests and, through {@link #main}, by the scripts under scripts/faults/.
+ * fault tests and, through {@link #main}, by the scripts under scripts/dev/faults/.
  */
 public final class FaultReport {
     private final String name;

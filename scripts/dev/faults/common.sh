@@ -1,6 +1,6 @@
 # Shared by the fault scripts: a PostgreSQL table for FaultExperiment, the standalone cluster,
 # the execution log and the final check (org.experimenter.testing.FaultReport).
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
 ensure_test_classes
@@ -25,18 +25,18 @@ CONF
 # started_cluster is 1 when this script started the cluster (and so stops it at the end)
 started_cluster=0
 ensure_cluster() {
-  if ! "$root/scripts/cluster" status >/dev/null 2>&1; then
-    "$root/scripts/cluster" start
+  if ! "$root/scripts/dev/cluster" status >/dev/null 2>&1; then
+    "$root/scripts/dev/cluster" start
     started_cluster=1
   fi
 }
 stop_cluster_if_started() {
-  if [ "$started_cluster" = 1 ]; then "$root/scripts/cluster" stop; fi
+  if [ "$started_cluster" = 1 ]; then "$root/scripts/dev/cluster" stop; fi
 }
 
 # submit_run CONF OUT: experimenter run on the standalone cluster in the background; sets run_pid
 submit_run() {
-  SUBMIT_OPTS="--jars $TEST_JAR --conf spark.ui.enabled=false" "$root/scripts/cluster" submit run -c "$1" >"$2" 2>&1 &
+  SUBMIT_OPTS="--jars $TEST_JAR --conf spark.ui.enabled=false" "$root/scripts/dev/cluster" submit run -c "$1" >"$2" 2>&1 &
   run_pid=$!
 }
 
