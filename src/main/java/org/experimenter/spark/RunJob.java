@@ -14,8 +14,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.ExperimenterException;
@@ -189,23 +192,9 @@ public final class RunJob {
                 ? config.partitions()
                 : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
         partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
-        String select = store.runs().openRowsSelect(scope);
-        // a read task holds a connection while it runs, and no more run at once than there are cores:
-        // with more cores than READ_PARTITIONS, read in that many and spread the rows after
-        boolean fewReads = partitions > READ_PARTITIONS && spark.sparkContext().defaultParallelism() > READ_PARTITIONS;
-        Dataset<Row> open = SparkTables.reader(spark, config)
-                .option("dbtable", "(" + select + ") open_rows")
-                .option("partitionColumn", random ? "order_key" : "id")
-                .option("lowerBound", random ? 0 : rows.minId())
-                .option("upperBound", random ? RunScope.SHUFFLE_MODULUS : rows.maxId() + 1)
-                .option("numPartitions", fewReads ? READ_PARTITIONS : partitions)
-                .option("fetchsize", 10_000)
-                .load();
-        if (fewReads) {
-            // read in few partitions (each holds a connection of Spark's own, outside the pool), then
-            // spread over as many tasks as the run wants
-            open = open.repartition(partitions);
-        }
+        JavaRDD<Row> open = rows.count() <= SMALL_READ
+                ? readOnDriver(scope, partitions)
+                : readWithSpark(scope, rows, partitions, random);
         spark.sparkContext()
                 .setJobGroup(
                         runId,
@@ -213,8 +202,7 @@ public final class RunJob {
                                 + " open rows",
                         true);
         try {
-            List<long[]> perTask = open.javaRDD()
-                    .mapPartitions(new PartitionTask(store, experiment, runId, scope))
+            List<long[]> perTask = open.mapPartitions(new PartitionTask(store, experiment, runId, scope))
                     .collect();
             long ran = 0;
             for (long[] c : perTask) {
@@ -240,6 +228,40 @@ public final class RunJob {
         } finally {
             spark.sparkContext().clearJobGroup();
         }
+    }
+
+    /** Runs of at most this many open rows read them on the driver, without a Spark SQL job. */
+    private static final int SMALL_READ = 20_000;
+
+    /** A small run's open rows, read with one JDBC query and handed to Spark as they are. */
+    private JavaRDD<Row> readOnDriver(RunScope scope, int partitions) {
+        List<Row> rows = new ArrayList<>();
+        for (Object[] r : store.runs().openRowsList(scope, SMALL_READ)) {
+            rows.add(RowFactory.create(r));
+        }
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
+    }
+
+    /** A large run's open rows, read by Spark's JDBC source in ranges of the id or the order key. */
+    private JavaRDD<Row> readWithSpark(RunScope scope, OpenRows rows, int partitions, boolean random) {
+        String select = store.runs().openRowsSelect(scope);
+        // a read task holds a connection while it runs, and no more run at once than there are cores:
+        // with more cores than READ_PARTITIONS, read in that many and spread the rows after
+        boolean fewReads = partitions > READ_PARTITIONS && spark.sparkContext().defaultParallelism() > READ_PARTITIONS;
+        Dataset<Row> open = SparkTables.reader(spark, config)
+                .option("dbtable", "(" + select + ") open_rows")
+                .option("partitionColumn", random ? "order_key" : "id")
+                .option("lowerBound", random ? 0 : rows.minId())
+                .option("upperBound", random ? RunScope.SHUFFLE_MODULUS : rows.maxId() + 1)
+                .option("numPartitions", fewReads ? READ_PARTITIONS : partitions)
+                .option("fetchsize", 10_000)
+                .load();
+        if (fewReads) {
+            // read in few partitions (each holds a connection of Spark's own, outside the pool), then
+            // spread over as many tasks as the run wants
+            open = open.repartition(partitions);
+        }
+        return open.javaRDD();
     }
 
     /** The innermost cause's message, first line only: Spark wraps a task's failure in stage and job text. */

@@ -168,6 +168,28 @@ public final class RunQueries implements Serializable {
                 .toString();
     }
 
+    /**
+     * The open rows of a scope as {@link #openRowsSelect} reads them (id, keyfields in config
+     * order, order key), at most max of them: a small run reads them here rather than with a
+     * Spark SQL job, whose start costs seconds.
+     */
+    public List<Object[]> openRowsList(RunScope scope, int max) {
+        List<Parameter> keys = db.config.keyfields();
+        return db.withConnection(
+                "cannot read the open rows of " + db.table,
+                c -> Jdbc.query(
+                        c, openRowsSelect(scope) + " ORDER BY order_key LIMIT ?", ps -> ps.setInt(1, max), rs -> {
+                            Object[] row = new Object[keys.size() + 2];
+                            row[0] = rs.getLong("id");
+                            for (int i = 0; i < keys.size(); i++) {
+                                row[i + 1] = Values.read(
+                                        rs, keys.get(i).name(), keys.get(i).type());
+                            }
+                            row[keys.size() + 1] = rs.getLong("order_key");
+                            return row;
+                        }));
+    }
+
     /** The smallest and largest id of the table (an index lookup), or null when it is empty. */
     public long[] idRange() {
         List<long[]> r = db.withConnection(
