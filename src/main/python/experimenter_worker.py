@@ -105,7 +105,8 @@ def _run(function, row, idle_fds, experimenter):
         paused = getattr(status, "value", status) == "paused"
         return {"done": {"paused": paused}}
     except BaseException:  # noqa: B902 - sys.exit in a function ends its row, not the worker
-        text = traceback.format_exc()
+        kind, value, tb = sys.exc_info()
+        text = "".join(traceback.format_exception(kind, value, tb.tb_next))  # from the function's frame on
         sys.stderr.write(text)
         return {"failed": text}
     finally:
