@@ -84,5 +84,24 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
         # the helper's calls work inside a function; until stopped, nothing to do
         result_processor.process_results({"stage": "stopping=%s" % experimenter.stopping()})
 
+    elif what == "stop_aware":
+        with open(os.path.join(scratch, "pids"), "w") as f:
+            f.write("%d" % os.getpid())
+        while not experimenter.stopping():
+            time.sleep(0.05)
+        with open(os.path.join(scratch, "checkpoint"), "w") as f:
+            f.write("saved at stop")
+        result_processor.process_results({"stage": "checkpointed"})
+        return ExperimentStatus.PAUSED
+
+    elif what == "stop_deaf":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        child = subprocess.Popen([sys.executable, "-c",
+                                  "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+        with open(os.path.join(scratch, "pids"), "w") as f:
+            f.write("%d %d" % (os.getpid(), child.pid))
+        while True:
+            time.sleep(0.1)
+
     else:
         raise ValueError("unknown case " + what)

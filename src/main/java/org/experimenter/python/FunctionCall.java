@@ -54,7 +54,8 @@ final class FunctionCall {
             m.put("stdout", attempt.resolve("stdout.txt").toString());
             m.put("stderr", attempt.resolve("stderr.txt").toString());
             w.countRow();
-            boolean toldToStop = !w.send(PythonWorker.message("row", m));
+            w.send(PythonWorker.message("row", m)); // when the worker died meanwhile, its END follows
+            boolean toldToStop = false;
             while (true) {
                 Map<String, Object> msg = w.next(TICK_MILLIS);
                 if (msg == null) {
