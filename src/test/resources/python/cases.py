@@ -84,6 +84,13 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
         # the helper's calls work inside a function; until stopped, nothing to do
         result_processor.process_results({"stage": "stopping=%s" % experimenter.stopping()})
 
+    elif what == "helper":
+        # the helper module's own calls, as in a command's script
+        experimenter.log("steps", step=7, loss=0.5)
+        experimenter.result(stage="flushed")
+        experimenter.flush()
+        experimenter.pause()
+
     elif what == "stop_aware":
         with open(os.path.join(scratch, "pids"), "w") as f:
             f.write("%d" % os.getpid())

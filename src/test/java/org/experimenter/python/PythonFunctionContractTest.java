@@ -68,23 +68,23 @@ abstract class PythonFunctionContractTest {
         String hocon = String.join(
                 "\n",
                 "keyfields { what { type = string, values = [ok1, stream, paused, raise, ok2, exit3, ok3, sigkill,",
-                "  tree, undeclared, mistyped, stopping, ok4] } }",
+                "  tree, undeclared, mistyped, stopping, helper, ok4] } }",
                 "resultfields { score = double, count = int, echo = string, stage = string, pid = int }",
                 "logtables { steps { step = int, loss = double } }",
                 "custom { greeting = hello }",
                 pythonBlock(resource("cases.py") + ":run", runs, pids, ""),
-                "timeout = 3s",
+                "timeout = 10s", // long enough for the test to see the stream row and release it on a loaded machine
                 "");
         Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
         ExperimentStore store = TestDb.store(ex);
-        assertEquals(13, ex.fill());
+        assertEquals(14, ex.fill());
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             Future<RunSummary> run = background.submit(() -> ex.run(TestSpark.session()));
 
             // process_results and process_logs are in the table while the function still runs
             long stream = id(store, "stream");
-            Faults.await("the results and log rows of the running stream row", Duration.ofSeconds(60), () -> {
+            Faults.await("the results and log rows of the running stream row", Duration.ofSeconds(180), () -> {
                 Map<String, Object> r = store.row(stream);
                 return "running".equals(r.get("status"))
                                 && "half way".equals(r.get("stage"))
@@ -172,9 +172,13 @@ abstract class PythonFunctionContractTest {
             assertError(store, "undeclared", "Traceback", "result field 'not_a_field' is not declared in resultfields");
             assertError(store, "mistyped", "Traceback", "result field 'count': expected int, found String three");
             assertEquals("stopping=False", store.row(id(store, "stopping")).get("stage"));
+            long helper = id(store, "helper");
+            assertEquals("paused", store.row(helper).get("status"), "experimenter.pause()");
+            assertEquals("flushed", store.row(helper).get("stage"), "experimenter.result() and flush()");
+            assertEquals(7, store.logRows("steps", helper).get(0).get("step"), "experimenter.log()");
 
             assertEquals(6, summary.count(Status.DONE), summary.toString());
-            assertEquals(1, summary.count(Status.PAUSED), summary.toString());
+            assertEquals(2, summary.count(Status.PAUSED), summary.toString());
             assertEquals(6, summary.count(Status.ERROR), summary.toString());
             // two task slots, and three workers ended (exit3, sigkill, tree): at most five started
             long workers = calls.stream().map(c -> c[1]).distinct().count();

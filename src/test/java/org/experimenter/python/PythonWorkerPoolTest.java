@@ -69,6 +69,29 @@ class PythonWorkerPoolTest {
     }
 
     @Test
+    void aModuleOnThePathServesAsAFileDoes() throws Exception {
+        String hocon = String.join(
+                "\n",
+                "keyfields { n { type = int, values = [1, 2, 3] } }",
+                "resultfields { x = double }",
+                pythonBlock(
+                        "constant:run",
+                        dir.resolve("runs"),
+                        dir.resolve("pids.txt"),
+                        "    path = [\"" + resource("constant.py").getParent() + "\"]"),
+                "");
+        Experimenter ex = Experimenter.of(TestDb.SQLITE.config(dir, TestDb.uniqueTable("module"), hocon));
+        try {
+            ex.fill();
+            RunSummary summary = ex.run(TestSpark.session());
+            assertEquals(3, summary.count(Status.DONE), summary.toString());
+            assertEquals(3, lines("row").size());
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
     void aWorkerIsReplacedAfterMaxRowsPerWorkerRows() throws Exception {
         Experimenter ex = experimenter("constant.py:run", 12, "    max-rows-per-worker = 3");
         try {
