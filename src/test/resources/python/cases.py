@@ -60,6 +60,16 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
         sys.stderr.flush()
         os._exit(3)
 
+    elif what == "fork_exit":
+        # a forked child keeps the worker's pipes open after the worker exits
+        child = os.fork()
+        if child == 0:
+            time.sleep(60)
+            os._exit(0)
+        with open(os.path.join(scratch, "pids"), "w") as f:
+            f.write("%d" % child)
+        os._exit(4)
+
     elif what == "sigkill":
         print("about to die", file=sys.stderr)
         sys.stderr.flush()

@@ -59,6 +59,10 @@ final class FunctionCall {
             while (true) {
                 Map<String, Object> msg = w.next(TICK_MILLIS);
                 if (msg == null) {
+                    if (!w.alive()) {
+                        // a child forked by the function may hold the worker's output open: no END comes
+                        throw died(w, attempt);
+                    }
                     if (!toldToStop && ctx.isStopping()) {
                         Files.createDirectories(attempt);
                         Files.writeString(stop, "the run is stopping\n");

@@ -68,7 +68,7 @@ abstract class PythonFunctionContractTest {
         String hocon = String.join(
                 "\n",
                 "keyfields { what { type = string, values = [ok1, stream, paused, raise, ok2, exit3, ok3, sigkill,",
-                "  tree, undeclared, mistyped, stopping, helper, ok4] } }",
+                "  tree, undeclared, mistyped, stopping, helper, fork_exit, ok4] } }",
                 "resultfields { score = double, count = int, echo = string, stage = string, pid = int }",
                 "logtables { steps { step = int, loss = double } }",
                 "custom { greeting = hello }",
@@ -77,7 +77,7 @@ abstract class PythonFunctionContractTest {
                 "");
         Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
         ExperimentStore store = TestDb.store(ex);
-        assertEquals(14, ex.fill());
+        assertEquals(15, ex.fill());
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             Future<RunSummary> run = background.submit(() -> ex.run(TestSpark.session()));
@@ -159,6 +159,18 @@ abstract class PythonFunctionContractTest {
                     "about to die");
             assertFalse(callsAfter(calls, "sigkill").contains(pidOf(calls, "sigkill")));
 
+            long forked = id(store, "fork_exit");
+            assertError(
+                    store,
+                    "fork_exit",
+                    "the Python worker (pid " + pidOf(calls, "fork_exit") + ") exited with code 4",
+                    "");
+            assertTrue((Double) store.row(forked).get("wall_time") < 5, "seen at once, not at the timeout");
+            long forkedChild =
+                    Long.parseLong(Files.readString(scratch(runs, table, forked).resolve("pids"))
+                            .trim());
+            assertFalse(running(forkedChild), "the forked child ended with its worker");
+
             long tree = id(store, "tree");
             assertError(store, "tree", "timeout: experiment " + tree, "");
             for (String pid : Files.readString(scratch(runs, table, tree).resolve("pids"))
@@ -179,10 +191,10 @@ abstract class PythonFunctionContractTest {
 
             assertEquals(6, summary.count(Status.DONE), summary.toString());
             assertEquals(2, summary.count(Status.PAUSED), summary.toString());
-            assertEquals(6, summary.count(Status.ERROR), summary.toString());
-            // two task slots, and three workers ended (exit3, sigkill, tree): at most five started
+            assertEquals(7, summary.count(Status.ERROR), summary.toString());
+            // two task slots, and four workers ended (exit3, fork_exit, sigkill, tree): at most six started
             long workers = calls.stream().map(c -> c[1]).distinct().count();
-            assertTrue(workers >= 4 && workers <= 5, "worker processes: " + workers);
+            assertTrue(workers >= 5 && workers <= 6, "worker processes: " + workers);
         } finally {
             background.shutdownNow();
             ex.drop();
