@@ -14,6 +14,11 @@ script runs. Run by hand (``python3 train.py --kernel linear``), ``params()`` ta
 given to it, overridden by ``--name=value`` or ``--name value`` options, and results and log
 rows are printed instead.
 
+Inside a Python function run by the tool's long-lived worker (``experiment { python { function
+= "train.py:run" } }``) the same calls work: the worker sets ``_inputs`` and ``_sink`` for each
+row, and events go to the tool at once instead of to files. ``ResultProcessor`` is what such a
+function gets as PyExperimenter's ``result_processor``.
+
 The tool puts this module on PYTHONPATH; to run a script by hand, copy this one file next to
 it or add its folder (src/main/python in the project) to PYTHONPATH.
 """
@@ -24,16 +29,23 @@ import sys
 
 __all__ = [
     "params", "custom", "result", "log", "flush", "pause", "stopping",
-    "scratch_dir", "row_id", "attempt", "managed",
+    "scratch_dir", "row_id", "attempt", "managed", "ResultProcessor", "Refused",
 ]
 
 _inputs = None
 _results = {}
+# Set by the tool's long-lived worker (experimenter_worker.py): takes an event and returns once
+# the tool has applied it, raising Refused when the tool refused it.
+_sink = None
+
+
+class Refused(Exception):
+    """The tool refused a result or log row (an undeclared field, a value of the wrong type)."""
 
 
 def managed():
-    """True when the tool runs this script (EXPERIMENTER_PARAMS_FILE is set)."""
-    return bool(os.environ.get("EXPERIMENTER_PARAMS_FILE"))
+    """True when the tool runs this script (EXPERIMENTER_PARAMS_FILE is set) or function."""
+    return _sink is not None or bool(os.environ.get("EXPERIMENTER_PARAMS_FILE"))
 
 
 def _load():
@@ -72,6 +84,9 @@ def result(**fields):
     """Sets result fields; the result file holds all set so far. Call it (with no fields when
     there are none) before exiting: a script that exits 0 without a result file ends as error."""
     _results.update(fields)
+    if _sink is not None:
+        _sink({"put": fields})  # written with the row's end, as a script's result file is
+        return
     path = os.environ.get("EXPERIMENTER_RESULT_FILE")
     if not path:
         print("experimenter: result " + _dumps(fields))
@@ -102,14 +117,17 @@ def pause():
 def stopping():
     """True once the run is stopping (Ctrl-C or SIGTERM on the driver): save and exit soon.
     When the shutdown grace period runs out the process gets SIGTERM, then SIGKILL."""
-    path = os.environ.get("EXPERIMENTER_STOP_FILE")
+    path = _inputs.get("stop_file") if _sink is not None and _inputs else os.environ.get("EXPERIMENTER_STOP_FILE")
     return bool(path) and os.path.exists(path)
 
 
 def scratch_dir():
     """A folder of this row's that survives retries: the place for checkpoints. By hand:
     ./experimenter-scratch."""
-    path = os.environ.get("EXPERIMENTER_SCRATCH_DIR") or os.path.abspath("experimenter-scratch")
+    if _sink is not None and _inputs:
+        path = _inputs["scratch_dir"]
+    else:
+        path = os.environ.get("EXPERIMENTER_SCRATCH_DIR") or os.path.abspath("experimenter-scratch")
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -124,7 +142,27 @@ def attempt():
     return _load().get("attempt", 1)
 
 
+class ResultProcessor:
+    """What a PyExperimenter experiment function gets as ``result_processor``: its two calls,
+    written from PyExperimenter's documented API. Both write to the table at once (results
+    are visible while the function still runs), and refuse undeclared fields and tables."""
+
+    def process_results(self, results):
+        """Sets result fields and writes them to the row now."""
+        _results.update(results)
+        _event({"results": dict(results)}, "results " + _dumps(results))
+
+    def process_logs(self, logs):
+        """Appends one row to each named log table: {"epochs": {"epoch": 3, "loss": 0.2}}."""
+        for table, row in logs.items():
+            log(table, **row)
+        flush()
+
+
 def _event(obj, shown):
+    if _sink is not None:
+        _sink(obj)
+        return
     path = os.environ.get("EXPERIMENTER_EVENTS_FILE")
     line = _dumps(obj)
     if not path:

@@ -370,7 +370,8 @@ public final class Experimenter {
     }
 
     /**
-     * The experiment the config names: its command (run once per row), or an instance of its
+     * The experiment the config names: its command (run once per row), its Python function (called
+     * once per row by long-lived workers), or an instance of its
      * experiment class, checked to exist, implement {@link Experiment}, have a public no-argument
      * constructor and be serializable.
      */
@@ -378,11 +379,15 @@ public final class Experimenter {
         if (config.command() != null) {
             return new org.experimenter.command.CommandExperiment(config);
         }
+        if (config.python() != null) {
+            return new org.experimenter.python.PythonExperiment(config);
+        }
         String name = config.experimentClass();
         String key = config.origin() + ": experiment-class: ";
         if (name.isEmpty()) {
             throw new InvalidConfigException(key + "missing; name a class implementing " + Experiment.class.getName()
-                    + ", or a command: experiment { command = [...] }");
+                    + ", a command: experiment { command = [...] }, or a Python function: experiment { python {"
+                    + " function = \"train.py:run_ml\" } }");
         }
         return loadExperiment(name, key);
     }

@@ -34,6 +34,14 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
     @Option(names = "--table", description = "The experiment table's name here (default: PyExperimenter's).")
     String table;
 
+    @Option(
+            names = "--function",
+            paramLabel = "FILE.py:FUNCTION",
+            description = "PyExperimenter's experiment function the config runs (a file relative to where the tool"
+                    + " runs, or module:function), e.g. --function run_ml.py:run_ml; without it the config has no"
+                    + " experiment.")
+    String function;
+
     @Option(names = "--force", description = "Overwrite the output file if it exists.")
     boolean force;
 
@@ -46,7 +54,7 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
         if (Files.exists(output) && !force) {
             throw new ExperimenterException(output + " exists; give --force to overwrite it");
         }
-        ConfigImport.Result r = ConfigImport.read(yaml, credentials, table);
+        ConfigImport.Result r = ConfigImport.read(yaml, credentials, table, function);
         Path abs = output.toAbsolutePath();
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
@@ -56,6 +64,9 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
         Files.move(scratch, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("wrote " + output + " (table " + r.table() + ")");
         r.decisions().forEach(d -> System.out.println("  " + d));
+        if (r.function() == null) {
+            System.out.println("note: " + ConfigImport.NO_EXPERIMENT);
+        }
         if (r.mysql()) {
             System.out.println("set " + ConfigImport.PASSWORD_VARIABLE + " to the database password before running");
         }

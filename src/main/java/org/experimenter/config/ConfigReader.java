@@ -175,6 +175,11 @@ final class ConfigReader {
         return CommandReader.read(c, new java.util.LinkedHashSet<>(keyfieldNames), experimentClass);
     }
 
+    /** The experiment section's Python function, or null when the config names none. */
+    PythonSettings python(String experimentClass) {
+        return PythonReader.read(c, experimentClass);
+    }
+
     LinkedHashMap<String, String> sparkConf() {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {

@@ -67,6 +67,7 @@ public final class ExperimentConfig implements Serializable {
     private final String customJson;
     private final String experimentClass;
     private final CommandSettings command;
+    private final PythonSettings python;
     private final String sparkMaster;
     private final String sparkAppName;
     private final LinkedHashMap<String, String> sparkConf;
@@ -106,6 +107,7 @@ public final class ExperimentConfig implements Serializable {
         this.customJson = r.json("custom");
         this.experimentClass = r.plain("experiment-class").trim();
         this.command = r.command(keyfieldNames(), experimentClass);
+        this.python = r.python(experimentClass);
         this.sparkMaster = r.nonEmpty("spark.master");
         this.sparkAppName = r.nonEmpty("spark.app-name");
         this.sparkConf = r.sparkConf();
@@ -224,6 +226,11 @@ public final class ExperimentConfig implements Serializable {
     /** The command run for each row instead of an experiment class, or null when none is configured. */
     public CommandSettings command() {
         return command;
+    }
+
+    /** The Python function called for each row by long-lived workers, or null when none is configured. */
+    public PythonSettings python() {
+        return python;
     }
 
     public String sparkMaster() {

@@ -27,11 +27,16 @@ final class KnownKeys {
     private static final String NAMED = "*";
 
     /** Sections whose keys are all the user's: FieldReader checks the names, custom is anything. */
-    private static final Set<String> OPEN =
-            Set.of("resultfields", "logtables", "custom", "spark.conf", "experiment.environment");
+    private static final Set<String> OPEN = Set.of(
+            "resultfields",
+            "logtables",
+            "custom",
+            "spark.conf",
+            "experiment.environment",
+            "experiment.python.environment");
 
     /**
-     * What the reader reads beyond the keys of reference.conf: the table and the command, which
+     * What the reader reads beyond the keys of reference.conf: the table, the command and the function, which
      * have no default, and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
      * wrong range key itself.
      */
@@ -40,6 +45,8 @@ final class KnownKeys {
             Set.of("table"),
             "experiment",
             Set.of("command"),
+            "experiment.python",
+            Set.of("function"),
             "keyfields",
             Set.of(NAMED),
             "keyfields." + NAMED,

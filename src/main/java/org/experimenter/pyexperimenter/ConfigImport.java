@@ -45,13 +45,23 @@ public final class ConfigImport {
     private static final List<String> KEYFIELD = List.of("type", "values");
     private static final List<String> RANGE = List.of("start", "stop", "step");
 
-    /** The HOCON text and one line per decision, in the order of the YAML file. */
-    public record Result(String hocon, List<String> decisions, String table, boolean mysql) {}
+    /**
+     * The HOCON text and one line per decision, in the order of the YAML file; {@code function}
+     * is the Python function the config runs, or null when it runs nothing yet.
+     */
+    public record Result(String hocon, List<String> decisions, String table, boolean mysql, String function) {}
+
+    /** What a config imported without --function lacks, and how to add it. */
+    public static final String NO_EXPERIMENT = "the written config has no experiment: run would fail until it names"
+            + " one. Import again with --function FILE.py:FUNCTION (PyExperimenter's experiment function, e.g."
+            + " --function run_ml.py:run_ml), or add experiment { python { function = \"FILE.py:FUNCTION\" } } to"
+            + " it (or experiment-class, or experiment { command = [...] })";
 
     private final String file;
     private final List<String> decisions = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
     private boolean mysql;
+    private String function;
 
     private ConfigImport(String file) {
         this.file = file;
@@ -63,7 +73,18 @@ public final class ConfigImport {
      * PyExperimenter's own.
      */
     public static Result read(Path yaml, Path credentials, String table) {
-        return new ConfigImport(yaml.toString()).convert(Yaml.read(yaml), credentials, table);
+        return read(yaml, credentials, table, null);
+    }
+
+    /**
+     * The same, and the config runs {@code function} ({@code file.py:name} or {@code
+     * module:name}, PyExperimenter's experiment function) in an experiment.python block; null
+     * writes no experiment.
+     */
+    public static Result read(Path yaml, Path credentials, String table, String function) {
+        ConfigImport i = new ConfigImport(yaml.toString());
+        i.function = function == null || function.isBlank() ? null : function.trim();
+        return i.convert(Yaml.read(yaml), credentials, table);
     }
 
     private Result convert(At root, Path credentials, String tableOverride) {
@@ -103,14 +124,19 @@ public final class ConfigImport {
         logtables(db.get("logtables"));
         custom(sections);
         notCarriedOver(sections, db);
+        experiment();
 
         String hocon = out.toString();
         try {
             ExperimentConfig.parse(hocon, "the imported config");
         } catch (InvalidConfigException e) {
+            if (function != null && e.getMessage().contains("experiment.python.function: ")) {
+                String why = e.getMessage().substring(e.getMessage().indexOf("experiment.python.function: ") + 28);
+                throw new InvalidConfigException("--function " + function + ": " + why, e);
+            }
             throw new InvalidConfigException(file + ": what it becomes here is refused: " + e.getMessage(), e);
         }
-        return new Result(hocon, List.copyOf(decisions), ourTable, mysql);
+        return new Result(hocon, List.copyOf(decisions), ourTable, mysql, function);
     }
 
     private At require(At parent, Map<String, At> entries, String key) {
@@ -426,6 +452,23 @@ public final class ConfigImport {
         out.append("custom = ")
                 .append(ConfigValueFactory.fromAnyRef(values).render(ConfigRenderOptions.concise()))
                 .append('\n');
+    }
+
+    /** The function given with --function, called as PyExperimenter's execute() calls it. */
+    private void experiment() {
+        if (function == null) {
+            return;
+        }
+        out.append("experiment {\n")
+                .append("  # PyExperimenter's experiment function, called once per row by long-lived Python workers;\n")
+                .append("  # a file is relative to where the tool runs. interpreter (python3), path, environment:\n")
+                .append("  # README, \"I have a PyExperimenter function\"\n")
+                .append("  python { function = ")
+                .append(quote(function))
+                .append(" }\n")
+                .append("}\n");
+        decisions.add("--function " + function + ": experiment.python.function, called as PyExperimenter's execute()"
+                + " calls it: run_ml(parameters, result_processor, custom_config)");
     }
 
     private void notCarriedOver(Map<String, At> sections, Map<String, At> db) {

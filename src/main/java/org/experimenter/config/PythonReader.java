@@ -1,0 +1,126 @@
+// Reading and checking experiment.python (a Python function instead of a class or a command).
+package org.experimenter.config;
+
+import static org.experimenter.config.ConfigReader.at;
+import static org.experimenter.config.ConfigReader.typeName;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code experiment { python { function = "train.py:run_ml", ... } }}. The function's
+ * form is checked here, so that a typo fails the load naming file, line and key; whether the
+ * file imports is known only where it runs (an executor), and fails every row at once there.
+ */
+final class PythonReader {
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+
+    private PythonReader() {}
+
+    /** The python settings, or null when the config names no function. */
+    static PythonSettings read(Config c, String experimentClass) {
+        String key = "experiment.python.function";
+        if (!c.hasPath(key)) {
+            return null;
+        }
+        if (c.getValue(key).valueType() != ConfigValueType.STRING) {
+            throw at(
+                    c,
+                    key,
+                    "expected a string \"<file.py or module>:<function>\", found a " + typeName(c.getValue(key)));
+        }
+        String function = checkFunction(c, key, c.getString(key).trim());
+        if (!experimentClass.isEmpty()) {
+            throw at(
+                    c,
+                    key,
+                    "experiment-class is set too (" + experimentClass
+                            + "); a config runs either a class, a command or a Python function");
+        }
+        if (c.hasPath("experiment.command")) {
+            throw at(c, key, "experiment.command is set too; a config runs either a command or a Python function");
+        }
+        if (!c.getObject("experiment.environment").isEmpty()) {
+            throw at(
+                    c,
+                    "experiment.environment",
+                    "is for commands; a Python function's workers take" + " experiment.python.environment");
+        }
+        String interpreter = c.getString("experiment.python.interpreter").trim();
+        if (interpreter.isEmpty()) {
+            throw at(c, "experiment.python.interpreter", "must not be empty; e.g. python3 or /usr/bin/python3");
+        }
+        List<String> path = new ArrayList<>();
+        List<? extends ConfigValue> entries;
+        if (c.getValue("experiment.python.path").valueType() != ConfigValueType.LIST) {
+            throw at(
+                    c,
+                    "experiment.python.path",
+                    "expected a list of folders, found a " + typeName(c.getValue("experiment.python.path")));
+        }
+        entries = c.getList("experiment.python.path");
+        for (int i = 0; i < entries.size(); i++) {
+            ConfigValue v = entries.get(i);
+            if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
+                throw at(c, "experiment.python.path", "element " + (i + 1) + " is no folder name: " + v.render());
+            }
+            path.add((String) v.unwrapped());
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e :
+                c.getObject("experiment.python.environment").entrySet()) {
+            String at = "experiment.python.environment." + ConfigReader.quoteKey(e.getKey());
+            ConfigValueType t = e.getValue().valueType();
+            if (t != ConfigValueType.STRING && t != ConfigValueType.NUMBER && t != ConfigValueType.BOOLEAN) {
+                throw at(c, at, "expected a string, found a " + typeName(e.getValue()));
+            }
+            if (e.getKey().isEmpty() || e.getKey().contains("=")) {
+                throw at(c, at, "not a valid environment variable name");
+            }
+            env.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+        int maxRows = c.getInt("experiment.python.max-rows-per-worker");
+        if (maxRows < 0) {
+            throw at(c, "experiment.python.max-rows-per-worker", "must be at least 0 (0: never replace a worker)");
+        }
+        var killGrace = c.getDuration("experiment.kill-grace");
+        if (killGrace.isNegative()) {
+            throw at(c, "experiment.kill-grace", "must not be negative");
+        }
+        String runDir = c.getString("experiment.run-dir").trim();
+        if (runDir.isEmpty()) {
+            throw at(c, "experiment.run-dir", "must not be empty");
+        }
+        return new PythonSettings(function, interpreter, path, env, maxRows, killGrace, runDir);
+    }
+
+    /** The function as target:name without blanks around either; throws saying what is wrong. */
+    private static String checkFunction(Config c, String key, String function) {
+        int colon = function.lastIndexOf(':');
+        String example = "; e.g. \"experiments/svc.py:run_ml\" (a file, relative to where the tool runs)"
+                + " or \"mypackage.svc:run_ml\" (a module on the path)";
+        if (colon < 0) {
+            throw at(
+                    c,
+                    key,
+                    "\"" + function + "\" names no function: expected <file.py or module>:<function>" + example);
+        }
+        String target = function.substring(0, colon).trim();
+        String name = function.substring(colon + 1).trim();
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw at(c, key, "\"" + name + "\" after the colon is no Python function name" + example);
+        }
+        boolean file = target.endsWith(".py") || target.contains("/");
+        if (target.isEmpty() || (!file && !MODULE.matcher(target).matches())) {
+            throw at(c, key, "\"" + target + "\" before the colon is neither a .py file nor a module name" + example);
+        }
+        return target + ":" + name;
+    }
+}

@@ -1,0 +1,220 @@
+package org.experimenter.python;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.experimenter.config.PythonSettings;
+
+/**
+ * One worker process ({@code experimenter_worker.py}) and its end of the protocol: JSON lines
+ * written to its stdin, JSON lines read from its stdout by a thread of its own into a queue, so
+ * that waiting for the worker can be interrupted (a timeout) and can look at the run's stop.
+ * Its stderr, where the worker's own output outside rows goes, is a file under {@code
+ * <run-dir>/python-workers/}.
+ */
+final class PythonWorker {
+    /** Put in the queue when the worker's output ends: it exited, or closed it. */
+    static final Map<String, Object> END = Map.of();
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    final PythonSettings settings;
+    final Path log;
+    private final Process process;
+    private final WorkerTree tree;
+    private final OutputStream in;
+    private final BlockingQueue<Map<String, Object>> out = new LinkedBlockingQueue<>();
+    private volatile String protocolError;
+    private int rows;
+
+    private PythonWorker(PythonSettings settings, Process process, Path log) {
+        this.settings = settings;
+        this.process = process;
+        this.log = log;
+        this.tree = new WorkerTree(process.toHandle());
+        this.in = process.getOutputStream();
+        Thread reader = new Thread(this::read, "experimenter-python-worker-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts a worker; it then imports the function and says whether that worked ({@link #next}). */
+    static PythonWorker start(PythonSettings s) throws IOException {
+        WorkerFiles files = WorkerFiles.get();
+        Path logDir =
+                Files.createDirectories(Path.of(s.runDir()).toAbsolutePath().resolve("python-workers"));
+        Path log = logDir.resolve(ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(
+                s.interpreter(),
+                files.worker().toString(),
+                s.function(),
+                files.shim().toString());
+        StringBuilder pythonPath = new StringBuilder(files.lib().toString());
+        for (String p : s.path()) {
+            pythonPath.append(File.pathSeparator).append(Path.of(p).toAbsolutePath());
+        }
+        String inherited = System.getenv("PYTHONPATH");
+        if (inherited != null && !inherited.isEmpty()) {
+            pythonPath.append(File.pathSeparator).append(inherited);
+        }
+        Map<String, String> env = pb.environment();
+        env.put("PYTHONPATH", pythonPath.toString());
+        if (System.getenv("PYTHONUNBUFFERED") == null) {
+            env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the function prints
+        }
+        env.putAll(s.environment());
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            return new PythonWorker(s, pb.start(), log);
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot start the Python worker " + String.join(" ", pb.command()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    void countRow() {
+        rows++;
+    }
+
+    /** Sends one message; false when the worker can no longer read (it died). */
+    boolean send(Map<String, ?> message) {
+        try {
+            byte[] line = (JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
+            in.write(line);
+            in.flush();
+            return true;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage() + "; this is a bug", e);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The next message, {@link #END} once the output ended, or null when none came within the wait. */
+    Map<String, Object> next(long millis) throws InterruptedException {
+        return out.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Set when the worker wrote a line that is no protocol message (then {@link #END} follows). */
+    String protocolError() {
+        return protocolError;
+    }
+
+    /** How the process ended, once its output ended: waits a little for its exit. */
+    String exitText() throws InterruptedException {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            return "closed its output but still runs";
+        }
+        int code = process.exitValue();
+        if (code > 128 && code < 128 + 65) {
+            int signal = code - 128;
+            String name = SIGNALS.get(signal);
+            return "was killed by signal " + signal + (name == null ? "" : " (" + name + ")") + ", exit code " + code;
+        }
+        return "exited with code " + code;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Ends the worker and everything it started: its input closed, SIGTERM, SIGKILL after grace. */
+    void end(Duration grace) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // it is being ended anyway
+        }
+        tree.end(grace);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void read() {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Object m;
+                try {
+                    m = JSON.readValue(line, Object.class);
+                } catch (JsonProcessingException e) {
+                    m = null;
+                }
+                if (!(m instanceof Map)) {
+                    protocolError = "the worker wrote a line that is no message: " + abbreviate(line);
+                    process.destroyForcibly();
+                    break;
+                }
+                out.add((Map<String, Object>) m);
+            }
+        } catch (IOException e) {
+            // the output ended
+        } finally {
+            out.add(END);
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** Tail of a text file, for messages: the last bytes, from a line start where one is near. */
+    static String tail(Path file, int maxBytes) {
+        try {
+            byte[] b = Files.readAllBytes(file);
+            int from = Math.max(0, b.length - maxBytes);
+            String s = new String(b, from, b.length - from, StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            return from > 0 && nl >= 0 && nl < 1024 ? s.substring(nl + 1) : s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
+            Map.entry(1, "SIGHUP"),
+            Map.entry(2, "SIGINT"),
+            Map.entry(3, "SIGQUIT"),
+            Map.entry(4, "SIGILL"),
+            Map.entry(6, "SIGABRT"),
+            Map.entry(7, "SIGBUS"),
+            Map.entry(8, "SIGFPE"),
+            Map.entry(9, "SIGKILL"),
+            Map.entry(11, "SIGSEGV"),
+            Map.entry(13, "SIGPIPE"),
+            Map.entry(15, "SIGTERM"));
+
+    /** A message of one key. */
+    static Map<String, Object> message(String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(key, value);
+        return m;
+    }
+}

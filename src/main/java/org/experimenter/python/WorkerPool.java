@@ -1,0 +1,119 @@
+package org.experimenter.python;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.experimenter.config.PythonSettings;
+
+/**
+ * The Python workers of this JVM (an executor, or the driver in local mode), by their
+ * settings: a row takes an idle worker or starts one, and gives it back when the row ended
+ * with the worker healthy, so there are as many workers as rows ever ran at once (one per task
+ * slot), kept across claims and tasks. A function whose import failed is remembered, so that
+ * every later row fails at once instead of starting an interpreter each.
+ *
+ * <p>When the JVM exits, workers still running a row are given their patience (in a driver,
+ * the run's shutdown grace: its stop hook lets running rows finish) and then every worker's
+ * tree is ended. A JVM killed by SIGKILL runs no hook: each worker sees its parent gone and ends
+ * its own session.
+ */
+final class WorkerPool {
+    private static final Map<PythonSettings, Deque<PythonWorker>> IDLE = new HashMap<>();
+    private static final Map<PythonSettings, String> BROKEN = new HashMap<>();
+    /** Workers running a row, with how long the JVM's exit waits for them. */
+    private static final Map<PythonWorker, Duration> BUSY = new ConcurrentHashMap<>();
+
+    private static final Set<PythonWorker> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(WorkerPool::atExit, "experimenter-python-reaper"));
+    }
+
+    private WorkerPool() {}
+
+    /** Why the function of these settings cannot run in this JVM, or null. */
+    static synchronized String broken(PythonSettings s) {
+        return BROKEN.get(s);
+    }
+
+    static synchronized void markBroken(PythonSettings s, String why) {
+        BROKEN.putIfAbsent(s, why);
+    }
+
+    /** An idle worker of these settings, now busy; null when there is none. */
+    static PythonWorker take(PythonSettings s, Duration patience) {
+        PythonWorker w;
+        synchronized (WorkerPool.class) {
+            Deque<PythonWorker> idle = IDLE.getOrDefault(s, new ArrayDeque<>());
+            do {
+                w = idle.pollFirst();
+            } while (w != null && !w.alive());
+        }
+        if (w != null) {
+            BUSY.put(w, patience);
+        }
+        return w;
+    }
+
+    /** A worker just started, now busy. */
+    static void started(PythonWorker w, Duration patience) {
+        LIVE.add(w);
+        BUSY.put(w, patience);
+    }
+
+    /** The row ended and the worker is healthy: idle again, or replaced once it ran its rows. */
+    static void giveBack(PythonWorker w) {
+        BUSY.remove(w);
+        int max = w.settings.maxRowsPerWorker();
+        if (max > 0 && w.rows() >= max) {
+            discard(w);
+            return;
+        }
+        synchronized (WorkerPool.class) {
+            IDLE.computeIfAbsent(w.settings, k -> new ArrayDeque<>()).addFirst(w);
+        }
+    }
+
+    /** Ends a worker and what it started (SIGTERM, SIGKILL after the kill grace). */
+    static void discard(PythonWorker w) {
+        BUSY.remove(w);
+        try {
+            w.end(w.settings.killGrace());
+        } finally {
+            LIVE.remove(w);
+        }
+    }
+
+    private static void atExit() {
+        long start = System.nanoTime();
+        for (Map.Entry<PythonWorker, Duration> e : List.copyOf(BUSY.entrySet())) {
+            while (BUSY.containsKey(e.getKey())
+                    && System.nanoTime() - start < e.getValue().toNanos()) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ex) {
+                    break;
+                }
+            }
+        }
+        List<PythonWorker> left = List.copyOf(LIVE);
+        List<Thread> enders = new java.util.ArrayList<>();
+        for (PythonWorker w : left) {
+            Thread t = new Thread(() -> w.end(w.settings.killGrace()), "experimenter-python-end-" + w.pid());
+            t.start();
+            enders.add(t);
+        }
+        for (Thread t : enders) {
+            try {
+                t.join();
+            } catch (InterruptedException ex) {
+                return;
+            }
+        }
+    }
+}

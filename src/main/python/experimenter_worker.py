@@ -1,0 +1,185 @@
+"""The long-lived Python worker of spark-experimenter's function experiments; standard library only.
+
+Started by the tool as ``python3 experimenter_worker.py <target>:<function> <shim folder>``, it
+imports the function once and then calls it for one row after another, as PyExperimenter does:
+``function(parameters, result_processor, custom_config)``.
+
+Protocol: one JSON object per line (UTF-8) on the pipes the worker was started with, which it
+moves to file descriptors of its own at start, so that nothing the function prints (fd 1 and 2
+go to the row's stdout.txt and stderr.txt while it runs) can mix with it.
+
+    worker -> tool  {"ready": pid} or {"import_error": traceback}, once, after the import
+    tool -> worker  {"row": {id, attempt, table, parameters, custom, scratch_dir, stop_file,
+                     stdout, stderr}}
+    worker -> tool  an event while the function runs, answered {"ok": true} or {"error": text}:
+                     {"put": {...}} (results), {"results": {...}} (results, written at once),
+                     {"log": table, "row": {...}}, {"status": "paused"}
+    worker -> tool  {"done": {"paused": bool}} or {"failed": traceback}: the row has ended
+
+End of input (the tool closed the pipe, or its JVM died) ends the worker.
+"""
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import traceback
+
+_out_lock = threading.Lock()
+
+
+def main():
+    # Its own session: the tool ends the worker with everything it started, whatever its depth.
+    try:
+        os.setsid()
+    except OSError:
+        pass  # already a session leader (started by setsid)
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)  # between rows both go to the worker's log, which is its stderr
+    idle_fds = (os.dup(1), os.dup(2))
+    target = sys.argv[1]
+    sys.path.append(sys.argv[2])  # the py_experimenter shim, after site-packages: the real one wins
+
+    _watch_parent()
+
+    def send(obj):
+        data = (json.dumps(obj, ensure_ascii=False, default=_plain) + "\n").encode("utf-8")
+        with _out_lock:
+            proto_out.write(data)
+            proto_out.flush()
+
+    try:
+        function = _load(target)
+    except BaseException:  # noqa: B902 - a SystemExit at import is an import failure too
+        send({"import_error": traceback.format_exc()})
+        return 0
+    import experimenter
+
+    answers = _Answers(proto_in)
+
+    def call(obj):
+        # one event at a time, answered before the function goes on: an error raises where it was made
+        with answers.lock:
+            send(obj)
+            reply = answers.next()
+        if reply is None:
+            os._exit(0)  # the tool is gone
+        if "error" in reply:
+            raise experimenter.Refused(reply["error"])
+
+    experimenter._sink = call
+    send({"ready": os.getpid()})
+    while True:
+        msg = answers.next()
+        if msg is None:
+            return 0
+        row = msg["row"]
+        send(_run(function, row, idle_fds, experimenter))
+
+
+def _run(function, row, idle_fds, experimenter):
+    attempt_dir = os.path.dirname(row["stdout"])
+    if os.path.isdir(attempt_dir):
+        shutil.rmtree(attempt_dir, ignore_errors=True)  # an attempt number that comes again after a reset
+    os.makedirs(attempt_dir, exist_ok=True)
+    os.makedirs(row["scratch_dir"], exist_ok=True)
+    out = os.open(row["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    err = os.open(row["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    _flush()
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    os.close(out)
+    os.close(err)
+    experimenter._inputs = row
+    experimenter._results = {}
+    try:
+        status = function(dict(row["parameters"]), experimenter.ResultProcessor(), dict(row["custom"]))
+        # PyExperimenter's ExperimentStatus.PAUSED (its value is "paused"), from it or the shim
+        paused = getattr(status, "value", status) == "paused"
+        return {"done": {"paused": paused}}
+    except BaseException:  # noqa: B902 - sys.exit in a function ends its row, not the worker
+        kind, value, tb = sys.exc_info()
+        text = "".join(traceback.format_exception(kind, value, tb.tb_next))  # from the function's frame on
+        sys.stderr.write(text)
+        return {"failed": text}
+    finally:
+        _flush()
+        os.dup2(idle_fds[0], 1)
+        os.dup2(idle_fds[1], 2)
+        experimenter._inputs = None
+
+
+def _load(target):
+    where, _, name = target.rpartition(":")
+    if where.endswith(".py") or os.sep in where:
+        path = os.path.abspath(where)
+        if not os.path.isfile(path):
+            raise FileNotFoundError("no such file %s (from %s, relative to %s)" % (path, where, os.getcwd()))
+        # as when the file runs as a script: its folder first on the path, so its own modules import;
+        # under its own name, not __main__: an `if __name__ == "__main__":` block does not run
+        sys.path.insert(0, os.path.dirname(path))
+        module_name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(where)
+    function = getattr(module, name, None)
+    if function is None:
+        raise AttributeError("%s has no function %s" % (where, name))
+    if not callable(function):
+        raise TypeError("%s.%s is no function but a %s" % (where, name, type(function).__name__))
+    return function
+
+
+class _Answers:
+    """The lines the tool sends: a row, or the answer to an event."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def next(self):
+        line = self.stream.readline()
+        if not line:
+            return None
+        return json.loads(line.decode("utf-8"))
+
+
+def _watch_parent():
+    # A tool killed by SIGKILL cannot end its workers: each ends its own session when it sees so.
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os.killpg(0, 9)
+
+    threading.Thread(target=watch, name="experimenter-parent-watch", daemon=True).start()
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    raise TypeError("cannot send %r (%s) as JSON" % (value, type(value).__name__))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+package org.experimenter.python;
+
+import static org.experimenter.python.PythonFunctionContractTest.pythonBlock;
+import static org.experimenter.python.PythonFunctionContractTest.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.experimenter.Experimenter;
+import org.experimenter.RunSummary;
+import org.experimenter.Status;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How many Python processes a run starts (local[2]: two task slots): one per slot, kept across
+ * tasks and runs of the JVM; fresh ones after max-rows-per-worker rows; none per row when the
+ * function cannot be imported. Each worker writes "import &lt;pid&gt;" when it imports the
+ * function, and "row &lt;pid&gt;" per call.
+ */
+class PythonWorkerPoolTest {
+    @TempDir
+    Path dir;
+
+    private Experimenter experimenter(String function, int rows, String extra) {
+        String hocon = String.join(
+                "\n",
+                "keyfields { n { type = int, values = { start = 0, stop = " + rows + " } } }",
+                "resultfields { x = double }",
+                pythonBlock(resource(function).toString(), dir.resolve("runs"), dir.resolve("pids.txt"), extra),
+                "");
+        return Experimenter.of(TestDb.SQLITE.config(dir, TestDb.uniqueTable("pool"), hocon));
+    }
+
+    private List<String> lines(String kind) throws Exception {
+        return Files.readAllLines(dir.resolve("pids.txt")).stream()
+                .filter(l -> l.startsWith(kind + " "))
+                .map(l -> l.substring(kind.length() + 1))
+                .toList();
+    }
+
+    @Test
+    void oneWorkerPerTaskSlotServesEveryRowOfARunAndOfTheNextRun() throws Exception {
+        Experimenter ex = experimenter("constant.py:run", 40, "");
+        try {
+            ex.fill();
+            RunSummary first = ex.run(TestSpark.session());
+            assertEquals(40, first.count(Status.DONE), first.toString());
+            List<String> imports = lines("import");
+            assertTrue(imports.size() >= 1 && imports.size() <= 2, "workers started for 2 task slots: " + imports);
+            assertEquals(40, lines("row").size());
+
+            ex.reset(java.util.Set.of(Status.DONE));
+            RunSummary second = ex.run(TestSpark.session());
+            assertEquals(40, second.count(Status.DONE), second.toString());
+            assertEquals(imports, lines("import"), "the second run's tasks reused the workers of the first");
+            assertTrue(imports.containsAll(lines("row")), "every row ran in one of them");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aModuleOnThePathServesAsAFileDoes() throws Exception {
+        String hocon = String.join(
+                "\n",
+                "keyfields { n { type = int, values = [1, 2, 3] } }",
+                "resultfields { x = double }",
+                pythonBlock(
+                        "constant:run",
+                        dir.resolve("runs"),
+                        dir.resolve("pids.txt"),
+                        "    path = [\"" + resource("constant.py").getParent() + "\"]"),
+                "");
+        Experimenter ex = Experimenter.of(TestDb.SQLITE.config(dir, TestDb.uniqueTable("module"), hocon));
+        try {
+            ex.fill();
+            RunSummary summary = ex.run(TestSpark.session());
+            assertEquals(3, summary.count(Status.DONE), summary.toString());
+            assertEquals(3, lines("row").size());
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aWorkerIsReplacedAfterMaxRowsPerWorkerRows() throws Exception {
+        Experimenter ex = experimenter("constant.py:run", 12, "    max-rows-per-worker = 3");
+        try {
+            ex.fill();
+            RunSummary summary = ex.run(TestSpark.session());
+            assertEquals(12, summary.count(Status.DONE), summary.toString());
+            Map<String, Long> rowsPerWorker =
+                    lines("row").stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertTrue(rowsPerWorker.values().stream().allMatch(n -> n <= 3), rowsPerWorker.toString());
+            assertTrue(lines("import").size() >= 4, "12 rows at 3 per worker: " + lines("import"));
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aFunctionThatCannotBeImportedFailsEveryRowAtOnceWithoutAnInterpreterPerRow() throws Exception {
+        Experimenter ex = experimenter("broken.py:run", 30, "");
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            ex.fill();
+            long t0 = System.nanoTime();
+            RunSummary summary = ex.run(TestSpark.session());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(30, summary.count(Status.ERROR), summary.toString());
+            for (Map<String, Object> r : store.rows()) {
+                String error = String.valueOf(r.get("error"));
+                assertTrue(error.startsWith("cannot import the function " + resource("broken.py") + ":run"), error);
+                assertTrue(error.contains("ImportError: broken on purpose"), error);
+            }
+            assertTrue(lines("import").size() <= 2, "interpreters started: " + lines("import"));
+            assertTrue(seconds < 20, "30 rows failed in " + seconds + " s");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void pyExperimentersGeneralUsageExampleRunsUnchangedWithRealScikitLearn() throws Exception {
+        Path conf = Path.of("conf", "general-usage.conf");
+        Experimenter ex = Experimenter.of(org.experimenter.config.ExperimentConfig.load(conf)
+                .withOverrides(Map.of(
+                        "database.url", "jdbc:sqlite:" + dir.resolve("general.db"),
+                        "experiment.run-dir", dir.resolve("runs").toString(),
+                        "experiment.python.interpreter", PythonFunctionContractTest.python())));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(12, ex.fill());
+            assertEquals(1, ex.fillFromFile(Path.of("conf", "general-usage-extra.csv")));
+            RunSummary summary = ex.run(TestSpark.session());
+            assertEquals(12, summary.count(Status.DONE), summary.toString());
+            assertEquals(1, summary.count(Status.ERROR), summary.toString());
+            Map<String, Double> expected = Map.of("linear", 0.9667, "poly", 0.9333, "rbf", 0.9667, "sigmoid", 0.8933);
+            for (Map<String, Object> r : store.rows()) {
+                if ("error_dataset".equals(r.get("dataset"))) {
+                    assertEquals("error", r.get("status"));
+                    assertTrue(String.valueOf(r.get("error")).contains("ValueError: Example error"), r.toString());
+                    assertTrue(String.valueOf(r.get("pipeline")).startsWith("Pipeline("), "written before the error");
+                } else {
+                    assertEquals("done", r.get("status"), String.valueOf(r.get("error")));
+                    assertEquals(expected.get(r.get("kernel")), (Double) r.get("test_accuracy"), 5e-5, r.toString());
+                }
+            }
+        } finally {
+            ex.drop();
+        }
+    }
+}
