@@ -1,27 +1,28 @@
 package org.experimenter.web;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.spark.sql.SparkSession;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
@@ -32,8 +33,11 @@ import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.dialect.Redact;
 
 /**
- * The web server of {@code experimenter serve}, on the JDK's own HTTP server: the page and its
- * script from the jar, and a JSON API over the experiment table. Read-only unless actions are
+ * The web server of {@code experimenter serve}: the page and its script from the jar, and a JSON
+ * API over the experiment table. The handlers are written against {@code com.sun.net.httpserver}
+ * and run on Jetty through its http-spi: the JDK's own server reads each request's headers on a
+ * handler thread, so a few dozen clients that never finish a request held every thread; Jetty
+ * reads them without a thread and hands over complete requests only. Read-only unless actions are
  * allowed; see {@link Access} for who may read and act.
  *
  * <pre>{@code
@@ -47,6 +51,18 @@ public final class WebServer implements AutoCloseable {
 
     /** How many pages may follow the overview live at once (each holds a thread). */
     private static final int MAX_LIVE = 32;
+
+    /** Connections one client address may hold: a browser opens 6 per server, and a page each live view. */
+    static final int MAX_CONNECTIONS_PER_CLIENT = 64;
+
+    /** How long a new connection has to send the headers of its first request. */
+    static final Duration REQUEST_TIME = Duration.ofSeconds(10);
+
+    /** How long a connection may be silent, between requests or within one. */
+    private static final Duration IDLE = Duration.ofSeconds(30);
+
+    /** The largest request line and headers read (a 431 above). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     /** The files of the page, by the path they are served at. */
     private static final Map<String, String[]> STATIC = Map.of(
@@ -64,14 +80,6 @@ public final class WebServer implements AutoCloseable {
     public static final Map<String, String> SPARK_DEFAULTS =
             Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8");
 
-    static {
-        // answers leave at once: without it, the JDK's server holds small answers back for the
-        // client's delayed ACK, about 40 ms on every request
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     /** What {@code serve} was asked for. */
     public record Options(
             String host, int port, String token, boolean allowActions, Duration refresh, String configName) {}
@@ -84,8 +92,8 @@ public final class WebServer implements AutoCloseable {
 
     private final ExperimentConfig config;
     private final Options options;
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final Server server;
+    private final ServerConnector connector;
     private final Access access;
     private final Overview overview;
     private final SparkViews spark;
@@ -131,17 +139,32 @@ public final class WebServer implements AutoCloseable {
         routes.put("/api/actions/reset", actions::reset);
         routes.put("/api/actions/unpause", actions::unpause);
 
-        AtomicInteger n = new AtomicInteger();
         // live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest
-        this.pool = Executors.newFixedThreadPool(MAX_LIVE + 16, r -> {
-            Thread t = new Thread(r, "experimenter-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
-        server.setExecutor(pool);
-        server.createContext("/", this::dispatch);
-        server.start();
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_LIVE + 24, 4);
+        threads.setName("experimenter-web");
+        threads.setDaemon(true);
+        // a live page left open ends when its thread is interrupted
+        threads.setStopTimeout(1000);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostAddress());
+        connector.setPort(options.port());
+        connector.setAcceptQueueSize(64);
+        connector.setIdleTimeout(IDLE.toMillis());
+        connector.addEventListener(
+                new ClientConnections(MAX_CONNECTIONS_PER_CLIENT, REQUEST_TIME, connector.getScheduler()));
+        server.addConnector(connector);
+        server.setHandler(new ContextHandlerCollection());
+        new JettyHttpServer(server, false).createContext("/", this::dispatch);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IOException(e.getMessage(), e);
+        }
         overview.start();
         this.spark.warmUp();
         String shown = options.host();
@@ -155,7 +178,7 @@ public final class WebServer implements AutoCloseable {
         if (shown.contains(":")) {
             shown = "[" + shown + "]";
         }
-        this.url = "http://" + shown + ":" + server.getAddress().getPort() + "/"
+        this.url = "http://" + shown + ":" + connector.getLocalPort() + "/"
                 + (access.needsToken() ? "?token=" + token : "");
     }
 
@@ -182,7 +205,7 @@ public final class WebServer implements AutoCloseable {
 
     /** The port listened on (the one chosen when asked for port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public boolean needsToken() {
@@ -334,14 +357,16 @@ public final class WebServer implements AutoCloseable {
     /** Stops listening, ends the live pages, and stops Spark when the server owns it. */
     @Override
     public void close() {
-        server.stop(0);
+        stopQuietly();
         overview.close();
         spark.close();
-        pool.shutdownNow();
+    }
+
+    private void stopQuietly() {
         try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "web view: stopping the server failed", e);
         }
     }
 }
