@@ -113,57 +113,43 @@ public final class WebServer implements AutoCloseable {
         if (token == null && !loopback) {
             token = Access.random();
         }
-        this.access = new Access(token, loopback);
-        ExperimentStore store = new ExperimentStore(config);
-        store.createTableIfMissing();
-        this.overview = new Overview(store, options.refresh());
-        this.spark = new SparkViews(config, overview, spark, ownsSession);
-        TableView table = new TableView(store, overview);
-        FailuresView failures = new FailuresView(store, overview);
-        EvalView eval = new EvalView(config, this.spark, options.configName());
-        RowView row = new RowView(store);
-        this.actions = new Actions(options.allowActions(), access, store, failures, overview);
-        for (Map.Entry<String, String[]> f : STATIC.entrySet()) {
-            files.put(f.getKey(), resource(f.getValue()[0]));
-        }
-        routes.put("/api/meta", this::meta);
-        routes.put("/api/overview", h -> h.json(200, overview.latest()));
-        routes.put("/api/events", this::events);
-        routes.put("/api/rows", table::rows);
-        routes.put("/api/failures", failures::groups);
-        routes.put("/api/failures/rows", failures::rows);
-        routes.put("/api/eval", eval::eval);
-        routes.put("/api/plot.svg", eval::plot);
-        routes.put("/api/row", row::row);
-        routes.put("/api/row/log.svg", row::logChart);
-        routes.put("/api/actions/reset", actions::reset);
-        routes.put("/api/actions/unpause", actions::unpause);
-
-        // live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_LIVE + 24, 4);
-        threads.setName("experimenter-web");
-        threads.setDaemon(true);
-        // a live page left open ends when its thread is interrupted
-        threads.setStopTimeout(1000);
-        this.server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(MAX_HEADER_BYTES);
-        http.setSendServerVersion(false);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(address.getHostAddress());
-        connector.setPort(options.port());
-        connector.setAcceptQueueSize(64);
-        connector.setIdleTimeout(IDLE.toMillis());
-        connector.addEventListener(
-                new ClientConnections(MAX_CONNECTIONS_PER_CLIENT, REQUEST_TIME, connector.getScheduler()));
-        server.addConnector(connector);
-        server.setHandler(new ContextHandlerCollection());
-        new JettyHttpServer(server, false).createContext("/", this::dispatch);
+        this.server = new Server(threads());
+        this.connector = connector(server, address, options.port());
+        // bound before anything else: the token's cookie is named after the port
+        connector.open();
         try {
-            server.start();
-        } catch (Exception e) {
+            this.access = new Access(token, loopback, connector.getLocalPort());
+            ExperimentStore store = new ExperimentStore(config);
+            store.createTableIfMissing();
+            this.overview = new Overview(store, options.refresh());
+            this.spark = new SparkViews(config, overview, spark, ownsSession);
+            TableView table = new TableView(store, overview);
+            FailuresView failures = new FailuresView(store, overview);
+            EvalView eval = new EvalView(config, this.spark, options.configName());
+            RowView row = new RowView(store);
+            this.actions = new Actions(options.allowActions(), access, store, failures, overview);
+            for (Map.Entry<String, String[]> f : STATIC.entrySet()) {
+                files.put(f.getKey(), resource(f.getValue()[0]));
+            }
+            routes.put("/api/meta", this::meta);
+            routes.put("/api/overview", h -> h.json(200, overview.latest()));
+            routes.put("/api/events", this::events);
+            routes.put("/api/rows", table::rows);
+            routes.put("/api/failures", failures::groups);
+            routes.put("/api/failures/rows", failures::rows);
+            routes.put("/api/eval", eval::eval);
+            routes.put("/api/plot.svg", eval::plot);
+            routes.put("/api/row", row::row);
+            routes.put("/api/row/log.svg", row::logChart);
+            routes.put("/api/actions/reset", actions::reset);
+            routes.put("/api/actions/unpause", actions::unpause);
+            server.setHandler(new ContextHandlerCollection());
+            new JettyHttpServer(server, false).createContext("/", this::dispatch);
+            startJetty();
+        } catch (IOException | RuntimeException e) {
             stopQuietly();
-            throw new IOException(e.getMessage(), e);
+            connector.close();
+            throw e;
         }
         overview.start();
         this.spark.warmUp();
@@ -180,6 +166,31 @@ public final class WebServer implements AutoCloseable {
         }
         this.url = "http://" + shown + ":" + connector.getLocalPort() + "/"
                 + (access.needsToken() ? "?token=" + token : "");
+    }
+
+    /** Live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest. */
+    private static QueuedThreadPool threads() {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_LIVE + 24, 4);
+        threads.setName("experimenter-web");
+        threads.setDaemon(true);
+        // a live page left open ends when its thread is interrupted
+        threads.setStopTimeout(1000);
+        return threads;
+    }
+
+    private static ServerConnector connector(Server server, InetAddress address, int port) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostAddress());
+        connector.setPort(port);
+        connector.setAcceptQueueSize(64);
+        connector.setIdleTimeout(IDLE.toMillis());
+        connector.addEventListener(
+                new ClientConnections(MAX_CONNECTIONS_PER_CLIENT, REQUEST_TIME, connector.getScheduler()));
+        server.addConnector(connector);
+        return connector;
     }
 
     /**
@@ -360,6 +371,16 @@ public final class WebServer implements AutoCloseable {
         stopQuietly();
         overview.close();
         spark.close();
+    }
+
+    private void startJetty() throws IOException {
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private void stopQuietly() {
