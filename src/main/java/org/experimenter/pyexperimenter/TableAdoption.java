@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
@@ -116,7 +117,15 @@ public final class TableAdoption {
 
     private final String source;
 
+    /** A table name as SQL writes it unquoted; PyExperimenter's are. */
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
     private TableAdoption(ExperimentConfig config, Options o) {
+        if (!TABLE_NAME.matcher(o.table()).matches()) {
+            // the name goes into the statements as it is
+            throw new ExperimenterException("--table " + o.table() + ": not a table name (letters, digits and _,"
+                    + " not starting with a digit, at most 64)");
+        }
         this.config = config;
         this.o = o;
         this.store = new ExperimentStore(config);
@@ -613,8 +622,8 @@ public final class TableAdoption {
             p.setProperty("open_mode", "1"); // read-only: adopting never writes PyExperimenter's file
             p.remove("journal_mode");
         }
-        String user = o.user() != null ? o.user() : config.user();
-        String password = o.user() != null ? o.password() : config.password();
+        String user = o.user() != null ? o.user() : configCredentials() ? config.user() : null;
+        String password = sourcePassword();
         if (user != null && !user.isEmpty()) {
             p.setProperty("user", user);
         }
@@ -628,8 +637,42 @@ public final class TableAdoption {
         }
     }
 
+    private String sourcePassword() {
+        return o.user() != null ? o.password() : configCredentials() ? config.password() : null;
+    }
+
+    /**
+     * Whether the config's user and password go to the source: only when it is on the config's
+     * own database server (same host and port), never to another host the user named.
+     */
+    private boolean configCredentials() {
+        String here = server(config.url());
+        return here != null && here.equals(server(sourceUrl()));
+    }
+
+    /** The host and port of a MySQL or MariaDB URL (port 3306 when none), or null for others. */
+    static String server(String url) {
+        if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+            return null;
+        }
+        String rest = url.substring(url.indexOf("://") + 3);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', ','}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end).toLowerCase(Locale.ROOT);
+        boolean hasPort = hostPort.startsWith("[") ? hostPort.contains("]:") : hostPort.contains(":");
+        return hasPort ? hostPort : hostPort + ":3306";
+    }
+
     private ExperimenterException failure(String what, SQLException e) {
         String password = o.user() != null ? o.password() : config.password();
-        return new ExperimenterException(what + ": " + Redact.text(e.getMessage(), sourceUrl(), password));
+        return new ExperimenterException(what + ": " + Redact.text(e.getMessage(), sourceUrl(), password)
+                + (o.user() == null && !configCredentials() && !sourceUrl().startsWith("jdbc:sqlite:")
+                        ? " (the config's user and password go only to its own database server; give --from-user)"
+                        : ""));
     }
 }
