@@ -56,7 +56,7 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
         Files.move(scratch, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("wrote " + output + " (table " + r.table() + ")");
         r.decisions().forEach(d -> System.out.println("  " + d));
-        if (r.mysql()) {
+        if (r.readsPassword()) {
             System.out.println("set " + ConfigImport.PASSWORD_VARIABLE + " to the database password before running");
         }
         return 0;

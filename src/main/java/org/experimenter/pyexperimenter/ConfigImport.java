@@ -46,12 +46,13 @@ public final class ConfigImport {
     private static final List<String> RANGE = List.of("start", "stop", "step");
 
     /** The HOCON text and one line per decision, in the order of the YAML file. */
-    public record Result(String hocon, List<String> decisions, String table, boolean mysql) {}
+    public record Result(String hocon, List<String> decisions, String table, boolean mysql, boolean readsPassword) {}
 
     private final String file;
     private final List<String> decisions = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
     private boolean mysql;
+    private boolean readsPassword;
 
     private ConfigImport(String file) {
         this.file = file;
@@ -110,7 +111,7 @@ public final class ConfigImport {
         } catch (InvalidConfigException e) {
             throw new InvalidConfigException(file + ": what it becomes here is refused: " + e.getMessage(), e);
         }
-        return new Result(hocon, List.copyOf(decisions), ourTable, mysql);
+        return new Result(hocon, List.copyOf(decisions), ourTable, mysql, readsPassword);
     }
 
     private At require(At parent, Map<String, At> entries, String key) {
@@ -146,12 +147,18 @@ public final class ConfigImport {
             if (c.user() != null) {
                 out.append("  user = ").append(quote(c.user())).append('\n');
             }
-            out.append("  password = ${?").append(PASSWORD_VARIABLE).append("}\n");
+            // a user without a password (a local server) is not asked for one
+            readsPassword = c.hasPassword();
+            if (readsPassword) {
+                out.append("  password = ${?").append(PASSWORD_VARIABLE).append("}\n");
+            }
             decide(
                     providerAt,
                     "mysql: " + url + " (MariaDB Connector/J, which serves MySQL and MariaDB), server and user from "
-                            + c.file() + "; the password is not copied: set " + PASSWORD_VARIABLE
-                            + " in the environment");
+                            + c.file()
+                            + (readsPassword
+                                    ? "; the password is not copied: set " + PASSWORD_VARIABLE + " in the environment"
+                                    : "; it has no password, and the config reads none"));
         } else {
             throw Yaml.error(
                     file, providerAt, "unknown provider '" + provider + "'; PyExperimenter has sqlite and mysql");
@@ -481,8 +488,11 @@ public final class ConfigImport {
         return ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise());
     }
 
-    /** PyExperimenter's database credential file: user, password (never copied) and server. */
-    record Credentials(String file, String user, String server) {
+    /**
+     * PyExperimenter's database credential file: user, server, and whether it has a password (the
+     * password itself is never copied).
+     */
+    record Credentials(String file, String user, boolean hasPassword, String server) {
         static Credentials read(Path path, boolean ssh) {
             Path p = path != null ? path : Path.of("config", "database_credentials.yml");
             if (path == null && !java.nio.file.Files.isRegularFile(p)) {
@@ -499,9 +509,15 @@ public final class ConfigImport {
             Map<String, At> c = Yaml.mapping(f, creds);
             At database = c.get("Database");
             String user = null;
+            boolean hasPassword = false;
             if (database != null) {
-                At u = Yaml.mapping(f, database).get("user");
+                Map<String, At> d = Yaml.mapping(f, database);
+                At u = d.get("user");
                 user = u == null ? null : Yaml.text(f, u);
+                At pw = d.get("password");
+                hasPassword = pw != null
+                        && Yaml.scalar(f, pw) != null
+                        && !String.valueOf(Yaml.scalar(f, pw)).isEmpty();
             }
             At connection = c.get("Connection");
             if (connection == null) {
@@ -517,7 +533,7 @@ public final class ConfigImport {
             if (s == null) {
                 throw Yaml.error(f, which, "missing 'server'");
             }
-            return new Credentials(f, user, Yaml.text(f, s));
+            return new Credentials(f, user, hasPassword, Yaml.text(f, s));
         }
     }
 }

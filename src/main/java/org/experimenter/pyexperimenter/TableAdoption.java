@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -171,7 +172,7 @@ public final class TableAdoption {
             existing.forEach((id, keys) -> existingByKeys.put(keys, id));
             Map<List<Object>, Long> seen = new HashMap<>();
             Map<Long, Integer> attemptOf = new HashMap<>();
-            for (RowImport.Row r : readRows(c)) {
+            for (RowImport.Row r : readRows(c, lines)) {
                 List<Object> keys = Arrays.asList(r.keys());
                 Long twin = seen.putIfAbsent(keys, r.id());
                 if (twin != null) {
@@ -289,12 +290,13 @@ public final class TableAdoption {
         return null;
     }
 
-    private List<RowImport.Row> readRows(Connection c) throws SQLException {
+    private List<RowImport.Row> readRows(Connection c, List<String> lines) throws SQLException {
         List<RowImport.Row> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + o.table() + " ORDER BY ID")) {
             ps.setFetchSize(1_000);
             try (ResultSet rs = ps.executeQuery()) {
                 Map<String, Integer> cols = columns(rs.getMetaData(), o.table(), true);
+                decimals(rs.getMetaData(), lines);
                 while (rs.next()) {
                     RowImport.Row r = readRow(rs, cols);
                     if (r != null) {
@@ -304,6 +306,24 @@ public final class TableAdoption {
             }
         }
         return out;
+    }
+
+    /**
+     * A note naming the fields MySQL keeps as DECIMAL, with their scale: PyExperimenter's values
+     * were rounded to it when written (DECIMAL alone is DECIMAL(10,0)), and they are copied as stored.
+     */
+    private static void decimals(ResultSetMetaData md, List<String> lines) throws SQLException {
+        List<String> fields = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            int type = md.getColumnType(i);
+            if (type == Types.DECIMAL || type == Types.NUMERIC) {
+                fields.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT) + " (scale " + md.getScale(i) + ")");
+            }
+        }
+        if (!fields.isEmpty()) {
+            lines.add("note: " + String.join(", ", fields) + " are DECIMAL there: MySQL rounded PyExperimenter's"
+                    + " values to that scale when they were written, and they are copied as stored");
+        }
     }
 
     /** Column name (lower case) to index; the table must have exactly the config's columns. */

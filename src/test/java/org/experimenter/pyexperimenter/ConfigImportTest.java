@@ -179,6 +179,40 @@ class ConfigImportTest {
     }
 
     @Test
+    void aCredentialFileWithAnEmptyPasswordIsNotAskedForOne() throws Exception {
+        for (String empty : List.of("''", "")) {
+            Path creds = dir.resolve("creds.yml");
+            Files.writeString(
+                    creds,
+                    "CREDENTIALS:\n  Database:\n    user: root\n    password: " + empty + "\n  Connection:\n"
+                            + "    Standard:\n      server: 127.0.0.1\n");
+            Path out = dir.resolve("conf/local.conf");
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.out;
+            int code;
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                code = org.experimenter.cli.Main.execute(
+                        "import-pyexperimenter",
+                        RESOURCES.resolve("keyfield_types.yml").toString(),
+                        "--credentials",
+                        creds.toString(),
+                        "--output",
+                        out.toString(),
+                        "--force");
+            } finally {
+                System.setOut(before);
+            }
+            String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, code, text);
+            assertFalse(text.contains("EXPERIMENTER_DB_PASSWORD"), text);
+            assertTrue(text.contains("it has no password, and the config reads none"), text);
+            assertFalse(Files.readString(out).contains("password"), Files.readString(out));
+            assertEquals("root", ExperimentConfig.load(out).user());
+        }
+    }
+
+    @Test
     void theCommandWritesTheConfigAndPrintsItsDecisionsWithoutThePassword() throws Exception {
         Path out = dir.resolve("conf/mine.conf");
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();

@@ -66,6 +66,10 @@ class TableAdoptionTest {
     }
 
     private void writeSource(TestDb db, String table) throws Exception {
+        writeSource(db, table, "DOUBLE");
+    }
+
+    private void writeSource(TestDb db, String table, String scoreType) throws Exception {
         Properties p = new Properties();
         String url = "jdbc:sqlite:" + from(db);
         if (db == TestDb.MARIADB) {
@@ -78,7 +82,7 @@ class TableAdoptionTest {
         keys.put("seed", "int");
         Map<String, String> results = new LinkedHashMap<>();
         results.put("best_kernel", "VARCHAR(50)");
-        results.put("score", "DOUBLE");
+        results.put("score", scoreType);
         py = new PyExperimenterTable(table, db == TestDb.MARIADB, keys, results, true);
         Map<String, String> log = new LinkedHashMap<>();
         log.put("f1", "DOUBLE");
@@ -309,5 +313,20 @@ class TableAdoptionTest {
             sent = new String(elsewhere.sent(), StandardCharsets.ISO_8859_1);
             assertTrue(sent.contains(TestDb.mariaDbUser()), "--from-user is sent");
         }
+    }
+
+    @Test
+    void decimalResultsOfMariaDbAreCopiedAsStoredWithANoteNamingThemAndTheirScale() throws Exception {
+        // PyExperimenter's DECIMAL is MySQL's DECIMAL(10,0): its 0.75 was stored as 1
+        writeSource(TestDb.MARIADB, TestDb.uniqueTable("py_dec"), "DECIMAL");
+        ExperimentStore s = target(TestDb.MARIADB, TestDb.uniqueTable("adopted_dec"));
+        TableAdoption.Report r = TableAdoption.adopt(s.config(), options(TestDb.MARIADB, true));
+        List<String> notes =
+                r.lines().stream().filter(l -> l.startsWith("note:")).toList();
+        assertEquals(
+                List.of("note: score (scale 0) are DECIMAL there: MySQL rounded PyExperimenter's values to that scale"
+                        + " when they were written, and they are copied as stored"),
+                notes);
+        assertEquals(1.0, ((Number) s.row(1).get("score")).doubleValue());
     }
 }
