@@ -38,7 +38,7 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
     boolean force;
 
     // never read here: Main's exception handler looks for it in the parse result
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    @Option(names = "--verbose", description = "Print stack traces of errors, and the tool's detail log lines.")
     boolean verbose;
 
     @Override
