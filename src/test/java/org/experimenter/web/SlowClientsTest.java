@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clients that open connections and never finish a request: the server keeps answering others,
- * keeps at most {@link WebServer#MAX_CONNECTIONS_PER_CLIENT} of one client's connections, and closes
- * a connection whose request is not read within its time.
+ * Clients that open connections and never finish a request: the server keeps answering, the
+ * client's own page too, keeps at most {@link WebServer#MAX_CONNECTIONS_PER_CLIENT} of one client's
+ * connections, and closes a connection whose request is not read within its time.
  */
 class SlowClientsTest {
     private static final int SLOW = 200;
@@ -70,8 +70,8 @@ class SlowClientsTest {
     void twoHundredUnfinishedRequestsFromOneClientLeaveTheApiAnswering() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long alone = meta(http);
-        // the slow client is 127.0.0.2, the page that still works 127.0.0.1: both loopback
-        InetAddress slowClient = InetAddress.getByName("127.0.0.2");
+        // the same client as the page's requests
+        InetAddress slowClient = InetAddress.getByName("127.0.0.1");
         for (int i = 0; i < SLOW; i++) {
             Socket s = new Socket();
             s.bind(new InetSocketAddress(slowClient, 0));
@@ -90,13 +90,15 @@ class SlowClientsTest {
         // generous for a loaded machine; the JDK's server did not answer in 10 s
         assertTrue(worst < 3_000, "/api/meta took " + worst + " ms beside " + SLOW + " unfinished requests");
 
-        // the server kept only the client's allowance of them, and closes those when their time is up
+        // the server kept no more than the client's allowance of them, and closes those when their time is up
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         int open = SLOW;
         while (open > WebServer.MAX_CONNECTIONS_PER_CLIENT && System.nanoTime() < deadline) {
             open = stillOpen();
         }
-        assertEquals(WebServer.MAX_CONNECTIONS_PER_CLIENT, open, "connections of the slow client left open");
+        assertTrue(
+                open > 0 && open <= WebServer.MAX_CONNECTIONS_PER_CLIENT,
+                open + " connections of the client left open");
         Thread.sleep(WebServer.REQUEST_TIME.toMillis() + 1_500);
         assertEquals(0, stillOpen(), "connections left open past the time to send a request");
     }
