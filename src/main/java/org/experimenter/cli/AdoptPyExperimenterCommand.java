@@ -53,7 +53,8 @@ final class AdoptPyExperimenterCommand implements Callable<Integer> {
     @Option(
             names = "--from-user",
             description = "The user of --from, whose password is read from " + PASSWORD_VARIABLE
-                    + " (default: the config's user and password).")
+                    + " (default: the config's user and password when --from is the config's own database server,"
+                    + " same host and port; no user for another host).")
     String fromUser;
 
     @Override

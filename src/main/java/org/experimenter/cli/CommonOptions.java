@@ -13,7 +13,7 @@ final class CommonOptions {
     Path config;
 
     // never read here: Main's exception handler looks for it in the parse result
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    @Option(names = "--verbose", description = "Print stack traces of errors, and the tool's detail log lines.")
     boolean verbose;
 
     Experimenter experimenter() {

@@ -46,7 +46,7 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
     boolean force;
 
     // never read here: Main's exception handler looks for it in the parse result
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    @Option(names = "--verbose", description = "Print stack traces of errors, and the tool's detail log lines.")
     boolean verbose;
 
     @Override
@@ -67,7 +67,7 @@ final class ImportPyExperimenterCommand implements Callable<Integer> {
         if (r.function() == null) {
             System.out.println("note: " + ConfigImport.NO_EXPERIMENT);
         }
-        if (r.mysql()) {
+        if (r.readsPassword()) {
             System.out.println("set " + ConfigImport.PASSWORD_VARIABLE + " to the database password before running");
         }
         return 0;

@@ -47,7 +47,7 @@ final class InitCommand implements Callable<Integer> {
     String artifactId;
 
     // --verbose as every command has it; read by Main's exception handler
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    @Option(names = "--verbose", description = "Print stack traces of errors, and the tool's detail log lines.")
     boolean verbose;
 
     @Override

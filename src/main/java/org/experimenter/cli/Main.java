@@ -3,6 +3,10 @@ package org.experimenter.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.experimenter.ExperimenterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,7 +99,38 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return 1;
         });
-        return cl.execute(args);
+        return verbose(args) ? withDetail(() -> cl.execute(args)) : cl.execute(args);
+    }
+
+    private static boolean verbose(String... args) {
+        for (String a : args) {
+            if (a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs with the tool's detail log lines (level FINE, such as "created table") shown; without
+     * --verbose a command prints its own lines and the log's warnings and notices only.
+     */
+    private static int withDetail(IntSupplier command) {
+        Logger tool = Logger.getLogger("org.experimenter");
+        Level before = tool.getLevel();
+        ConsoleHandler detail = new ConsoleHandler();
+        detail.setLevel(Level.FINE);
+        tool.setLevel(Level.FINE);
+        // the root's console handler keeps INFO and above; this one adds the detail below it
+        detail.setFilter(r -> r.getLevel().intValue() < Level.INFO.intValue());
+        tool.addHandler(detail);
+        try {
+            return command.getAsInt();
+        } finally {
+            tool.removeHandler(detail);
+            tool.setLevel(before);
+            detail.close();
+        }
     }
 
     /** Without a command: the usage, and exit code 2 as for any other bad command line. */

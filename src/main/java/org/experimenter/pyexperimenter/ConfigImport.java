@@ -49,7 +49,13 @@ public final class ConfigImport {
      * The HOCON text and one line per decision, in the order of the YAML file; {@code function}
      * is the Python function the config runs, or null when it runs nothing yet.
      */
-    public record Result(String hocon, List<String> decisions, String table, boolean mysql, String function) {}
+    public record Result(
+            String hocon,
+            List<String> decisions,
+            String table,
+            boolean mysql,
+            String function,
+            boolean readsPassword) {}
 
     /** What a config imported without --function lacks, and how to add it. */
     public static final String NO_EXPERIMENT = "the written config has no experiment: run would fail until it names"
@@ -62,6 +68,7 @@ public final class ConfigImport {
     private final StringBuilder out = new StringBuilder();
     private boolean mysql;
     private String function;
+    private boolean readsPassword;
 
     private ConfigImport(String file) {
         this.file = file;
@@ -136,7 +143,7 @@ public final class ConfigImport {
             }
             throw new InvalidConfigException(file + ": what it becomes here is refused: " + e.getMessage(), e);
         }
-        return new Result(hocon, List.copyOf(decisions), ourTable, mysql, function);
+        return new Result(hocon, List.copyOf(decisions), ourTable, mysql, function, readsPassword);
     }
 
     private At require(At parent, Map<String, At> entries, String key) {
@@ -172,12 +179,18 @@ public final class ConfigImport {
             if (c.user() != null) {
                 out.append("  user = ").append(quote(c.user())).append('\n');
             }
-            out.append("  password = ${?").append(PASSWORD_VARIABLE).append("}\n");
+            // a user without a password (a local server) is not asked for one
+            readsPassword = c.hasPassword();
+            if (readsPassword) {
+                out.append("  password = ${?").append(PASSWORD_VARIABLE).append("}\n");
+            }
             decide(
                     providerAt,
                     "mysql: " + url + " (MariaDB Connector/J, which serves MySQL and MariaDB), server and user from "
-                            + c.file() + "; the password is not copied: set " + PASSWORD_VARIABLE
-                            + " in the environment");
+                            + c.file()
+                            + (readsPassword
+                                    ? "; the password is not copied: set " + PASSWORD_VARIABLE + " in the environment"
+                                    : "; it has no password, and the config reads none"));
         } else {
             throw Yaml.error(
                     file, providerAt, "unknown provider '" + provider + "'; PyExperimenter has sqlite and mysql");
@@ -524,8 +537,11 @@ public final class ConfigImport {
         return ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise());
     }
 
-    /** PyExperimenter's database credential file: user, password (never copied) and server. */
-    record Credentials(String file, String user, String server) {
+    /**
+     * PyExperimenter's database credential file: user, server, and whether it has a password (the
+     * password itself is never copied).
+     */
+    record Credentials(String file, String user, boolean hasPassword, String server) {
         static Credentials read(Path path, boolean ssh) {
             Path p = path != null ? path : Path.of("config", "database_credentials.yml");
             if (path == null && !java.nio.file.Files.isRegularFile(p)) {
@@ -542,9 +558,15 @@ public final class ConfigImport {
             Map<String, At> c = Yaml.mapping(f, creds);
             At database = c.get("Database");
             String user = null;
+            boolean hasPassword = false;
             if (database != null) {
-                At u = Yaml.mapping(f, database).get("user");
+                Map<String, At> d = Yaml.mapping(f, database);
+                At u = d.get("user");
                 user = u == null ? null : Yaml.text(f, u);
+                At pw = d.get("password");
+                hasPassword = pw != null
+                        && Yaml.scalar(f, pw) != null
+                        && !String.valueOf(Yaml.scalar(f, pw)).isEmpty();
             }
             At connection = c.get("Connection");
             if (connection == null) {
@@ -560,7 +582,7 @@ public final class ConfigImport {
             if (s == null) {
                 throw Yaml.error(f, which, "missing 'server'");
             }
-            return new Credentials(f, user, Yaml.text(f, s));
+            return new Credentials(f, user, hasPassword, Yaml.text(f, s));
         }
     }
 }

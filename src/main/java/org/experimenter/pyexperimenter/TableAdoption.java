@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
@@ -116,7 +118,15 @@ public final class TableAdoption {
 
     private final String source;
 
+    /** A table name as SQL writes it unquoted; PyExperimenter's are. */
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
     private TableAdoption(ExperimentConfig config, Options o) {
+        if (!TABLE_NAME.matcher(o.table()).matches()) {
+            // the name goes into the statements as it is
+            throw new ExperimenterException("--table " + o.table() + ": not a table name (letters, digits and _,"
+                    + " not starting with a digit, at most 64)");
+        }
         this.config = config;
         this.o = o;
         this.store = new ExperimentStore(config);
@@ -162,7 +172,7 @@ public final class TableAdoption {
             existing.forEach((id, keys) -> existingByKeys.put(keys, id));
             Map<List<Object>, Long> seen = new HashMap<>();
             Map<Long, Integer> attemptOf = new HashMap<>();
-            for (RowImport.Row r : readRows(c)) {
+            for (RowImport.Row r : readRows(c, lines)) {
                 List<Object> keys = Arrays.asList(r.keys());
                 Long twin = seen.putIfAbsent(keys, r.id());
                 if (twin != null) {
@@ -280,12 +290,13 @@ public final class TableAdoption {
         return null;
     }
 
-    private List<RowImport.Row> readRows(Connection c) throws SQLException {
+    private List<RowImport.Row> readRows(Connection c, List<String> lines) throws SQLException {
         List<RowImport.Row> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + o.table() + " ORDER BY ID")) {
             ps.setFetchSize(1_000);
             try (ResultSet rs = ps.executeQuery()) {
                 Map<String, Integer> cols = columns(rs.getMetaData(), o.table(), true);
+                decimals(rs.getMetaData(), lines);
                 while (rs.next()) {
                     RowImport.Row r = readRow(rs, cols);
                     if (r != null) {
@@ -295,6 +306,24 @@ public final class TableAdoption {
             }
         }
         return out;
+    }
+
+    /**
+     * A note naming the fields MySQL keeps as DECIMAL, with their scale: PyExperimenter's values
+     * were rounded to it when written (DECIMAL alone is DECIMAL(10,0)), and they are copied as stored.
+     */
+    private static void decimals(ResultSetMetaData md, List<String> lines) throws SQLException {
+        List<String> fields = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            int type = md.getColumnType(i);
+            if (type == Types.DECIMAL || type == Types.NUMERIC) {
+                fields.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT) + " (scale " + md.getScale(i) + ")");
+            }
+        }
+        if (!fields.isEmpty()) {
+            lines.add("note: " + String.join(", ", fields) + " are DECIMAL there: MySQL rounded PyExperimenter's"
+                    + " values to that scale when they were written, and they are copied as stored");
+        }
     }
 
     /** Column name (lower case) to index; the table must have exactly the config's columns. */
@@ -613,8 +642,8 @@ public final class TableAdoption {
             p.setProperty("open_mode", "1"); // read-only: adopting never writes PyExperimenter's file
             p.remove("journal_mode");
         }
-        String user = o.user() != null ? o.user() : config.user();
-        String password = o.user() != null ? o.password() : config.password();
+        String user = o.user() != null ? o.user() : configCredentials() ? config.user() : null;
+        String password = sourcePassword();
         if (user != null && !user.isEmpty()) {
             p.setProperty("user", user);
         }
@@ -628,8 +657,42 @@ public final class TableAdoption {
         }
     }
 
+    private String sourcePassword() {
+        return o.user() != null ? o.password() : configCredentials() ? config.password() : null;
+    }
+
+    /**
+     * Whether the config's user and password go to the source: only when it is on the config's
+     * own database server (same host and port), never to another host the user named.
+     */
+    private boolean configCredentials() {
+        String here = server(config.url());
+        return here != null && here.equals(server(sourceUrl()));
+    }
+
+    /** The host and port of a MySQL or MariaDB URL (port 3306 when none), or null for others. */
+    static String server(String url) {
+        if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+            return null;
+        }
+        String rest = url.substring(url.indexOf("://") + 3);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', ','}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end).toLowerCase(Locale.ROOT);
+        boolean hasPort = hostPort.startsWith("[") ? hostPort.contains("]:") : hostPort.contains(":");
+        return hasPort ? hostPort : hostPort + ":3306";
+    }
+
     private ExperimenterException failure(String what, SQLException e) {
         String password = o.user() != null ? o.password() : config.password();
-        return new ExperimenterException(what + ": " + Redact.text(e.getMessage(), sourceUrl(), password));
+        return new ExperimenterException(what + ": " + Redact.text(e.getMessage(), sourceUrl(), password)
+                + (o.user() == null && !configCredentials() && !sourceUrl().startsWith("jdbc:sqlite:")
+                        ? " (the config's user and password go only to its own database server; give --from-user)"
+                        : ""));
     }
 }

@@ -25,6 +25,22 @@ import org.yaml.snakeyaml.nodes.Tag;
  * anything. Scalars are typed the way PyYAML (which OmegaConf uses) types them: YAML 1.1.
  */
 final class Yaml {
+    /**
+     * The largest file read, in characters: a PyExperimenter config is a few kilobytes, and SnakeYAML
+     * would read 3 MB.
+     */
+    static final int MAX_CHARS = 1 << 20;
+
+    /**
+     * Aliases of mappings and lists allowed in a file. Composing keeps an alias as a reference, but
+     * a section handed on as it is ({@link #plain}) expands every one: 24 levels of two aliases each
+     * were 2^24 copies, 6.5 GB. PyExperimenter's own configs use none.
+     */
+    static final int MAX_COLLECTION_ALIASES = 20;
+
+    /** Values and characters a section may expand to (aliases of one long text count each time). */
+    static final int MAX_PLAIN_VALUES = 100_000;
+
     private Yaml() {}
 
     /** A node with the dotted key path it was reached by, and the line of that key. */
@@ -40,6 +56,8 @@ final class Yaml {
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
+        options.setCodePointLimit(MAX_CHARS);
         try (Reader r = Files.newBufferedReader(path)) {
             Node root = new org.yaml.snakeyaml.Yaml(options).compose(r);
             if (root == null) {
@@ -147,17 +165,32 @@ final class Yaml {
         return String.valueOf(v);
     }
 
-    /** The node as plain Java values (maps, lists, scalars), for sections handed on as they are. */
+    /**
+     * The node as plain Java values (maps, lists, scalars), for sections handed on as they are; at
+     * most {@link #MAX_PLAIN_VALUES} values and {@link #MAX_CHARS} characters of text, counting
+     * each alias as the copy it becomes.
+     */
     static Object plain(String file, At at) {
+        return plain(file, at, at, new long[] {MAX_PLAIN_VALUES, MAX_CHARS});
+    }
+
+    private static Object plain(String file, At section, At at, long[] left) {
+        if (--left[0] < 0) {
+            throw error(file, section, "over " + MAX_PLAIN_VALUES + " values once its aliases are expanded");
+        }
         if (at.node() instanceof MappingNode) {
             Map<String, Object> m = new LinkedHashMap<>();
-            mapping(file, at).forEach((k, v) -> m.put(k, plain(file, v)));
+            mapping(file, at).forEach((k, v) -> m.put(k, plain(file, section, v, left)));
             return m;
         }
         if (at.node() instanceof SequenceNode) {
             List<Object> l = new ArrayList<>();
-            sequence(file, at).forEach(v -> l.add(plain(file, v)));
+            sequence(file, at).forEach(v -> l.add(plain(file, section, v, left)));
             return l;
+        }
+        left[1] -= ((ScalarNode) at.node()).getValue().length();
+        if (left[1] < 0) {
+            throw error(file, section, "over " + MAX_CHARS + " characters once its aliases are expanded");
         }
         return scalar(file, at);
     }

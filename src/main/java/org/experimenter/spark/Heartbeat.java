@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.dialect.Redact;
 
 /**
  * Owns the leases of a JVM's workers: one scheduled daemon thread per JVM and table that, every
@@ -46,20 +47,35 @@ final class Heartbeat implements AutoCloseable {
     /** One heartbeat per JVM and experiment table: every task's claims refreshed in one statement. */
     private static final Map<SharedKey, Heartbeat> SHARED = new HashMap<>();
 
-    /** What makes two workers' heartbeats one: the same table of the same database, beaten alike. */
-    private record SharedKey(String url, String user, String table, Duration interval, Duration lease) {}
+    /**
+     * What makes two workers' heartbeats one: the same table of the same database, reached with the
+     * same credentials (the password too: a wrong one must fail its own workers, not borrow another
+     * config's connections), beaten alike. Printed without the password.
+     */
+    record SharedKey(String url, String user, String password, String table, Duration interval, Duration lease) {
+        static SharedKey of(ExperimentStore store) {
+            return new SharedKey(
+                    store.config().url(),
+                    store.config().user(),
+                    store.config().password(),
+                    store.table(),
+                    store.config().heartbeatInterval(),
+                    store.config().leaseTimeout());
+        }
+
+        @Override
+        public String toString() {
+            return "SharedKey[url=" + Redact.url(url) + ", user=" + user + ", table=" + table + ", interval=" + interval
+                    + ", lease=" + lease + "]";
+        }
+    }
 
     /**
      * The heartbeat of this JVM for the store's table, started by the first worker that asks;
      * each worker gives it back with {@link #close()}, and the last one stops it.
      */
     static Heartbeat shared(ExperimentStore store) {
-        SharedKey key = new SharedKey(
-                store.config().url(),
-                store.config().user(),
-                store.table(),
-                store.config().heartbeatInterval(),
-                store.config().leaseTimeout());
+        SharedKey key = SharedKey.of(store);
         synchronized (SHARED) {
             Heartbeat h = SHARED.computeIfAbsent(key, k -> new Heartbeat(store, "jvm", k));
             h.users++;

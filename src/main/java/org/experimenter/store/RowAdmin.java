@@ -20,6 +20,9 @@ import org.experimenter.grid.Parameter;
 public final class RowAdmin implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Ids bound in one statement: far below every database's limit on parameters. */
+    private static final int IDS_PER_STATEMENT = 1000;
+
     private final Database db;
 
     RowAdmin(Database db) {
@@ -52,7 +55,35 @@ public final class RowAdmin implements Serializable {
         return resetWhere(WhereSql.of(condition, db.dialect));
     }
 
+    /**
+     * Resets those of the ids whose status is still {@code expected} and leaves the others as they
+     * are: a page shows rows as they were at its last look, and a row that has finished since keeps
+     * its result. Ids and status are bound, in statements of at most {@value #IDS_PER_STATEMENT}
+     * ids, each in a transaction of its own. Returns the number of rows reset.
+     */
+    public int resetIds(List<Long> ids, Status expected) {
+        int n = 0;
+        for (int i = 0; i < ids.size(); i += IDS_PER_STATEMENT) {
+            List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + IDS_PER_STATEMENT));
+            StringJoiner in = new StringJoiner(", ", "id IN (", ")");
+            chunk.forEach(id -> in.add("?"));
+            n += reset(in + " AND status = ?", "with " + chunk.size() + " ids and status " + expected.dbName(), ps -> {
+                int p = 1;
+                for (Long id : chunk) {
+                    ps.setLong(p++, id);
+                }
+                ps.setString(p, expected.dbName());
+            });
+        }
+        return n;
+    }
+
     int resetWhere(String condition) {
+        return reset(condition, "where " + condition, Jdbc.NO_PARAMETERS);
+    }
+
+    /** Resets the rows of a condition whose parameters the binder binds; what names them in an error. */
+    private int reset(String condition, String what, Jdbc.Binder binder) {
         StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
                 + " machine = NULL, error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL,"
                 + " executor = NULL, claim_token = NULL, heartbeat = NULL, wall_time = NULL, cpu_time = NULL,"
@@ -65,16 +96,16 @@ public final class RowAdmin implements Serializable {
         }
         String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
         return db.withConnection(
-                "cannot reset rows of " + db.table,
+                "cannot reset rows of " + db.table + " " + what,
                 c -> Jdbc.inTransaction(c, conn -> {
                     for (String log : db.config.logtables().keySet()) {
                         Jdbc.update(
                                 conn,
                                 "DELETE FROM " + db.schema.logTable(log) + " WHERE experiment_id IN (SELECT id FROM "
                                         + db.table + " WHERE " + condition + ")",
-                                Jdbc.NO_PARAMETERS);
+                                binder);
                     }
-                    return Jdbc.update(conn, sql, Jdbc.NO_PARAMETERS);
+                    return Jdbc.update(conn, sql, binder);
                 }));
     }
 

@@ -49,7 +49,8 @@ final class TableSetup implements Serializable {
                 return null;
             });
             if (!existed) {
-                LOG.info(() -> "created table " + db.table + " in " + db.dialect.name());
+                // detail: the commands say what they did to the table in their own lines (--verbose shows it)
+                LOG.fine(() -> "created table " + db.table + " in " + db.dialect.name());
             }
             return null;
         });

@@ -11,29 +11,39 @@ import java.util.Locale;
  * Who may read and who may act. On a loopback address the server answers only requests whose
  * {@code Host} names a loopback address, so that a web page elsewhere cannot reach it through a
  * DNS name pointed at 127.0.0.1; anywhere else every request needs the token, sent as the cookie
- * {@value #COOKIE} (set when the address with {@code ?token=...} is opened once), as {@code
- * Authorization: Bearer ...} or as {@code X-Experimenter-Token}. Actions are POSTs that carry
+ * {@code experimenter_token_<port>} (set when the address with {@code ?token=...} is opened once),
+ * as {@code Authorization: Bearer ...} or as {@code X-Experimenter-Token}. The cookie is named after
+ * the port because browsers keep cookies per host, not per port: two servers on one host would
+ * otherwise overwrite each other's token. Actions are POSTs that carry
  * the CSRF token of {@code /api/meta} in {@code X-CSRF-Token} and, when the browser sends an
  * {@code Origin}, come from this server's own pages.
  */
 final class Access {
-    static final String COOKIE = "experimenter_token";
+    private static final String COOKIE = "experimenter_token_";
     static final String CSRF_HEADER = "X-CSRF-Token";
 
     private final String token;
     private final boolean loopback;
+    private final String cookie;
     private final String csrf = random();
 
     /**
      * @param token the token every request must carry, or null for none (loopback only)
      * @param loopback whether the server listens on a loopback address only
+     * @param port the port listened on, which names the cookie
      */
-    Access(String token, boolean loopback) {
+    Access(String token, boolean loopback, int port) {
         if (token == null && !loopback) {
             throw new IllegalArgumentException("a server off loopback needs a token; this is a bug");
         }
         this.token = token;
         this.loopback = loopback;
+        this.cookie = cookieName(port);
+    }
+
+    /** The name of the token's cookie of the server on a port. */
+    static String cookieName(int port) {
+        return COOKIE + port;
     }
 
     /** A new token: 32 random bytes, URL-safe. */
@@ -76,7 +86,7 @@ final class Access {
             // the token leaves the address bar (and the history) at once and lives in a cookie
             h.exchange
                     .getResponseHeaders()
-                    .add("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+                    .add("Set-Cookie", cookie + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
             h.exchange.getResponseHeaders().set("Location", h.path());
             h.send(303, "text/plain; charset=utf-8", new byte[0]);
             return false;
@@ -86,7 +96,7 @@ final class Access {
                 ? auth.substring(7).trim()
                 : h.header("X-Experimenter-Token");
         if (sent == null) {
-            sent = h.cookie(COOKIE);
+            sent = h.cookie(cookie);
         }
         if (sent == null || !same(sent, token)) {
             refuse(h, sent == null ? "this server needs its token" : "the token sent is not this server's");

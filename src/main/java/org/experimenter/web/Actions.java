@@ -48,6 +48,7 @@ final class Actions {
         JsonNode body = admit(h);
         String what;
         List<String> conditions = new ArrayList<>();
+        int n = 0;
         if (body.has("statuses")) {
             Set<Status> statuses = EnumSet.noneOf(Status.class);
             for (JsonNode s : body.get("statuses")) {
@@ -60,25 +61,24 @@ final class Actions {
             statuses.forEach(s -> in.add("'" + s.dbName() + "'"));
             conditions.add(in.toString());
             what = "every row " + statuses.toString().toLowerCase(java.util.Locale.ROOT);
-        } else {
-            List<Long> ids;
-            if (body.has("group")) {
-                ids = failures.ids(body.get("group").asText());
-                if (ids == null) {
-                    throw new Http.Failure(
-                            404, "no failure group " + body.get("group").asText() + "; reload");
-                }
-                what = "failure group " + body.get("group").asText();
-            } else {
-                ids = ids(body);
-                what = "ids " + preview(ids);
+        } else if (body.has("group")) {
+            List<Long> ids = failures.ids(body.get("group").asText());
+            if (ids == null) {
+                throw new Http.Failure(
+                        404, "no failure group " + body.get("group").asText() + "; reload");
             }
-            // statements of a bounded length however large the group
+            // the grouping is as old as the last look: only rows still failed are reset, one
+            // that finished since keeps its result
+            n = store.admin().resetIds(ids, Status.ERROR);
+            what = "failure group " + body.get("group").asText();
+        } else {
+            List<Long> ids = ids(body);
+            what = "ids " + preview(ids);
+            // statements of a bounded length however many ids
             for (int i = 0; i < ids.size(); i += CHUNK) {
                 conditions.add("id IN (" + join(ids.subList(i, Math.min(ids.size(), i + CHUNK))) + ")");
             }
         }
-        int n = 0;
         for (String condition : conditions) {
             // through the --where rule, the same as reset --where on the command line
             n += store.admin().resetWhere(store.where(condition + " AND status <> 'running'"));

@@ -1,27 +1,28 @@
 package org.experimenter.web;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.spark.sql.SparkSession;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
@@ -32,8 +33,11 @@ import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.dialect.Redact;
 
 /**
- * The web server of {@code experimenter serve}, on the JDK's own HTTP server: the page and its
- * script from the jar, and a JSON API over the experiment table. Read-only unless actions are
+ * The web server of {@code experimenter serve}: the page and its script from the jar, and a JSON
+ * API over the experiment table. The handlers are written against {@code com.sun.net.httpserver}
+ * and run on Jetty through its http-spi: the JDK's own server reads each request's headers on a
+ * handler thread, so a few dozen clients that never finish a request held every thread; Jetty
+ * reads them without a thread and hands over complete requests only. Read-only unless actions are
  * allowed; see {@link Access} for who may read and act.
  *
  * <pre>{@code
@@ -47,6 +51,18 @@ public final class WebServer implements AutoCloseable {
 
     /** How many pages may follow the overview live at once (each holds a thread). */
     private static final int MAX_LIVE = 32;
+
+    /** Connections one client address may hold: a browser opens 6 per server, and a page each live view. */
+    static final int MAX_CONNECTIONS_PER_CLIENT = 64;
+
+    /** How long a new connection has to send the headers of its first request. */
+    static final Duration REQUEST_TIME = Duration.ofSeconds(10);
+
+    /** How long a connection may be silent, between requests or within one. */
+    private static final Duration IDLE = Duration.ofSeconds(30);
+
+    /** The largest request line and headers read (a 431 above). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     /** The files of the page, by the path they are served at. */
     private static final Map<String, String[]> STATIC = Map.of(
@@ -64,14 +80,6 @@ public final class WebServer implements AutoCloseable {
     public static final Map<String, String> SPARK_DEFAULTS =
             Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8");
 
-    static {
-        // answers leave at once: without it, the JDK's server holds small answers back for the
-        // client's delayed ACK, about 40 ms on every request
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     /** What {@code serve} was asked for. */
     public record Options(
             String host, int port, String token, boolean allowActions, Duration refresh, String configName) {}
@@ -84,8 +92,8 @@ public final class WebServer implements AutoCloseable {
 
     private final ExperimentConfig config;
     private final Options options;
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final Server server;
+    private final ServerConnector connector;
     private final Access access;
     private final Overview overview;
     private final SparkViews spark;
@@ -105,43 +113,44 @@ public final class WebServer implements AutoCloseable {
         if (token == null && !loopback) {
             token = Access.random();
         }
-        this.access = new Access(token, loopback);
-        ExperimentStore store = new ExperimentStore(config);
-        store.createTableIfMissing();
-        this.overview = new Overview(store, options.refresh());
-        this.spark = new SparkViews(config, overview, spark, ownsSession);
-        TableView table = new TableView(store, overview);
-        FailuresView failures = new FailuresView(store, overview);
-        EvalView eval = new EvalView(config, this.spark, options.configName());
-        RowView row = new RowView(store);
-        this.actions = new Actions(options.allowActions(), access, store, failures, overview);
-        for (Map.Entry<String, String[]> f : STATIC.entrySet()) {
-            files.put(f.getKey(), resource(f.getValue()[0]));
+        this.server = new Server(threads());
+        this.connector = connector(server, address, options.port());
+        // bound before anything else: the token's cookie is named after the port
+        connector.open();
+        try {
+            this.access = new Access(token, loopback, connector.getLocalPort());
+            ExperimentStore store = new ExperimentStore(config);
+            store.createTableIfMissing();
+            this.overview = new Overview(store, options.refresh());
+            this.spark = new SparkViews(config, overview, spark, ownsSession);
+            TableView table = new TableView(store, overview);
+            FailuresView failures = new FailuresView(store, overview);
+            EvalView eval = new EvalView(config, this.spark, options.configName());
+            RowView row = new RowView(store);
+            this.actions = new Actions(options.allowActions(), access, store, failures, overview);
+            for (Map.Entry<String, String[]> f : STATIC.entrySet()) {
+                files.put(f.getKey(), resource(f.getValue()[0]));
+            }
+            routes.put("/api/meta", this::meta);
+            routes.put("/api/overview", h -> h.json(200, overview.latest()));
+            routes.put("/api/events", this::events);
+            routes.put("/api/rows", table::rows);
+            routes.put("/api/failures", failures::groups);
+            routes.put("/api/failures/rows", failures::rows);
+            routes.put("/api/eval", eval::eval);
+            routes.put("/api/plot.svg", eval::plot);
+            routes.put("/api/row", row::row);
+            routes.put("/api/row/log.svg", row::logChart);
+            routes.put("/api/actions/reset", actions::reset);
+            routes.put("/api/actions/unpause", actions::unpause);
+            server.setHandler(new ContextHandlerCollection());
+            new JettyHttpServer(server, false).createContext("/", this::dispatch);
+            startJetty();
+        } catch (IOException | RuntimeException e) {
+            stopQuietly();
+            connector.close();
+            throw e;
         }
-        routes.put("/api/meta", this::meta);
-        routes.put("/api/overview", h -> h.json(200, overview.latest()));
-        routes.put("/api/events", this::events);
-        routes.put("/api/rows", table::rows);
-        routes.put("/api/failures", failures::groups);
-        routes.put("/api/failures/rows", failures::rows);
-        routes.put("/api/eval", eval::eval);
-        routes.put("/api/plot.svg", eval::plot);
-        routes.put("/api/row", row::row);
-        routes.put("/api/row/log.svg", row::logChart);
-        routes.put("/api/actions/reset", actions::reset);
-        routes.put("/api/actions/unpause", actions::unpause);
-
-        AtomicInteger n = new AtomicInteger();
-        // live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest
-        this.pool = Executors.newFixedThreadPool(MAX_LIVE + 16, r -> {
-            Thread t = new Thread(r, "experimenter-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
-        server.setExecutor(pool);
-        server.createContext("/", this::dispatch);
-        server.start();
         overview.start();
         this.spark.warmUp();
         String shown = options.host();
@@ -155,8 +164,33 @@ public final class WebServer implements AutoCloseable {
         if (shown.contains(":")) {
             shown = "[" + shown + "]";
         }
-        this.url = "http://" + shown + ":" + server.getAddress().getPort() + "/"
+        this.url = "http://" + shown + ":" + connector.getLocalPort() + "/"
                 + (access.needsToken() ? "?token=" + token : "");
+    }
+
+    /** Live pages hold a thread each, at most MAX_LIVE of them; the others serve the rest. */
+    private static QueuedThreadPool threads() {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_LIVE + 24, 4);
+        threads.setName("experimenter-web");
+        threads.setDaemon(true);
+        // a live page left open ends when its thread is interrupted
+        threads.setStopTimeout(1000);
+        return threads;
+    }
+
+    private static ServerConnector connector(Server server, InetAddress address, int port) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostAddress());
+        connector.setPort(port);
+        connector.setAcceptQueueSize(64);
+        connector.setIdleTimeout(IDLE.toMillis());
+        connector.addEventListener(
+                new ClientConnections(MAX_CONNECTIONS_PER_CLIENT, REQUEST_TIME, connector.getScheduler()));
+        server.addConnector(connector);
+        return connector;
     }
 
     /**
@@ -182,7 +216,7 @@ public final class WebServer implements AutoCloseable {
 
     /** The port listened on (the one chosen when asked for port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public boolean needsToken() {
@@ -334,14 +368,26 @@ public final class WebServer implements AutoCloseable {
     /** Stops listening, ends the live pages, and stops Spark when the server owns it. */
     @Override
     public void close() {
-        server.stop(0);
+        stopQuietly();
         overview.close();
         spark.close();
-        pool.shutdownNow();
+    }
+
+    private void startJetty() throws IOException {
         try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "web view: stopping the server failed", e);
         }
     }
 }

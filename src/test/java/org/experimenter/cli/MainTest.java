@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.experimenter.testing.Experiments;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,38 @@ class MainTest {
         } finally {
             System.setOut(out);
             System.setErr(err);
+        }
+    }
+
+    @Test
+    void creatingTheTableIsADetailLineThatOnlyVerboseShows() throws Exception {
+        java.util.logging.Logger setup = java.util.logging.Logger.getLogger("org.experimenter.store.TableSetup");
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                published.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        setup.addHandler(capture);
+        try {
+            String[] fill = run("fill", "--config", conf.toString());
+            assertEquals("0", fill[0], fill[2]);
+            assertTrue(fill[1].contains(table + ": 12 new rows"), fill[1]);
+            assertEquals(List.of(), published, "log lines beside fill's own");
+            assertEquals("0", run("drop", "--config", conf.toString(), "--yes")[0]);
+
+            String[] verbose = run("fill", "--config", conf.toString(), "--verbose");
+            assertEquals("0", verbose[0], verbose[2]);
+            assertEquals(List.of("FINE created table " + table + " in sqlite"), published);
+        } finally {
+            setup.removeHandler(capture);
         }
     }
 

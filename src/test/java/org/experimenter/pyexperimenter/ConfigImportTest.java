@@ -3,10 +3,12 @@ package org.experimenter.pyexperimenter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -177,6 +179,40 @@ class ConfigImportTest {
     }
 
     @Test
+    void aCredentialFileWithAnEmptyPasswordIsNotAskedForOne() throws Exception {
+        for (String empty : List.of("''", "")) {
+            Path creds = dir.resolve("creds.yml");
+            Files.writeString(
+                    creds,
+                    "CREDENTIALS:\n  Database:\n    user: root\n    password: " + empty + "\n  Connection:\n"
+                            + "    Standard:\n      server: 127.0.0.1\n");
+            Path out = dir.resolve("conf/local.conf");
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.out;
+            int code;
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                code = org.experimenter.cli.Main.execute(
+                        "import-pyexperimenter",
+                        RESOURCES.resolve("keyfield_types.yml").toString(),
+                        "--credentials",
+                        creds.toString(),
+                        "--output",
+                        out.toString(),
+                        "--force");
+            } finally {
+                System.setOut(before);
+            }
+            String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, code, text);
+            assertFalse(text.contains("EXPERIMENTER_DB_PASSWORD"), text);
+            assertTrue(text.contains("it has no password, and the config reads none"), text);
+            assertFalse(Files.readString(out).contains("password"), Files.readString(out));
+            assertEquals("root", ExperimentConfig.load(out).user());
+        }
+    }
+
+    @Test
     void theCommandWritesTheConfigAndPrintsItsDecisionsWithoutThePassword() throws Exception {
         Path out = dir.resolve("conf/mine.conf");
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
@@ -294,5 +330,43 @@ class ConfigImportTest {
                                 null))
                 .getMessage();
         assertTrue(creds.startsWith("provider mysql: give PyExperimenter's database credential file with"), creds);
+    }
+
+    @Test
+    void aliasBombsAndHugeFilesAreRefusedInOneLineNamingTheFile() throws Exception {
+        String head = HEAD + "      keyfields:\n        k:\n          type: INT\n          values: [1]\n  Custom:\n";
+        // 24 levels, each two aliases of the one before: 2^24 copies once expanded
+        StringBuilder levels = new StringBuilder("    l0: &l0 [a, a]\n");
+        for (int i = 1; i <= 24; i++) {
+            levels.append("    l")
+                    .append(i)
+                    .append(": &l")
+                    .append(i)
+                    .append(" [*l")
+                    .append(i - 1)
+                    .append(", *l")
+                    .append(i - 1)
+                    .append("]\n");
+        }
+        String nested = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> error(head + levels));
+        assertEquals(
+                "c.yml: not YAML: Number of aliases for non-scalar nodes exceeds the specified max="
+                        + Yaml.MAX_COLLECTION_ALIASES,
+                nested);
+
+        // one long text, aliased thousands of times
+        StringBuilder texts = new StringBuilder("    s: &s " + "x".repeat(1000) + "\n    l: [");
+        for (int i = 0; i < 5000; i++) {
+            texts.append(i == 0 ? "" : ", ").append("*s");
+        }
+        String text = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> error(head + texts + "]\n"));
+        assertEquals(
+                "c.yml: 11: PY_EXPERIMENTER.Custom: over " + Yaml.MAX_CHARS + " characters once its aliases are"
+                        + " expanded",
+                text);
+
+        String huge = error(head + "    big: " + "y".repeat(Yaml.MAX_CHARS) + "\n");
+        assertTrue(huge.startsWith("c.yml: not YAML: The incoming YAML document exceeds the limit"), huge);
+        assertFalse(huge.contains("\n"), huge);
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,8 +23,10 @@ import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.FreezingProxy;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,6 +66,10 @@ class TableAdoptionTest {
     }
 
     private void writeSource(TestDb db, String table) throws Exception {
+        writeSource(db, table, "DOUBLE");
+    }
+
+    private void writeSource(TestDb db, String table, String scoreType) throws Exception {
         Properties p = new Properties();
         String url = "jdbc:sqlite:" + from(db);
         if (db == TestDb.MARIADB) {
@@ -74,7 +82,7 @@ class TableAdoptionTest {
         keys.put("seed", "int");
         Map<String, String> results = new LinkedHashMap<>();
         results.put("best_kernel", "VARCHAR(50)");
-        results.put("score", "DOUBLE");
+        results.put("score", scoreType);
         py = new PyExperimenterTable(table, db == TestDb.MARIADB, keys, results, true);
         Map<String, String> log = new LinkedHashMap<>();
         log.put("f1", "DOUBLE");
@@ -260,5 +268,65 @@ class TableAdoptionTest {
                 e.getMessage().startsWith("cannot connect to jdbc:mariadb://127.0.0.1:1/test?password=***"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("hunter2secret"), e.getMessage());
+    }
+
+    @Test
+    void aTableNameThatIsNoIdentifierIsRefusedInOneLine() throws Exception {
+        ExperimentStore s = target(TestDb.SQLITE, TestDb.uniqueTable("adopted_name"));
+        Files.createFile(dir.resolve("py_experimenter.db"));
+        TableAdoption.Options o =
+                new TableAdoption.Options(from(TestDb.SQLITE), "runs; DROP TABLE runs", BERLIN, true, null, null, null);
+        ExperimenterException e = assertThrows(ExperimenterException.class, () -> TableAdoption.adopt(s.config(), o));
+        assertEquals(
+                "--table runs; DROP TABLE runs: not a table name (letters, digits and _, not starting with a digit,"
+                        + " at most 64)",
+                e.getMessage());
+    }
+
+    @Test
+    void theConfigsUserAndPasswordGoOnlyToItsOwnDatabaseServer() throws Exception {
+        writeSource(TestDb.MARIADB, TestDb.uniqueTable("py_creds"));
+        // the config's database is a SQLite file; its user and password are for that, not for --from
+        ExperimentStore s = new ExperimentStore(target(TestDb.SQLITE, TestDb.uniqueTable("adopted_creds"))
+                .config()
+                .withOverrides(Map.of("database.user", "config_user_xq", "database.password", "config-secret")));
+        target = s;
+        int mariaDbPort =
+                Integer.parseInt(TableAdoption.server(TestDb.mariaDbUrl()).split(":")[1]);
+        try (FreezingProxy elsewhere = new FreezingProxy(mariaDbPort)) {
+            String url = "jdbc:mariadb://127.0.0.1:" + elsewhere.port() + "/test";
+            try {
+                TableAdoption.adopt(
+                        s.config(), new TableAdoption.Options(url, py.table, BERLIN, true, null, null, null));
+            } catch (ExperimenterException e) {
+                // this server may refuse a connection without a user: then the message says what to give
+                assertTrue(e.getMessage().contains("give --from-user"), e.getMessage());
+                assertFalse(e.getMessage().contains("config-secret"), e.getMessage());
+            }
+            String sent = new String(elsewhere.sent(), StandardCharsets.ISO_8859_1);
+            assertFalse(sent.contains("config_user_xq"), "the config's user went to another server");
+
+            TableAdoption.Report r = TableAdoption.adopt(
+                    s.config(), new TableAdoption.Options(url, py.table, BERLIN, true, null, TestDb.mariaDbUser(), ""));
+            assertEquals(
+                    6, r.after().values().stream().mapToLong(Long::longValue).sum());
+            sent = new String(elsewhere.sent(), StandardCharsets.ISO_8859_1);
+            assertTrue(sent.contains(TestDb.mariaDbUser()), "--from-user is sent");
+        }
+    }
+
+    @Test
+    void decimalResultsOfMariaDbAreCopiedAsStoredWithANoteNamingThemAndTheirScale() throws Exception {
+        // PyExperimenter's DECIMAL is MySQL's DECIMAL(10,0): its 0.75 was stored as 1
+        writeSource(TestDb.MARIADB, TestDb.uniqueTable("py_dec"), "DECIMAL");
+        ExperimentStore s = target(TestDb.MARIADB, TestDb.uniqueTable("adopted_dec"));
+        TableAdoption.Report r = TableAdoption.adopt(s.config(), options(TestDb.MARIADB, true));
+        List<String> notes =
+                r.lines().stream().filter(l -> l.startsWith("note:")).toList();
+        assertEquals(
+                List.of("note: score (scale 0) are DECIMAL there: MySQL rounded PyExperimenter's values to that scale"
+                        + " when they were written, and they are copied as stored"),
+                notes);
+        assertEquals(1.0, ((Number) s.row(1).get("score")).doubleValue());
     }
 }

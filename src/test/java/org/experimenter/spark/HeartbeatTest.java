@@ -1,6 +1,9 @@
 package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -8,6 +11,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
@@ -81,6 +85,25 @@ class HeartbeatTest {
     void dropTheTable() {
         HEARTBEAT_LOG.removeHandler(capture);
         ex.drop();
+    }
+
+    @Test
+    void configsDifferingOnlyInThePasswordShareNoHeartbeatAndTheKeyNeverShowsIt() {
+        ExperimentStore first =
+                new ExperimentStore(ex.config().withOverrides(Map.of("database.password", "first-secret")));
+        ExperimentStore second =
+                new ExperimentStore(ex.config().withOverrides(Map.of("database.password", "second-secret")));
+        ExperimentStore again =
+                new ExperimentStore(ex.config().withOverrides(Map.of("database.password", "first-secret")));
+        try (Heartbeat a = Heartbeat.shared(first);
+                Heartbeat b = Heartbeat.shared(second);
+                Heartbeat c = Heartbeat.shared(again)) {
+            assertNotSame(a, b, "another password, another heartbeat and its own connections");
+            assertSame(a, c, "the same config shares one");
+        }
+        String shown = Heartbeat.SharedKey.of(first).toString();
+        assertFalse(shown.contains("first-secret"), shown);
+        assertTrue(shown.contains(store.table()), shown);
     }
 
     @Test

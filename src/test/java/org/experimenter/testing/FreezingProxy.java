@@ -1,5 +1,6 @@
 package org.experimenter.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,12 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy in front of a real server that can stop passing bytes while keeping its sockets
- * open: what a client sees of a connection left half-open by a failover.
+ * open: what a client sees of a connection left half-open by a failover. It keeps what clients
+ * sent, to check what reached the server.
  */
 public final class FreezingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
     public FreezingProxy(int targetPort) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -28,8 +31,8 @@ public final class FreezingProxy implements AutoCloseable {
                             Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                             sockets.add(client);
                             sockets.add(target);
-                            pump(client, target);
-                            pump(target, client);
+                            pump(client, target, true);
+                            pump(target, client, false);
                         } catch (IOException e) {
                             return;
                         }
@@ -49,7 +52,14 @@ public final class FreezingProxy implements AutoCloseable {
         frozen = true;
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Every byte clients have sent through the proxy so far (to look for what they should not send). */
+    public byte[] sent() {
+        synchronized (sent) {
+            return sent.toByteArray();
+        }
+    }
+
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t = new Thread(
                 () -> {
                     byte[] buf = new byte[8192];
@@ -59,6 +69,11 @@ public final class FreezingProxy implements AutoCloseable {
                         while ((n = in.read(buf)) >= 0) {
                             while (frozen) {
                                 Thread.sleep(50);
+                            }
+                            if (fromClient) {
+                                synchronized (sent) {
+                                    sent.write(buf, 0, n);
+                                }
                             }
                             out.write(buf, 0, n);
                             out.flush();

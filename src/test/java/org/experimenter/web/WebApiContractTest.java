@@ -325,14 +325,14 @@ abstract class WebApiContractTest {
                             .statusCode());
             assertEquals(
                     200,
-                    new WebClient(open.port(), "Cookie", "experimenter_token=" + token)
+                    new WebClient(open.port(), "Cookie", Access.cookieName(open.port()) + "=" + token)
                             .get("/")
                             .statusCode());
             HttpResponse<String> bootstrap = new WebClient(open.port()).get("/?token=" + token);
             assertEquals(303, bootstrap.statusCode());
             assertEquals("/", bootstrap.headers().firstValue("Location").orElse(null));
             String cookie = bootstrap.headers().firstValue("Set-Cookie").orElse("");
-            assertTrue(cookie.startsWith("experimenter_token=" + token + ";"), cookie);
+            assertTrue(cookie.startsWith("experimenter_token_" + open.port() + "=" + token + ";"), cookie);
             assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
             assertEquals(401, new WebClient(open.port()).get("/?token=wrong").statusCode());
         }
