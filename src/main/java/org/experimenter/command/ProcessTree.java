@@ -268,7 +268,7 @@ public final class ProcessTree implements AutoCloseable {
     }
 
     /** Alive and no zombie: an ended process whose parent has not reaped it counts as ended. */
-    static boolean running(ProcessHandle h) {
+    public static boolean running(ProcessHandle h) {
         if (!h.isAlive()) {
             return false;
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.experimenter.command.ProcessTree;
 import org.experimenter.config.PythonSettings;
 
 /**
@@ -40,17 +41,18 @@ final class PythonWorker {
     final PythonSettings settings;
     final Path log;
     private final Process process;
-    private final WorkerTree tree;
+    private final ProcessTree tree;
     private final OutputStream in;
     private final BlockingQueue<Map<String, Object>> out = new LinkedBlockingQueue<>();
     private volatile String protocolError;
     private int rows;
 
-    private PythonWorker(PythonSettings settings, Process process, Path log) {
+    private PythonWorker(PythonSettings settings, ProcessTree tree, Path log) {
+        Process process = tree.process();
         this.settings = settings;
         this.process = process;
         this.log = log;
-        this.tree = new WorkerTree(process.toHandle());
+        this.tree = tree;
         this.in = process.getOutputStream();
         Thread reader = new Thread(this::read, "experimenter-python-worker-" + process.pid());
         reader.setDaemon(true);
@@ -84,7 +86,8 @@ final class PythonWorker {
         env.putAll(s.environment());
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
-            return new PythonWorker(s, pb.start(), log);
+            // its own session, marked: what the function starts, however it forks, ends with the worker
+            return new PythonWorker(s, ProcessTree.start(pb, shutdownPatience(s), s.killGrace()), log);
         } catch (IOException e) {
             throw new IOException(
                     "cannot start the Python worker " + String.join(" ", pb.command()) + ": " + e.getMessage(), e);
@@ -152,7 +155,22 @@ final class PythonWorker {
         } catch (IOException e) {
             // it is being ended anyway
         }
-        tree.end(grace);
+        tree.terminate(grace);
+        tree.close();
+    }
+
+    /**
+     * How long the JVM's exit lets a worker end by itself before it is terminated: in a local-mode
+     * driver a minute and the kill grace, since the run's stop hook first gives the running row its
+     * shutdown-grace (30 s by default) and the pool then ends the worker; elsewhere none. A worker
+     * is shared by the runs of one JVM, so no single config's grace is used.
+     */
+    private static Duration shutdownPatience(PythonSettings s) {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        if (env == null || !"driver".equals(env.executorId())) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMinutes(1).plus(s.killGrace());
     }
 
     @SuppressWarnings("unchecked")

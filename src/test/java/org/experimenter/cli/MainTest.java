@@ -384,7 +384,7 @@ class MainTest {
                 "a.pdf"
             },
             {
-                "error: --where \"nope = 1\": SQL error: [UNRESOLVED_COLUMN.WITH_SUGGESTION] ",
+                "error: --where \"nope = 1\": unknown column nope; the table's columns: id, ",
                 "eval",
                 "--where",
                 "nope = 1"

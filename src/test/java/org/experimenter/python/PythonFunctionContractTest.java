@@ -236,6 +236,8 @@ abstract class PythonFunctionContractTest {
     }
 
     static boolean running(long pid) {
-        return ProcessHandle.of(pid).map(WorkerTree::running).orElse(false);
+        return ProcessHandle.of(pid)
+                .map(org.experimenter.command.ProcessTree::running)
+                .orElse(false);
     }
 }
