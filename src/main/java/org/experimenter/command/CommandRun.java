@@ -223,42 +223,7 @@ final class CommandRun {
 
     /** Exit codes above 128 are how Java (and shells) report a process ended by a signal. */
     static String exitText(int code) {
-        if (code > 128 && code < 128 + 65) {
-            int signal = code - 128;
-            String name = signalName(signal);
-            return "the command was killed by signal " + signal + (name == null ? "" : " (" + name + ")")
-                    + ", exit code " + code;
-        }
-        return "the command exited with code " + code;
-    }
-
-    private static String signalName(int signal) {
-        switch (signal) {
-            case 1:
-                return "SIGHUP";
-            case 2:
-                return "SIGINT";
-            case 3:
-                return "SIGQUIT";
-            case 4:
-                return "SIGILL";
-            case 6:
-                return "SIGABRT";
-            case 7:
-                return "SIGBUS";
-            case 8:
-                return "SIGFPE";
-            case 9:
-                return "SIGKILL";
-            case 11:
-                return "SIGSEGV";
-            case 13:
-                return "SIGPIPE";
-            case 15:
-                return "SIGTERM";
-            default:
-                return null;
-        }
+        return "the command " + ProcessTree.exitText(code);
     }
 
     /** What the command is given in its JSON file. */

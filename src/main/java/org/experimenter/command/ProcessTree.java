@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -335,4 +336,27 @@ public final class ProcessTree implements AutoCloseable {
             return true;
         }
     }
+
+    /** How a process ended, from its exit code: "exited with code 2", "was killed by signal 9 (SIGKILL), ...". */
+    public static String exitText(int code) {
+        if (code > 128 && code < 128 + 65) {
+            int signal = code - 128;
+            String name = SIGNALS.get(signal);
+            return "was killed by signal " + signal + (name == null ? "" : " (" + name + ")") + ", exit code " + code;
+        }
+        return "exited with code " + code;
+    }
+
+    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
+            Map.entry(1, "SIGHUP"),
+            Map.entry(2, "SIGINT"),
+            Map.entry(3, "SIGQUIT"),
+            Map.entry(4, "SIGILL"),
+            Map.entry(6, "SIGABRT"),
+            Map.entry(7, "SIGBUS"),
+            Map.entry(8, "SIGFPE"),
+            Map.entry(9, "SIGKILL"),
+            Map.entry(11, "SIGSEGV"),
+            Map.entry(13, "SIGPIPE"),
+            Map.entry(15, "SIGTERM"));
 }

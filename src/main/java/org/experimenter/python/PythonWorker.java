@@ -135,13 +135,7 @@ final class PythonWorker {
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             return "closed its output but still runs";
         }
-        int code = process.exitValue();
-        if (code > 128 && code < 128 + 65) {
-            int signal = code - 128;
-            String name = SIGNALS.get(signal);
-            return "was killed by signal " + signal + (name == null ? "" : " (" + name + ")") + ", exit code " + code;
-        }
-        return "exited with code " + code;
+        return ProcessTree.exitText(process.exitValue());
     }
 
     boolean alive() {
@@ -215,19 +209,6 @@ final class PythonWorker {
             return "";
         }
     }
-
-    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
-            Map.entry(1, "SIGHUP"),
-            Map.entry(2, "SIGINT"),
-            Map.entry(3, "SIGQUIT"),
-            Map.entry(4, "SIGILL"),
-            Map.entry(6, "SIGABRT"),
-            Map.entry(7, "SIGBUS"),
-            Map.entry(8, "SIGFPE"),
-            Map.entry(9, "SIGKILL"),
-            Map.entry(11, "SIGSEGV"),
-            Map.entry(13, "SIGPIPE"),
-            Map.entry(15, "SIGTERM"));
 
     /** A message of one key. */
     static Map<String, Object> message(String key, Object value) {
