@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shaded application jar submitted with SparkSubmit to a real YARN cluster (Hadoop's
  * in-JVM MiniYARNCluster: a ResourceManager and a NodeManager that starts AM and executor
  * JVMs in containers), in client and in cluster mode, against the PostgreSQL on this machine.
- * The submit lines are the ones README.md gives a user: the config shipped with --files and
+ * The submit lines are the ones docs/clusters.md gives a user: the config shipped with --files and
  * named by its bare file name, the database user taken from the environment, experiment
  * classes outside the app jar shipped with --jars.
  */

@@ -135,7 +135,7 @@ class WebBrowserTest {
         while (!text("count-done").equals(Long.toString(done + 11)) && System.nanoTime() < deadline) {
             seen.add(text("count-done"));
             rateShown |= text("rate").endsWith("rows/s");
-            // halfway through, for the picture in README.md
+            // halfway through, for the picture in docs/evaluation.md
             if (!shot
                     && Long.parseLong(text("count-done")) >= done + 5
                     && !text("count-created").equals("0")) {
