@@ -12,3 +12,8 @@ def run(parameters, result_processor, custom_config):
 
 def nothing(parameters, result_processor, custom_config):
     return None
+
+
+def where(parameters, result_processor, custom_config):
+    """Which process ran the row and which started it (the JVM that started the worker)."""
+    result_processor.process_results({"worker": os.getpid(), "starter": os.getppid()})
