@@ -43,16 +43,9 @@ public final class ComparisonFormat {
             ranks.put(c.methods().get(j), c.friedman().averageRanks()[j]);
         }
         m.put("ranks", ranks);
-        m.put(
-                "friedman",
-                Map.of("statistic", c.friedman().chiSquare(), "p", c.friedman().p()));
-        m.put(
-                "iman_davenport",
-                Map.of(
-                        "statistic",
-                        number(c.friedman().imanDavenport()),
-                        "p",
-                        c.friedman().pImanDavenport()));
+        m.put("friedman", test(c.friedman().chiSquare(), c.friedman().p()));
+        // F is infinite (null in JSON) when every data set ranks the methods alike
+        m.put("iman_davenport", test(c.friedman().imanDavenport(), c.friedman().pImanDavenport()));
         Map<String, Object> cd = new LinkedHashMap<>();
         cd.put("nemenyi", c.nemenyi());
         if (c.control() >= 0) {
@@ -71,7 +64,10 @@ public final class ComparisonFormat {
                     holm.add(h);
                 }
             }
-            m.put("control", Map.of("method", c.methods().get(c.control()), "holm", holm));
+            Map<String, Object> control = new LinkedHashMap<>();
+            control.put("method", c.methods().get(c.control()));
+            control.put("holm", holm);
+            m.put("control", control);
         }
         List<Object> pairs = new ArrayList<>();
         for (MethodComparison.Pair p : c.pairwise()) {
@@ -91,6 +87,13 @@ public final class ComparisonFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("comparison to JSON: this is a bug", e);
         }
+    }
+
+    private static Map<String, Object> test(double statistic, double p) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("statistic", number(statistic));
+        t.put("p", number(p));
+        return t;
     }
 
     /** NaN (no test possible) as JSON null. */

@@ -92,4 +92,14 @@ class MethodComparisonTest {
                 e.getMessage());
         assertThrows(ExperimenterException.class, () -> ComparisonFormat.parse("csv"));
     }
+
+    @Test
+    void whenEveryDataSetRanksAlikeTheImanDavenportFIsInfiniteAndNullInJson() {
+        double[][] x = {{1, 2, 3}, {2, 3, 4}, {0, 5, 9}};
+        MethodComparison c = MethodComparison.of(datasets(3), List.of("a", "b", "c"), x, 0.05, false, 0);
+        assertEquals(6.0, c.friedman().chiSquare(), 1e-12);
+        String json = ComparisonFormat.write(c, "json", "x");
+        assertTrue(json.contains("\"iman_davenport\": {\"statistic\": null, \"p\": 0.0}"), json);
+        assertTrue(ComparisonFormat.write(c, "text", "x").contains("only 3 data sets"));
+    }
 }
