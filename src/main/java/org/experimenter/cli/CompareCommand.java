@@ -12,6 +12,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.stats.CdDiagram;
 import org.experimenter.eval.stats.ComparisonFormat;
 import org.experimenter.eval.stats.MethodComparison;
 import picocli.CommandLine.Command;
@@ -58,12 +59,22 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Write to this file instead of standard output.")
     Path output;
 
+    @Option(
+            names = "--cd-diagram",
+            paramLabel = "FILE",
+            description =
+                    "Also draw the critical-difference diagram (Nemenyi at --alpha): FILE.svg, .png or .tex (TikZ).")
+    Path cdDiagram;
+
     @Mixin
     WhereOption condition;
 
     @Override
     public Integer call() throws IOException {
         ComparisonFormat.parse(format);
+        if (cdDiagram != null) {
+            CdDiagram.checkName(cdDiagram);
+        }
         if (!(alpha > 0 && alpha < 1)) {
             throw new ExperimenterException("--alpha " + alpha + ": expected a level between 0 and 1, e.g. 0.05");
         }
@@ -106,6 +117,10 @@ final class CompareCommand implements Callable<Integer> {
             } else {
                 Files.writeString(output, text, StandardCharsets.UTF_8);
                 System.out.println("wrote " + output);
+            }
+            if (cdDiagram != null) {
+                CdDiagram.of(c).write(cdDiagram);
+                System.err.println("wrote " + cdDiagram);
             }
             if (!c.leftOut().isEmpty()) {
                 System.err.println("left out " + c.leftOut().size() + " data set(s) without a value for every method: "

@@ -100,7 +100,19 @@ class CompareCommandTest {
                 json[2].contains("left out 1 data set(s) without a value for every method: 6 (no value for a)"),
                 json[2]);
 
-        String[] text = run("compare", "-c", c, "--methods", "method", "--datasets", "dataset", "--value", "score");
+        Path svg = dir.resolve("cd.svg");
+        String[] text = run(
+                "compare",
+                "-c",
+                c,
+                "--methods",
+                "method",
+                "--datasets",
+                "dataset",
+                "--value",
+                "score",
+                "--cd-diagram",
+                svg.toString());
         assertEquals("0", text[0], text[2]);
         assertTrue(
                 text[1].startsWith("3 methods on 6 data sets, mean score over seed, higher is better; rank 1 is the"
