@@ -85,7 +85,10 @@ final class CompareCommand implements Callable<Integer> {
             ResultTable means = e.meansByDatasetAndMethod(datasets, methods, value, lowerIsBetter);
             // the pivot's columns: the data set, one per method, then the machine-only "best"
             List<String> names = means.columns().subList(1, means.columns().size() - 1);
-            int controlIndex = control == null ? -1 : names.indexOf(control);
+            // a number-valued keyfield names its columns k=3 (as eval's pivot does); --control 3 means that one
+            int controlIndex = control == null
+                    ? -1
+                    : names.contains(control) ? names.indexOf(control) : names.indexOf(methods + "=" + control);
             if (control != null && controlIndex < 0) {
                 throw new ExperimenterException(
                         "--control " + control + ": no such value of " + methods + "; the methods are " + names);

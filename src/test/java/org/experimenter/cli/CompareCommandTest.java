@@ -119,6 +119,23 @@ class CompareCommandTest {
                         + " best\nFriedman chi2(2) = 12.0000, p = 0.0025"),
                 text[1]);
 
+        // a number-valued keyfield as the methods: columns dataset=1 ..., and --control 2 finds dataset=2
+        String[] byNumber = run(
+                "compare",
+                "-c",
+                c,
+                "--methods",
+                "dataset",
+                "--datasets",
+                "method",
+                "--value",
+                "score",
+                "--control",
+                "2",
+                "--format",
+                "json");
+        assertEquals("0", byNumber[0], byNumber[2]);
+        assertTrue(byNumber[1].contains("\"control\": {\"method\": \"dataset=2\""), byNumber[1]);
         assertEquals(
                 "error: --control z: no such value of method; the methods are [a, b, c]\n",
                 run(
