@@ -112,7 +112,8 @@ final class CompareCommand implements Callable<Integer> {
             } catch (IllegalArgumentException tooFew) {
                 throw new ExperimenterException("--datasets " + datasets + ": " + tooFew.getMessage());
             }
-            String what = "mean " + value + " over " + String.join(",", e.overFields()) + ", "
+            String what = "mean " + value
+                    + (e.overFields().isEmpty() ? "" : " over " + String.join(",", e.overFields())) + ", "
                     + (lowerIsBetter ? "lower" : "higher") + " is better";
             String text = ComparisonFormat.write(c, format, what);
             if (output == null) {
