@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             RecoverCommand.class,
             DropCommand.class,
             EvalCommand.class,
+            CompareCommand.class,
             SqlCommand.class,
             PlotCommand.class,
             ExportCommand.class,

@@ -239,13 +239,32 @@ public final class Evaluation {
      *     and {@link #over} has more than one value among the matching rows
      */
     public ResultTable pivot(List<String> rows, List<String> columns, String value, boolean lowerIsBetter) {
+        return pivot(rows, columns, value, lowerIsBetter, "--rows", "--columns");
+    }
+
+    /**
+     * The input of {@code compare}: the mean of {@code value} over {@link #over} with one row per data set and one
+     * column per method, checked as a pivot is, with errors naming --datasets and --methods.
+     */
+    public ResultTable meansByDatasetAndMethod(String datasets, String methods, String value, boolean lowerIsBetter) {
+        stats(List.of(Stat.MEAN));
+        return pivot(List.of(datasets), List.of(methods), value, lowerIsBetter, "--datasets", "--methods");
+    }
+
+    private ResultTable pivot(
+            List<String> rows,
+            List<String> columns,
+            String value,
+            boolean lowerIsBetter,
+            String rowsOption,
+            String columnsOption) {
         List<String> groups = groupFields();
-        checkPivotFields("--rows", rows, groups);
-        checkPivotFields("--columns", columns, groups);
+        checkPivotFields(rowsOption, rows, groups);
+        checkPivotFields(columnsOption, columns, groups);
         for (String r : rows) {
             if (columns.contains(r)) {
                 throw new ExperimenterException(
-                        "--rows and --columns both name " + r + "; a keyfield goes to one of them");
+                        rowsOption + " and " + columnsOption + " both name " + r + "; a keyfield goes to one of them");
             }
         }
         checkNumericResult("--value", value);
@@ -269,7 +288,8 @@ public final class Evaluation {
                 .fields(List.of(value))
                 .stats(needed)
                 .collect();
-        return Pivot.build(aggregated, groups, rows, columns, value, center, spread, lowerIsBetter);
+        return Pivot.build(
+                aggregated, groups, rows, columns, value, center, spread, lowerIsBetter, rowsOption, columnsOption);
     }
 
     // ---- helpers ------------------------------------------------------------------------------

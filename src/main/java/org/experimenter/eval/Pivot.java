@@ -47,6 +47,21 @@ final class Pivot {
             Stat center,
             Stat spread,
             boolean lowerIsBetter) {
+        return build(agg, groups, rows, columns, value, center, spread, lowerIsBetter, "--rows", "--columns");
+    }
+
+    /** As above, the error messages naming the options that gave rows and columns (compare: --datasets, --methods). */
+    static ResultTable build(
+            ResultTable agg,
+            List<String> groups,
+            List<String> rows,
+            List<String> columns,
+            String value,
+            Stat center,
+            Stat spread,
+            boolean lowerIsBetter,
+            String rowsOption,
+            String columnsOption) {
         for (String g : groups) {
             if (rows.contains(g) || columns.contains(g)) {
                 continue;
@@ -57,11 +72,12 @@ final class Pivot {
             }
             if (distinct.size() > 1) {
                 Object first = distinct.iterator().next();
-                throw new ExperimenterException(
-                        "keyfield " + g + " has " + distinct.size() + " values among the done rows " + preview(distinct)
-                                + " but is in neither --rows nor --columns: add it to --rows, --columns or --over,"
-                                + " or keep one value with --where \""
-                                + g + " = " + (first instanceof String ? "'" + first + "'" : first) + "\"");
+                throw new ExperimenterException("keyfield " + g + " has " + distinct.size()
+                        + " values among the done rows " + preview(distinct)
+                        + " but is in neither " + rowsOption + " nor " + columnsOption + ": add it to " + rowsOption
+                        + ", " + columnsOption + " or --over,"
+                        + " or keep one value with --where \""
+                        + g + " = " + (first instanceof String ? "'" + first + "'" : first) + "\"");
             }
         }
         String centerCol = value + "_" + center.key();
@@ -92,7 +108,7 @@ final class Pivot {
         }
         names.add(BEST);
         if (new LinkedHashSet<>(names).size() != names.size()) {
-            throw new ExperimenterException("--columns " + String.join(",", columns)
+            throw new ExperimenterException(columnsOption + " " + String.join(",", columns)
                     + ": the values give the same column name twice: " + names);
         }
 
