@@ -37,10 +37,6 @@ final class Json {
         return (Map<String, Object>) v;
     }
 
-    private static String where(String text, int line, int column) {
-        return text.strip().contains("\n") ? " at line " + line + ", column " + column : " at column " + column;
-    }
-
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
