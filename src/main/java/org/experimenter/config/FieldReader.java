@@ -26,7 +26,6 @@ import org.experimenter.grid.Parameter;
 
 /** Reads the field sections of one resolved config; remembers the names declared so far. */
 final class FieldReader {
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     /** Words that PostgreSQL, SQLite or Spark SQL reserve; refused as names to keep SQL plain. */
     private static final Set<String> RESERVED = Set.of(
@@ -294,7 +293,7 @@ final class FieldReader {
     }
 
     static String identifier(Config c, String path, String name) {
-        if (!IDENTIFIER.matcher(name).matches()) {
+        if (!TableNames.isIdentifier(name)) {
             throw at(
                     c,
                     path,

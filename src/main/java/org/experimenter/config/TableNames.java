@@ -1,14 +1,25 @@
 package org.experimenter.config;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Every name the tables of an experiment table take in the database (tables, constraint,
- * indexes): checked against the database's limit on names when the config is read, and used by
- * the store's schema.
+ * The names the tool writes unquoted: what a name may be, and every name the tables of an
+ * experiment table take in the database (tables, constraint, indexes), checked against the
+ * database's limit on names when the config is read and used by the store's schema.
  */
 public final class TableNames {
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
     private TableNames() {}
+
+    /**
+     * Whether a name is one the tool writes unquoted: lower-case letters, digits and _, starting
+     * with a letter, at most 63 characters (reserved words are checked apart).
+     */
+    public static boolean isIdentifier(String name) {
+        return IDENTIFIER.matcher(name).matches();
+    }
 
     /** The names derived from an experiment table named {@code table}. */
     public static List<String> of(String table) {

@@ -31,10 +31,12 @@ public final class ConfigImport {
     /** The variable the written config reads the database password from. */
     public static final String PASSWORD_VARIABLE = "EXPERIMENTER_DB_PASSWORD";
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern LONG_VARCHAR = Pattern.compile("(?i)\\s*(?:var)?char\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
     /** What MariaDbDialect gives a string keyfield when a table has at most three. */
-    private static final int KEY_TEXT_ON_MARIADB = 255;
+    /** The most characters one string keyfield keeps on MySQL and MariaDB (their dialect's rule). */
+    private static final int KEY_TEXT_ON_MARIADB = org.experimenter.store.dialect.Dialect.forUrl(
+                    "jdbc:mariadb://host/db")
+            .keyTextLength(List.of(org.experimenter.FieldType.STRING));
 
     private static final List<String> TOP = List.of("PY_EXPERIMENTER");
     private static final List<String> SECTIONS =
@@ -514,7 +516,7 @@ public final class ConfigImport {
     }
 
     private void checkName(At at, String name, String what) {
-        if (!NAME.matcher(name).matches()) {
+        if (!org.experimenter.config.TableNames.isIdentifier(name)) {
             throw Yaml.error(
                     file,
                     at,
