@@ -104,6 +104,15 @@ final class ConfigReader {
         if (DatabaseKind.forUrl(url) == null) {
             throw at(c, "database.url", "expected a " + orList(DatabaseKind.urlPrefixes()) + " URL");
         }
+        // user:password@host: the drivers read no credentials there (the password would end up
+        // in their error messages), and the URL is shown redacted in messages
+        if (url.matches("(?s)jdbc:[a-z]+://[^/?#]*@.*")) {
+            throw at(
+                    c,
+                    "database.url",
+                    "put the user and password in database.user and database.password, not in the URL"
+                            + " (user@host)");
+        }
         return url;
     }
 

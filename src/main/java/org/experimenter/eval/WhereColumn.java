@@ -14,13 +14,34 @@ import org.experimenter.store.WhereExpr;
  * value is only ever that value.
  */
 public final class WhereColumn {
-    private WhereColumn() {}
+    private final Where where;
 
-    public static Column of(Where where) {
-        return column(where.expr());
+    private WhereColumn(Where where) {
+        this.where = where;
     }
 
-    private static Column column(WhereExpr e) {
+    public static Column of(Where where) {
+        return new WhereColumn(where).column(where.expr());
+    }
+
+    /** Numbers of both kinds, whole and not, are compared as doubles, as the store writes them. */
+    private boolean mixedNumbers(WhereExpr... operands) {
+        boolean whole = false;
+        boolean real = false;
+        for (WhereExpr o : operands) {
+            WhereExpr.Kind k = where.kind(o);
+            whole |= k == WhereExpr.Kind.INTEGER;
+            real |= k == WhereExpr.Kind.REAL;
+        }
+        return whole && real;
+    }
+
+    private Column operand(WhereExpr e, boolean doubles) {
+        Column c = column(e);
+        return doubles && where.kind(e).isNumber() ? c.cast("double") : c;
+    }
+
+    private Column column(WhereExpr e) {
         if (e instanceof WhereExpr.Column c) {
             return col(c.name());
         }
@@ -37,8 +58,9 @@ public final class WhereColumn {
             return not(column(n.child()));
         }
         if (e instanceof WhereExpr.Compare c) {
-            Column l = column(c.left());
-            Column r = column(c.right());
+            boolean doubles = mixedNumbers(c.left(), c.right());
+            Column l = operand(c.left(), doubles);
+            Column r = operand(c.right(), doubles);
             return switch (c.op()) {
                 case EQ -> l.equalTo(r);
                 case NE -> l.notEqual(r);
@@ -49,14 +71,18 @@ public final class WhereColumn {
             };
         }
         if (e instanceof WhereExpr.In in) {
+            java.util.List<WhereExpr> all = new java.util.ArrayList<>(in.list());
+            all.add(in.value());
+            boolean doubles = mixedNumbers(all.toArray(new WhereExpr[0]));
             Object[] list = new Object[in.list().size()];
             for (int i = 0; i < list.length; i++) {
-                list[i] = column(in.list().get(i));
+                list[i] = operand(in.list().get(i), doubles);
             }
-            return column(in.value()).isin(list);
+            return operand(in.value(), doubles).isin(list);
         }
         if (e instanceof WhereExpr.Between b) {
-            return column(b.value()).between(column(b.low()), column(b.high()));
+            boolean doubles = mixedNumbers(b.value(), b.low(), b.high());
+            return operand(b.value(), doubles).between(operand(b.low(), doubles), operand(b.high(), doubles));
         }
         if (e instanceof WhereExpr.IsNull n) {
             return n.negated()
@@ -73,7 +99,7 @@ public final class WhereColumn {
                 case '+' -> l.plus(r);
                 case '-' -> l.minus(r);
                 case '*' -> l.multiply(r);
-                case '/' -> l.divide(r);
+                case '/' -> l.cast("double").divide(r.cast("double"));
                 case '%' -> l.mod(r);
                 default -> throw new IllegalStateException("operator " + a.op() + " not handled; this is a bug");
             };

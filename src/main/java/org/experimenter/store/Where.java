@@ -57,6 +57,9 @@ import org.experimenter.store.WhereExpr.Kind;
 public final class Where implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The longest condition read: a condition is typed, not generated. */
+    static final int MAX_LENGTH = 10_000;
+
     private final String text;
     private final WhereExpr expr;
     private final Map<String, Kind> columns;
@@ -72,16 +75,28 @@ public final class Where implements Serializable {
      * Schema#columnKinds()}).
      */
     public static Where parse(String text, Map<String, Kind> columns) {
+        if (text.length() > MAX_LENGTH) {
+            throw new ExperimenterException(
+                    "--where: " + text.length() + " characters; a condition has at most " + MAX_LENGTH);
+        }
         Expression e;
         try {
             e = CatalystSqlParser$.MODULE$.parseExpression(text);
+        } catch (StackOverflowError ex) {
+            throw new ExperimenterException("--where: nested too deeply to read");
         } catch (Exception ex) { // Spark's ParseException, thrown unchecked from Scala
             String reason = String.valueOf(ex.getMessage()).strip().split("\n")[0];
             throw refused(text, "not one boolean expression over the table's columns: " + reason);
         }
         Reader r = new Reader(text, columns);
-        WhereExpr tree = r.read(e);
-        Kind k = r.kind(tree);
+        WhereExpr tree;
+        Kind k;
+        try {
+            tree = r.read(e);
+            k = r.kind(tree);
+        } catch (StackOverflowError ex) {
+            throw new ExperimenterException("--where: nested too deeply to read");
+        }
         if (k != Kind.BOOLEAN && k != Kind.NULL) {
             throw refused(text, "not a condition: it gives " + name(k) + ", not true or false");
         }

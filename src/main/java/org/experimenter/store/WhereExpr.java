@@ -24,7 +24,7 @@ public sealed interface WhereExpr extends Serializable {
         /** The literal NULL, which goes with any kind. */
         NULL;
 
-        boolean isNumber() {
+        public boolean isNumber() {
             return this == INTEGER || this == REAL;
         }
     }

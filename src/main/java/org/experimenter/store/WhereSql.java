@@ -1,6 +1,8 @@
 package org.experimenter.store;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 import org.experimenter.store.WhereExpr.Kind;
 import org.experimenter.store.dialect.Dialect;
@@ -43,19 +45,25 @@ final class WhereSql {
                     && c.op() != WhereExpr.Compare.Op.NE
                     && isText(c.left())
                     && isText(c.right());
-            return "(" + operand(c.left(), ordered) + " " + c.op().sql + " " + operand(c.right(), ordered) + ")";
+            boolean doubles = mixedNumbers(c.left(), c.right());
+            return "(" + operand(c.left(), ordered, doubles) + " " + c.op().sql + " "
+                    + operand(c.right(), ordered, doubles) + ")";
         }
         if (e instanceof WhereExpr.In in) {
+            List<WhereExpr> all = new ArrayList<>(in.list());
+            all.add(in.value());
+            boolean doubles = mixedNumbers(all.toArray(new WhereExpr[0]));
             StringJoiner list = new StringJoiner(", ", "(", ")");
             for (WhereExpr v : in.list()) {
-                list.add(sql(v));
+                list.add(operand(v, false, doubles));
             }
-            return "(" + sql(in.value()) + " IN " + list + ")";
+            return "(" + operand(in.value(), false, doubles) + " IN " + list + ")";
         }
         if (e instanceof WhereExpr.Between b) {
             boolean ordered = isText(b.value()) && isText(b.low()) && isText(b.high());
-            return "(" + operand(b.value(), ordered) + " BETWEEN " + operand(b.low(), ordered) + " AND "
-                    + operand(b.high(), ordered) + ")";
+            boolean doubles = mixedNumbers(b.value(), b.low(), b.high());
+            return "(" + operand(b.value(), ordered, doubles) + " BETWEEN " + operand(b.low(), ordered, doubles)
+                    + " AND " + operand(b.high(), ordered, doubles) + ")";
         }
         if (e instanceof WhereExpr.IsNull n) {
             return "(" + sql(n.child()) + (n.negated() ? " IS NOT NULL)" : " IS NULL)");
@@ -65,8 +73,8 @@ final class WhereSql {
         }
         if (e instanceof WhereExpr.Arithmetic a) {
             if (a.op() == '/') {
-                // Spark divides integers as decimals; so do the databases with a decimal operand
-                return "(" + sql(a.left()) + " * 1.0 / " + sql(a.right()) + ")";
+                // in doubles, as Spark divides: decimal division rounds differently per database
+                return "(" + dialect.toDouble(sql(a.left())) + " / " + dialect.toDouble(sql(a.right())) + ")";
             }
             return "(" + sql(a.left()) + " " + a.op() + " " + sql(a.right()) + ")";
         }
@@ -76,10 +84,28 @@ final class WhereSql {
         throw new IllegalStateException("where node " + e + " not handled; this is a bug");
     }
 
-    /** An operand of a comparison; text compared by order is ordered by code point. */
-    private String operand(WhereExpr e, boolean ordered) {
+    /**
+     * An operand of a comparison; text compared by order is ordered by code point, and numbers of
+     * mixed kinds are compared as doubles (as Spark compares them).
+     */
+    private String operand(WhereExpr e, boolean ordered, boolean doubles) {
         String s = sql(e);
+        if (doubles && where.kind(e).isNumber()) {
+            return dialect.toDouble(s);
+        }
         return ordered && where.kind(e) == Kind.TEXT ? dialect.orderedText(s) : s;
+    }
+
+    /** Whether these operands are numbers of both kinds, whole and not. */
+    private boolean mixedNumbers(WhereExpr... operands) {
+        boolean whole = false;
+        boolean real = false;
+        for (WhereExpr o : operands) {
+            Kind k = where.kind(o);
+            whole |= k == Kind.INTEGER;
+            real |= k == Kind.REAL;
+        }
+        return whole && real;
     }
 
     /** Text or NULL: not a timestamp compared with text, which the database converts to a timestamp. */

@@ -217,6 +217,17 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void aPasswordInTheUrlsUserInfoIsRefusedWithoutShowingIt() throws Exception {
+        String m = error(VALID + "database.url = \"jdbc:mariadb://rootx:S3kritD4@127.0.0.1:3306/test\"\n");
+        assertEquals(
+                dir.resolve("exp.conf")
+                        + ": 9: database.url: put the user and password in database.user and database.password,"
+                        + " not in the URL (user@host)",
+                m);
+        assertTrue(!m.contains("S3kritD4"), m);
+    }
+
+    @Test
     void theSettingsSurviveJavaSerializationAsSparkShipsThem() throws Exception {
         ExperimentConfig c = ExperimentConfig.load(write(VALID + "spark.conf { \"spark.ui.enabled\" = false }\n"));
 

@@ -86,7 +86,8 @@ class WhereAgreementTest {
                 TestDb.uniqueTable("agree"),
                 "keyfields { name { type = string, values = [" + names + "] },"
                         + " n { type = long, values = [" + numbers + "] },"
-                        + " k { type = int, values = [0, 1, 2, 3] } }\n"
+                        + " k { type = int, values = [0, 1, 2, 3] },"
+                        + " x { type = double, values = [0.1, -2.5, 9007199254740992.0] } }\n"
                         + "resultfields { score = double, note = string }\n");
         ExperimentStore store = new ExperimentStore(config);
         store.createTableIfMissing();
@@ -196,7 +197,7 @@ class WhereAgreementTest {
     // ---- the generator ------------------------------------------------------------------------
 
     private String condition(int depth) {
-        int pick = random.nextInt(depth <= 0 ? 14 : 18);
+        int pick = random.nextInt(depth <= 0 ? 17 : 21);
         return switch (pick) {
             case 0 -> "name " + pickOf("=", "<>", "!=", "<", "<=", ">", ">=") + " " + string();
             case 1 -> "name LIKE " + pattern();
@@ -214,8 +215,15 @@ class WhereAgreementTest {
             case 11 -> "note " + pickOf("IS NULL", "IS NOT NULL") + " AND -k < " + (random.nextInt(4) - 3);
             case 12 -> "k IN (" + random.nextInt(4) + ", " + random.nextInt(4) + ", NULL)";
             case 13 -> "status = " + string() + " OR name = " + string();
-            case 14 -> "NOT (" + condition(depth - 1) + ")";
-            case 15 -> "(" + condition(depth - 1) + ") OR (" + condition(depth - 1) + ")";
+            case 14 ->
+                "x " + pickOf("=", "<", ">=", "<>") + " "
+                        + pickOf("9007199254740993", "9007199254740992", "0.1", "-2.5", "0", "1e0", "-3");
+            case 15 ->
+                "k / 3 " + pickOf("=", ">", "<") + " "
+                        + pickOf("0.33333", "0.33333333333333333", "0.3333333333333333", "1", "0.6666666666666666");
+            case 16 -> string() + pickOf(" = ", " < ", " LIKE ") + string() + " AND k = " + random.nextInt(4);
+            case 17 -> "NOT (" + condition(depth - 1) + ")";
+            case 18 -> "(" + condition(depth - 1) + ") OR (" + condition(depth - 1) + ")";
             default -> "(" + condition(depth - 1) + ") AND (" + condition(depth - 1) + ")";
         };
     }

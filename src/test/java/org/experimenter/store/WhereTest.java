@@ -30,7 +30,7 @@ class WhereTest {
     private static final Dialect MARIADB = Dialect.forUrl("jdbc:mariadb://h/db");
 
     private static String sql(String where) {
-        return sql(where, MARIADB);
+        return sql(where, SQLITE);
     }
 
     private static String sql(String where, Dialect d) {
@@ -47,7 +47,7 @@ class WhereTest {
         assertEquals("((seed < 3) AND (k IN (1, 3, 5)))", sql("seed < 3 AND k IN (1, 3, 5)"));
         assertEquals("((dataset = 'blobs') OR (k BETWEEN 1 AND 5))", sql("dataset = 'blobs' OR k BETWEEN 1 AND 5"));
         assertEquals(
-                "((NOT (dataset LIKE 'ri%' ESCAPE '\\')) AND (score IS NOT NULL))",
+                "((NOT (dataset GLOB 'ri*')) AND (score IS NOT NULL))",
                 sql("NOT dataset LIKE 'ri%' AND score IS NOT NULL"));
         assertEquals("((NOT (k = 3)) AND (score >= (-1.5)))", sql("k != 3 AND score >= -1.5"));
         assertEquals("(status = 'error')", sql("STATUS = 'error'"));
@@ -64,7 +64,10 @@ class WhereTest {
         // Spark's grammar: 'x\\' is x and one backslash
         String attack = "dataset = 'x\\\\' OR dataset = ') OR 1=1 --'";
         assertEquals("((dataset = 'x\\') OR (dataset = ') OR 1=1 --'))", sql(attack, SQLITE));
-        assertEquals("((dataset = 'x\\') OR (dataset = ') OR 1=1 --'))", sql(attack, MARIADB));
+        assertEquals(
+                "((dataset = (_utf8mb4'x\\' COLLATE utf8mb4_nopad_bin))"
+                        + " OR (dataset = (_utf8mb4') OR 1=1 --' COLLATE utf8mb4_nopad_bin)))",
+                sql(attack, MARIADB));
         // PostgreSQL's escape strings mean the same whatever standard_conforming_strings says
         assertEquals("((dataset = E'x\\\\') OR (dataset = E') OR 1=1 --'))", sql(attack, POSTGRES));
     }
@@ -90,7 +93,10 @@ class WhereTest {
 
     @Test
     void divisionIsNeverIntegerDivision() {
-        assertEquals("((k * 1.0 / 2) > 1)", sql("k / 2 > 1"));
+        // in doubles, as Spark divides; a whole number compared with it as a double too
+        assertEquals("(CAST((CAST(k AS REAL) / CAST(2 AS REAL)) AS REAL) > CAST(1 AS REAL))", sql("k / 2 > 1"));
+        assertEquals("(((k + 0E0) / (3 + 0E0)) > 0.33333)", sql("k / 3 > 0.33333", MARIADB));
+        assertEquals("(CAST(k AS DOUBLE PRECISION) = CAST(1.5 AS DOUBLE PRECISION))", sql("k = 1.5", POSTGRES));
         assertTrue(refused("k / 0 > 1").contains("division by zero"));
     }
 
@@ -134,6 +140,16 @@ class WhereTest {
         assertTrue(nul.contains("U+0000"), nul);
         String huge = refused("score < 1e300");
         assertTrue(huge.contains("not a finite number") || huge.contains("more than 38 digits"), huge);
+    }
+
+    @Test
+    void aDeeplyNestedOrHugeConditionIsOneLineNotAStackTrace() {
+        String deep = "(".repeat(4_900) + "k = 1" + ")".repeat(4_900);
+        String m = assertThrows(ExperimenterException.class, () -> Where.parse(deep, COLUMNS))
+                .getMessage();
+        assertTrue(m.length() < 400 && !m.contains("\n"), m);
+        String huge = "k = 1" + " OR k = 1".repeat(2_000);
+        assertTrue(refused(huge).contains("a condition has at most 10000"));
     }
 
     @Test

@@ -188,6 +188,14 @@ public abstract class Dialect implements java.io.Serializable {
     }
 
     /**
+     * A number as a double, as Spark computes with it: division, and comparisons of whole numbers
+     * with others, are in doubles everywhere (decimal arithmetic rounds differently per database).
+     */
+    public String toDouble(String sql) {
+        return "CAST(" + sql + " AS DOUBLE PRECISION)";
+    }
+
+    /**
      * {@code value LIKE pattern}: {@code %} any run of characters, {@code _} one character, a
      * backslash before {@code % _ \} that character itself; case-sensitive, as in Spark.
      */

@@ -286,4 +286,24 @@ public class MariaDbDialect extends Dialect {
     public JdbcDialect sparkDialect() {
         return new MariaDbSparkDialect(urlPrefix());
     }
+
+    /** Adding a double zero: CAST(... AS DOUBLE) is not in every MySQL and MariaDB version. */
+    @Override
+    public String toDouble(String sql) {
+        return "(" + sql + " + 0E0)";
+    }
+
+    /**
+     * In the table's binary collation: a literal alone would take the connection's collation, which
+     * ignores case ({@code 'a' = 'A'} would hold).
+     */
+    @Override
+    public String stringLiteral(String s) {
+        return "(_utf8mb4" + super.stringLiteral(s) + " COLLATE " + collation() + ")";
+    }
+
+    @Override
+    public String like(String value, String pattern) {
+        return "(" + value + " LIKE " + stringLiteral(pattern) + " ESCAPE '\\')";
+    }
 }

@@ -171,4 +171,9 @@ public final class SqliteDialect extends Dialect {
         }
         return "(" + value + " GLOB " + stringLiteral(glob.toString()) + ")";
     }
+
+    @Override
+    public String toDouble(String sql) {
+        return "CAST(" + sql + " AS REAL)";
+    }
 }
