@@ -76,7 +76,7 @@ final class CommandRun {
         pb.redirectError(files.stderr().toFile());
         ProcessTree tree;
         try {
-            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace());
+            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace(), true);
         } catch (IOException e) {
             throw new CommandFailure(
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());

@@ -44,6 +44,13 @@ import java.util.logging.Logger;
  * </pre>
  */
 public final class ProcessTree implements AutoCloseable {
+    /**
+     * Moves the JVM's pipe to fd 3 and gives the command /dev/null; a background watcher reads the
+     * pipe to its end (the JVM gone) and kills the session's process group; the command is exec'd.
+     */
+    private static final String WATCHER =
+            "exec 3<&0 </dev/null; (cat <&3 >/dev/null; kill -KILL -$$) & exec \"$@\" 3<&-";
+
     /** The environment variable that marks every process of a tree. */
     public static final String TOKEN_VARIABLE = "EXPERIMENTER_PROCESS_TOKEN";
 
@@ -91,11 +98,29 @@ public final class ProcessTree implements AutoCloseable {
      * @throws IOException the program cannot be started (named, with the reason)
      */
     public static ProcessTree start(ProcessBuilder pb, Duration patience, Duration killGrace) throws IOException {
+        return start(pb, patience, killGrace, false);
+    }
+
+    /**
+     * {@link #start}, and with {@code endWithJvm} the process's input (which must be {@code
+     * /dev/null}: the command gets that) is a pipe from this JVM instead, watched by a shell in the
+     * tree's session: when the JVM dies without ending the tree (SIGKILL, no hook runs), the pipe
+     * reaches its end and the watcher kills the session's process group, so the command does not
+     * run on beside the attempt that recovery starts again.
+     */
+    public static ProcessTree start(ProcessBuilder pb, Duration patience, Duration killGrace, boolean endWithJvm)
+            throws IOException {
         String token = UUID.randomUUID().toString();
         List<String> command = new ArrayList<>(pb.command());
+        boolean watched = false;
         if (SETSID != null) {
             // setsid reports a missing program only on stderr; say it the way Java would
             checkProgram(command.get(0), pb);
+            if (endWithJvm) {
+                // the session leader execs the command (same pid); the watcher reads the JVM's pipe on fd 3
+                command.addAll(0, List.of("/bin/sh", "-c", WATCHER, "experimenter-watch"));
+                watched = true;
+            }
             command.add(0, SETSID);
         }
         ProcessBuilder launch = new ProcessBuilder(command);
@@ -103,7 +128,7 @@ public final class ProcessTree implements AutoCloseable {
         launch.environment().clear();
         launch.environment().putAll(pb.environment());
         launch.environment().put(TOKEN_VARIABLE, token);
-        launch.redirectInput(pb.redirectInput());
+        launch.redirectInput(watched ? ProcessBuilder.Redirect.PIPE : pb.redirectInput());
         launch.redirectOutput(pb.redirectOutput());
         launch.redirectError(pb.redirectError());
         launch.redirectErrorStream(pb.redirectErrorStream());
@@ -243,6 +268,11 @@ public final class ProcessTree implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
+        try {
+            process.getOutputStream().close(); // a watcher's pipe, else nothing
+        } catch (IOException e) {
+            // nothing reads it any more
+        }
     }
 
     /**

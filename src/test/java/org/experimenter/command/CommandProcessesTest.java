@@ -105,6 +105,75 @@ class CommandProcessesTest {
     }
 
     /**
+     * A driver killed by SIGKILL runs no hook: its commands end anyway (the watcher of the JVM's
+     * pipe kills their session), so they do not run on beside the attempt recovery starts again.
+     */
+    @Test
+    void theCommandsOfADriverKilledBySigkillEndWithIt() throws Exception {
+        String table = TestDb.uniqueTable("command_orphans");
+        Path conf = dir.resolve(table + ".conf");
+        StringBuilder c = new StringBuilder();
+        for (java.util.Map.Entry<String, Object> e :
+                TestDb.SQLITE.database(dir, table).entrySet()) {
+            c.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
+        }
+        c.append("keyfields { n { type = int, values = [1, 2] } }\nresultfields { echo = string }\n")
+                .append("spark.master = \"local[2]\"\n")
+                .append("experiment {\n  command = [\"/bin/sh\", \"-c\", \"sleep 3636.")
+                .append(TAG)
+                .append("\"]\n  run-dir = \"")
+                .append(dir.resolve("runs"))
+                .append("\"\n}\n");
+        Files.writeString(conf, c);
+        Experimenter ex = Experimenter.load(conf);
+        ex.fill();
+        Process driver = org.experimenter.testing.Faults.startDriver(dir.resolve("driver.out"), conf);
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+            List<String> found = List.of();
+            while (System.nanoTime() < deadline && (found = sleeping3636()).size() < 2) {
+                Thread.sleep(200);
+            }
+            assertEquals(
+                    2,
+                    found.size(),
+                    "both commands run: " + found + "\n" + Files.readString(dir.resolve("driver.out")));
+            driver.destroyForcibly().waitFor();
+            long gone = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < gone && !sleeping3636().isEmpty()) {
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(), sleeping3636(), "no command of the killed driver is left");
+        } finally {
+            driver.destroyForcibly();
+            for (String p : sleeping3636()) {
+                ProcessHandle.of(Long.parseLong(p.substring(0, p.indexOf(':'))))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private static List<String> sleeping3636() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : proc) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
+                    if (cmd.startsWith("sleep 3636." + TAG)) {
+                        ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
+                                .filter(ProcessTree::running)
+                                .ifPresent(h -> found.add(h.pid() + ": " + cmd));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // not a process, or gone meanwhile
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
      * The command lines of the running processes started with this test's sleep argument, after
      * a moment in which an escaped fork would have become its sleep.
      */
