@@ -23,9 +23,11 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
+import uuid
 import traceback
 
 _out_lock = threading.Lock()
@@ -99,6 +101,8 @@ def _run(function, row, idle_fds, experimenter):
     os.close(err)
     experimenter._inputs = row
     experimenter._results = {}
+    token = uuid.uuid4().hex
+    os.environ[_ROW_TOKEN] = token  # inherited by what the function starts, whatever it does after
     try:
         status = function(dict(row["parameters"]), experimenter.ResultProcessor(), dict(row["custom"]))
         # PyExperimenter's ExperimentStatus.PAUSED (its value is "paused"), from it or the shim
@@ -114,6 +118,73 @@ def _run(function, row, idle_fds, experimenter):
         os.dup2(idle_fds[0], 1)
         os.dup2(idle_fds[1], 2)
         experimenter._inputs = None
+        os.environ.pop(_ROW_TOKEN, None)
+        _end_processes(token)
+
+
+_ROW_TOKEN = "EXPERIMENTER_ROW_TOKEN"
+
+# How long what a row left running gets between SIGTERM and SIGKILL.
+_ROW_GRACE = 2.0
+
+
+def _end_processes(token):
+    """Ends what the row started and left running: the worker's session but itself, and any process
+    carrying the row's token (one that called setsid); SIGTERM, then SIGKILL after a grace."""
+    me = os.getpid()
+    session = os.getsid(0)
+    mark = ("%s=%s" % (_ROW_TOKEN, token)).encode() + b"\0"
+
+    def members():
+        found = []
+        for name in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not name.isdigit() or int(name) == me:
+                continue
+            pid = int(name)
+            try:
+                with open("/proc/%d/stat" % pid, "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                if fields[0] == b"Z":
+                    continue
+                if int(fields[4]) == session:
+                    found.append(pid)
+                    continue
+                with open("/proc/%d/environ" % pid, "rb") as f:
+                    if mark in f.read():
+                        found.append(pid)
+            except (OSError, IndexError, ValueError):
+                pass  # gone meanwhile, or not ours to read
+        return found
+
+    left = members()
+    if not left:
+        return
+    for pid in left:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.time() + _ROW_GRACE
+    while left and time.time() < deadline:
+        time.sleep(0.05)
+        _reap()
+        left = members()
+    for pid in left:
+        _signal(pid, signal.SIGKILL)
+    _reap()
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
+def _reap():
+    # children of the worker itself (a Popen never waited for) would stay zombies
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def _load(target):

@@ -17,3 +17,14 @@ def nothing(parameters, result_processor, custom_config):
 def where(parameters, result_processor, custom_config):
     """Which process ran the row and which started it (the JVM that started the worker)."""
     result_processor.process_results({"worker": os.getpid(), "starter": os.getppid()})
+
+
+def leave_children(parameters, result_processor, custom_config):
+    """Starts a child and a setsid daemon and returns without waiting for them."""
+    import subprocess
+
+    tag = os.environ["LEFT_TAG"]
+    subprocess.Popen(["sleep", "3737." + tag])
+    subprocess.Popen(["setsid", "sleep", "3838." + tag])
+    with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
+        f.write("row %d\n" % os.getpid())

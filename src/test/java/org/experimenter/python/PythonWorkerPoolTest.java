@@ -68,6 +68,41 @@ class PythonWorkerPoolTest {
         }
     }
 
+    /** What a function starts and leaves running ends with its row, not later with its worker. */
+    @Test
+    void processesAFunctionLeftRunningEndWithItsRowAndTheWorkerGoesOn() throws Exception {
+        String tag = Long.toString(System.nanoTime() % 1_000_000);
+        Experimenter ex = experimenter("constant.py:leave_children", 6, "environment { LEFT_TAG = \"" + tag + "\" }");
+        try {
+            ex.fill();
+            RunSummary s = ex.run(TestSpark.session());
+            assertEquals(6, s.count(Status.DONE), s.toString());
+            Thread.sleep(300);
+            List<String> left = new java.util.ArrayList<>();
+            try (var proc = Files.newDirectoryStream(Path.of("/proc"))) {
+                for (Path p : proc) {
+                    try {
+                        String cmd = new String(
+                                        Files.readAllBytes(p.resolve("cmdline")),
+                                        java.nio.charset.StandardCharsets.UTF_8)
+                                .replace('\0', ' ');
+                        if (cmd.startsWith("sleep 3737." + tag) || cmd.startsWith("sleep 3838." + tag)) {
+                            ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
+                                    .filter(org.experimenter.command.ProcessTree::running)
+                                    .ifPresent(h -> left.add(h.pid() + ": " + cmd));
+                        }
+                    } catch (java.io.IOException | NumberFormatException e) {
+                        // not a process, or gone meanwhile
+                    }
+                }
+            }
+            assertEquals(List.of(), left, "no process of a finished row is left");
+            assertTrue(lines("import").size() <= 2, "the workers went on: " + lines("import"));
+        } finally {
+            ex.drop();
+        }
+    }
+
     @Test
     void aModuleOnThePathServesAsAFileDoes() throws Exception {
         String hocon = String.join(
