@@ -34,8 +34,9 @@ import org.experimenter.store.RunScope;
 import org.experimenter.store.RunningRow;
 
 /**
- * The driver side of a run: recovers lost rows, reads the open rows through Spark JDBC in
- * ranges, hands each partition to a {@link PartitionTask} on the executors, and summarizes the
+ * The driver side of a run: recovers lost rows, reads the open rows of its {@link RunScope} (a
+ * small run with one JDBC query, a large one through Spark JDBC in ranges), hands each
+ * partition to a {@link PartitionTask} on the executors, and summarizes the
  * run with Spark SQL. Rows lost by an executor that died are recovered when their lease
  * expires and run in a further round of the same run. On Ctrl-C or SIGTERM the tasks are
  * cancelled: running experiments get {@code shutdown-grace} to finish, claimed rows not
