@@ -77,13 +77,35 @@ def main():
             raise experimenter.Refused(reply["error"])
 
     experimenter._sink = call
-    send({"ready": os.getpid()})
+    send({"ready": os.getpid(), "python": sys.version.split()[0], "packages": _versions()})
     while True:
         msg = answers.next()
         if msg is None:
             return 0
         row = msg["row"]
         send(_run(function, row, idle_fds, experimenter))
+
+
+def _versions():
+    """The versions of the packages named in provenance.packages, None for one that cannot be found."""
+    names = [n for n in os.environ.pop("EXPERIMENTER_PROVENANCE_PACKAGES", "").split(",") if n]
+    out = {}
+    for name in names:
+        version = None
+        try:
+            module = sys.modules.get(name) or importlib.import_module(name)
+            version = getattr(module, "__version__", None)
+        except Exception:  # noqa: B902 - a package that cannot be imported has no version here
+            pass
+        if version is None:
+            try:
+                import importlib.metadata
+
+                version = importlib.metadata.version(name)
+            except Exception:  # noqa: B902
+                pass
+        out[name] = None if version is None else str(version)
+    return out
 
 
 def _run(function, row, idle_fds, experimenter):

@@ -18,6 +18,7 @@ import org.experimenter.ExperimenterException;
 import org.experimenter.config.CommandSettings;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.config.Placeholders;
+import org.experimenter.provenance.AttemptFacts;
 
 /**
  * One attempt at one row by a command: writes its inputs, starts the process, streams its events
@@ -36,6 +37,8 @@ final class CommandRun {
     private final CommandSettings settings;
     private final ExperimentContext ctx;
     private boolean paused;
+    /** The command's CPU seconds as last read from /proc while it ran. */
+    private double cpuSeen;
 
     CommandRun(ExperimentConfig config, ExperimentContext ctx) {
         this.config = config;
@@ -96,6 +99,8 @@ final class CommandRun {
             throw e;
         } finally {
             tree.close();
+            // read every tick, as it cannot be read once the process has exited: up to a tick is missed
+            AttemptFacts.addChildCpu(cpuSeen);
         }
         finish(p.exitValue(), argv, files);
     }
@@ -118,7 +123,9 @@ final class CommandRun {
         long interval = settings.streamInterval().toNanos();
         long nextStream = System.nanoTime() + interval;
         boolean toldToStop = false;
+        readCpu(p);
         while (!p.waitFor(Math.min(TICK_MILLIS, settings.streamInterval().toMillis()), TimeUnit.MILLISECONDS)) {
+            readCpu(p);
             if (!toldToStop && ctx.isStopping()) {
                 Files.writeString(files.stop(), "the run is stopping\n");
                 toldToStop = true;
@@ -129,6 +136,13 @@ final class CommandRun {
             }
         }
         stream(events, true);
+    }
+
+    private void readCpu(Process p) {
+        double s = ProcessTree.cpuSeconds(p.pid());
+        if (s > cpuSeen) {
+            cpuSeen = s;
+        }
     }
 
     /**

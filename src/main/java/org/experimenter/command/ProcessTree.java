@@ -188,6 +188,21 @@ public final class ProcessTree implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU seconds of a live process and of its children it has waited for (utime, stime, cutime
+     * and cstime of /proc/&lt;pid&gt;/stat, in ticks of 1/100 s); NaN when it cannot be read (the
+     * process has ended and been reaped, or this is not Linux).
+     */
+    public static double cpuSeconds(long pid) {
+        try {
+            String[] f = stat(Path.of("/proc", Long.toString(pid)));
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return ticks / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** The fields of /proc/&lt;pid&gt;/stat after the command name: state, ppid, pgrp, session, ..., starttime [19]. */
     private static String[] stat(Path proc) throws IOException {
         String stat = Files.readString(proc.resolve("stat"));

@@ -200,6 +200,41 @@ final class ConfigReader {
         return out;
     }
 
+    EnergySettings energy() {
+        return new EnergySettings(
+                bool("energy.enabled"),
+                notNegativeNumber("energy.cpu-power-per-core-w"),
+                notNegativeNumber("energy.ram-power-per-gb-w"),
+                notNegativeNumber("energy.ram-gb"),
+                notNegativeNumber("energy.carbon-intensity-g-per-kwh"),
+                plain("energy.country").trim(),
+                nonEmpty("energy.powercap-root"),
+                plain("energy.nvidia-smi").trim(),
+                positive("energy.gpu-sample-interval"));
+    }
+
+    /** The names of provenance.packages: top-level Python packages, each a dotted identifier. */
+    List<String> provenancePackages() {
+        List<String> names = c.getStringList("provenance.packages");
+        for (String n : names) {
+            if (!n.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
+                throw at(c, "provenance.packages", "\"" + n + "\" is no Python package name");
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private double notNegativeNumber(String path) {
+        double d = c.getDouble(path);
+        if (!(d >= 0) || Double.isInfinite(d)) {
+            throw at(
+                    c,
+                    path,
+                    "must be a number at least 0, found " + c.getValue(path).render());
+        }
+        return d;
+    }
+
     /** The value at path as compact JSON, for sections handed on as they are. */
     String json(String path) {
         return c.getValue(path).render(ConfigRenderOptions.concise());

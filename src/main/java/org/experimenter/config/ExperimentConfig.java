@@ -82,6 +82,8 @@ public final class ExperimentConfig implements Serializable {
     private final Duration shutdownGrace;
     private final boolean resultTimestamps;
     private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
+    private final EnergySettings energy;
+    private final List<String> provenancePackages;
     // withOverrides starts again from the whole resolved config, defaults included
     private final String resolvedJson;
     private transient Config custom;
@@ -120,6 +122,8 @@ public final class ExperimentConfig implements Serializable {
         this.retryErrors = r.bool("retry-errors");
         this.timeout = r.notNegative("timeout");
         this.shutdownGrace = r.duration("shutdown-grace");
+        this.energy = r.energy();
+        this.provenancePackages = r.provenancePackages();
     }
 
     /** Loads and validates a config file; throws {@link InvalidConfigException} naming the problem. */
@@ -147,6 +151,27 @@ public final class ExperimentConfig implements Serializable {
 
     String resolvedJson() {
         return resolvedJson;
+    }
+
+    /**
+     * The effective config as compact JSON with database.user and database.password left out,
+     * for a hash that tells configs apart without holding a secret.
+     */
+    public String effectiveJsonWithoutSecrets() {
+        Config c = ConfigFactory.parseString(resolvedJson)
+                .withoutPath("database.user")
+                .withoutPath("database.password");
+        return c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setJson(true));
+    }
+
+    /** How attempts record their energy and emissions. */
+    public EnergySettings energy() {
+        return energy;
+    }
+
+    /** Top-level Python packages whose versions each attempt of a Python function records. */
+    public List<String> provenancePackages() {
+        return provenancePackages;
     }
 
     /** Where this config came from (a file name), for messages. */

@@ -175,6 +175,9 @@ final class FieldReader {
             if (name.equals("attempts")) {
                 throw at(c, path, "'attempts' is the built-in table of attempts; choose another name");
             }
+            if (name.equals("energy")) {
+                throw at(c, path, "'energy' is the built-in table of energy per attempt; choose another name");
+            }
             if (c.getValue(path).valueType() != ConfigValueType.OBJECT) {
                 throw at(c, path, "expected an object of column = type, found " + typeName(c.getValue(path)));
             }

@@ -98,7 +98,8 @@ final class PythonReader {
         if (runDir.isEmpty()) {
             throw at(c, "experiment.run-dir", "must not be empty");
         }
-        return new PythonSettings(function, interpreter, path, env, maxRows, killGrace, runDir);
+        return new PythonSettings(
+                function, interpreter, path, env, maxRows, killGrace, runDir, c.getStringList("provenance.packages"));
     }
 
     /** The function as target:name without blanks around either; throws saying what is wrong. */

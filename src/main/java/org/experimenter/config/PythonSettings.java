@@ -21,6 +21,7 @@ import java.util.Map;
  * @param killGrace how long SIGTERM is given before SIGKILL when a worker's tree is ended
  * @param runDir where {@code <table>/<id>/} of each row goes (stdout.txt, stderr.txt, scratch/)
  *     and {@code python-workers/}, the workers' own output outside rows
+ * @param packages top-level packages whose versions the worker reports (provenance.packages)
  */
 public record PythonSettings(
         String function,
@@ -29,10 +30,24 @@ public record PythonSettings(
         Map<String, String> environment,
         int maxRowsPerWorker,
         Duration killGrace,
-        String runDir)
+        String runDir,
+        List<String> packages)
         implements Serializable {
     public PythonSettings {
         path = List.copyOf(path);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        packages = List.copyOf(packages);
+    }
+
+    /** Settings whose worker reports no package versions. */
+    public PythonSettings(
+            String function,
+            String interpreter,
+            List<String> path,
+            Map<String, String> environment,
+            int maxRowsPerWorker,
+            Duration killGrace,
+            String runDir) {
+        this(function, interpreter, path, environment, maxRowsPerWorker, killGrace, runDir, List.of());
     }
 }

@@ -32,7 +32,9 @@ public final class TableNames {
                 table + "_open_idx",
                 table + "_returned_idx",
                 a,
-                a + "_exp_idx");
+                a + "_exp_idx",
+                energy(table),
+                energy(table) + "_exp_idx");
     }
 
     /** The same for one log table. */
@@ -43,6 +45,11 @@ public final class TableNames {
 
     public static String attempts(String table) {
         return table + "__attempts";
+    }
+
+    /** The energy table: one row per attempt with its energy and emissions. */
+    public static String energy(String table) {
+        return table + "__energy";
     }
 
     public static String logTable(String table, String logtable) {

@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
+import org.experimenter.command.ProcessTree;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.config.PythonSettings;
+import org.experimenter.provenance.AttemptFacts;
 
 /**
  * One attempt at one row by a Python function: takes a worker (an idle one, or a new one that
@@ -26,6 +28,8 @@ final class FunctionCall {
     private final ExperimentConfig config;
     private final PythonSettings settings;
     private final ExperimentContext ctx;
+    private double cpuStart = Double.NaN;
+    private double cpuSeen = Double.NaN;
 
     FunctionCall(ExperimentConfig config, ExperimentContext ctx) {
         this.config = config;
@@ -54,10 +58,14 @@ final class FunctionCall {
             m.put("stdout", attempt.resolve("stdout.txt").toString());
             m.put("stderr", attempt.resolve("stderr.txt").toString());
             w.countRow();
+            AttemptFacts.runtime(w.runtimeVersion, w.packages);
+            cpuStart = ProcessTree.cpuSeconds(w.pid());
+            cpuSeen = cpuStart;
             w.send(PythonWorker.message("row", m)); // when the worker died meanwhile, its END follows
             boolean toldToStop = false;
             while (true) {
                 Map<String, Object> msg = w.next(TICK_MILLIS);
+                readCpu(w);
                 if (msg == null) {
                     if (!w.alive()) {
                         // a child forked by the function may hold the worker's output open: no END comes
@@ -85,11 +93,23 @@ final class FunctionCall {
                 }
             }
         } finally {
+            readCpu(w);
+            if (!Double.isNaN(cpuStart)) {
+                // the worker's own and its waited-for children's CPU time over the call
+                AttemptFacts.addChildCpu(cpuSeen - cpuStart);
+            }
             if (healthy) {
                 WorkerPool.giveBack(w);
             } else {
                 WorkerPool.discard(w);
             }
+        }
+    }
+
+    private void readCpu(PythonWorker w) {
+        double s = ProcessTree.cpuSeconds(w.pid());
+        if (!(s <= cpuSeen)) {
+            cpuSeen = s;
         }
     }
 
@@ -119,6 +139,9 @@ final class FunctionCall {
                 msg = w.next(TICK_MILLIS);
             } while (msg == null);
             if (msg.containsKey("ready")) {
+                w.runtimeVersion = msg.get("python") == null ? null : "Python " + msg.get("python");
+                w.packages =
+                        msg.get("packages") == null ? null : PythonWorker.JSON.writeValueAsString(msg.get("packages"));
                 ready = true;
                 return w;
             }

@@ -42,6 +42,10 @@ final class PythonWorker {
     final Path log;
     private final Process process;
     private final ProcessTree tree;
+    /** The interpreter's version and the versions of provenance.packages, as the worker reported them. */
+    volatile String runtimeVersion;
+
+    volatile String packages;
     private final OutputStream in;
     private final BlockingQueue<Map<String, Object>> out = new LinkedBlockingQueue<>();
     private volatile String protocolError;
@@ -84,6 +88,7 @@ final class PythonWorker {
             env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the function prints
         }
         env.putAll(s.environment());
+        env.put("EXPERIMENTER_PROVENANCE_PACKAGES", String.join(",", s.packages()));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             // its own session, marked: what the function starts, however it forks, ends with the worker

@@ -11,6 +11,8 @@ import org.experimenter.Experiment;
 import org.experimenter.ExperimenterException;
 import org.experimenter.Parameters;
 import org.experimenter.Status;
+import org.experimenter.energy.Energy;
+import org.experimenter.provenance.AttemptFacts;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.Outcome;
@@ -32,7 +34,12 @@ final class Batch implements Runnable {
     volatile Thread thread;
 
     /** The experiment running on the runner thread, as the supervising task thread sees it. */
-    record Running(ClaimedRow row, RowContext ctx, Instant start, long startNanos) {}
+    record Running(
+            ClaimedRow row,
+            RowContext ctx,
+            Instant start,
+            long startNanos,
+            org.experimenter.energy.EnergyMeter.Start meterStart) {}
 
     Batch(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
         this.owner = owner;
@@ -79,12 +86,17 @@ final class Batch implements Runnable {
         }
         Experiment e = owner.experimentFor(row);
         RowContext ctx = new RowContext(owner.store, row.id(), claim.token(), new Parameters(params), owner.stop);
-        Running running = new Running(row, ctx, owner.store.now(), System.nanoTime());
+        Running running = new Running(
+                row, ctx, owner.store.now(), System.nanoTime(), owner.meter == null ? null : owner.meter.start());
         if (!start(running)) {
+            if (running.meterStart() != null && running.meterStart().gpu() != null) {
+                running.meterStart().gpu().close();
+            }
             return false;
         }
         long cpu0 = ThreadProbe.cpuNanos();
         long alloc0 = ThreadProbe.allocatedBytes();
+        AttemptFacts.begin();
         Throwable failure = null;
         try {
             if (e == null) {
@@ -98,7 +110,16 @@ final class Batch implements Runnable {
         Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
         long cpu = ThreadProbe.cpuNanos() - cpu0;
         long alloc = ThreadProbe.allocatedBytes() - alloc0;
+        AttemptFacts facts = AttemptFacts.end();
         double millis = (System.nanoTime() - running.startNanos()) / 1e6;
+        // a command's or Python worker's processes count as the attempt's CPU time too
+        double cpuSeconds = cpu / 1e9 + facts.childCpuSeconds();
+        Energy energy = running.meterStart() == null
+                ? null
+                : owner.meter.stop(running.meterStart(), cpuSeconds, millis / 1000.0);
+        String runtime = facts.runtimeVersion() != null
+                ? facts.runtimeVersion()
+                : (owner.store.config().command() != null ? null : AttemptFacts.jvmVersion());
         Status status = Status.DONE;
         String kind = null;
         String error = null;
@@ -120,9 +141,12 @@ final class Batch implements Runnable {
                 error,
                 running.start(),
                 millis / 1000.0,
-                cpu / 1e9,
+                cpuSeconds,
                 alloc,
-                owner.sparkApp);
+                owner.sparkApp,
+                energy,
+                runtime,
+                facts.packages());
         synchronized (this) {
             if (givenUp) {
                 return false;

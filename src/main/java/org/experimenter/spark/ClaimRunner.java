@@ -45,6 +45,9 @@ final class ClaimRunner implements AutoCloseable {
     final StopFlag stop;
     final List<Parameter> keyfields;
     final String sparkApp;
+    /** Null when energy is off. */
+    final org.experimenter.energy.EnergyMeter meter;
+
     private final Experiment experiment;
     private final String executor;
     private final Map<String, Experiment> byClass = new HashMap<>();
@@ -56,6 +59,7 @@ final class ClaimRunner implements AutoCloseable {
         this.stop = stop;
         this.keyfields = store.config().keyfields();
         this.sparkApp = sparkApp;
+        this.meter = org.experimenter.energy.EnergyMeter.of(store.config().energy());
         this.experiment = experiment;
         this.executor = executor;
         this.runner = newRunner();
@@ -158,6 +162,9 @@ final class ClaimRunner implements AutoCloseable {
         double millis = (System.nanoTime() - current.startNanos()) / 1e6;
         recordMillis(millis);
         writePendingLogs(ctx, id);
+        // not measured: the energy meter counts one busy core for the wall time
+        var energy =
+                current.meterStart() == null ? null : meter.stop(current.meterStart(), Double.NaN, millis / 1000.0);
         return new Outcome(
                 id,
                 Status.ERROR,
@@ -169,7 +176,10 @@ final class ClaimRunner implements AutoCloseable {
                 millis / 1000.0,
                 Double.NaN,
                 -1,
-                sparkApp);
+                sparkApp,
+                energy,
+                null,
+                null);
     }
 
     void recordMillis(double millis) {

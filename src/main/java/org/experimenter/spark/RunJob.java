@@ -67,6 +67,7 @@ public final class RunJob {
         this.spark = spark;
         this.config = config;
         this.store = new ExperimentStore(config);
+        store.provenance(); // on the driver, where the user's work tree is; executors get it with the store
     }
 
     public RunSummary run(Experiment experiment, RunOptions options) {

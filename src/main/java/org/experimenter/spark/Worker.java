@@ -256,7 +256,10 @@ public final class Worker implements AutoCloseable {
                 o.wallSeconds(),
                 o.cpuSeconds(),
                 o.allocatedBytes(),
-                o.sparkApp());
+                o.sparkApp(),
+                o.energy(),
+                o.runtimeVersion(),
+                o.packages());
     }
 
     private Claim newClaim() {

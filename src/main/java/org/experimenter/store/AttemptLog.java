@@ -30,11 +30,31 @@ final class AttemptLog implements Serializable {
     String insertSql(int offset) {
         return "INSERT INTO " + db.schema.attemptsTable()
                 + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-                + " start_date, end_date, outcome, error) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
-                + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
+                + " start_date, end_date, outcome, error, config_hash, code_version, code_dirty, runtime_version,"
+                + " packages) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
+                + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
     }
 
     void bind(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+            throws SQLException {
+        bind(ps, id, claim, start, end, outcome, error, null, null, null);
+    }
+
+    /**
+     * Binds one attempt row; with provenance (a finished attempt) its code and config, and the
+     * runtime and packages that ran it; without (lost, released) those stay null.
+     */
+    void bind(
+            PreparedStatement ps,
+            long id,
+            Claim claim,
+            Instant start,
+            Instant end,
+            String outcome,
+            String error,
+            org.experimenter.provenance.Provenance provenance,
+            String runtimeVersion,
+            String packages)
             throws SQLException {
         ps.setString(1, claim.runId());
         ps.setString(2, claim.sparkApp());
@@ -44,7 +64,16 @@ final class AttemptLog implements Serializable {
         db.dialect.setTimestamp(ps, 6, end);
         ps.setString(7, outcome == null ? "unknown" : outcome);
         ps.setString(8, Values.text(error));
-        ps.setLong(9, id);
+        ps.setString(9, provenance == null ? null : provenance.configHash());
+        ps.setString(10, provenance == null ? null : provenance.codeVersion());
+        if (provenance == null || provenance.codeDirty() == null) {
+            ps.setNull(11, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(11, provenance.codeDirty() ? 1 : 0);
+        }
+        ps.setString(12, runtimeVersion);
+        ps.setString(13, packages);
+        ps.setLong(14, id);
     }
 
     /** Appends one attempt row, numbered as the row's current attempt. */

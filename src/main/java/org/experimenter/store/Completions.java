@@ -31,12 +31,14 @@ final class Completions implements Serializable {
 
     private final Database db;
     private final AttemptLog attempts;
+    private final EnergyLog energy;
     private final ExperimentConfig config;
     private final Map<String, FieldType> resultfields;
 
     Completions(Database db, AttemptLog attempts) {
         this.db = db;
         this.attempts = attempts;
+        this.energy = new EnergyLog(db);
         this.config = db.config;
         this.resultfields = new LinkedHashMap<>(db.config.resultfields());
     }
@@ -72,6 +74,7 @@ final class Completions implements Serializable {
                 }
             }
             List<Boolean> written = new ArrayList<>(outcomes.size());
+            org.experimenter.provenance.Provenance provenance = db.provenance();
             try (PreparedStatement ps = conn.prepareStatement(attempts.insertSql(0))) {
                 boolean any = false;
                 for (int k = 0; k < outcomes.size(); k++) {
@@ -83,13 +86,39 @@ final class Completions implements Serializable {
                     written.add(updated[k] == 1);
                     if (updated[k] == 1) {
                         String outcome = o.status() == Status.DONE ? "done" : o.errorKind();
-                        attempts.bind(ps, o.id(), claim, o.start(), now, outcome, o.error());
+                        attempts.bind(
+                                ps,
+                                o.id(),
+                                claim,
+                                o.start(),
+                                now,
+                                outcome,
+                                o.error(),
+                                provenance,
+                                o.runtimeVersion(),
+                                o.packages());
                         ps.addBatch();
                         any = true;
                     }
                 }
                 if (any) {
                     ps.executeBatch();
+                }
+            }
+            if (config.energy().enabled()) {
+                try (PreparedStatement ps = conn.prepareStatement(energy.insertSql())) {
+                    boolean any = false;
+                    for (int k = 0; k < outcomes.size(); k++) {
+                        Outcome o = outcomes.get(k);
+                        if (written.get(k) && o.energy() != null) {
+                            energy.bind(ps, o.id(), o.energy());
+                            ps.addBatch();
+                            any = true;
+                        }
+                    }
+                    if (any) {
+                        ps.executeBatch();
+                    }
                 }
             }
             return written;

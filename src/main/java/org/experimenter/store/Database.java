@@ -29,6 +29,9 @@ final class Database implements Serializable {
     private static final long CLOCK_CHECK_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private Clock clock = Clock.systemUTC();
+    /** Found on the driver before the store travels, so executors record the driver's view of the code. */
+    private volatile org.experimenter.provenance.Provenance provenance;
+
     private transient volatile long databaseOffsetMillis;
     private transient volatile long offsetReadAt;
     private transient volatile boolean offsetRead;
@@ -38,6 +41,14 @@ final class Database implements Serializable {
         this.dialect = Dialect.forUrl(config.url());
         this.schema = new Schema(config, dialect);
         this.table = config.table();
+    }
+
+    /** The provenance of this config's attempts, found at the first call in this JVM unless it travelled here. */
+    org.experimenter.provenance.Provenance provenance() {
+        if (provenance == null) {
+            provenance = org.experimenter.provenance.CodeVersion.of(config);
+        }
+        return provenance;
     }
 
     void setClock(Clock clock) {

@@ -73,6 +73,14 @@ public final class ExperimentStore implements Serializable {
         return this;
     }
 
+    /**
+     * The config hash and code version every finished attempt records, found now in this JVM
+     * (call it on the driver before the store travels to executors, so they record the same).
+     */
+    public org.experimenter.provenance.Provenance provenance() {
+        return db.provenance();
+    }
+
     public Instant now() {
         return db.now();
     }

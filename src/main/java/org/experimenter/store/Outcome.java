@@ -11,6 +11,9 @@ import org.experimenter.Status;
  * @param cpuSeconds NaN when not measured
  * @param allocatedBytes negative when not measured (the experiment was given up)
  * @param sparkApp the application that ran it, or null for the claim's
+ * @param energy its energy row, or null when energy is off
+ * @param runtimeVersion the JVM or Python interpreter that ran it, or null
+ * @param packages the versions of the Python packages named in provenance.packages, as JSON, or null
  */
 public record Outcome(
         long id,
@@ -23,4 +26,37 @@ public record Outcome(
         double wallSeconds,
         double cpuSeconds,
         long allocatedBytes,
-        String sparkApp) {}
+        String sparkApp,
+        org.experimenter.energy.Energy energy,
+        String runtimeVersion,
+        String packages) {
+    /** An outcome with no energy row and no runtime. */
+    public Outcome(
+            long id,
+            Status status,
+            Map<String, Object> results,
+            Map<String, Instant> resultTimes,
+            String errorKind,
+            String error,
+            Instant start,
+            double wallSeconds,
+            double cpuSeconds,
+            long allocatedBytes,
+            String sparkApp) {
+        this(
+                id,
+                status,
+                results,
+                resultTimes,
+                errorKind,
+                error,
+                start,
+                wallSeconds,
+                cpuSeconds,
+                allocatedBytes,
+                sparkApp,
+                null,
+                null,
+                null);
+    }
+}

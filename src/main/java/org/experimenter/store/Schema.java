@@ -33,6 +33,10 @@ public final class Schema implements java.io.Serializable {
         return TableNames.attempts(config.table());
     }
 
+    public String energyTable() {
+        return TableNames.energy(config.table());
+    }
+
     public String logTable(String name) {
         return TableNames.logTable(config.table(), name);
     }
@@ -146,6 +150,40 @@ public final class Schema implements java.io.Serializable {
         return out;
     }
 
+    /**
+     * The same for the attempts table: where each attempt's result came from (config hash, code
+     * version and whether its work tree had changes, runtime version, Python package versions).
+     */
+    public LinkedHashMap<String, String> addedLaterToAttempts() {
+        String text = dialect.textType();
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("config_hash", "VARCHAR(64)");
+        c.put("code_version", text);
+        c.put("code_dirty", "INTEGER");
+        c.put("runtime_version", text);
+        c.put("packages", text);
+        return c;
+    }
+
+    /** The columns of the energy table ({@link org.experimenter.energy.Energy#COLUMNS} after id and attempt). */
+    public LinkedHashMap<String, String> energyColumns() {
+        String text = dialect.textType();
+        String dbl = dialect.sqlType(FieldType.DOUBLE);
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("id", "BIGINT NOT NULL REFERENCES " + config.table() + " (id) ON DELETE CASCADE");
+        c.put("attempt", "INTEGER NOT NULL");
+        for (String col : org.experimenter.energy.Energy.COLUMNS) {
+            String type = switch (col) {
+                case "method" -> "VARCHAR(16) NOT NULL";
+                case "cpu_model", "gpu_model", "country" -> text;
+                case "cpu_count", "gpu_count" -> "INTEGER";
+                default -> dbl;
+            };
+            c.put(col, type);
+        }
+        return c;
+    }
+
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
     public List<String> createStatements() {
         String t = config.table();
@@ -197,6 +235,9 @@ public final class Schema implements java.io.Serializable {
                 + "\n  attempt INTEGER NOT NULL,\n  run_id " + text + ",\n  spark_app " + text + ",\n  machine "
                 + text + ",\n  executor " + text + ",\n  start_date " + ts + ",\n  end_date " + ts
                 + ",\n  outcome VARCHAR(16) NOT NULL,\n  error " + text;
+        for (Map.Entry<String, String> c : addedLaterToAttempts().entrySet()) {
+            attempts += ",\n  " + c.getKey() + " " + c.getValue();
+        }
         if (partial) {
             out.add(attempts + "\n)");
             out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()
@@ -204,6 +245,25 @@ public final class Schema implements java.io.Serializable {
         } else {
             out.add(attempts + ",\n  INDEX " + attemptsTable() + "_exp_idx (experiment_id)\n)"
                     + dialect.tableOptions());
+        }
+        if (config.energy().enabled()) {
+            String e = energyTable();
+            StringBuilder eb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + e + " (");
+            String sep = "\n  ";
+            for (Map.Entry<String, String> c : energyColumns().entrySet()) {
+                eb.append(sep).append(c.getKey()).append(" ").append(c.getValue());
+                sep = ",\n  ";
+            }
+            if (partial) {
+                out.add(eb.append("\n)").toString());
+                out.add("CREATE INDEX IF NOT EXISTS " + e + "_exp_idx ON " + e + " (id)");
+            } else {
+                out.add(eb.append(",\n  INDEX ")
+                        .append(e)
+                        .append("_exp_idx (id)\n)")
+                        .append(dialect.tableOptions())
+                        .toString());
+            }
         }
         for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
             String name = logTable(l.getKey());
@@ -232,6 +292,7 @@ public final class Schema implements java.io.Serializable {
             out.add(logTable(l));
         }
         out.add(attemptsTable());
+        out.add(energyTable());
         out.add(config.table());
         return out;
     }

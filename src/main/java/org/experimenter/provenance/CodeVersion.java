@@ -1,0 +1,156 @@
+package org.experimenter.provenance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.experimenter.config.CommandSettings;
+import org.experimenter.config.ExperimentConfig;
+
+/**
+ * The provenance of a config's experiment, found once per JVM and config: the code is the
+ * Python function's file, the first word of the command that names a file (its script), or the
+ * jar or class folder the experiment class was loaded from. When that lies in a git work tree,
+ * the version is its HEAD commit and whether tracked files have changes; otherwise the sha-256
+ * of the file (of a folder: of its files' paths and contents). Git runs with an argument list
+ * ({@code git -C <folder> rev-parse HEAD}), never through a shell.
+ */
+public final class CodeVersion {
+    private static final Map<String, Provenance> CACHE = new ConcurrentHashMap<>();
+
+    private CodeVersion() {}
+
+    /** The provenance of this config's runs, computed at the first call in this JVM. */
+    public static Provenance of(ExperimentConfig config) {
+        String json = config.effectiveJsonWithoutSecrets();
+        return CACHE.computeIfAbsent(json, j -> {
+            Path code = codeOf(config);
+            String version = null;
+            Boolean dirty = null;
+            if (code != null) {
+                Path dir =
+                        Files.isDirectory(code) ? code : code.toAbsolutePath().getParent();
+                String commit = dir == null ? null : git(dir, "rev-parse", "HEAD");
+                if (commit != null && commit.matches("[0-9a-f]{40,64}")) {
+                    version = commit;
+                    String status = git(dir, "status", "--porcelain", "--untracked-files=no");
+                    dirty = status == null ? null : !status.isEmpty();
+                } else {
+                    version = digest(code);
+                }
+            }
+            return new Provenance(sha256(j.getBytes(StandardCharsets.UTF_8)), version, dirty);
+        });
+    }
+
+    /** The file (or class folder) that holds the experiment's code, or null when none is found. */
+    static Path codeOf(ExperimentConfig config) {
+        if (config.python() != null) {
+            String f = config.python().function();
+            String where = f.substring(0, f.lastIndexOf(':'));
+            Path p = Path.of(where);
+            return where.endsWith(".py") && Files.isRegularFile(p) ? p : null;
+        }
+        CommandSettings command = config.command();
+        if (command != null) {
+            Path wd = command.workingDir().isEmpty() ? Path.of("") : Path.of(command.workingDir());
+            for (String word : command.command()) {
+                if (word.isEmpty() || word.contains("{") || word.startsWith("-")) {
+                    continue;
+                }
+                try {
+                    Path p = wd.resolve(word);
+                    if (Files.isRegularFile(p)) {
+                        return p;
+                    }
+                } catch (RuntimeException notAPath) {
+                    // a word that is no path
+                }
+            }
+            return null;
+        }
+        if (config.experimentClass().isEmpty()) {
+            return null;
+        }
+        try {
+            Class<?> c = Class.forName(
+                    config.experimentClass(), false, Thread.currentThread().getContextClassLoader());
+            CodeSource src = c.getProtectionDomain().getCodeSource();
+            return src == null || src.getLocation() == null
+                    ? null
+                    : Path.of(src.getLocation().toURI());
+        } catch (ClassNotFoundException | LinkageError | URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The first line git prints, or null when git is missing, fails or takes too long. */
+    static String git(Path dir, String... args) {
+        List<String> argv = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        argv.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            p.getErrorStream().close();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? out.trim() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** {@code sha256:<hex>} of a file, or of a folder's relative paths and contents in path order. */
+    static String digest(Path code) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            if (Files.isDirectory(code)) {
+                List<Path> files;
+                try (Stream<Path> s = Files.walk(code)) {
+                    files = s.filter(Files::isRegularFile).sorted().toList();
+                }
+                for (Path f : files) {
+                    md.update(code.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                    md.update(Files.readAllBytes(f));
+                }
+            } else {
+                md.update(Files.readAllBytes(code));
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM; this is a bug", e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM; this is a bug", e);
+        }
+    }
+}
