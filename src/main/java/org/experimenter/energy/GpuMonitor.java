@@ -67,7 +67,8 @@ public final class GpuMonitor {
     public Window open() {
         Window w;
         synchronized (this) {
-            w = new Window(this, joulesAt(System.nanoTime()), System.nanoTime(), last.model(), last.count());
+            long now = System.nanoTime();
+            w = new Window(this, joulesAt(now), now, last.model(), last.count());
             w.see(last);
         }
         open.add(w);

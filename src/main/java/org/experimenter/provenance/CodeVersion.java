@@ -32,11 +32,15 @@ public final class CodeVersion {
 
     private CodeVersion() {}
 
-    /** The provenance of this config's runs, computed at the first call in this JVM. */
-    public static Provenance of(ExperimentConfig config) {
+    /**
+     * The provenance of this config's runs with this experiment class (the config's when null),
+     * computed at the first call in this JVM.
+     */
+    public static Provenance of(ExperimentConfig config, Class<?> experimentClass) {
         String json = config.effectiveJsonWithoutSecrets();
-        return CACHE.computeIfAbsent(json, j -> {
-            Path code = codeOf(config);
+        String key = json + "\n" + (experimentClass == null ? "" : experimentClass.getName());
+        return CACHE.computeIfAbsent(key, k -> {
+            Path code = codeOf(config, experimentClass);
             String version = null;
             Boolean dirty = null;
             if (code != null) {
@@ -51,12 +55,12 @@ public final class CodeVersion {
                     version = digest(code);
                 }
             }
-            return new Provenance(sha256(j.getBytes(StandardCharsets.UTF_8)), version, dirty);
+            return new Provenance(sha256(json.getBytes(StandardCharsets.UTF_8)), version, dirty);
         });
     }
 
     /** The file (or class folder) that holds the experiment's code, or null when none is found. */
-    static Path codeOf(ExperimentConfig config) {
+    static Path codeOf(ExperimentConfig config, Class<?> experimentClass) {
         if (config.python() != null) {
             String f = config.python().function();
             String where = f.substring(0, f.lastIndexOf(':'));
@@ -81,12 +85,17 @@ public final class CodeVersion {
             }
             return null;
         }
-        if (config.experimentClass().isEmpty()) {
-            return null;
-        }
         try {
-            Class<?> c = Class.forName(
-                    config.experimentClass(), false, Thread.currentThread().getContextClassLoader());
+            Class<?> c = experimentClass;
+            if (c == null
+                    || c.getName().startsWith("org.experimenter.command.")
+                    || c.getName().startsWith("org.experimenter.python.")) {
+                if (config.experimentClass().isEmpty()) {
+                    return null;
+                }
+                c = Class.forName(
+                        config.experimentClass(), false, Thread.currentThread().getContextClassLoader());
+            }
             CodeSource src = c.getProtectionDomain().getCodeSource();
             return src == null || src.getLocation() == null
                     ? null

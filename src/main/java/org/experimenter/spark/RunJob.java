@@ -67,11 +67,12 @@ public final class RunJob {
         this.spark = spark;
         this.config = config;
         this.store = new ExperimentStore(config);
-        store.provenance(); // on the driver, where the user's work tree is; executors get it with the store
     }
 
     public RunSummary run(Experiment experiment, RunOptions options) {
         long started = System.nanoTime();
+        // on the driver, where the user's work tree is; executors get it with the store
+        store.provenanceFor(experiment.getClass());
         store.createTableIfMissing();
         Recovery rec = store.recover();
         if (rec.requeued() + rec.failed() > 0) {

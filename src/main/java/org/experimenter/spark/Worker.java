@@ -60,6 +60,7 @@ public final class Worker implements AutoCloseable {
         this.db = new RetryingConnection(store);
         this.claims = new ClaimRunner(store, experiment, executor, sparkApp, stop);
         this.heartbeat = Heartbeat.shared(store);
+        store.provenanceFor(experiment.getClass()); // found already when the store came from a driver
     }
 
     /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */

@@ -45,8 +45,13 @@ final class Database implements Serializable {
 
     /** The provenance of this config's attempts, found at the first call in this JVM unless it travelled here. */
     org.experimenter.provenance.Provenance provenance() {
+        return provenanceFor(null);
+    }
+
+    /** The same, the code being that of the experiment class given (null: the config's) unless known already. */
+    org.experimenter.provenance.Provenance provenanceFor(Class<?> experimentClass) {
         if (provenance == null) {
-            provenance = org.experimenter.provenance.CodeVersion.of(config);
+            provenance = org.experimenter.provenance.CodeVersion.of(config, experimentClass);
         }
         return provenance;
     }

@@ -81,6 +81,11 @@ public final class ExperimentStore implements Serializable {
         return db.provenance();
     }
 
+    /** {@link #provenance()}, the code being that of this experiment class unless it is known already. */
+    public org.experimenter.provenance.Provenance provenanceFor(Class<?> experimentClass) {
+        return db.provenanceFor(experimentClass);
+    }
+
     public Instant now() {
         return db.now();
     }

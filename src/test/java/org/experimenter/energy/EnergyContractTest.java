@@ -1,0 +1,256 @@
+package org.experimenter.energy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.Experiment;
+import org.experimenter.Experimenter;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Energy rows and provenance columns of attempts, on each database. */
+abstract class EnergyContractTest {
+    static final String CONF = String.join(
+            "\n",
+            "keyfields { x { type = int, values = [1, 2, 3, 4] } }",
+            "resultfields { r = double }",
+            "energy {",
+            "  cpu-power-per-core-w = 20",
+            "  ram-power-per-gb-w = 0.5",
+            "  ram-gb = 2",
+            "  carbon-intensity-g-per-kwh = 400",
+            "  country = DEU",
+            "  nvidia-smi = \"\"",
+            "}",
+            "");
+
+    /** Burns about 20 ms of its thread's CPU time, so every attempt has CPU time to charge. */
+    static final Experiment BURN = ctx -> {
+        var threads = ManagementFactory.getThreadMXBean();
+        long t0 = threads.getCurrentThreadCpuTime();
+        double x = 0;
+        while (threads.getCurrentThreadCpuTime() - t0 < 20_000_000L) {
+            for (int i = 0; i < 10_000; i++) {
+                x += Math.sqrt(i + x);
+            }
+        }
+        ctx.results().put("r", x);
+    };
+
+    @TempDir
+    Path dir;
+
+    String table;
+    Experimenter ex;
+    SparkSession spark = TestSpark.session();
+
+    abstract TestDb db();
+
+    Experimenter experimenter(String extra) {
+        return Experimenter.of(db().config(dir, table, CONF + extra));
+    }
+
+    @BeforeEach
+    void setUp() {
+        table = TestDb.uniqueTable("energy");
+        ex = experimenter("energy.powercap-root = \"" + dir.resolve("no-powercap") + "\"\n");
+    }
+
+    @AfterEach
+    void tearDown() {
+        ex.drop();
+    }
+
+    List<Map<String, Object>> query(String sql) throws SQLException {
+        try (Connection c = TestDb.store(ex).connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Map<String, Object>> out = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    m.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), rs.getObject(i));
+                }
+                out.add(m);
+            }
+            return out;
+        }
+    }
+
+    static double d(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
+    @Test
+    void eachAttemptHasAnEnergyRowEstimatedFromItsCpuTimeToTheLastDigit() throws Exception {
+        ex.fill();
+        ex.run(spark, BURN);
+        List<Map<String, Object>> rows = query("SELECT e.*, t.cpu_time, t.wall_time, t.attempt AS row_attempt FROM "
+                + table + "__energy e JOIN " + table + " t ON t.id = e.id ORDER BY e.id");
+        assertEquals(4, rows.size());
+        for (Map<String, Object> r : rows) {
+            double cpu = d(r.get("cpu_time"));
+            double wall = d(r.get("wall_time"));
+            assertTrue(cpu >= 0.02, "each attempt burned 20 ms of CPU: " + r);
+            // the same arithmetic as the documented formulas, so equal to the last bit
+            double cpuKwh = cpu * 20 / 3.6e6;
+            double ramKwh = 2 * 0.5 * wall / 3.6e6;
+            assertEquals(cpuKwh, d(r.get("cpu_energy_kwh")), 0.0);
+            assertEquals(ramKwh, d(r.get("ram_energy_kwh")), 0.0);
+            assertEquals(cpuKwh + ramKwh, d(r.get("energy_kwh")), 0.0);
+            assertEquals((cpuKwh + ramKwh) * 400 / 1000.0, d(r.get("emissions_kg")), 0.0);
+            assertEquals(wall, d(r.get("duration_s")), 0.0);
+            assertEquals(cpu * 20 / wall, d(r.get("cpu_power_w")), 1e-9);
+            assertEquals(1.0, d(r.get("ram_power_w")), 0.0);
+            assertEquals("estimated", r.get("method"));
+            assertEquals("DEU", r.get("country"));
+            assertEquals(400.0, d(r.get("carbon_intensity_g_per_kwh")), 0.0);
+            assertEquals(2.0, d(r.get("ram_gb")), 0.0);
+            assertEquals(Runtime.getRuntime().availableProcessors(), ((Number) r.get("cpu_count")).intValue());
+            assertNotNull(r.get("cpu_model"));
+            assertNull(r.get("gpu_energy_kwh"), "nvidia-smi = \"\": no GPU");
+            assertNull(r.get("gpu_model"));
+            assertEquals(((Number) r.get("row_attempt")).intValue(), ((Number) r.get("attempt")).intValue());
+        }
+    }
+
+    @Test
+    void attemptsRecordConfigHashCodeVersionRuntimeAndWhereTheyRan() throws Exception {
+        ex.fill();
+        ex.run(spark, BURN);
+        List<Map<String, Object>> rows = query("SELECT config_hash, code_version, code_dirty, runtime_version,"
+                + " packages, spark_app, machine, executor FROM " + table + "__attempts");
+        assertEquals(4, rows.size());
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(ex.config().effectiveJsonWithoutSecrets().getBytes(StandardCharsets.UTF_8)));
+        String head = git("rev-parse", "HEAD");
+        for (Map<String, Object> r : rows) {
+            assertEquals(hash, r.get("config_hash"));
+            // the experiment's class lies in this project's work tree: its commit
+            assertEquals(head, r.get("code_version"));
+            assertTrue(Set.of(0, 1).contains(((Number) r.get("code_dirty")).intValue()));
+            assertEquals(
+                    "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
+                            + ")",
+                    r.get("runtime_version"));
+            assertNull(r.get("packages"));
+            assertTrue(String.valueOf(r.get("spark_app")).startsWith("local-"), r.toString());
+            assertNotNull(r.get("machine"));
+            assertNotNull(r.get("executor"));
+        }
+        assertFalse(ex.config().effectiveJsonWithoutSecrets().contains("\"password\""));
+    }
+
+    @Test
+    void energyOffWritesNoEnergyTable() throws Exception {
+        ex.drop();
+        ex = experimenter("energy.enabled = false\n");
+        ex.fill();
+        ex.run(spark, BURN);
+        assertFalse(tableExists(table + "__energy"));
+        assertEquals(4, query("SELECT config_hash FROM " + table + "__attempts").size());
+    }
+
+    @Test
+    void readableRaplCountersMakeTheRowsMeasured() throws Exception {
+        Path powercap = dir.resolve("powercap");
+        Files.createDirectories(powercap.resolve("intel-rapl:0"));
+        Files.writeString(powercap.resolve("intel-rapl:0/energy_uj"), "1000\n");
+        Files.writeString(powercap.resolve("intel-rapl:0/max_energy_range_uj"), "262143328850\n");
+        ex.drop();
+        ex = experimenter("energy.powercap-root = \"" + powercap + "\"\n");
+        ex.fill();
+        ex.run(spark, BURN);
+        List<Map<String, Object>> rows = query("SELECT method, cpu_energy_kwh FROM " + table + "__energy");
+        assertEquals(4, rows.size());
+        for (Map<String, Object> r : rows) {
+            assertEquals("measured", r.get("method"));
+            assertEquals(0.0, d(r.get("cpu_energy_kwh")), 0.0, "the fake counter stood still");
+        }
+    }
+
+    @Test
+    void aGpuSeenByNvidiaSmiIsSampledWhileRowsRun() throws Exception {
+        Path smi = GpuMonitorTest.fakeNvidiaSmi(dir.resolve("bin"));
+        ex.drop();
+        ex = experimenter("energy { nvidia-smi = \"" + smi + "\", gpu-sample-interval = 20ms }\n");
+        ex.fill();
+        ex.run(spark, BURN);
+        List<Map<String, Object>> rows = query("SELECT * FROM " + table + "__energy");
+        assertEquals(4, rows.size());
+        for (Map<String, Object> r : rows) {
+            assertEquals(150.0, d(r.get("gpu_power_w")), 1e-6);
+            assertEquals("Fake GPU A", r.get("gpu_model"));
+            assertEquals(2, ((Number) r.get("gpu_count")).intValue());
+            assertEquals(2048.0, d(r.get("gpu_memory_peak_mb")), 0.0);
+            assertEquals(90.0, d(r.get("gpu_utilization_peak")), 0.0);
+            double total = d(r.get("cpu_energy_kwh")) + d(r.get("ram_energy_kwh")) + d(r.get("gpu_energy_kwh"));
+            assertEquals(total, d(r.get("energy_kwh")), 1e-18);
+            assertTrue(d(r.get("gpu_energy_kwh")) > 0);
+        }
+    }
+
+    @Test
+    void anOlderTableGetsTheEnergyTableAndProvenanceColumnsInPlace() throws Exception {
+        ex.createTable();
+        try (Connection c = TestDb.store(ex).connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE " + table + "__energy");
+            for (String col : List.of("config_hash", "code_version", "code_dirty", "runtime_version", "packages")) {
+                s.execute("ALTER TABLE " + table + "__attempts DROP COLUMN " + col);
+            }
+        }
+        assertFalse(tableExists(table + "__energy"));
+        ex = experimenter("energy.powercap-root = \"" + dir.resolve("no-powercap") + "\"\n");
+        ex.fill();
+        ex.run(spark, BURN);
+        assertEquals(4, query("SELECT id FROM " + table + "__energy").size());
+        for (Map<String, Object> r : query("SELECT config_hash, runtime_version FROM " + table + "__attempts")) {
+            assertNotNull(r.get("config_hash"));
+            assertNotNull(r.get("runtime_version"));
+        }
+    }
+
+    boolean tableExists(String name) throws SQLException {
+        try (Connection c = TestDb.store(ex).connect();
+                ResultSet rs = c.getMetaData().getTables(null, null, name, null)) {
+            return rs.next();
+        }
+    }
+
+    static String git(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("git"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+}

@@ -1,0 +1,10 @@
+package org.experimenter.energy;
+
+import org.experimenter.testing.TestDb;
+
+class PostgresEnergyTest extends EnergyContractTest {
+    @Override
+    TestDb db() {
+        return TestDb.POSTGRES;
+    }
+}
