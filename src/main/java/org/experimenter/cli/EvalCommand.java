@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code experimenter eval}: statistics of the done rows over seeds, as a table or a pivot. */
 @Command(
         name = "eval",
-        description = "Aggregate the results of done rows over seeds: mean, std, se, ci95, count, min, median, max"
+        description = "Aggregate the results of done rows over seeds: mean, std, se, ci95, count, min, median, max, sum"
                 + " per result field, or a pivot table.")
 final class EvalCommand implements Callable<Integer> {
     @Mixin
@@ -32,11 +32,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--stats",
             split = ",",
-            description = "Statistics: mean, std, se, ci95, count, min, median, max, or all"
+            description = "Statistics: mean, std, se, ci95, count, min, median, max, sum, or all"
                     + " (default: mean,std,count; in a pivot: mean,std).")
     List<String> stats;
 
-    @Option(names = "--fields", split = ",", description = "Result fields to aggregate (default: every numeric one).")
+    @Option(
+            names = "--fields",
+            split = ",",
+            description = "Result fields to aggregate (default: every numeric one); also energy_kwh, emissions_kg,"
+                    + " cpu_energy_kwh, ram_energy_kwh, gpu_energy_kwh: a row's sums over its attempts.")
     List<String> fields;
 
     @Mixin
@@ -48,7 +52,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--columns", split = ",", description = "Pivot: keyfields whose values make the columns.")
     List<String> columns;
 
-    @Option(names = "--value", description = "Pivot: the result field in the cells.")
+    @Option(
+            names = "--value",
+            description =
+                    "Pivot: the result field in the cells (or an energy field, e.g. energy_kwh with --stats sum).")
     String value;
 
     @Option(

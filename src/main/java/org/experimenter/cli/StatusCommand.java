@@ -1,9 +1,13 @@
 package org.experimenter.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.experimenter.Status;
+import org.experimenter.store.CodeVersionCount;
+import org.experimenter.store.ExperimentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +36,34 @@ final class StatusCommand implements Callable<Integer> {
             }
             System.out.printf("%-8s %d%n", "total", total);
         }
+        String warning =
+                codeVersionWarning(new ExperimentStore(common.experimenter().config()));
+        if (warning != null) {
+            System.err.println(warning);
+        }
         return 0;
+    }
+
+    /**
+     * A warning when the done rows came from more than one code version, naming each with its
+     * rows; null when they agree.
+     */
+    static String codeVersionWarning(ExperimentStore store) {
+        List<CodeVersionCount> versions;
+        try {
+            versions = store.codeVersionsOfDoneRows();
+        } catch (org.experimenter.StoreException olderTable) {
+            return null; // an attempts table of an earlier version has no code_version until a run adds it
+        }
+        if (versions.size() < 2) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (CodeVersionCount v : versions) {
+            parts.add((v.codeVersion() == null ? "not recorded" : v.codeVersion()) + " (" + v.rows()
+                    + (v.rows() == 1 ? " row" : " rows") + (v.dirty() ? ", uncommitted changes" : "") + ")");
+        }
+        return "warning: the done rows of " + store.table() + " come from " + versions.size() + " code versions: "
+                + String.join(", ", parts) + "; reset and run again the rows of the versions you do not want";
     }
 }

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.experimenter.ExperimenterException;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
@@ -34,6 +36,14 @@ import org.experimenter.store.Where;
  * #leftOut()} counts them.
  */
 public final class Evaluation {
+    /**
+     * Per-row sums over the energy table ({@code <table>__energy}) that {@code --fields} and {@code
+     * --value} take beside the result fields when energy is on: a row's energy is that of all its
+     * attempts, so {@code --stats sum} gives what a group of results cost.
+     */
+    public static final List<String> ENERGY_FIELDS =
+            List.of("energy_kwh", "emissions_kg", "cpu_energy_kwh", "ram_energy_kwh", "gpu_energy_kwh");
+
     private final SparkSession spark;
     private final ExperimentConfig config;
     private List<String> over;
@@ -306,7 +316,8 @@ public final class Evaluation {
     }
 
     private Map<String, Long> countByStatusNow() {
-        List<String> fields = resultFields();
+        List<String> fields = new ArrayList<>(resultFields());
+        fields.removeAll(energyFieldsUsed(fields)); // not columns of the experiment table
         List<StatusCount> rows =
                 store != null && source == null ? store.counts(whereCondition, fields) : countWithSpark(fields);
         withoutValue.clear();
@@ -385,6 +396,11 @@ public final class Evaluation {
         if (whereCondition != null) {
             rows = rows.where(WhereColumn.of(whereCondition));
         }
+        List<String> energy = fields == null ? List.of() : energyFieldsUsed(fields);
+        if (!energy.isEmpty()) {
+            rows = rows.join(energyPerRow(energy), rows.col("id").equalTo(functions.col("energy_id")), "left")
+                    .drop("energy_id");
+        }
         String view = config.table() + "_eval_" + VIEWS.incrementAndGet();
         rows.createOrReplaceTempView(view);
         try {
@@ -392,6 +408,18 @@ public final class Evaluation {
         } finally {
             spark.catalog().dropTempView(view);
         }
+    }
+
+    /** Per experiment row, the sums of these energy columns over its attempts. */
+    private Dataset<Row> energyPerRow(List<String> columns) {
+        String table = new ExperimentStore(config).schema().energyTable();
+        List<Column> sums = new ArrayList<>();
+        for (String c : columns) {
+            sums.add(functions.sum(functions.col(c)).as(c));
+        }
+        return SparkTables.other(spark, config, table)
+                .groupBy(functions.col("id").as("energy_id"))
+                .agg(sums.get(0), sums.subList(1, sums.size()).toArray(new Column[0]));
     }
 
     private void describe(String phase) {
@@ -414,10 +442,14 @@ public final class Evaluation {
 
     private void checkNumericResult(String option, String field) {
         FieldType t = config.resultfields().get(field);
+        if (t == null && isEnergyField(field)) {
+            return;
+        }
         if (t == null) {
             String also = config.keyfield(field) != null ? " (" + field + " is a keyfield)" : "";
             throw new ExperimenterException(option + " " + field + ": no such result field" + also
-                    + "; the numeric result fields are " + numericResultFields());
+                    + "; the numeric result fields are " + numericResultFields()
+                    + (config.energy().enabled() ? ", and the energy fields " + ENERGY_FIELDS : ""));
         }
         if (!isNumeric(t)) {
             throw new ExperimenterException(option + " " + field + ": result field of type " + t.configName()
@@ -439,6 +471,24 @@ public final class Evaluation {
                         + String.join(",", overFields()) + ")");
             }
         }
+    }
+
+    /** Whether a field is read from the energy table: energy on, and no result field of that name. */
+    private boolean isEnergyField(String field) {
+        return config.energy().enabled()
+                && ENERGY_FIELDS.contains(field)
+                && !config.resultfields().containsKey(field);
+    }
+
+    /** The energy fields among those evaluated (the pivot's value among them). */
+    private List<String> energyFieldsUsed(List<String> fields) {
+        List<String> out = new ArrayList<>();
+        for (String f : fields) {
+            if (isEnergyField(f)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     static boolean isNumeric(FieldType t) {

@@ -28,7 +28,9 @@ public enum Stat {
     /** The exact median (the mean of the two middle values for an even count). */
     MEDIAN("median"),
     /** The largest value. */
-    MAX("max");
+    MAX("max"),
+    /** The sum, e.g. of energy_kwh: what a group of rows cost. */
+    SUM("sum");
 
     /** The statistics an evaluation computes unless told otherwise. */
     public static final List<Stat> DEFAULT = List.of(MEAN, STD, COUNT);
@@ -69,6 +71,8 @@ public enum Stat {
                 return "median(" + field + ")";
             case MAX:
                 return "max(" + field + ")";
+            case SUM:
+                return "sum(" + field + ")";
             default:
                 throw new IllegalStateException("statistic " + this + " has no SQL; this is a bug");
         }

@@ -499,8 +499,10 @@ public final class ConfigImport {
             if (cc != null) {
                 decide(
                         cc,
-                        "not carried over: this tool has no CodeCarbon; each row records wall_time, cpu_time and"
-                                + " allocated_bytes"
+                        "not carried over as settings: every attempt records its energy and emissions in"
+                                + " <table>__energy (measured from RAPL, else estimated from its CPU time; the energy"
+                                + " section, on by default: docs/energy-and-provenance.md), and adopt-pyexperimenter"
+                                + " copies the <table>_codecarbon rows there"
                                 + (key.equals("CODECARBON") ? " (PyExperimenter ignored this spelling anyway)" : ""));
             }
         }

@@ -156,6 +156,7 @@ public final class TableAdoption {
         List<String> lines = new ArrayList<>();
         List<RowImport.Row> rows = new ArrayList<>();
         List<RowImport.LogRow> logRows = new ArrayList<>();
+        List<RowImport.EnergyRow> energyRows = new ArrayList<>();
         Map<Status, Long> sourceCounts;
         int skipped = 0;
         int reset = 0;
@@ -204,6 +205,7 @@ public final class TableAdoption {
             for (String l : config.logtables().keySet()) {
                 logRows.addAll(readLogRows(c, l, attemptOf, lines));
             }
+            energyRows.addAll(readCodeCarbon(c, attemptOf, lines));
         } catch (SQLException e) {
             throw failure("cannot read " + source, e);
         }
@@ -218,7 +220,7 @@ public final class TableAdoption {
         }
         Map<Status, Long> before = store.counts();
         lines.add("table " + config.table() + " before: " + counts(before));
-        int copied = store.rowImport().insert(rows, logRows);
+        int copied = store.rowImport().insert(rows, logRows, energyRows);
         Map<Status, Long> after = store.counts();
         lines.add("copied " + copied + " rows" + (reset > 0 ? " (" + reset + " running reset to created)" : "")
                 + ", skipped " + skipped + " already here, " + logRows.size() + " log rows; dates read as local time"
@@ -498,6 +500,101 @@ public final class TableAdoption {
         lines.add("log table " + table + ": " + out.size() + " rows to copy"
                 + (orphans > 0 ? ", " + orphans + " not (of rows skipped, reset or missing)" : ""));
         return out;
+    }
+
+    /**
+     * The rows of PyExperimenter's {@code <table>_codecarbon} (CodeCarbon's EmissionsData per
+     * experiment) as energy rows of the attempt each row was copied with. CodeCarbon's
+     * {@code *_energy_kw} columns hold kWh; the carbon intensity is its emissions over its energy;
+     * the method is {@code codecarbon} (CodeCarbon measured where it could read RAPL or NVML, and
+     * used its constants otherwise; its rows do not say which).
+     */
+    private List<RowImport.EnergyRow> readCodeCarbon(Connection c, Map<Long, Integer> attemptOf, List<String> lines)
+            throws SQLException {
+        String table = o.table() + "_codecarbon";
+        List<RowImport.EnergyRow> out = new ArrayList<>();
+        if (!tableExists(c, table)) {
+            lines.add("CodeCarbon table " + table + ": not in " + describe(o.from()) + "; nothing to copy");
+            return out;
+        }
+        if (!config.energy().enabled()) {
+            lines.add("CodeCarbon table " + table + ": not copied, energy.enabled = false in " + config.origin());
+            return out;
+        }
+        int orphans = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " ORDER BY ID");
+                ResultSet rs = ps.executeQuery()) {
+            Map<String, Integer> cols = columns(rs.getMetaData(), table, false);
+            if (!cols.containsKey("experiment_id") || !cols.containsKey("energy_consumed_kw")) {
+                throw new AdoptionException("the CodeCarbon table " + table + " has no experiment_id or"
+                        + " energy_consumed_kw column: not PyExperimenter's; nothing was copied");
+            }
+            while (rs.next()) {
+                long experiment = rs.getLong(cols.get("experiment_id"));
+                Integer attempt = attemptOf.get(experiment);
+                if (attempt == null || attempt == 0) {
+                    orphans++; // of a row skipped, reset, or not in the table: not copied
+                    continue;
+                }
+                double energy = number(rs, cols, "energy_consumed_kw", 0.0);
+                double emissions = number(rs, cols, "emissions_kg", 0.0);
+                Double gpuCount = number(rs, cols, "gpu_count", null);
+                String country = text(rs, cols, "country_iso_code");
+                out.add(new RowImport.EnergyRow(
+                        experiment,
+                        attempt,
+                        new org.experimenter.energy.Energy(
+                                number(rs, cols, "duration_seconds", 0.0),
+                                number(rs, cols, "cpu_energy_kw", 0.0),
+                                number(rs, cols, "ram_energy_kw", 0.0),
+                                number(rs, cols, "gpu_energy_kw", null),
+                                energy,
+                                emissions,
+                                "codecarbon",
+                                number(rs, cols, "cpu_power_watt", 0.0),
+                                number(rs, cols, "ram_power_watt", 0.0),
+                                number(rs, cols, "gpu_power_watt", null),
+                                text(rs, cols, "cpu_model"),
+                                (int) Math.round(number(rs, cols, "cpu_count", 0.0)),
+                                text(rs, cols, "gpu_model"),
+                                gpuCount == null ? null : (int) Math.round(gpuCount),
+                                number(rs, cols, "ram_total_size", 0.0),
+                                country != null ? country : text(rs, cols, "country_name"),
+                                energy > 0 ? emissions * 1000 / energy : 0.0,
+                                null,
+                                null)));
+            }
+        }
+        lines.add("CodeCarbon table " + table + ": " + out.size() + " rows to copy into "
+                + org.experimenter.config.TableNames.energy(config.table())
+                + (orphans > 0 ? ", " + orphans + " not (of rows skipped, reset or missing)" : ""));
+        return out;
+    }
+
+    private static Double number(ResultSet rs, Map<String, Integer> cols, String column, Double otherwise)
+            throws SQLException {
+        Integer i = cols.get(column);
+        if (i == null) {
+            return otherwise;
+        }
+        Object v = rs.getObject(i);
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String t && !t.isBlank()) {
+            try {
+                return Double.parseDouble(t.trim());
+            } catch (NumberFormatException notANumber) {
+                return otherwise;
+            }
+        }
+        return otherwise;
+    }
+
+    private static String text(ResultSet rs, Map<String, Integer> cols, String column) throws SQLException {
+        Integer i = cols.get(column);
+        String t = i == null ? null : rs.getString(i);
+        return t == null || t.isBlank() ? null : t;
     }
 
     private static boolean tableExists(Connection c, String table) throws SQLException {

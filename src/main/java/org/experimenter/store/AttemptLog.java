@@ -87,6 +87,23 @@ final class AttemptLog implements Serializable {
         Jdbc.update(c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error));
     }
 
+    /**
+     * The code versions of the done rows: for each, the attempt that made it done. More than one
+     * means the results of the table came from different code.
+     */
+    List<CodeVersionCount> codeVersionsOfDoneRows() {
+        return db.withConnection(
+                "cannot read the code versions of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT a.code_version, MAX(a.code_dirty), COUNT(*) FROM " + db.schema.attemptsTable()
+                                + " a JOIN " + db.table + " r ON r.id = a.experiment_id AND r.attempt = a.attempt"
+                                + " WHERE r.status = " + StatusLiterals.literal(org.experimenter.Status.DONE)
+                                + " AND a.outcome = 'done' GROUP BY a.code_version ORDER BY COUNT(*) DESC",
+                        Jdbc.NO_PARAMETERS,
+                        rs -> new CodeVersionCount(rs.getString(1), rs.getInt(2) == 1, rs.getLong(3))));
+    }
+
     /** The attempts of one experiment, oldest first. */
     List<Map<String, Object>> of(long id) {
         return db.withConnection(

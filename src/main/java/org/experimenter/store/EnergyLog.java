@@ -31,8 +31,25 @@ final class EnergyLog implements Serializable {
                 + " WHERE id = ?";
     }
 
+    /** Inserts one row with its own id and attempt (rows copied from elsewhere). */
+    String insertValuesSql() {
+        return "INSERT INTO " + db.schema.energyTable() + " (id, attempt, " + String.join(", ", Energy.COLUMNS)
+                + ") VALUES (?, ?" + ", ?".repeat(Energy.COLUMNS.size()) + ")";
+    }
+
+    void bindValues(PreparedStatement ps, long id, int attempt, Energy e) throws SQLException {
+        ps.setLong(1, id);
+        ps.setInt(2, attempt);
+        bindEnergy(ps, 3, e);
+    }
+
     void bind(PreparedStatement ps, long id, Energy e) throws SQLException {
-        int i = 1;
+        ps.setLong(bindEnergy(ps, 1, e), id);
+    }
+
+    /** Binds the energy values from parameter first on; returns the next parameter's index. */
+    private int bindEnergy(PreparedStatement ps, int first, Energy e) throws SQLException {
+        int i = first;
         Object[] values = e.values();
         for (int k = 0; k < values.length; k++) {
             Object v = values[k];
@@ -48,7 +65,7 @@ final class EnergyLog implements Serializable {
             }
             i++;
         }
-        ps.setLong(i, id);
+        return i;
     }
 
     private static int nullType(String column) {

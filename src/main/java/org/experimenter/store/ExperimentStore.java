@@ -67,6 +67,14 @@ public final class ExperimentStore implements Serializable {
         this.pages = new PageReads(db, reads);
     }
 
+    /**
+     * The code versions the done rows came from, most rows first (one entry when all agree);
+     * read from the attempts table's code_version.
+     */
+    public List<CodeVersionCount> codeVersionsOfDoneRows() {
+        return attempts.codeVersionsOfDoneRows();
+    }
+
     /** Replaces the clock (tests move time forward instead of sleeping). */
     public ExperimentStore withClock(Clock clock) {
         db.setClock(clock);

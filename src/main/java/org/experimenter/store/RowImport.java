@@ -55,6 +55,9 @@ public final class RowImport implements Serializable {
     public record LogRow(
             String logtable, long experimentId, int attempt, Instant timestamp, Map<String, Object> values) {}
 
+    /** The energy of one attempt of one of the rows (a CodeCarbon row). */
+    public record EnergyRow(long experimentId, int attempt, org.experimenter.energy.Energy energy) {}
+
     /** Every row's id and keyfield values, to tell rows already copied from conflicting ones. */
     public Map<Long, List<Object>> existingKeys() {
         List<Parameter> keys = config.keyfields();
@@ -75,6 +78,14 @@ public final class RowImport implements Serializable {
 
     /** Inserts the rows and log rows in one transaction; returns the number of rows inserted. */
     public int insert(List<Row> rows, List<LogRow> logRows) {
+        return insert(rows, logRows, List.of());
+    }
+
+    /**
+     * The same with energy rows, which go into the energy table when energy is on (the config
+     * has one) and are dropped otherwise.
+     */
+    public int insert(List<Row> rows, List<LogRow> logRows, List<EnergyRow> energyRows) {
         if (rows.isEmpty()) {
             return 0;
         }
@@ -99,6 +110,16 @@ public final class RowImport implements Serializable {
                     }
                     attempts(conn, rows);
                     logs(conn, logRows);
+                    if (config.energy().enabled() && !energyRows.isEmpty()) {
+                        EnergyLog energy = new EnergyLog(db);
+                        try (PreparedStatement ps = conn.prepareStatement(energy.insertValuesSql())) {
+                            Jdbc.inBatches(
+                                    ps,
+                                    energyRows,
+                                    BATCH,
+                                    (st, e) -> energy.bindValues(st, e.experimentId(), e.attempt(), e.energy()));
+                        }
+                    }
                     String reset = db.dialect.identityResetStatement(db.table);
                     if (reset != null) {
                         try (Statement s = conn.createStatement()) {

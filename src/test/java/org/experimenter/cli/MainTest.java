@@ -322,7 +322,7 @@ class MainTest {
             },
             {"error: --rows, --columns and --value go together: a pivot needs all three", "eval", "--rows", "x"},
             {
-                "error: --stats avg: unknown statistic; choose from mean, std, se, ci95, count, min, median, max or all",
+                "error: --stats avg: unknown statistic; choose from mean, std, se, ci95, count, min, median, max, sum or all",
                 "eval",
                 "--stats",
                 "mean,avg"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -26,6 +27,9 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.Stat;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +170,59 @@ abstract class EnergyContractTest {
             assertNotNull(r.get("executor"));
         }
         assertFalse(ex.config().effectiveJsonWithoutSecrets().contains("\"password\""));
+    }
+
+    @Test
+    void evalSumsEnergyAndEmissionsOverAGroupingAsTheSqlSumDoes() throws Exception {
+        ex.fill();
+        ex.run(spark, BURN);
+        ResultTable t = ex.evaluation(spark)
+                .over(List.of("x"))
+                .fields(List.of("energy_kwh", "emissions_kg", "r"))
+                .stats(List.of(Stat.SUM, Stat.COUNT))
+                .collect();
+        Map<String, Object> sql = query(
+                        "SELECT SUM(energy_kwh) AS e, SUM(emissions_kg) AS m FROM " + table + "__energy")
+                .get(0);
+        assertEquals(1, t.size());
+        assertEquals(d(sql.get("e")), d(t.get(0, "energy_kwh_sum")), d(sql.get("e")) * 1e-12);
+        assertEquals(d(sql.get("m")), d(t.get(0, "emissions_kg_sum")), d(sql.get("m")) * 1e-12);
+        assertEquals(4L, ((Number) t.get(0, "energy_kwh_count")).longValue());
+        String refused = assertThrows(
+                        ExperimenterException.class,
+                        () -> ex.evaluation(spark).fields(List.of("energy_kw")).collect())
+                .getMessage();
+        assertTrue(refused.contains("and the energy fields [energy_kwh, emissions_kg"), refused);
+    }
+
+    @Test
+    void statusWarnsWhenDoneRowsComeFromDifferentCodeVersions() throws Exception {
+        ex.fill();
+        ex.run(spark, BURN);
+        Path conf = dir.resolve("status.conf");
+        StringBuilder hocon = new StringBuilder(CONF);
+        db().database(dir, table)
+                .forEach((k, v) -> hocon.append(k).append(" = \"").append(v).append("\"\n"));
+        Files.writeString(conf, hocon);
+        String[] agreed = MainRun.run("status", "--config", conf.toString());
+        assertEquals("0", agreed[0], agreed[2]);
+        assertFalse(agreed[2].contains("code versions"), agreed[2]);
+        assertEquals(1, TestDb.store(ex).codeVersionsOfDoneRows().size());
+
+        try (Connection c = TestDb.store(ex).connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "UPDATE " + table + "__attempts SET code_version = 'other-version' WHERE experiment_id = 2");
+        }
+        assertEquals(2, TestDb.store(ex).codeVersionsOfDoneRows().size());
+        String[] differ = MainRun.run("status", "--config", conf.toString());
+        assertEquals("0", differ[0], differ[2]);
+        assertTrue(
+                differ[2].startsWith("warning: the done rows of " + table + " come from 2 code versions: "
+                        + git("rev-parse", "HEAD") + " (3 rows"),
+                differ[2]);
+        assertTrue(differ[2].contains("other-version (1 row"), differ[2]);
+        assertTrue(differ[1].contains("done     4"), differ[1]);
     }
 
     @Test

@@ -133,7 +133,8 @@ abstract class EvaluationContractTest {
                         "score_count",
                         "score_min",
                         "score_median",
-                        "score_max"),
+                        "score_max",
+                        "score_sum"),
                 t.columns());
         assertEquals(4, t.size());
         int a1 = row(t, "a", 1); // 1, 2, 3, 4
@@ -145,6 +146,7 @@ abstract class EvaluationContractTest {
         assertEquals(1.0, num(t, a1, "score_min"));
         assertEquals(2.5, num(t, a1, "score_median"), 1e-12);
         assertEquals(4.0, num(t, a1, "score_max"));
+        assertEquals(10.0, num(t, a1, "score_sum"), 1e-12);
         int b2 = row(t, "b", 2); // 6, 7, 8: seed 3 failed
         assertEquals(7.0, num(t, b2, "score_mean"), 1e-12);
         assertEquals(1.0, num(t, b2, "score_std"), 1e-12);
@@ -264,7 +266,7 @@ abstract class EvaluationContractTest {
                 .getMessage()
                 .startsWith("--stats std: in a pivot give a value (mean, median, min, max or count)"));
         assertEquals(
-                "--stats avg: unknown statistic; choose from mean, std, se, ci95, count, min, median, max or all",
+                "--stats avg: unknown statistic; choose from mean, std, se, ci95, count, min, median, max, sum or all",
                 assertThrows(ExperimenterException.class, () -> Stat.parse(List.of("mean", "avg")))
                         .getMessage());
     }

@@ -124,8 +124,76 @@ final class PyExperimenterTable {
         }
     }
 
+    /**
+     * Its {@code <table>_codecarbon} table (utils.extract_codecarbon_columns, created with
+     * table_type "codecarbon"), which PyExperimenter creates when use_codecarbon is on (the default).
+     */
+    void createCodeCarbon(Connection c) throws SQLException {
+        String[] cols = {
+            "codecarbon_timestamp DATETIME",
+            "project_name VARCHAR(255)",
+            "run_id VARCHAR(255)",
+            "duration_seconds DOUBLE",
+            "emissions_kg DOUBLE",
+            "emissions_rate_kg_sec DOUBLE",
+            "cpu_power_watt DOUBLE",
+            "gpu_power_watt DOUBLE",
+            "ram_power_watt DOUBLE",
+            "cpu_energy_kw DOUBLE",
+            "gpu_energy_kw DOUBLE",
+            "ram_energy_kw DOUBLE",
+            "energy_consumed_kw DOUBLE",
+            "country_name VARCHAR(255)",
+            "country_iso_code VARCHAR(255)",
+            "region VARCHAR(255)",
+            "cloud_provider VARCHAR(255)",
+            "cloud_region VARCHAR(255)",
+            "os VARCHAR(255)",
+            "python_version VARCHAR(255)",
+            "codecarbon_version VARCHAR(255)",
+            "cpu_count DOUBLE",
+            "cpu_model VARCHAR(255)",
+            "gpu_count DOUBLE",
+            "gpu_model VARCHAR(255)",
+            "longitude VARCHAR(255)",
+            "latitude VARCHAR(255)",
+            "ram_total_size DOUBLE",
+            "tracking_mode VARCHAR(255)",
+            "on_cloud VARCHAR(255)",
+            "power_usage_efficiency DOUBLE",
+            "offline_mode BOOL"
+        };
+        List<String> withDefault = new ArrayList<>();
+        for (String col : cols) {
+            withDefault.add(col + " DEFAULT NULL");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + "_codecarbon (ID INTEGER PRIMARY KEY "
+                    + (mysql ? "AUTO_INCREMENT" : "AUTOINCREMENT") + ", experiment_id INTEGER, "
+                    + String.join(",", withDefault) + ", FOREIGN KEY (experiment_id) REFERENCES " + table
+                    + "(ID) ON DELETE CASCADE);");
+        }
+    }
+
+    /** ResultProcessor._write_emissions: one row of EmissionsData for an experiment. */
+    void codecarbon(Connection c, long id, Map<String, Object> values) throws SQLException {
+        List<String> cols = new ArrayList<>(values.keySet());
+        cols.add("experiment_id");
+        String marks = String.join(",", java.util.Collections.nCopies(cols.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO " + table + "_codecarbon (" + String.join(", ", cols) + ") VALUES (" + marks + ")")) {
+            int i = 1;
+            for (Object v : values.values()) {
+                ps.setObject(i++, v);
+            }
+            ps.setLong(i, id);
+            ps.executeUpdate();
+        }
+    }
+
     void drop(Connection c, List<String> logtables) throws SQLException {
         try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table + "_codecarbon");
             for (String l : logtables) {
                 s.execute("DROP TABLE IF EXISTS " + table + "__" + l);
             }

@@ -114,6 +114,27 @@ class TableAdoptionTest {
         py.log(source, "train_scores", 3, "2024-05-01 12:02:01", Map.of("f1", 0.1, "kernel", "poly"));
         py.update(source, 4, Map.of("status", "running", "start_date", "2024-12-01 08:00:00"));
         py.update(source, 4, Map.of("status", "paused", "end_date", "2024-12-01 08:00:05"));
+        // CodeCarbon's emissions of row 1, and of row 3 (running: reset, so its energy is not copied)
+        py.createCodeCarbon(source);
+        Map<String, Object> emissions = new LinkedHashMap<>();
+        emissions.put("codecarbon_timestamp", "2024-05-01 12:00:07");
+        emissions.put("duration_seconds", 7.0);
+        emissions.put("emissions_kg", 2.0e-6);
+        emissions.put("cpu_power_watt", 42.5);
+        emissions.put("gpu_power_watt", 0.0);
+        emissions.put("ram_power_watt", 4.75);
+        emissions.put("cpu_energy_kw", 8.0e-5);
+        emissions.put("gpu_energy_kw", 0.0);
+        emissions.put("ram_energy_kw", 1.0e-5);
+        emissions.put("energy_consumed_kw", 9.0e-5);
+        emissions.put("country_name", "Germany");
+        emissions.put("country_iso_code", "DEU");
+        emissions.put("cpu_count", 2.0);
+        emissions.put("cpu_model", "Intel(R) Xeon(R) CPU @ 2.00GHz");
+        emissions.put("ram_total_size", 12.67);
+        emissions.put("tracking_mode", "machine");
+        py.codecarbon(source, 1, emissions);
+        py.codecarbon(source, 3, emissions);
     }
 
     private ExperimentStore target(TestDb db, String table) {
@@ -184,6 +205,34 @@ class TableAdoptionTest {
                 List.of(Map.of("f1", 0.5, "kernel", "linear"), Map.of("f1", 0.7, "kernel", "rbf")),
                 s.logRows("train_scores", 1L));
         assertEquals("done", s.attempts(1L).get(0).get("outcome"));
+        try (Connection c = s.connect();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet e = st.executeQuery("SELECT id, attempt, duration_s, cpu_energy_kwh, ram_energy_kwh,"
+                        + " gpu_energy_kwh, energy_kwh, emissions_kg, method, cpu_power_w, cpu_model, cpu_count,"
+                        + " ram_gb, country, carbon_intensity_g_per_kwh FROM " + config.table() + "__energy")) {
+            assertTrue(e.next(), "row 1's CodeCarbon row is copied");
+            assertEquals(1L, e.getLong("id"));
+            assertEquals(1, e.getInt("attempt"));
+            assertEquals(7.0, e.getDouble("duration_s"), 0.0);
+            assertEquals(8.0e-5, e.getDouble("cpu_energy_kwh"), 0.0);
+            assertEquals(1.0e-5, e.getDouble("ram_energy_kwh"), 0.0);
+            assertEquals(0.0, e.getDouble("gpu_energy_kwh"), 0.0);
+            assertEquals(9.0e-5, e.getDouble("energy_kwh"), 0.0);
+            assertEquals(2.0e-6, e.getDouble("emissions_kg"), 0.0);
+            assertEquals("codecarbon", e.getString("method"));
+            assertEquals(42.5, e.getDouble("cpu_power_w"), 0.0);
+            assertEquals("Intel(R) Xeon(R) CPU @ 2.00GHz", e.getString("cpu_model"));
+            assertEquals(2, e.getInt("cpu_count"));
+            assertEquals(12.67, e.getDouble("ram_gb"), 0.0);
+            assertEquals("DEU", e.getString("country"));
+            assertEquals(2.0e-6 * 1000 / 9.0e-5, e.getDouble("carbon_intensity_g_per_kwh"), 1e-9);
+            assertFalse(e.next(), "row 3 was reset: its energy is not copied");
+        }
+        assertTrue(
+                r.lines()
+                        .contains("CodeCarbon table " + py.table + "_codecarbon: 1 rows to copy into " + config.table()
+                                + "__energy, 1 not (of rows skipped, reset or missing)"),
+                String.join("\n", r.lines()));
 
         Map<String, Object> error = s.row(2L);
         assertEquals("error", error.get("status"));
