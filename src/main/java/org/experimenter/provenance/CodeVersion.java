@@ -21,8 +21,9 @@ import org.experimenter.config.ExperimentConfig;
 
 /**
  * The provenance of a config's experiment, found once per JVM and config: the code is the
- * Python function's file, the first word of the command that names a file (its script), or the
- * jar or class folder the experiment class was loaded from. When that lies in a git work tree,
+ * Python function's file, the first argument of the command that names a file (the script an
+ * interpreter runs) or else its program, or the jar or class folder the experiment class was
+ * loaded from. When that lies in a git work tree,
  * the version is its HEAD commit and whether tracked files have changes; otherwise the sha-256
  * of the file (of a folder: of its files' paths and contents). Git runs with an argument list
  * ({@code git -C <folder> rev-parse HEAD}), never through a shell.
@@ -69,21 +70,16 @@ public final class CodeVersion {
         }
         CommandSettings command = config.command();
         if (command != null) {
+            // the script an interpreter runs (python3 train.py), else the program itself (./run.sh)
             Path wd = command.workingDir().isEmpty() ? Path.of("") : Path.of(command.workingDir());
-            for (String word : command.command()) {
-                if (word.isEmpty() || word.contains("{") || word.startsWith("-")) {
-                    continue;
-                }
-                try {
-                    Path p = wd.resolve(word);
-                    if (Files.isRegularFile(p)) {
-                        return p;
-                    }
-                } catch (RuntimeException notAPath) {
-                    // a word that is no path
+            List<String> words = command.command();
+            for (String word : words.subList(Math.min(1, words.size()), words.size())) {
+                Path p = fileOf(wd, word);
+                if (p != null) {
+                    return p;
                 }
             }
-            return null;
+            return words.isEmpty() ? null : fileOf(wd, words.get(0));
         }
         try {
             Class<?> c = experimentClass;
@@ -101,6 +97,18 @@ public final class CodeVersion {
                     ? null
                     : Path.of(src.getLocation().toURI());
         } catch (ClassNotFoundException | LinkageError | URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Path fileOf(Path wd, String word) {
+        if (word.isEmpty() || word.contains("{") || word.startsWith("-")) {
+            return null;
+        }
+        try {
+            Path p = wd.resolve(word);
+            return Files.isRegularFile(p) ? p : null;
+        } catch (RuntimeException notAPath) {
             return null;
         }
     }

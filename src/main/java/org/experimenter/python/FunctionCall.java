@@ -94,7 +94,7 @@ final class FunctionCall {
             }
         } finally {
             readCpu(w);
-            if (!Double.isNaN(cpuStart)) {
+            if (!Double.isNaN(cpuStart) && !Double.isNaN(cpuSeen)) {
                 // the worker's own and its waited-for children's CPU time over the call
                 AttemptFacts.addChildCpu(cpuSeen - cpuStart);
             }
@@ -108,8 +108,8 @@ final class FunctionCall {
 
     private void readCpu(PythonWorker w) {
         double s = ProcessTree.cpuSeconds(w.pid());
-        if (!(s <= cpuSeen)) {
-            cpuSeen = s;
+        if (!Double.isNaN(s) && (Double.isNaN(cpuSeen) || s > cpuSeen)) {
+            cpuSeen = s; // NaN: the worker has died, its last reading stands
         }
     }
 

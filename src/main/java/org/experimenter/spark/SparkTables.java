@@ -110,8 +110,8 @@ public final class SparkTables {
     }
 
     /**
-     * Registers the experiment table and each of its {@link #logTables log tables} as temporary
-     * views named like the tables; returns the names registered.
+     * Registers the experiment table, each of its {@link #logTables log tables} and its energy table
+     * as temporary views named like the tables; returns the names registered.
      */
     public static List<String> registerViews(SparkSession spark, ExperimentConfig config) {
         List<String> names = new ArrayList<>();
@@ -120,6 +120,13 @@ public final class SparkTables {
         for (String log : logTables(config)) {
             other(spark, config, log).createOrReplaceTempView(log);
             names.add(log);
+        }
+        ExperimentStore store = new ExperimentStore(config);
+        // a table of an earlier version has no energy table until its next fill or run
+        if (config.energy().enabled() && store.energyTableExists()) {
+            String energy = store.schema().energyTable();
+            other(spark, config, energy).createOrReplaceTempView(energy);
+            names.add(energy);
         }
         return names;
     }

@@ -75,6 +75,15 @@ public final class ExperimentStore implements Serializable {
         return attempts.codeVersionsOfDoneRows();
     }
 
+    /** Whether the energy table is there (a table of an earlier version gets it at its next fill or run). */
+    public boolean energyTableExists() {
+        return db.withConnection("cannot look up table " + db.schema.energyTable(), c -> {
+            try (java.sql.ResultSet rs = c.getMetaData().getTables(null, null, db.schema.energyTable(), null)) {
+                return rs.next();
+            }
+        });
+    }
+
     /** Replaces the clock (tests move time forward instead of sleeping). */
     public ExperimentStore withClock(Clock clock) {
         db.setClock(clock);

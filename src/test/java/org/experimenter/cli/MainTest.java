@@ -311,7 +311,8 @@ class MainTest {
                 "score"
             },
             {
-                "error: --value nope: no such result field; the numeric result fields are [score]",
+                "error: --value nope: no such result field; the numeric result fields are [score]"
+                        + ", and the energy fields [energy_kwh, emissions_kg, cpu_energy_kwh, ram_energy_kwh, gpu_energy_kwh]",
                 "eval",
                 "--rows",
                 "x",

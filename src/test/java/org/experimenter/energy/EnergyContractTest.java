@@ -225,6 +225,92 @@ abstract class EnergyContractTest {
         assertTrue(differ[1].contains("done     4"), differ[1]);
     }
 
+    static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+
+    static String sha256(Path file) throws Exception {
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void aPythonFunctionsWorkerCpuTimeInterpreterAndPackagesAreTheAttempts() throws Exception {
+        Path f = dir.resolve("burn.py");
+        Files.writeString(
+                f,
+                String.join(
+                        "\n",
+                        "import time",
+                        "def run(parameters, result_processor, custom_config):",
+                        "    t = time.process_time()",
+                        "    while time.process_time() - t < 0.1:",
+                        "        pass",
+                        "    result_processor.process_results({'r': 1.0})",
+                        ""));
+        ex.drop();
+        ex = experimenter("experiment.python { function = \"" + f + ":run\", interpreter = \"" + python() + "\" }\n"
+                + "experiment.run-dir = \"" + dir.resolve("runs") + "\"\n"
+                + "provenance.packages = [json, no_such_package_here]\n");
+        ex.fill();
+        ex.run(spark);
+        List<Map<String, Object>> rows = query("SELECT a.runtime_version, a.packages, a.code_version, a.code_dirty,"
+                + " t.cpu_time, e.cpu_energy_kwh FROM " + table + "__attempts a JOIN " + table
+                + " t ON t.id = a.experiment_id JOIN " + table + "__energy e ON e.id = t.id");
+        assertEquals(4, rows.size());
+        String version = pythonOutput("import sys; print(sys.version.split()[0])");
+        String json = pythonOutput("import json; print(json.__version__)");
+        for (Map<String, Object> r : rows) {
+            assertEquals("Python " + version, r.get("runtime_version"));
+            assertEquals("{\"json\":\"" + json + "\",\"no_such_package_here\":null}", r.get("packages"));
+            assertEquals(sha256(f), r.get("code_version"), "a file outside a work tree: its digest");
+            assertNull(r.get("code_dirty"));
+            // the worker's CPU time counts: the function burned 0.1 s of it (ticks of 10 ms)
+            assertTrue(d(r.get("cpu_time")) >= 0.09, r.toString());
+            assertEquals(d(r.get("cpu_time")) * 20 / 3.6e6, d(r.get("cpu_energy_kwh")), 0.0);
+        }
+    }
+
+    @Test
+    void aCommandsProcessCpuTimeAndScriptDigestAreTheAttempts() throws Exception {
+        Path script = dir.resolve("burn.py");
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "import json, os, time",
+                        "t = time.process_time()",
+                        "while time.process_time() - t < 0.6:",
+                        "    pass",
+                        "open(os.environ['EXPERIMENTER_RESULT_FILE'], 'w').write(json.dumps({'r': 2.0}))",
+                        ""));
+        ex.drop();
+        ex = experimenter("experiment { command = [\"" + python() + "\", \"" + script + "\"], run-dir = \""
+                + dir.resolve("runs") + "\" }\n");
+        ex.fill();
+        ex.run(spark);
+        List<Map<String, Object>> rows = query("SELECT a.runtime_version, a.code_version, t.cpu_time, t.status"
+                + " FROM " + table + "__attempts a JOIN " + table + " t ON t.id = a.experiment_id");
+        assertEquals(4, rows.size());
+        for (Map<String, Object> r : rows) {
+            assertEquals("done", r.get("status"));
+            assertNull(r.get("runtime_version"), "a command's runtime is not known");
+            assertEquals(sha256(script), r.get("code_version"), "the script python3 runs, not python3");
+            // read every 200 ms while it runs: at most a tick of the 0.6 s is missed
+            assertTrue(d(r.get("cpu_time")) >= 0.35, r.toString());
+        }
+        assertEquals(4, query("SELECT id FROM " + table + "__energy").size());
+    }
+
+    static String pythonOutput(String code) throws Exception {
+        Process p = new ProcessBuilder(python(), "-c", code)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
     void energyOffWritesNoEnergyTable() throws Exception {
         ex.drop();

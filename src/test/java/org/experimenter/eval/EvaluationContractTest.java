@@ -241,7 +241,8 @@ abstract class EvaluationContractTest {
                                         .collect())
                         .getMessage());
         assertEquals(
-                "--value x: no such result field (x is a keyfield); the numeric result fields are [score, n]",
+                "--value x: no such result field (x is a keyfield); the numeric result fields are [score, n]"
+                        + ", and the energy fields [energy_kwh, emissions_kg, cpu_energy_kwh, ram_energy_kwh, gpu_energy_kwh]",
                 assertThrows(
                                 ExperimenterException.class,
                                 () -> ex.evaluation(spark).pivot(List.of("model"), List.of("x"), "x", false))
