@@ -203,15 +203,7 @@ class YarnClusterIT {
                 "experiment.command = [pyenv/bin/python, cases.py, --what, \"{what}\"]");
         Experimenter ex = fill(shipped, 4);
         try {
-            Submit s = submit(
-                    "client",
-                    Map.of(DB_USER_ENV, TestDb.pgUser()),
-                    List.of("--files", shipped + "," + script, "--archives", pythonEnv() + "#pyenv"),
-                    "run",
-                    "--config",
-                    "example.conf");
-            assertEquals(0, s.exitCode, s.output);
-            assertEquals(Map.of(Status.DONE, 4L), nonZero(ex.status()), s.output);
+            runShippingPythonEnv(shipped, script, ex, 4);
             for (Map<String, Object> r : TestDb.store(ex).rows()) {
                 assertEquals("executor", r.get("echo"), "started by a YARN executor JVM: " + r);
                 assertEquals(
@@ -245,15 +237,7 @@ class YarnClusterIT {
                 "experiment.python { function = \"yarn_fn.py:run_ml\", interpreter = pyenv/bin/python }");
         Experimenter ex = fill(shipped, 6);
         try {
-            Submit s = submit(
-                    "client",
-                    Map.of(DB_USER_ENV, TestDb.pgUser()),
-                    List.of("--files", shipped + "," + function, "--archives", pythonEnv() + "#pyenv"),
-                    "run",
-                    "--config",
-                    "example.conf");
-            assertEquals(0, s.exitCode, s.output);
-            assertEquals(Map.of(Status.DONE, 6L), nonZero(ex.status()), s.output);
+            runShippingPythonEnv(shipped, function, ex, 6);
             Map<Object, Long> rowsPerWorker = new HashMap<>();
             for (Map<String, Object> r : TestDb.store(ex).rows()) {
                 assertEquals((Integer) r.get("x") * 2.0, r.get("score"), r.toString());
@@ -504,6 +488,23 @@ class YarnClusterIT {
         return counts.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * A client-mode run of the shipped config with a Python file ({@code --files}, beside the
+     * config in each container's working directory) and a packed environment ({@code --archives},
+     * as pyenv/); every one of the table's {@code rows} ends done.
+     */
+    private static void runShippingPythonEnv(Path shipped, Path python, Experimenter ex, long rows) throws Exception {
+        Submit s = submit(
+                "client",
+                Map.of(DB_USER_ENV, TestDb.pgUser()),
+                List.of("--files", shipped + "," + python, "--archives", pythonEnv() + "#pyenv"),
+                "run",
+                "--config",
+                "example.conf");
+        assertEquals(0, s.exitCode, s.output);
+        assertEquals(Map.of(Status.DONE, rows), nonZero(ex.status()), s.output);
     }
 
     /**
