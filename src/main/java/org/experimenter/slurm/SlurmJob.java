@@ -85,9 +85,9 @@ public record SlurmJob(
         }
         for (int i = 0; i < o.length(); i++) {
             char c = o.charAt(i);
-            if (c <= ' ' || c >= 127 || c == '\'' || c == '"' || c == '\\' || c == '`' || c == '#') {
+            if (c <= ' ' || c >= 127 || c == '\'' || c == '"' || c == '\\' || c == '`' || c == '#' || c == '$') {
                 throw new ExperimenterException("slurm run: sbatch option \"" + printable(o)
-                        + "\": only one word of printable ASCII without quotes, backslashes, '`' or '#' goes into"
+                        + "\": only one word of printable ASCII without quotes, backslashes, '`', '$' or '#' goes into"
                         + " the script's #SBATCH lines; give other options to sbatch yourself (slurm run --print)");
             }
         }

@@ -65,7 +65,9 @@ trap 'on_signal SIGTERM' TERM
 trap 'on_signal SIGINT' INT
 
 # shellcheck disable=SC2086
-SPARK_LOCAL_IP="$master_host" java $flags -Xmx512m -cp "$cp" org.apache.spark.deploy.master.Master \
+# (no REST submission server: its fixed port would clash with another job's master on the node)
+SPARK_LOCAL_IP="$master_host" java $flags -Xmx512m -Dspark.master.rest.enabled=false -cp "$cp" \
+  org.apache.spark.deploy.master.Master \
   --host "$master_host" --port 0 --webui-port 0 > "$run_dir/master.log" 2>&1 &
 master_pid=$!
 master_url=""
