@@ -25,9 +25,17 @@ if command -v scontrol >/dev/null; then
 else
   nodes="$("$EXPERIMENTER_HOME/scripts/experimenter" slurm hostnames "$SLURM_JOB_NODELIST")"
 fi
-master_host="$(head -n 1 <<< "$nodes")"
 node_count="$(grep -c . <<< "$nodes")"
-[ -n "$master_host" ] || fail "no nodes in SLURM_JOB_NODELIST=$SLURM_JOB_NODELIST"
+[ "$node_count" -gt 0 ] || fail "no nodes in SLURM_JOB_NODELIST=$SLURM_JOB_NODELIST"
+# Spark listens on each node's NodeAddr, the address Slurm itself reaches the node at (the node's
+# name unless slurm.conf says otherwise); "name address" per line
+addresses=""
+while read -r node; do
+  addr=""
+  command -v scontrol >/dev/null && addr="$(scontrol show node "$node" 2>/dev/null | grep -o 'NodeAddr=[^ ]*' | head -n 1 | cut -d= -f2)"
+  addresses+="$node ${addr:-$node}"$'\n'
+done <<< "$nodes"
+master_host="$(head -n 1 <<< "$addresses" | cut -d' ' -f2)"
 
 # logs, the workers' work dirs and an empty Spark home, per job and restart (a requeued job starts again here)
 run_dir="${EXPERIMENTER_SLURM_DIR:-$PWD}/experimenter-slurm-$SLURM_JOB_ID-${SLURM_RESTART_COUNT:-0}"
@@ -83,11 +91,11 @@ say "Spark master $master_url"
 # A worker per node with the node's CPUs (and memory, when the job asked for some per node)
 # shellcheck disable=SC2016
 srun --nodes="$node_count" --ntasks="$node_count" --ntasks-per-node=1 --kill-on-bad-exit=0 \
-  --output="$run_dir/worker-%N.log" \
-  bash -c 'SPARK_HOME="$1/spark-home" SPARK_LOCAL_IP="$SLURMD_NODENAME" exec java $2 -Xmx512m -cp "$3" \
-    org.apache.spark.deploy.worker.Worker --host "$SLURMD_NODENAME" --webui-port 0 \
+  bash -c 'host="$SLURMD_NODENAME"; while read -r n a; do [ "$n" = "$SLURMD_NODENAME" ] && host="$a"; done <<< "$5"
+    SPARK_HOME="$1/spark-home" SPARK_LOCAL_IP="$host" exec java $2 -Xmx512m -cp "$3" \
+    org.apache.spark.deploy.worker.Worker --host "$host" --webui-port 0 \
     --cores "$SLURM_CPUS_ON_NODE" ${SLURM_MEM_PER_NODE:+--memory "${SLURM_MEM_PER_NODE}m"} \
-    --work-dir "$1/work-$SLURMD_NODENAME" "$4"' worker "$run_dir" "$flags" "$cp" "$master_url" &
+    --work-dir "$1/work-$SLURMD_NODENAME" "$4" > "$1/worker-$SLURMD_NODENAME.log" 2>&1' worker "$run_dir" "$flags" "$cp" "$master_url" "$addresses" &
 workers_pid=$!
 registered=0
 for _ in $(seq 1 240); do

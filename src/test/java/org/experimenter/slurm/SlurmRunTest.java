@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * machine, 127.0.0.1, its CPUs), typed as a user types it: scripts/experimenter in a child
  * process, sbatch, the job's Spark master and worker, the example's 80 rows in a SQLite file.
  * The first job is cancelled with {@code experimenter slurm cancel} (scancel) once rows are done;
- * the rows it held are created again within a lease, and a second job finishes the table.
+ * the rows it held are created again within a lease, and a second job, on two nodes (two more
+ * slurmd on this machine, partition {@code two}) where scripts/dev/slurm made them, finishes the
+ * table.
  */
 class SlurmRunTest {
     static final Path ROOT = Path.of("").toAbsolutePath();
@@ -76,12 +78,38 @@ class SlurmRunTest {
         assertTrue(after.get(Status.CREATED) > 0, "rows are left for the second job: " + after);
         assertClusterStopped(dir, job1);
 
-        Result second = cli(dir, "slurm", "run", "-c", conf.toString(), "--time", "10");
-        String job2 = jobId(second);
+        // the second job on two nodes: partition two of scripts/dev/slurm, two more slurmd on this machine
+        boolean two = !run(ROOT, List.of("sinfo", "--noheader", "--partition=two", "--format=%D"))
+                .out()
+                .isBlank();
+        List<String> second = new java.util.ArrayList<>(List.of("slurm", "run", "-c", conf.toString(), "--time", "10"));
+        if (two) {
+            second.addAll(List.of("-N", "2", "--partition", "two"));
+        }
+        String job2 = jobId(cli(dir, second.toArray(String[]::new)));
         awaitEnded(job2);
         Map<Status, Long> end = ex.status();
-        assertEquals(80L, end.get(Status.DONE), output(dir, job2));
-        assertTrue(output(dir, job2).contains("the run ended (exit code 0)"), output(dir, job2));
+        String out2 = output(dir, job2);
+        assertEquals(80L, end.get(Status.DONE), out2);
+        assertTrue(out2.contains("the run ended (exit code 0)"), out2);
+        if (two) {
+            assertTrue(out2.contains("2 worker(s) registered"), out2);
+            // the master placed an executor on each node's worker
+            Path logs = dir.resolve("experimenter-slurm-" + job2 + "-0");
+            for (String node : List.of("-a", "-b")) {
+                try (var work = Files.list(logs)) {
+                    Path nodeWork = work.filter(p -> p.getFileName().toString().startsWith("work-")
+                                    && p.getFileName().toString().endsWith(node))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no work dir of node *" + node + " in " + logs));
+                    try (var apps = Files.list(nodeWork)) {
+                        assertTrue(
+                                apps.anyMatch(a -> a.getFileName().toString().startsWith("app-")),
+                                "an executor ran on " + nodeWork);
+                    }
+                }
+            }
+        }
         assertClusterStopped(dir, job2);
         ex.drop();
     }
