@@ -106,6 +106,7 @@ final class SlurmCommand implements Callable<Integer> {
                 throw new ExperimenterException(
                         "slurm run: the tool's folder is unknown; run it as scripts/experimenter slurm run ...");
             }
+            checkSqlitePath(c, config);
             int graceSeconds = grace != null
                     ? grace
                     : (int) Math.min(65535, c.shutdownGrace().toSeconds() + 60);
@@ -142,6 +143,29 @@ final class SlurmCommand implements Callable<Integer> {
                     + "); its output goes to slurm-" + id + ".out, Spark's logs to experimenter-slurm-" + id
                     + "-0/ here; watch it with: experimenter slurm status -c " + common.config);
             return 0;
+        }
+    }
+
+    /**
+     * Executors of a standalone cluster run in folders of their own, where a relative SQLite path
+     * names another file than the driver's: refused before anything is submitted.
+     */
+    static void checkSqlitePath(ExperimentConfig c, Path config) {
+        String prefix = DatabaseKind.SQLITE.urlPrefix();
+        if (!c.url().startsWith(prefix)) {
+            return;
+        }
+        String file = c.url().substring(prefix.length());
+        int q = file.indexOf('?');
+        file = q < 0 ? file : file.substring(0, q);
+        if (!file.isEmpty()
+                && !file.startsWith("file:")
+                && !file.equals(":memory:")
+                && !Path.of(file).isAbsolute()) {
+            throw new ExperimenterException(config + ": database.url: the SQLite file " + file
+                    + " is a relative path, which the job's executors (each in a folder of its own) would"
+                    + " read as another file; give an absolute path, e.g. jdbc:sqlite:"
+                    + Path.of(file).toAbsolutePath().normalize());
         }
     }
 

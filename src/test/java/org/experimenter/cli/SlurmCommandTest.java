@@ -99,6 +99,15 @@ class SlurmCommandTest {
     }
 
     @Test
+    void aRelativeSqlitePathIsRefusedSinceExecutorsRunElsewhere() {
+        String[] r =
+                withHome("slurm", "run", "-c", ROOT.resolve("conf/example.conf").toString(), "--print");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("database.url: the SQLite file results/example.db is a relative path"), r[2]);
+        assertEquals(1, r[2].strip().lines().count(), r[2]);
+    }
+
+    @Test
     void hostnamesExpandsAHostlist() {
         String[] r = MainTest.run("slurm", "hostnames", "c[1-3,5],d7,n[01-02]");
         assertEquals("0", r[0], r[2]);
