@@ -9,14 +9,16 @@ import org.experimenter.config.Resources;
  * The environment variables that give a process what its row was given: {@code
  * CUDA_VISIBLE_DEVICES}, the GPUs Spark gave the task (so CUDA numbers the row's own GPUs from
  * 0 and sees no other), {@code EXPERIMENTER_CPUS} and {@code EXPERIMENTER_MEMORY_MB}. Nothing
- * when the config's resources section asks for nothing.
+ * when the config's resources section asks for nothing; no CUDA_VISIBLE_DEVICES outside Spark
+ * ({@code run-one}), where no GPU was given.
  */
 public final class RowEnvironment {
     private RowEnvironment() {}
 
     public static Map<String, String> of(Resources configured, ExperimentContext ctx) {
         Map<String, String> env = new LinkedHashMap<>();
-        if (configured.gpus() > 0) {
+        // outside Spark (run-one) no GPU was given: the process sees what the machine has
+        if (configured.gpus() > 0 && !ctx.gpus().isEmpty()) {
             env.put("CUDA_VISIBLE_DEVICES", String.join(",", ctx.gpus()));
         }
         if (configured.any()) {

@@ -7,7 +7,7 @@ import org.experimenter.Status;
 /**
  * How one attempt at an experiment ended, with what it cost.
  *
- * @param errorKind exception, timeout, exit, lost, released or paused; null when done
+ * @param errorKind exception, oom (out of memory), timeout, exit, lost, released or paused; null when done
  * @param cpuSeconds NaN when not measured
  * @param allocatedBytes negative when not measured (the experiment was given up)
  * @param sparkApp the application that ran it, or null for the claim's
