@@ -38,8 +38,9 @@ final class SparkSessions {
                     .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
         }
         // the rows' GPUs and cores as Spark task requests, unless the config or spark-submit says otherwise
+        String master = conf.contains("spark.master") ? conf.get("spark.master") : c.sparkMaster();
         Map<String, String> all =
-                new LinkedHashMap<>(TaskResources.sparkDefaults(c.resources().base()));
+                new LinkedHashMap<>(TaskResources.sparkDefaults(c.resources().base(), master));
         all.putAll(defaults);
         for (Map.Entry<String, String> e : all.entrySet()) {
             if (!conf.contains(e.getKey())) {

@@ -23,11 +23,12 @@ public final class TaskResources {
     /**
      * Spark settings for a session whose rows need these resources; the config's spark.conf and
      * spark-submit's settings win. An executor is given as many GPUs as one row needs unless
-     * {@code spark.executor.resource.gpu.amount} says how many it has.
+     * {@code spark.executor.resource.gpu.amount} says how many it has. Not in local mode, where a
+     * task asking for a GPU would wait forever (a run refuses it; eval and sql run there).
      */
-    public static Map<String, String> sparkDefaults(Resources r) {
+    public static Map<String, String> sparkDefaults(Resources r, String master) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (r.gpus() > 0) {
+        if (r.gpus() > 0 && !isLocal(master)) {
             out.put("spark.task.resource.gpu.amount", Integer.toString(r.gpus()));
             out.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus()));
         }
@@ -43,11 +44,15 @@ public final class TaskResources {
      * schedule them.
      */
     static void checkMaster(Resources r, String master, String origin) {
-        if (r.gpus() > 0 && (master.equals("local") || master.startsWith("local["))) {
+        if (r.gpus() > 0 && isLocal(master)) {
             throw new ExperimenterException(origin + ": resources.gpus: Spark's local mode (" + master
                     + ") schedules no GPUs; run on a cluster, or on this machine with spark.master ="
                     + " \"local-cluster[1,<cores>,<MB>]\" and a discovery script (docs/gpus.md)");
         }
+    }
+
+    private static boolean isLocal(String master) {
+        return master.equals("local") || master.startsWith("local[");
     }
 
     /**

@@ -28,7 +28,7 @@ class ResourcesConfigTest {
         ResourceSettings r = parse("").resources();
         assertEquals(new Resources(0, 1, 0), r.base());
         assertFalse(r.base().any());
-        assertEquals(Map.of(), TaskResources.sparkDefaults(r.base()));
+        assertEquals(Map.of(), TaskResources.sparkDefaults(r.base(), "spark://127.0.0.1:7077"));
     }
 
     @Test
@@ -46,7 +46,9 @@ class ResourcesConfigTest {
                         "spark.task.resource.gpu.amount", "1",
                         "spark.executor.resource.gpu.amount", "1",
                         "spark.task.cpus", "2"),
-                TaskResources.sparkDefaults(r.base()));
+                TaskResources.sparkDefaults(r.base(), "local-cluster[1,4,1024]"));
+        // local mode schedules no GPUs: its tasks (eval, sql) must not ask for one, or they wait forever
+        assertEquals(Map.of("spark.task.cpus", "2"), TaskResources.sparkDefaults(r.base(), "local[*]"));
     }
 
     @Test
