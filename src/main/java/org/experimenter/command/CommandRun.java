@@ -288,6 +288,8 @@ final class CommandRun {
         for (Map.Entry<String, String> e : settings.environment().entrySet()) {
             env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args));
         }
+        // the row's GPUs win over an environment setting: each row sees only its own
+        env.putAll(RowEnvironment.of(config.resources().base(), ctx));
         if (settings.shell()) {
             env.putAll(Placeholders.variables(values)); // the script refers to them: its values are never code
         }

@@ -78,6 +78,8 @@ public final class RunJob {
 
     public RunSummary run(Experiment experiment, RunOptions options) {
         long started = System.nanoTime();
+        TaskResources.checkMaster(
+                config.resources().base(), spark.sparkContext().master(), config.origin());
         store.createTableIfMissing();
         Recovery rec = store.recover();
         if (rec.requeued() + rec.failed() > 0) {

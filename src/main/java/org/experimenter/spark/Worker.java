@@ -62,6 +62,12 @@ public final class Worker implements AutoCloseable {
         this.heartbeat = Heartbeat.shared(store);
     }
 
+    /** The GPU addresses Spark gave this worker's task, which every row it runs gets. */
+    public Worker withGpus(List<String> gpus) {
+        claims.gpus = List.copyOf(gpus);
+        return this;
+    }
+
     /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
     public void stop() {
         stop.stop();

@@ -146,6 +146,16 @@ public final class Schema implements java.io.Serializable {
         return out;
     }
 
+    /**
+     * The same for the attempts table: {@code resources}, what the attempt was given (gpus, cpus,
+     * memory of the config's resources section, escalated after running out of memory).
+     */
+    public LinkedHashMap<String, String> addedLaterToAttempts() {
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("resources", dialect.textType());
+        return c;
+    }
+
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
     public List<String> createStatements() {
         String t = config.table();
@@ -197,6 +207,9 @@ public final class Schema implements java.io.Serializable {
                 + "\n  attempt INTEGER NOT NULL,\n  run_id " + text + ",\n  spark_app " + text + ",\n  machine "
                 + text + ",\n  executor " + text + ",\n  start_date " + ts + ",\n  end_date " + ts
                 + ",\n  outcome VARCHAR(16) NOT NULL,\n  error " + text;
+        for (Map.Entry<String, String> later : addedLaterToAttempts().entrySet()) {
+            attempts += ",\n  " + later.getKey() + " " + later.getValue();
+        }
         if (partial) {
             out.add(attempts + "\n)");
             out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()
