@@ -38,7 +38,8 @@ import picocli.CommandLine.Command;
             ImportPyExperimenterCommand.class,
             AdoptPyExperimenterCommand.class,
             InitCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            SlurmCommand.class
         })
 public final class Main implements Callable<Integer> {
 

@@ -189,6 +189,10 @@ final class ConfigReader {
         return PythonReader.read(c, experimentClass);
     }
 
+    ResourceSettings resources(int maxAttempts) {
+        return ResourcesReader.read(c, maxAttempts);
+    }
+
     LinkedHashMap<String, String> sparkConf() {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {

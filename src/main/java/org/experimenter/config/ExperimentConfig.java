@@ -78,6 +78,7 @@ public final class ExperimentConfig implements Serializable {
     private final Duration recoveryInterval;
     private final int maxAttempts;
     private final boolean retryErrors;
+    private final ResourceSettings resources;
     private final Duration timeout;
     private final Duration shutdownGrace;
     private final boolean resultTimestamps;
@@ -120,6 +121,7 @@ public final class ExperimentConfig implements Serializable {
         this.recoveryInterval = r.positive("lease.recovery-interval");
         this.maxAttempts = r.intAtLeast("max-attempts", 1);
         this.retryErrors = r.bool("retry-errors");
+        this.resources = r.resources(maxAttempts);
         this.timeout = r.notNegative("timeout");
         this.shutdownGrace = r.duration("shutdown-grace");
         this.energy = r.energy();
@@ -316,6 +318,11 @@ public final class ExperimentConfig implements Serializable {
 
     public boolean retryErrors() {
         return retryErrors;
+    }
+
+    /** GPUs, cores and memory per row, and the memory an out-of-memory failure escalates to. */
+    public ResourceSettings resources() {
+        return resources;
     }
 
     /** The per-experiment time limit; zero means none. */

@@ -47,6 +47,8 @@ final class ClaimRunner implements AutoCloseable {
     final String sparkApp;
     /** Null when energy is off. */
     final org.experimenter.energy.EnergyMeter meter;
+    /** The GPU addresses Spark gave the task: every row it runs sees these. */
+    volatile List<String> gpus = List.of();
 
     private final Experiment experiment;
     private final String executor;
@@ -177,6 +179,8 @@ final class ClaimRunner implements AutoCloseable {
                 Double.NaN,
                 -1,
                 sparkApp,
+                null,
+                false,
                 energy,
                 null,
                 null);

@@ -63,6 +63,12 @@ public final class Worker implements AutoCloseable {
         store.provenanceFor(experiment.getClass()); // found already when the store came from a driver
     }
 
+    /** The GPU addresses Spark gave this worker's task, which every row it runs gets. */
+    public Worker withGpus(List<String> gpus) {
+        claims.gpus = List.copyOf(gpus);
+        return this;
+    }
+
     /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
     public void stop() {
         stop.stop();
@@ -258,6 +264,8 @@ public final class Worker implements AutoCloseable {
                 o.cpuSeconds(),
                 o.allocatedBytes(),
                 o.sparkApp(),
+                null,
+                false,
                 o.energy(),
                 o.runtimeVersion(),
                 o.packages());

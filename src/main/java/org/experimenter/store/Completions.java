@@ -94,6 +94,7 @@ final class Completions implements Serializable {
                                 now,
                                 outcome,
                                 o.error(),
+                                o.resources(),
                                 provenance,
                                 o.runtimeVersion(),
                                 o.packages());
@@ -125,9 +126,12 @@ final class Completions implements Serializable {
         });
     }
 
-    /** Whether the outcome is an error that goes back to created while attempts remain. */
+    /**
+     * Whether the outcome is an error that goes back to created while attempts remain: any error
+     * when the config retries errors, and one that ran out of memory with a larger level to run at.
+     */
     private boolean retried(Outcome o) {
-        return o.status() == Status.ERROR && config.retryErrors();
+        return o.status() == Status.ERROR && (config.retryErrors() || o.escalates());
     }
 
     private String finishSql(Outcome o) {

@@ -202,6 +202,15 @@ public final class ExperimentStore implements Serializable {
         return reads.rows();
     }
 
+    /**
+     * How many attempts at an experiment ended out of memory (error kind {@code oom}): the
+     * level of {@code resources.escalate} its next attempt runs at.
+     */
+    public int outOfMemoryAttempts(long id) {
+        return db.withConnection(
+                "cannot read the attempts of experiment " + id + " of " + table(), c -> attempts.outOfMemory(c, id));
+    }
+
     /** The attempts of one experiment, oldest first. */
     public List<Map<String, Object>> attempts(long id) {
         return attempts.of(id);

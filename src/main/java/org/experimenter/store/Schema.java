@@ -151,12 +151,15 @@ public final class Schema implements java.io.Serializable {
     }
 
     /**
-     * The same for the attempts table: where each attempt's result came from (config hash, code
-     * version and whether its work tree had changes, runtime version, Python package versions).
+     * The same for the attempts table: {@code resources}, what the attempt was given (gpus, cpus,
+     * memory of the config's resources section, escalated after running out of memory); and where
+     * each attempt's result came from (config hash, code version and whether its work tree had
+     * changes, runtime version, Python package versions).
      */
     public LinkedHashMap<String, String> addedLaterToAttempts() {
         String text = dialect.textType();
         LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("resources", text);
         c.put("config_hash", "VARCHAR(64)");
         c.put("code_version", text);
         c.put("code_dirty", "INTEGER");
@@ -235,8 +238,8 @@ public final class Schema implements java.io.Serializable {
                 + "\n  attempt INTEGER NOT NULL,\n  run_id " + text + ",\n  spark_app " + text + ",\n  machine "
                 + text + ",\n  executor " + text + ",\n  start_date " + ts + ",\n  end_date " + ts
                 + ",\n  outcome VARCHAR(16) NOT NULL,\n  error " + text;
-        for (Map.Entry<String, String> c : addedLaterToAttempts().entrySet()) {
-            attempts += ",\n  " + c.getKey() + " " + c.getValue();
+        for (Map.Entry<String, String> later : addedLaterToAttempts().entrySet()) {
+            attempts += ",\n  " + later.getKey() + " " + later.getValue();
         }
         if (partial) {
             out.add(attempts + "\n)");

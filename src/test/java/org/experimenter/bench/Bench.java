@@ -54,9 +54,12 @@ public final class Bench {
             case "web":
                 WebBench.run(runs);
                 break;
+            case "compare":
+                CompareBench.run(runs);
+                break;
             default:
-                throw new IllegalArgumentException(
-                        "unknown scenario " + scenario + "; expected fill, overhead, startup, eval, memory or web");
+                throw new IllegalArgumentException("unknown scenario " + scenario
+                        + "; expected fill, overhead, startup, eval, memory, web or compare");
         }
         System.exit(0);
     }
