@@ -69,6 +69,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Override
     public Integer call() throws IOException {
         ComparisonFormat.parse(format);
@@ -81,7 +84,8 @@ final class CompareCommand implements Callable<Integer> {
         Experimenter ex = common.experimenter();
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            Evaluation e = ex.evaluation(spark).over(over).where(condition.where);
+            Evaluation e =
+                    ex.evaluation(spark).over(over).where(condition.where).stage(only.stage);
             ResultTable means = e.meansByDatasetAndMethod(datasets, methods, value, lowerIsBetter);
             // the pivot's columns: the data set, one per method, then the machine-only "best"
             List<String> names = means.columns().subList(1, means.columns().size() - 1);

@@ -29,6 +29,7 @@ final class EvalView {
             List<String> stats,
             List<String> fields,
             String where,
+            Integer stage,
             List<String> rows,
             List<String> columns,
             String value,
@@ -42,6 +43,7 @@ final class EvalView {
                     empty(h.list("stats")),
                     empty(h.list("fields")),
                     where == null || where.isBlank() ? null : where.strip(),
+                    h.stage(),
                     empty(h.list("rows")),
                     empty(h.list("columns")),
                     value == null || value.isBlank() ? null : value.strip(),
@@ -70,6 +72,10 @@ final class EvalView {
             if (where != null) {
                 a.add("--where");
                 a.add(where);
+            }
+            if (stage != null) {
+                a.add("--stage");
+                a.add(stage.toString());
             }
             if (pivot()) {
                 a.addAll(List.of(
@@ -119,6 +125,7 @@ final class EvalView {
                     .from(s.table())
                     .over(p.over())
                     .where(p.where())
+                    .stage(p.stage())
                     .fields(p.pivot() ? null : p.fields())
                     .stats(stats);
             e.groupFields();
@@ -172,6 +179,7 @@ final class EvalView {
             throw new Http.Failure(400, "--band " + bandName + ": expected std, se, ci95 or none");
         }
         String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
+        Integer stage = h.stage();
         int width = (int) h.longParam("width", 800);
         int height = (int) h.longParam("height", 500);
         String key = "plot "
@@ -181,6 +189,7 @@ final class EvalView {
                         String.valueOf(over),
                         bandName.toLowerCase(Locale.ROOT),
                         String.valueOf(where),
+                        String.valueOf(stage),
                         width,
                         height);
         SparkViews.Answer<String> a = spark.get(
@@ -191,6 +200,7 @@ final class EvalView {
                         .y(y)
                         .over(over)
                         .where(where)
+                        .stage(stage)
                         .band(band)
                         .size(width, height)
                         .svg());
