@@ -151,7 +151,8 @@ public final class Promotions implements Serializable {
             }
             if (conflict != null) {
                 throw new ExperimenterException("--set " + set.name() + ": " + conflict
-                        + (conflicts > 1 ? " and " + (conflicts - 1) + " more configurations have used some" : "")
+                        + (conflicts == 2 ? " (so has 1 more configuration)" : "")
+                        + (conflicts > 2 ? " (so have " + (conflicts - 1) + " more configurations)" : "")
                         + "; give values none of the promoted configurations has used; nothing was added");
             }
             return new Plan(stage, chosen, rows, there, notDone);

@@ -173,8 +173,8 @@ abstract class StageContractTest {
         ExperimenterException e =
                 assertThrows(ExperimenterException.class, () -> promote(null, "1..4", false, "acc", false));
         assertEquals(
-                "--set seed: dataset=a, k=2 already has rows with seed 1, 2 (stage 1) and 1 more configurations have"
-                        + " used some; give values none of the promoted configurations has used; nothing was added",
+                "--set seed: dataset=a, k=2 already has rows with seed 1, 2 (stage 1) (so has 1 more configuration);"
+                        + " give values none of the promoted configurations has used; nothing was added",
                 e.getMessage());
         assertEquals(18, store.rows().size());
     }
