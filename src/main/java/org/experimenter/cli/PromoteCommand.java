@@ -80,6 +80,11 @@ final class PromoteCommand implements Callable<Integer> {
 
     private void print(Experimenter.Promoted result, String field, String valuesText, int perConfiguration) {
         Promotions.Plan plan = result.plan();
+        if (plan.chosen().isEmpty()) {
+            throw new ExperimenterException("nothing to promote: no done row of stage " + stage
+                    + (condition.where == null ? "" : " matching --where \"" + condition.where + "\"")
+                    + " has a value of " + value + (plan.notDone() > 0 ? " (" + plan.notDone() + " not done)" : ""));
+        }
         String groups = by.isEmpty() ? "of all" : "per " + String.join(", ", by);
         System.out.println("stage " + stage + ", done rows: the best " + top + " " + groups + " by mean " + value
                 + (lowerIsBetter ? " (lowest first)" : " (highest first)"));
@@ -87,9 +92,6 @@ final class PromoteCommand implements Callable<Integer> {
             System.out.println("  " + Promotions.describe(c.configuration()) + ": mean "
                     + String.format(Locale.ROOT, "%.4f", c.mean()) + " over " + c.rows() + " rows (rank " + c.rank()
                     + ", parent row " + c.parentId() + ")");
-        }
-        if (plan.chosen().isEmpty()) {
-            System.out.println("  no configuration has a done row with a value of " + value + " there");
         }
         if (plan.notDone() > 0) {
             System.out.println("note: " + plan.notDone() + " rows of stage " + stage

@@ -94,6 +94,13 @@ class PromoteCommandTest {
                         + " configuration); give values none of the promoted configurations has used; nothing was"
                         + " added\n",
                 used[2]);
+        String[] none = MainTest.run(
+                "promote", "-c", conf, "--top", "1", "--value", "accuracy", "--where", "k = 99", "--set", "seed=7");
+        assertEquals("1", none[0]);
+        assertEquals(
+                "error: nothing to promote: no done row of stage 1 matching --where \"k = 99\" has a value of"
+                        + " accuracy\n",
+                none[2]);
     }
 
     @Test
