@@ -104,6 +104,26 @@ class PromoteCommandTest {
     }
 
     @Test
+    void evalAndExportSelectAStage() throws Exception {
+        MainTest.run(
+                "promote", "-c", conf, "--by", "dataset", "--top", "1", "--value", "accuracy", "--set", "seed=2..4");
+        String[] exported = MainTest.run(
+                "export", "-c", conf, "--output", dir.resolve("out").toString(), "--format", "csv", "--stage", "2");
+        assertEquals("0", exported[0], exported[2]);
+        assertTrue(
+                exported[1].startsWith("wrote " + dir.resolve("out").resolve(table + ".csv") + " (6 rows)"),
+                exported[1]);
+        String[] grid = MainTest.run(
+                "eval", "-c", conf, "--stage", "1", "--where", "k = 3", "--fields", "accuracy", "--stats", "count");
+        assertEquals("0", grid[0], grid[2]);
+        assertTrue(grid[1].contains("a        3               2"), grid[1]);
+        String[] none = MainTest.run("eval", "-c", conf, "--stage", "2");
+        assertEquals("1", none[0]);
+        assertEquals(
+                "error: nothing to evaluate: table " + table + " has no done rows in stage 2 (6 created)\n", none[2]);
+    }
+
+    @Test
     void setValuesAreRangesWithBothEndsListsOrBoth() {
         Parameter seed = new Parameter("seed", FieldType.INT, List.of(0));
         assertEquals(List.of(5, 6, 7), PromoteCommand.values(seed, "5..7"));
