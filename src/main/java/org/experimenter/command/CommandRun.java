@@ -6,7 +6,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +75,13 @@ final class CommandRun {
         pb.redirectError(files.stderr().toFile());
         ProcessTree tree;
         try {
-            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace(), true);
+            tree = ProcessTree.start(
+                    pb,
+                    // in a driver, the run's stop hook gives the experiment its grace period first
+                    ProcessTree.patience(
+                            config.shutdownGrace().plus(settings.killGrace()).plusSeconds(20)),
+                    settings.killGrace(),
+                    true);
         } catch (IOException e) {
             throw new CommandFailure(
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
@@ -98,19 +103,6 @@ final class CommandRun {
             tree.close();
         }
         finish(p.exitValue(), argv, files);
-    }
-
-    /**
-     * How long the JVM's exit waits for this tree to end by itself: in a driver (local mode) the
-     * run's stop hook gives the experiments their grace period first; an executor's JVM that
-     * exits, or run-one without Spark, ends its processes at once.
-     */
-    private Duration shutdownPatience() {
-        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-        if (env == null || !"driver".equals(env.executorId())) {
-            return Duration.ZERO;
-        }
-        return config.shutdownGrace().plus(settings.killGrace()).plusSeconds(20);
     }
 
     /** Until the process exits: streams events, tells it when the run is stopping. */

@@ -61,12 +61,19 @@ public final class RunJob {
     private final SparkSession spark;
     private final ExperimentConfig config;
     private final ExperimentStore store;
+    private final int driverReadLimit;
     private volatile boolean stopping;
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
+        this(spark, config, SMALL_READ);
+    }
+
+    /** A run whose rounds of more than {@code driverReadLimit} open rows read them through Spark's JDBC source. */
+    RunJob(SparkSession spark, ExperimentConfig config, int driverReadLimit) {
         this.spark = spark;
         this.config = config;
         this.store = new ExperimentStore(config);
+        this.driverReadLimit = driverReadLimit;
     }
 
     public RunSummary run(Experiment experiment, RunOptions options) {
@@ -200,7 +207,7 @@ public final class RunJob {
             open = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(new ArrayList<Row>(), partitions);
         } else {
-            open = rows.count() <= SMALL_READ
+            open = rows.count() <= driverReadLimit
                     ? readOnDriver(scope, partitions)
                     : readWithSpark(scope, rows, partitions, random);
         }
@@ -240,12 +247,12 @@ public final class RunJob {
     }
 
     /** Runs of at most this many open rows read them on the driver, without a Spark SQL job. */
-    private static final int SMALL_READ = 20_000;
+    static final int SMALL_READ = 20_000;
 
     /** A small run's open rows, read with one JDBC query and handed to Spark as they are. */
     private JavaRDD<Row> readOnDriver(RunScope scope, int partitions) {
         List<Row> rows = new ArrayList<>();
-        for (Object[] r : store.runs().openRowsList(scope, SMALL_READ)) {
+        for (Object[] r : store.runs().openRowsList(scope, driverReadLimit)) {
             rows.add(RowFactory.create(r));
         }
         return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
