@@ -24,6 +24,7 @@ import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Promotions;
 
 /**
  * The entry point: load a config, fill its table, run experiments on Spark, evaluate.
@@ -308,6 +309,36 @@ public final class Experimenter {
         return store.admin().unpause(ids, experimentClass);
     }
 
+    /**
+     * A follow-up stage: per group of the {@code by} keyfields, the {@code top} configurations of
+     * stage {@code fromStage} with the best mean of {@code value} over their done rows (those
+     * matching {@code where} as well, null for all) get new rows at the next stage, one per value
+     * of {@code setField}. Promoting twice adds nothing; values a chosen configuration has used at
+     * another stage are refused, naming them, before anything is written.
+     *
+     * @param dryRun plan only, add nothing
+     * @return the plan, and how many rows were added (0 for a dry run)
+     */
+    public Promoted promote(
+            List<String> by,
+            int top,
+            String value,
+            boolean lowerIsBetter,
+            String where,
+            int fromStage,
+            String setField,
+            List<Object> setValues,
+            boolean dryRun) {
+        store.createTableIfMissing();
+        Promotions p = store.promotions();
+        Promotions.Plan plan = p.plan(new Promotions.Request(
+                by, top, value, lowerIsBetter, store.where(where, fromStage), fromStage, setField, setValues));
+        return new Promoted(plan, dryRun ? 0 : p.add(plan));
+    }
+
+    /** What {@link #promote} planned and how many rows it added. */
+    public record Promoted(Promotions.Plan plan, long added) {}
+
     /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
     public Recovery recover() {
         store.createTableIfMissing();
@@ -349,6 +380,12 @@ public final class Experimenter {
      */
     public List<Exporter.Written> export(SparkSession spark, Path dir, Exporter.Format format, String where) {
         return new Exporter(spark, config).export(dir, format, where);
+    }
+
+    /** The same, the experiment table's rows narrowed to one stage as well (null for all). */
+    public List<Exporter.Written> export(
+            SparkSession spark, Path dir, Exporter.Format format, String where, Integer stage) {
+        return new Exporter(spark, config).export(dir, format, where, stage);
     }
 
     /**

@@ -28,7 +28,8 @@ import org.experimenter.store.dialect.Dialect;
  *   <li>{@link LeaseRecovery} recovers rows whose lease expired;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
  *   <li>{@link RowReads} and {@link RunQueries} read, {@link PageReads} for the web view;
- *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter).
+ *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter);
+ *   <li>{@link Promotions} adds the rows of a follow-up stage (promote).
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
  * it; it holds no open connection. Methods that take a connection run on the caller's (a
@@ -50,6 +51,7 @@ public final class ExperimentStore implements Serializable {
     private final RunQueries runs;
     private final RowImport imports;
     private final PageReads pages;
+    private final Promotions promotions;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -65,6 +67,7 @@ public final class ExperimentStore implements Serializable {
         this.runs = new RunQueries(db);
         this.imports = new RowImport(db);
         this.pages = new PageReads(db, reads);
+        this.promotions = new Promotions(db);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -115,6 +118,19 @@ public final class ExperimentStore implements Serializable {
         return Where.parse(text, db.schema.columnKinds());
     }
 
+    /**
+     * A {@code --where} condition (null or blank for none) narrowed to the rows of one stage (null
+     * for every stage), as one checked condition; null when there is neither.
+     */
+    public Where where(String text, Integer stage) {
+        Where user = text == null || text.isBlank() ? null : where(text);
+        if (stage == null) {
+            return user;
+        }
+        Where only = Where.stage(stage, db.schema.columnKinds());
+        return user == null ? only : user.and(only);
+    }
+
     /** The column names of the table in order, as this config expects them. */
     public List<String> expectedColumns() {
         return setup.expectedColumns();
@@ -140,6 +156,11 @@ public final class ExperimentStore implements Serializable {
      */
     public long fill(Iterator<Object[]> rows) {
         return grid.fill(rows);
+    }
+
+    /** Follow-up stages: the best configurations of a stage get rows with new values of one keyfield. */
+    public Promotions promotions() {
+        return promotions;
     }
 
     // ---- reads ------------------------------------------------------------------------------
