@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.Exporter;
 import org.experimenter.eval.Plotter;
@@ -65,16 +66,33 @@ public final class Experimenter {
         store.createTableIfMissing();
     }
 
-    /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
+    /**
+     * Creates the table when missing (checking an existing one) and inserts the grid's new rows.
+     * With a halving section, every configuration starts at the first rung: the budget keyfield
+     * takes {@code halving.min}.
+     */
     public long fill() {
-        for (Parameter p : config.keyfields()) {
+        for (Parameter p : grid().parameters()) {
             if (p.values().isEmpty()) {
                 throw new ExperimenterException("keyfield " + p.name() + " has no values in " + config.origin()
                         + ", so there is no grid to fill; add its rows with fill --combinations or fill --from");
             }
         }
         store.createTableIfMissing();
-        return store.fill(config.grid().iterator());
+        return store.fill(grid().iterator());
+    }
+
+    /** The grid fill inserts: the config's, with a halving run's budget at its first rung. */
+    public Grid grid() {
+        HalvingSettings h = config.halving();
+        if (h == null) {
+            return config.grid();
+        }
+        List<Parameter> params = new ArrayList<>();
+        for (Parameter p : config.keyfields()) {
+            params.add(p.name().equals(h.field()) ? new Parameter(p.name(), p.type(), List.of(h.budgetValue(0))) : p);
+        }
+        return new Grid(params);
     }
 
     /**
@@ -127,10 +145,35 @@ public final class Experimenter {
         return run(spark, experiment, RunOptions.all().where(where).maxExperiments(maxExperiments));
     }
 
-    /** Runs the open rows the options select, in the order they give. */
+    /**
+     * Runs the open rows the options select, in the order they give. With a synchronous halving
+     * section, complete rungs are cut before and after each pass, and passes repeat while cuts
+     * add rows (not when the options limit the experiments or name ids: one pass then).
+     */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
-        return new RunJob(spark, config).run(experiment, options);
+        if (config.halving() == null) {
+            return new RunJob(spark, config).run(experiment, options);
+        }
+        store.halving().promoteCompleteRungs();
+        RunSummary summary = new RunJob(spark, config).run(experiment, options);
+        boolean once = options.maxExperiments() > 0 || options.ids() != null;
+        while (store.halving().promoteCompleteRungs() > 0 && !once) {
+            summary = new RunJob(spark, config).run(experiment, options).after(summary);
+        }
+        return summary;
+    }
+
+    /**
+     * Cuts the complete rungs of a halving run that are not cut yet (synchronous halving; safe to
+     * repeat and to run beside other drivers) and returns how many rows it added.
+     */
+    public int halve() {
+        if (config.halving() == null) {
+            throw new InvalidConfigException(config.origin() + ": no halving section; nothing to halve");
+        }
+        store.createTableIfMissing();
+        return store.halving().promoteCompleteRungs();
     }
 
     /**

@@ -50,6 +50,7 @@ public final class ExperimentStore implements Serializable {
     private final RunQueries runs;
     private final RowImport imports;
     private final PageReads pages;
+    private final Halving halving;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -65,6 +66,7 @@ public final class ExperimentStore implements Serializable {
         this.runs = new RunQueries(db);
         this.imports = new RowImport(db);
         this.pages = new PageReads(db, reads);
+        this.halving = new Halving(db);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -278,6 +280,10 @@ public final class ExperimentStore implements Serializable {
     // ---- administration and recovery --------------------------------------------------------
 
     /** Resets, unpauses and looks up rows (what users do between runs). */
+    public Halving halving() {
+        return halving;
+    }
+
     public RowAdmin admin() {
         return admin;
     }

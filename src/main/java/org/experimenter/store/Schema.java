@@ -131,6 +131,9 @@ public final class Schema implements java.io.Serializable {
     public LinkedHashMap<String, String> addedLater() {
         LinkedHashMap<String, String> c = new LinkedHashMap<>();
         c.put("lease_ms", "BIGINT");
+        // successive halving: the row this one was promoted from, and whether a rung promoted or stopped it
+        c.put("parent_id", "BIGINT");
+        c.put("halving", "VARCHAR(16)");
         return c;
     }
 
