@@ -157,7 +157,7 @@ public final class Experimenter {
         }
         store.halving().promoteCompleteRungs();
         RunSummary summary = new RunJob(spark, config).run(experiment, options);
-        boolean once = options.maxExperiments() > 0 || options.ids() != null;
+        boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
         while (store.halving().promoteCompleteRungs() > 0 && !once) {
             summary = new RunJob(spark, config).run(experiment, options).after(summary);
         }

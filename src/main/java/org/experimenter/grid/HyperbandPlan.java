@@ -18,12 +18,12 @@ import java.util.Locale;
  * plan.brackets().get(1).rungs();   // [34 at 3, 11 at 9, 3 at 27, 1 at 81]
  * }</pre>
  */
-public record HyperbandPlan(double min, double max, int eta) {
+public record HyperbandPlan(double min, double max, int eta) implements java.io.Serializable {
     /** One rung of a bracket: {@code n} configurations run with budget {@code budget}, rung {@code index}. */
-    public record Rung(int index, long n, double budget) {}
+    public record Rung(int index, long n, double budget) implements java.io.Serializable {}
 
     /** Bracket {@code s}: its rungs, from the most configurations on the least budget up. */
-    public record Bracket(int s, List<Rung> rungs) {
+    public record Bracket(int s, List<Rung> rungs) implements java.io.Serializable {
         public Bracket {
             rungs = List.copyOf(rungs);
         }
