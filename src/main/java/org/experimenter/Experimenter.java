@@ -146,34 +146,38 @@ public final class Experimenter {
     }
 
     /**
-     * Runs the open rows the options select, in the order they give. With a synchronous halving
-     * section, complete rungs are cut before and after each pass, and passes repeat while cuts
-     * add rows (not when the options limit the experiments or name ids: one pass then).
+     * Runs the open rows the options select, in the order they give. With a halving section,
+     * rows are promoted before and after each pass (sync: complete rungs are cut; async: rows
+     * that make their rung's cut, which workers also promote before each claim), and passes
+     * repeat while promotions add rows (not when the options limit the experiments or name ids:
+     * one pass then).
      */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
         if (config.halving() == null) {
             return new RunJob(spark, config).run(experiment, options);
         }
-        store.halving().promoteCompleteRungs();
+        // async: the workers promote as they claim; what is promotable when a pass ends starts another
+        store.halving().promote();
         RunSummary summary = new RunJob(spark, config).run(experiment, options);
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
-        while (store.halving().promoteCompleteRungs() > 0 && !once) {
+        while (store.halving().promote() > 0 && !once) {
             summary = new RunJob(spark, config).run(experiment, options).after(summary);
         }
         return summary;
     }
 
     /**
-     * Cuts the complete rungs of a halving run that are not cut yet (synchronous halving; safe to
-     * repeat and to run beside other drivers) and returns how many rows it added.
+     * Promotes what a halving run can promote now: cuts the complete rungs not cut yet (sync), or
+     * promotes every row that makes its rung's cut (async); safe to repeat and beside other
+     * drivers. Returns how many rows it added.
      */
     public int halve() {
         if (config.halving() == null) {
             throw new InvalidConfigException(config.origin() + ": no halving section; nothing to halve");
         }
         store.createTableIfMissing();
-        return store.halving().promoteCompleteRungs();
+        return store.halving().promote();
     }
 
     /**

@@ -11,9 +11,11 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.experimenter.Experiment;
 import org.experimenter.Status;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Halving;
 import org.experimenter.store.Outcome;
 import org.experimenter.store.PermanentStoreException;
 import org.experimenter.store.RunScope;
@@ -110,6 +112,7 @@ public final class Worker implements AutoCloseable {
             if (scope != null) {
                 runReturned(scope);
             }
+            runPromoted();
             int n = Math.min(batchSize(), candidates.size() - i);
             List<ClaimedRow> slice = candidates.subList(i, i + n);
             i += n;
@@ -129,6 +132,36 @@ public final class Worker implements AutoCloseable {
             }
             runClaimed(rows, claim);
         }
+        // asynchronous halving: with no new configuration left, workers go on promoting
+        while (!isStopping() && runPromoted()) {
+            // each turn ran one promoted row
+        }
+    }
+
+    /**
+     * Asynchronous halving (ASHA): before a worker claims, it promotes a row whose result makes
+     * its rung's cut and runs the new row first. False when nothing was promotable (or there is
+     * no asynchronous halving).
+     */
+    private boolean runPromoted() {
+        HalvingSettings h = store.config().halving();
+        if (h == null || h.mode() != HalvingSettings.Mode.ASYNC) {
+            return false;
+        }
+        Halving.Promoted p = store.halving().promoteOne();
+        if (p == null) {
+            return false;
+        }
+        Claim claim = newClaim();
+        heartbeat.hold(claim.token());
+        List<ClaimedRow> claimed = db.withRetry(
+                "claim a promoted row of " + store.table(), c -> store.claimIds(c, List.of(p.id()), claim));
+        if (claimed.isEmpty()) {
+            heartbeat.drop(claim.token()); // another worker took it
+            return true;
+        }
+        runClaimed(List.of(new ClaimedRow(p.id(), p.keys(), claimed.get(0).experimentClass())), claim);
+        return true;
     }
 
     private void runReturned(RunScope scope) {

@@ -59,8 +59,27 @@ public final class Halving implements Serializable {
         this.keyfields = db.config.keyfields();
     }
 
+    /** A row a promotion added: its id and keyfield values in keyfield order. */
+    public record Promoted(long id, Object[] keys) {}
+
     /** One row as halving sees it: its keyfield values in order, status, ranking value and mark. */
     record Entry(long id, Object[] keys, Status status, Double value, String mark) {}
+
+    /**
+     * What a pass between runs does: cuts the complete rungs (sync), or promotes every row that
+     * makes its rung's cut now (async). Returns how many rows it added.
+     */
+    public int promote() {
+        requireHalving();
+        if (settings.mode() == HalvingSettings.Mode.SYNC) {
+            return promoteCompleteRungs();
+        }
+        int added = 0;
+        while (promoteOne() != null) {
+            added++;
+        }
+        return added;
+    }
 
     /**
      * Cuts every complete synchronous rung not cut yet, in one transaction; returns how many rows
@@ -104,7 +123,7 @@ public final class Halving implements Serializable {
      * promotable. The new row is inserted only if its keyfields are new, so two drivers never
      * promote one configuration twice; the one whose insert lost tries the next candidate.
      */
-    public Long promoteOne() {
+    public Promoted promoteOne() {
         requireHalving();
         return withRetries("cannot promote a row of " + db.table, conn -> {
             Instant now = db.now();
@@ -130,7 +149,9 @@ public final class Halving implements Serializable {
             for (Candidate c : order) {
                 if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
                     mark(conn, List.of(c.entry().id()), PROMOTED);
-                    return childId(conn, c.entry(), c.rung() + 1);
+                    Object[] keys = c.entry().keys().clone();
+                    keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
+                    return new Promoted(childId(conn, c.entry(), c.rung() + 1), keys);
                 }
                 mark(conn, List.of(c.entry().id()), PROMOTED); // another driver promoted it first
             }

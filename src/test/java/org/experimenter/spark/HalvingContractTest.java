@@ -2,6 +2,7 @@ package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Halving;
 import org.experimenter.testing.Experiments.HalvingObjective;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
@@ -164,10 +166,10 @@ abstract class HalvingContractTest {
             Callable<List<Long>> driver = () -> {
                 ExperimentStore s = TestDb.store(async);
                 List<Long> mine = new ArrayList<>();
-                for (Long id = s.halving().promoteOne();
-                        id != null;
-                        id = s.halving().promoteOne()) {
-                    mine.add(id);
+                for (Halving.Promoted p = s.halving().promoteOne();
+                        p != null;
+                        p = s.halving().promoteOne()) {
+                    mine.add(p.id());
                 }
                 return mine;
             };
@@ -183,6 +185,29 @@ abstract class HalvingContractTest {
         assertEquals(Map.of("a 1", set(3, 4, 5), "b 1", set(1, 2, 3)), xs("promoted"));
         assertEquals(24, store.rows().size());
         assertNull(TestDb.store(async).halving().promoteOne()); // rung 3 has no results yet
+    }
+
+    @Test
+    void anAsynchronousRunPromotesAsItClaimsAndEndsWithEveryRowThatMakesItsCutPromoted() {
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        RunSummary s = async.run(spark, new HalvingObjective());
+        assertEquals(s.total(), store.rows().size());
+        // whatever order results came in, the final cut of rung 1 passes these, so they were promoted
+        assertTrue(
+                xs("promoted").get("a 1").containsAll(set(3, 4, 5)),
+                xs("promoted").toString());
+        assertTrue(
+                xs("promoted").get("b 1").containsAll(set(1, 2, 3)),
+                xs("promoted").toString());
+        assertNull(TestDb.store(async).halving().promoteOne());
+        for (Map<String, Object> r : store.rows()) {
+            assertTrue(!Status.CREATED.dbName().equals(r.get("status")), r.toString());
+            if (r.get("parent_id") != null) {
+                Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+                assertEquals("promoted", parent.get("halving"));
+                assertEquals(((Number) parent.get("epochs")).intValue() * 3, ((Number) r.get("epochs")).intValue());
+            }
+        }
     }
 
     private static Map<Status, Long> nonZero(Map<Status, Long> counts) {
