@@ -139,8 +139,8 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Asynchronous halving (ASHA): before a worker claims, it promotes a row whose result makes
-     * its rung's cut and runs the new row first. False when nothing was promotable (or there is
+     * Asynchronous halving (ASHA): before a worker claims, it promotes rows whose results make
+     * their rung's cut (as many as it claims at once) and runs the new rows first. False when nothing was promotable (or there is
      * no asynchronous halving).
      */
     private boolean runPromoted() {
@@ -148,19 +148,29 @@ public final class Worker implements AutoCloseable {
         if (h == null || h.mode() != HalvingSettings.Mode.ASYNC) {
             return false;
         }
-        Halving.Promoted p = store.halving().promoteOne();
-        if (p == null) {
+        List<Halving.Promoted> promoted = store.halving().promoteUpTo(batchSize());
+        if (promoted.isEmpty()) {
             return false;
+        }
+        List<Long> ids = new ArrayList<>();
+        Map<Long, Object[]> keys = new LinkedHashMap<>();
+        for (Halving.Promoted p : promoted) {
+            ids.add(p.id());
+            keys.put(p.id(), p.keys());
         }
         Claim claim = newClaim();
         heartbeat.hold(claim.token());
-        List<ClaimedRow> claimed = db.withRetry(
-                "claim a promoted row of " + store.table(), c -> store.claimIds(c, List.of(p.id()), claim));
+        List<ClaimedRow> claimed =
+                db.withRetry("claim promoted rows of " + store.table(), c -> store.claimIds(c, ids, claim));
         if (claimed.isEmpty()) {
-            heartbeat.drop(claim.token()); // another worker took it
+            heartbeat.drop(claim.token()); // another worker took them
             return true;
         }
-        runClaimed(List.of(new ClaimedRow(p.id(), p.keys(), claimed.get(0).experimentClass())), claim);
+        List<ClaimedRow> rows = new ArrayList<>(claimed.size());
+        for (ClaimedRow r : claimed) {
+            rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+        }
+        runClaimed(rows, claim);
         return true;
     }
 

@@ -75,8 +75,10 @@ public final class Halving implements Serializable {
             return promoteCompleteRungs();
         }
         int added = 0;
-        while (promoteOne() != null) {
-            added++;
+        for (int n = promoteUpTo(Integer.MAX_VALUE).size();
+                n > 0;
+                n = promoteUpTo(Integer.MAX_VALUE).size()) {
+            added += n;
         }
         return added;
     }
@@ -124,8 +126,18 @@ public final class Halving implements Serializable {
      * promote one configuration twice; the one whose insert lost tries the next candidate.
      */
     public Promoted promoteOne() {
+        List<Promoted> p = promoteUpTo(1);
+        return p.isEmpty() ? null : p.get(0);
+    }
+
+    /**
+     * {@link #promoteOne} for up to {@code limit} rows at once, in one transaction (a worker that
+     * claims several rows at a time promotes as many): the rows added, higher rungs first.
+     */
+    public List<Promoted> promoteUpTo(int limit) {
         requireHalving();
-        return withRetries("cannot promote a row of " + db.table, conn -> {
+        return withRetries("cannot promote rows of " + db.table, conn -> {
+            List<Promoted> added = new ArrayList<>();
             Instant now = db.now();
             record Candidate(Entry entry, int rung) {}
             List<Candidate> order = new ArrayList<>();
@@ -147,15 +159,18 @@ public final class Halving implements Serializable {
             }
             order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
             for (Candidate c : order) {
+                if (added.size() >= limit) {
+                    break;
+                }
                 if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
-                    mark(conn, List.of(c.entry().id()), PROMOTED);
                     Object[] keys = c.entry().keys().clone();
                     keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
-                    return new Promoted(childId(conn, c.entry(), c.rung() + 1), keys);
+                    added.add(new Promoted(childId(conn, c.entry(), c.rung() + 1), keys));
                 }
-                mark(conn, List.of(c.entry().id()), PROMOTED); // another driver promoted it first
+                // promoted now, or by another driver first
+                mark(conn, List.of(c.entry().id()), PROMOTED);
             }
-            return null;
+            return added;
         });
     }
 

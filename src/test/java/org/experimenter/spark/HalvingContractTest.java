@@ -210,6 +210,37 @@ abstract class HalvingContractTest {
         }
     }
 
+    @Test
+    void aPromotedConfigurationFindsTheCheckpointOfItsRungBelowInItsScratchFolder() {
+        // a command that resumes from {scratch_dir}/ckpt (the epochs trained so far) and saves it again
+        String command = "r=$(cat {scratch_dir}/ckpt 2>/dev/null || echo 0); echo {epochs} > {scratch_dir}/ckpt;"
+                + " echo \"{{\\\"val_loss\\\": {x}.5, \\\"resumed_from\\\": $r}}\" > {result_file}";
+        String conf = FIELDS.replace(
+                        "resultfields { val_loss = double }", "resultfields { val_loss = double, resumed_from = int }")
+                + HALVING.formatted("sync")
+                + "experiment { shell = true, run-dir = \"" + dir.resolve("runs") + "\", command = \"\"\"" + command
+                + "\"\"\" }\n";
+        Experimenter commands = Experimenter.of(db().config(dir, table, conf));
+        store.drop();
+        assertEquals(18, commands.fill());
+        RunSummary s = commands.run(spark);
+        assertEquals(Map.of(Status.DONE, 26L), nonZero(s.counts()));
+        // lower is better and val_loss grows with x: x = 0, 1, 2 reach 3 epochs and x = 0 reaches 9
+        assertEquals(Map.of("a 1", set(0, 1, 2), "a 3", set(0), "b 1", set(0, 1, 2), "b 3", set(0)), xs("promoted"));
+        int resumed = 0;
+        for (Map<String, Object> r : TestDb.store(commands).rows()) {
+            int from = ((Number) r.get("resumed_from")).intValue();
+            if (r.get("parent_id") == null) {
+                assertEquals(0, from, r.toString());
+            } else {
+                Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+                assertEquals(((Number) parent.get("epochs")).intValue(), from, r.toString());
+                resumed++;
+            }
+        }
+        assertEquals(8, resumed);
+    }
+
     private static Map<Status, Long> nonZero(Map<Status, Long> counts) {
         Map<Status, Long> out = new TreeMap<>();
         counts.forEach((s, n) -> {
