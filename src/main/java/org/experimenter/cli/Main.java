@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             FillCommand.class,
             PromoteCommand.class,
+            HalveCommand.class,
             RunCommand.class,
             RunOneCommand.class,
             UnpauseCommand.class,

@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
             options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
         }
         options = options.order(order).seedField(seedField);
+        if (ex.config().halving() != null) {
+            // a rung left complete but uncut (a driver killed between the two) is cut first
+            ex.halve();
+        }
         Map<Status, Long> counts = ex.status();
         if (counts.get(Status.CREATED) == 0 && counts.get(Status.RUNNING) == 0) {
             // nothing open and nothing held (not even by a lost run): no Spark to start

@@ -196,6 +196,11 @@ final class ConfigReader {
         return order;
     }
 
+    /** The halving section, or null when the config has none. */
+    HalvingSettings halving(List<Parameter> keyfields, Map<String, FieldType> resultfields) {
+        return HalvingReader.read(c, keyfields, resultfields);
+    }
+
     /** The experiment section's command, or null when the config names none. */
     CommandSettings command(List<String> keyfieldNames, String experimentClass) {
         return CommandReader.read(c, new java.util.LinkedHashSet<>(keyfieldNames), experimentClass);

@@ -54,7 +54,8 @@ public final class ExperimentConfig implements Serializable {
             "experiment_class",
             "lease_ms",
             "stage",
-            "parent_id");
+            "parent_id",
+            "halving");
 
     private final String origin;
     private final String url;
@@ -87,6 +88,7 @@ public final class ExperimentConfig implements Serializable {
     private final Duration shutdownGrace;
     private final boolean resultTimestamps;
     private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
+    private final HalvingSettings halving;
     // withOverrides starts again from the whole resolved config, defaults included
     private final String resolvedJson;
     private transient Config custom;
@@ -109,6 +111,7 @@ public final class ExperimentConfig implements Serializable {
         this.resultfields = r.resultfields();
         this.resultTimestamps = r.resultTimestamps(resultfields.keySet());
         this.logtables = r.logtables(table);
+        this.halving = r.halving(keyfields, resultfields);
         this.customJson = r.json("custom");
         this.experimentClass = r.plain("experiment-class").trim();
         this.command = r.command(keyfieldNames(), experimentClass);
@@ -216,6 +219,11 @@ public final class ExperimentConfig implements Serializable {
     /** Declared log tables: name to columns (name to type), in file order. */
     public Map<String, Map<String, FieldType>> logtables() {
         return Collections.unmodifiableMap(logtables);
+    }
+
+    /** The halving section (successive halving over a budget keyfield), or null when there is none. */
+    public HalvingSettings halving() {
+        return halving;
     }
 
     /** The {@code custom} section, as given. */

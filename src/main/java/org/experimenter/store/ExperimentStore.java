@@ -52,6 +52,7 @@ public final class ExperimentStore implements Serializable {
     private final RowImport imports;
     private final PageReads pages;
     private final Promotions promotions;
+    private final Halving halving;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -68,6 +69,7 @@ public final class ExperimentStore implements Serializable {
         this.imports = new RowImport(db);
         this.pages = new PageReads(db, reads);
         this.promotions = new Promotions(db);
+        this.halving = new Halving(db);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -308,6 +310,10 @@ public final class ExperimentStore implements Serializable {
     // ---- administration and recovery --------------------------------------------------------
 
     /** Resets, unpauses and looks up rows (what users do between runs). */
+    public Halving halving() {
+        return halving;
+    }
+
     public RowAdmin admin() {
         return admin;
     }

@@ -139,6 +139,8 @@ public final class Schema implements java.io.Serializable {
         c.put("lease_ms", "BIGINT");
         c.put("stage", "INTEGER NOT NULL DEFAULT " + GRID_STAGE);
         c.put("parent_id", "BIGINT");
+        // successive halving: whether a rung promoted or stopped the row (parent_id: the row it came from)
+        c.put("halving", "VARCHAR(16)");
         return c;
     }
 

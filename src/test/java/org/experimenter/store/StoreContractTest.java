@@ -122,7 +122,8 @@ abstract class StoreContractTest {
                         "heartbeat",
                         "lease_ms",
                         "stage",
-                        "parent_id"),
+                        "parent_id",
+                        "halving"),
                 store.expectedColumns());
         store.createTableIfMissing(); // a second time changes nothing and does not fail
         assertTrue(store.tableExists());
