@@ -137,6 +137,17 @@ function select(name, values, chosen, blank) {
   return s;
 }
 
+/** The stage filter of the table, evaluation and plot pages: 1 is the grid, 2 and up the rows promote added. */
+function stageInput(p) {
+  return el('label', { title: '1: the grid; 2 and up: rows promote added; empty: every stage' }, 'stage ',
+    el('input', { type: 'number', class: 'stage', name: 'stage', min: 1, step: 1, value: p.get('stage') || '', placeholder: 'all' }));
+}
+
+function readStage(form, q) {
+  const v = form.elements.stage.value.trim();
+  if (v) q.set('stage', v);
+}
+
 // ---- live overview ---------------------------------------------------------------------------
 
 function connectLive() {
@@ -240,6 +251,7 @@ async function viewTable(main, token) {
     el('fieldset', {}, el('legend', {}, 'status'), checkboxes('status', STATUSES, statuses)),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '',
       placeholder: "seed < 3 AND dataset = 'blobs'", spellcheck: 'false' })),
+    stageInput(p),
     el('label', {}, 'rows ', select('limit', ['20', '50', '100', '200', '500'], p.get('limit') || '50')),
     el('label', {}, el('input', { type: 'checkbox', name: 'all', checked: p.get('all') === '1' }), ' every column'),
     el('button', { class: 'primary', type: 'submit' }, 'Apply'));
@@ -249,6 +261,7 @@ async function viewTable(main, token) {
     const st = checkedValues(form, 'status');
     if (st.length) q.set('status', st.join(','));
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     if (p.get('sort')) q.set('sort', p.get('sort'));
     if (p.get('dir')) q.set('dir', p.get('dir'));
     q.set('limit', form.elements.limit.value);
@@ -266,6 +279,7 @@ async function viewTable(main, token) {
   const query = { sort, dir, limit, offset };
   if (statuses.length) query.status = statuses.join(',');
   if (p.get('where')) query.where = p.get('where');
+  if (p.get('stage')) query.stage = p.get('stage');
   let page;
   try {
     page = await api('/api/rows', query);
@@ -414,7 +428,7 @@ async function loadGroup(g, body, offset) {
 
 function evalQuery(p) {
   const q = {};
-  for (const k of ['over', 'stats', 'fields', 'where', 'rows', 'columns', 'value', 'lower', 'precision', 'test', 'alpha', 'against']) {
+  for (const k of ['over', 'stats', 'fields', 'where', 'stage', 'rows', 'columns', 'value', 'lower', 'precision', 'test', 'alpha', 'against']) {
     if (p.has(k)) q[k] = p.get(k);
   }
   if (!p.has('over')) q.over = meta.defaultOver.join(',');
@@ -433,6 +447,7 @@ async function viewEval(main, token) {
     el('fieldset', {}, el('legend', {}, 'statistics'), checkboxes('stats', meta.stats, stats)),
     el('fieldset', { class: 'flat' }, el('legend', {}, 'fields'), checkboxes('fields', numericResults(), fields)),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    stageInput(p),
     el('label', {}, 'digits ', select('precision', ['0', '1', '2', '3', '4', '5', '6'], p.get('precision') || '4')),
     el('label', {}, el('input', { type: 'checkbox', name: 'pivot', checked: pivot }), ' pivot'),
     el('span', { class: 'pivot-only' },
@@ -457,6 +472,7 @@ async function viewEval(main, token) {
     const st = checkedValues(form, 'stats');
     if (st.length) q.set('stats', st.join(','));
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     q.set('precision', form.elements.precision.value);
     if (form.elements.pivot.checked) {
       q.set('rows', form.elements.rows.value);
@@ -590,17 +606,20 @@ async function viewPlot(main, token) {
     el('fieldset', {}, el('legend', {}, 'over'), checkboxes('over', meta.keyfields.map((k) => k.name), over)),
     el('label', {}, 'band ', select('band', ['std', 'se', 'ci95', 'none'], p.get('band') || 'std')),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    stageInput(p),
     el('button', { class: 'primary', type: 'submit' }, 'Plot'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams({ x: form.elements.x.value, y: form.elements.y.value, over: checkedValues(form, 'over').join(','), band: form.elements.band.value });
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     go('plot', q);
   });
   const box = el('div', { id: 'plot-result' }, el('p', { class: 'muted' }, 'drawing with Spark…'));
   main.append(form, box);
   const q = { x, y: p.get('y') || ys[0], over: over.join(','), band: p.get('band') || 'std' };
   if (p.get('where')) q.where = p.get('where');
+  if (p.get('stage')) q.stage = p.get('stage');
   const url = '/api/plot.svg?' + new URLSearchParams(q).toString();
   const load = async () => {
     const r = await fetch(url, { credentials: 'same-origin' });
@@ -623,7 +642,7 @@ async function viewPlot(main, token) {
 
 // ---- one row ---------------------------------------------------------------------------------
 
-const TIMING = ['status', 'error_kind', 'attempt', 'creation_date', 'start_date', 'end_date', 'wall_time', 'cpu_time',
+const TIMING = ['status', 'stage', 'parent_id', 'error_kind', 'attempt', 'creation_date', 'start_date', 'end_date', 'wall_time', 'cpu_time',
   'allocated_bytes', 'machine', 'executor', 'spark_app', 'run_id', 'experiment_class', 'heartbeat', 'lease_ms'];
 
 function kv(id, pairs) {
@@ -652,6 +671,7 @@ async function viewRow(main, token) {
     if (c === 'status') v = statusBadge(v);
     else if (c === 'allocated_bytes' && v !== null) v = number(v) + ' bytes (' + (v / 1048576).toFixed(1) + ' MB)';
     else if ((c === 'wall_time' || c === 'cpu_time') && v !== null) v = v.toFixed(3) + ' s';
+    else if (c === 'parent_id' && v !== null) v = el('a', { href: '#/row?id=' + v }, String(v));
     else v = show(v);
     return [c, v];
   });

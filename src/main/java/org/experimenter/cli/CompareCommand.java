@@ -68,6 +68,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Override
     public Integer call() throws IOException {
         ComparisonFormat.parse(format);
@@ -80,7 +83,8 @@ final class CompareCommand implements Callable<Integer> {
         Experimenter ex = common.experimenter();
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            Evaluation e = ex.evaluation(spark).over(over).where(condition.where);
+            Evaluation e =
+                    ex.evaluation(spark).over(over).where(condition.where).stage(only.stage);
             MethodComparison c = Comparisons.of(e, datasets, methods, value, lowerIsBetter, control, alpha);
             String what = Comparisons.what(e, value, lowerIsBetter);
             String text = ComparisonFormat.write(c, format, what);

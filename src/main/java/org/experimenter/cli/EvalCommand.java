@@ -48,6 +48,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
     List<String> rows;
 
@@ -111,6 +114,7 @@ final class EvalCommand implements Callable<Integer> {
             Evaluation e = ex.evaluation(spark)
                     .over(over)
                     .where(condition.where)
+                    .stage(only.stage)
                     .fields(fields)
                     .stats(chosen);
             // check the names before any Spark job runs

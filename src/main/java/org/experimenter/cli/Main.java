@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
         description = "Runs grids of experiments on Apache Spark and keeps every result in a database.",
         subcommands = {
             FillCommand.class,
+            PromoteCommand.class,
+            HalveCommand.class,
             RunCommand.class,
             RunOneCommand.class,
             UnpauseCommand.class,

@@ -45,8 +45,19 @@ final class CommandRun {
         this.ctx = ctx;
     }
 
+    /** The row halving promoted this one from, whose scratch folder holds the checkpoint; null for none. */
+    private Long parentId() {
+        if (config.halving() == null) {
+            return null;
+        }
+        Object p =
+                new org.experimenter.store.ExperimentStore(config).row(ctx.id()).get("parent_id");
+        return p == null ? null : ((Number) p).longValue();
+    }
+
     void run() throws Exception {
-        RunFiles files = RunFiles.create(Path.of(settings.runDir()), config.table(), ctx.id(), ctx.attempt());
+        RunFiles files =
+                RunFiles.create(Path.of(settings.runDir()), config.table(), ctx.id(), ctx.attempt(), parentId());
         Files.writeString(files.params(), Json.write(inputs(files)));
         Files.createFile(files.events()); // there to append to, in any language
         Map<String, String> values = placeholderValues(files);

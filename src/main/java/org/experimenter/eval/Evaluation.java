@@ -50,6 +50,7 @@ public final class Evaluation {
     private List<Stat> stats;
     private List<String> fields;
     private String where;
+    private Integer stage;
     private Where whereCondition;
     private Dataset<Row> source;
     private ExperimentStore store;
@@ -82,7 +83,18 @@ public final class Evaluation {
     public Evaluation where(String condition) {
         this.where = condition == null || condition.isBlank() ? null : condition;
         // checked at once against the table's columns: the same rule as run and reset
-        this.whereCondition = where == null ? null : new ExperimentStore(config).where(where);
+        this.whereCondition = new ExperimentStore(config).where(where, stage);
+        this.counted = null;
+        return this;
+    }
+
+    /**
+     * Only the rows of one stage (1: the grid; 2 and up: rows {@code promote} added), null for
+     * all; it narrows {@link #where} as one checked condition.
+     */
+    public Evaluation stage(Integer stage) {
+        this.stage = stage;
+        this.whereCondition = new ExperimentStore(config).where(where, stage);
         this.counted = null;
         return this;
     }
@@ -390,6 +402,7 @@ public final class Evaluation {
                 .countingWith(store)
                 .over(over)
                 .where(where)
+                .stage(stage)
                 .fields(List.of(value))
                 .stats(needed)
                 .collect();
@@ -465,10 +478,11 @@ public final class Evaluation {
 
     private String nothingDone() {
         Map<String, Long> counts = countByStatus();
-        String matching = where == null ? "" : " matching --where \"" + where + "\"";
+        String matching = (where == null ? "" : " matching --where \"" + where + "\"")
+                + (stage == null ? "" : " in stage " + stage);
         if (counts.isEmpty()) {
             return "nothing to evaluate: table " + config.table() + " has no rows" + matching
-                    + (where == null ? " (fill and run it first)" : "");
+                    + (where == null && stage == null ? " (fill and run it first)" : "");
         }
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, Long> e : counts.entrySet()) {

@@ -204,9 +204,17 @@ public final class RunJob {
                 ? config.partitions()
                 : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
         partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
-        JavaRDD<Row> open = rows.count() <= driverReadLimit
-                ? readOnDriver(scope, partitions)
-                : readWithSpark(scope, rows, partitions, random);
+        JavaRDD<Row> open;
+        if (scope.isSeedMajor()) {
+            // no rows handed out: each task claims the next open rows of the table in the scope's order,
+            // so all tasks together take the rows of one seed before any of the next
+            open = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(new ArrayList<Row>(), partitions);
+        } else {
+            open = rows.count() <= driverReadLimit
+                    ? readOnDriver(scope, partitions)
+                    : readWithSpark(scope, rows, partitions, random);
+        }
         spark.sparkContext()
                 .setJobGroup(
                         runId,
@@ -312,6 +320,20 @@ public final class RunJob {
      */
     private RunScope scope(RunOptions options) {
         RunScope scope = RunScope.all().shuffled(options.randomSeed());
+        String order = options.order() != null ? options.order() : config.claimOrder();
+        if (order.equals("seed-major")) {
+            String field = options.seedField() != null ? options.seedField() : config.seedField();
+            String problem = config.seedFieldProblem(field);
+            if (problem != null) {
+                throw new ExperimenterException(
+                        (options.seedField() != null ? "--seed-field " : config.origin() + ": execution.seed-field: ")
+                                + problem);
+            }
+            scope = scope.seedMajor(field);
+        } else if (options.seedField() != null) {
+            throw new ExperimenterException(
+                    "--seed-field " + options.seedField() + " applies to seed-major order: add --order seed-major");
+        }
         if (options.where() != null) {
             scope = scope.where(store.where(options.where()));
         }

@@ -20,6 +20,9 @@ public final class Schema implements java.io.Serializable {
     private final ExperimentConfig config;
     private final Dialect dialect;
 
+    /** The stage of the grid's rows: every row a fill adds, and the rows tables had before stages. */
+    public static final int GRID_STAGE = 1;
+
     public Schema(ExperimentConfig config, Dialect dialect) {
         this.config = config;
         this.dialect = dialect;
@@ -128,13 +131,20 @@ public final class Schema implements java.io.Serializable {
 
     /**
      * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
-     * nullable and appended at the end of the table. {@code lease_ms} of the experiment table: the
-     * lease the claim was taken with, so that recovery by a run with another config judges a row
-     * by its own claim's lease.
+     * nullable or has a default, and is appended at the end of the table. {@code lease_ms} of the
+     * experiment table: the lease the claim was taken with, so that recovery by a run with another
+     * config judges a row by its own claim's lease. {@code stage}: the stage a row belongs to, 1
+     * for the grid (the default, which rows already in an older table take when the column is
+     * added), 2 and up for rows a follow-up stage added ({@code promote}); {@code parent_id}: the
+     * row a follow-up row was derived from, NULL for the grid's rows.
      */
     public LinkedHashMap<String, String> addedLater() {
         LinkedHashMap<String, String> c = new LinkedHashMap<>();
         c.put("lease_ms", "BIGINT");
+        c.put("stage", "INTEGER NOT NULL DEFAULT " + GRID_STAGE);
+        c.put("parent_id", "BIGINT");
+        // successive halving: whether a rung promoted or stopped the row (parent_id: the row it came from)
+        c.put("halving", "VARCHAR(16)");
         return c;
     }
 

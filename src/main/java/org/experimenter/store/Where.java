@@ -107,6 +107,41 @@ public final class Where implements Serializable {
         return new Where(text, tree, columns, r.kinds);
     }
 
+    /**
+     * The rows of one stage ({@code stage = n}; 1 is the grid), a condition of the tool's own
+     * that composes with the user's through {@link #and}: {@code --stage} of eval, plot, export
+     * and the web view.
+     */
+    public static Where stage(int stage, Map<String, Kind> columns) {
+        if (stage < 1) {
+            throw new ExperimenterException("--stage " + stage + ": stages are numbered from 1 (the grid's rows)");
+        }
+        if (columns.get("stage") != Kind.INTEGER) {
+            throw new IllegalStateException("the table has no stage column; this is a bug");
+        }
+        WhereExpr tree = new WhereExpr.Compare(
+                new WhereExpr.Column("stage"), WhereExpr.Compare.Op.EQ, new WhereExpr.Value((long) stage));
+        String text = "stage = " + stage;
+        Reader r = new Reader(text, columns);
+        r.kind(tree);
+        return new Where(text, tree, columns, r.kinds);
+    }
+
+    /**
+     * Both conditions as one: their checked trees joined by AND (never their texts), so the
+     * store and Spark select the rows both select.
+     */
+    public Where and(Where other) {
+        if (!columns.equals(other.columns)) {
+            throw new IllegalStateException("conditions over different tables; this is a bug");
+        }
+        WhereExpr both = new WhereExpr.And(expr, other.expr);
+        IdentityHashMap<WhereExpr, Kind> known = new IdentityHashMap<>(kinds);
+        known.putAll(other.kinds);
+        known.put(both, Kind.BOOLEAN);
+        return new Where("(" + text + ") AND (" + other.text + ")", both, columns, known);
+    }
+
     /** The condition as the user wrote it. */
     public String text() {
         return text;

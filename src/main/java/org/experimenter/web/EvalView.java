@@ -34,6 +34,7 @@ final class EvalView {
             List<String> stats,
             List<String> fields,
             String where,
+            Integer stage,
             List<String> rows,
             List<String> columns,
             String value,
@@ -50,6 +51,7 @@ final class EvalView {
                     empty(h.list("stats")),
                     empty(h.list("fields")),
                     where == null || where.isBlank() ? null : where.strip(),
+                    h.stage(),
                     empty(h.list("rows")),
                     empty(h.list("columns")),
                     value == null || value.isBlank() ? null : value.strip(),
@@ -101,6 +103,10 @@ final class EvalView {
             if (where != null) {
                 a.add("--where");
                 a.add(where);
+            }
+            if (stage != null) {
+                a.add("--stage");
+                a.add(stage.toString());
             }
             if (pivot()) {
                 a.addAll(List.of(
@@ -159,6 +165,7 @@ final class EvalView {
                     .from(s.table())
                     .over(p.over())
                     .where(p.where())
+                    .stage(p.stage())
                     .fields(p.pivot() ? null : p.fields())
                     .stats(stats);
             e.groupFields();
@@ -334,6 +341,7 @@ final class EvalView {
             throw new Http.Failure(400, "--band " + bandName + ": expected std, se, ci95 or none");
         }
         String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
+        Integer stage = h.stage();
         int width = (int) h.longParam("width", 800);
         int height = (int) h.longParam("height", 500);
         String key = "plot "
@@ -343,6 +351,7 @@ final class EvalView {
                         String.valueOf(over),
                         bandName.toLowerCase(Locale.ROOT),
                         String.valueOf(where),
+                        String.valueOf(stage),
                         width,
                         height);
         SparkViews.Answer<String> a = spark.get(
@@ -353,6 +362,7 @@ final class EvalView {
                         .y(y)
                         .over(over)
                         .where(where)
+                        .stage(stage)
                         .band(band)
                         .size(width, height)
                         .svg());

@@ -48,6 +48,9 @@ public final class Bench {
             case "eval":
                 eval(runs);
                 break;
+            case "halving":
+                HalvingBench.run(runs);
+                break;
             case "memory":
                 memory();
                 break;

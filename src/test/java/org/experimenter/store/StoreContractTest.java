@@ -120,7 +120,10 @@ abstract class StoreContractTest {
                         "experiment_class",
                         "claim_token",
                         "heartbeat",
-                        "lease_ms"),
+                        "lease_ms",
+                        "stage",
+                        "parent_id",
+                        "halving"),
                 store.expectedColumns());
         store.createTableIfMissing(); // a second time changes nothing and does not fail
         assertTrue(store.tableExists());

@@ -141,6 +141,41 @@ abstract class WebApiContractTest {
     }
 
     @Test
+    @Order(2)
+    void theTableEvaluationAndPlotSelectAStageComposedWithTheWhereRule() throws Exception {
+        JsonNode grid = client.json("/api/rows" + WebClient.q(Map.of("stage", "1", "limit", "500")));
+        assertEquals(f.count("stage = 1"), grid.get("total").asLong());
+        assertEquals(f.store.rows().size(), grid.get("total").asLong(), "a fill's rows are the grid's stage 1");
+        List<String> columns = new ArrayList<>();
+        grid.get("columns").forEach(c -> columns.add(c.asText()));
+        assertTrue(columns.contains("stage") && columns.contains("parent_id"), columns.toString());
+
+        JsonNode some = client.json(
+                "/api/rows" + WebClient.q(Map.of("where", "k >= 4 AND seed = 1", "stage", "1", "limit", "500")));
+        assertEquals(f.ids("k >= 4 AND seed = 1", "id"), ids(some));
+        assertEquals(
+                0,
+                client.json("/api/rows" + WebClient.q(Map.of("where", "k >= 4", "stage", "2")))
+                        .get("total")
+                        .asLong());
+        HttpResponse<String> zero = client.get("/api/rows?stage=0");
+        assertEquals(400, zero.statusCode());
+        assertTrue(zero.body().contains("--stage 0: stages are numbered from 1"), zero.body());
+
+        JsonNode e = client.json("/api/eval?over=seed&stage=1");
+        assertTrue(
+                e.get("command").asText().contains("--stage 1"),
+                e.get("command").asText());
+        HttpResponse<String> none = client.get("/api/eval?over=seed&stage=2");
+        assertEquals(400, none.statusCode());
+        assertTrue(none.body().contains("has no rows in stage 2"), none.body());
+        assertEquals(
+                400, client.get("/api/plot.svg?x=k&y=score&over=seed&stage=2").statusCode());
+        assertEquals(
+                200, client.get("/api/plot.svg?x=k&y=score&over=seed&stage=1").statusCode());
+    }
+
+    @Test
     @Order(3)
     void theTableSortsByAnyColumnWithRowsWithoutAValueLastAndPagesOnTheServer() throws Exception {
         List<Map<String, Object>> all = f.store.rows();
