@@ -34,11 +34,16 @@ final class ReproduceCommand implements Callable<Integer> {
         Reproduction.Result r = ex.reproduce(id, ex.experimentFromConfig());
         boolean same = r.fields().stream().allMatch(Reproduction.Field::same)
                 && r.stored().get("status").equals(r.rerun().get("status"));
-        String code = !r.codeRecorded()
-                ? "code version not recorded"
-                : r.codeMatches()
-                        ? "code version matches: " + r.storedCodeVersion()
-                        : "code version differs: stored " + r.storedCodeVersion() + ", now " + r.rerunCodeVersion();
+        String code;
+        if (r.codeRecorded()) {
+            code = r.codeMatches()
+                    ? "code version matches: " + r.storedCodeVersion()
+                    : "code version differs: stored " + r.storedCodeVersion() + ", now " + r.rerunCodeVersion();
+        } else if (r.storedCodeVersion() != null || r.rerunCodeVersion() != null) {
+            code = "code version: stored " + orNot(r.storedCodeVersion()) + ", now " + orNot(r.rerunCodeVersion());
+        } else {
+            code = "code version not recorded";
+        }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", id);
@@ -84,5 +89,9 @@ final class ReproduceCommand implements Callable<Integer> {
             System.out.println(same ? "  reproduced: every result is the same" : "  not reproduced: results differ");
         }
         return same ? 0 : 1;
+    }
+
+    private static String orNot(String version) {
+        return version == null ? "not recorded" : version;
     }
 }
