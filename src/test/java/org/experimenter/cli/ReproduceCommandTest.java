@@ -106,8 +106,10 @@ class ReproduceCommandTest {
         String[] json = run("reproduce", "-c", conf.toString(), "--id", "5", "--json");
         assertEquals("1", json[0], json[2]);
         assertTrue(json[1].startsWith("{\"id\": 5, \"stored_status\": \"done\", \"rerun_status\": \"done\""), json[1]);
-        assertTrue(json[1].contains("{\"field\": \"score\", \"stored\": 1.5, \"rerun\": 53.5, \"difference\": 52.0,"
-                + " \"same\": false}"), json[1]);
+        assertTrue(
+                json[1].contains("{\"field\": \"score\", \"stored\": 1.5, \"rerun\": 53.5, \"difference\": 52.0,"
+                        + " \"same\": false}"),
+                json[1]);
         assertTrue(json[1].contains("\"stored_code_version\": \"abc123\", \"rerun_code_version\": null}"), json[1]);
     }
 
