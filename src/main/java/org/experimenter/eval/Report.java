@@ -42,6 +42,9 @@ public final class Report {
     /** Attempts that count against max-attempts: every outcome but {@code released}. */
     static final String COUNTED = "outcome <> 'released'";
 
+    /** Means equal to this many digits after the point are a tie, won by the first configuration. */
+    static final int TIE_DIGITS = 12;
+
     /** Outcomes of attempts that failed. */
     static final List<String> FAILED_OUTCOMES = List.of("exception", "timeout", "lost");
 
@@ -378,7 +381,7 @@ public final class Report {
 
     /**
      * Per group of {@link #by}, the configuration with the best mean of the ranked field over the
-     * seeds (ties: the first in keyfield order), with its std and count: eval's statistics.
+     * seeds (ties, equal to {@link #TIE_DIGITS} digits: the first in keyfield order), with its std and count: eval's statistics.
      */
     private ResultTable best(Evaluation eval, Dataset<Row> rows, String ranked) {
         Dataset<Row> means = eval.from(rows)
@@ -387,10 +390,9 @@ public final class Report {
                 .aggregate();
         String mean = ranked + "_" + Stat.MEAN.key();
         List<Column> order = new ArrayList<>();
-        order.add(
-                lowerIsBetter
-                        ? functions.col(mean).asc_nulls_last()
-                        : functions.col(mean).desc_nulls_last());
+        // means equal in exact arithmetic can differ in the last bits by the order of summation: a tie
+        Column rounded = functions.round(functions.col(mean), TIE_DIGITS);
+        order.add(lowerIsBetter ? rounded.asc_nulls_last() : rounded.desc_nulls_last());
         for (String g : eval.groupFields()) {
             order.add(functions.col(g).asc());
         }

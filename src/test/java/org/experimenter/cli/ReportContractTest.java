@@ -213,10 +213,21 @@ abstract class ReportContractTest {
         assertEquals(2, best.size());
         for (int i = 0; i < best.size(); i++) {
             String dataset = (String) best.get(i, "dataset");
-            // the SQL aggregate: the highest mean over seeds among the dataset's configurations (ties: lowest k)
+            // the SQL aggregate: the highest mean over seeds among the dataset's configurations; means equal
+            // to 12 digits (the example's rings has 421/450 at k = 5 and 9) are a tie, won by the lowest k
             Map<String, Long> ks = counts("SELECT k, count(*) FROM " + table + " WHERE status = 'done' AND dataset = '"
-                    + dataset + "' GROUP BY k ORDER BY avg(accuracy) DESC, k");
-            long k = Long.parseLong(ks.keySet().iterator().next());
+                    + dataset + "' GROUP BY k ORDER BY k");
+            long k = -1;
+            double top = Double.NEGATIVE_INFINITY;
+            for (String kk : ks.keySet()) {
+                double m = ((Number) one("SELECT avg(accuracy) FROM " + table + " WHERE status = 'done' AND dataset = '"
+                                + dataset + "' AND k = " + kk))
+                        .doubleValue();
+                if (m > top + 1e-12) {
+                    top = m;
+                    k = Long.parseLong(kk);
+                }
+            }
             assertEquals(k, ((Number) best.get(i, "k")).longValue(), dataset);
             double mean = ((Number) one("SELECT avg(accuracy) FROM " + table + " WHERE status = 'done' AND dataset = '"
                             + dataset + "' AND k = " + k))
