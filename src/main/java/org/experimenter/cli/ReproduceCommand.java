@@ -74,9 +74,11 @@ final class ReproduceCommand implements Callable<Integer> {
             System.out.println(String.format(
                     Locale.ROOT, "  %-" + w + "s  %-22s  %-22s  %s", "field", "stored", "rerun", "difference"));
             for (Reproduction.Field f : r.fields()) {
-                String diff = f.difference() != null
-                        ? String.format(Locale.ROOT, "%+.6g", f.difference())
-                        : f.same() ? "same" : "differs";
+                String diff = f.difference() == null
+                        ? (f.same() ? "same" : "differs")
+                        : whole(f.stored()) && whole(f.rerun())
+                                ? String.format(Locale.ROOT, "%+d", Math.round(f.difference()))
+                                : String.format(Locale.ROOT, "%+.6g", f.difference());
                 System.out.println(String.format(
                         Locale.ROOT, "  %-" + w + "s  %-22s  %-22s  %s", f.name(), f.stored(), f.rerun(), diff));
             }
@@ -93,5 +95,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
     private static String orNot(String version) {
         return version == null ? "not recorded" : version;
+    }
+
+    private static boolean whole(Object v) {
+        return v instanceof Integer || v instanceof Long;
     }
 }

@@ -396,18 +396,22 @@ public final class Report {
         for (String g : eval.groupFields()) {
             order.add(functions.col(g).asc());
         }
-        List<Column> partition = new ArrayList<>();
-        by.forEach(b -> partition.add(functions.col(b)));
-        Column rank = functions
-                .row_number()
-                .over(Window.partitionBy(partition.toArray(new Column[0])).orderBy(order.toArray(new Column[0])));
-        List<Column> sorted = new ArrayList<>();
-        by.forEach(b -> sorted.add(functions.col(b)));
-        Dataset<Row> best = means.withColumn("report_rank", rank)
-                .where(functions.col("report_rank").equalTo(1))
-                .drop("report_rank")
-                .where(functions.col(mean).isNotNull())
-                .orderBy(sorted.toArray(new Column[0]));
+        Dataset<Row> valued = means.where(functions.col(mean).isNotNull());
+        Dataset<Row> best;
+        if (by.isEmpty()) {
+            // one best overall: a window without partitions would move every row to one task
+            best = valued.orderBy(order.toArray(new Column[0])).limit(1);
+        } else {
+            List<Column> partition = new ArrayList<>();
+            by.forEach(b -> partition.add(functions.col(b)));
+            Column rank = functions
+                    .row_number()
+                    .over(Window.partitionBy(partition.toArray(new Column[0])).orderBy(order.toArray(new Column[0])));
+            best = valued.withColumn("report_rank", rank)
+                    .where(functions.col("report_rank").equalTo(1))
+                    .drop("report_rank")
+                    .orderBy(partition.toArray(new Column[0]));
+        }
         return ResultTable.of(best).withMerged(mean, ranked + "_" + Stat.STD.key(), ranked);
     }
 

@@ -34,7 +34,8 @@ class ReproduceCommandTest {
             int x = ctx.parameters().getInt("x");
             ctx.results()
                     .put("score", 10.0 * ctx.id() + x + ctx.custom().getDouble("offset"))
-                    .put("label", "x" + x);
+                    .put("label", "x" + x)
+                    .put("n", x);
         }
     }
 
@@ -49,7 +50,7 @@ class ReproduceCommandTest {
                         "  x { type = int, values = [1, 2, 3] }",
                         "  seed { type = int, values = [0, 1] }",
                         "}",
-                        "resultfields { score = double, label = string }",
+                        "resultfields { score = double, label = string, n = int }",
                         "custom { offset = 0.5 }",
                         "experiment-class = \"" + IdScore.class.getName() + "\"",
                         "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }",
@@ -75,6 +76,7 @@ class ReproduceCommandTest {
         // id 4 is x = 2, seed = 1: 40 + 2 + 0.5
         assertTrue(out.contains("  score  42.5                    42.5                    +0.00000\n"), out);
         assertTrue(out.contains("  label  x2                      x2                      same\n"), out);
+        assertTrue(out.contains("  n      2                       2                       +0\n"), out);
         assertTrue(out.contains("  code version not recorded\n"), out);
         assertTrue(out.endsWith("  reproduced: every result is the same\n"), out);
         assertEquals(before, store.row(4), "the stored row is untouched");
