@@ -60,7 +60,8 @@ public enum ReportFormat {
         }
         o.table(new ResultTable(List.of("keyfield", "type", "values", "range", "listed"), space));
 
-        if (!a.stages().isEmpty()) {
+        // one stage (every row of the grid) is no selection: said only when rows were promoted into later ones
+        if (a.stages().size() > 1) {
             o.heading(2, "Stages");
             List<List<Object>> stages = new ArrayList<>();
             for (Report.Stage s : a.stages()) {
