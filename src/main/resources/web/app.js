@@ -137,6 +137,17 @@ function select(name, values, chosen, blank) {
   return s;
 }
 
+/** The stage filter of the table, evaluation and plot pages: 1 is the grid, 2 and up the rows promote added. */
+function stageInput(p) {
+  return el('label', { title: '1: the grid; 2 and up: rows promote added; empty: every stage' }, 'stage ',
+    el('input', { type: 'number', class: 'stage', name: 'stage', min: 1, step: 1, value: p.get('stage') || '', placeholder: 'all' }));
+}
+
+function readStage(form, q) {
+  const v = form.elements.stage.value.trim();
+  if (v) q.set('stage', v);
+}
+
 // ---- live overview ---------------------------------------------------------------------------
 
 function connectLive() {
@@ -240,6 +251,7 @@ async function viewTable(main, token) {
     el('fieldset', {}, el('legend', {}, 'status'), checkboxes('status', STATUSES, statuses)),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '',
       placeholder: "seed < 3 AND dataset = 'blobs'", spellcheck: 'false' })),
+    stageInput(p),
     el('label', {}, 'rows ', select('limit', ['20', '50', '100', '200', '500'], p.get('limit') || '50')),
     el('label', {}, el('input', { type: 'checkbox', name: 'all', checked: p.get('all') === '1' }), ' every column'),
     el('button', { class: 'primary', type: 'submit' }, 'Apply'));
@@ -249,6 +261,7 @@ async function viewTable(main, token) {
     const st = checkedValues(form, 'status');
     if (st.length) q.set('status', st.join(','));
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     if (p.get('sort')) q.set('sort', p.get('sort'));
     if (p.get('dir')) q.set('dir', p.get('dir'));
     q.set('limit', form.elements.limit.value);
@@ -266,6 +279,7 @@ async function viewTable(main, token) {
   const query = { sort, dir, limit, offset };
   if (statuses.length) query.status = statuses.join(',');
   if (p.get('where')) query.where = p.get('where');
+  if (p.get('stage')) query.stage = p.get('stage');
   let page;
   try {
     page = await api('/api/rows', query);
@@ -414,7 +428,7 @@ async function loadGroup(g, body, offset) {
 
 function evalQuery(p) {
   const q = {};
-  for (const k of ['over', 'stats', 'fields', 'where', 'rows', 'columns', 'value', 'lower', 'precision']) {
+  for (const k of ['over', 'stats', 'fields', 'where', 'stage', 'rows', 'columns', 'value', 'lower', 'precision', 'test', 'alpha', 'against']) {
     if (p.has(k)) q[k] = p.get(k);
   }
   if (!p.has('over')) q.over = meta.defaultOver.join(',');
@@ -433,13 +447,18 @@ async function viewEval(main, token) {
     el('fieldset', {}, el('legend', {}, 'statistics'), checkboxes('stats', meta.stats, stats)),
     el('fieldset', { class: 'flat' }, el('legend', {}, 'fields'), checkboxes('fields', numericResults(), fields)),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    stageInput(p),
     el('label', {}, 'digits ', select('precision', ['0', '1', '2', '3', '4', '5', '6'], p.get('precision') || '4')),
     el('label', {}, el('input', { type: 'checkbox', name: 'pivot', checked: pivot }), ' pivot'),
     el('span', { class: 'pivot-only' },
       el('label', {}, 'rows ', select('rows', keys, (p.get('rows') || '').split(',')[0] || keys[0])), ' ',
       el('label', {}, 'columns ', select('columns', keys, (p.get('columns') || '').split(',')[0] || keys[1] || keys[0])), ' ',
       el('label', {}, 'value ', select('value', numericResults(), p.get('value') || numericResults()[0])), ' ',
-      el('label', {}, el('input', { type: 'checkbox', name: 'lower', checked: p.get('lower') === 'true' }), ' lower is better')),
+      el('label', {}, el('input', { type: 'checkbox', name: 'lower', checked: p.get('lower') === 'true' }), ' lower is better'), ' ',
+      el('label', { title: 'mark the cells not significantly worse than the row\'s best: a paired test over the seeds, Holm-corrected within the row' },
+        'test ', select('test', ['wilcoxon', 'ttest'], p.get('test') || '', 'none')), ' ',
+      el('label', {}, 'alpha ', el('input', { type: 'text', name: 'alpha', size: 5, value: p.get('alpha') || '0.05' })), ' ',
+      el('label', {}, 'against ', el('input', { type: 'text', name: 'against', size: 8, value: p.get('against') || 'best' }))),
     el('button', { class: 'primary', type: 'submit' }, 'Evaluate'));
   const pivotOnly = form.querySelector('.pivot-only');
   const flat = form.querySelector('.flat');
@@ -453,12 +472,20 @@ async function viewEval(main, token) {
     const st = checkedValues(form, 'stats');
     if (st.length) q.set('stats', st.join(','));
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     q.set('precision', form.elements.precision.value);
     if (form.elements.pivot.checked) {
       q.set('rows', form.elements.rows.value);
       q.set('columns', form.elements.columns.value);
       q.set('value', form.elements.value.value);
       if (form.elements.lower.checked) q.set('lower', 'true');
+      if (form.elements.test.value) {
+        q.set('test', form.elements.test.value);
+        const alpha = form.elements.alpha.value.trim();
+        if (alpha && alpha !== '0.05') q.set('alpha', alpha);
+        const against = form.elements.against.value.trim();
+        if (against && against !== 'best') q.set('against', against);
+      }
     } else {
       const fs = checkedValues(form, 'fields');
       if (fs.length) q.set('fields', fs.join(','));
@@ -485,14 +512,76 @@ async function viewEval(main, token) {
     const s = r.shown;
     const t = el('table', { class: 'grid', id: 'eval-table' }, el('tr', {}, s.header.map((h, i) => el('th', { class: s.numeric[i] ? 'num' : '' }, h))));
     s.cells.forEach((row, ri) => {
-      t.append(el('tr', {}, row.map((c, i) => el('td', { class: (s.numeric[i] ? 'num' : '') + (s.best[ri][i] ? ' best' : '') }, c))));
+      t.append(el('tr', {}, row.map((c, i) => el('td', { class: (s.numeric[i] ? 'num' : '') + (s.best[ri][i] ? ' best' : '') + (s.marked[ri][i] ? ' marked' : '') }, c))));
     });
     box.append(el('div', { class: 'scroll' }, t));
     if (s.footnote) box.append(el('p', { class: 'muted' }, s.footnote.replace('* ', 'bold: ')));
+    if (s.legend.length) box.append(el('ul', { class: 'muted legend', id: 'eval-legend' }, s.legend.map((l) => el('li', {}, l))));
     const left = Object.entries(r.leftOut).map(([k, v]) => v + ' ' + k);
     if (left.length) box.append(el('p', { class: 'muted', id: 'left-out' }, 'left out ' + left.join(', ') + ' (not done)'));
     for (const [f, n] of Object.entries(r.withoutValue)) box.append(el('p', { class: 'muted' }, f + ': left out of the statistics ' + n + ' done row(s) without a value'));
     box.append(el('p', {}, 'the same from the command line: ', el('code', { class: 'command' }, r.command)));
+    if (r.stale) setTimeout(() => { if (token === renderToken) load(); }, 2000);
+  };
+  load();
+}
+
+// ---- compare ---------------------------------------------------------------------------------
+
+async function viewCompare(main, token) {
+  const p = params();
+  const keys = meta.keyfields.map((k) => k.name);
+  const ys = numericResults();
+  main.append(el('h2', {}, 'Compare methods over data sets'));
+  const others = (k) => keys.filter((x) => !meta.defaultOver.includes(x) && x !== k);
+  const methods = p.get('methods') || others()[0] || keys[0];
+  const datasets = p.get('datasets') || others(methods)[0] || keys[0];
+  const over = p.has('over') ? p.get('over').split(',').filter((s) => s) : meta.defaultOver;
+  const form = el('form', { class: 'controls', id: 'compare-form' },
+    el('label', {}, 'methods ', select('methods', keys, methods)),
+    el('label', {}, 'data sets ', select('datasets', keys, datasets)),
+    el('label', {}, 'value ', select('value', ys, p.get('value') || ys[0])),
+    el('fieldset', {}, el('legend', {}, 'over'), checkboxes('over', keys, over)),
+    el('label', {}, 'alpha ', el('input', { type: 'text', name: 'alpha', size: 5, value: p.get('alpha') || '0.05' })),
+    el('label', {}, 'control ', el('input', { type: 'text', name: 'control', size: 8, value: p.get('control') || '' })),
+    el('label', {}, el('input', { type: 'checkbox', name: 'lower', checked: p.get('lower') === 'true' }), ' lower is better'),
+    el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    el('button', { class: 'primary', type: 'submit' }, 'Compare'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams({ methods: form.elements.methods.value, datasets: form.elements.datasets.value, value: form.elements.value.value, over: checkedValues(form, 'over').join(',') });
+    for (const k of ['alpha', 'control', 'where']) if (form.elements[k].value.trim()) q.set(k, form.elements[k].value.trim());
+    if (q.get('alpha') === '0.05') q.delete('alpha');
+    if (form.elements.lower.checked) q.set('lower', 'true');
+    go('compare', q);
+  });
+  const box = el('div', { id: 'compare-result' });
+  main.append(form, box);
+  if (!p.has('value')) {
+    box.append(el('p', { class: 'muted' }, 'choose the keyfields of the methods and the data sets, then Compare'));
+    return;
+  }
+  box.append(el('p', { class: 'muted' }, 'comparing with Spark…'));
+  const q = {};
+  for (const k of ['methods', 'datasets', 'value', 'over', 'alpha', 'control', 'lower', 'where']) if (p.has(k)) q[k] = p.get(k);
+  if (!p.has('over')) q.over = meta.defaultOver.join(',');
+  const load = async () => {
+    let r;
+    try {
+      r = await api('/api/compare', q);
+    } catch (e) {
+      clear(box).append(errorBox(e));
+      return;
+    }
+    if (token !== renderToken) return;
+    const qs = new URLSearchParams(q).toString();
+    const dl = (fmt, label) => el('a', { href: '/api/compare?' + qs + '&format=' + fmt, download: true, class: 'download', 'data-format': fmt }, label);
+    const img = el('img', { class: 'chart', id: 'cd-diagram', alt: 'critical-difference diagram', src: '/api/compare.svg?' + qs });
+    clear(box).append(el('div', { class: 'pager' }, 'download as ', dl('markdown', 'Markdown'), ' · ', dl('latex', 'LaTeX'), ' · ', dl('json', 'JSON'), ' · ',
+      el('a', { href: '/api/compare.svg?' + qs, download: 'cd-diagram.svg' }, 'diagram SVG'),
+      el('span', { class: r.stale ? 'stale' : 'muted' }, (r.stale ? 'updating: rows changed since ' : 'rows as of ') + show(r.asOf).slice(0, 19) + ' UTC')),
+    img, el('pre', { class: 'trace', id: 'compare-text' }, r.text),
+    el('p', {}, 'the same from the command line: ', el('code', { class: 'command' }, r.command)));
     if (r.stale) setTimeout(() => { if (token === renderToken) load(); }, 2000);
   };
   load();
@@ -517,17 +606,20 @@ async function viewPlot(main, token) {
     el('fieldset', {}, el('legend', {}, 'over'), checkboxes('over', meta.keyfields.map((k) => k.name), over)),
     el('label', {}, 'band ', select('band', ['std', 'se', 'ci95', 'none'], p.get('band') || 'std')),
     el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    stageInput(p),
     el('button', { class: 'primary', type: 'submit' }, 'Plot'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams({ x: form.elements.x.value, y: form.elements.y.value, over: checkedValues(form, 'over').join(','), band: form.elements.band.value });
     if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
     go('plot', q);
   });
   const box = el('div', { id: 'plot-result' }, el('p', { class: 'muted' }, 'drawing with Spark…'));
   main.append(form, box);
   const q = { x, y: p.get('y') || ys[0], over: over.join(','), band: p.get('band') || 'std' };
   if (p.get('where')) q.where = p.get('where');
+  if (p.get('stage')) q.stage = p.get('stage');
   const url = '/api/plot.svg?' + new URLSearchParams(q).toString();
   const load = async () => {
     const r = await fetch(url, { credentials: 'same-origin' });
@@ -550,7 +642,7 @@ async function viewPlot(main, token) {
 
 // ---- one row ---------------------------------------------------------------------------------
 
-const TIMING = ['status', 'error_kind', 'attempt', 'creation_date', 'start_date', 'end_date', 'wall_time', 'cpu_time',
+const TIMING = ['status', 'stage', 'parent_id', 'error_kind', 'attempt', 'creation_date', 'start_date', 'end_date', 'wall_time', 'cpu_time',
   'allocated_bytes', 'machine', 'executor', 'spark_app', 'run_id', 'experiment_class', 'heartbeat', 'lease_ms'];
 
 function kv(id, pairs) {
@@ -579,6 +671,7 @@ async function viewRow(main, token) {
     if (c === 'status') v = statusBadge(v);
     else if (c === 'allocated_bytes' && v !== null) v = number(v) + ' bytes (' + (v / 1048576).toFixed(1) + ' MB)';
     else if ((c === 'wall_time' || c === 'cpu_time') && v !== null) v = v.toFixed(3) + ' s';
+    else if (c === 'parent_id' && v !== null) v = el('a', { href: '#/row?id=' + v }, String(v));
     else v = show(v);
     return [c, v];
   });
@@ -634,7 +727,7 @@ async function viewRow(main, token) {
 
 // ---- routing ---------------------------------------------------------------------------------
 
-const VIEWS = { overview: viewOverview, table: viewTable, failures: viewFailures, eval: viewEval, plot: viewPlot, row: viewRow };
+const VIEWS = { overview: viewOverview, table: viewTable, failures: viewFailures, eval: viewEval, compare: viewCompare, plot: viewPlot, row: viewRow };
 
 function render() {
   const name = (location.hash.replace(/^#\/?/, '').split('?')[0]) || 'overview';

@@ -1,6 +1,7 @@
 package org.experimenter;
 
 import com.typesafe.config.Config;
+import java.util.List;
 import java.util.Map;
 
 /** What an experiment gets for one row: its parameters, a writer for results, the custom config. */
@@ -36,6 +37,23 @@ public interface ExperimentContext {
 
     /** The {@code custom} section of the config, as given. */
     Config custom();
+
+    /**
+     * The GPUs Spark gave this row ({@code resources.gpus}), as addresses such as {@code ["0",
+     * "1"]}: the row's own, for {@code CUDA_VISIBLE_DEVICES} or a device index; empty when the
+     * config asks for none.
+     */
+    default List<String> gpus() {
+        return List.of();
+    }
+
+    /**
+     * The memory this attempt is given in bytes ({@code resources.memory}, or a larger level of
+     * {@code resources.escalate} after an attempt ran out of memory); 0 when the config sets none.
+     */
+    default long memory() {
+        return 0;
+    }
 
     /** True once the run is stopping (Ctrl-C, SIGTERM, timeout): long experiments should return. */
     boolean isStopping();

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.Exporter;
 import org.experimenter.eval.Plotter;
@@ -24,6 +25,7 @@ import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Promotions;
 
 /**
  * The entry point: load a config, fill its table, run experiments on Spark, evaluate.
@@ -65,16 +67,33 @@ public final class Experimenter {
         store.createTableIfMissing();
     }
 
-    /** Creates the table when missing (checking an existing one) and inserts the grid's new rows. */
+    /**
+     * Creates the table when missing (checking an existing one) and inserts the grid's new rows.
+     * With a halving section, every configuration starts at the first rung: the budget keyfield
+     * takes {@code halving.min}.
+     */
     public long fill() {
-        for (Parameter p : config.keyfields()) {
+        for (Parameter p : grid().parameters()) {
             if (p.values().isEmpty()) {
                 throw new ExperimenterException("keyfield " + p.name() + " has no values in " + config.origin()
                         + ", so there is no grid to fill; add its rows with fill --combinations or fill --from");
             }
         }
         store.createTableIfMissing();
-        return store.fill(config.grid().iterator());
+        return store.fill(grid().iterator());
+    }
+
+    /** The grid fill inserts: the config's, with a halving run's budget at its first rung. */
+    public Grid grid() {
+        HalvingSettings h = config.halving();
+        if (h == null) {
+            return config.grid();
+        }
+        List<Parameter> params = new ArrayList<>();
+        for (Parameter p : config.keyfields()) {
+            params.add(p.name().equals(h.field()) ? new Parameter(p.name(), p.type(), List.of(h.budgetValue(0))) : p);
+        }
+        return new Grid(params);
     }
 
     /**
@@ -127,10 +146,39 @@ public final class Experimenter {
         return run(spark, experiment, RunOptions.all().where(where).maxExperiments(maxExperiments));
     }
 
-    /** Runs the open rows the options select, in the order they give. */
+    /**
+     * Runs the open rows the options select, in the order they give. With a halving section,
+     * rows are promoted before and after each pass (sync: complete rungs are cut; async: rows
+     * that make their rung's cut, which workers also promote before each claim), and passes
+     * repeat while promotions add rows (not when the options limit the experiments or name ids:
+     * one pass then).
+     */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
-        return new RunJob(spark, config).run(experiment, options);
+        if (config.halving() == null) {
+            return new RunJob(spark, config).run(experiment, options);
+        }
+        // async: the workers promote as they claim; what is promotable when a pass ends starts another
+        store.halving().promote();
+        RunSummary summary = new RunJob(spark, config).run(experiment, options);
+        boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
+        while (store.halving().promote() > 0 && !once) {
+            summary = new RunJob(spark, config).run(experiment, options).after(summary);
+        }
+        return summary;
+    }
+
+    /**
+     * Promotes what a halving run can promote now: cuts the complete rungs not cut yet (sync), or
+     * promotes every row that makes its rung's cut (async); safe to repeat and beside other
+     * drivers. Returns how many rows it added.
+     */
+    public int halve() {
+        if (config.halving() == null) {
+            throw new InvalidConfigException(config.origin() + ": no halving section; nothing to halve");
+        }
+        store.createTableIfMissing();
+        return store.halving().promote();
     }
 
     /**
@@ -318,6 +366,36 @@ public final class Experimenter {
         return store.admin().unpause(ids, experimentClass);
     }
 
+    /**
+     * A follow-up stage: per group of the {@code by} keyfields, the {@code top} configurations of
+     * stage {@code fromStage} with the best mean of {@code value} over their done rows (those
+     * matching {@code where} as well, null for all) get new rows at the next stage, one per value
+     * of {@code setField}. Promoting twice adds nothing; values a chosen configuration has used at
+     * another stage are refused, naming them, before anything is written.
+     *
+     * @param dryRun plan only, add nothing
+     * @return the plan, and how many rows were added (0 for a dry run)
+     */
+    public Promoted promote(
+            List<String> by,
+            int top,
+            String value,
+            boolean lowerIsBetter,
+            String where,
+            int fromStage,
+            String setField,
+            List<Object> setValues,
+            boolean dryRun) {
+        store.createTableIfMissing();
+        Promotions p = store.promotions();
+        Promotions.Plan plan = p.plan(new Promotions.Request(
+                by, top, value, lowerIsBetter, store.where(where, fromStage), fromStage, setField, setValues));
+        return new Promoted(plan, dryRun ? 0 : p.add(plan));
+    }
+
+    /** What {@link #promote} planned and how many rows it added. */
+    public record Promoted(Promotions.Plan plan, long added) {}
+
     /** Returns lost running rows (heartbeat older than the lease) to created, or error when out of attempts. */
     public Recovery recover() {
         store.createTableIfMissing();
@@ -359,6 +437,12 @@ public final class Experimenter {
      */
     public List<Exporter.Written> export(SparkSession spark, Path dir, Exporter.Format format, String where) {
         return new Exporter(spark, config).export(dir, format, where);
+    }
+
+    /** The same, the experiment table's rows narrowed to one stage as well (null for all). */
+    public List<Exporter.Written> export(
+            SparkSession spark, Path dir, Exporter.Format format, String where, Integer stage) {
+        return new Exporter(spark, config).export(dir, format, where, stage);
     }
 
     /**

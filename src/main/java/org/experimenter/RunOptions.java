@@ -14,27 +14,63 @@ public final class RunOptions {
     private final List<Long> ids;
     private final long maxExperiments;
     private final Long randomSeed;
+    private final String order;
+    private final String seedField;
 
-    private RunOptions(String where, List<Long> ids, long maxExperiments, Long randomSeed) {
+    private RunOptions(
+            String where, List<Long> ids, long maxExperiments, Long randomSeed, String order, String seedField) {
         this.where = where;
         this.ids = ids;
         this.maxExperiments = maxExperiments;
         this.randomSeed = randomSeed;
+        this.order = order;
+        this.seedField = seedField;
     }
 
     public static RunOptions all() {
-        return new RunOptions(null, List.of(), 0, null);
+        return new RunOptions(null, List.of(), 0, null, null, null);
+    }
+
+    /**
+     * The claim order: {@code "id"} or {@code "seed-major"} (every configuration of the smallest
+     * seed first, then the next seed), null for the config's {@code execution.order}.
+     */
+    public RunOptions order(String order) {
+        if (order != null && !order.equals("id") && !order.equals("seed-major")) {
+            throw new ExperimenterException("--order " + order + ": expected id or seed-major");
+        }
+        return new RunOptions(where, ids, maxExperiments, randomSeed, order, seedField);
+    }
+
+    /** The keyfield seed-major order goes by, null for the config's {@code execution.seed-field}. */
+    public RunOptions seedField(String keyfield) {
+        return new RunOptions(where, ids, maxExperiments, randomSeed, order, keyfield);
+    }
+
+    /** The claim order given, or null for the config's. */
+    public String order() {
+        return order;
+    }
+
+    /** The seed keyfield given, or null for the config's. */
+    public String seedField() {
+        return seedField;
     }
 
     /** Only rows matching this SQL condition over keyfields and columns, e.g. {@code "seed < 3"}. */
     public RunOptions where(String predicate) {
         return new RunOptions(
-                predicate == null || predicate.isBlank() ? null : predicate, ids, maxExperiments, randomSeed);
+                predicate == null || predicate.isBlank() ? null : predicate,
+                ids,
+                maxExperiments,
+                randomSeed,
+                order,
+                seedField);
     }
 
     /** Only these ids; each must exist. */
     public RunOptions ids(List<Long> ids) {
-        return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed);
+        return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed, order, seedField);
     }
 
     /** At most n rows; 0 for all. */
@@ -42,12 +78,12 @@ public final class RunOptions {
         if (n < 0) {
             throw new ExperimenterException("max-experiments must not be negative, found " + n);
         }
-        return new RunOptions(where, ids, n, randomSeed);
+        return new RunOptions(where, ids, n, randomSeed, order, seedField);
     }
 
     /** Rows in a shuffled order (the same for the same seed) instead of id order. */
     public RunOptions randomOrder(long seed) {
-        return new RunOptions(where, ids, maxExperiments, seed);
+        return new RunOptions(where, ids, maxExperiments, seed, order, seedField);
     }
 
     public String where() {

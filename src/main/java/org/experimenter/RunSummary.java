@@ -58,6 +58,23 @@ public final class RunSummary {
         return heldElsewhere;
     }
 
+    /**
+     * This pass and an earlier one of the same run as one summary (a halving run's passes, one
+     * per rung): counts and wall times added, the extremes of both; the median is that of the
+     * pass with more experiments, as the passes' durations are not kept.
+     */
+    public RunSummary after(RunSummary earlier) {
+        Map<Status, Long> sum = new EnumMap<>(Status.class);
+        sum.putAll(earlier.counts);
+        counts.forEach((s, n) -> sum.merge(s, n, Long::sum));
+        boolean none = earlier.total() == 0;
+        boolean noneHere = total() == 0;
+        double min = none ? minSeconds : noneHere ? earlier.minSeconds : Math.min(minSeconds, earlier.minSeconds);
+        double max = none ? maxSeconds : noneHere ? earlier.maxSeconds : Math.max(maxSeconds, earlier.maxSeconds);
+        double median = total() >= earlier.total() ? medianSeconds : earlier.medianSeconds;
+        return new RunSummary(runId, sum, min, median, max, wallSeconds + earlier.wallSeconds, heldElsewhere);
+    }
+
     public String runId() {
         return runId;
     }

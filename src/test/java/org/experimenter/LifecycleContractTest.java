@@ -81,6 +81,41 @@ abstract class LifecycleContractTest {
     }
 
     @Test
+    void aSeedMajorRunStoppedHalfWayHasEveryConfigurationOfTheSeedsItRan() {
+        ex = experimenter(String.join(
+                "\n",
+                "keyfields { s { type = int, values = [0, 1, 2] } }",
+                "execution { order = seed-major, seed-field = s, max-experiments = 12 }"));
+        assertEquals(36, ex.fill());
+        RunSummary first = ex.run(spark, ctx -> ctx.results().put("score", 1));
+        assertEquals(12, first.count(Status.DONE));
+        rowsById()
+                .forEach((id, r) -> assertEquals(
+                        r.get("s").equals(0),
+                        r.get("status").equals("done"),
+                        "only the 12 configurations of s = 0: " + r));
+        RunSummary second = ex.run(spark, ctx -> ctx.results().put("score", 2));
+        assertEquals(12, second.count(Status.DONE));
+        rowsById()
+                .forEach((id, r) -> assertEquals(
+                        !r.get("s").equals(2), r.get("status").equals("done"), "then those of s = 1: " + r));
+        String bad = assertThrows(
+                        ExperimenterException.class,
+                        () -> ex.run(
+                                spark,
+                                ctx -> {},
+                                RunOptions.all().order("seed-major").seedField("tag")))
+                .getMessage();
+        assertEquals("--seed-field tag is a string keyfield; seed-major order needs an int keyfield", bad);
+        String idOrder = assertThrows(
+                        ExperimenterException.class,
+                        () -> ex.run(
+                                spark, ctx -> {}, RunOptions.all().order("id").seedField("s")))
+                .getMessage();
+        assertEquals("--seed-field s applies to seed-major order: add --order seed-major", idOrder);
+    }
+
+    @Test
     void intermediateResultsAndAttachedWritesAreVisibleWhileTheExperimentRuns() throws Exception {
         String key = table;
         LATCHES.put(key + "/flushed", new CountDownLatch(1));

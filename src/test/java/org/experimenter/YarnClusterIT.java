@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -202,21 +203,51 @@ class YarnClusterIT {
                 "experiment.command = [pyenv/bin/python, cases.py, --what, \"{what}\"]");
         Experimenter ex = fill(shipped, 4);
         try {
-            Submit s = submit(
-                    "client",
-                    Map.of(DB_USER_ENV, TestDb.pgUser()),
-                    List.of("--files", shipped + "," + script, "--archives", pythonEnv() + "#pyenv"),
-                    "run",
-                    "--config",
-                    "example.conf");
-            assertEquals(0, s.exitCode, s.output);
-            assertEquals(Map.of(Status.DONE, 4L), nonZero(ex.status()), s.output);
+            runShippingPythonEnv(shipped, script, ex, 4);
             for (Map<String, Object> r : TestDb.store(ex).rows()) {
                 assertEquals("executor", r.get("echo"), "started by a YARN executor JVM: " + r);
                 assertEquals(
                         1, TestDb.store(ex).logRows("steps", (Long) r.get("id")).size(), r.toString());
                 assertFalse(((String) r.get("executor")).startsWith("driver"), r.toString());
             }
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void clientModeRunsAPythonFunctionShippedWithFilesInWorkersOfThePackedInterpreter() throws Exception {
+        String table = TestDb.uniqueTable("yarn_python");
+        Path function = work.resolve("yarn_fn.py");
+        Files.writeString(
+                function,
+                String.join(
+                        "\n",
+                        "import os",
+                        "def run_ml(parameters, result_processor, custom_config):",
+                        "    result_processor.process_results({'score': parameters['x'] * 2.0,"
+                                + " 'container': os.environ.get('CONTAINER_ID', ''), 'pid': os.getpid()})",
+                        ""));
+        Path shipped = writeConfigRunning(
+                table,
+                "keyfields { x { type = int, values = [1, 2, 3, 4, 5, 6] } }\n"
+                        + "resultfields { score = double, container = string, pid = int }\n",
+                // the function's file lands in each container's working directory, and the packed
+                // environment is unpacked as pyenv/ beside it
+                "experiment.python { function = \"yarn_fn.py:run_ml\", interpreter = pyenv/bin/python }");
+        Experimenter ex = fill(shipped, 6);
+        try {
+            runShippingPythonEnv(shipped, function, ex, 6);
+            Map<Object, Long> rowsPerWorker = new HashMap<>();
+            for (Map<String, Object> r : TestDb.store(ex).rows()) {
+                assertEquals((Integer) r.get("x") * 2.0, r.get("score"), r.toString());
+                assertTrue(((String) r.get("container")).startsWith("container_"), "called in a YARN container: " + r);
+                assertFalse(((String) r.get("executor")).startsWith("driver"), r.toString());
+                rowsPerWorker.merge(r.get("pid"), 1L, Long::sum);
+            }
+            assertTrue(
+                    rowsPerWorker.size() < 6,
+                    "a worker imports the function once and serves several rows: " + rowsPerWorker);
         } finally {
             ex.drop();
         }
@@ -457,6 +488,23 @@ class YarnClusterIT {
         return counts.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * A client-mode run of the shipped config with a Python file ({@code --files}, beside the
+     * config in each container's working directory) and a packed environment ({@code --archives},
+     * as pyenv/); every one of the table's {@code rows} ends done.
+     */
+    private static void runShippingPythonEnv(Path shipped, Path python, Experimenter ex, long rows) throws Exception {
+        Submit s = submit(
+                "client",
+                Map.of(DB_USER_ENV, TestDb.pgUser()),
+                List.of("--files", shipped + "," + python, "--archives", pythonEnv() + "#pyenv"),
+                "run",
+                "--config",
+                "example.conf");
+        assertEquals(0, s.exitCode, s.output);
+        assertEquals(Map.of(Status.DONE, rows), nonZero(ex.status()), s.output);
     }
 
     /**

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
+import org.experimenter.eval.Comparisons;
 import org.experimenter.eval.Evaluation;
-import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.stats.CdDiagram;
 import org.experimenter.eval.stats.ComparisonFormat;
 import org.experimenter.eval.stats.MethodComparison;
@@ -69,6 +68,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Override
     public Integer call() throws IOException {
         ComparisonFormat.parse(format);
@@ -81,40 +83,10 @@ final class CompareCommand implements Callable<Integer> {
         Experimenter ex = common.experimenter();
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            Evaluation e = ex.evaluation(spark).over(over).where(condition.where);
-            ResultTable means = e.meansByDatasetAndMethod(datasets, methods, value, lowerIsBetter);
-            // the pivot's columns: the data set, one per method, then the machine-only "best"
-            List<String> names = means.columns().subList(1, means.columns().size() - 1);
-            // a number-valued keyfield names its columns k=3 (as eval's pivot does); --control 3 means that one
-            int controlIndex = control == null
-                    ? -1
-                    : names.contains(control) ? names.indexOf(control) : names.indexOf(methods + "=" + control);
-            if (control != null && controlIndex < 0) {
-                throw new ExperimenterException(
-                        "--control " + control + ": no such value of " + methods + "; the methods are " + names);
-            }
-            if (names.size() < 2) {
-                throw new ExperimenterException(
-                        "--methods " + methods + ": " + names.size() + " method " + names + "; a comparison needs two");
-            }
-            List<String> sets = new ArrayList<>();
-            double[][] x = new double[means.size()][names.size()];
-            for (int r = 0; r < means.size(); r++) {
-                sets.add(String.valueOf(means.get(r, datasets)));
-                for (int j = 0; j < names.size(); j++) {
-                    Object v = means.get(r, names.get(j));
-                    x[r][j] = v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
-                }
-            }
-            MethodComparison c;
-            try {
-                c = MethodComparison.of(sets, names, x, alpha, lowerIsBetter, controlIndex);
-            } catch (IllegalArgumentException tooFew) {
-                throw new ExperimenterException("--datasets " + datasets + ": " + tooFew.getMessage());
-            }
-            String what = "mean " + value
-                    + (e.overFields().isEmpty() ? "" : " over " + String.join(",", e.overFields())) + ", "
-                    + (lowerIsBetter ? "lower" : "higher") + " is better";
+            Evaluation e =
+                    ex.evaluation(spark).over(over).where(condition.where).stage(only.stage);
+            MethodComparison c = Comparisons.of(e, datasets, methods, value, lowerIsBetter, control, alpha);
+            String what = Comparisons.what(e, value, lowerIsBetter);
             String text = ComparisonFormat.write(c, format, what);
             if (output == null) {
                 OutputOptions.stdout().print(text);

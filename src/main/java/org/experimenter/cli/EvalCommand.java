@@ -7,9 +7,11 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
+import org.experimenter.eval.CellTest;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.Stat;
+import org.experimenter.eval.TableFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +44,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Option(names = "--rows", split = ",", description = "Pivot: keyfields whose values make the rows.")
     List<String> rows;
 
@@ -55,6 +60,21 @@ final class EvalCommand implements Callable<Integer> {
             names = "--lower-is-better",
             description = "Pivot: mark the lowest value of each row as best (default: the highest).")
     boolean lowerIsBetter;
+
+    @Option(
+            names = "--test",
+            description = "Pivot: test each cell against its row's best by a paired test over the --over values"
+                    + " (the seeds), Holm-corrected within the row, and mark the cells not significantly worse:"
+                    + " wilcoxon or ttest.")
+    String test;
+
+    @Option(names = "--alpha", description = "With --test: the significance level (default: 0.05).")
+    Double alpha;
+
+    @Option(
+            names = "--against",
+            description = "With --test: best (default: each row's best) or a column's value, the control.")
+    String against;
 
     @Mixin
     OutputOptions out;
@@ -73,18 +93,33 @@ final class EvalCommand implements Callable<Integer> {
         if (!pivot && lowerIsBetter) {
             throw new ExperimenterException("--lower-is-better applies to a pivot (--rows, --columns, --value)");
         }
+        if (test == null && (alpha != null || against != null)) {
+            throw new ExperimenterException("--alpha and --against go with --test wilcoxon|ttest");
+        }
+        if (test != null && !pivot) {
+            throw new ExperimenterException("--test applies to a pivot (--rows, --columns, --value)");
+        }
+        CellTest cellTest = test == null ? null : CellTest.parse(test, alpha, against);
+        TableFormat format = out.checkedFormat();
         List<Stat> chosen = stats == null ? null : Stat.parse(stats);
         SparkSession spark = SparkSessions.open(ex.config());
         try {
             Evaluation e = ex.evaluation(spark)
                     .over(over)
                     .where(condition.where)
+                    .stage(only.stage)
                     .fields(fields)
                     .stats(chosen);
             // check the names before any Spark job runs
             e.groupFields();
-            ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter) : e.collect();
+            ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter, cellTest) : e.collect();
             out.write(spark, t);
+            if (format != TableFormat.CONSOLE && format != TableFormat.MARKDOWN && format != TableFormat.LATEX) {
+                // CSV, JSON and Parquet carry the p-values as columns; the legend goes beside them
+                for (String line : TableFormat.legend(t, "not_worse: ")) {
+                    System.err.println(line);
+                }
+            }
             reportLeftOut(e.leftOut());
             for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
                 System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()

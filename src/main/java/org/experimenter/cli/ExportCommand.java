@@ -27,13 +27,16 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Override
     public Integer call() {
         Experimenter ex = common.experimenter();
         Exporter.Format f = Exporter.Format.parse(format);
         SparkSession spark = SparkSessions.open(ex.config());
         try {
-            for (Exporter.Written w : ex.export(spark, output, f, condition.where)) {
+            for (Exporter.Written w : ex.export(spark, output, f, condition.where, only.stage)) {
                 System.out.println("wrote " + w.file() + " (" + w.rows() + (w.rows() == 1 ? " row)" : " rows)"));
             }
             return 0;

@@ -36,9 +36,27 @@ final class FillCommand implements Callable<Integer> {
                     + " each fixed combination is crossed with the values of the other keyfields.")
     Path combinations;
 
+    @Option(
+            names = "--dry-run",
+            description = "Insert nothing: print how many rows the grid has and, with a halving section, the"
+                    + " Hyperband plan (brackets of configurations x budget per rung).")
+    boolean dryRun;
+
     @Override
     public Integer call() {
         Experimenter ex = common.experimenter();
+        if (dryRun) {
+            System.out.printf(
+                    "%s: the grid has %d rows; --dry-run inserted nothing%n",
+                    ex.config().table(), ex.grid().size());
+            if (ex.config().halving() != null) {
+                System.out.print(ex.config()
+                        .halving()
+                        .plan()
+                        .describe(ex.config().halving().field()));
+            }
+            return 0;
+        }
         long t0 = System.nanoTime();
         long n;
         String what;
@@ -50,7 +68,7 @@ final class FillCommand implements Callable<Integer> {
             what = "from the combinations in " + combinations;
         } else {
             n = ex.fill();
-            what = "grid of " + ex.config().grid().size();
+            what = "grid of " + ex.grid().size();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%s: %d new rows (%s) in %.1f s%n", ex.config().table(), n, what, seconds);

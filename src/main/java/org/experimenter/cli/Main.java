@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
         description = "Runs grids of experiments on Apache Spark and keeps every result in a database.",
         subcommands = {
             FillCommand.class,
+            PromoteCommand.class,
+            HalveCommand.class,
             RunCommand.class,
             RunOneCommand.class,
             UnpauseCommand.class,
@@ -40,7 +42,8 @@ import picocli.CommandLine.Command;
             ImportPyExperimenterCommand.class,
             AdoptPyExperimenterCommand.class,
             InitCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            SlurmCommand.class
         })
 public final class Main implements Callable<Integer> {
 

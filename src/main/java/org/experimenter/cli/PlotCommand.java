@@ -43,6 +43,9 @@ final class PlotCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Option(names = "--output", required = true, description = "The picture to write: a .png or .svg file.")
     Path output;
 
@@ -73,6 +76,7 @@ final class PlotCommand implements Callable<Integer> {
                     .y(y)
                     .over(over)
                     .where(condition.where)
+                    .stage(only.stage)
                     .band(spread)
                     .size(width, height)
                     .title(title);

@@ -38,6 +38,19 @@ final class RunCommand implements Callable<Integer> {
             description = "Run rows in a shuffled order; an optional seed repeats a shuffle.")
     Long randomSeed;
 
+    @Option(
+            names = "--order",
+            paramLabel = "id|seed-major",
+            description = "The order rows are claimed in: id, or seed-major (every configuration of the smallest"
+                    + " seed first, then the next; default: the config's execution.order).")
+    String order;
+
+    @Option(
+            names = "--seed-field",
+            paramLabel = "<keyfield>",
+            description = "The int keyfield of seed-major order (default: the config's execution.seed-field).")
+    String seedField;
+
     @Override
     public Integer call() {
         Experimenter ex = common.experimenter();
@@ -51,6 +64,11 @@ final class RunCommand implements Callable<Integer> {
         }
         if (randomSeed != null) {
             options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
+        }
+        options = options.order(order).seedField(seedField);
+        if (ex.config().halving() != null) {
+            // a rung left complete but uncut (a driver killed between the two) is cut first
+            ex.halve();
         }
         Map<Status, Long> counts = ex.status();
         if (counts.get(Status.CREATED) == 0 && counts.get(Status.RUNNING) == 0) {

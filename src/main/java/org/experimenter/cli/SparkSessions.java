@@ -3,10 +3,12 @@ package org.experimenter.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.spark.TaskResources;
 
 /** The Spark session of the commands that need one, set up from the experiment's config. */
 final class SparkSessions {
@@ -35,7 +37,12 @@ final class SparkSessions {
             b = b.config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
         }
-        for (Map.Entry<String, String> e : defaults.entrySet()) {
+        // the rows' GPUs and cores as Spark task requests, unless the config or spark-submit says otherwise
+        String master = conf.contains("spark.master") ? conf.get("spark.master") : c.sparkMaster();
+        Map<String, String> all =
+                new LinkedHashMap<>(TaskResources.sparkDefaults(c.resources().base(), master));
+        all.putAll(defaults);
+        for (Map.Entry<String, String> e : all.entrySet()) {
             if (!conf.contains(e.getKey())) {
                 b = b.config(e.getKey(), e.getValue());
             }

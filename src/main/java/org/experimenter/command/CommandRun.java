@@ -6,7 +6,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +42,19 @@ final class CommandRun {
         this.ctx = ctx;
     }
 
+    /** The row halving promoted this one from, whose scratch folder holds the checkpoint; null for none. */
+    private Long parentId() {
+        if (config.halving() == null) {
+            return null;
+        }
+        Object p =
+                new org.experimenter.store.ExperimentStore(config).row(ctx.id()).get("parent_id");
+        return p == null ? null : ((Number) p).longValue();
+    }
+
     void run() throws Exception {
-        RunFiles files = RunFiles.create(Path.of(settings.runDir()), config.table(), ctx.id(), ctx.attempt());
+        RunFiles files =
+                RunFiles.create(Path.of(settings.runDir()), config.table(), ctx.id(), ctx.attempt(), parentId());
         Files.writeString(files.params(), Json.write(inputs(files)));
         Files.createFile(files.events()); // there to append to, in any language
         Map<String, String> values = placeholderValues(files);
@@ -76,7 +86,13 @@ final class CommandRun {
         pb.redirectError(files.stderr().toFile());
         ProcessTree tree;
         try {
-            tree = ProcessTree.start(pb, shutdownPatience(), settings.killGrace(), true);
+            tree = ProcessTree.start(
+                    pb,
+                    // in a driver, the run's stop hook gives the experiment its grace period first
+                    ProcessTree.patience(
+                            config.shutdownGrace().plus(settings.killGrace()).plusSeconds(20)),
+                    settings.killGrace(),
+                    true);
         } catch (IOException e) {
             throw new CommandFailure(
                     "cannot start the command " + display(argv) + " on " + Host.NAME + ": " + e.getMessage());
@@ -98,19 +114,6 @@ final class CommandRun {
             tree.close();
         }
         finish(p.exitValue(), argv, files);
-    }
-
-    /**
-     * How long the JVM's exit waits for this tree to end by itself: in a driver (local mode) the
-     * run's stop hook gives the experiments their grace period first; an executor's JVM that
-     * exits, or run-one without Spark, ends its processes at once.
-     */
-    private Duration shutdownPatience() {
-        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-        if (env == null || !"driver".equals(env.executorId())) {
-            return Duration.ZERO;
-        }
-        return config.shutdownGrace().plus(settings.killGrace()).plusSeconds(20);
     }
 
     /** Until the process exits: streams events, tells it when the run is stopping. */
@@ -296,6 +299,8 @@ final class CommandRun {
         for (Map.Entry<String, String> e : settings.environment().entrySet()) {
             env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args));
         }
+        // the row's GPUs win over an environment setting: each row sees only its own
+        env.putAll(RowEnvironment.of(config.resources().base(), ctx));
         if (settings.shell()) {
             env.putAll(Placeholders.variables(values)); // the script refers to them: its values are never code
         }

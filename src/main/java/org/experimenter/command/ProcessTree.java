@@ -89,6 +89,16 @@ public final class ProcessTree implements AutoCloseable {
     }
 
     /**
+     * The patience of {@link #start} for a tree started here: {@code inDriver} in a local-mode
+     * driver, whose run's stop hook first gives running experiments their grace period; zero in an
+     * executor's JVM that exits, or without Spark (run-one), which end their processes at once.
+     */
+    public static Duration patience(Duration inDriver) {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return env != null && "driver".equals(env.executorId()) ? inDriver : Duration.ZERO;
+    }
+
+    /**
      * Starts the builder's command in a session of its own, marked with a fresh token; {@link
      * #close} when it has ended.
      *

@@ -12,12 +12,26 @@ import java.util.stream.Stream;
  * The files of one attempt at a row, under {@code <run-dir>/<table>/<id>/}: {@code scratch/},
  * kept across attempts (and resets) for checkpoints, and {@code attempt-<n>/} with what the
  * command is given and what it writes. An attempt's folder is made anew: a row that was reset
- * counts its attempts from 1 again.
+ * counts its attempts from 1 again. A row that halving promoted from a parent row starts with a
+ * copy of the parent's scratch folder: the checkpoint of the rung below, to resume from.
  */
 record RunFiles(Path rowDir, Path scratch, Path attemptDir) {
     static RunFiles create(Path runDir, String table, long id, int attempt) throws IOException {
+        return create(runDir, table, id, attempt, null);
+    }
+
+    /** The same for a row promoted from {@code parentId} (null for none). */
+    static RunFiles create(Path runDir, String table, long id, int attempt, Long parentId) throws IOException {
         Path row = runDir.toAbsolutePath().resolve(table).resolve(Long.toString(id));
-        Path scratch = Files.createDirectories(row.resolve("scratch"));
+        Path scratch = row.resolve("scratch");
+        if (parentId != null && !Files.exists(scratch)) {
+            Path parent = runDir.toAbsolutePath()
+                    .resolve(table)
+                    .resolve(Long.toString(parentId))
+                    .resolve("scratch");
+            copyTree(parent, scratch);
+        }
+        Files.createDirectories(scratch);
         Path attemptDir = row.resolve("attempt-" + attempt);
         deleteTree(attemptDir);
         Files.createDirectories(attemptDir);
@@ -76,6 +90,29 @@ record RunFiles(Path rowDir, Path scratch, Path attemptDir) {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * Copies a folder's tree into a new one, through a temporary sibling moved into place, so that
+     * an attempt killed half way leaves no half copy to be taken for the checkpoint.
+     */
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        Path tmp = to.resolveSibling(to.getFileName() + ".copying");
+        deleteTree(tmp);
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = tmp.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Files.move(tmp, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static void deleteTree(Path dir) {

@@ -8,7 +8,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,36 +84,19 @@ final class CommandReader {
         if (command.get(0).isBlank()) {
             throw at(c, "experiment.command", "the first element, the program, is empty");
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e :
-                c.getObject("experiment.environment").entrySet()) {
-            String path = "experiment.environment." + ConfigReader.quoteKey(e.getKey());
-            ConfigValueType t = e.getValue().valueType();
-            if (t != ConfigValueType.STRING && t != ConfigValueType.NUMBER && t != ConfigValueType.BOOLEAN) {
-                throw at(c, path, "expected a string, found a " + typeName(e.getValue()));
-            }
-            if (e.getKey().isEmpty() || e.getKey().contains("=")) {
-                throw at(c, path, "not a valid environment variable name");
-            }
-            String v = String.valueOf(e.getValue().unwrapped());
-            String problem = Placeholders.check(v, keyfields, true);
+        Map<String, String> env = ProcessKeys.environment(c, "experiment.environment");
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String problem = Placeholders.check(e.getValue(), keyfields, true);
             if (problem != null) {
-                throw at(c, path, problem);
+                throw at(c, "experiment.environment." + ConfigReader.quoteKey(e.getKey()), problem);
             }
-            env.put(e.getKey(), v);
         }
         var streamInterval = c.getDuration("experiment.stream-interval");
         if (streamInterval.isNegative() || streamInterval.isZero()) {
             throw at(c, "experiment.stream-interval", "must be a positive duration, e.g. 2s");
         }
-        var killGrace = c.getDuration("experiment.kill-grace");
-        if (killGrace.isNegative()) {
-            throw at(c, "experiment.kill-grace", "must not be negative");
-        }
-        String runDir = c.getString("experiment.run-dir").trim();
-        if (runDir.isEmpty()) {
-            throw at(c, "experiment.run-dir", "must not be empty");
-        }
+        var killGrace = ProcessKeys.killGrace(c);
+        String runDir = ProcessKeys.runDir(c);
         return new CommandSettings(
                 command, shell, c.getString("experiment.working-dir").trim(), env, streamInterval, killGrace, runDir);
     }

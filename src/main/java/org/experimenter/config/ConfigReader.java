@@ -179,6 +179,28 @@ final class ConfigReader {
         return logtables;
     }
 
+    /** execution.order, id or seed-major; for seed-major, execution.seed-field is checked to be an int keyfield. */
+    String claimOrder(List<Parameter> keyfields) {
+        String order = c.getString("execution.order").trim();
+        if (order.equals("id")) {
+            return order;
+        }
+        if (!order.equals("seed-major")) {
+            throw at(c, "execution.order", "expected id or seed-major, found " + order);
+        }
+        String field = c.getString("execution.seed-field").trim();
+        String problem = ExperimentConfig.seedFieldProblem(field, keyfields);
+        if (problem != null) {
+            throw at(c, "execution.seed-field", problem);
+        }
+        return order;
+    }
+
+    /** The halving section, or null when the config has none. */
+    HalvingSettings halving(List<Parameter> keyfields, Map<String, FieldType> resultfields) {
+        return HalvingReader.read(c, keyfields, resultfields);
+    }
+
     /** The experiment section's command, or null when the config names none. */
     CommandSettings command(List<String> keyfieldNames, String experimentClass) {
         return CommandReader.read(c, new java.util.LinkedHashSet<>(keyfieldNames), experimentClass);
@@ -187,6 +209,10 @@ final class ConfigReader {
     /** The experiment section's Python function, or null when the config names none. */
     PythonSettings python(String experimentClass) {
         return PythonReader.read(c, experimentClass);
+    }
+
+    ResourceSettings resources(int maxAttempts) {
+        return ResourcesReader.read(c, maxAttempts);
     }
 
     LinkedHashMap<String, String> sparkConf() {

@@ -52,7 +52,10 @@ public final class ExperimentConfig implements Serializable {
             "cpu_time",
             "allocated_bytes",
             "experiment_class",
-            "lease_ms");
+            "lease_ms",
+            "stage",
+            "parent_id",
+            "halving");
 
     private final String origin;
     private final String url;
@@ -73,15 +76,19 @@ public final class ExperimentConfig implements Serializable {
     private final LinkedHashMap<String, String> sparkConf;
     private final long maxExperiments;
     private final int partitions;
+    private final String claimOrder;
+    private final String seedField;
     private final Duration heartbeatInterval;
     private final int missedBeats;
     private final Duration recoveryInterval;
     private final int maxAttempts;
     private final boolean retryErrors;
+    private final ResourceSettings resources;
     private final Duration timeout;
     private final Duration shutdownGrace;
     private final boolean resultTimestamps;
     private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
+    private final HalvingSettings halving;
     // withOverrides starts again from the whole resolved config, defaults included
     private final String resolvedJson;
     private transient Config custom;
@@ -104,6 +111,7 @@ public final class ExperimentConfig implements Serializable {
         this.resultfields = r.resultfields();
         this.resultTimestamps = r.resultTimestamps(resultfields.keySet());
         this.logtables = r.logtables(table);
+        this.halving = r.halving(keyfields, resultfields);
         this.customJson = r.json("custom");
         this.experimentClass = r.plain("experiment-class").trim();
         this.command = r.command(keyfieldNames(), experimentClass);
@@ -113,11 +121,14 @@ public final class ExperimentConfig implements Serializable {
         this.sparkConf = r.sparkConf();
         this.maxExperiments = r.longAtLeast("execution.max-experiments", 0);
         this.partitions = r.intAtLeast("execution.partitions", 0);
+        this.claimOrder = r.claimOrder(keyfields);
+        this.seedField = r.plain("execution.seed-field").trim();
         this.heartbeatInterval = r.positive("lease.heartbeat-interval");
         this.missedBeats = r.intAtLeast("lease.missed-beats", 4);
         this.recoveryInterval = r.positive("lease.recovery-interval");
         this.maxAttempts = r.intAtLeast("max-attempts", 1);
         this.retryErrors = r.bool("retry-errors");
+        this.resources = r.resources(maxAttempts);
         this.timeout = r.notNegative("timeout");
         this.shutdownGrace = r.duration("shutdown-grace");
     }
@@ -210,6 +221,11 @@ public final class ExperimentConfig implements Serializable {
         return Collections.unmodifiableMap(logtables);
     }
 
+    /** The halving section (successive halving over a budget keyfield), or null when there is none. */
+    public HalvingSettings halving() {
+        return halving;
+    }
+
     /** The {@code custom} section, as given. */
     public Config custom() {
         if (custom == null) {
@@ -253,6 +269,42 @@ public final class ExperimentConfig implements Serializable {
         return partitions;
     }
 
+    /** {@code execution.order}: {@code id} or {@code seed-major}. */
+    public String claimOrder() {
+        return claimOrder;
+    }
+
+    /** {@code execution.seed-field}: the keyfield of seed-major order (checked when that is the order). */
+    public String seedField() {
+        return seedField;
+    }
+
+    /** The keyfield rows are claimed in order of when the order is seed-major, else null. */
+    public String seedMajorField() {
+        return claimOrder.equals("seed-major") ? seedField : null;
+    }
+
+    /**
+     * Why a keyfield cannot order claims seed-major (it is none, or no int keyfield), or null
+     * when it can: its values times 2^32 plus the id order the rows in one whole number.
+     */
+    public String seedFieldProblem(String name) {
+        return seedFieldProblem(name, keyfields);
+    }
+
+    static String seedFieldProblem(String name, List<Parameter> keyfields) {
+        List<String> names = new ArrayList<>();
+        for (Parameter p : keyfields) {
+            names.add(p.name());
+            if (p.name().equals(name)) {
+                return p.type() == FieldType.INT
+                        ? null
+                        : name + " is a " + p.type().configName() + " keyfield; seed-major order needs an int keyfield";
+            }
+        }
+        return name + " is not a keyfield; the keyfields are " + names;
+    }
+
     /** How long opening a database connection may take. */
     public Duration connectTimeout() {
         return connectTimeout;
@@ -291,6 +343,11 @@ public final class ExperimentConfig implements Serializable {
 
     public boolean retryErrors() {
         return retryErrors;
+    }
+
+    /** GPUs, cores and memory per row, and the memory an out-of-memory failure escalates to. */
+    public ResourceSettings resources() {
+        return resources;
     }
 
     /** The per-experiment time limit; zero means none. */

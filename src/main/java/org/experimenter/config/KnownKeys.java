@@ -50,7 +50,11 @@ final class KnownKeys {
             "keyfields",
             Set.of(NAMED),
             "keyfields." + NAMED,
-            Set.of("type", "values"));
+            Set.of("type", "values"),
+            "",
+            Set.of(HalvingReader.SECTION),
+            HalvingReader.SECTION,
+            Set.of("field", "min", "max", "eta", "by", "value", "lower-is-better", "mode", "brackets"));
 
     /** Section path to the keys it may have, sorted so that suggestions do not depend on hashing. */
     private final Map<String, Set<String>> sections = new HashMap<>();

@@ -8,7 +8,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -73,31 +72,13 @@ final class PythonReader {
             }
             path.add((String) v.unwrapped());
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e :
-                c.getObject("experiment.python.environment").entrySet()) {
-            String at = "experiment.python.environment." + ConfigReader.quoteKey(e.getKey());
-            ConfigValueType t = e.getValue().valueType();
-            if (t != ConfigValueType.STRING && t != ConfigValueType.NUMBER && t != ConfigValueType.BOOLEAN) {
-                throw at(c, at, "expected a string, found a " + typeName(e.getValue()));
-            }
-            if (e.getKey().isEmpty() || e.getKey().contains("=")) {
-                throw at(c, at, "not a valid environment variable name");
-            }
-            env.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
+        Map<String, String> env = ProcessKeys.environment(c, "experiment.python.environment");
         int maxRows = c.getInt("experiment.python.max-rows-per-worker");
         if (maxRows < 0) {
             throw at(c, "experiment.python.max-rows-per-worker", "must be at least 0 (0: never replace a worker)");
         }
-        var killGrace = c.getDuration("experiment.kill-grace");
-        if (killGrace.isNegative()) {
-            throw at(c, "experiment.kill-grace", "must not be negative");
-        }
-        String runDir = c.getString("experiment.run-dir").trim();
-        if (runDir.isEmpty()) {
-            throw at(c, "experiment.run-dir", "must not be empty");
-        }
+        var killGrace = ProcessKeys.killGrace(c);
+        String runDir = ProcessKeys.runDir(c);
         return new PythonSettings(function, interpreter, path, env, maxRows, killGrace, runDir);
     }
 

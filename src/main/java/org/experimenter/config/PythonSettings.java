@@ -35,4 +35,17 @@ public record PythonSettings(
         path = List.copyOf(path);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
+
+    /**
+     * The same with more environment variables, which win: a row's GPUs and memory. Workers are
+     * pooled by settings, so a worker started for one task's GPUs never serves a task with others.
+     */
+    public PythonSettings withEnvironment(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(more);
+        return new PythonSettings(function, interpreter, path, env, maxRowsPerWorker, killGrace, runDir);
+    }
 }

@@ -40,6 +40,7 @@ public final class Evaluation {
     private List<Stat> stats;
     private List<String> fields;
     private String where;
+    private Integer stage;
     private Where whereCondition;
     private Dataset<Row> source;
     private ExperimentStore store;
@@ -72,7 +73,18 @@ public final class Evaluation {
     public Evaluation where(String condition) {
         this.where = condition == null || condition.isBlank() ? null : condition;
         // checked at once against the table's columns: the same rule as run and reset
-        this.whereCondition = where == null ? null : new ExperimentStore(config).where(where);
+        this.whereCondition = new ExperimentStore(config).where(where, stage);
+        this.counted = null;
+        return this;
+    }
+
+    /**
+     * Only the rows of one stage (1: the grid; 2 and up: rows {@code promote} added), null for
+     * all; it narrows {@link #where} as one checked condition.
+     */
+    public Evaluation stage(Integer stage) {
+        this.stage = stage;
+        this.whereCondition = new ExperimentStore(config).where(where, stage);
         this.counted = null;
         return this;
     }
@@ -243,6 +255,101 @@ public final class Evaluation {
     }
 
     /**
+     * The pivot with each cell tested against its row's best (or {@link CellTest#against the control column}) over the
+     * {@link #over} values both cells have; the cells not significantly worse are marked ({@link
+     * ResultTable#isMarked}) and the p-values are machine-only columns {@code <column>_p}, {@code <column>_p_holm},
+     * {@code <column>_pairs}, with {@code not_worse} naming the marked columns. A null test gives the plain pivot.
+     *
+     * @throws ExperimenterException as {@link #pivot(List, List, String, boolean)}, and when nothing is aggregated
+     *     over (the tests pair by it) or {@code --against} names no column
+     */
+    public ResultTable pivot(
+            List<String> rows, List<String> columns, String value, boolean lowerIsBetter, CellTest test) {
+        if (test == null) {
+            return pivot(rows, columns, value, lowerIsBetter);
+        }
+        List<String> pairedBy = overFields();
+        if (pairedBy.isEmpty()) {
+            throw new ExperimenterException("--test pairs the cells by the --over keyfields (the seed), and there are"
+                    + " none: name them with --over");
+        }
+        ResultTable t = pivot(rows, columns, value, lowerIsBetter);
+        List<String> labels = new ArrayList<>();
+        Map<List<Object>, Map<String, Map<List<Object>, Double>>> samples = samples(rows, columns, value, labels);
+        Stat center = stats == null ? Stat.MEAN : stats.get(0);
+        return SignificanceMarks.apply(
+                t,
+                rows,
+                labels,
+                columns.size() == 1 ? columns.get(0) : null,
+                samples,
+                test,
+                lowerIsBetter,
+                pairedBy,
+                center);
+    }
+
+    /**
+     * The values of the done rows matching {@link #where}, per row key, column label and {@link #over} key, for the
+     * paired tests of a pivot; fills {@code labels} with the pivot's column labels in order. Rows without a value
+     * (NaN, never written) count for the labels but give no value.
+     */
+    private Map<List<Object>, Map<String, Map<List<Object>, Double>>> samples(
+            List<String> rows, List<String> columns, String value, List<String> labels) {
+        List<String> select = new ArrayList<>();
+        for (List<String> part : List.of(rows, columns, overFields())) {
+            for (String f : part) {
+                select.add(quote(f));
+            }
+        }
+        select.add("CAST(" + quote(value) + " AS DOUBLE)");
+        List<Row> found = SqlErrors.translate(context(), () -> {
+            describe("eval --test, reading the values per " + String.join(",", overFields()));
+            try {
+                return overView(view -> spark.sql("SELECT " + String.join(", ", select) + " FROM " + quote(view)
+                                + " WHERE status = 'done'"))
+                        .collectAsList();
+            } finally {
+                spark.sparkContext().setJobDescription(null);
+            }
+        });
+        int nr = rows.size();
+        int nc = columns.size();
+        int no = overFields().size();
+        java.util.Set<List<Object>> colKeys = Pivot.sortedKeys();
+        for (Row r : found) {
+            colKeys.add(values(r, nr, nc));
+        }
+        Map<List<Object>, String> label = Pivot.columnLabels(rows, columns, colKeys, spreadOf());
+        labels.addAll(label.values());
+        Map<List<Object>, Map<String, Map<List<Object>, Double>>> out = new LinkedHashMap<>();
+        for (Row r : found) {
+            int v = nr + nc + no;
+            if (r.isNullAt(v) || Double.isNaN(r.getDouble(v))) {
+                continue;
+            }
+            out.computeIfAbsent(values(r, 0, nr), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(label.get(values(r, nr, nc)), k -> new LinkedHashMap<>())
+                    .put(values(r, nr + nc, no), r.getDouble(v));
+        }
+        return out;
+    }
+
+    private static List<Object> values(Row r, int from, int count) {
+        List<Object> k = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            k.add(r.isNullAt(i) ? null : r.get(i));
+        }
+        return k;
+    }
+
+    /** The spread statistic of a pivot (its column names follow the labels), or null. */
+    private Stat spreadOf() {
+        List<Stat> chosen = stats == null ? List.of(Stat.MEAN, Stat.STD) : stats;
+        return chosen.size() > 1 ? chosen.get(1) : null;
+    }
+
+    /**
      * The input of {@code compare}: the mean of {@code value} over {@link #over} with one row per data set and one
      * column per method, checked as a pivot is, with errors naming --datasets and --methods.
      */
@@ -285,6 +392,7 @@ public final class Evaluation {
                 .countingWith(store)
                 .over(over)
                 .where(where)
+                .stage(stage)
                 .fields(List.of(value))
                 .stats(needed)
                 .collect();
@@ -359,10 +467,11 @@ public final class Evaluation {
 
     private String nothingDone() {
         Map<String, Long> counts = countByStatus();
-        String matching = where == null ? "" : " matching --where \"" + where + "\"";
+        String matching = (where == null ? "" : " matching --where \"" + where + "\"")
+                + (stage == null ? "" : " in stage " + stage);
         if (counts.isEmpty()) {
             return "nothing to evaluate: table " + config.table() + " has no rows" + matching
-                    + (where == null ? " (fill and run it first)" : "");
+                    + (where == null && stage == null ? " (fill and run it first)" : "");
         }
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, Long> e : counts.entrySet()) {

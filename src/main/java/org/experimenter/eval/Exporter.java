@@ -11,6 +11,7 @@ import org.experimenter.ExperimenterException;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.SparkTables;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Where;
 
 /**
  * Writes the experiment table and its log tables to files for pandas and notebooks: one file
@@ -86,6 +87,14 @@ public final class Exporter {
      *     tables are exported whole
      */
     public List<Written> export(Path dir, Format format, String where) {
+        return export(dir, format, where, null);
+    }
+
+    /**
+     * The same, with the experiment table's rows narrowed to one stage as well (1: the grid; null
+     * for all), composed with the condition as one checked condition.
+     */
+    public List<Written> export(Path dir, Format format, String where, Integer stage) {
         List<Written> out = new ArrayList<>();
         String ts = "spark.sql.parquet.outputTimestampType";
         String previous = spark.conf().get(ts);
@@ -93,11 +102,12 @@ public final class Exporter {
         spark.conf().set(ts, "TIMESTAMP_MICROS");
         try {
             Dataset<Row> all = SparkTables.table(spark, config);
-            Dataset<Row> table = where == null || where.isBlank()
+            Where condition = new ExperimentStore(config).where(where, stage);
+            Dataset<Row> table = condition == null
                     ? all
                     : SqlErrors.translate(
-                            "--where \"" + where + "\": ",
-                            () -> all.where(WhereColumn.of(new ExperimentStore(config).where(where))));
+                            where == null || where.isBlank() ? "" : "--where \"" + where + "\": ",
+                            () -> all.where(WhereColumn.of(condition)));
             out.add(write(config.table(), table, dir, format));
             for (String log : SparkTables.logTables(config)) {
                 out.add(write(log, SparkTables.other(spark, config, log), dir, format));

@@ -94,13 +94,8 @@ final class Pivot {
         }
 
         List<String> names = new ArrayList<>(rows);
-        Map<List<Object>, String> labels = new LinkedHashMap<>();
-        for (List<Object> ck : colKeys) {
-            String label = label(columns, ck);
-            if (names.contains(label) || label.equals(BEST)) {
-                label = label(columns, ck, true);
-            }
-            labels.put(ck, label);
+        Map<List<Object>, String> labels = columnLabels(rows, columns, colKeys, spread);
+        for (String label : labels.values()) {
             names.add(label);
             if (spreadCol != null) {
                 names.add(label + "_" + spread.key());
@@ -156,6 +151,33 @@ final class Pivot {
             }
         }
         return t;
+    }
+
+    /**
+     * The pivot's column names for the values of the column keyfields, in the order given: a string value as it is,
+     * others (and a name taken already) as field=value.
+     */
+    static Map<List<Object>, String> columnLabels(
+            List<String> rows, List<String> columns, Iterable<List<Object>> colKeys, Stat spread) {
+        List<String> names = new ArrayList<>(rows);
+        Map<List<Object>, String> labels = new LinkedHashMap<>();
+        for (List<Object> ck : colKeys) {
+            String label = label(columns, ck);
+            if (names.contains(label) || label.equals(BEST)) {
+                label = label(columns, ck, true);
+            }
+            labels.put(ck, label);
+            names.add(label);
+            if (spread != null) {
+                names.add(label + "_" + spread.key());
+            }
+        }
+        return labels;
+    }
+
+    /** The column keys of a pivot in its order (sorted as its columns are). */
+    static Set<List<Object>> sortedKeys() {
+        return new TreeSet<>(KEYS);
     }
 
     private static List<Object> key(ResultTable agg, int row, List<String> fields) {

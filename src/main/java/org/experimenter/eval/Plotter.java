@@ -94,6 +94,12 @@ public final class Plotter {
         return this;
     }
 
+    /** Only the rows of one stage (1: the grid), null for all. */
+    public Plotter stage(Integer stage) {
+        evaluation.stage(stage);
+        return this;
+    }
+
     /** The band around each mean: {@link Stat#STD} (default), {@link Stat#SE}, {@link Stat#CI95}, or null for none. */
     public Plotter band(Stat spread) {
         if (spread != null && !spread.isSpread()) {

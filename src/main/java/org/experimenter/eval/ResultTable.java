@@ -41,6 +41,24 @@ public final class ResultTable {
     private final Map<Integer, Set<String>> best;
     private final Set<String> machineOnly;
     private final String footnote;
+    private final Marks marks;
+
+    /**
+     * Cells marked by a significance test ({@code eval --test}): underlined in LaTeX, a dagger in
+     * the console and Markdown; the legend says what the mark means and how the tests were done.
+     *
+     * @param cells per row index, the shown columns marked
+     * @param meaning what a marked cell is, e.g. "not significantly worse than the row's best ..."
+     * @param notes further legend lines: pairs per test, dropped seeds, limits of the test
+     */
+    record Marks(Map<Integer, Set<String>> cells, String meaning, List<String> notes) {
+        static final Marks NONE = new Marks(Map.of(), null, List.of());
+
+        Marks {
+            cells = Collections.unmodifiableMap(new LinkedHashMap<>(cells));
+            notes = List.copyOf(notes);
+        }
+    }
 
     /** A plain table: column names and rows of values (Integer, Long, Double, String, ...; null for none). */
     public ResultTable(List<String> columns, List<List<Object>> rows) {
@@ -54,6 +72,17 @@ public final class ResultTable {
             Map<Integer, Set<String>> best,
             Set<String> machineOnly,
             String footnote) {
+        this(columns, rows, merges, best, machineOnly, footnote, Marks.NONE);
+    }
+
+    ResultTable(
+            List<String> columns,
+            List<List<Object>> rows,
+            List<Merge> merges,
+            Map<Integer, Set<String>> best,
+            Set<String> machineOnly,
+            String footnote,
+            Marks marks) {
         this.columns = List.copyOf(columns);
         List<List<Object>> copy = new ArrayList<>();
         for (List<Object> r : rows) {
@@ -68,6 +97,7 @@ public final class ResultTable {
         this.best = Collections.unmodifiableMap(new LinkedHashMap<>(best));
         this.machineOnly = Collections.unmodifiableSet(new LinkedHashSet<>(machineOnly));
         this.footnote = footnote;
+        this.marks = marks;
     }
 
     /** Collects a Spark result; meant for aggregated, small results. */
@@ -90,7 +120,29 @@ public final class ResultTable {
         indexOf(spread);
         List<Merge> m = new ArrayList<>(merges);
         m.add(new Merge(center, spread, label));
-        return new ResultTable(columns, rows, m, best, machineOnly, footnote);
+        return new ResultTable(columns, rows, m, best, machineOnly, footnote, marks);
+    }
+
+    /**
+     * This table with more machine-only columns (one value per row each) and cells marked by a
+     * test; the columns go last.
+     */
+    ResultTable withMarks(List<String> extraColumns, List<List<Object>> extraValues, Marks m) {
+        List<String> names = new ArrayList<>(columns);
+        names.addAll(extraColumns);
+        if (new LinkedHashSet<>(names).size() != names.size()) {
+            throw new org.experimenter.ExperimenterException(
+                    "the columns of the test results would repeat a name: " + names);
+        }
+        List<List<Object>> out = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            List<Object> line = new ArrayList<>(rows.get(r));
+            line.addAll(extraValues.get(r));
+            out.add(line);
+        }
+        Set<String> machine = new LinkedHashSet<>(machineOnly);
+        machine.addAll(extraColumns);
+        return new ResultTable(names, out, merges, best, machine, footnote, m);
     }
 
     public List<String> columns() {
@@ -113,6 +165,24 @@ public final class ResultTable {
     /** Whether a cell is marked best (bold in Markdown and LaTeX). */
     public boolean isBest(int row, String column) {
         return best.getOrDefault(row, Set.of()).contains(column);
+    }
+
+    /**
+     * Whether a cell is marked by a significance test ({@code eval --test}): not significantly
+     * worse than its row's best or the control.
+     */
+    public boolean isMarked(int row, String column) {
+        return marks.cells().getOrDefault(row, Set.of()).contains(column);
+    }
+
+    /** What a marked cell means; null when no cell was tested. */
+    public String markMeaning() {
+        return marks.meaning();
+    }
+
+    /** The legend lines under a tested table beyond {@link #markMeaning}: pairs, dropped seeds, limits. */
+    public List<String> markNotes() {
+        return marks.notes();
     }
 
     int indexOf(String column) {

@@ -32,6 +32,9 @@ public enum TableFormat {
     /** A Parquet file (needs an output path). */
     PARQUET;
 
+    /** The console's and Markdown's mark of a cell not significantly worse than its row's best ({@code --test}). */
+    public static final String MARK = "\u2020";
+
     /** Digits after the decimal point of floating-point numbers unless told otherwise. */
     public static final int DEFAULT_PRECISION = 4;
 
@@ -72,11 +75,11 @@ public enum TableFormat {
             case JSON:
                 return json(t);
             case MARKDOWN:
-                return markdown(new HumanView(t, precision));
+                return markdown(new HumanView(t, precision), t);
             case LATEX:
-                return latex(new HumanView(t, precision));
+                return latex(new HumanView(t, precision), t);
             case CONSOLE:
-                return console(new HumanView(t, precision), t.footnote());
+                return console(new HumanView(t, precision), t);
             case PARQUET:
             default:
                 throw new ExperimenterException("parquet is a binary format: give --output FILE to write it");
@@ -86,14 +89,17 @@ public enum TableFormat {
     /**
      * A table as the formats for people show it, for other renderers (the web view's HTML): the
      * shown columns (merged ones as one, machine-only ones left out), each cell's text with
-     * {@code center ± spread} as the console writes it, and which cells are best.
+     * {@code center ± spread} as the console writes it, which cells are best, which are marked by
+     * a significance test ({@code --test}; underlined) and the legend saying what the mark means.
      */
     public record Shown(
             List<String> header,
             List<Boolean> numeric,
             List<List<String>> cells,
             List<List<Boolean>> best,
-            String footnote) {}
+            String footnote,
+            List<List<Boolean>> marked,
+            List<String> legend) {}
 
     /** The table as {@link Shown}, numbers with {@code precision} digits after the decimal point. */
     public static Shown shown(ResultTable t, int precision) {
@@ -109,7 +115,25 @@ public enum TableFormat {
             }
             cells.add(line);
         }
-        return new Shown(v.header, v.numeric, cells, v.best, v.anyBest.contains(true) ? t.footnote() : null);
+        return new Shown(
+                v.header,
+                v.numeric,
+                cells,
+                v.best,
+                v.anyBest.contains(true) ? t.footnote() : null,
+                v.marked,
+                legend(t, "underlined: "));
+    }
+
+    /** The legend of a tested table: what the mark means (after {@code mark}), then the notes; empty untested. */
+    public static List<String> legend(ResultTable t, String mark) {
+        if (t.markMeaning() == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        out.add(mark + t.markMeaning());
+        out.addAll(t.markNotes());
+        return out;
     }
 
     // ---- formats for people -------------------------------------------------------------------
@@ -123,6 +147,8 @@ public enum TableFormat {
 
         final List<List<Boolean>> best = new ArrayList<>();
         final List<Boolean> anyBest = new ArrayList<>();
+        final List<List<Boolean>> marked = new ArrayList<>();
+        final List<Boolean> anyMarked = new ArrayList<>();
 
         HumanView(ResultTable t, int precision) {
             List<int[]> shown = new ArrayList<>(); // center index, spread index or -1
@@ -146,19 +172,23 @@ public enum TableFormat {
             }
             for (int[] s : shown) {
                 boolean num = !t.rows().isEmpty();
-                boolean marked = false;
+                boolean isBest = false;
+                boolean isMarked = false;
                 for (int r = 0; r < t.rows().size(); r++) {
                     Object v = t.rows().get(r).get(s[0]);
                     num &= v == null || v instanceof Number;
-                    marked |= t.isBest(r, t.columns().get(s[0]));
+                    isBest |= t.isBest(r, t.columns().get(s[0]));
+                    isMarked |= t.isMarked(r, t.columns().get(s[0]));
                 }
                 numeric.add(num);
-                anyBest.add(marked);
+                anyBest.add(isBest);
+                anyMarked.add(isMarked);
             }
             for (int r = 0; r < t.rows().size(); r++) {
                 List<Object> row = t.rows().get(r);
                 List<String[]> line = new ArrayList<>();
                 List<Boolean> b = new ArrayList<>();
+                List<Boolean> m = new ArrayList<>();
                 for (int[] s : shown) {
                     Object center = row.get(s[0]);
                     Object spread = s[1] < 0 ? null : row.get(s[1]);
@@ -166,14 +196,16 @@ public enum TableFormat {
                         cell(center, precision), center == null || spread == null ? null : cell(spread, precision)
                     });
                     b.add(t.isBest(r, t.columns().get(s[0])));
+                    m.add(t.isMarked(r, t.columns().get(s[0])));
                 }
                 cells.add(line);
                 best.add(b);
+                marked.add(m);
             }
         }
     }
 
-    private static String console(HumanView v, String footnote) {
+    private static String console(HumanView v, ResultTable t) {
         List<List<String>> text = new ArrayList<>();
         for (int r = 0; r < v.cells.size(); r++) {
             List<String> line = new ArrayList<>();
@@ -182,6 +214,9 @@ public enum TableFormat {
                 String s = c[1] == null ? c[0] : c[0] + " ± " + c[1];
                 if (v.anyBest.get(i)) {
                     s += v.best.get(r).get(i) ? "*" : " ";
+                }
+                if (v.anyMarked.get(i)) {
+                    s += v.marked.get(r).get(i) ? MARK : " ";
                 }
                 line.add(s);
             }
@@ -204,8 +239,11 @@ public enum TableFormat {
             aligned(b, r, w, v.numeric);
         }
         b.append("(").append(text.size()).append(text.size() == 1 ? " row)\n" : " rows)\n");
-        if (footnote != null && v.anyBest.contains(true)) {
-            b.append(footnote).append("\n");
+        if (t.footnote() != null && v.anyBest.contains(true)) {
+            b.append(t.footnote()).append("\n");
+        }
+        for (String line : legend(t, MARK + " ")) {
+            b.append(line).append("\n");
         }
         return b.toString();
     }
@@ -220,7 +258,7 @@ public enum TableFormat {
         b.append(line.toString().stripTrailing()).append("\n");
     }
 
-    private static String markdown(HumanView v) {
+    private static String markdown(HumanView v, ResultTable t) {
         StringBuilder b = new StringBuilder();
         List<String> header = new ArrayList<>();
         for (String h : v.header) {
@@ -236,14 +274,22 @@ public enum TableFormat {
             for (int i = 0; i < v.header.size(); i++) {
                 String[] c = v.cells.get(r).get(i);
                 String s = (c[1] == null ? c[0] : c[0] + " ± " + c[1]).replace("|", "\\|");
-                line.add(v.best.get(r).get(i) && !s.isEmpty() ? "**" + s + "**" : s);
+                s = v.best.get(r).get(i) && !s.isEmpty() ? "**" + s + "**" : s;
+                line.add(v.marked.get(r).get(i) && !s.isEmpty() ? s + MARK : s);
             }
             b.append("| ").append(String.join(" | ", line)).append(" |\n");
+        }
+        List<String> legend = legend(t, MARK + " ");
+        for (int i = 0; i < legend.size(); i++) {
+            // the meaning as a paragraph under the table, the notes as a list under it
+            b.append(i == 0 ? "\n" : "- ")
+                    .append(legend.get(i).replace("|", "\\|"))
+                    .append("\n");
         }
         return b.toString();
     }
 
-    private static String latex(HumanView v) {
+    private static String latex(HumanView v, ResultTable t) {
         StringBuilder b = new StringBuilder("\\begin{tabular}{");
         for (boolean n : v.numeric) {
             b.append(n ? "r" : "l");
@@ -259,11 +305,22 @@ public enum TableFormat {
             for (int i = 0; i < v.header.size(); i++) {
                 String[] c = v.cells.get(r).get(i);
                 String s = latexEscape(c[0]) + (c[1] == null ? "" : " $\\pm$ " + latexEscape(c[1]));
+                s = v.marked.get(r).get(i) && !s.isEmpty() ? "\\underline{" + s + "}" : s;
                 line.add(v.best.get(r).get(i) && !s.isEmpty() ? "\\textbf{" + s + "}" : s);
             }
             b.append(String.join(" & ", line)).append(" \\\\\n");
         }
         b.append("\\bottomrule\n\\end{tabular}\n");
+        List<String> legend = legend(t, "Underlined: ");
+        if (!legend.isEmpty()) {
+            List<String> escaped = new ArrayList<>();
+            for (String l : legend) {
+                escaped.add(latexEscape(l) + (l.endsWith(".") ? "" : "."));
+            }
+            b.append("\\par\\smallskip\n{\\footnotesize ")
+                    .append(String.join("\n", escaped))
+                    .append("\\par}\n");
+        }
         return b.toString();
     }
 

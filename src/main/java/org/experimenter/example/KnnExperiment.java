@@ -16,7 +16,8 @@ import org.experimenter.ExperimentContext;
 /**
  * The example experiment: k-nearest-neighbours classification of a small data set shipped in
  * the jar ({@code datasets/<dataset>.csv}), with a train/test split drawn from the seed.
- * Keyfields: dataset (string), k (int), seed (int); custom: test-fraction. Results: accuracy,
+ * Keyfields: dataset (string), k (int), seed (int), optionally train_rows (int: train on the first
+ * n rows only, a budget for successive halving); custom: test-fraction. Results: accuracy,
  * train_size, test_size.
  */
 public final class KnnExperiment implements Experiment {
@@ -35,6 +36,10 @@ public final class KnnExperiment implements Experiment {
         int testSize = (int) Math.round(rows.size() * testFraction);
         List<double[]> test = rows.subList(0, testSize);
         List<double[]> train = rows.subList(testSize, rows.size());
+        if (ctx.parameters().asMap().containsKey("train_rows")) {
+            // a budget keyfield for successive halving (conf/knn-halving.conf): the first n training rows
+            train = train.subList(0, Math.min(train.size(), ctx.parameters().getInt("train_rows")));
+        }
 
         int correct = 0;
         for (double[] t : test) {

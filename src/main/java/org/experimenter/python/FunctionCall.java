@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
+import org.experimenter.command.RowEnvironment;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.config.PythonSettings;
 
@@ -29,7 +30,9 @@ final class FunctionCall {
 
     FunctionCall(ExperimentConfig config, ExperimentContext ctx) {
         this.config = config;
-        this.settings = config.python();
+        // a worker sees only the GPUs of the task it serves: workers are pooled by these settings
+        this.settings = config.python()
+                .withEnvironment(RowEnvironment.of(config.resources().base(), ctx));
         this.ctx = ctx;
     }
 

@@ -160,11 +160,7 @@ final class PythonWorker {
      * is shared by the runs of one JVM, so no single config's grace is used.
      */
     private static Duration shutdownPatience(PythonSettings s) {
-        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-        if (env == null || !"driver".equals(env.executorId())) {
-            return Duration.ZERO;
-        }
-        return Duration.ofMinutes(1).plus(s.killGrace());
+        return ProcessTree.patience(Duration.ofMinutes(1).plus(s.killGrace()));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,8 @@ import org.experimenter.Experiment;
 import org.experimenter.ExperimenterException;
 import org.experimenter.Parameters;
 import org.experimenter.Status;
+import org.experimenter.config.ResourceSettings;
+import org.experimenter.config.Resources;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.Outcome;
@@ -79,6 +81,11 @@ final class Batch implements Runnable {
         }
         Experiment e = owner.experimentFor(row);
         RowContext ctx = new RowContext(owner.store, row.id(), claim.token(), new Parameters(params), owner.stop);
+        ResourceSettings settings = owner.store.config().resources();
+        // the level of resources.escalate: one up for each attempt of the row that ran out of memory
+        int level = settings.escalation().isEmpty() ? 0 : owner.store.outOfMemoryAttempts(row.id());
+        Resources given = settings.level(level);
+        ctx.assign(owner.gpus, given.memory());
         Running running = new Running(row, ctx, owner.store.now(), System.nanoTime());
         if (!start(running)) {
             return false;
@@ -102,9 +109,11 @@ final class Batch implements Runnable {
         Status status = Status.DONE;
         String kind = null;
         String error = null;
+        boolean outOfMemory = false;
         if (failure != null) {
             status = Status.ERROR;
-            kind = "exception";
+            outOfMemory = OutOfMemory.seen(failure);
+            kind = outOfMemory ? "oom" : "exception";
             error = stackTrace(failure);
         } else if (ctx.paused()) {
             status = Status.PAUSED;
@@ -122,7 +131,9 @@ final class Batch implements Runnable {
                 millis / 1000.0,
                 cpu / 1e9,
                 alloc,
-                owner.sparkApp);
+                owner.sparkApp,
+                given.any() || owner.gpus.size() > 0 ? describe(given, owner.gpus) : null,
+                outOfMemory && settings.escalates(level));
         synchronized (this) {
             if (givenUp) {
                 return false;
@@ -134,6 +145,11 @@ final class Batch implements Runnable {
         // the outcome is written after the batch ends, so log rows still reach the table first
         ClaimRunner.writePendingLogs(ctx, row.id());
         return true;
+    }
+
+    /** What the attempts table keeps of an attempt's resources: {@code gpus=1 cpus=2 memory=8g gpu-addresses=0}. */
+    static String describe(Resources given, List<String> gpus) {
+        return given + (gpus.isEmpty() ? "" : " gpu-addresses=" + String.join(",", gpus));
     }
 
     static String stackTrace(Throwable t) {

@@ -45,6 +45,9 @@ final class ClaimRunner implements AutoCloseable {
     final StopFlag stop;
     final List<Parameter> keyfields;
     final String sparkApp;
+    /** The GPU addresses Spark gave the task: every row it runs sees these. */
+    volatile List<String> gpus = List.of();
+
     private final Experiment experiment;
     private final String executor;
     private final Map<String, Experiment> byClass = new HashMap<>();

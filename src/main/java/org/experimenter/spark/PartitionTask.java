@@ -58,7 +58,9 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
         for (Object[] o : read) {
             candidates.add((ClaimedRow) o[1]);
         }
-        try (Worker worker = new Worker(store, experiment, runId, executor, app)) {
+        List<String> gpus =
+                TaskResources.gpusOfTask(task, store.config().resources().base());
+        try (Worker worker = new Worker(store, experiment, runId, executor, app).withGpus(gpus)) {
             if (task != null) {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
                 worker.stopWhen(task::isInterrupted);

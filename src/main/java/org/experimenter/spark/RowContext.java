@@ -40,6 +40,8 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     private final Map<String, List<Map<String, Object>>> logs = new LinkedHashMap<>();
     private final Map<String, List<Instant>> logTimes = new HashMap<>();
     private int attempt;
+    private List<String> gpus = List.of();
+    private long memory;
     private boolean closed;
     private volatile boolean paused;
     volatile boolean timedOut;
@@ -65,6 +67,22 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
             attempt = store.attempt(id);
         }
         return attempt;
+    }
+
+    @Override
+    public List<String> gpus() {
+        return gpus;
+    }
+
+    @Override
+    public long memory() {
+        return memory;
+    }
+
+    /** What the worker gives this attempt: the task's GPUs and the memory of the row's resource level. */
+    void assign(List<String> taskGpus, long bytes) {
+        this.gpus = List.copyOf(taskGpus);
+        this.memory = bytes;
     }
 
     @Override

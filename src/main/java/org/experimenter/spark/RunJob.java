@@ -61,16 +61,25 @@ public final class RunJob {
     private final SparkSession spark;
     private final ExperimentConfig config;
     private final ExperimentStore store;
+    private final int driverReadLimit;
     private volatile boolean stopping;
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
+        this(spark, config, SMALL_READ);
+    }
+
+    /** A run whose rounds of more than {@code driverReadLimit} open rows read them through Spark's JDBC source. */
+    RunJob(SparkSession spark, ExperimentConfig config, int driverReadLimit) {
         this.spark = spark;
         this.config = config;
         this.store = new ExperimentStore(config);
+        this.driverReadLimit = driverReadLimit;
     }
 
     public RunSummary run(Experiment experiment, RunOptions options) {
         long started = System.nanoTime();
+        TaskResources.checkMaster(
+                config.resources().base(), spark.sparkContext().master(), config.origin());
         store.createTableIfMissing();
         Recovery rec = store.recover();
         if (rec.requeued() + rec.failed() > 0) {
@@ -193,9 +202,17 @@ public final class RunJob {
                 ? config.partitions()
                 : (int) Math.max(4L * spark.sparkContext().defaultParallelism(), (rows.count() + 19_999) / 20_000);
         partitions = (int) Math.max(1, Math.min(partitions, rows.count()));
-        JavaRDD<Row> open = rows.count() <= SMALL_READ
-                ? readOnDriver(scope, partitions)
-                : readWithSpark(scope, rows, partitions, random);
+        JavaRDD<Row> open;
+        if (scope.isSeedMajor()) {
+            // no rows handed out: each task claims the next open rows of the table in the scope's order,
+            // so all tasks together take the rows of one seed before any of the next
+            open = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(new ArrayList<Row>(), partitions);
+        } else {
+            open = rows.count() <= driverReadLimit
+                    ? readOnDriver(scope, partitions)
+                    : readWithSpark(scope, rows, partitions, random);
+        }
         spark.sparkContext()
                 .setJobGroup(
                         runId,
@@ -232,12 +249,12 @@ public final class RunJob {
     }
 
     /** Runs of at most this many open rows read them on the driver, without a Spark SQL job. */
-    private static final int SMALL_READ = 20_000;
+    static final int SMALL_READ = 20_000;
 
     /** A small run's open rows, read with one JDBC query and handed to Spark as they are. */
     private JavaRDD<Row> readOnDriver(RunScope scope, int partitions) {
         List<Row> rows = new ArrayList<>();
-        for (Object[] r : store.runs().openRowsList(scope, SMALL_READ)) {
+        for (Object[] r : store.runs().openRowsList(scope, driverReadLimit)) {
             rows.add(RowFactory.create(r));
         }
         return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
@@ -301,6 +318,20 @@ public final class RunJob {
      */
     private RunScope scope(RunOptions options) {
         RunScope scope = RunScope.all().shuffled(options.randomSeed());
+        String order = options.order() != null ? options.order() : config.claimOrder();
+        if (order.equals("seed-major")) {
+            String field = options.seedField() != null ? options.seedField() : config.seedField();
+            String problem = config.seedFieldProblem(field);
+            if (problem != null) {
+                throw new ExperimenterException(
+                        (options.seedField() != null ? "--seed-field " : config.origin() + ": execution.seed-field: ")
+                                + problem);
+            }
+            scope = scope.seedMajor(field);
+        } else if (options.seedField() != null) {
+            throw new ExperimenterException(
+                    "--seed-field " + options.seedField() + " applies to seed-major order: add --order seed-major");
+        }
         if (options.where() != null) {
             scope = scope.where(store.where(options.where()));
         }

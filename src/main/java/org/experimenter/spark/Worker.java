@@ -11,9 +11,11 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.experimenter.Experiment;
 import org.experimenter.Status;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.store.Claim;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Halving;
 import org.experimenter.store.Outcome;
 import org.experimenter.store.PermanentStoreException;
 import org.experimenter.store.RunScope;
@@ -60,6 +62,12 @@ public final class Worker implements AutoCloseable {
         this.db = new RetryingConnection(store);
         this.claims = new ClaimRunner(store, experiment, executor, sparkApp, stop);
         this.heartbeat = Heartbeat.shared(store);
+    }
+
+    /** The GPU addresses Spark gave this worker's task, which every row it runs gets. */
+    public Worker withGpus(List<String> gpus) {
+        claims.gpus = List.copyOf(gpus);
+        return this;
     }
 
     /** Asks the worker to stop claiming; the running experiment may finish, claimed rows not started are released. */
@@ -110,6 +118,7 @@ public final class Worker implements AutoCloseable {
             if (scope != null) {
                 runReturned(scope);
             }
+            runPromoted();
             int n = Math.min(batchSize(), candidates.size() - i);
             List<ClaimedRow> slice = candidates.subList(i, i + n);
             i += n;
@@ -129,6 +138,46 @@ public final class Worker implements AutoCloseable {
             }
             runClaimed(rows, claim);
         }
+        // asynchronous halving: with no new configuration left, workers go on promoting
+        while (!isStopping() && runPromoted()) {
+            // each turn ran one promoted row
+        }
+    }
+
+    /**
+     * Asynchronous halving (ASHA): before a worker claims, it promotes rows whose results make
+     * their rung's cut (as many as it claims at once) and runs the new rows first. False when nothing was promotable (or there is
+     * no asynchronous halving).
+     */
+    private boolean runPromoted() {
+        HalvingSettings h = store.config().halving();
+        if (h == null || h.mode() != HalvingSettings.Mode.ASYNC) {
+            return false;
+        }
+        List<Halving.Promoted> promoted = store.halving().promoteUpTo(batchSize());
+        if (promoted.isEmpty()) {
+            return false;
+        }
+        List<Long> ids = new ArrayList<>();
+        Map<Long, Object[]> keys = new LinkedHashMap<>();
+        for (Halving.Promoted p : promoted) {
+            ids.add(p.id());
+            keys.put(p.id(), p.keys());
+        }
+        Claim claim = newClaim();
+        heartbeat.hold(claim.token());
+        List<ClaimedRow> claimed =
+                db.withRetry("claim promoted rows of " + store.table(), c -> store.claimIds(c, ids, claim));
+        if (claimed.isEmpty()) {
+            heartbeat.drop(claim.token()); // another worker took them
+            return true;
+        }
+        List<ClaimedRow> rows = new ArrayList<>(claimed.size());
+        for (ClaimedRow r : claimed) {
+            rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+        }
+        runClaimed(rows, claim);
+        return true;
     }
 
     private void runReturned(RunScope scope) {

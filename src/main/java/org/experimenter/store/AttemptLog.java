@@ -30,11 +30,26 @@ final class AttemptLog implements Serializable {
     String insertSql(int offset) {
         return "INSERT INTO " + db.schema.attemptsTable()
                 + " (experiment_id, attempt, run_id, spark_app, machine, executor,"
-                + " start_date, end_date, outcome, error) SELECT id, attempt" + (offset == 0 ? "" : " + " + offset)
-                + ", ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
+                + " start_date, end_date, outcome, error, resources) SELECT id, attempt"
+                + (offset == 0 ? "" : " + " + offset)
+                + ", ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
     }
 
     void bind(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
+            throws SQLException {
+        bind(ps, id, claim, start, end, outcome, error, null);
+    }
+
+    /** The same with the resources the attempt was given, or null when not known. */
+    void bind(
+            PreparedStatement ps,
+            long id,
+            Claim claim,
+            Instant start,
+            Instant end,
+            String outcome,
+            String error,
+            String resources)
             throws SQLException {
         ps.setString(1, claim.runId());
         ps.setString(2, claim.sparkApp());
@@ -44,7 +59,8 @@ final class AttemptLog implements Serializable {
         db.dialect.setTimestamp(ps, 6, end);
         ps.setString(7, outcome == null ? "unknown" : outcome);
         ps.setString(8, Values.text(error));
-        ps.setLong(9, id);
+        ps.setString(9, resources);
+        ps.setLong(10, id);
     }
 
     /** Appends one attempt row, numbered as the row's current attempt. */
@@ -58,13 +74,33 @@ final class AttemptLog implements Serializable {
         Jdbc.update(c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error));
     }
 
+    /**
+     * How many attempts at an experiment ended out of memory: the escalation level its next
+     * attempt runs at.
+     */
+    int outOfMemory(Connection c, long id) throws SQLException {
+        return Jdbc.query(
+                        c,
+                        "SELECT count(*) FROM " + db.schema.attemptsTable()
+                                + " WHERE experiment_id = ? AND outcome = ?",
+                        ps -> {
+                            ps.setLong(1, id);
+                            ps.setString(2, OUT_OF_MEMORY);
+                        },
+                        rs -> rs.getInt(1))
+                .get(0);
+    }
+
+    /** The outcome and error kind of an attempt that failed with the signs of running out of memory. */
+    static final String OUT_OF_MEMORY = "oom";
+
     /** The attempts of one experiment, oldest first. */
     List<Map<String, Object>> of(long id) {
         return db.withConnection(
                 "cannot read the attempts of experiment " + id + " of " + db.table,
                 c -> Jdbc.query(
                         c,
-                        "SELECT attempt, run_id, spark_app, machine, executor, outcome, error FROM "
+                        "SELECT attempt, run_id, spark_app, machine, executor, outcome, error, resources FROM "
                                 + db.schema.attemptsTable() + " WHERE experiment_id = ? ORDER BY id",
                         ps -> ps.setLong(1, id),
                         rs -> {
@@ -76,6 +112,7 @@ final class AttemptLog implements Serializable {
                             m.put("executor", rs.getString(5));
                             m.put("outcome", rs.getString(6));
                             m.put("error", rs.getString(7));
+                            m.put("resources", rs.getString(8));
                             return m;
                         }));
     }

@@ -83,7 +83,7 @@ final class Completions implements Serializable {
                     written.add(updated[k] == 1);
                     if (updated[k] == 1) {
                         String outcome = o.status() == Status.DONE ? "done" : o.errorKind();
-                        attempts.bind(ps, o.id(), claim, o.start(), now, outcome, o.error());
+                        attempts.bind(ps, o.id(), claim, o.start(), now, outcome, o.error(), o.resources());
                         ps.addBatch();
                         any = true;
                     }
@@ -96,9 +96,12 @@ final class Completions implements Serializable {
         });
     }
 
-    /** Whether the outcome is an error that goes back to created while attempts remain. */
+    /**
+     * Whether the outcome is an error that goes back to created while attempts remain: any error
+     * when the config retries errors, and one that ran out of memory with a larger level to run at.
+     */
     private boolean retried(Outcome o) {
-        return o.status() == Status.ERROR && config.retryErrors();
+        return o.status() == Status.ERROR && (config.retryErrors() || o.escalates());
     }
 
     private String finishSql(Outcome o) {

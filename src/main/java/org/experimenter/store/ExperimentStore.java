@@ -28,7 +28,8 @@ import org.experimenter.store.dialect.Dialect;
  *   <li>{@link LeaseRecovery} recovers rows whose lease expired;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
  *   <li>{@link RowReads} and {@link RunQueries} read, {@link PageReads} for the web view;
- *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter).
+ *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter);
+ *   <li>{@link Promotions} adds the rows of a follow-up stage (promote).
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
  * it; it holds no open connection. Methods that take a connection run on the caller's (a
@@ -50,6 +51,8 @@ public final class ExperimentStore implements Serializable {
     private final RunQueries runs;
     private final RowImport imports;
     private final PageReads pages;
+    private final Promotions promotions;
+    private final Halving halving;
 
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
@@ -65,6 +68,8 @@ public final class ExperimentStore implements Serializable {
         this.runs = new RunQueries(db);
         this.imports = new RowImport(db);
         this.pages = new PageReads(db, reads);
+        this.promotions = new Promotions(db);
+        this.halving = new Halving(db);
     }
 
     /** Replaces the clock (tests move time forward instead of sleeping). */
@@ -115,6 +120,19 @@ public final class ExperimentStore implements Serializable {
         return Where.parse(text, db.schema.columnKinds());
     }
 
+    /**
+     * A {@code --where} condition (null or blank for none) narrowed to the rows of one stage (null
+     * for every stage), as one checked condition; null when there is neither.
+     */
+    public Where where(String text, Integer stage) {
+        Where user = text == null || text.isBlank() ? null : where(text);
+        if (stage == null) {
+            return user;
+        }
+        Where only = Where.stage(stage, db.schema.columnKinds());
+        return user == null ? only : user.and(only);
+    }
+
     /** The column names of the table in order, as this config expects them. */
     public List<String> expectedColumns() {
         return setup.expectedColumns();
@@ -150,6 +168,11 @@ public final class ExperimentStore implements Serializable {
         return grid.fill(rows);
     }
 
+    /** Follow-up stages: the best configurations of a stage get rows with new values of one keyfield. */
+    public Promotions promotions() {
+        return promotions;
+    }
+
     // ---- reads ------------------------------------------------------------------------------
 
     /** Row counts per status (every status present, zero where none). */
@@ -178,6 +201,15 @@ public final class ExperimentStore implements Serializable {
     /** Every row, ordered by id, as maps (small tables: tests and tools). */
     public List<Map<String, Object>> rows() {
         return reads.rows();
+    }
+
+    /**
+     * How many attempts at an experiment ended out of memory (error kind {@code oom}): the
+     * level of {@code resources.escalate} its next attempt runs at.
+     */
+    public int outOfMemoryAttempts(long id) {
+        return db.withConnection(
+                "cannot read the attempts of experiment " + id + " of " + table(), c -> attempts.outOfMemory(c, id));
     }
 
     /** The attempts of one experiment, oldest first. */
@@ -291,6 +323,10 @@ public final class ExperimentStore implements Serializable {
     // ---- administration and recovery --------------------------------------------------------
 
     /** Resets, unpauses and looks up rows (what users do between runs). */
+    public Halving halving() {
+        return halving;
+    }
+
     public RowAdmin admin() {
         return admin;
     }

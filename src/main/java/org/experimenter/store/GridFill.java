@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.experimenter.FieldType;
 import org.experimenter.StoreException;
@@ -35,13 +36,25 @@ final class GridFill implements Serializable {
 
     /** Inserts the given keyfield combinations (values in keyfield order); returns the number of new rows. */
     long fill(Iterator<Object[]> rows) {
+        return fill(rows, new LinkedHashMap<>());
+    }
+
+    /**
+     * The same with more columns set on the new rows ({@code stage}, {@code parent_id} of a
+     * follow-up stage): each row holds the keyfield values, then one value per extra column.
+     */
+    long fill(Iterator<Object[]> rows, LinkedHashMap<String, FieldType> extra) {
         List<String> columns = new ArrayList<>();
         List<FieldType> types = new ArrayList<>();
         for (Parameter p : keyfields) {
             columns.add(p.name());
             types.add(p.type());
         }
-        int perStatement = db.dialect.fillRowsPerStatement(keyfields.size());
+        extra.forEach((name, type) -> {
+            columns.add(name);
+            types.add(type);
+        });
+        int perStatement = db.dialect.fillRowsPerStatement(columns.size());
         if (perStatement > 1) {
             return db.withConnection(
                     "cannot fill table " + db.table,
@@ -52,7 +65,9 @@ final class GridFill implements Serializable {
                 "cannot fill table " + db.table,
                 c -> Jdbc.inTransaction(c, conn -> {
                     try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                        return db.dialect.fillsFromArrays() ? fromArrays(conn, ps, rows) : inBatches(ps, rows);
+                        return db.dialect.fillsFromArrays()
+                                ? fromArrays(conn, ps, types, rows)
+                                : inBatches(ps, types, rows);
                     }
                 }));
     }
@@ -71,9 +86,9 @@ final class GridFill implements Serializable {
         try (PreparedStatement full = c.prepareStatement(
                 db.dialect.fillStatement(db.table, columns, types, StatusLiterals.CREATED, perStatement))) {
             while (rows.hasNext()) {
-                chunk.add(checkedRow(rows.next(), ++n));
+                chunk.add(checkedRow(rows.next(), ++n, types));
                 if (chunk.size() == perStatement) {
-                    inserted += insertChunk(full, chunk, now);
+                    inserted += insertChunk(full, chunk, types, now);
                     chunk.clear();
                 }
             }
@@ -81,32 +96,33 @@ final class GridFill implements Serializable {
         if (!chunk.isEmpty()) {
             try (PreparedStatement last = c.prepareStatement(
                     db.dialect.fillStatement(db.table, columns, types, StatusLiterals.CREATED, chunk.size()))) {
-                inserted += insertChunk(last, chunk, now);
+                inserted += insertChunk(last, chunk, types, now);
             }
         }
         return inserted;
     }
 
-    private long insertChunk(PreparedStatement ps, List<Object[]> chunk, Instant now) throws SQLException {
+    private long insertChunk(PreparedStatement ps, List<Object[]> chunk, List<FieldType> types, Instant now)
+            throws SQLException {
         int i = 1;
         for (Object[] row : chunk) {
             for (int k = 0; k < row.length; k++) {
-                Values.bind(ps, i++, keyfields.get(k).type(), row[k]);
+                Values.bind(ps, i++, types.get(k), row[k]);
             }
             db.dialect.setTimestamp(ps, i++, now);
         }
         return ps.executeUpdate();
     }
 
-    private long inBatches(PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
+    private long inBatches(PreparedStatement ps, List<FieldType> types, Iterator<Object[]> rows) throws SQLException {
         long inserted = 0;
         int pending = 0;
         long n = 0;
         Instant now = db.now();
         while (rows.hasNext()) {
-            Object[] row = checkedRow(rows.next(), ++n);
+            Object[] row = checkedRow(rows.next(), ++n, types);
             for (int i = 0; i < row.length; i++) {
-                Values.bind(ps, i + 1, keyfields.get(i).type(), row[i]);
+                Values.bind(ps, i + 1, types.get(i), row[i]);
             }
             db.dialect.setTimestamp(ps, row.length + 1, now);
             ps.addBatch();
@@ -121,15 +137,16 @@ final class GridFill implements Serializable {
         return inserted;
     }
 
-    private long fromArrays(Connection c, PreparedStatement ps, Iterator<Object[]> rows) throws SQLException {
-        int k = keyfields.size();
+    private long fromArrays(Connection c, PreparedStatement ps, List<FieldType> types, Iterator<Object[]> rows)
+            throws SQLException {
+        int k = types.size();
         long inserted = 0;
         long n = 0;
         Instant now = db.now();
         List<Object[]> chunk = new ArrayList<>(FILL_BATCH);
         while (rows.hasNext() || !chunk.isEmpty()) {
             if (rows.hasNext()) {
-                chunk.add(checkedRow(rows.next(), ++n));
+                chunk.add(checkedRow(rows.next(), ++n, types));
                 if (chunk.size() < FILL_BATCH && rows.hasNext()) {
                     continue;
                 }
@@ -140,10 +157,7 @@ final class GridFill implements Serializable {
                 for (int r = 0; r < column.length; r++) {
                     column[r] = chunk.get(r)[i];
                 }
-                ps.setArray(
-                        i + 2,
-                        c.createArrayOf(
-                                db.dialect.arrayElementType(keyfields.get(i).type()), column));
+                ps.setArray(i + 2, c.createArrayOf(db.dialect.arrayElementType(types.get(i)), column));
             }
             inserted += ps.executeUpdate();
             chunk.clear();
@@ -151,12 +165,15 @@ final class GridFill implements Serializable {
         return inserted;
     }
 
-    private Object[] checkedRow(Object[] row, long n) {
-        if (row.length != keyfields.size()) {
-            throw new StoreException("row " + n + " has " + row.length + " values; expected " + keyfields.size());
+    private Object[] checkedRow(Object[] row, long n, List<FieldType> types) {
+        if (row.length != types.size()) {
+            throw new StoreException("row " + n + " has " + row.length + " values; expected " + types.size());
         }
         Object[] out = new Object[row.length];
-        for (int i = 0; i < row.length; i++) {
+        for (int i = keyfields.size(); i < row.length; i++) {
+            out[i] = types.get(i).coerce(row[i]);
+        }
+        for (int i = 0; i < keyfields.size(); i++) {
             Parameter p = keyfields.get(i);
             try {
                 out[i] = p.type().coerce(row[i]);

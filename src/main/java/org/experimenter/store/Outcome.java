@@ -7,10 +7,12 @@ import org.experimenter.Status;
 /**
  * How one attempt at an experiment ended, with what it cost.
  *
- * @param errorKind exception, timeout, exit, lost, released or paused; null when done
+ * @param errorKind exception, oom (out of memory), timeout, exit, lost, released or paused; null when done
  * @param cpuSeconds NaN when not measured
  * @param allocatedBytes negative when not measured (the experiment was given up)
  * @param sparkApp the application that ran it, or null for the claim's
+ * @param resources what the attempt was given (the attempts table's resources), or null
+ * @param escalates an out-of-memory error that runs again with more memory while attempts remain
  */
 public record Outcome(
         long id,
@@ -23,4 +25,54 @@ public record Outcome(
         double wallSeconds,
         double cpuSeconds,
         long allocatedBytes,
-        String sparkApp) {}
+        String sparkApp,
+        String resources,
+        boolean escalates) {
+
+    /** An outcome without resources, which does not escalate. */
+    public Outcome(
+            long id,
+            Status status,
+            Map<String, Object> results,
+            Map<String, Instant> resultTimes,
+            String errorKind,
+            String error,
+            Instant start,
+            double wallSeconds,
+            double cpuSeconds,
+            long allocatedBytes,
+            String sparkApp) {
+        this(
+                id,
+                status,
+                results,
+                resultTimes,
+                errorKind,
+                error,
+                start,
+                wallSeconds,
+                cpuSeconds,
+                allocatedBytes,
+                sparkApp,
+                null,
+                false);
+    }
+
+    /** The same with what the attempt was given, and whether it runs again with more memory. */
+    public Outcome withResources(String given, boolean escalate) {
+        return new Outcome(
+                id,
+                status,
+                results,
+                resultTimes,
+                errorKind,
+                error,
+                start,
+                wallSeconds,
+                cpuSeconds,
+                allocatedBytes,
+                sparkApp,
+                given,
+                escalate);
+    }
+}

@@ -162,8 +162,10 @@ final class RowReads implements Serializable {
             case "heartbeat":
             case "allocated_bytes":
             case "lease_ms":
+            case "parent_id":
                 return Values.read(rs, col, FieldType.LONG);
             case "attempt":
+            case "stage":
                 return Values.read(rs, col, FieldType.INT);
             case "wall_time":
             case "cpu_time":

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.experimenter.Status;
+import org.experimenter.StoreException;
 import org.experimenter.grid.Parameter;
 
 /**
@@ -137,6 +138,14 @@ public final class RunQueries implements Serializable {
         try (Connection c = db.connect()) {
             Jdbc.query(
                     c, "SELECT id FROM " + db.table + " WHERE " + sql(scope) + " LIMIT 1", Jdbc.NO_PARAMETERS, rs -> 1);
+            if (scope.isSeedMajor()) {
+                long maxId = Jdbc.query(c, "SELECT MAX(id) FROM " + db.table, Jdbc.NO_PARAMETERS, rs -> rs.getLong(1))
+                        .get(0);
+                if (maxId >= RunScope.SEED_STRIDE) {
+                    throw new StoreException("seed-major order keeps ids below " + RunScope.SEED_STRIDE + "; table "
+                            + db.table + " has id " + maxId + ": run it in id order");
+                }
+            }
             if (max <= 0) {
                 return scope;
             }

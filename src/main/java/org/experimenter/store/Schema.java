@@ -20,6 +20,9 @@ public final class Schema implements java.io.Serializable {
     private final ExperimentConfig config;
     private final Dialect dialect;
 
+    /** The stage of the grid's rows: every row a fill adds, and the rows tables had before stages. */
+    public static final int GRID_STAGE = 1;
+
     public Schema(ExperimentConfig config, Dialect dialect) {
         this.config = config;
         this.dialect = dialect;
@@ -124,13 +127,20 @@ public final class Schema implements java.io.Serializable {
 
     /**
      * Columns that tables made by earlier versions lack; {@link TableSetup} adds them. Each is
-     * nullable and appended at the end of the table. {@code lease_ms} of the experiment table: the
-     * lease the claim was taken with, so that recovery by a run with another config judges a row
-     * by its own claim's lease.
+     * nullable or has a default, and is appended at the end of the table. {@code lease_ms} of the
+     * experiment table: the lease the claim was taken with, so that recovery by a run with another
+     * config judges a row by its own claim's lease. {@code stage}: the stage a row belongs to, 1
+     * for the grid (the default, which rows already in an older table take when the column is
+     * added), 2 and up for rows a follow-up stage added ({@code promote}); {@code parent_id}: the
+     * row a follow-up row was derived from, NULL for the grid's rows.
      */
     public LinkedHashMap<String, String> addedLater() {
         LinkedHashMap<String, String> c = new LinkedHashMap<>();
         c.put("lease_ms", "BIGINT");
+        c.put("stage", "INTEGER NOT NULL DEFAULT " + GRID_STAGE);
+        c.put("parent_id", "BIGINT");
+        // successive halving: whether a rung promoted or stopped the row (parent_id: the row it came from)
+        c.put("halving", "VARCHAR(16)");
         return c;
     }
 
@@ -144,6 +154,16 @@ public final class Schema implements java.io.Serializable {
             out.put(logTable(l), Map.of("attempt", "INTEGER"));
         }
         return out;
+    }
+
+    /**
+     * The same for the attempts table: {@code resources}, what the attempt was given (gpus, cpus,
+     * memory of the config's resources section, escalated after running out of memory).
+     */
+    public LinkedHashMap<String, String> addedLaterToAttempts() {
+        LinkedHashMap<String, String> c = new LinkedHashMap<>();
+        c.put("resources", dialect.textType());
+        return c;
     }
 
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
@@ -197,6 +217,9 @@ public final class Schema implements java.io.Serializable {
                 + "\n  attempt INTEGER NOT NULL,\n  run_id " + text + ",\n  spark_app " + text + ",\n  machine "
                 + text + ",\n  executor " + text + ",\n  start_date " + ts + ",\n  end_date " + ts
                 + ",\n  outcome VARCHAR(16) NOT NULL,\n  error " + text;
+        for (Map.Entry<String, String> later : addedLaterToAttempts().entrySet()) {
+            attempts += ",\n  " + later.getKey() + " " + later.getValue();
+        }
         if (partial) {
             out.add(attempts + "\n)");
             out.add("CREATE INDEX IF NOT EXISTS " + attemptsTable() + "_exp_idx ON " + attemptsTable()

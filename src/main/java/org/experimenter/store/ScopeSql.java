@@ -34,11 +34,18 @@ final class ScopeSql {
         return parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
     }
 
-    /** The expression rows are taken in order of: the id, or a seeded shuffle of it. */
+    /**
+     * The expression rows are taken in order of: the id, or a seeded shuffle of it; in seed-major
+     * order the seed keyfield times 2^32 plus that (an int seed and ids below 2^32 keep it within a
+     * long, and the run checks the ids).
+     */
     static String orderKey(RunScope scope) {
-        if (scope == null || !scope.isShuffled()) {
-            return "id";
+        String within = scope == null || !scope.isShuffled()
+                ? "id"
+                : "((id * 2654435761 + " + scope.shuffleSeed() + ") % " + RunScope.SHUFFLE_MODULUS + ")";
+        if (scope == null || !scope.isSeedMajor()) {
+            return within;
         }
-        return "((id * 2654435761 + " + scope.shuffleSeed() + ") % " + RunScope.SHUFFLE_MODULUS + ")";
+        return "(" + scope.seedField() + " * " + RunScope.SEED_STRIDE + " + " + within + ")";
     }
 }

@@ -89,6 +89,7 @@ final class TableSetup implements Serializable {
     /** Adds the columns of {@link Schema#addedLater()} that tables made by earlier versions lack. */
     private void addMissingLaterColumns(Connection c) throws SQLException {
         addMissing(c, db.table, db.schema.addedLater());
+        addMissing(c, db.schema.attemptsTable(), db.schema.addedLaterToAttempts());
         for (Map.Entry<String, Map<String, String>> log :
                 db.schema.addedLaterToLogTables().entrySet()) {
             addMissing(c, log.getKey(), log.getValue());

@@ -3,6 +3,7 @@ package org.experimenter.store;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,11 +64,14 @@ public final class Where implements Serializable {
     private final String text;
     private final WhereExpr expr;
     private final Map<String, Kind> columns;
+    /** The kind of every node of {@link #expr}, worked out once where the text was read. */
+    private final IdentityHashMap<WhereExpr, Kind> kinds;
 
-    private Where(String text, WhereExpr expr, Map<String, Kind> columns) {
+    private Where(String text, WhereExpr expr, Map<String, Kind> columns, IdentityHashMap<WhereExpr, Kind> kinds) {
         this.text = text;
         this.expr = expr;
         this.columns = new LinkedHashMap<>(columns);
+        this.kinds = kinds;
     }
 
     /**
@@ -100,7 +104,42 @@ public final class Where implements Serializable {
         if (k != Kind.BOOLEAN && k != Kind.NULL) {
             throw refused(text, "not a condition: it gives " + name(k) + ", not true or false");
         }
-        return new Where(text, tree, columns);
+        return new Where(text, tree, columns, r.kinds);
+    }
+
+    /**
+     * The rows of one stage ({@code stage = n}; 1 is the grid), a condition of the tool's own
+     * that composes with the user's through {@link #and}: {@code --stage} of eval, plot, export
+     * and the web view.
+     */
+    public static Where stage(int stage, Map<String, Kind> columns) {
+        if (stage < 1) {
+            throw new ExperimenterException("--stage " + stage + ": stages are numbered from 1 (the grid's rows)");
+        }
+        if (columns.get("stage") != Kind.INTEGER) {
+            throw new IllegalStateException("the table has no stage column; this is a bug");
+        }
+        WhereExpr tree = new WhereExpr.Compare(
+                new WhereExpr.Column("stage"), WhereExpr.Compare.Op.EQ, new WhereExpr.Value((long) stage));
+        String text = "stage = " + stage;
+        Reader r = new Reader(text, columns);
+        r.kind(tree);
+        return new Where(text, tree, columns, r.kinds);
+    }
+
+    /**
+     * Both conditions as one: their checked trees joined by AND (never their texts), so the
+     * store and Spark select the rows both select.
+     */
+    public Where and(Where other) {
+        if (!columns.equals(other.columns)) {
+            throw new IllegalStateException("conditions over different tables; this is a bug");
+        }
+        WhereExpr both = new WhereExpr.And(expr, other.expr);
+        IdentityHashMap<WhereExpr, Kind> known = new IdentityHashMap<>(kinds);
+        known.putAll(other.kinds);
+        known.put(both, Kind.BOOLEAN);
+        return new Where("(" + text + ") AND (" + other.text + ")", both, columns, known);
     }
 
     /** The condition as the user wrote it. */
@@ -115,7 +154,8 @@ public final class Where implements Serializable {
 
     /** The kind of a node of {@link #expr()} (text, a number, ...). */
     public Kind kind(WhereExpr node) {
-        return new Reader(text, columns).kind(node);
+        Kind k = kinds.get(node);
+        return k != null ? k : new Reader(text, columns).kind(node);
     }
 
     @Override
@@ -344,8 +384,20 @@ public final class Where implements Serializable {
             return p;
         }
 
+        /** The kind of each node read so far. */
+        final IdentityHashMap<WhereExpr, Kind> kinds = new IdentityHashMap<>();
+
         /** The kind of a node, checking that its parts fit together. */
         Kind kind(WhereExpr e) {
+            Kind k = kinds.get(e);
+            if (k == null) {
+                k = kindOf(e);
+                kinds.put(e, k);
+            }
+            return k;
+        }
+
+        private Kind kindOf(WhereExpr e) {
             if (e instanceof WhereExpr.Column c) {
                 return columns.get(c.name());
             }

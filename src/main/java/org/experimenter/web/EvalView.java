@@ -8,11 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.eval.CellTest;
+import org.experimenter.eval.Comparisons;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.Plotter;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.Stat;
 import org.experimenter.eval.TableFormat;
+import org.experimenter.eval.stats.CdDiagram;
+import org.experimenter.eval.stats.ComparisonFormat;
+import org.experimenter.eval.stats.MethodComparison;
 
 /**
  * The evaluation and plot views: the {@code eval} table or pivot, as JSON for the page and as
@@ -29,10 +34,14 @@ final class EvalView {
             List<String> stats,
             List<String> fields,
             String where,
+            Integer stage,
             List<String> rows,
             List<String> columns,
             String value,
-            boolean lowerIsBetter) {
+            boolean lowerIsBetter,
+            String test,
+            String alpha,
+            String against) {
 
         static Params of(Http h) {
             String where = h.param("where");
@@ -42,10 +51,34 @@ final class EvalView {
                     empty(h.list("stats")),
                     empty(h.list("fields")),
                     where == null || where.isBlank() ? null : where.strip(),
+                    h.stage(),
                     empty(h.list("rows")),
                     empty(h.list("columns")),
                     value == null || value.isBlank() ? null : value.strip(),
-                    "true".equals(h.param("lower")));
+                    "true".equals(h.param("lower")),
+                    blank(h.param("test")),
+                    blank(h.param("alpha")),
+                    blank(h.param("against")));
+        }
+
+        /** The test of {@code eval --test}, or null; a bad option is a 400 with eval's message. */
+        CellTest cellTest() {
+            if (test == null && (alpha != null || against != null)) {
+                throw new Http.Failure(400, "--alpha and --against go with --test wilcoxon|ttest");
+            }
+            if (test == null) {
+                return null;
+            }
+            if (!pivot()) {
+                throw new Http.Failure(400, "--test applies to a pivot (--rows, --columns, --value)");
+            }
+            try {
+                return CellTest.parse(test, alpha == null ? null : Double.valueOf(alpha), against);
+            } catch (NumberFormatException e) {
+                throw new Http.Failure(400, "--alpha " + alpha + ": expected a level between 0 and 1, e.g. 0.05");
+            } catch (ExperimenterException e) {
+                throw new Http.Failure(400, e.getMessage());
+            }
         }
 
         boolean pivot() {
@@ -71,14 +104,26 @@ final class EvalView {
                 a.add("--where");
                 a.add(where);
             }
+            if (stage != null) {
+                a.add("--stage");
+                a.add(stage.toString());
+            }
             if (pivot()) {
                 a.addAll(List.of(
                         "--rows", join(rows), "--columns", join(columns), "--value", value == null ? "" : value));
                 if (lowerIsBetter) {
                     a.add("--lower-is-better");
                 }
+                CellTest t = test == null ? null : cellTest();
+                if (t != null) {
+                    a.addAll(t.arguments());
+                }
             }
             return a;
+        }
+
+        private static String blank(String s) {
+            return s == null || s.isBlank() ? null : s.strip();
         }
 
         private static String join(List<String> l) {
@@ -114,15 +159,18 @@ final class EvalView {
             throw new Http.Failure(400, "--lower-is-better applies to a pivot (--rows, --columns, --value)");
         }
         List<Stat> stats = p.stats() == null ? null : parseStats(p.stats());
+        CellTest test = p.cellTest();
         SparkViews.Answer<Result> a = spark.get("eval " + p, s -> {
             Evaluation e = new Evaluation(s.spark(), config)
                     .from(s.table())
                     .over(p.over())
                     .where(p.where())
+                    .stage(p.stage())
                     .fields(p.pivot() ? null : p.fields())
                     .stats(stats);
             e.groupFields();
-            ResultTable t = p.pivot() ? e.pivot(p.rows(), p.columns(), p.value(), p.lowerIsBetter()) : e.collect();
+            ResultTable t =
+                    p.pivot() ? e.pivot(p.rows(), p.columns(), p.value(), p.lowerIsBetter(), test) : e.collect();
             return new Result(t, e.leftOut(), e.withoutValue());
         });
         String format = h.param("format");
@@ -153,6 +201,127 @@ final class EvalView {
         h.json(200, out);
     }
 
+    /** The parameters of {@code compare}, as the page sends them. */
+    record CompareParams(
+            String datasets,
+            String methods,
+            String value,
+            List<String> over,
+            double alpha,
+            boolean lowerIsBetter,
+            String control,
+            String where) {
+        static CompareParams of(Http h) {
+            String datasets = Params.blank(h.param("datasets"));
+            String methods = Params.blank(h.param("methods"));
+            String value = Params.blank(h.param("value"));
+            if (datasets == null || methods == null || value == null) {
+                throw new Http.Failure(400, "a comparison needs datasets, methods and value (keyfields and a result)");
+            }
+            String alpha = Params.blank(h.param("alpha"));
+            double a;
+            try {
+                a = alpha == null ? 0.05 : Double.parseDouble(alpha);
+            } catch (NumberFormatException e) {
+                throw new Http.Failure(400, "--alpha " + alpha + ": expected a level between 0 and 1, e.g. 0.05");
+            }
+            return new CompareParams(
+                    datasets,
+                    methods,
+                    value,
+                    h.list("over"),
+                    a,
+                    "true".equals(h.param("lower")),
+                    Params.blank(h.param("control")),
+                    Params.blank(h.param("where")));
+        }
+
+        List<String> arguments() {
+            List<String> a = new ArrayList<>(List.of("--methods", methods, "--datasets", datasets, "--value", value));
+            if (over != null) {
+                a.add("--over");
+                a.add(String.join(",", over));
+            }
+            if (alpha != 0.05) {
+                a.add("--alpha");
+                a.add(String.valueOf(alpha));
+            }
+            if (lowerIsBetter) {
+                a.add("--lower-is-better");
+            }
+            if (control != null) {
+                a.add("--control");
+                a.add(control);
+            }
+            if (where != null) {
+                a.add("--where");
+                a.add(where);
+            }
+            return a;
+        }
+    }
+
+    /** What a comparison gives the page: the statistics and the heading's description. */
+    record Compared(MethodComparison comparison, String what) {}
+
+    private SparkViews.Answer<Compared> compared(CompareParams p) {
+        return spark.get("compare " + p, s -> {
+            Evaluation e = new Evaluation(s.spark(), config)
+                    .from(s.table())
+                    .over(p.over())
+                    .where(p.where());
+            MethodComparison c =
+                    Comparisons.of(e, p.datasets(), p.methods(), p.value(), p.lowerIsBetter(), p.control(), p.alpha());
+            return new Compared(c, Comparisons.what(e, p.value(), p.lowerIsBetter()));
+        });
+    }
+
+    /**
+     * {@code /api/compare}: the compare command's text and JSON for the page, or {@code format=markdown|latex|json}
+     * as a file, exactly as the command writes it.
+     */
+    void compare(Http h) throws IOException {
+        CompareParams p = CompareParams.of(h);
+        SparkViews.Answer<Compared> a = compared(p);
+        MethodComparison c = a.value().comparison();
+        String format = h.param("format");
+        if (format != null && !format.isBlank()) {
+            String f;
+            try {
+                f = ComparisonFormat.parse(format);
+            } catch (ExperimenterException e) {
+                throw new Http.Failure(400, e.getMessage());
+            }
+            String ext = switch (f) {
+                case "markdown" -> "md";
+                case "latex" -> "tex";
+                case "json" -> "json";
+                default -> "txt";
+            };
+            h.download(
+                    f.equals("json") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+                    config.table() + "-compare." + ext,
+                    ComparisonFormat.write(c, f, a.value().what()));
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("text", ComparisonFormat.write(c, "text", a.value().what()));
+        out.put("leftOut", c.leftOut());
+        out.put("command", command("compare", p.arguments()));
+        out.put("asOf", a.asOf());
+        out.put("stale", a.stale());
+        h.json(200, out);
+    }
+
+    /** {@code /api/compare.svg}: the critical-difference diagram of the same comparison. */
+    void compareDiagram(Http h) throws IOException {
+        SparkViews.Answer<Compared> a = compared(CompareParams.of(h));
+        h.text(
+                200,
+                "image/svg+xml; charset=utf-8",
+                CdDiagram.of(a.value().comparison()).svg());
+    }
+
     /** {@code /api/plot.svg}: the plot command's chart. */
     void plot(Http h) throws IOException {
         String x = h.param("x");
@@ -172,6 +341,7 @@ final class EvalView {
             throw new Http.Failure(400, "--band " + bandName + ": expected std, se, ci95 or none");
         }
         String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
+        Integer stage = h.stage();
         int width = (int) h.longParam("width", 800);
         int height = (int) h.longParam("height", 500);
         String key = "plot "
@@ -181,6 +351,7 @@ final class EvalView {
                         String.valueOf(over),
                         bandName.toLowerCase(Locale.ROOT),
                         String.valueOf(where),
+                        String.valueOf(stage),
                         width,
                         height);
         SparkViews.Answer<String> a = spark.get(
@@ -191,6 +362,7 @@ final class EvalView {
                         .y(y)
                         .over(over)
                         .where(where)
+                        .stage(stage)
                         .band(band)
                         .size(width, height)
                         .svg());

@@ -88,6 +88,18 @@ final class Http {
         }
     }
 
+    /** {@code stage=n}: the stage to show (1 is the grid), or null when absent or blank (every stage). */
+    Integer stage() {
+        long n = longParam("stage", 0);
+        if (param("stage") == null || param("stage").isBlank()) {
+            return null;
+        }
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new Failure(400, "--stage " + n + ": stages are numbered from 1 (the grid's rows)");
+        }
+        return (int) n;
+    }
+
     /** The value of a cookie, or null. */
     String cookie(String name) {
         List<String> headers = exchange.getRequestHeaders().get("Cookie");

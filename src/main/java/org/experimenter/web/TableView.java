@@ -31,10 +31,10 @@ final class TableView {
         this.store = store;
     }
 
-    /** {@code /api/rows?status=error,done&where=...&sort=col&dir=desc&offset=0&limit=50}. */
+    /** {@code /api/rows?status=error,done&where=...&stage=2&sort=col&dir=desc&offset=0&limit=50}. */
     void rows(Http h) throws IOException {
         Set<Status> statuses = statuses(h.list("status"));
-        Where where = where(h.param("where"));
+        Where where = where(h.param("where"), h.stage());
         String sort = h.param("sort") == null || h.param("sort").isBlank() ? "id" : h.param("sort");
         if (!pages.columns().contains(sort)) {
             throw new Http.Failure(
@@ -67,13 +67,13 @@ final class TableView {
         h.json(200, out);
     }
 
-    /** A checked --where condition, or null for none; a bad one is a 400 naming what is wrong. */
-    Where where(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
+    /**
+     * A checked --where condition narrowed to a stage (either may be null), or null for none; a
+     * bad one is a 400 naming what is wrong.
+     */
+    Where where(String text, Integer stage) {
         try {
-            return store.where(text);
+            return store.where(text, stage);
         } catch (ExperimenterException e) {
             throw new Http.Failure(400, e.getMessage());
         }

@@ -139,6 +139,8 @@ public final class WebServer implements AutoCloseable {
             routes.put("/api/failures/rows", failures::rows);
             routes.put("/api/eval", eval::eval);
             routes.put("/api/plot.svg", eval::plot);
+            routes.put("/api/compare", eval::compare);
+            routes.put("/api/compare.svg", eval::compareDiagram);
             routes.put("/api/row", row::row);
             routes.put("/api/row/log.svg", row::logChart);
             routes.put("/api/actions/reset", actions::reset);

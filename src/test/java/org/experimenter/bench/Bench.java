@@ -48,15 +48,21 @@ public final class Bench {
             case "eval":
                 eval(runs);
                 break;
+            case "halving":
+                HalvingBench.run(runs);
+                break;
             case "memory":
                 memory();
                 break;
             case "web":
                 WebBench.run(runs);
                 break;
+            case "compare":
+                CompareBench.run(runs);
+                break;
             default:
-                throw new IllegalArgumentException(
-                        "unknown scenario " + scenario + "; expected fill, overhead, startup, eval, memory or web");
+                throw new IllegalArgumentException("unknown scenario " + scenario
+                        + "; expected fill, overhead, startup, eval, memory, web or compare");
         }
         System.exit(0);
     }

@@ -50,7 +50,7 @@ class MisbehavingExperimentsTest {
                     .expect(hanging, "error:timeout")
                     .expect(deaf, "error:timeout")
                     .expect(undeclared, "error:exception")
-                    .expect(oom, "error:exception");
+                    .expect(oom, "error:oom"); // an OutOfMemoryError is error kind oom (docs/gpus.md)
             System.out.printf("%s; run took %.1f s%n", report.figures(), seconds);
             assertEquals(List.of(), report.problems());
             assertEquals(0, report.rowsExecutedTwice().size());

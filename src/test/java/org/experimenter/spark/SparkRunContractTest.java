@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
+import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.eval.ResultTable;
@@ -244,6 +245,29 @@ abstract class SparkRunContractTest {
         RunSummary again = ex.run(spark, new Experiments.Logging());
         assertEquals(0, again.total());
         assertEquals(60, Files.readAllLines(log).size());
+    }
+
+    @Test
+    void aRoundTooLargeToReadOnTheDriverIsReadThroughSparkJdbcInIdAndShuffledOrder() throws Exception {
+        assertEquals(60, ex.fill());
+        // a driver-read limit of 0 sends every round through Spark's JDBC source, as a run of more than
+        // 20,000 open rows is: ranges of the order key in a shuffled order, of the id otherwise
+        RunSummary shuffled = new RunJob(spark, ex.config(), 0)
+                .run(new Experiments.Logging(), RunOptions.all().randomOrder(7L).maxExperiments(25));
+        assertEquals(25, shuffled.total());
+        RunSummary rest = new RunJob(spark, ex.config(), 0).run(new Experiments.Logging(), RunOptions.all());
+        assertEquals(35, rest.total());
+        assertEquals(54, shuffled.count(Status.DONE) + rest.count(Status.DONE));
+        List<String> executions = Files.readAllLines(log);
+        assertEquals(60, executions.size());
+        assertEquals(
+                60, executions.stream().map(l -> l.split(" ")[0]).distinct().count(), "no row ran twice");
+        assertEquals(0L, ex.status().get(Status.CREATED));
+        for (Map<String, Object> r : TestDb.store(ex).rows()) {
+            if (!"error".equals(r.get("status"))) {
+                assertEquals((Integer) r.get("x") * 10.0 + (Integer) r.get("seed"), (Double) r.get("score"));
+            }
+        }
     }
 
     @Test

@@ -120,7 +120,10 @@ abstract class StoreContractTest {
                         "experiment_class",
                         "claim_token",
                         "heartbeat",
-                        "lease_ms"),
+                        "lease_ms",
+                        "stage",
+                        "parent_id",
+                        "halving"),
                 store.expectedColumns());
         store.createTableIfMissing(); // a second time changes nothing and does not fail
         assertTrue(store.tableExists());
@@ -475,6 +478,55 @@ abstract class StoreContractTest {
             claimIds(c, List.of(1L), "a");
         }
         assertEquals(4000L, store.row(1L).get("lease_ms"));
+    }
+
+    @Test
+    void anAttemptsTableMadeBeforeResourcesWereKeptGetsTheColumnAndAnOutOfMemoryErrorThatEscalatesGoesBack()
+            throws Exception {
+        try (Connection c = store.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + table + "__attempts DROP COLUMN resources");
+        }
+        store.createTableIfMissing();
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            claimIds(c, List.of(1L, 2L), "a");
+            Claim claim = new Claim("run1", "exec1", "host1", "a", "app1");
+            Outcome oom = new Outcome(
+                    1L,
+                    Status.ERROR,
+                    Map.of(),
+                    Map.of(),
+                    "oom",
+                    "CUDA out of memory",
+                    clock.instant(),
+                    0.5,
+                    0.25,
+                    1024,
+                    null);
+            assertTrue(store.finish(c, claim, oom.withResources("gpus=1 cpus=1 memory=8g gpu-addresses=0", true)));
+            Outcome last = new Outcome(
+                    2L,
+                    Status.ERROR,
+                    Map.of(),
+                    Map.of(),
+                    "oom",
+                    "exit code 137",
+                    clock.instant(),
+                    0.5,
+                    0.25,
+                    1024,
+                    null);
+            assertTrue(store.finish(c, claim, last.withResources("gpus=1 cpus=1 memory=32g gpu-addresses=1", false)));
+        }
+        assertEquals("created", store.row(1L).get("status"), "a larger memory is left: the row runs again");
+        assertEquals("error", store.row(2L).get("status"), "no larger memory: the row stays error");
+        assertEquals(
+                "gpus=1 cpus=1 memory=8g gpu-addresses=0",
+                store.attempts(1L).get(0).get("resources"));
+        assertEquals("oom", store.attempts(1L).get(0).get("outcome"));
+        assertEquals(1, store.outOfMemoryAttempts(1L));
+        assertEquals(0, store.outOfMemoryAttempts(3L));
     }
 
     @Test

@@ -78,6 +78,32 @@ public final class Experiments {
         }
     }
 
+    /**
+     * A synthetic objective for successive halving with a known ranking: val_loss = |x - t| +
+     * x / 100, the target t = 4 (data set a) or 2 (b) plus the rung (log3 of epochs), so the best
+     * configuration moves up by one with each rung. x = 7 of data set a fails at 1 epoch.
+     */
+    public static final class HalvingObjective implements Experiment {
+        private static final long serialVersionUID = 1L;
+
+        /** The objective itself, for tests that rank configurations by hand. */
+        public static double loss(String dataset, int x, double epochs) {
+            double target = (dataset.equals("a") ? 4 : 2) + Math.round(Math.log(epochs) / Math.log(3));
+            return Math.abs(x - target) + x / 100.0;
+        }
+
+        @Override
+        public void run(ExperimentContext ctx) {
+            String dataset = ctx.parameters().getString("dataset");
+            int x = ctx.parameters().getInt("x");
+            double epochs = ctx.parameters().getDouble("epochs");
+            if (dataset.equals("a") && x == 7 && epochs == 1) {
+                throw new IllegalStateException("diverged");
+            }
+            ctx.results().put("val_loss", loss(dataset, x, epochs));
+        }
+    }
+
     /** Not serializable: holds a thread. */
     public static final class HoldsAThread implements Experiment {
         private static final long serialVersionUID = 1L;

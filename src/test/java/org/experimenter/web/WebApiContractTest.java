@@ -17,8 +17,14 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.experimenter.Status;
+import org.experimenter.eval.CellTest;
+import org.experimenter.eval.Comparisons;
+import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.TableFormat;
+import org.experimenter.eval.stats.CdDiagram;
+import org.experimenter.eval.stats.ComparisonFormat;
+import org.experimenter.eval.stats.MethodComparison;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +138,41 @@ abstract class WebApiContractTest {
         for (JsonNode r : hostile.get("rows")) {
             assertEquals(WebFixture.SCRIPT, r.get("name").asText());
         }
+    }
+
+    @Test
+    @Order(2)
+    void theTableEvaluationAndPlotSelectAStageComposedWithTheWhereRule() throws Exception {
+        JsonNode grid = client.json("/api/rows" + WebClient.q(Map.of("stage", "1", "limit", "500")));
+        assertEquals(f.count("stage = 1"), grid.get("total").asLong());
+        assertEquals(f.store.rows().size(), grid.get("total").asLong(), "a fill's rows are the grid's stage 1");
+        List<String> columns = new ArrayList<>();
+        grid.get("columns").forEach(c -> columns.add(c.asText()));
+        assertTrue(columns.contains("stage") && columns.contains("parent_id"), columns.toString());
+
+        JsonNode some = client.json(
+                "/api/rows" + WebClient.q(Map.of("where", "k >= 4 AND seed = 1", "stage", "1", "limit", "500")));
+        assertEquals(f.ids("k >= 4 AND seed = 1", "id"), ids(some));
+        assertEquals(
+                0,
+                client.json("/api/rows" + WebClient.q(Map.of("where", "k >= 4", "stage", "2")))
+                        .get("total")
+                        .asLong());
+        HttpResponse<String> zero = client.get("/api/rows?stage=0");
+        assertEquals(400, zero.statusCode());
+        assertTrue(zero.body().contains("--stage 0: stages are numbered from 1"), zero.body());
+
+        JsonNode e = client.json("/api/eval?over=seed&stage=1");
+        assertTrue(
+                e.get("command").asText().contains("--stage 1"),
+                e.get("command").asText());
+        HttpResponse<String> none = client.get("/api/eval?over=seed&stage=2");
+        assertEquals(400, none.statusCode());
+        assertTrue(none.body().contains("has no rows in stage 2"), none.body());
+        assertEquals(
+                400, client.get("/api/plot.svg?x=k&y=score&over=seed&stage=2").statusCode());
+        assertEquals(
+                200, client.get("/api/plot.svg?x=k&y=score&over=seed&stage=1").statusCode());
     }
 
     @Test
@@ -264,6 +305,52 @@ abstract class WebApiContractTest {
         HttpResponse<String> unknown = client.get("/api/eval?over=nope");
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body().contains("--over nope: no such keyfield"), unknown.body());
+    }
+
+    @Test
+    @Order(6)
+    void aTestedPivotAndAComparisonAreWhatTheCommandsGive() throws Exception {
+        String q = "/api/eval?over=seed&rows=k&columns=name&value=score&test=wilcoxon";
+        ResultTable tested = f.ex.evaluation(f.spark)
+                .over(List.of("seed"))
+                .pivot(List.of("k"), List.of("name"), "score", false, CellTest.parse("wilcoxon", null, null));
+        assertEquals(
+                TableFormat.MARKDOWN.render(tested, 4),
+                client.get(q + "&format=markdown").body());
+        JsonNode j = client.json(q);
+        TableFormat.Shown shown = TableFormat.shown(tested, 4);
+        assertEquals(shown.legend().size(), j.get("shown").get("legend").size());
+        assertTrue(j.get("shown").get("legend").get(0).asText().startsWith("underlined: not significantly worse"));
+        for (int r = 0; r < shown.marked().size(); r++) {
+            for (int c = 0; c < shown.marked().get(r).size(); c++) {
+                assertEquals(
+                        shown.marked().get(r).get(c),
+                        j.get("shown").get("marked").get(r).get(c).asBoolean());
+            }
+        }
+        assertTrue(
+                j.get("command").asText().endsWith("--value score --test wilcoxon"),
+                j.get("command").asText());
+        assertEquals(400, client.get(q + "&alpha=2").statusCode());
+
+        String cq = "/api/compare?methods=name&datasets=k&value=score&over=seed";
+        Evaluation e = f.ex.evaluation(f.spark).over(List.of("seed"));
+        MethodComparison c = Comparisons.of(e, "k", "name", "score", false, null, 0.05);
+        JsonNode cj = client.json(cq);
+        assertEquals(
+                ComparisonFormat.write(c, "text", Comparisons.what(e, "score", false)),
+                cj.get("text").asText());
+        assertTrue(
+                cj.get("command").asText().startsWith("scripts/experimenter compare -c conf/test.conf --methods name"));
+        assertEquals(
+                ComparisonFormat.write(c, "json", "-"),
+                client.get(cq + "&format=json").body());
+        HttpResponse<String> svg = client.get(cq.replace("/api/compare", "/api/compare.svg"));
+        assertEquals(200, svg.statusCode(), svg.body());
+        assertEquals(CdDiagram.of(c).svg(), svg.body());
+        HttpResponse<String> bad = client.get("/api/compare?methods=name&datasets=nope&value=score");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("--datasets nope"), bad.body());
     }
 
     @Test

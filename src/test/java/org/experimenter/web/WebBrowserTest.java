@@ -14,8 +14,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.experimenter.Status;
+import org.experimenter.eval.CellTest;
+import org.experimenter.eval.Comparisons;
+import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.TableFormat;
+import org.experimenter.eval.stats.ComparisonFormat;
+import org.experimenter.eval.stats.MethodComparison;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -294,6 +299,48 @@ class WebBrowserTest {
             }
         }
         shoot("eval");
+    }
+
+    @Test
+    @Order(6)
+    void aTestedPivotUnderlinesTheCellsNotSignificantlyWorseAndTheCompareTabDrawsTheDiagram() throws Exception {
+        driver.get(base + "#/eval?over=seed&rows=k&columns=name&value=score&test=ttest");
+        wait.until(d -> !d.findElements(By.cssSelector("#eval-legend li")).isEmpty());
+        ResultTable tested = f.ex.evaluation(f.spark)
+                .over(List.of("seed"))
+                .pivot(List.of("k"), List.of("name"), "score", false, CellTest.parse("ttest", null, null));
+        TableFormat.Shown shown = TableFormat.shown(tested, 4);
+        List<WebElement> rows = driver.findElements(By.cssSelector("#eval-table tr"));
+        for (int r = 1; r < rows.size(); r++) {
+            List<WebElement> tds = rows.get(r).findElements(By.tagName("td"));
+            for (int c = 0; c < tds.size(); c++) {
+                assertEquals(
+                        shown.marked().get(r - 1).get(c),
+                        tds.get(c).getAttribute("class").contains("marked"),
+                        "row " + r + ", column " + c);
+            }
+        }
+        List<String> legend = new ArrayList<>();
+        driver.findElements(By.cssSelector("#eval-legend li")).forEach(li -> legend.add(li.getText()));
+        assertEquals(shown.legend(), legend);
+        assertEquals(
+                "ttest",
+                driver.findElement(By.cssSelector("#eval-form select[name=test]"))
+                        .getAttribute("value"));
+
+        driver.get(base + "#/compare?methods=name&datasets=k&value=score&over=seed");
+        wait.until(d -> !d.findElements(By.cssSelector("#compare-text")).isEmpty());
+        Evaluation e = f.ex.evaluation(f.spark).over(List.of("seed"));
+        MethodComparison c = Comparisons.of(e, "k", "name", "score", false, null, 0.05);
+        assertEquals(
+                ComparisonFormat.write(c, "text", Comparisons.what(e, "score", false))
+                        .strip(),
+                driver.findElement(By.id("compare-text")).getText().strip());
+        wait.until(d -> ((Number) ((JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('cd-diagram').naturalWidth"))
+                        .intValue()
+                > 0);
+        shoot("compare");
     }
 
     @Test

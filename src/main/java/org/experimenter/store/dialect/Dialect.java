@@ -233,6 +233,17 @@ public abstract class Dialect implements java.io.Serializable {
     }
 
     /**
+     * The statement that inserts one row unless the table has its keyfields (the UNIQUE
+     * constraint decides, so two drivers inserting it at once add one row): its parameters one
+     * per column, then the creation time. Halving's promotions.
+     */
+    public String insertUnlessPresentStatement(String table, List<String> columns, String status) {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ", " + status
+                + ", ?) ON CONFLICT DO NOTHING";
+    }
+
+    /**
      * How many rows one fill statement inserts (a multi-row VALUES list), for a table of that
      * many keyfields; 1 (the default) sends one row per statement in JDBC batches.
      */

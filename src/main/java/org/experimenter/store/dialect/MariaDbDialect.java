@@ -197,6 +197,12 @@ public class MariaDbDialect extends Dialect {
     }
 
     @Override
+    public String insertUnlessPresentStatement(String table, List<String> columns, String status) {
+        return "INSERT IGNORE INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ", " + status + ", ?)";
+    }
+
+    @Override
     public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
         return fillStatement(table, columns, types, status, 1);
     }

@@ -1,0 +1,15 @@
+package org.experimenter.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --stage} of eval, compare, plot and export: only the rows of one stage (1: the grid,
+ * 2 and up: rows {@code promote} added), composed with {@code --where} as one checked condition.
+ */
+final class StageOption {
+    @Option(
+            names = "--stage",
+            paramLabel = "<n>",
+            description = "Only rows of this stage: 1 is the grid, 2 and up the rows promote added (default: all).")
+    Integer stage;
+}

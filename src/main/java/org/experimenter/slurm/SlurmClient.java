@@ -1,0 +1,113 @@
+package org.experimenter.slurm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.experimenter.ExperimenterException;
+
+/**
+ * Slurm's commands as child processes, each argument its own word (no shell): sbatch to submit a
+ * script, squeue for the tool's jobs, scancel to end one. A command that is missing or fails
+ * ends as one line naming it and what it said.
+ */
+public final class SlurmClient {
+    private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
+
+    /** A job squeue lists: id, name, state, time used, time limit, nodes, node list or the reason it waits. */
+    public record Job(String id, String name, String state, String time, String limit, String nodes, String where) {}
+
+    private SlurmClient() {}
+
+    /** Submits the script with sbatch in the current directory (the job's working directory) and returns the job id. */
+    public static String submit(Path script) {
+        String out = run(List.of("sbatch", "--parsable", script.toString())).strip();
+        // --parsable: "id" or "id;cluster"
+        String id = out.contains(";") ? out.substring(0, out.indexOf(';')) : out;
+        if (!JOB_ID.matcher(id).matches()) {
+            throw new ExperimenterException("sbatch answered \"" + SlurmJob.printable(out) + "\", not a job id");
+        }
+        return id;
+    }
+
+    /** The jobs squeue knows whose name is the given one, or starts with the given prefix when it ends with '*'. */
+    public static List<Job> jobs(String name) {
+        String out = run(List.of("squeue", "--noheader", "--format=%i|%j|%T|%M|%l|%D|%R"));
+        List<Job> jobs = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\\|", 7);
+            if (f.length < 7) {
+                continue;
+            }
+            boolean match =
+                    name.endsWith("*") ? f[1].startsWith(name.substring(0, name.length() - 1)) : f[1].equals(name);
+            if (match) {
+                jobs.add(new Job(f[0].strip(), f[1], f[2], f[3], f[4], f[5], f[6]));
+            }
+        }
+        return jobs;
+    }
+
+    /**
+     * Cancels a job as {@code scancel} does: SIGTERM to all of its processes, SIGKILL after the
+     * cluster's KillWait. The driver stops gracefully; rows held by executors that ended first go
+     * back to created when their lease expires.
+     */
+    public static void cancel(String jobId) {
+        checkJobId(jobId);
+        run(List.of("scancel", jobId));
+    }
+
+    public static void checkJobId(String jobId) {
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw new ExperimenterException(
+                    "\"" + SlurmJob.printable(jobId) + "\" is not a Slurm job id (digits, e.g. 42)");
+        }
+    }
+
+    /** Runs a Slurm command and returns its standard output; a failure is one line with its standard error. */
+    static String run(List<String> command) {
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ExperimenterException(command.get(0) + " cannot be started (" + e.getMessage()
+                    + "): is Slurm's client installed and on PATH?");
+        }
+        try {
+            // standard error on its own thread, so that neither pipe fills while the other is read
+            StringBuilder err = new StringBuilder();
+            Thread errReader = new Thread(() -> {
+                try {
+                    err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    err.append(e.getMessage());
+                }
+            });
+            errReader.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new ExperimenterException(command.get(0) + " did not answer within 120 s");
+            }
+            errReader.join();
+            if (p.exitValue() != 0) {
+                String why = err.toString().strip().replace('\n', ' ');
+                throw new ExperimenterException(
+                        String.join(" ", command) + " failed (exit code " + p.exitValue() + "): " + why);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ExperimenterException(command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new ExperimenterException(command.get(0) + " was interrupted");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.experimenter.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.experimenter.ExperimenterException;
+import org.experimenter.config.Resources;
+
+/**
+ * The resources section as Spark's resource scheduling: each task of a run asks for the row's
+ * GPUs and cores ({@code spark.task.resource.gpu.amount}, {@code spark.task.cpus}), so an
+ * executor runs at most as many rows at once as it has GPUs; and the GPU addresses Spark gave a
+ * task, which its rows alone see.
+ */
+public final class TaskResources {
+    public static final String GPU = "gpu";
+
+    private TaskResources() {}
+
+    /**
+     * Spark settings for a session whose rows need these resources; the config's spark.conf and
+     * spark-submit's settings win. An executor is given as many GPUs as one row needs unless
+     * {@code spark.executor.resource.gpu.amount} says how many it has. Not in local mode, where a
+     * task asking for a GPU would wait forever (a run refuses it; eval and sql run there).
+     */
+    public static Map<String, String> sparkDefaults(Resources r, String master) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (r.gpus() > 0 && !isLocal(master)) {
+            out.put("spark.task.resource.gpu.amount", Integer.toString(r.gpus()));
+            out.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus()));
+        }
+        if (r.cpus() != 1) {
+            out.put("spark.task.cpus", Integer.toString(r.cpus()));
+        }
+        return out;
+    }
+
+    /**
+     * Refuses rows that need GPUs on Spark's local mode, which gives tasks no GPU: a task asking
+     * for one would wait forever (Spark 4.2). local-cluster, standalone, YARN and Kubernetes
+     * schedule them.
+     */
+    static void checkMaster(Resources r, String master, String origin) {
+        if (r.gpus() > 0 && isLocal(master)) {
+            throw new ExperimenterException(origin + ": resources.gpus: Spark's local mode (" + master
+                    + ") schedules no GPUs; run on a cluster, or on this machine with spark.master ="
+                    + " \"local-cluster[1,<cores>,<MB>]\" and a discovery script (docs/gpus.md)");
+        }
+    }
+
+    private static boolean isLocal(String master) {
+        return master.equals("local") || master.startsWith("local[");
+    }
+
+    /**
+     * The GPU addresses Spark gave the running task, in Spark's order; empty when it asked for
+     * none. Throws when the rows need GPUs and Spark gave the task fewer: its settings do not
+     * schedule them (no GPU on the executors, or no discovery script).
+     */
+    static List<String> gpusOfTask(TaskContext task, Resources r) {
+        List<String> out = new ArrayList<>();
+        if (task != null) {
+            scala.Option<ResourceInformation> gpu = task.resources().get(GPU);
+            if (gpu.isDefined()) {
+                out.addAll(List.of(gpu.get().addresses()));
+            }
+        }
+        if (out.size() < r.gpus()) {
+            throw new ExperimenterException("resources.gpus = " + r.gpus() + " but Spark gave this task "
+                    + (out.isEmpty() ? "no GPU" : "only GPUs " + out)
+                    + ": the executors need GPUs (spark.executor.resource.gpu.amount and a discovery script,"
+                    + " spark.executor.resource.gpu.discoveryScript; see docs/gpus.md)");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,339 @@
+package org.experimenter.store;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.experimenter.FieldType;
+import org.experimenter.Status;
+import org.experimenter.StoreException;
+import org.experimenter.config.HalvingSettings;
+import org.experimenter.grid.HyperbandPlan;
+import org.experimenter.grid.Parameter;
+import org.experimenter.grid.PromotionCut;
+
+/**
+ * Successive halving as a table operation. A configuration at rung k is a row whose budget
+ * keyfield is {@code min x eta^k}; promoting it inserts a row with the same keyfields at budget
+ * {@code min x eta^(k+1)}, {@code parent_id} the promoted row's id, and marks the promoted row
+ * {@code halving = 'promoted'}; the rows a complete rung does not promote are marked
+ * {@code halving = 'stopped'}. Nothing is ever deleted. The rules every database keeps:
+ * <ul>
+ *   <li>A promotion is an insert that skips keyfield combinations the table has: the UNIQUE
+ *       constraint decides, so two drivers deciding the same promotion at once insert one row,
+ *       and a decision repeated (a driver killed after the commit's answer was lost, a second
+ *       {@code halve}) inserts nothing.
+ *   <li>A synchronous rung (per group of the {@code by} keyfields) is cut only when it is
+ *       complete: none of its rows created, running or paused. Its rows then never change again
+ *       by themselves, so every driver ranks them alike (by value, ties by id) and the cut is the
+ *       same whoever makes it; a driver killed before the commit leaves the rung as it was, and
+ *       the next pass cuts it.
+ *   <li>Each pass reads the rows and writes its promotions and marks in one transaction.
+ * </ul>
+ */
+public final class Halving implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** {@code halving} column values. */
+    public static final String PROMOTED = "promoted";
+
+    public static final String STOPPED = "stopped";
+
+    private static final int RETRIES = 5;
+
+    private final Database db;
+    private final HalvingSettings settings;
+    private final HyperbandPlan plan;
+    private final List<Parameter> keyfields;
+
+    Halving(Database db) {
+        this.db = db;
+        this.settings = db.config.halving();
+        this.plan = settings == null ? null : settings.plan();
+        this.keyfields = db.config.keyfields();
+    }
+
+    /** A row a promotion added: its id and keyfield values in keyfield order. */
+    public record Promoted(long id, Object[] keys) {}
+
+    /** One row as halving sees it: its keyfield values in order, status, ranking value and mark. */
+    record Entry(long id, Object[] keys, Status status, Double value, String mark) {}
+
+    /**
+     * What a pass between runs does: cuts the complete rungs (sync), or promotes every row that
+     * makes its rung's cut now (async). Returns how many rows it added.
+     */
+    public int promote() {
+        requireHalving();
+        if (settings.mode() == HalvingSettings.Mode.SYNC) {
+            return promoteCompleteRungs();
+        }
+        int added = 0;
+        for (int n = promoteUpTo(Integer.MAX_VALUE).size();
+                n > 0;
+                n = promoteUpTo(Integer.MAX_VALUE).size()) {
+            added += n;
+        }
+        return added;
+    }
+
+    /**
+     * Cuts every complete synchronous rung not cut yet, in one transaction; returns how many rows
+     * it added. Safe to call any time, from any number of drivers.
+     */
+    public int promoteCompleteRungs() {
+        requireHalving();
+        return withRetries("cannot promote the complete rungs of " + db.table, conn -> {
+            int added = 0;
+            Instant now = db.now();
+            for (Map<Integer, List<Entry>> rungs :
+                    rungsByGroup(readEntries(conn)).values()) {
+                for (int k = 0; k < plan.maxRung(); k++) {
+                    List<Entry> rung = rungs.getOrDefault(k, List.of());
+                    if (rung.isEmpty() || !complete(rung) || rung.stream().allMatch(e -> e.mark() != null)) {
+                        continue;
+                    }
+                    List<Entry> ranked = ranked(rung);
+                    int keep = Math.min(ranked.size(), rung.size() / settings.eta());
+                    List<Entry> winners = ranked.subList(0, keep);
+                    added += insertChildren(conn, winners, k + 1, now);
+                    List<Long> promoted = ids(winners);
+                    List<Long> stopped = new ArrayList<>();
+                    for (Entry e : rung) {
+                        if (!promoted.contains(e.id())) {
+                            stopped.add(e.id());
+                        }
+                    }
+                    mark(conn, promoted, PROMOTED);
+                    mark(conn, stopped, STOPPED);
+                }
+            }
+            return added;
+        });
+    }
+
+    /**
+     * Asynchronous successive halving (ASHA): promotes one row whose result makes its rung's cut
+     * ({@link PromotionCut}, over the rung's results so far, once it has at least eta of them),
+     * from the highest rung down, and returns the id of the new row; null when no row is
+     * promotable. The new row is inserted only if its keyfields are new, so two drivers never
+     * promote one configuration twice; the one whose insert lost tries the next candidate.
+     */
+    public Promoted promoteOne() {
+        List<Promoted> p = promoteUpTo(1);
+        return p.isEmpty() ? null : p.get(0);
+    }
+
+    /**
+     * {@link #promoteOne} for up to {@code limit} rows at once, in one transaction (a worker that
+     * claims several rows at a time promotes as many): the rows added, higher rungs first.
+     */
+    public List<Promoted> promoteUpTo(int limit) {
+        requireHalving();
+        return withRetries("cannot promote rows of " + db.table, conn -> {
+            List<Promoted> added = new ArrayList<>();
+            Instant now = db.now();
+            record Candidate(Entry entry, int rung) {}
+            List<Candidate> order = new ArrayList<>();
+            for (Map<Integer, List<Entry>> rungs :
+                    rungsByGroup(readEntries(conn)).values()) {
+                for (int k = plan.maxRung() - 1; k >= 0; k--) {
+                    List<Entry> ranked = ranked(rungs.getOrDefault(k, List.of()));
+                    if (ranked.size() < settings.eta()) {
+                        continue;
+                    }
+                    double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
+                    double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
+                    for (Entry e : ranked) {
+                        if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
+                            order.add(new Candidate(e, k));
+                        }
+                    }
+                }
+            }
+            order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
+            for (Candidate c : order) {
+                if (added.size() >= limit) {
+                    break;
+                }
+                if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
+                    Object[] keys = c.entry().keys().clone();
+                    keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
+                    added.add(new Promoted(childId(conn, c.entry(), c.rung() + 1), keys));
+                }
+                // promoted now, or by another driver first
+                mark(conn, List.of(c.entry().id()), PROMOTED);
+            }
+            return added;
+        });
+    }
+
+    /** The rows of a rung that may be promoted, best first: done, with a value; ties by id. */
+    private List<Entry> ranked(List<Entry> rung) {
+        Comparator<Entry> byValue = Comparator.comparingDouble(Entry::value);
+        if (!settings.lowerIsBetter()) {
+            byValue = byValue.reversed();
+        }
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : rung) {
+            if (e.status() == Status.DONE && e.value() != null && !e.value().isNaN()) {
+                out.add(e);
+            }
+        }
+        out.sort(byValue.thenComparingLong(Entry::id));
+        return out;
+    }
+
+    private static boolean complete(List<Entry> rung) {
+        return rung.stream().allMatch(e -> e.status() == Status.DONE || e.status() == Status.ERROR);
+    }
+
+    private static List<Long> ids(List<Entry> entries) {
+        List<Long> out = new ArrayList<>();
+        entries.forEach(e -> out.add(e.id()));
+        return out;
+    }
+
+    /** Group (the by keyfields' values) to rung to its rows; rows whose budget is on no rung are left out. */
+    private Map<List<Object>, Map<Integer, List<Entry>>> rungsByGroup(List<Entry> entries) {
+        int budgetAt = keyIndex(settings.field());
+        List<Integer> byAt = new ArrayList<>();
+        settings.by().forEach(b -> byAt.add(keyIndex(b)));
+        Map<List<Object>, Map<Integer, List<Entry>>> out = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            int rung = plan.rungOf(((Number) e.keys()[budgetAt]).doubleValue());
+            if (rung < 0) {
+                continue;
+            }
+            List<Object> group = new ArrayList<>();
+            byAt.forEach(i -> group.add(e.keys()[i]));
+            out.computeIfAbsent(group, g -> new LinkedHashMap<>())
+                    .computeIfAbsent(rung, r -> new ArrayList<>())
+                    .add(e);
+        }
+        return out;
+    }
+
+    private int keyIndex(String name) {
+        for (int i = 0; i < keyfields.size(); i++) {
+            if (keyfields.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no keyfield " + name + "; the config reader checks this, this is a bug");
+    }
+
+    private List<Entry> readEntries(Connection conn) throws SQLException {
+        FieldType valueType = db.config.resultfields().get(settings.value());
+        StringBuilder cols = new StringBuilder("id, status, halving, ").append(settings.value());
+        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        return Jdbc.query(conn, "SELECT " + cols + " FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, rs -> {
+            Object[] keys = new Object[keyfields.size()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = Values.read(
+                        rs, keyfields.get(i).name(), keyfields.get(i).type());
+            }
+            Object v = Values.read(rs, settings.value(), valueType);
+            return new Entry(
+                    rs.getLong("id"),
+                    keys,
+                    Status.parse(rs.getString("status")),
+                    v == null ? null : ((Number) v).doubleValue(),
+                    rs.getString("halving"));
+        });
+    }
+
+    /** Inserts each entry's configuration at rung k, unless the table has it; returns the rows inserted. */
+    private int insertChildren(Connection conn, List<Entry> parents, int k, Instant now) throws SQLException {
+        if (parents.isEmpty()) {
+            return 0;
+        }
+        List<String> columns = new ArrayList<>();
+        keyfields.forEach(p -> columns.add(p.name()));
+        columns.add("parent_id");
+        int budgetAt = keyIndex(settings.field());
+        Object budget = settings.budgetValue(k);
+        int added = 0;
+        try (PreparedStatement ps = conn.prepareStatement(
+                db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED))) {
+            for (Entry parent : parents) {
+                int i = 1;
+                for (int c = 0; c < keyfields.size(); c++) {
+                    Object v = c == budgetAt ? budget : parent.keys()[c];
+                    Values.bind(ps, i++, keyfields.get(c).type(), v);
+                }
+                ps.setLong(i++, parent.id());
+                db.dialect.setTimestamp(ps, i, now);
+                added += ps.executeUpdate();
+            }
+        }
+        return added;
+    }
+
+    private Long childId(Connection conn, Entry parent, int k) throws SQLException {
+        List<Long> ids = Jdbc.query(
+                conn,
+                "SELECT id FROM " + db.table + " WHERE parent_id = ? AND " + settings.field() + " = ?",
+                ps -> {
+                    ps.setLong(1, parent.id());
+                    Values.bind(ps, 2, settings.fieldType(), settings.budgetValue(k));
+                },
+                rs -> rs.getLong(1));
+        if (ids.size() != 1) {
+            throw new StoreException("promoting row " + parent.id() + " of " + db.table + " left " + ids.size()
+                    + " rows at rung " + k + "; this is a bug");
+        }
+        return ids.get(0);
+    }
+
+    private void mark(Connection conn, List<Long> ids, String mark) throws SQLException {
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            Jdbc.update(
+                    conn,
+                    "UPDATE " + db.table + " SET halving = ? WHERE halving IS NULL AND id IN (" + marks + ")",
+                    ps -> {
+                        ps.setString(1, mark);
+                        int i = 2;
+                        for (Long id : chunk) {
+                            ps.setLong(i++, id);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Runs work in a transaction of its own, again when the database chose it as a deadlock's
+     * victim or could not serialize it (two drivers promoting at once; the next try sees the
+     * other's rows).
+     */
+    private <T> T withRetries(String what, Jdbc.SqlWork<T> work) {
+        return db.withConnection(what, c -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return Jdbc.inTransaction(c, work);
+                } catch (SQLException e) {
+                    String state = e.getSQLState();
+                    boolean again = state != null && (state.equals("40001") || state.equals("40P01"));
+                    if (!again || attempt >= RETRIES) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    private void requireHalving() {
+        if (settings == null) {
+            throw new StoreException(
+                    db.config.origin() + ": no halving section; add one to promote rows of " + db.table);
+        }
+    }
+}

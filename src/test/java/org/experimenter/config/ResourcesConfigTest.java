@@ -1,0 +1,84 @@
+package org.experimenter.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.experimenter.InvalidConfigException;
+import org.experimenter.spark.TaskResources;
+import org.junit.jupiter.api.Test;
+
+class ResourcesConfigTest {
+    private static final String BASE = "database.table = gpu_conf\nkeyfields { seed { type = int, values = [1] } }\n";
+
+    private static ExperimentConfig parse(String resources) {
+        return ExperimentConfig.parse(BASE + resources, "gpu.conf");
+    }
+
+    private static String error(String resources) {
+        return assertThrows(InvalidConfigException.class, () -> parse(resources))
+                .getMessage();
+    }
+
+    @Test
+    void withoutAResourcesSectionRowsAskSparkForNothing() {
+        ResourceSettings r = parse("").resources();
+        assertEquals(new Resources(0, 1, 0), r.base());
+        assertFalse(r.base().any());
+        assertEquals(Map.of(), TaskResources.sparkDefaults(r.base(), "spark://127.0.0.1:7077"));
+    }
+
+    @Test
+    void gpusAndCpusBecomeSparkTaskRequestsAndMemoryEscalatesInLevels() {
+        ResourceSettings r = parse("resources { gpus = 1, cpus = 2, memory = 8g, escalate = [{memory = 16g},"
+                        + " {memory = 32g}] }\nmax-attempts = 3\n")
+                .resources();
+        assertEquals(new Resources(1, 2, 8L << 30), r.base());
+        assertEquals("gpus=1 cpus=2 memory=16g", r.level(1).toString());
+        assertEquals("gpus=1 cpus=2 memory=32g", r.level(2).toString());
+        assertTrue(r.escalates(1));
+        assertFalse(r.escalates(2));
+        assertEquals(
+                Map.of(
+                        "spark.task.resource.gpu.amount", "1",
+                        "spark.executor.resource.gpu.amount", "1",
+                        "spark.task.cpus", "2"),
+                TaskResources.sparkDefaults(r.base(), "local-cluster[1,4,1024]"));
+        // local mode schedules no GPUs: its tasks (eval, sql) must not ask for one, or they wait forever
+        assertEquals(Map.of("spark.task.cpus", "2"), TaskResources.sparkDefaults(r.base(), "local[*]"));
+    }
+
+    @Test
+    void mistakesAreOneLineNamingFileLineAndKey() {
+        assertEquals(
+                "gpu.conf: 3: resources.gpus: must be between 0 and 1024, found -1", error("resources { gpus = -1 }"));
+        assertEquals(
+                "gpu.conf: 3: resources.gpus: expected a whole number (0 for none), found 0.5",
+                error("resources { gpus = 0.5 }"));
+        assertEquals(
+                "gpu.conf: 3: resources.cpus: must be between 1 and 1024, found 0", error("resources { cpus = 0 }"));
+        assertEquals(
+                "gpu.conf: 3: resources.memory: expected a size such as 8g or 512m, found \"lots\"",
+                error("resources { memory = lots }"));
+        assertEquals(
+                "gpu.conf: 3: resources.escalate[1].memory: must be larger than the level before (16g), found 8g",
+                error("resources { memory = 8g, escalate = [{memory = 16g}, {memory = 8g}] }"));
+        assertEquals(
+                "gpu.conf: 3: resources.escalate[0].gpus: only memory escalates (GPUs and cores are Spark's task"
+                        + " request, the same for every row of a run)",
+                error("resources { escalate = [{gpus = 2}] }"));
+        assertEquals(
+                "gpu.conf: 3: resources.escalate: 2 larger levels need max-attempts of at least 3 (each level is"
+                        + " an attempt), found 2",
+                error("resources { escalate = [{memory = 1g}, {memory = 2g}] }\nmax-attempts = 2"));
+        assertEquals(
+                "gpu.conf: 3: resources.gpu: unknown key; did you mean resources.gpus?",
+                error("resources { gpu = 1 }"));
+        for (String e : List.of(error("resources { gpus = -1 }"), error("resources { memory = lots }"))) {
+            assertFalse(e.contains("\n"), e);
+        }
+    }
+}

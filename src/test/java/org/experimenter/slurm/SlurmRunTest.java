@@ -1,0 +1,189 @@
+package org.experimenter.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.experimenter.Experimenter;
+import org.experimenter.Status;
+import org.experimenter.testing.Faults;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code experimenter slurm run} on a real Slurm (the single node scripts/dev/slurm starts: this
+ * machine, 127.0.0.1, its CPUs), typed as a user types it: scripts/experimenter in a child
+ * process, sbatch, the job's Spark master and worker, the example's 80 rows in a SQLite file.
+ * The first job is cancelled as {@code experimenter slurm cancel} does (scancel) once rows are done;
+ * the rows it held are created again within a lease, and a second job, on two nodes (two more
+ * slurmd on this machine, partition {@code two}) where scripts/dev/slurm made them, finishes the
+ * table.
+ */
+class SlurmRunTest {
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Pattern SUBMITTED = Pattern.compile("submitted job (\\d+)");
+
+    @Test
+    void scancelMidRunLeavesNoRowRunningAndASecondJobFinishesTheTable() throws Exception {
+        assumeSlurm();
+        String table = TestDb.uniqueTable("slurm_example");
+        Path dir = Files.createDirectories(ROOT.resolve("target/slurm-runs/" + table));
+        Path conf = dir.resolve("example.conf");
+        // the example, its rows in a SQLite file of the run folder, a 4 s lease and a short grace
+        Files.writeString(
+                conf,
+                "include file(\"" + ROOT.resolve("conf/example.conf") + "\")\n"
+                        + "database { url = \"jdbc:sqlite:" + dir.resolve("example.db") + "\", table = " + table
+                        + " }\n"
+                        + "lease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }\n"
+                        + "shutdown-grace = 5s\n");
+        Experimenter ex = Experimenter.load(conf);
+        assertEquals(0, cli(dir, "fill", "-c", conf.toString()).code());
+        Duration lease = Duration.ofSeconds(4);
+
+        Result first = cli(dir, "slurm", "run", "-c", conf.toString(), "--time", "10");
+        String job1 = jobId(first);
+        Faults.await("the first job's rows start finishing", Duration.ofMinutes(5), () -> {
+            String state = state(job1);
+            assertFalse(
+                    state.isEmpty() || state.equals("COMPLETED") || state.equals("FAILED"),
+                    "job " + job1 + " ended (" + state + ") before it was cancelled: " + output(dir, job1));
+            return ex.status().get(Status.DONE) > 0 ? true : null;
+        });
+        // what `slurm cancel` runs, called here without a JVM start of its own: the example's rows take
+        // milliseconds, and the job is to be cancelled while rows are still open
+        SlurmClient.cancel(job1);
+        long cancelled = System.nanoTime();
+        Map<Status, Long> atCancel = ex.status();
+        assertTrue(atCancel.get(Status.DONE) < 80, "the run was cancelled mid-run: " + atCancel);
+        awaitEnded(job1);
+        // the driver stops gracefully; rows of executors that ended first are returned when their lease
+        // expires, by the driver's recovery or, at the latest, by the next run's
+        Faults.await("no row running", lease.plusSeconds(40), () -> ex.status().get(Status.RUNNING) == 0 ? true : null);
+        double seconds = (System.nanoTime() - cancelled) / 1e9;
+        Map<Status, Long> after = ex.status();
+        System.out.printf("slurm cancel at %s; no row running %.1f s later: %s%n", atCancel, seconds, after);
+        assertEquals(0, after.get(Status.ERROR), output(dir, job1));
+        assertEquals(80, after.get(Status.DONE) + after.get(Status.CREATED), after.toString());
+        assertTrue(after.get(Status.CREATED) > 0, "rows are left for the second job: " + after);
+        assertClusterStopped(dir, job1);
+
+        // the second job on two nodes: partition two of scripts/dev/slurm, two more slurmd on this machine
+        boolean two = !run(ROOT, List.of("sinfo", "--noheader", "--partition=two", "--format=%D"))
+                .out()
+                .isBlank();
+        List<String> second = new java.util.ArrayList<>(List.of("slurm", "run", "-c", conf.toString(), "--time", "10"));
+        if (two) {
+            second.addAll(List.of("-N", "2", "--partition", "two"));
+        }
+        String job2 = jobId(cli(dir, second.toArray(String[]::new)));
+        Result status = cli(dir, "slurm", "status", "-c", conf.toString());
+        assertTrue(
+                status.code() == 0
+                        && status.out().contains(job2 + " ")
+                        && status.out().contains("experimenter-" + table),
+                status.out());
+        awaitEnded(job2);
+        Map<Status, Long> end = ex.status();
+        String out2 = output(dir, job2);
+        assertEquals(80L, end.get(Status.DONE), out2);
+        assertTrue(out2.contains("the run ended (exit code 0)"), out2);
+        if (two) {
+            assertTrue(out2.contains("2 worker(s) registered"), out2);
+            // the master placed an executor on each node's worker
+            Path logs = dir.resolve("experimenter-slurm-" + job2 + "-0");
+            for (String node : List.of("-a", "-b")) {
+                try (var work = Files.list(logs)) {
+                    Path nodeWork = work.filter(p -> p.getFileName().toString().startsWith("work-")
+                                    && p.getFileName().toString().endsWith(node))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no work dir of node *" + node + " in " + logs));
+                    try (var apps = Files.list(nodeWork)) {
+                        assertTrue(
+                                apps.anyMatch(a -> a.getFileName().toString().startsWith("app-")),
+                                "an executor ran on " + nodeWork);
+                    }
+                }
+            }
+        }
+        assertClusterStopped(dir, job2);
+        ex.drop();
+    }
+
+    /** Skips with the reason when Slurm is not installed or does not start; CI's scripts/setup starts it. */
+    static void assumeSlurm() throws Exception {
+        assumeTrue(
+                HostlistTest.onPath("sbatch"),
+                "Slurm is not installed (scripts/setup installs slurmctld, slurmd, munge)");
+        Result start = run(ROOT, List.of(ROOT.resolve("scripts/dev/slurm").toString(), "start"));
+        assumeTrue(start.code() == 0, "Slurm does not start here: " + start.out());
+    }
+
+    static String jobId(Result submitted) {
+        Matcher m = SUBMITTED.matcher(submitted.out());
+        assertTrue(submitted.code() == 0 && m.find(), submitted.out());
+        return m.group(1);
+    }
+
+    /** The job's state as squeue says it; empty once Slurm has forgotten the job. */
+    static String state(String job) throws Exception {
+        Result r = run(ROOT, List.of("squeue", "--noheader", "--states=all", "--jobs=" + job, "--format=%T"));
+        return r.code() == 0 ? r.out().strip() : "";
+    }
+
+    static void awaitEnded(String job) throws Exception {
+        Faults.await("job " + job + " ended", Duration.ofMinutes(5), () -> {
+            String s = state(job);
+            return s.isEmpty() || s.matches("COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY") ? true : null;
+        });
+    }
+
+    /** No process of the job's Spark cluster (each names the job's log folder) outlives the job. */
+    static void assertClusterStopped(Path dir, String job) throws Exception {
+        String runDir = dir.resolve("experimenter-slurm-" + job + "-0").toString();
+        Faults.await("the job's Spark processes ended", Duration.ofSeconds(30), () -> {
+            Result ps = run(ROOT, List.of("ps", "-eo", "args"));
+            return ps.out().contains(runDir) ? null : true;
+        });
+    }
+
+    static String output(Path dir, String job) {
+        try {
+            return Files.readString(dir.resolve("slurm-" + job + ".out"));
+        } catch (IOException e) {
+            return "(no slurm-" + job + ".out: " + e.getMessage() + ")";
+        }
+    }
+
+    record Result(int code, String out) {}
+
+    /** scripts/experimenter with the given arguments, in dir. */
+    static Result cli(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ROOT.resolve("scripts/experimenter").toString());
+        cmd.addAll(List.of(args));
+        return run(dir, cmd);
+    }
+
+    static Result run(Path dir, List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", cmd));
+        return new Result(p.exitValue(), out);
+    }
+}

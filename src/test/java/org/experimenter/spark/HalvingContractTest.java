@@ -1,0 +1,253 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.Experimenter;
+import org.experimenter.RunSummary;
+import org.experimenter.Status;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.Halving;
+import org.experimenter.testing.Experiments.HalvingObjective;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Successive halving on each database, with a synthetic objective whose ranking is known
+ * ({@link HalvingObjective}): 9 configurations x per data set, eta = 3, rungs at 1, 3 and 9 epochs.
+ */
+abstract class HalvingContractTest {
+    private static final String FIELDS = String.join(
+            "\n",
+            "keyfields {",
+            "  dataset { type = string, values = [a, b] }",
+            "  x { type = int, values = { start = 0, stop = 9 } }",
+            "  epochs { type = int }",
+            "}",
+            "resultfields { val_loss = double }",
+            "");
+    private static final String HALVING = "halving { field = epochs, min = 1, max = 9, eta = 3, by = [dataset],"
+            + " value = val_loss, lower-is-better = true, mode = %s }\n";
+
+    @TempDir
+    Path dir;
+
+    String table;
+    Experimenter ex;
+    ExperimentStore store;
+    SparkSession spark = TestSpark.session();
+
+    abstract TestDb db();
+
+    @BeforeEach
+    void fill() {
+        table = TestDb.uniqueTable("halving");
+        ex = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("sync")));
+        store = TestDb.store(ex);
+        assertEquals(18, ex.fill());
+    }
+
+    @AfterEach
+    void drop() {
+        store.drop();
+    }
+
+    /** The same table without the halving section: runs rows and never promotes (a driver killed before it cuts). */
+    private Experimenter withoutHalving() {
+        return Experimenter.of(db().config(dir, table, FIELDS));
+    }
+
+    /** "dataset epochs" to the x values of its rows. */
+    private Map<String, TreeSet<Integer>> xs(String mark) {
+        Map<String, TreeSet<Integer>> out = new TreeMap<>();
+        for (Map<String, Object> r : store.rows()) {
+            if (mark == null || mark.equals(r.get("halving"))) {
+                out.computeIfAbsent(r.get("dataset") + " " + r.get("epochs"), k -> new TreeSet<>())
+                        .add(((Number) r.get("x")).intValue());
+            }
+        }
+        return out;
+    }
+
+    private static TreeSet<Integer> set(Integer... v) {
+        return new TreeSet<>(List.of(v));
+    }
+
+    /** What the objective's ranking gives: a keeps 4, 3, 5 at 1 epoch and 5 at 3; b keeps 2, 1, 3 and then 3. */
+    private void assertTheExpectedRowsWerePromoted() {
+        assertEquals(
+                Map.of(
+                        "a 1", set(0, 1, 2, 3, 4, 5, 6, 7, 8),
+                        "a 3", set(3, 4, 5),
+                        "a 9", set(5),
+                        "b 1", set(0, 1, 2, 3, 4, 5, 6, 7, 8),
+                        "b 3", set(1, 2, 3),
+                        "b 9", set(3)),
+                xs(null));
+        assertEquals(Map.of("a 1", set(3, 4, 5), "a 3", set(5), "b 1", set(1, 2, 3), "b 3", set(3)), xs("promoted"));
+        assertEquals(
+                Map.of(
+                        "a 1", set(0, 1, 2, 6, 7, 8), // 7 failed: it counts in the rung, and is stopped
+                        "a 3", set(3, 4),
+                        "b 1", set(0, 4, 5, 6, 7, 8),
+                        "b 3", set(1, 2)),
+                xs("stopped"));
+        // every promoted row's parent is the same configuration one rung down
+        for (Map<String, Object> r : store.rows()) {
+            int epochs = ((Number) r.get("epochs")).intValue();
+            if (epochs == 1) {
+                assertNull(r.get("parent_id"));
+                continue;
+            }
+            Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+            assertEquals(
+                    List.of(r.get("dataset"), r.get("x"), epochs / 3),
+                    List.of(parent.get("dataset"), parent.get("x"), ((Number) parent.get("epochs")).intValue()));
+        }
+    }
+
+    @Test
+    void aSynchronousRunPromotesExactlyTheExpectedConfigurationsPerRung() {
+        RunSummary s = ex.run(spark, new HalvingObjective());
+        assertEquals(26, s.total());
+        assertEquals(25, s.count(Status.DONE));
+        assertEquals(1, s.count(Status.ERROR));
+        assertTheExpectedRowsWerePromoted();
+        assertEquals(0, ex.halve()); // nothing left to cut
+    }
+
+    @Test
+    void aRungLeftCompleteButUncutIsCutExactlyOnceHoweverManyDriversCutIt() throws Exception {
+        withoutHalving().run(spark, new HalvingObjective());
+        assertEquals(Map.of(Status.DONE, 17L, Status.ERROR, 1L), nonZero(ex.status()));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Integer>> drivers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                drivers.add(() -> Experimenter.of(ex.config()).halve());
+            }
+            int added = 0;
+            for (Future<Integer> f : pool.invokeAll(drivers)) {
+                added += f.get();
+            }
+            assertEquals(6, added);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(24, store.rows().size());
+        assertEquals(0, ex.halve());
+        ex.run(spark, new HalvingObjective());
+        assertTheExpectedRowsWerePromoted();
+    }
+
+    @Test
+    void ashaPromotesTheTopThirdOfARungOnceEvenWithTwoDriversAtOnce() throws Exception {
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        withoutHalving().run(spark, new HalvingObjective());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Long> children = new ArrayList<>();
+        try {
+            Callable<List<Long>> driver = () -> {
+                ExperimentStore s = TestDb.store(async);
+                List<Long> mine = new ArrayList<>();
+                for (Halving.Promoted p = s.halving().promoteOne();
+                        p != null;
+                        p = s.halving().promoteOne()) {
+                    mine.add(p.id());
+                }
+                return mine;
+            };
+            for (Future<List<Long>> f : pool.invokeAll(List.of(driver, driver))) {
+                children.addAll(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // rung 1's cut (the 33.3rd percentile of the losses, lower being better) passes the same three per data set
+        assertEquals(6, children.size());
+        assertEquals(6, new TreeSet<>(children).size());
+        assertEquals(Map.of("a 1", set(3, 4, 5), "b 1", set(1, 2, 3)), xs("promoted"));
+        assertEquals(24, store.rows().size());
+        assertNull(TestDb.store(async).halving().promoteOne()); // rung 3 has no results yet
+    }
+
+    @Test
+    void anAsynchronousRunPromotesAsItClaimsAndEndsWithEveryRowThatMakesItsCutPromoted() {
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        RunSummary s = async.run(spark, new HalvingObjective());
+        assertEquals(s.total(), store.rows().size());
+        // whatever order results came in, the final cut of rung 1 passes these, so they were promoted
+        assertTrue(
+                xs("promoted").get("a 1").containsAll(set(3, 4, 5)),
+                xs("promoted").toString());
+        assertTrue(
+                xs("promoted").get("b 1").containsAll(set(1, 2, 3)),
+                xs("promoted").toString());
+        assertNull(TestDb.store(async).halving().promoteOne());
+        for (Map<String, Object> r : store.rows()) {
+            assertTrue(!Status.CREATED.dbName().equals(r.get("status")), r.toString());
+            if (r.get("parent_id") != null) {
+                Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+                assertEquals("promoted", parent.get("halving"));
+                assertEquals(((Number) parent.get("epochs")).intValue() * 3, ((Number) r.get("epochs")).intValue());
+            }
+        }
+    }
+
+    @Test
+    void aPromotedConfigurationFindsTheCheckpointOfItsRungBelowInItsScratchFolder() {
+        // a command that resumes from {scratch_dir}/ckpt (the epochs trained so far) and saves it again
+        String command = "r=$(cat {scratch_dir}/ckpt 2>/dev/null || echo 0); echo {epochs} > {scratch_dir}/ckpt;"
+                + " echo \"{{\\\"val_loss\\\": {x}.5, \\\"resumed_from\\\": $r}}\" > {result_file}";
+        String conf = FIELDS.replace(
+                        "resultfields { val_loss = double }", "resultfields { val_loss = double, resumed_from = int }")
+                + HALVING.formatted("sync")
+                + "experiment { shell = true, run-dir = \"" + dir.resolve("runs") + "\", command = \"\"\"" + command
+                + "\"\"\" }\n";
+        Experimenter commands = Experimenter.of(db().config(dir, table, conf));
+        store.drop();
+        assertEquals(18, commands.fill());
+        RunSummary s = commands.run(spark);
+        assertEquals(Map.of(Status.DONE, 26L), nonZero(s.counts()));
+        // lower is better and val_loss grows with x: x = 0, 1, 2 reach 3 epochs and x = 0 reaches 9
+        assertEquals(Map.of("a 1", set(0, 1, 2), "a 3", set(0), "b 1", set(0, 1, 2), "b 3", set(0)), xs("promoted"));
+        int resumed = 0;
+        for (Map<String, Object> r : TestDb.store(commands).rows()) {
+            int from = ((Number) r.get("resumed_from")).intValue();
+            if (r.get("parent_id") == null) {
+                assertEquals(0, from, r.toString());
+            } else {
+                Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+                assertEquals(((Number) parent.get("epochs")).intValue(), from, r.toString());
+                resumed++;
+            }
+        }
+        assertEquals(8, resumed);
+    }
+
+    private static Map<Status, Long> nonZero(Map<Status, Long> counts) {
+        Map<Status, Long> out = new TreeMap<>();
+        counts.forEach((s, n) -> {
+            if (n > 0) {
+                out.put(s, n);
+            }
+        });
+        return out;
+    }
+}
