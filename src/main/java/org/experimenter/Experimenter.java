@@ -225,6 +225,16 @@ public final class Experimenter {
     }
 
     /**
+     * Runs the stored row {@code id} again, alone, in this process ({@link #runOne} semantics)
+     * with its stored keyfield values, the config's custom section and the given experiment, in a
+     * scratch table of its own: the stored row is not touched. Returns both rows side by side.
+     */
+    public Reproduction.Result reproduce(long id, Experiment experiment) {
+        checkSerializable(experiment, experiment.getClass().getName());
+        return Reproduction.run(config, id, experiment);
+    }
+
+    /**
      * Writes results and log rows for a running experiment by its id, from another thread or
      * process. Throws naming the id when it does not exist or is not running.
      */

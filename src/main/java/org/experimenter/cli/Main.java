@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
             RecoverCommand.class,
             DropCommand.class,
             EvalCommand.class,
+            ReportCommand.class,
+            ReproduceCommand.class,
             CompareCommand.class,
             SqlCommand.class,
             PlotCommand.class,

@@ -324,7 +324,7 @@ public enum TableFormat {
         return b.toString();
     }
 
-    private static String latexEscape(String s) {
+    static String latexEscape(String s) {
         StringBuilder b = new StringBuilder();
         for (char ch : s.toCharArray()) {
             switch (ch) {

@@ -162,4 +162,27 @@ final class AttemptLog implements Serializable {
                             return m;
                         }));
     }
+
+    /**
+     * Every column of an experiment's last attempt that counted (not {@code released}), lower
+     * case, or an empty map when it has none: the columns of later versions (provenance) included.
+     */
+    Map<String, Object> lastCounted(long id) {
+        List<Map<String, Object>> rows = db.withConnection(
+                "cannot read the attempts of experiment " + id + " of " + db.table,
+                c -> Jdbc.query(
+                        c,
+                        "SELECT * FROM " + db.schema.attemptsTable()
+                                + " WHERE experiment_id = ? AND outcome <> 'released' ORDER BY id DESC",
+                        ps -> ps.setLong(1, id),
+                        rs -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            java.sql.ResultSetMetaData md = rs.getMetaData();
+                            for (int i = 1; i <= md.getColumnCount(); i++) {
+                                m.put(md.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), rs.getObject(i));
+                            }
+                            return m;
+                        }));
+        return rows.isEmpty() ? Map.of() : rows.get(0);
+    }
 }

@@ -177,6 +177,14 @@ public final class ExperimentStore implements Serializable {
         return setup.exists();
     }
 
+    /**
+     * The columns of a table of this database, lower case, in table order; empty when there is no
+     * such table (columns and tables other branches of the tool add: stages, provenance, energy).
+     */
+    public List<String> columnsOf(String table) {
+        return setup.columnNames(table);
+    }
+
     /** Drops the tables; returns false when there was none. */
     public boolean drop() {
         return setup.drop();
@@ -237,6 +245,11 @@ public final class ExperimentStore implements Serializable {
     /** The attempts of one experiment, oldest first. */
     public List<Map<String, Object>> attempts(long id) {
         return attempts.of(id);
+    }
+
+    /** Every column of an experiment's last attempt that counted; empty when it has none. */
+    public Map<String, Object> lastAttempt(long id) {
+        return attempts.lastCounted(id);
     }
 
     /** Rows of a log table for one experiment, oldest first, as maps of the declared columns. */

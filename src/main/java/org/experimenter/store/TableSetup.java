@@ -64,6 +64,12 @@ final class TableSetup implements Serializable {
         return !columnsOf(c).isEmpty();
     }
 
+    List<String> columnNames(String table) {
+        return db.withConnection(
+                "cannot look up table " + table,
+                c -> new ArrayList<>(columnsOf(c, table).keySet()));
+    }
+
     private Map<String, String> columnsOf(Connection c) throws SQLException {
         return columnsOf(c, db.table);
     }

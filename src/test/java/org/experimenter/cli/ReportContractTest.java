@@ -1,0 +1,402 @@
+package org.experimenter.cli;
+
+import static org.experimenter.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
+import org.experimenter.FieldType;
+import org.experimenter.RunOptions;
+import org.experimenter.Status;
+import org.experimenter.eval.Report;
+import org.experimenter.eval.ReportFormat;
+import org.experimenter.eval.ResultTable;
+import org.experimenter.example.KnnExperiment;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.store.dialect.Dialect;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code report} on the bundled example (conf/example.conf, its k-NN experiment, 80 rows) on each
+ * database, every number checked against its own SQL aggregate run on the database through JDBC.
+ * Given: the 80 rows run, then rings/k=15 (5 rows) run again with an experiment that throws (5
+ * error rows, 5 exception attempts) and 2 of those run again with k-NN (done, a third attempt);
+ * then, as the stages, provenance and energy parts of the tool would leave them, columns stage and
+ * parent_id (seeds 3 and 4 in stage 2, promoted), code_version / code_dirty / runtime_version on
+ * the attempts, and an energy table with one row per done row.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ReportContractTest {
+    Path dir;
+    Path conf;
+    Experimenter ex;
+    String table;
+    SparkSession spark = TestSpark.session();
+
+    abstract TestDb db();
+
+    @BeforeAll
+    void runTheExample(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        table = TestDb.uniqueTable("report");
+        conf = dir.resolve("example.conf");
+        StringBuilder c = new StringBuilder(Files.readString(Path.of("conf/example.conf")));
+        c.append("\nspark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }\n");
+        for (Map.Entry<String, Object> e : db().database(dir, table).entrySet()) {
+            c.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
+        }
+        Files.writeString(conf, c.toString());
+        ex = Experimenter.load(conf);
+        assertEquals(80, ex.fill());
+        assertEquals(80, ex.run(spark).count(Status.DONE));
+        assertEquals(5, ex.resetWhere("dataset = 'rings' AND k = 15"));
+        ex.run(
+                spark,
+                ctx -> {
+                    throw new IllegalStateException("fails on purpose");
+                },
+                RunOptions.all());
+        assertEquals(2, ex.resetWhere("dataset = 'rings' AND k = 15 AND seed < 2"));
+        assertEquals(2, ex.run(spark, new KnnExperiment(), RunOptions.all()).count(Status.DONE));
+
+        ExperimentStore store = TestDb.store(ex);
+        Dialect d = store.dialect();
+        String text = d.textType();
+        String dbl = d.sqlType(FieldType.DOUBLE);
+        try (Connection conn = store.connect();
+                Statement st = conn.createStatement()) {
+            // the stages part of the tool adds these to every table; added here where it has not
+            if (!store.columnsOf(table).contains("stage")) {
+                st.execute("ALTER TABLE " + table + " ADD COLUMN stage INTEGER");
+                st.execute("ALTER TABLE " + table + " ADD COLUMN parent_id BIGINT");
+            }
+            st.execute("UPDATE " + table + " SET stage = CASE WHEN seed >= 3 THEN 2 ELSE 1 END");
+            st.execute("UPDATE " + table + " SET parent_id = 1 WHERE seed >= 3 AND k <= 5");
+            String a = table + "__attempts";
+            st.execute("ALTER TABLE " + a + " ADD COLUMN code_version " + text);
+            st.execute("ALTER TABLE " + a + " ADD COLUMN code_dirty " + d.sqlType(FieldType.BOOLEAN));
+            st.execute("ALTER TABLE " + a + " ADD COLUMN runtime_version " + text);
+            st.execute("UPDATE " + a + " SET code_version = CASE WHEN experiment_id <= 40 THEN 'abc123' ELSE"
+                    + " 'def456' END, code_dirty = " + (db() == TestDb.POSTGRES ? "false" : "0")
+                    + ", runtime_version = 'Java 17'");
+            st.execute("UPDATE " + a + " SET code_dirty = " + (db() == TestDb.POSTGRES ? "true" : "1")
+                    + " WHERE experiment_id = 80");
+            st.execute("CREATE TABLE " + table + "__energy (experiment_id BIGINT, attempt INTEGER, energy_kwh " + dbl
+                    + ", emissions_kg " + dbl + ", gpu_energy_kwh " + dbl + ", cpu_model " + text + ", gpu_model "
+                    + text + ")");
+            st.execute("INSERT INTO " + table + "__energy SELECT id, attempt, id / 1000.0, id / 4000.0, id / 8000.0,"
+                    + " CASE WHEN id <= 60 THEN 'Xeon' ELSE 'EPYC' END, NULL FROM " + table + " WHERE status = 'done'");
+        }
+    }
+
+    @AfterAll
+    void dropTables() throws Exception {
+        try (Connection c = TestDb.store(ex).connect();
+                Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + table + "__energy");
+        }
+        ex.drop();
+    }
+
+    private Report report() {
+        return new Report(spark, ex.config());
+    }
+
+    private Report.Appendix plain;
+
+    /** The report with default options, collected once for the tests that read it. */
+    private Report.Appendix plain() {
+        if (plain == null) {
+            plain = report().collect();
+        }
+        return plain;
+    }
+
+    private long count(String sql) throws Exception {
+        return ((Number) one(sql)).longValue();
+    }
+
+    private Object one(String sql) throws Exception {
+        try (Connection c = TestDb.store(ex).connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1);
+        }
+    }
+
+    private Map<String, Long> counts(String sql) throws Exception {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = TestDb.store(ex).connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private List<Report.Count> countList(String sql) throws Exception {
+        List<Report.Count> out = new ArrayList<>();
+        counts(sql).forEach((k, v) -> out.add(new Report.Count(k, v)));
+        return out;
+    }
+
+    @Test
+    void runsAreTheirSqlAggregates() throws Exception {
+        Report.Runs r = plain().runs();
+        String a = table + "__attempts";
+        assertEquals(count("SELECT count(*) FROM " + table), r.rows());
+        assertEquals(80, r.rows());
+        assertEquals(
+                count("SELECT count(*) FROM (SELECT DISTINCT dataset, k FROM " + table + ") c"), r.configurations());
+        assertEquals(16, r.configurations());
+        assertEquals(count("SELECT count(DISTINCT seed) FROM " + table), r.seeds());
+        assertEquals(5, r.seeds());
+        assertEquals(
+                counts("SELECT status, count(*) FROM " + table + " GROUP BY status ORDER BY status"), r.rowsByStatus());
+        assertEquals(Map.of("done", 77L, "error", 3L), r.rowsByStatus());
+        assertEquals(
+                counts("SELECT outcome, count(*) FROM " + a + " GROUP BY outcome ORDER BY outcome"),
+                r.attemptsByOutcome());
+        assertEquals(count("SELECT count(*) FROM " + a + " WHERE outcome <> 'released'"), r.attempts());
+        assertEquals(87, r.attempts());
+        assertEquals(
+                count("SELECT count(*) FROM " + a + " WHERE outcome IN ('exception', 'timeout', 'lost')"),
+                r.failedAttempts());
+        assertEquals(5, r.failedAttempts());
+        assertEquals(
+                count("SELECT count(*) FROM (SELECT experiment_id FROM " + a + " WHERE outcome <> 'released'"
+                        + " GROUP BY experiment_id HAVING count(*) > 1) r"),
+                r.retriedRows());
+        assertEquals(5, r.retriedRows());
+    }
+
+    @Test
+    void theSearchSpaceOfEveryKeyfieldIsItsDistinctValues() throws Exception {
+        List<Report.Space> space = plain().space();
+        assertEquals(
+                List.of("dataset", "k", "seed"),
+                space.stream().map(Report.Space::keyfield).toList());
+        for (Report.Space s : space) {
+            String k = s.keyfield();
+            assertEquals(count("SELECT count(DISTINCT " + k + ") FROM " + table), s.distinct(), k);
+            assertEquals(String.valueOf(one("SELECT min(" + k + ") FROM " + table)), String.valueOf(s.min()), k);
+            assertEquals(String.valueOf(one("SELECT max(" + k + ") FROM " + table)), String.valueOf(s.max()), k);
+        }
+        assertEquals("[1, 3, 5, 7, 9, 11, 13, 15]", space.get(1).values().toString());
+    }
+
+    @Test
+    void theBestConfigurationPerDatasetHasTheHighestMeanOverSeedsOfTheDoneRows() throws Exception {
+        ResultTable best =
+                report().by(List.of("dataset")).value("accuracy").collect().best();
+        assertEquals(List.of("dataset", "k", "accuracy_mean", "accuracy_std", "accuracy_count"), best.columns());
+        assertEquals(2, best.size());
+        for (int i = 0; i < best.size(); i++) {
+            String dataset = (String) best.get(i, "dataset");
+            // the SQL aggregate: the highest mean over seeds among the dataset's configurations; means equal
+            // to 12 digits (the example's rings has 421/450 at k = 5 and 9) are a tie, won by the lowest k
+            Map<String, Long> ks = counts("SELECT k, count(*) FROM " + table + " WHERE status = 'done' AND dataset = '"
+                    + dataset + "' GROUP BY k ORDER BY k");
+            long k = -1;
+            double top = Double.NEGATIVE_INFINITY;
+            for (String kk : ks.keySet()) {
+                double m = ((Number) one("SELECT avg(accuracy) FROM " + table + " WHERE status = 'done' AND dataset = '"
+                                + dataset + "' AND k = " + kk))
+                        .doubleValue();
+                if (m > top + 1e-12) {
+                    top = m;
+                    k = Long.parseLong(kk);
+                }
+            }
+            assertEquals(k, ((Number) best.get(i, "k")).longValue(), dataset);
+            double mean = ((Number) one("SELECT avg(accuracy) FROM " + table + " WHERE status = 'done' AND dataset = '"
+                            + dataset + "' AND k = " + k))
+                    .doubleValue();
+            double sumSq = ((Number) one("SELECT sum((accuracy - " + mean + ") * (accuracy - " + mean + ")) FROM "
+                            + table + " WHERE status = 'done' AND dataset = '" + dataset + "' AND k = " + k))
+                    .doubleValue();
+            long n = ks.get(String.valueOf(k));
+            assertEquals(mean, ((Number) best.get(i, "accuracy_mean")).doubleValue(), 1e-12);
+            assertEquals(Math.sqrt(sumSq / (n - 1)), ((Number) best.get(i, "accuracy_std")).doubleValue(), 1e-9);
+            assertEquals(n, ((Number) best.get(i, "accuracy_count")).longValue());
+        }
+        ResultTable overall =
+                report().value("accuracy").lowerIsBetter(true).collect().best();
+        assertEquals(1, overall.size());
+        double lowest = ((Number) one("SELECT min(m) FROM (SELECT avg(accuracy) AS m FROM " + table
+                        + " WHERE status = 'done' GROUP BY dataset, k) g"))
+                .doubleValue();
+        assertEquals(lowest, ((Number) overall.get(0, "accuracy_mean")).doubleValue(), 1e-12);
+    }
+
+    @Test
+    void computeIsTheSumOfTheRowsAndOfTheEnergyTable() throws Exception {
+        Report.Compute c = plain().compute();
+        assertEquals(((Number) one("SELECT sum(cpu_time) FROM " + table)).doubleValue() / 3600, c.cpuHours(), 1e-12);
+        assertEquals(((Number) one("SELECT sum(wall_time) FROM " + table)).doubleValue() / 3600, c.wallHours(), 1e-12);
+        assertTrue(c.cpuHours() > 0);
+        String e = table + "__energy";
+        assertEquals(((Number) one("SELECT sum(energy_kwh) FROM " + e)).doubleValue(), c.energyKwh(), 1e-12);
+        assertEquals(((Number) one("SELECT sum(emissions_kg) FROM " + e)).doubleValue(), c.emissionsKg(), 1e-12);
+        assertEquals(((Number) one("SELECT sum(gpu_energy_kwh) FROM " + e)).doubleValue(), c.gpuEnergyKwh(), 1e-12);
+        assertTrue(c.firstStart().before(c.lastEnd()));
+    }
+
+    @Test
+    void infrastructureCountsHostsExecutorsAndModels() throws Exception {
+        Report.Infrastructure i = plain().infrastructure();
+        String a = table + "__attempts";
+        assertEquals(
+                countList("SELECT machine, count(*) FROM " + a + " WHERE outcome <> 'released' AND machine IS NOT"
+                        + " NULL GROUP BY machine ORDER BY machine"),
+                i.hosts());
+        assertEquals(
+                count("SELECT count(DISTINCT spark_app) FROM " + a + " WHERE outcome <> 'released'"),
+                i.sparkApplications());
+        assertEquals(
+                count("SELECT count(*) FROM (SELECT DISTINCT spark_app, executor FROM " + a + " WHERE outcome <>"
+                        + " 'released' AND spark_app IS NOT NULL AND executor IS NOT NULL) x"),
+                i.executors());
+        assertEquals(spark.version(), i.sparkVersion());
+        assertEquals(
+                countList("SELECT cpu_model, count(DISTINCT experiment_id) FROM " + table + "__energy GROUP BY"
+                        + " cpu_model ORDER BY cpu_model"),
+                i.cpuModels());
+        assertEquals(List.of(), i.gpuModels());
+    }
+
+    @Test
+    void codeVersionsCountTheDoneRowsOfEachVersion() throws Exception {
+        Report.Code code = plain().code();
+        String a = table + "__attempts";
+        long clean = count("SELECT count(DISTINCT experiment_id) FROM " + a
+                + " WHERE outcome = 'done' AND code_version = 'def456' AND experiment_id <> 80");
+        assertEquals(
+                List.of(
+                        new Report.Count(
+                                "abc123",
+                                count("SELECT count(DISTINCT experiment_id) FROM " + a
+                                        + " WHERE outcome = 'done' AND code_version = 'abc123'")),
+                        new Report.Count("def456", clean),
+                        new Report.Count("def456 (dirty)", 1)),
+                code.versions());
+        assertEquals(
+                List.of(new Report.Count(
+                        "Java 17",
+                        count("SELECT count(DISTINCT experiment_id) FROM " + a + " WHERE outcome = 'done'"))),
+                code.runtimes());
+    }
+
+    @Test
+    void aStageAndAConditionNarrowEveryNumberToTheirRows() throws Exception {
+        Report.Appendix s = report().stage(2L).collect();
+        assertEquals(
+                count("SELECT count(*) FROM " + table + " WHERE stage = 2"),
+                s.runs().rows());
+        assertEquals(2, s.runs().seeds());
+        assertEquals(
+                counts("SELECT status, count(*) FROM " + table + " WHERE stage = 2 GROUP BY status ORDER BY"
+                        + " status"),
+                s.runs().rowsByStatus());
+        assertEquals(
+                ((Number) one("SELECT sum(cpu_time) FROM " + table + " WHERE stage = 2")).doubleValue() / 3600,
+                s.compute().cpuHours(),
+                1e-12);
+        assertEquals(
+                ((Number) one("SELECT sum(energy_kwh) FROM " + table + "__energy WHERE experiment_id IN (SELECT id"
+                                + " FROM " + table + " WHERE stage = 2)"))
+                        .doubleValue(),
+                s.compute().energyKwh(),
+                1e-12);
+        assertEquals(
+                List.of(
+                        new Report.Stage(1, count("SELECT count(*) FROM " + table + " WHERE stage = 1"), 16, 0),
+                        new Report.Stage(
+                                2,
+                                count("SELECT count(*) FROM " + table + " WHERE stage = 2"),
+                                16,
+                                count("SELECT count(parent_id) FROM " + table + " WHERE stage = 2"))),
+                s.stages());
+
+        Report.Appendix w = report().where("k <= 7 AND dataset = 'rings'").collect();
+        assertEquals(
+                count("SELECT count(*) FROM " + table + " WHERE k <= 7 AND dataset = 'rings'"),
+                w.runs().rows());
+        assertEquals(4, w.runs().configurations());
+        assertEquals(
+                count("SELECT count(*) FROM " + table + "__attempts WHERE experiment_id IN (SELECT id FROM " + table
+                        + " WHERE k <= 7 AND dataset = 'rings')"),
+                w.runs().attempts());
+    }
+
+    @Test
+    void badOptionsAreOneLineNamingTheOption() {
+        ExperimenterException by = assertThrows(
+                ExperimenterException.class, () -> report().by(List.of("seed")).collect());
+        assertTrue(by.getMessage().startsWith("--by seed: seed is a seed"), by.getMessage());
+        ExperimenterException value = assertThrows(
+                ExperimenterException.class, () -> report().value("dataset").collect());
+        assertTrue(value.getMessage().startsWith("--value dataset: no such result field"), value.getMessage());
+        ExperimenterException where = assertThrows(
+                ExperimenterException.class,
+                () -> report().where("k <= 7; DROP TABLE x").collect());
+        assertTrue(where.getMessage().contains("--where") || where.getMessage().contains(";"), where.getMessage());
+    }
+
+    @Test
+    void theCommandPrintsMarkdownAndLatex() throws Exception {
+        String[] md = run("report", "-c", conf.toString(), "--by", "dataset", "--value", "accuracy");
+        assertEquals("0", md[0], md[2]);
+        String text = md[1];
+        assertTrue(text.startsWith("# Reproducibility: table " + table + "\n"), text);
+        assertTrue(text.contains("- Configurations: 16 (distinct values of the keyfields other than seed)"), text);
+        assertTrue(text.contains("- Rows: 80 (done 77, error 3)"), text);
+        assertTrue(
+                text.contains("- Attempts: 87 (done 82, exception 5); failed attempts (exception, timeout, lost): 5;"
+                        + " rows run more than once: 5"),
+                text);
+        assertTrue(text.contains("| k | int | 8 | 1 to 15 | 1, 3, 5, 7, 9, 11, 13, 15 |"), text);
+        assertTrue(text.contains("## Stages"), text);
+        assertTrue(text.contains("## Best configuration per dataset"), text);
+        assertTrue(text.contains("Code versions of done rows: abc123 ("), text);
+        assertTrue(text.contains("CPU models: EPYC ("), text);
+
+        String[] tex = run("report", "-c", conf.toString(), "--format", "latex", "--stage", "2");
+        assertEquals("0", tex[0], tex[2]);
+        assertTrue(
+                tex[1].startsWith("\\section*{Reproducibility: table " + table.replace("_", "\\_") + ", stage 2}"),
+                tex[1]);
+        assertTrue(tex[1].contains("\\begin{tabular}"), tex[1]);
+        assertTrue(tex[1].contains("\\item Seeds: 2 (distinct values of seed)"), tex[1]);
+        for (String line : tex[1].split("\n")) {
+            assertNull(line.contains("±") ? line : null, "a raw ± in LaTeX");
+        }
+
+        String[] bad = run("report", "-c", conf.toString(), "--format", "html");
+        assertEquals(List.of("1", "error: --format html: expected markdown or latex\n"), List.of(bad[0], bad[2]));
+        assertTrue(Set.of(ReportFormat.values()).size() == 2);
+    }
+}
