@@ -295,10 +295,13 @@ public final class Report {
             cached.get(0).createOrReplaceTempView(attempts);
             String energyTable = energyTable(config.table());
             energyColumns = store.columnsOf(energyTable);
-            if (energyColumns.contains("experiment_id")) {
+            if (energyColumns.contains("experiment_id") || energyColumns.contains("id")) {
                 energy = prefix + "_energy";
-                cached.add(SparkTables.other(spark, config, energyTable)
-                        .join(ids.withColumnRenamed("id", "experiment_id"), "experiment_id")
+                Dataset<Row> rows = SparkTables.other(spark, config, energyTable);
+                if (!energyColumns.contains("experiment_id")) {
+                    rows = rows.withColumnRenamed("id", "experiment_id"); // the energy table keys rows by id
+                }
+                cached.add(rows.join(ids.withColumnRenamed("id", "experiment_id"), "experiment_id")
                         .cache());
                 cached.get(1).createOrReplaceTempView(energy);
             } else {
