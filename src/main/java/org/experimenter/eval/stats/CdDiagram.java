@@ -24,9 +24,13 @@ import org.experimenter.ExperimenterException;
  * agree.
  */
 public final class CdDiagram {
-    static final double WIDTH = 640;
-    private static final double AXIS_LEFT = 160;
-    private static final double AXIS_RIGHT = 480;
+    /** The axis's length, and the least room beside it for the labels. */
+    private static final double AXIS_LENGTH = 320;
+
+    private static final double MIN_MARGIN = 160;
+    /** The labels' font, measured to leave them room (with a twentieth more for other sans-serif fonts). */
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+
     private static final double AXIS_Y = 60;
     private static final double GROUP_STEP = 7;
     private static final double ROW_STEP = 20;
@@ -40,6 +44,9 @@ public final class CdDiagram {
     private final List<Line> lines = new ArrayList<>();
     private final List<Text> texts = new ArrayList<>();
     private final double height;
+    private final double width;
+    private final double axisLeft;
+    private final double axisRight;
 
     private CdDiagram(List<String> methods, double[] ranks, double cd, double alpha) {
         int k = methods.size();
@@ -48,6 +55,22 @@ public final class CdDiagram {
             order.add(j);
         }
         order.sort((a, b) -> Double.compare(ranks[a], ranks[b]));
+        int left = (k + 1) / 2;
+        // room beside the axis for the longest label of each side, so that no name is cut at the edge
+        double leftLabels = 0;
+        double rightLabels = 0;
+        for (int i = 0; i < k; i++) {
+            int j = order.get(i);
+            double w = 1.05 * textWidth(label(methods.get(j), ranks[j]));
+            if (i < left) {
+                leftLabels = Math.max(leftLabels, w);
+            } else {
+                rightLabels = Math.max(rightLabels, w);
+            }
+        }
+        axisLeft = Math.max(MIN_MARGIN, leftLabels + 30);
+        axisRight = axisLeft + AXIS_LENGTH;
+        width = axisRight + Math.max(MIN_MARGIN, rightLabels + 30);
 
         lines.add(new Line(x(1, k), AXIS_Y, x(k, k), AXIS_Y, 1));
         for (int r = 1; r <= k; r++) {
@@ -67,18 +90,17 @@ public final class CdDiagram {
             lines.add(new Line(x(ranks[order.get(span[0])], k) - 4, y, x(ranks[order.get(span[1])], k) + 4, y, 3));
         }
         double top = AXIS_Y + 20 + groups.size() * GROUP_STEP;
-        int left = (k + 1) / 2;
         for (int i = 0; i < k; i++) {
             int j = order.get(i);
             boolean onLeft = i < left;
             int row = onLeft ? i : k - 1 - i;
             double y = top + row * ROW_STEP;
             double xr = x(ranks[j], k);
-            double edge = onLeft ? AXIS_LEFT - 20 : AXIS_RIGHT + 20;
+            double edge = onLeft ? axisLeft - 20 : axisRight + 20;
             lines.add(new Line(xr, AXIS_Y, xr, y, 1));
             lines.add(new Line(xr, y, edge, y, 1));
-            String label = methods.get(j) + " (" + f(ranks[j]) + ")";
-            texts.add(new Text(onLeft ? edge - 5 : edge + 5, y + 4, onLeft ? "end" : "start", label));
+            texts.add(new Text(
+                    onLeft ? edge - 5 : edge + 5, y + 4, onLeft ? "end" : "start", label(methods.get(j), ranks[j])));
         }
         height = top + Math.max(left, k - left) * ROW_STEP + 5;
     }
@@ -139,9 +161,9 @@ public final class CdDiagram {
                 Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\""
                         + " font-family=\"sans-serif\" font-size=\"12\">\n",
-                WIDTH,
+                width,
                 height,
-                WIDTH,
+                width,
                 height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         for (Line l : lines) {
@@ -195,7 +217,7 @@ public final class CdDiagram {
     public BufferedImage png() {
         int scale = 2;
         BufferedImage img =
-                new BufferedImage((int) (WIDTH * scale), (int) Math.ceil(height * scale), BufferedImage.TYPE_INT_RGB);
+                new BufferedImage((int) (width * scale), (int) Math.ceil(height * scale), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -208,7 +230,7 @@ public final class CdDiagram {
                 g.setStroke(new BasicStroke((float) l.width()));
                 g.draw(new java.awt.geom.Line2D.Double(l.x1(), l.y1(), l.x2(), l.y2()));
             }
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.setFont(FONT);
             for (Text t : texts) {
                 double w = g.getFontMetrics().stringWidth(t.text());
                 double x = switch (t.anchor()) {
@@ -232,8 +254,26 @@ public final class CdDiagram {
         return texts;
     }
 
-    private static double x(double rank, int k) {
-        return AXIS_LEFT + (rank - 1) / (k - 1) * (AXIS_RIGHT - AXIS_LEFT);
+    private static double textWidth(String text) {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return g.getFontMetrics(FONT).stringWidth(text);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static String label(String method, double rank) {
+        return method + " (" + f(rank) + ")";
+    }
+
+    /** The diagram's width in pixels: the axis and the room its labels need. */
+    double width() {
+        return width;
+    }
+
+    private double x(double rank, int k) {
+        return axisLeft + (rank - 1) / (k - 1) * (axisRight - axisLeft);
     }
 
     private static String f(double x) {

@@ -89,6 +89,31 @@ class CdDiagramTest {
         assertThrows(ExperimenterException.class, () -> d.write(dir.resolve("cd.pdf")));
     }
 
+    @Test
+    void longMethodNamesWidenTheDiagramSoNoLabelIsCutAtAnEdge() {
+        List<String> methods = List.of(
+                "a-random-forest-with-five-hundred-trees",
+                "b",
+                "c-gradient-boosting-with-early-stopping",
+                "d-k-nearest-neighbours-over-scaled-features");
+        CdDiagram d = CdDiagram.of(MethodComparison.of(
+                MethodComparisonTest.datasets(14), methods, DemsarTableTest.table6(0.975), 0.10, false, -1));
+        assertTrue(d.width() > 640, "wider than the 640 pixels of short names: " + d.width());
+        java.awt.image.BufferedImage probe = new java.awt.image.BufferedImage(1, 1, 1);
+        java.awt.FontMetrics m = probe.createGraphics()
+                .getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        for (CdDiagram.Text t : d.texts()) {
+            double w = m.stringWidth(t.text());
+            double from = switch (t.anchor()) {
+                case "start" -> t.x();
+                case "end" -> t.x() - w;
+                default -> t.x() - w / 2;
+            };
+            assertTrue(from >= 0 && from + w <= d.width(), t + " lies within 0.." + d.width());
+        }
+        assertTrue(d.svg().contains("width=\"" + Math.round(d.width()) + "\""), "the SVG is as wide");
+    }
+
     private static double x(double rank) {
         return 160 + (rank - 1) / 3 * 320;
     }
