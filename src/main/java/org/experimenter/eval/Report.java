@@ -293,26 +293,20 @@ public final class Report {
                     .join(ids.withColumnRenamed("id", "experiment_id"), "experiment_id")
                     .cache());
             cached.get(0).createOrReplaceTempView(attempts);
-            String energyTable = energyTable(config.table());
+            String energyTable = TableNames.energy(config.table());
             energyColumns = store.columnsOf(energyTable);
-            if (energyColumns.contains("experiment_id") || energyColumns.contains("id")) {
+            if (energyColumns.contains("id")) {
                 energy = prefix + "_energy";
-                Dataset<Row> rows = SparkTables.other(spark, config, energyTable);
-                if (!energyColumns.contains("experiment_id")) {
-                    rows = rows.withColumnRenamed("id", "experiment_id"); // the energy table keys rows by id
-                }
-                cached.add(rows.join(ids.withColumnRenamed("id", "experiment_id"), "experiment_id")
+                // the energy table keys its rows by the row's id; named as in the attempts table here
+                cached.add(SparkTables.other(spark, config, energyTable)
+                        .withColumnRenamed("id", "experiment_id")
+                        .join(ids.withColumnRenamed("id", "experiment_id"), "experiment_id")
                         .cache());
                 cached.get(1).createOrReplaceTempView(energy);
             } else {
                 energy = null;
             }
         }
-    }
-
-    /** The energy table of an experiment table (made by the energy measurement, when it is on). */
-    static String energyTable(String table) {
-        return table + "__energy";
     }
 
     private Runs runs(Views v, List<String> seeds, List<String> groups) {

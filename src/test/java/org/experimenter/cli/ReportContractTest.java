@@ -104,7 +104,7 @@ abstract class ReportContractTest {
                     + " 'def456' END, code_dirty = 0"
                     + ", runtime_version = 'Java 17'");
             st.execute("UPDATE " + a + " SET code_dirty = 1 WHERE experiment_id = 80");
-            st.execute("CREATE TABLE " + table + "__energy (experiment_id BIGINT, attempt INTEGER, energy_kwh " + dbl
+            st.execute("CREATE TABLE " + table + "__energy (id BIGINT, attempt INTEGER, energy_kwh " + dbl
                     + ", emissions_kg " + dbl + ", gpu_energy_kwh " + dbl + ", cpu_model " + text + ", gpu_model "
                     + text + ")");
             st.execute("INSERT INTO " + table + "__energy SELECT id, attempt, id / 1000.0, id / 4000.0, id / 8000.0,"
@@ -285,7 +285,7 @@ abstract class ReportContractTest {
                 i.executors());
         assertEquals(spark.version(), i.sparkVersion());
         assertEquals(
-                countList("SELECT cpu_model, count(DISTINCT experiment_id) FROM " + table + "__energy GROUP BY"
+                countList("SELECT cpu_model, count(DISTINCT id) FROM " + table + "__energy GROUP BY"
                         + " cpu_model ORDER BY cpu_model"),
                 i.cpuModels());
         assertEquals(List.of(), i.gpuModels());
@@ -329,8 +329,8 @@ abstract class ReportContractTest {
                 s.compute().cpuHours(),
                 1e-12);
         assertEquals(
-                ((Number) one("SELECT sum(energy_kwh) FROM " + table + "__energy WHERE experiment_id IN (SELECT id"
-                                + " FROM " + table + " WHERE stage = 2)"))
+                ((Number) one("SELECT sum(energy_kwh) FROM " + table + "__energy WHERE id IN (SELECT id" + " FROM "
+                                + table + " WHERE stage = 2)"))
                         .doubleValue(),
                 s.compute().energyKwh(),
                 1e-12);
