@@ -2,6 +2,7 @@ package org.experimenter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -137,6 +138,29 @@ class PromoteCommandTest {
         assertEquals(
                 "--set seed=x: expected int, found 'x'",
                 assertThrows(ExperimenterException.class, () -> PromoteCommand.values(seed, "x"))
+                        .getMessage());
+    }
+
+    /**
+     * A range at the top of a long keyfield ended (the loop's counter wrapped past the largest long
+     * and went on for ever), and one over the whole long range passed the size check (its length
+     * overflowed to -1).
+     */
+    @Test
+    void rangesAtTheEndsOfALongKeyfieldEndOrAreRefused() {
+        Parameter seed = new Parameter("seed", FieldType.LONG, List.of(0L));
+        long max = Long.MAX_VALUE;
+        assertEquals(
+                List.of(max - 2, max - 1, max),
+                assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(10), () -> PromoteCommand.values(seed, (max - 2) + ".." + max)));
+        String whole = Long.MIN_VALUE + ".." + max;
+        assertEquals(
+                "--set seed=" + whole + ": a range goes up from its first value to its last, at most 1,000,000 values",
+                assertThrows(
+                                ExperimenterException.class,
+                                () -> assertTimeoutPreemptively(
+                                        java.time.Duration.ofSeconds(10), () -> PromoteCommand.values(seed, whole)))
                         .getMessage());
     }
 }
