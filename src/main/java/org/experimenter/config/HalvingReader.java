@@ -204,6 +204,15 @@ final class HalvingReader {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw at(c, key(name), "must be a finite number");
         }
+        // a budget is written as a value of the keyfield: beyond its type it would wrap (int) or be clipped (long)
+        long largest = budgetType == FieldType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (budgetType != FieldType.DOUBLE && Math.abs(d) > largest) {
+            throw at(
+                    c,
+                    key(name),
+                    "the budget keyfield is a" + (budgetType == FieldType.INT ? "n " : " ") + budgetType.configName()
+                            + ", whose largest value is " + largest + ", found " + HyperbandPlan.number(d));
+        }
         return d;
     }
 

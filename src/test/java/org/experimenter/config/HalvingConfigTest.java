@@ -140,4 +140,23 @@ class HalvingConfigTest {
                         + " starts every configuration at halving.min and promotions add the larger budgets",
                 e);
     }
+
+    /**
+     * An int budget keyfield with max beyond the largest int: the rung at 2^32 became budget 0
+     * ((int) of the rounded long) and promotions inserted rows on no rung; refused at load now.
+     */
+    @Test
+    void aBudgetBeyondTheKeyfieldsTypeIsRefused() throws Exception {
+        String f = dir.resolve("exp.conf").toString();
+        assertEquals(
+                f + ": 11: halving.max: the budget keyfield is an int, whose largest value is 2147483647, found"
+                        + " 4294967296",
+                error(section(
+                        "field = epochs",
+                        "min = 1",
+                        "max = 4294967296",
+                        "eta = 2",
+                        "value = val_loss",
+                        "lower-is-better = true")));
+    }
 }
