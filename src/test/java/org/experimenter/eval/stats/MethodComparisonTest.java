@@ -102,4 +102,38 @@ class MethodComparisonTest {
         assertTrue(json.contains("\"iman_davenport\": {\"statistic\": null, \"p\": 0.0}"), json);
         assertTrue(ComparisonFormat.write(c, "text", "x").contains("only 3 data sets"));
     }
+
+    /**
+     * Every pair of methods is tested: 20,000 methods (a keyfield with many values, asked for by a
+     * web page's /api/compare) were 200 million Wilcoxon tests and Pair records on the web view's
+     * one Spark thread (the old code was still at it when this test's 30 s timeout fired); now
+     * refused at once with one line.
+     */
+    @Test
+    void tooManyMethodsAreRefusedBeforeTheirPairsAreTested() {
+        int k = 20_000;
+        List<String> methods = new java.util.ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            methods.add("m" + j);
+        }
+        double[][] values = new double[3][k];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < k; j++) {
+                values[i][j] = i + j * 0.001;
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(30),
+                        () -> MethodComparison.of(datasets(3), methods, values, 0.05, false, -1)));
+        assertEquals(
+                "20000 methods; a comparison tests every pair and takes at most 500 (narrow them with --where)",
+                e.getMessage());
+        assertEquals(null, MethodComparison.sizeProblem(500, 160));
+        assertEquals(
+                "124750 pairs of methods over 161 data sets; a comparison takes at most 20000000 pair values"
+                        + " (pairs x data sets; narrow them with --where)",
+                MethodComparison.sizeProblem(500, 161));
+    }
 }
