@@ -99,6 +99,18 @@ final class HalvingReader {
         boolean lower = bool(c, "lower-is-better");
         HalvingSettings.Mode mode = mode(c);
         HyperbandPlan plan = new HyperbandPlan(min, max, eta);
+        try {
+            // its brackets' configuration counts (up to (rungs) x eta^(rungs - 1)) must be whole numbers of a long
+            plan.brackets();
+        } catch (ArithmeticException tooMany) {
+            throw at(
+                    c,
+                    key("max"),
+                    (plan.maxRung() + 1) + " rungs from " + HyperbandPlan.number(min) + " to "
+                            + HyperbandPlan.number(max) + " by eta " + eta
+                            + " are too many: the first bracket's configuration count is beyond a long;"
+                            + " give a smaller max or a larger min");
+        }
         int brackets = c.hasPath(key("brackets")) ? integer(c, "brackets") : 1;
         if (brackets < 1 || brackets > plan.maxRung() + 1) {
             throw at(

@@ -159,4 +159,30 @@ class HalvingConfigTest {
                         "value = val_loss",
                         "lower-is-better = true")));
     }
+
+    /**
+     * A long budget up to 2^62 by eta 2 is 63 rungs: the plan's first bracket needs 63 x 2^62
+     * configurations, which overflowed to negative counts in fill --dry-run's plan (and an
+     * ArithmeticException for 3^45 by eta 3); refused at load now.
+     */
+    @Test
+    void aPlanWhoseConfigurationCountsAreBeyondALongIsRefused() throws Exception {
+        Path f = dir.resolve("exp.conf");
+        Files.writeString(
+                f,
+                FIELDS.replace("epochs { type = int }", "epochs { type = long }")
+                        + section(
+                                "field = epochs",
+                                "min = 1",
+                                "max = 4611686018427387904",
+                                "eta = 2",
+                                "value = val_loss",
+                                "lower-is-better = true")
+                        + "\n");
+        assertEquals(
+                f + ": 11: halving.max: 63 rungs from 1 to 4.61169e+18 by eta 2 are too many: the first bracket's"
+                        + " configuration count is beyond a long; give a smaller max or a larger min",
+                assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(f))
+                        .getMessage());
+    }
 }
