@@ -177,7 +177,7 @@ public final class ComparisonFormat {
     private static String latex(MethodComparison c, String what) {
         StringBuilder s = new StringBuilder();
         for (String line : summary(c, what)) {
-            s.append("% ").append(line).append("\n");
+            s.append(comment(line));
         }
         s.append("\\begin{tabular}{lr}\n\\hline\nmethod & average rank \\\\\n\\hline\n");
         for (int j : byRank(c)) {
@@ -202,9 +202,18 @@ public final class ComparisonFormat {
         }
         s.append("\\hline\n\\end{tabular}\n");
         if (!c.leftOut().isEmpty()) {
-            s.append("% left out: ").append(String.join("; ", c.leftOut())).append("\n");
+            s.append(comment("left out: " + String.join("; ", c.leftOut())));
         }
         return s.toString();
+    }
+
+    /**
+     * A LaTeX comment of text that may hold names from the table: every line of it starts with
+     * "% ", so a method or data set name with a line break cannot end the comment and put LaTeX
+     * (\\input, \\write18) into the document.
+     */
+    static String comment(String text) {
+        return "% " + text.replaceAll("\\R", "\n% ") + "\n";
     }
 
     private static void grid(

@@ -136,4 +136,25 @@ class MethodComparisonTest {
                         + " (pairs x data sets; narrow them with --where)",
                 MethodComparison.sizeProblem(500, 161));
     }
+
+    /**
+     * Names from the table reach the LaTeX output's comments (the control method, the data sets
+     * left out): a data set named "d\\n\\input{/etc/passwd}" ended the comment, and its second
+     * line was LaTeX that reads a file when the document is compiled.
+     */
+    @Test
+    void namesWithLineBreaksStayInsideTheLatexComments() {
+        List<String> names = new java.util.ArrayList<>(datasets(14));
+        names.set(13, "d14\n\\input{/etc/passwd}\r\nx");
+        double[][] withGap = DemsarTableTest.table6(0.975);
+        withGap[13][1] = Double.NaN;
+        MethodComparison c = MethodComparison.of(names, METHODS, withGap, 0.05, false, 0);
+        String tex = ComparisonFormat.write(c, "latex", "mean accuracy");
+        for (String line : tex.split("\\R")) {
+            if (line.contains("passwd") || line.equals("x")) {
+                assertTrue(line.startsWith("% "), "outside a comment: " + line);
+            }
+        }
+        assertTrue(tex.contains("% \\input{/etc/passwd}\n% x"), tex);
+    }
 }
