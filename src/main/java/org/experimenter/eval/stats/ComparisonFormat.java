@@ -269,12 +269,24 @@ public final class ComparisonFormat {
         return x < 1e-4 ? String.format(Locale.ROOT, "%.2e", x) : String.format(Locale.ROOT, "%.4f", x);
     }
 
-    private static String tex(String s) {
-        return s.replace("\\", "\\textbackslash{}")
-                .replace("_", "\\_")
-                .replace("&", "\\&")
-                .replace("%", "\\%")
-                .replace("#", "\\#")
-                .replace("$", "\\$");
+    /**
+     * Text as LaTeX that prints it: every character TeX reads specially is escaped, '^' too (TeX
+     * reads ^^5c as a backslash, so a name with it could write \\input{...}), and braces (a '}'
+     * ended a TikZ node's text); line breaks become spaces. The comparison table and {@link
+     * CdDiagram#tikz()} print names from the table with it.
+     */
+    static String tex(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\\' -> b.append("\\textbackslash{}");
+                case '~' -> b.append("\\textasciitilde{}");
+                case '^' -> b.append("\\textasciicircum{}");
+                case '&', '%', '$', '#', '_', '{', '}' -> b.append('\\').append(ch);
+                case '\n', '\r' -> b.append(' ');
+                default -> b.append(ch);
+            }
+        }
+        return b.toString();
     }
 }

@@ -157,4 +157,22 @@ class MethodComparisonTest {
         }
         assertTrue(tex.contains("% \\input{/etc/passwd}\n% x"), tex);
     }
+
+    /**
+     * TeX reads ^^5c as a backslash, and the old escaping kept '^', '{' and '}': a method named
+     * "m^^5cinput{/etc/passwd}" put \\input{/etc/passwd} into the LaTeX table and the TikZ
+     * diagram, and a '}' ended a TikZ node's text.
+     */
+    @Test
+    void methodNamesAreLatexThatPrintsThemInTheTableAndTheDiagram() {
+        List<String> methods = List.of("C4.5", "m^^5cinput{/etc/passwd}", "x} \\node {y", "C4.5+m+cf");
+        MethodComparison c = MethodComparison.of(datasets(14), methods, DemsarTableTest.table6(0.975), 0.05, false, -1);
+        for (String tex : List.of(
+                ComparisonFormat.write(c, "latex", "mean accuracy"),
+                CdDiagram.of(c).tikz())) {
+            assertTrue(!tex.contains("^^") && !tex.contains("{/etc/passwd}") && !tex.contains("x} "), tex);
+            assertTrue(tex.contains("m\\textasciicircum{}\\textasciicircum{}5cinput\\{/etc/passwd\\}"), tex);
+            assertTrue(tex.contains("x\\} \\textbackslash{}node \\{y"), tex);
+        }
+    }
 }
