@@ -25,7 +25,10 @@ public enum FieldType {
         return null;
     }
 
-    /** Parses text (from a CSV file or a --set option) as this type; throws saying why it does not fit. */
+    /**
+     * Parses text (from a CSV file or a --set option) as this type; throws saying why it does not fit.
+     * A double must be finite: these are keyfield values, never NaN (stored as no value) or infinite.
+     */
     public Object parse(String text) {
         String t = text.trim();
         try {
@@ -35,7 +38,12 @@ public enum FieldType {
                 case LONG:
                     return Long.parseLong(t);
                 case DOUBLE:
-                    return Double.parseDouble(t);
+                    double d = Double.parseDouble(t);
+                    if (!Double.isFinite(d)) {
+                        // NaN is stored as no value, which a keyfield cannot be; infinities not on every database
+                        throw new IllegalArgumentException("expected a finite double, found '" + text + "'");
+                    }
+                    return d;
                 case BOOLEAN:
                     if (t.equalsIgnoreCase("true") || t.equals("1")) {
                         return true;

@@ -129,11 +129,13 @@ final class PromoteCommand implements Callable<Integer> {
             if (dots > 0 && (p.type() == FieldType.INT || p.type() == FieldType.LONG)) {
                 long from = whole(p, s.substring(0, dots));
                 long to = whole(p, s.substring(dots + 2));
-                if (to < from || to - from >= 1_000_000) {
+                // the length without overflow (MIN..MAX), and a count, not v <= to (which never ends at MAX)
+                if (to < from || to - from < 0 || to - from >= 1_000_000) {
                     throw new ExperimenterException("--set " + p.name() + "=" + s
                             + ": a range goes up from its first value to its last, at most 1,000,000 values");
                 }
-                for (long v = from; v <= to; v++) {
+                for (long i = 0; i <= to - from; i++) {
+                    long v = from + i;
                     out.add(p.type() == FieldType.INT ? (Object) (int) v : (Object) v);
                 }
             } else {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -93,7 +94,7 @@ record RunFiles(Path rowDir, Path scratch, Path attemptDir) {
     }
 
     /**
-     * Copies a folder's tree into a new one, through a temporary sibling moved into place, so that
+     * Copies a folder's tree into a new one, links as links and no special files, through a temporary sibling moved into place, so that
      * an attempt killed half way leaves no half copy to be taken for the checkpoint.
      */
     private static void copyTree(Path from, Path to) throws IOException {
@@ -105,10 +106,14 @@ record RunFiles(Path rowDir, Path scratch, Path attemptDir) {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path target = tmp.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
+                // links stay links (a "latest" link, a data set linked from outside, a dangling one);
+                // named pipes, sockets and devices are not files to copy (reading a pipe blocks)
+                if (Files.isSymbolicLink(p)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }

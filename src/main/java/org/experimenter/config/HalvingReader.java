@@ -99,6 +99,18 @@ final class HalvingReader {
         boolean lower = bool(c, "lower-is-better");
         HalvingSettings.Mode mode = mode(c);
         HyperbandPlan plan = new HyperbandPlan(min, max, eta);
+        try {
+            // its brackets' configuration counts (up to (rungs) x eta^(rungs - 1)) must be whole numbers of a long
+            plan.brackets();
+        } catch (ArithmeticException tooMany) {
+            throw at(
+                    c,
+                    key("max"),
+                    (plan.maxRung() + 1) + " rungs from " + HyperbandPlan.number(min) + " to "
+                            + HyperbandPlan.number(max) + " by eta " + eta
+                            + " are too many: the first bracket's configuration count is beyond a long;"
+                            + " give a smaller max or a larger min");
+        }
         int brackets = c.hasPath(key("brackets")) ? integer(c, "brackets") : 1;
         if (brackets < 1 || brackets > plan.maxRung() + 1) {
             throw at(
@@ -203,6 +215,15 @@ final class HalvingReader {
         }
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw at(c, key(name), "must be a finite number");
+        }
+        // a budget is written as a value of the keyfield: beyond its type it would wrap (int) or be clipped (long)
+        long largest = budgetType == FieldType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (budgetType != FieldType.DOUBLE && Math.abs(d) > largest) {
+            throw at(
+                    c,
+                    key(name),
+                    "the budget keyfield is a" + (budgetType == FieldType.INT ? "n " : " ") + budgetType.configName()
+                            + ", whose largest value is " + largest + ", found " + HyperbandPlan.number(d));
         }
         return d;
     }

@@ -42,6 +42,10 @@ public final class Comparisons {
             throw new ExperimenterException(
                     "--methods " + methods + ": " + names.size() + " method " + names + "; a comparison needs two");
         }
+        String tooLarge = MethodComparison.sizeProblem(names.size(), means.size());
+        if (tooLarge != null) {
+            throw new ExperimenterException("--methods " + methods + ": " + tooLarge);
+        }
         List<String> sets = new ArrayList<>();
         double[][] x = new double[means.size()][names.size()];
         for (int r = 0; r < means.size(); r++) {

@@ -80,7 +80,7 @@ public record HyperbandPlan(double min, double max, int eta) implements java.io.
             throw new IllegalArgumentException("bracket " + s + " does not exist; s runs from 0 to " + smax);
         }
         long etaS = pow(eta, s);
-        long n = ceilDiv((smax + 1L) * etaS, s + 1L);
+        long n = ceilDiv(Math.multiplyExact(smax + 1L, etaS), s + 1L);
         List<Rung> rungs = new ArrayList<>();
         for (int i = 0; i <= s; i++) {
             rungs.add(new Rung(smax - s + i, n / pow(eta, i), budget(smax - s + i)));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,9 @@ import org.experimenter.grid.Parameter;
  */
 public final class Promotions implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Values of the set field per statement of {@link #used}. */
+    private static final int IN_CHUNK = 1_000;
 
     private final Database db;
 
@@ -247,33 +249,40 @@ public final class Promotions implements Serializable {
                 .get(0);
     }
 
-    /** Per configuration, the stage of each of its rows whose set field has one of the values. */
+    /**
+     * Per configuration, the stage of each of its rows whose set field has one of the values; read
+     * in chunks of {@link #IN_CHUNK} values, as --set may give more than one statement takes
+     * (PostgreSQL takes 65,535 parameters).
+     */
     private Map<List<Object>, Map<Object, Integer>> used(
             Connection c, Parameter set, List<Object> values, List<Parameter> configuration) throws SQLException {
-        Set<Object> distinct = new HashSet<>(values);
-        String marks = String.join(", ", Collections.nCopies(distinct.size(), "?"));
+        List<Object> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(values));
         StringJoiner cols = new StringJoiner(", ");
         configuration.forEach(p -> cols.add(p.name()));
-        String sql = "SELECT " + (configuration.isEmpty() ? "" : cols + ", ") + set.name() + ", stage FROM " + db.table
-                + " WHERE " + set.name() + " IN (" + marks + ")";
         Map<List<Object>, Map<Object, Integer>> out = new HashMap<>();
-        Jdbc.query(
-                c,
-                sql,
-                ps -> {
-                    int i = 1;
-                    for (Object v : distinct) {
-                        Values.bind(ps, i++, set.type(), v);
-                    }
-                },
-                rs -> {
-                    List<Object> conf = new ArrayList<>();
-                    for (Parameter p : configuration) {
-                        conf.add(Values.read(rs, p.name(), p.type()));
-                    }
-                    Object v = Values.read(rs, set.name(), set.type());
-                    return out.computeIfAbsent(conf, k -> new HashMap<>()).put(v, rs.getInt("stage"));
-                });
+        for (int from = 0; from < distinct.size(); from += IN_CHUNK) {
+            List<Object> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_CHUNK));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            String sql = "SELECT " + (configuration.isEmpty() ? "" : cols + ", ") + set.name() + ", stage FROM "
+                    + db.table + " WHERE " + set.name() + " IN (" + marks + ")";
+            Jdbc.query(
+                    c,
+                    sql,
+                    ps -> {
+                        int i = 1;
+                        for (Object v : chunk) {
+                            Values.bind(ps, i++, set.type(), v);
+                        }
+                    },
+                    rs -> {
+                        List<Object> conf = new ArrayList<>();
+                        for (Parameter p : configuration) {
+                            conf.add(Values.read(rs, p.name(), p.type()));
+                        }
+                        Object v = Values.read(rs, set.name(), set.type());
+                        return out.computeIfAbsent(conf, k -> new HashMap<>()).put(v, rs.getInt("stage"));
+                    });
+        }
         return out;
     }
 

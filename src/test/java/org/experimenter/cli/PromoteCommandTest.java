@@ -2,6 +2,7 @@ package org.experimenter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -138,5 +139,46 @@ class PromoteCommandTest {
                 "--set seed=x: expected int, found 'x'",
                 assertThrows(ExperimenterException.class, () -> PromoteCommand.values(seed, "x"))
                         .getMessage());
+    }
+
+    /**
+     * A range at the top of a long keyfield ended (the loop's counter wrapped past the largest long
+     * and went on for ever), and one over the whole long range passed the size check (its length
+     * overflowed to -1).
+     */
+    @Test
+    void rangesAtTheEndsOfALongKeyfieldEndOrAreRefused() {
+        Parameter seed = new Parameter("seed", FieldType.LONG, List.of(0L));
+        long max = Long.MAX_VALUE;
+        assertEquals(
+                List.of(max - 2, max - 1, max),
+                assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(10), () -> PromoteCommand.values(seed, (max - 2) + ".." + max)));
+        String whole = Long.MIN_VALUE + ".." + max;
+        assertEquals(
+                "--set seed=" + whole + ": a range goes up from its first value to its last, at most 1,000,000 values",
+                assertThrows(
+                                ExperimenterException.class,
+                                () -> assertTimeoutPreemptively(
+                                        java.time.Duration.ofSeconds(10), () -> PromoteCommand.values(seed, whole)))
+                        .getMessage());
+    }
+
+    /**
+     * NaN parsed as a double keyfield value and was bound as no value: the new rows failed the
+     * keyfield's NOT NULL at insert with the database's message; infinities (1e400 too) are not
+     * stored by MariaDB. Refused as the option's value now (run-one --set and rows files share
+     * FieldType.parse).
+     */
+    @Test
+    void aDoubleKeyfieldTakesFiniteValuesOnly() {
+        Parameter lr = new Parameter("lr", FieldType.DOUBLE, List.of(0.1));
+        assertEquals(List.of(0.5, 1e300), PromoteCommand.values(lr, "0.5, 1e300"));
+        for (String bad : List.of("NaN", "Infinity", "-Infinity", "1e400")) {
+            assertEquals(
+                    "--set lr=" + bad + ": expected a finite double, found '" + bad + "'",
+                    assertThrows(ExperimenterException.class, () -> PromoteCommand.values(lr, bad))
+                            .getMessage());
+        }
     }
 }

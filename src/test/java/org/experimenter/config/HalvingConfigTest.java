@@ -140,4 +140,49 @@ class HalvingConfigTest {
                         + " starts every configuration at halving.min and promotions add the larger budgets",
                 e);
     }
+
+    /**
+     * An int budget keyfield with max beyond the largest int: the rung at 2^32 became budget 0
+     * ((int) of the rounded long) and promotions inserted rows on no rung; refused at load now.
+     */
+    @Test
+    void aBudgetBeyondTheKeyfieldsTypeIsRefused() throws Exception {
+        String f = dir.resolve("exp.conf").toString();
+        assertEquals(
+                f + ": 11: halving.max: the budget keyfield is an int, whose largest value is 2147483647, found"
+                        + " 4294967296",
+                error(section(
+                        "field = epochs",
+                        "min = 1",
+                        "max = 4294967296",
+                        "eta = 2",
+                        "value = val_loss",
+                        "lower-is-better = true")));
+    }
+
+    /**
+     * A long budget up to 2^62 by eta 2 is 63 rungs: the plan's first bracket needs 63 x 2^62
+     * configurations, which overflowed to negative counts in fill --dry-run's plan (and an
+     * ArithmeticException for 3^45 by eta 3); refused at load now.
+     */
+    @Test
+    void aPlanWhoseConfigurationCountsAreBeyondALongIsRefused() throws Exception {
+        Path f = dir.resolve("exp.conf");
+        Files.writeString(
+                f,
+                FIELDS.replace("epochs { type = int }", "epochs { type = long }")
+                        + section(
+                                "field = epochs",
+                                "min = 1",
+                                "max = 4611686018427387904",
+                                "eta = 2",
+                                "value = val_loss",
+                                "lower-is-better = true")
+                        + "\n");
+        assertEquals(
+                f + ": 11: halving.max: 63 rungs from 1 to 4.61169e+18 by eta 2 are too many: the first bracket's"
+                        + " configuration count is beyond a long; give a smaller max or a larger min",
+                assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(f))
+                        .getMessage());
+    }
 }

@@ -179,6 +179,19 @@ abstract class StageContractTest {
         assertEquals(18, store.rows().size());
     }
 
+    /**
+     * --set takes up to 1,000,000 values; the check for values a configuration has used read them
+     * all as parameters of one statement, past what PostgreSQL and MariaDB take (65,535) and
+     * SQLite's (32,766).
+     */
+    @Test
+    void aPromotionWithMoreValuesThanOneStatementTakesIsPlanned() throws Exception {
+        finishGrid();
+        Experimenter.Promoted p = promote(null, "3..70002", false, "acc", true);
+        assertEquals(140_000, p.plan().rows().size());
+        assertEquals(18, store.rows().size());
+    }
+
     @Test
     void aDryRunPlansWithoutAdding() throws Exception {
         finishGrid();

@@ -285,11 +285,6 @@ public final class CdDiagram {
     }
 
     private static String tex(String s) {
-        return s.replace("\\", "\\textbackslash{}")
-                .replace("_", "\\_")
-                .replace("&", "\\&")
-                .replace("%", "\\%")
-                .replace("#", "\\#")
-                .replace("$", "\\$");
+        return ComparisonFormat.tex(s);
     }
 }

@@ -177,7 +177,7 @@ public final class ComparisonFormat {
     private static String latex(MethodComparison c, String what) {
         StringBuilder s = new StringBuilder();
         for (String line : summary(c, what)) {
-            s.append("% ").append(line).append("\n");
+            s.append(comment(line));
         }
         s.append("\\begin{tabular}{lr}\n\\hline\nmethod & average rank \\\\\n\\hline\n");
         for (int j : byRank(c)) {
@@ -202,9 +202,18 @@ public final class ComparisonFormat {
         }
         s.append("\\hline\n\\end{tabular}\n");
         if (!c.leftOut().isEmpty()) {
-            s.append("% left out: ").append(String.join("; ", c.leftOut())).append("\n");
+            s.append(comment("left out: " + String.join("; ", c.leftOut())));
         }
         return s.toString();
+    }
+
+    /**
+     * A LaTeX comment of text that may hold names from the table: every line of it starts with
+     * "% ", so a method or data set name with a line break cannot end the comment and put LaTeX
+     * (\\input, \\write18) into the document.
+     */
+    static String comment(String text) {
+        return "% " + text.replaceAll("\\R", "\n% ") + "\n";
     }
 
     private static void grid(
@@ -260,12 +269,24 @@ public final class ComparisonFormat {
         return x < 1e-4 ? String.format(Locale.ROOT, "%.2e", x) : String.format(Locale.ROOT, "%.4f", x);
     }
 
-    private static String tex(String s) {
-        return s.replace("\\", "\\textbackslash{}")
-                .replace("_", "\\_")
-                .replace("&", "\\&")
-                .replace("%", "\\%")
-                .replace("#", "\\#")
-                .replace("$", "\\$");
+    /**
+     * Text as LaTeX that prints it: every character TeX reads specially is escaped, '^' too (TeX
+     * reads ^^5c as a backslash, so a name with it could write \\input{...}), and braces (a '}'
+     * ended a TikZ node's text); line breaks become spaces. The comparison table and {@link
+     * CdDiagram#tikz()} print names from the table with it.
+     */
+    static String tex(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\\' -> b.append("\\textbackslash{}");
+                case '~' -> b.append("\\textasciitilde{}");
+                case '^' -> b.append("\\textasciicircum{}");
+                case '&', '%', '$', '#', '_', '{', '}' -> b.append('\\').append(ch);
+                case '\n', '\r' -> b.append(' ');
+                default -> b.append(ch);
+            }
+        }
+        return b.toString();
     }
 }

@@ -72,6 +72,10 @@ public record MethodComparison(
                     + " with a value for every method; the comparison needs at least two"
                     + (leftOut.isEmpty() ? "" : ", left out: " + String.join("; ", leftOut)));
         }
+        String tooLarge = sizeProblem(k, n);
+        if (tooLarge != null) {
+            throw new IllegalArgumentException(tooLarge);
+        }
         double[][] x = rows.toArray(new double[0][]);
         Friedman f = Friedman.test(x, lowerIsBetter);
 
@@ -104,6 +108,29 @@ public record MethodComparison(
                 dunn,
                 holm,
                 pairs);
+    }
+
+    /** At most this many methods: every pair is tested and listed (124,750 pairs). */
+    public static final int MAX_METHODS = 500;
+
+    /** At most this many data set values over all pairs' tests (pairs x data sets). */
+    public static final long MAX_PAIR_VALUES = 20_000_000L;
+
+    /**
+     * Why k methods over n data sets are too many to compare (the pairwise tests grow with k^2 x n:
+     * 20,000 methods were 200 million tests, which a web page's request could ask for), or null.
+     */
+    public static String sizeProblem(int k, int n) {
+        long pairs = (long) k * (k - 1) / 2;
+        if (k > MAX_METHODS) {
+            return k + " methods; a comparison tests every pair and takes at most " + MAX_METHODS
+                    + " (narrow them with --where)";
+        }
+        if (pairs * n > MAX_PAIR_VALUES) {
+            return pairs + " pairs of methods over " + n + " data sets; a comparison takes at most " + MAX_PAIR_VALUES
+                    + " pair values (pairs x data sets; narrow them with --where)";
+        }
+        return null;
     }
 
     private static double[] column(double[][] x, int j) {

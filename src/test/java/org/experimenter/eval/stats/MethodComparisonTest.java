@@ -102,4 +102,77 @@ class MethodComparisonTest {
         assertTrue(json.contains("\"iman_davenport\": {\"statistic\": null, \"p\": 0.0}"), json);
         assertTrue(ComparisonFormat.write(c, "text", "x").contains("only 3 data sets"));
     }
+
+    /**
+     * Every pair of methods is tested: 20,000 methods (a keyfield with many values, asked for by a
+     * web page's /api/compare) were 200 million Wilcoxon tests and Pair records on the web view's
+     * one Spark thread (the old code was still at it when this test's 30 s timeout fired); now
+     * refused at once with one line.
+     */
+    @Test
+    void tooManyMethodsAreRefusedBeforeTheirPairsAreTested() {
+        int k = 20_000;
+        List<String> methods = new java.util.ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            methods.add("m" + j);
+        }
+        double[][] values = new double[3][k];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < k; j++) {
+                values[i][j] = i + j * 0.001;
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(30),
+                        () -> MethodComparison.of(datasets(3), methods, values, 0.05, false, -1)));
+        assertEquals(
+                "20000 methods; a comparison tests every pair and takes at most 500 (narrow them with --where)",
+                e.getMessage());
+        assertEquals(null, MethodComparison.sizeProblem(500, 160));
+        assertEquals(
+                "124750 pairs of methods over 161 data sets; a comparison takes at most 20000000 pair values"
+                        + " (pairs x data sets; narrow them with --where)",
+                MethodComparison.sizeProblem(500, 161));
+    }
+
+    /**
+     * Names from the table reach the LaTeX output's comments (the control method, the data sets
+     * left out): a data set named "d\\n\\input{/etc/passwd}" ended the comment, and its second
+     * line was LaTeX that reads a file when the document is compiled.
+     */
+    @Test
+    void namesWithLineBreaksStayInsideTheLatexComments() {
+        List<String> names = new java.util.ArrayList<>(datasets(14));
+        names.set(13, "d14\n\\input{/etc/passwd}\r\nx");
+        double[][] withGap = DemsarTableTest.table6(0.975);
+        withGap[13][1] = Double.NaN;
+        MethodComparison c = MethodComparison.of(names, METHODS, withGap, 0.05, false, 0);
+        String tex = ComparisonFormat.write(c, "latex", "mean accuracy");
+        for (String line : tex.split("\\R")) {
+            if (line.contains("passwd") || line.equals("x")) {
+                assertTrue(line.startsWith("% "), "outside a comment: " + line);
+            }
+        }
+        assertTrue(tex.contains("% \\input{/etc/passwd}\n% x"), tex);
+    }
+
+    /**
+     * TeX reads ^^5c as a backslash, and the old escaping kept '^', '{' and '}': a method named
+     * "m^^5cinput{/etc/passwd}" put \\input{/etc/passwd} into the LaTeX table and the TikZ
+     * diagram, and a '}' ended a TikZ node's text.
+     */
+    @Test
+    void methodNamesAreLatexThatPrintsThemInTheTableAndTheDiagram() {
+        List<String> methods = List.of("C4.5", "m^^5cinput{/etc/passwd}", "x} \\node {y", "C4.5+m+cf");
+        MethodComparison c = MethodComparison.of(datasets(14), methods, DemsarTableTest.table6(0.975), 0.05, false, -1);
+        for (String tex : List.of(
+                ComparisonFormat.write(c, "latex", "mean accuracy"),
+                CdDiagram.of(c).tikz())) {
+            assertTrue(!tex.contains("^^") && !tex.contains("{/etc/passwd}") && !tex.contains("x} "), tex);
+            assertTrue(tex.contains("m\\textasciicircum{}\\textasciicircum{}5cinput\\{/etc/passwd\\}"), tex);
+            assertTrue(tex.contains("x\\} \\textbackslash{}node \\{y"), tex);
+        }
+    }
 }
