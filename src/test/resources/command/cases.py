@@ -33,20 +33,20 @@ if case == "ok":
     assert inputs["parameters"] == {"what": "ok"}, inputs
     print("hello from ok")
     experimenter.result(score=2.5, count=experimenter.attempt(), echo=str(experimenter.row_id()),
-                        stage=experimenter.custom()["greeting"])
+                        phase=experimenter.custom()["greeting"])
 
 elif case == "stream":
     for step in range(3):
         experimenter.log("steps", step=step, loss=1.0 / (step + 1))
-    experimenter.result(stage="half way")
+    experimenter.result(phase="half way")
     experimenter.flush()
     # the test releases this row once it has seen the log rows and the result in the table
     wait_for("release", 30)
-    experimenter.result(stage="finished", score=1.0)
+    experimenter.result(phase="finished", score=1.0)
 
 elif case == "flushed_then_exit":
     # the flush is read when the process has exited: its results stay in the failed row
-    experimenter.result(stage="flushed before failing")
+    experimenter.result(phase="flushed before failing")
     experimenter.flush()
     sys.exit(4)
 
@@ -117,7 +117,7 @@ elif case == "stop_aware":
     while not experimenter.stopping():
         time.sleep(0.05)
     record("checkpoint", "saved at stop")
-    experimenter.result(stage="checkpointed")
+    experimenter.result(phase="checkpointed")
     experimenter.pause()
 
 elif case == "stop_deaf":
@@ -145,7 +145,7 @@ elif case.startswith("unicode"):
     print("stdout: " + case)
     sys.stderr.write("stderr: " + case + "\n")
     experimenter.log("steps", step=1, loss=0.0)
-    experimenter.result(echo=case + " ✓", stage="ünïcödé")
+    experimenter.result(echo=case + " ✓", phase="ünïcödé")
 
 else:
     sys.exit("unknown case " + case)

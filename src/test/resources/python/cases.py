@@ -34,18 +34,18 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
         result_processor.process_results({
             "count": experimenter.attempt(),
             "echo": str(experimenter.row_id()),
-            "stage": custom_config["greeting"],
+            "phase": custom_config["greeting"],
             "pid": os.getpid(),
         })
         experimenter.result(score=2.5)  # written with the row's end
 
     elif what == "stream":
-        result_processor.process_results({"stage": "half way", "pid": os.getpid()})
+        result_processor.process_results({"phase": "half way", "pid": os.getpid()})
         for step in range(3):
             result_processor.process_logs({"steps": {"step": step, "loss": 1.0 / (step + 1)}})
         # the test looks at the table now, while this row runs, and then releases it
         wait_for(os.path.join(scratch, "release"), 60)
-        result_processor.process_results({"stage": "finished", "score": 1.0})
+        result_processor.process_results({"phase": "finished", "score": 1.0})
 
     elif what == "paused":
         with open(os.path.join(scratch, "checkpoint"), "w") as f:
@@ -92,12 +92,12 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
 
     elif what == "stopping":
         # the helper's calls work inside a function; until stopped, nothing to do
-        result_processor.process_results({"stage": "stopping=%s" % experimenter.stopping()})
+        result_processor.process_results({"phase": "stopping=%s" % experimenter.stopping()})
 
     elif what == "helper":
         # the helper module's own calls, as in a command's script
         experimenter.log("steps", step=7, loss=0.5)
-        experimenter.result(stage="flushed")
+        experimenter.result(phase="flushed")
         experimenter.flush()
         experimenter.pause()
 
@@ -108,7 +108,7 @@ def run(parameters: dict, result_processor: ResultProcessor, custom_config: dict
             time.sleep(0.05)
         with open(os.path.join(scratch, "checkpoint"), "w") as f:
             f.write("saved at stop")
-        result_processor.process_results({"stage": "checkpointed"})
+        result_processor.process_results({"phase": "checkpointed"})
         return ExperimentStatus.PAUSED
 
     elif what == "stop_deaf":

@@ -1,9 +1,5 @@
 package org.experimenter.energy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.experimenter.command.ProgramOutput;
 
 /**
  * Samples the GPUs of this host with {@code nvidia-smi} (power draw, memory used, utilisation),
@@ -105,29 +102,8 @@ public final class GpuMonitor {
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(QUERY);
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                ByteArrayOutputStream b = new ByteArrayOutputStream();
-                in.transferTo(b);
-                out = b.toString(StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            if (p.exitValue() != 0) {
-                return null;
-            }
-            return parse(out, System.nanoTime());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String out = ProgramOutput.of(argv, Duration.ofSeconds(30));
+        return out == null ? null : parse(out, System.nanoTime());
     }
 
     /** Lines of {@code name, power.draw, memory.used, utilization.gpu}; "[N/A]" counts as 0. */

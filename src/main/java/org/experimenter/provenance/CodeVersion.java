@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.experimenter.command.ProgramOutput;
 import org.experimenter.config.CommandSettings;
 import org.experimenter.config.ExperimentConfig;
 
@@ -73,6 +74,12 @@ public final class CodeVersion {
             // the script an interpreter runs (python3 train.py), else the program itself (./run.sh)
             Path wd = command.workingDir().isEmpty() ? Path.of("") : Path.of(command.workingDir());
             List<String> words = command.command();
+            // a program of the user's own (./train, bin/run.sh) is the code; an interpreter's (python3,
+            // /usr/bin/Rscript) is the first file it is given
+            Path program = words.isEmpty() ? null : fileOf(wd, words.get(0));
+            if (program != null && !words.get(0).startsWith("/")) {
+                return program;
+            }
             for (String word : words.subList(Math.min(1, words.size()), words.size())) {
                 Path p = fileOf(wd, word);
                 if (p != null) {
@@ -117,25 +124,8 @@ public final class CodeVersion {
     static String git(Path dir, String... args) {
         List<String> argv = new ArrayList<>(List.of("git", "-C", dir.toString()));
         argv.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(false).start();
-            p.getOutputStream().close();
-            p.getErrorStream().close();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? out.trim() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String out = ProgramOutput.of(argv, Duration.ofSeconds(30));
+        return out == null ? null : out.trim();
     }
 
     /** {@code sha256:<hex>} of a file, or of a folder's relative paths and contents in path order. */
@@ -150,16 +140,26 @@ public final class CodeVersion {
                 for (Path f : files) {
                     md.update(code.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
                     md.update((byte) 0);
-                    md.update(Files.readAllBytes(f));
+                    update(md, f);
                 }
             } else {
-                md.update(Files.readAllBytes(code));
+                update(md, code);
             }
             return "sha256:" + HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             return null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM; this is a bug", e);
+        }
+    }
+
+    /** Adds a file's bytes to the digest, read in pieces: a large file is never held whole. */
+    private static void update(MessageDigest md, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.experimenter.cli;
 
 import static org.experimenter.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class ReproduceCommandTest {
         assertTrue(out.contains("  score  42.5                    42.5                    +0.00000\n"), out);
         assertTrue(out.contains("  label  x2                      x2                      same\n"), out);
         assertTrue(out.contains("  n      2                       2                       +0\n"), out);
-        assertTrue(out.contains("  code version not recorded\n"), out);
+        // both runs record this checkout's commit (and whether its working tree is dirty)
+        assertTrue(out.contains("  code version matches: "), out);
         assertTrue(out.endsWith("  reproduced: every result is the same\n"), out);
         assertEquals(before, store.row(4), "the stored row is untouched");
         assertEquals(attemptsBefore, store.attempts(4).size(), "no attempt is added to the stored row");
@@ -94,7 +96,6 @@ class ReproduceCommandTest {
         try (Connection c = store.connect();
                 Statement st = c.createStatement()) {
             st.execute("UPDATE " + table + " SET score = 1.5, label = 'other' WHERE id = 5");
-            st.execute("ALTER TABLE " + table + "__attempts ADD COLUMN code_version TEXT");
             st.execute("UPDATE " + table + "__attempts SET code_version = 'abc123'");
         }
         String[] r = run("reproduce", "-c", conf.toString(), "--id", "5");
@@ -102,7 +103,9 @@ class ReproduceCommandTest {
         // id 5 is x = 3: 50 + 3 + 0.5 = 53.5, stored 1.5
         assertTrue(r[1].contains("  score  1.5                     53.5                    +52.0000\n"), r[1]);
         assertTrue(r[1].contains("  label  other                   x3                      differs\n"), r[1]);
-        assertTrue(r[1].contains("  code version: stored abc123, now not recorded\n"), r[1]);
+        // the rerun records the code version it ran (this checkout's commit), which is not the stored one
+        assertTrue(r[1].contains("  code version differs: stored abc123"), r[1]);
+        assertFalse(r[1].contains("now not recorded"), r[1]);
         assertTrue(r[1].endsWith("  not reproduced: results differ\n"), r[1]);
 
         String[] json = run("reproduce", "-c", conf.toString(), "--id", "5", "--json");
@@ -112,7 +115,7 @@ class ReproduceCommandTest {
                 json[1].contains("{\"field\": \"score\", \"stored\": 1.5, \"rerun\": 53.5, \"difference\": 52.0,"
                         + " \"same\": false}"),
                 json[1]);
-        assertTrue(json[1].contains("\"stored_code_version\": \"abc123\", \"rerun_code_version\": null}"), json[1]);
+        assertTrue(json[1].contains("\"stored_code_version\": \"abc123"), json[1]);
     }
 
     @Test

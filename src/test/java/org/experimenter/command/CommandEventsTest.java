@@ -29,7 +29,7 @@ class CommandEventsTest {
                 dir,
                 TestDb.uniqueTable("command_events"),
                 "keyfields { what { type = string, values = [burst] } }\n"
-                        + "resultfields { echo = string, stage = string }\ntimeout = " + timeout + "\n"
+                        + "resultfields { echo = string, phase = string }\ntimeout = " + timeout + "\n"
                         + "experiment {\n  stream-interval = 30s\n  run-dir = \"" + dir.resolve("runs") + "\"\n"
                         + "  command = [\"" + CommandExperimentContractTest.python() + "\", \""
                         + CommandExperimentContractTest.script("events.py") + "\", \"{what}\"]\n}\n"));
@@ -40,7 +40,7 @@ class CommandEventsTest {
     void aBurstOfEventsLargerThanSixtyFourMegabytesIsReadWhole() {
         Map<String, Object> row = run("burst");
         assertEquals("done", row.get("status"), String.valueOf(row.get("error")));
-        assertEquals("last", row.get("stage"));
+        assertEquals("last", row.get("phase"));
     }
 
     @Test
@@ -50,7 +50,7 @@ class CommandEventsTest {
         String error = String.valueOf(row.get("error"));
         assertTrue(error.startsWith("events file "), error);
         assertTrue(error.contains("events.jsonl, line 2: longer than 16 MB"), error);
-        assertEquals("before the long line", row.get("stage"));
+        assertEquals("before the long line", row.get("phase"));
     }
 
     @Test
@@ -58,7 +58,7 @@ class CommandEventsTest {
         Map<String, Object> row = run("fail");
         assertEquals("error", row.get("status"));
         assertTrue(String.valueOf(row.get("error")).startsWith("the command exited with code 3"));
-        assertEquals("before failing", row.get("stage"));
+        assertEquals("before failing", row.get("phase"));
     }
 
     @Test
@@ -66,6 +66,6 @@ class CommandEventsTest {
         Map<String, Object> row = run("hang", "2s");
         assertEquals("error", row.get("status"));
         assertTrue(String.valueOf(row.get("error")).startsWith("timeout: "), String.valueOf(row.get("error")));
-        assertEquals("before the timeout", row.get("stage"));
+        assertEquals("before the timeout", row.get("phase"));
     }
 }

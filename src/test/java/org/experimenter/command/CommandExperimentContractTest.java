@@ -56,7 +56,7 @@ abstract class CommandExperimentContractTest {
                 "keyfields { what { type = string, values = [ok, stream, exit3, flushed_then_exit, signal, tree,",
                 "  huge_stderr, no_result,",
                 "  malformed, undeclared, mistyped, bad_event, paused, leftover, \"" + UNICODE + "\"] } }",
-                "resultfields { score = double, count = int, echo = string, stage = string }",
+                "resultfields { score = double, count = int, echo = string, phase = string }",
                 "logtables { steps { step = int, loss = double } }",
                 "custom { greeting = hello }",
                 "experiment {",
@@ -84,7 +84,7 @@ abstract class CommandExperimentContractTest {
                     () -> {
                         Map<String, Object> r = store.row(stream);
                         return "running".equals(r.get("status"))
-                                        && "half way".equals(r.get("stage"))
+                                        && "half way".equals(r.get("phase"))
                                         && store.logRows("steps", stream).size() == 3
                                 ? true
                                 : null;
@@ -105,13 +105,13 @@ abstract class CommandExperimentContractTest {
             assertEquals(2.5, okRow.get("score"));
             assertEquals(1, okRow.get("count"), "the attempt the script was told");
             assertEquals(Long.toString(ok), okRow.get("echo"), "the id the script was told");
-            assertEquals("hello", okRow.get("stage"), "the custom section reaches the script");
+            assertEquals("hello", okRow.get("phase"), "the custom section reaches the script");
             assertTrue(Files.readString(attempt(runs, table, ok).resolve("stdout.txt"))
                     .contains("hello from ok"));
 
             Map<String, Object> streamRow = store.row(stream);
             assertEquals("done", streamRow.get("status"), String.valueOf(streamRow.get("error")));
-            assertEquals("finished", streamRow.get("stage"));
+            assertEquals("finished", streamRow.get("phase"));
             assertEquals(1.0, streamRow.get("score"));
             List<Map<String, Object>> steps = store.logRows("steps", stream);
             assertEquals(3, steps.size(), steps.toString());
@@ -122,7 +122,7 @@ abstract class CommandExperimentContractTest {
             assertError(store, "flushed_then_exit", "the command exited with code 4: ", "");
             assertEquals(
                     "flushed before failing",
-                    store.row(id(store, "flushed_then_exit")).get("stage"),
+                    store.row(id(store, "flushed_then_exit")).get("phase"),
                     "what the command flushed before it failed stays in its row");
             assertError(store, "signal", "the command was killed by signal 9 (SIGKILL), exit code 137", "about to die");
 
@@ -186,7 +186,7 @@ abstract class CommandExperimentContractTest {
             Map<String, Object> u = store.row(unicode);
             assertEquals("done", u.get("status"), String.valueOf(u.get("error")));
             assertEquals(UNICODE + " ✓", u.get("echo"));
-            assertEquals("ünïcödé", u.get("stage"));
+            assertEquals("ünïcödé", u.get("phase"));
             assertTrue(Files.readString(attempt(runs, table, unicode).resolve("stdout.txt"))
                     .contains("stdout: " + UNICODE));
             assertTrue(Files.readString(attempt(runs, table, unicode).resolve("stderr.txt"))

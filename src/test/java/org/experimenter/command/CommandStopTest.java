@@ -76,7 +76,7 @@ class CommandStopTest {
             conf.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
         }
         conf.append("keyfields { what { type = string, values = [stop_aware, stop_deaf] } }\n")
-                .append("resultfields { stage = string }\n")
+                .append("resultfields { phase = string }\n")
                 .append("experiment {\n  command = [\"")
                 .append(CommandExperimentContractTest.python())
                 .append("\", \"")
@@ -110,7 +110,7 @@ class CommandStopTest {
                     "paused",
                     a.get("status"),
                     String.valueOf(a.get("error")) + Files.readString(dir.resolve("driver.out")));
-            assertEquals("checkpointed", a.get("stage"));
+            assertEquals("checkpointed", a.get("phase"));
             assertEquals(
                     "saved at stop",
                     Files.readString(CommandExperimentContractTest.scratch(runs, table, aware)

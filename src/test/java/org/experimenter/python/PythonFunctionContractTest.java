@@ -69,7 +69,7 @@ abstract class PythonFunctionContractTest {
                 "\n",
                 "keyfields { what { type = string, values = [ok1, stream, paused, raise, ok2, exit3, ok3, sigkill,",
                 "  tree, undeclared, mistyped, stopping, helper, fork_exit, ok4] } }",
-                "resultfields { score = double, count = int, echo = string, stage = string, pid = int }",
+                "resultfields { score = double, count = int, echo = string, phase = string, pid = int }",
                 "logtables { steps { step = int, loss = double } }",
                 "custom { greeting = hello }",
                 pythonBlock(resource("cases.py") + ":run", runs, pids, ""),
@@ -87,7 +87,7 @@ abstract class PythonFunctionContractTest {
             Faults.await("the results and log rows of the running stream row", Duration.ofSeconds(180), () -> {
                 Map<String, Object> r = store.row(stream);
                 return "running".equals(r.get("status"))
-                                && "half way".equals(r.get("stage"))
+                                && "half way".equals(r.get("phase"))
                                 && store.logRows("steps", stream).size() == 3
                         ? true
                         : null;
@@ -112,7 +112,7 @@ abstract class PythonFunctionContractTest {
                 assertEquals(2.5, r.get("score"), "experimenter.result() is written with the row's end");
                 assertEquals(1, r.get("count"), "the attempt the function was told");
                 assertEquals(Long.toString(id), r.get("echo"), "the id the function was told");
-                assertEquals("hello", r.get("stage"), "the custom section is the function's custom_config");
+                assertEquals("hello", r.get("phase"), "the custom section is the function's custom_config");
                 String out = Files.readString(attempt(runs, table, id).resolve("stdout.txt"));
                 assertTrue(out.contains("hello from " + ok), out);
                 assertTrue(out.contains("raw bytes on fd 1") && out.contains("a child's stdout"), out);
@@ -122,7 +122,7 @@ abstract class PythonFunctionContractTest {
 
             Map<String, Object> streamRow = store.row(stream);
             assertEquals("done", streamRow.get("status"), String.valueOf(streamRow.get("error")));
-            assertEquals("finished", streamRow.get("stage"));
+            assertEquals("finished", streamRow.get("phase"));
             List<Map<String, Object>> steps = store.logRows("steps", stream);
             assertEquals(3, steps.size(), steps.toString());
             assertEquals(1.0 / 3, (Double) steps.get(2).get("loss"), 1e-12);
@@ -183,10 +183,10 @@ abstract class PythonFunctionContractTest {
 
             assertError(store, "undeclared", "Traceback", "result field 'not_a_field' is not declared in resultfields");
             assertError(store, "mistyped", "Traceback", "result field 'count': expected int, found String three");
-            assertEquals("stopping=False", store.row(id(store, "stopping")).get("stage"));
+            assertEquals("stopping=False", store.row(id(store, "stopping")).get("phase"));
             long helper = id(store, "helper");
             assertEquals("paused", store.row(helper).get("status"), "experimenter.pause()");
-            assertEquals("flushed", store.row(helper).get("stage"), "experimenter.result() and flush()");
+            assertEquals("flushed", store.row(helper).get("phase"), "experimenter.result() and flush()");
             assertEquals(7, store.logRows("steps", helper).get(0).get("step"), "experimenter.log()");
 
             assertEquals(6, summary.count(Status.DONE), summary.toString());

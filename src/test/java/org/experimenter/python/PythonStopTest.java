@@ -32,7 +32,7 @@ class PythonStopTest {
             conf.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
         }
         conf.append("keyfields { what { type = string, values = [stop_aware, stop_deaf] } }\n")
-                .append("resultfields { stage = string }\n")
+                .append("resultfields { phase = string }\n")
                 .append(PythonFunctionContractTest.pythonBlock(
                         PythonFunctionContractTest.resource("cases.py") + ":run", runs, dir.resolve("pids.txt"), ""))
                 .append("\nshutdown-grace = 2s\nspark.master = \"local[2]\"\n")
@@ -58,7 +58,7 @@ class PythonStopTest {
             Map<String, Object> a = store.row(aware);
             String out = Files.readString(dir.resolve("driver.out"));
             assertEquals("paused", a.get("status"), a.get("error") + out);
-            assertEquals("checkpointed", a.get("stage"));
+            assertEquals("checkpointed", a.get("phase"));
             assertEquals(
                     "saved at stop",
                     Files.readString(PythonFunctionContractTest.scratch(runs, table, aware)
