@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
+import org.experimenter.artifacts.ArtifactRoot;
 import org.experimenter.grid.Grid;
 import org.experimenter.grid.Parameter;
 
@@ -89,6 +90,7 @@ public final class ExperimentConfig implements Serializable {
     private final boolean resultTimestamps;
     private final LinkedHashMap<String, LinkedHashMap<String, FieldType>> logtables;
     private final HalvingSettings halving;
+    private final ArtifactRoot artifactRoot;
     // withOverrides starts again from the whole resolved config, defaults included
     private final String resolvedJson;
     private transient Config custom;
@@ -131,6 +133,7 @@ public final class ExperimentConfig implements Serializable {
         this.resources = r.resources(maxAttempts);
         this.timeout = r.notNegative("timeout");
         this.shutdownGrace = r.duration("shutdown-grace");
+        this.artifactRoot = r.artifactRoot();
     }
 
     /** Loads and validates a config file; throws {@link InvalidConfigException} naming the problem. */
@@ -357,5 +360,10 @@ public final class ExperimentConfig implements Serializable {
 
     public Duration shutdownGrace() {
         return shutdownGrace;
+    }
+
+    /** Where the artifact folders of rows go ({@code artifacts.root}); null when none is set. */
+    public ArtifactRoot artifactRoot() {
+        return artifactRoot;
     }
 }

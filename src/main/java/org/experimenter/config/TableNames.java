@@ -32,7 +32,9 @@ public final class TableNames {
                 table + "_open_idx",
                 table + "_returned_idx",
                 a,
-                a + "_exp_idx");
+                a + "_exp_idx",
+                artifacts(table),
+                artifacts(table) + "_id_idx");
     }
 
     /** The same for one log table. */
@@ -43,6 +45,11 @@ public final class TableNames {
 
     public static String attempts(String table) {
         return table + "__attempts";
+    }
+
+    /** The files each attempt left in its artifact folder (docs/artifacts.md). */
+    public static String artifacts(String table) {
+        return table + "__artifacts";
     }
 
     public static String logTable(String table, String logtable) {
