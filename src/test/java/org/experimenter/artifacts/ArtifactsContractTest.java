@@ -1,0 +1,209 @@
+package org.experimenter.artifacts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.experimenter.Experiment;
+import org.experimenter.ExperimentContext;
+import org.experimenter.Experimenter;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Artifacts per row on each database, through Spark local mode: the files an attempt leaves in
+ * its folder are listed in {@code <table>__artifacts} with sizes and digests, done or failed;
+ * reset and drop remove folders and listings unless asked to keep them.
+ */
+abstract class ArtifactsContractTest {
+    @TempDir
+    Path dir;
+
+    abstract TestDb db();
+
+    /** Writes two files into its artifact folder; "fails" throws after writing, "none" never asks for one. */
+    static final class Writes implements Experiment {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run(ExperimentContext ctx) throws Exception {
+            String what = ctx.parameters().getString("what");
+            if (what.equals("none")) {
+                ctx.results().put("n", 0);
+                return;
+            }
+            Path d = ctx.artifactDir();
+            Files.writeString(d.resolve("model.txt"), "model of " + what);
+            Files.createDirectories(d.resolve("sub"));
+            Files.write(d.resolve("sub").resolve("w.bin"), new byte[1000]);
+            if (what.equals("fails")) {
+                throw new IllegalStateException("failed after writing its artifacts");
+            }
+            ctx.results().put("n", 1);
+        }
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    static long id(ExperimentStore store, String what) {
+        return store.rows().stream()
+                .filter(r -> what.equals(r.get("what")))
+                .mapToLong(r -> ((Number) r.get("id")).longValue())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void filesOfDoneAndFailedAttemptsAreListedAndResetAndDropRemoveThem() throws Exception {
+        String table = TestDb.uniqueTable("artifacts");
+        Path root = dir.resolve("artifact root");
+        String hocon = String.join(
+                "\n",
+                "keyfields { what { type = string, values = [ok, fails, none] } }",
+                "resultfields { n = int }",
+                "max-attempts = 1",
+                "artifacts.root = \"" + root.toUri() + "\"", // a file: URI
+                "");
+        Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(3, ex.fill());
+            ex.run(TestSpark.session(), new Writes());
+            long ok = id(store, "ok");
+            long fails = id(store, "fails");
+            long none = id(store, "none");
+            assertEquals("done", store.row(ok).get("status"));
+            assertEquals("error", store.row(fails).get("status"));
+
+            byte[] model = "model of ok".getBytes(StandardCharsets.UTF_8);
+            List<Map<String, Object>> listed = store.artifacts().of(ok);
+            assertEquals(
+                    List.of(
+                            Map.of(
+                                    "attempt",
+                                    1,
+                                    "path",
+                                    "model.txt",
+                                    "bytes",
+                                    (long) model.length,
+                                    "sha256",
+                                    sha256(model)),
+                            Map.of(
+                                    "attempt",
+                                    1,
+                                    "path",
+                                    "sub/w.bin",
+                                    "bytes",
+                                    1000L,
+                                    "sha256",
+                                    sha256(new byte[1000]))),
+                    listed);
+            Path okFolder = root.resolve(table).resolve(Long.toString(ok)).resolve("attempt-1");
+            assertEquals("model of ok", Files.readString(okFolder.resolve("model.txt")));
+            assertEquals(2, store.artifacts().of(fails).size(), "a failed attempt's files are listed too");
+            assertTrue(store.artifacts().of(none).isEmpty());
+            assertFalse(Files.exists(root.resolve(table).resolve(Long.toString(none))), "no folder unless asked for");
+
+            assertEquals(1, ex.resetIds(List.of(ok), true));
+            assertEquals(2, store.artifacts().of(ok).size(), "--keep-artifacts keeps the listing");
+            assertTrue(Files.exists(okFolder.resolve("model.txt")), "--keep-artifacts keeps the files");
+
+            assertEquals(1, ex.resetIds(List.of(ok)));
+            assertTrue(store.artifacts().of(ok).isEmpty());
+            assertFalse(Files.exists(root.resolve(table).resolve(Long.toString(ok))));
+            assertEquals(2, store.artifacts().of(fails).size(), "other rows keep theirs");
+            assertTrue(Files.exists(root.resolve(table).resolve(Long.toString(fails))));
+        } finally {
+            ex.drop();
+        }
+        assertFalse(Files.exists(root.resolve(table)), "drop removes the table's folder");
+    }
+
+    @Test
+    void aCommandFindsItsFolderInItsEnvironmentAndThroughThePythonHelper() throws Exception {
+        String table = TestDb.uniqueTable("artifacts_cmd");
+        Path root = dir.resolve("plain-root");
+        Path script = dir.resolve("writes.py");
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "import os, experimenter",
+                        "d = experimenter.artifact_dir()",
+                        "assert d == os.environ['EXPERIMENTER_ARTIFACT_DIR'], d",
+                        "open(os.path.join(d, 'out.txt'), 'w').write('from a command')",
+                        "experimenter.result(n=1)",
+                        ""));
+        String hocon = String.join(
+                "\n",
+                "keyfields { seed { type = int, values = [1] } }",
+                "resultfields { n = int }",
+                "max-attempts = 1",
+                "experiment { command = [\"" + python() + "\", \"" + script + "\"], run-dir = \"" + dir.resolve("runs")
+                        + "\" }",
+                "artifacts.root = \"" + root + "\"", // a plain path
+                "");
+        Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(1, ex.fill());
+            ex.run(TestSpark.session());
+            Map<String, Object> row = store.rows().get(0);
+            long id = ((Number) row.get("id")).longValue();
+            assertEquals("done", row.get("status"), String.valueOf(row.get("error")));
+            byte[] out = "from a command".getBytes(StandardCharsets.UTF_8);
+            assertEquals(
+                    List.of(Map.of("attempt", 1, "path", "out.txt", "bytes", (long) out.length, "sha256", sha256(out))),
+                    store.artifacts().of(id));
+            assertTrue(Files.exists(root.resolve(table)
+                    .resolve(Long.toString(id))
+                    .resolve("attempt-1")
+                    .resolve("out.txt")));
+        } finally {
+            ex.drop(true);
+        }
+        assertTrue(Files.exists(root.resolve(table)), "drop --keep-artifacts keeps the folder");
+    }
+
+    @Test
+    void aTableMadeBeforeArtifactsGetsItsArtifactsTableInPlace() throws Exception {
+        String table = TestDb.uniqueTable("artifacts_old");
+        Experimenter ex = Experimenter.of(db().config(dir, table, "keyfields { a { type = int, values = [1] } }\n"));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(1, ex.fill());
+            try (Connection c = store.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP TABLE " + table + "__artifacts"); // as an earlier version left it
+            }
+            assertEquals(1, ex.fill() + 1, "a second fill adds nothing");
+            try (Connection c = store.connect();
+                    Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("SELECT id, attempt, path, bytes, sha256 FROM " + table + "__artifacts")) {
+                assertFalse(rs.next());
+            }
+        } finally {
+            ex.drop();
+        }
+    }
+
+    static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+}
