@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.experimenter.FieldType;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.store.ArtifactRows;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.PageReads;
 import org.jfree.chart.JFreeChart;
@@ -37,10 +38,12 @@ final class RowView {
 
     private final ExperimentConfig config;
     private final PageReads pages;
+    private final ArtifactRows artifacts;
 
     RowView(ExperimentStore store) {
         this.config = store.config();
         this.pages = store.pages();
+        this.artifacts = store.artifacts();
     }
 
     /** {@code /api/row?id=N}. */
@@ -50,6 +53,7 @@ final class RowView {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("row", row);
         out.put("attempts", pages.attemptsOf(id));
+        out.put("artifacts", artifacts.of(id));
         List<Map<String, Object>> logs = new ArrayList<>();
         for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
             List<Map<String, Object>> rows = pages.logRows(l.getKey(), id, MAX_LOG_ROWS + 1);

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +17,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +27,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
+import org.experimenter.web.WebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +126,26 @@ abstract class ArtifactsContractTest {
             assertEquals(2, store.artifacts().of(fails).size(), "a failed attempt's files are listed too");
             assertTrue(store.artifacts().of(none).isEmpty());
             assertFalse(Files.exists(root.resolve(table).resolve(Long.toString(none))), "no folder unless asked for");
+
+            // the web view's row page lists them from the table
+            try (WebServer server = WebServer.start(
+                    ex.config(),
+                    new WebServer.Options("127.0.0.1", 0, null, false, Duration.ofMillis(300), "test.conf"),
+                    TestSpark::session,
+                    false)) {
+                HttpResponse<String> r = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + server.port() + "/api/row?id=" + ok))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                JsonNode files = new ObjectMapper().readTree(r.body()).get("artifacts");
+                assertEquals(2, files.size(), r.body());
+                assertEquals("sub/w.bin", files.get(1).get("path").asText());
+                assertEquals(1000, files.get(1).get("bytes").asLong());
+                assertEquals(sha256(new byte[1000]), files.get(1).get("sha256").asText());
+            }
 
             assertEquals(1, ex.resetIds(List.of(ok), true));
             assertEquals(2, store.artifacts().of(ok).size(), "--keep-artifacts keeps the listing");
