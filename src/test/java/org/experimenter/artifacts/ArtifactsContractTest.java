@@ -45,6 +45,8 @@ abstract class ArtifactsContractTest {
     /** Writes two files into its artifact folder; "fails" throws after writing, "none" never asks for one. */
     static final class Writes implements Experiment {
         private static final long serialVersionUID = 1L;
+        /** Row id to the folder the experiment was given (local mode: the same JVM). */
+        static final Map<Long, Path> GIVEN = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void run(ExperimentContext ctx) throws Exception {
@@ -54,6 +56,7 @@ abstract class ArtifactsContractTest {
                 return;
             }
             Path d = ctx.artifactDir();
+            GIVEN.put(ctx.id(), d);
             Files.writeString(d.resolve("model.txt"), "model of " + what);
             Files.createDirectories(d.resolve("sub"));
             Files.write(d.resolve("sub").resolve("w.bin"), new byte[1000]);
@@ -160,6 +163,42 @@ abstract class ArtifactsContractTest {
             ex.drop();
         }
         assertFalse(Files.exists(root.resolve(table)), "drop removes the table's folder");
+    }
+
+    @Test
+    void aRootOnAnotherFileSystemIsStagedLocallyAndCopiedUpWhenTheAttemptEnds() throws Exception {
+        String table = TestDb.uniqueTable("artifacts_fs");
+        Path root = dir.resolve("remote");
+        String hocon = String.join(
+                "\n",
+                "keyfields { what { type = string, values = [ok] } }",
+                "resultfields { n = int }",
+                "max-attempts = 1",
+                "artifacts.root = \"" + StagingTestFileSystem.SCHEME + "://" + root + "\"",
+                "");
+        Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(1, ex.fill());
+            ex.run(TestSpark.session(), new Writes());
+            long ok = id(store, "ok");
+            assertEquals(
+                    "done",
+                    store.row(ok).get("status"),
+                    String.valueOf(store.row(ok).get("error")));
+            Path staged = Writes.GIVEN.get(ok);
+            assertFalse(staged.startsWith(root), "the experiment wrote to a local staging folder: " + staged);
+            assertFalse(Files.exists(staged), "the staging folder is removed once copied up");
+            Path copied = root.resolve(table).resolve(Long.toString(ok)).resolve("attempt-1");
+            assertEquals("model of ok", Files.readString(copied.resolve("model.txt")));
+            assertEquals(1000, Files.size(copied.resolve("sub").resolve("w.bin")));
+            assertEquals(2, store.artifacts().of(ok).size());
+
+            assertEquals(1, ex.resetIds(List.of(ok)));
+            assertFalse(Files.exists(root.resolve(table).resolve(Long.toString(ok))), "removed through Hadoop");
+        } finally {
+            ex.drop();
+        }
     }
 
     @Test
