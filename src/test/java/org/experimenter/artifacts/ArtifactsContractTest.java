@@ -248,6 +248,49 @@ abstract class ArtifactsContractTest {
     }
 
     @Test
+    void aPythonFunctionFindsItsFolderThroughTheHelperModule() throws Exception {
+        String table = TestDb.uniqueTable("artifacts_fn");
+        Path root = dir.resolve("fn-root");
+        Path file = dir.resolve("fn.py");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "import os, experimenter",
+                        "def run(parameters, result_processor, custom_config):",
+                        "    d = experimenter.artifact_dir()",
+                        "    with open(os.path.join(d, 'fn.txt'), 'w') as f:",
+                        "        f.write('from a function')",
+                        "    result_processor.process_results({'n': 1})",
+                        ""));
+        String hocon = String.join(
+                "\n",
+                "keyfields { seed { type = int, values = [1] } }",
+                "resultfields { n = int }",
+                "max-attempts = 1",
+                "experiment { python { function = \"" + file + ":run\", interpreter = \"" + python() + "\" },",
+                "  run-dir = \"" + dir.resolve("runs") + "\" }",
+                "artifacts.root = \"" + root + "\"",
+                "");
+        Experimenter ex = Experimenter.of(db().config(dir, table, hocon));
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(1, ex.fill());
+            ex.run(TestSpark.session());
+            Map<String, Object> row = store.rows().get(0);
+            long id = ((Number) row.get("id")).longValue();
+            assertEquals("done", row.get("status"), String.valueOf(row.get("error")));
+            byte[] out = "from a function".getBytes(StandardCharsets.UTF_8);
+            assertEquals(
+                    List.of(Map.of("attempt", 1, "path", "fn.txt", "bytes", (long) out.length, "sha256", sha256(out))),
+                    store.artifacts().of(id));
+        } finally {
+            ex.drop();
+        }
+        assertFalse(Files.exists(root.resolve(table)));
+    }
+
+    @Test
     void aTableMadeBeforeArtifactsGetsItsArtifactsTableInPlace() throws Exception {
         String table = TestDb.uniqueTable("artifacts_old");
         Experimenter ex = Experimenter.of(db().config(dir, table, "keyfields { a { type = int, values = [1] } }\n"));
