@@ -708,7 +708,8 @@ async function viewRow(main, token) {
     main.append(el('h3', {}, 'Artifacts (' + r.artifacts.length + ' files)'));
     main.append(el('div', { class: 'scroll' }, el('table', { class: 'grid', id: 'row-artifacts' },
       el('tr', {}, ['attempt', 'file', 'bytes', 'SHA-256'].map((h) => el('th', {}, h))),
-      r.artifacts.map((a) => el('tr', {}, el('td', { class: 'num' }, a.attempt), el('td', {}, a.path),
+      r.artifacts.map((a) => el('tr', {}, el('td', { class: 'num' }, a.attempt),
+        el('td', {}, el('a', { href: '/api/row/artifact?' + new URLSearchParams({ id, attempt: a.attempt, path: a.path }).toString() }, a.path)),
         el('td', { class: 'num' }, number(a.bytes)), el('td', { class: 'mono' }, a.sha256))))));
   }
   for (const log of r.logtables) {

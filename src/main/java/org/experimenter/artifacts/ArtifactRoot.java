@@ -113,6 +113,41 @@ public final class ArtifactRoot implements Serializable {
         }
     }
 
+    /**
+     * The contents of one listed file of an attempt, at most maxBytes; throws {@link
+     * IllegalArgumentException} for a path that is not plainly inside the attempt's folder (empty
+     * names, {@code .} or {@code ..}, a leading {@code /}, a link) or a larger file.
+     */
+    public byte[] read(String table, long id, int attempt, String path, long maxBytes) throws IOException {
+        for (String name : path.split("/", -1)) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("not a path inside the attempt's folder: " + path);
+            }
+        }
+        String rel = relative(table, id, attempt);
+        if (isLocal()) {
+            Path folder = localRoot().resolve(rel).normalize();
+            Path file = folder.resolve(path).normalize();
+            if (!file.startsWith(folder)
+                    || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || !file.toRealPath().startsWith(folder.toRealPath())) {
+                throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
+            }
+            if (Files.size(file) > maxBytes) {
+                throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
+            }
+            return Files.readAllBytes(file);
+        }
+        org.apache.hadoop.fs.Path p = hadoopPath(rel + "/" + path);
+        FileSystem fs = fileSystem(p);
+        if (fs.getFileStatus(p).getLen() > maxBytes) {
+            throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
+        }
+        try (java.io.InputStream in = fs.open(p)) {
+            return in.readNBytes((int) maxBytes);
+        }
+    }
+
     /** Removes the artifact folders of the given rows ({@code <root>/<table>/<id>}). */
     public void removeRows(String table, Collection<Long> ids) {
         for (long id : ids) {

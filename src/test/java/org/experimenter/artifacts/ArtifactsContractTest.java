@@ -2,6 +2,7 @@ package org.experimenter.artifacts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +66,11 @@ abstract class ArtifactsContractTest {
             }
             ctx.results().put("n", 1);
         }
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String sha256(byte[] b) throws Exception {
@@ -148,6 +154,31 @@ abstract class ArtifactsContractTest {
                 assertEquals("sub/w.bin", files.get(1).get("path").asText());
                 assertEquals(1000, files.get(1).get("bytes").asLong());
                 assertEquals(sha256(new byte[1000]), files.get(1).get("sha256").asText());
+
+                String base = "http://127.0.0.1:" + server.port() + "/api/row/artifact?id=" + ok + "&attempt=1&path=";
+                HttpResponse<String> file = get(base + "model.txt");
+                assertEquals(200, file.statusCode(), file.body());
+                assertEquals("model of ok", file.body());
+                assertEquals(
+                        "attachment; filename=\"model.txt\"",
+                        file.headers().firstValue("Content-Disposition").orElse(""));
+                assertEquals(
+                        404,
+                        get(base + "..%2F..%2F" + fails + "%2Fattempt-1%2Fmodel.txt")
+                                .statusCode());
+                assertEquals(404, get(base + "sub%2F..%2Fmodel.txt").statusCode(), "only paths the table lists");
+                assertEquals(
+                        404,
+                        get(base.replace("attempt=1", "attempt=2") + "model.txt")
+                                .statusCode());
+                // a listed file replaced by a link to somewhere else is not followed
+                Path outside = dir.resolve("outside.txt");
+                Files.writeString(outside, "not an artifact");
+                Files.delete(okFolder.resolve("sub").resolve("w.bin"));
+                Files.createSymbolicLink(okFolder.resolve("sub").resolve("w.bin"), outside);
+                HttpResponse<String> link = get(base + "sub%2Fw.bin");
+                assertEquals(404, link.statusCode(), link.body());
+                assertFalse(link.body().contains("not an artifact"));
             }
 
             assertEquals(1, ex.resetIds(List.of(ok), true));
@@ -193,6 +224,10 @@ abstract class ArtifactsContractTest {
             assertEquals("model of ok", Files.readString(copied.resolve("model.txt")));
             assertEquals(1000, Files.size(copied.resolve("sub").resolve("w.bin")));
             assertEquals(2, store.artifacts().of(ok).size());
+            ArtifactRoot r = ex.config().artifactRoot();
+            assertEquals("model of ok", new String(r.read(table, ok, 1, "model.txt", 100), StandardCharsets.UTF_8));
+            assertThrows(IllegalArgumentException.class, () -> r.read(table, ok, 1, "sub/w.bin", 999));
+            assertThrows(IllegalArgumentException.class, () -> r.read(table, ok, 1, "../1/attempt-1/model.txt", 100));
 
             assertEquals(1, ex.resetIds(List.of(ok)));
             assertFalse(Files.exists(root.resolve(table).resolve(Long.toString(ok))), "removed through Hadoop");
