@@ -272,10 +272,18 @@ abstract class ArtifactsContractTest {
             assertEquals(
                     List.of(Map.of("attempt", 1, "path", "out.txt", "bytes", (long) out.length, "sha256", sha256(out))),
                     store.artifacts().of(id));
-            assertTrue(Files.exists(root.resolve(table)
+            Path stored = root.resolve(table)
                     .resolve(Long.toString(id))
                     .resolve("attempt-1")
-                    .resolve("out.txt")));
+                    .resolve("out.txt");
+            assertTrue(Files.exists(stored));
+
+            // reproduce reruns the row in a scratch table: its files go elsewhere, the stored ones stay
+            java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+            Files.setLastModifiedTime(stored, old);
+            ex.reproduce(id, ex.experimentFromConfig());
+            assertEquals(old, Files.getLastModifiedTime(stored), "the stored artifact was not rewritten");
+            assertEquals(1, store.artifacts().of(id).size());
         } finally {
             ex.drop(true);
         }
