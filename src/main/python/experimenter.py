@@ -29,7 +29,7 @@ import sys
 
 __all__ = [
     "params", "custom", "result", "log", "flush", "pause", "stopping",
-    "scratch_dir", "row_id", "attempt", "managed", "ResultProcessor", "Refused",
+    "scratch_dir", "artifact_dir", "row_id", "attempt", "managed", "ResultProcessor", "Refused",
 ]
 
 _inputs = None
@@ -128,6 +128,19 @@ def scratch_dir():
         path = _inputs["scratch_dir"]
     else:
         path = os.environ.get("EXPERIMENTER_SCRATCH_DIR") or os.path.abspath("experimenter-scratch")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def artifact_dir():
+    """This attempt's artifact folder: the files left in it are listed in <table>__artifacts when
+    the attempt ends (config artifacts.root). Raises RuntimeError when the config sets no root."""
+    if _sink is not None and _inputs:
+        path = _inputs.get("artifact_dir")
+    else:
+        path = os.environ.get("EXPERIMENTER_ARTIFACT_DIR")
+    if not path:
+        raise RuntimeError("artifact_dir(): the config sets no artifacts.root")
     os.makedirs(path, exist_ok=True)
     return path
 

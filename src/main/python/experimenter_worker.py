@@ -9,7 +9,7 @@ moves to file descriptors of its own at start, so that nothing the function prin
 go to the row's stdout.txt and stderr.txt while it runs) can mix with it.
 
     worker -> tool  {"ready": pid} or {"import_error": traceback}, once, after the import
-    tool -> worker  {"row": {id, attempt, table, parameters, custom, scratch_dir, stop_file,
+    tool -> worker  {"row": {id, attempt, table, parameters, custom, scratch_dir, artifact_dir, stop_file,
                      stdout, stderr}}
     worker -> tool  an event while the function runs, answered {"ok": true} or {"error": text}:
                      {"put": {...}} (results), {"results": {...}} (results, written at once),

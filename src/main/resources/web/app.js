@@ -704,6 +704,14 @@ async function viewRow(main, token) {
         el('td', {}, a.sparkApp || ''), el('td', {}, a.machine || ''), el('td', {}, a.executor || ''), el('td', {}, show(a.start)),
         el('td', {}, show(a.end)), el('td', { title: a.error || '' }, (a.error || '').split('\n')[0]))))));
   }
+  if (r.artifacts && r.artifacts.length) {
+    main.append(el('h3', {}, 'Artifacts (' + r.artifacts.length + ' files)'));
+    main.append(el('div', { class: 'scroll' }, el('table', { class: 'grid', id: 'row-artifacts' },
+      el('tr', {}, ['attempt', 'file', 'bytes', 'SHA-256'].map((h) => el('th', {}, h))),
+      r.artifacts.map((a) => el('tr', {}, el('td', { class: 'num' }, a.attempt),
+        el('td', {}, el('a', { href: '/api/row/artifact?' + new URLSearchParams({ id, attempt: a.attempt, path: a.path }).toString() }, a.path)),
+        el('td', { class: 'num' }, number(a.bytes)), el('td', { class: 'mono' }, a.sha256))))));
+  }
   for (const log of r.logtables) {
     main.append(el('h3', {}, 'Log table ' + log.name + ' (' + log.rows.length + (log.truncated ? '+' : '') + ' rows)'));
     if (!log.rows.length) { main.append(el('p', { class: 'muted' }, 'no rows')); continue; }

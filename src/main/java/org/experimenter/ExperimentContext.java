@@ -55,6 +55,16 @@ public interface ExperimentContext {
         return 0;
     }
 
+    /**
+     * This attempt's artifact folder, {@code <artifacts.root>/<table>/<id>/attempt-<n>/} (a local
+     * staging folder copied there when the attempt ends, for a root on another file system): the
+     * files left in it are listed in {@code <table>__artifacts} when the attempt ends, done or
+     * not. Throws when the config sets no {@code artifacts.root}.
+     */
+    default java.nio.file.Path artifactDir() {
+        throw new ExperimenterException("artifactDir(): the config sets no artifacts.root");
+    }
+
     /** True once the run is stopping (Ctrl-C, SIGTERM, timeout): long experiments should return. */
     boolean isStopping();
 }

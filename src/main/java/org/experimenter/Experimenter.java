@@ -335,14 +335,24 @@ public final class Experimenter {
 
     /** Returns the rows of the given statuses to created, clearing results and errors; ids are kept. */
     public int reset(Set<Status> statuses) {
+        return reset(statuses, false);
+    }
+
+    /** The same; keepArtifacts leaves the rows' artifact folders and their listings in place. */
+    public int reset(Set<Status> statuses, boolean keepArtifacts) {
         store.createTableIfMissing();
-        return store.admin().reset(statuses);
+        return store.admin(keepArtifacts).reset(statuses);
     }
 
     /** Returns the given rows to created, clearing results and errors; ids and attempt history are kept. */
     public int resetIds(List<Long> ids) {
+        return resetIds(ids, false);
+    }
+
+    /** The same; keepArtifacts leaves the rows' artifact folders and their listings in place. */
+    public int resetIds(List<Long> ids, boolean keepArtifacts) {
         store.createTableIfMissing();
-        return store.admin().resetIds(ids);
+        return store.admin(keepArtifacts).resetIds(ids);
     }
 
     /**
@@ -350,8 +360,13 @@ public final class Experimenter {
      * expression in Spark SQL's grammar (see {@code --where} in the README), nothing else.
      */
     public int resetWhere(String condition) {
+        return resetWhere(condition, false);
+    }
+
+    /** The same; keepArtifacts leaves the rows' artifact folders and their listings in place. */
+    public int resetWhere(String condition, boolean keepArtifacts) {
         store.createTableIfMissing();
-        return store.admin().resetWhere(store.where(condition));
+        return store.admin(keepArtifacts).resetWhere(store.where(condition));
     }
 
     /**
@@ -402,9 +417,21 @@ public final class Experimenter {
         return store.recover();
     }
 
-    /** Drops the experiment table; false when there was none. */
+    /** Drops the experiment table and its artifact folders; false when there was no table. */
     public boolean drop() {
-        return store.drop();
+        return drop(false);
+    }
+
+    /**
+     * Drops the experiment table, and with it {@code <root>/<table>} of {@code artifacts.root}
+     * unless keepArtifacts; false when there was no table.
+     */
+    public boolean drop(boolean keepArtifacts) {
+        boolean dropped = store.drop();
+        if (!keepArtifacts && config.artifactRoot() != null) {
+            config.artifactRoot().removeTable(config.table());
+        }
+        return dropped;
     }
 
     /** Means, standard deviations and counts of the results of done rows, grouped over the given keyfields. */

@@ -82,9 +82,17 @@ public final class Reproduction {
         }
         try {
             ExperimentConfig scratch = config.withOverrides(Map.of(
-                    "database.url", "jdbc:sqlite:" + dir.resolve("reproduce.db"),
-                    "database.user", "",
-                    "database.password", ""));
+                    "database.url",
+                    "jdbc:sqlite:" + dir.resolve("reproduce.db"),
+                    "database.user",
+                    "",
+                    "database.password",
+                    "",
+                    // the rerun's files go to the scratch folder, never over the stored row's artifacts
+                    "artifacts.root",
+                    config.artifactRoot() == null
+                            ? ""
+                            : dir.resolve("artifacts").toString()));
             ExperimentStore rerunStore = new ExperimentStore(scratch);
             rerunStore.createTableIfMissing();
             rerunStore.fill(List.<Object[]>of(keys).iterator());

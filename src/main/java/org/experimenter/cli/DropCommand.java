@@ -18,6 +18,9 @@ final class DropCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask.")
     boolean yes;
 
+    @Option(names = "--keep-artifacts", description = "Keep the table's folder under artifacts.root.")
+    boolean keepArtifacts;
+
     @Override
     public Integer call() throws Exception {
         Experimenter ex = common.experimenter();
@@ -31,7 +34,7 @@ final class DropCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        System.out.println(ex.drop() ? "dropped " + table : "no table " + table);
+        System.out.println(ex.drop(keepArtifacts) ? "dropped " + table : "no table " + table);
         return 0;
     }
 }

@@ -29,6 +29,11 @@ final class ResetCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Option(
+            names = "--keep-artifacts",
+            description = "Keep the rows' artifact folders and their rows in the artifacts table.")
+    boolean keepArtifacts;
+
     @Override
     public Integer call() {
         int given = (statuses == null ? 0 : 1) + (ids == null ? 0 : 1) + (condition.where == null ? 0 : 1);
@@ -42,11 +47,11 @@ final class ResetCommand implements Callable<Integer> {
             for (String s : statuses) {
                 set.add(Status.parse(s));
             }
-            n = ex.reset(set);
+            n = ex.reset(set, keepArtifacts);
         } else if (ids != null) {
-            n = ex.resetIds(ids);
+            n = ex.resetIds(ids, keepArtifacts);
         } else {
-            n = ex.resetWhere(condition.where);
+            n = ex.resetWhere(condition.where, keepArtifacts);
         }
         System.out.println(n + " rows reset to created");
         return 0;

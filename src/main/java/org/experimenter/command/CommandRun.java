@@ -301,6 +301,9 @@ final class CommandRun {
         env.put("EXPERIMENTER_EVENTS_FILE", files.events().toString());
         env.put("EXPERIMENTER_SCRATCH_DIR", files.scratch().toString());
         env.put("EXPERIMENTER_STOP_FILE", files.stop().toString());
+        if (config.artifactRoot() != null) {
+            env.put("EXPERIMENTER_ARTIFACT_DIR", ctx.artifactDir().toString());
+        }
         keyfieldText().forEach((k, v) -> env.put("EXPERIMENTER_PARAM_" + k.toUpperCase(Locale.ROOT), v));
         String pythonPath = System.getenv("PYTHONPATH");
         env.put(

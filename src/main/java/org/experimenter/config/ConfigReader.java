@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
+import org.experimenter.artifacts.ArtifactRoot;
 import org.experimenter.grid.Parameter;
 
 /**
@@ -264,6 +265,19 @@ final class ConfigReader {
     /** The value at path as compact JSON, for sections handed on as they are. */
     String json(String path) {
         return c.getValue(path).render(ConfigRenderOptions.concise());
+    }
+
+    /** {@code artifacts.root}: null when empty. */
+    ArtifactRoot artifactRoot() {
+        String root = c.getString("artifacts.root").trim();
+        if (root.isEmpty()) {
+            return null;
+        }
+        try {
+            return ArtifactRoot.of(root);
+        } catch (IllegalArgumentException e) {
+            throw at(c, "artifacts.root", "expected a folder or a file system URI: " + e.getMessage());
+        }
     }
 
     /** A string as given, possibly empty. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
+import org.experimenter.artifacts.ArtifactRoot;
 import org.experimenter.grid.Grid;
 import org.experimenter.grid.Parameter;
 
@@ -91,6 +92,7 @@ public final class ExperimentConfig implements Serializable {
     private final EnergySettings energy;
     private final List<String> provenancePackages;
     private final HalvingSettings halving;
+    private final ArtifactRoot artifactRoot;
     // withOverrides starts again from the whole resolved config, defaults included
     private final String resolvedJson;
     private transient Config custom;
@@ -135,6 +137,7 @@ public final class ExperimentConfig implements Serializable {
         this.shutdownGrace = r.duration("shutdown-grace");
         this.energy = r.energy();
         this.provenancePackages = r.provenancePackages();
+        this.artifactRoot = r.artifactRoot();
     }
 
     /** Loads and validates a config file; throws {@link InvalidConfigException} naming the problem. */
@@ -382,5 +385,10 @@ public final class ExperimentConfig implements Serializable {
 
     public Duration shutdownGrace() {
         return shutdownGrace;
+    }
+
+    /** Where the artifact folders of rows go ({@code artifacts.root}); null when none is set. */
+    public ArtifactRoot artifactRoot() {
+        return artifactRoot;
     }
 }

@@ -34,7 +34,9 @@ public final class TableNames {
                 a,
                 a + "_exp_idx",
                 energy(table),
-                energy(table) + "_exp_idx");
+                energy(table) + "_exp_idx",
+                artifacts(table),
+                artifacts(table) + "_id_idx");
     }
 
     /** The same for one log table. */
@@ -50,6 +52,11 @@ public final class TableNames {
     /** The energy table: one row per attempt with its energy and emissions. */
     public static String energy(String table) {
         return table + "__energy";
+    }
+
+    /** The files each attempt left in its artifact folder (docs/artifacts.md). */
+    public static String artifacts(String table) {
+        return table + "__artifacts";
     }
 
     public static String logTable(String table, String logtable) {

@@ -57,6 +57,9 @@ final class FunctionCall {
             m.put("parameters", ctx.parameters().asMap());
             m.put("custom", ctx.custom().root().unwrapped());
             m.put("scratch_dir", row.resolve("scratch").toString());
+            if (config.artifactRoot() != null) {
+                m.put("artifact_dir", ctx.artifactDir().toString());
+            }
             m.put("stop_file", stop.toString());
             m.put("stdout", attempt.resolve("stdout.txt").toString());
             m.put("stderr", attempt.resolve("stderr.txt").toString());

@@ -115,6 +115,15 @@ final class Batch implements Runnable {
             failure = t;
         }
         Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
+        try {
+            ctx.finishArtifacts();
+        } catch (RuntimeException t) { // files that cannot be listed or copied up fail the attempt
+            if (failure == null) {
+                failure = t;
+            } else {
+                failure.addSuppressed(t);
+            }
+        }
         long cpu = ThreadProbe.cpuNanos() - cpu0;
         long alloc = ThreadProbe.allocatedBytes() - alloc0;
         AttemptFacts facts = AttemptFacts.end();

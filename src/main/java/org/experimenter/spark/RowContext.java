@@ -1,6 +1,7 @@
 package org.experimenter.spark;
 
 import com.typesafe.config.Config;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,6 +18,9 @@ import org.experimenter.FieldType;
 import org.experimenter.Parameters;
 import org.experimenter.ResultWriter;
 import org.experimenter.StoreException;
+import org.experimenter.artifacts.ArtifactFile;
+import org.experimenter.artifacts.ArtifactRoot;
+import org.experimenter.artifacts.AttemptArtifacts;
 import org.experimenter.store.ExperimentStore;
 
 /**
@@ -42,6 +46,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     private int attempt;
     private List<String> gpus = List.of();
     private long memory;
+    private AttemptArtifacts artifacts;
     private boolean closed;
     private volatile boolean paused;
     volatile boolean timedOut;
@@ -83,6 +88,31 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     void assign(List<String> taskGpus, long bytes) {
         this.gpus = List.copyOf(taskGpus);
         this.memory = bytes;
+    }
+
+    /** Made on the first call, so that rows that leave no files cost nothing. */
+    @Override
+    public synchronized Path artifactDir() {
+        ArtifactRoot root = store.config().artifactRoot();
+        if (root == null) {
+            return ExperimentContext.super.artifactDir();
+        }
+        if (artifacts == null) {
+            artifacts = root.open(store.table(), id, attempt());
+        }
+        return artifacts.dir();
+    }
+
+    /**
+     * When the attempt ends: lists the files of its artifact folder (copied up first for a root
+     * on another file system) into {@code <table>__artifacts}; nothing when none was asked for.
+     */
+    public synchronized void finishArtifacts() {
+        if (artifacts != null) {
+            List<ArtifactFile> files = artifacts.finish();
+            store.artifacts().record(id, attempt(), files);
+            artifacts = null;
+        }
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class ExperimentStore implements Serializable {
     private final RunningWrites running;
     private final LeaseRecovery recovery;
     private final RowAdmin admin;
+    private final ArtifactRows artifacts;
     private final RowReads reads;
     private final RunQueries runs;
     private final RowImport imports;
@@ -64,6 +65,7 @@ public final class ExperimentStore implements Serializable {
         this.running = new RunningWrites(db);
         this.recovery = new LeaseRecovery(db, attempts);
         this.admin = new RowAdmin(db);
+        this.artifacts = new ArtifactRows(db);
         this.reads = new RowReads(db);
         this.runs = new RunQueries(db);
         this.imports = new RowImport(db);
@@ -242,6 +244,11 @@ public final class ExperimentStore implements Serializable {
                 "cannot read the attempts of experiment " + id + " of " + table(), c -> attempts.outOfMemory(c, id));
     }
 
+    /** The files each attempt of a row left in its artifact folder ({@code <table>__artifacts}). */
+    public ArtifactRows artifacts() {
+        return artifacts;
+    }
+
     /** The attempts of one experiment, oldest first. */
     public List<Map<String, Object>> attempts(long id) {
         return attempts.of(id);
@@ -359,6 +366,11 @@ public final class ExperimentStore implements Serializable {
 
     public RowAdmin admin() {
         return admin;
+    }
+
+    /** The same, but resets leave the rows' artifact folders and their listings in place. */
+    public RowAdmin admin(boolean keepArtifacts) {
+        return keepArtifacts ? new RowAdmin(db, true) : admin;
     }
 
     /** Throws naming every id the table does not have. */

@@ -25,8 +25,16 @@ public final class RowAdmin implements Serializable {
 
     private final Database db;
 
+    private final boolean keepArtifacts;
+
     RowAdmin(Database db) {
+        this(db, false);
+    }
+
+    /** keepArtifacts: resets leave the rows' artifact folders and their listings in place. */
+    RowAdmin(Database db, boolean keepArtifacts) {
         this.db = db;
+        this.keepArtifacts = keepArtifacts;
     }
 
     public int reset(Set<Status> statuses) {
@@ -95,7 +103,8 @@ public final class RowAdmin implements Serializable {
             }
         }
         String sql = "UPDATE " + db.table + " SET " + set + " WHERE " + condition;
-        return db.withConnection(
+        List<Long> withArtifacts = new ArrayList<>();
+        int n = db.withConnection(
                 "cannot reset rows of " + db.table + " " + what,
                 c -> Jdbc.inTransaction(c, conn -> {
                     for (String log : db.config.logtables().keySet()) {
@@ -105,8 +114,16 @@ public final class RowAdmin implements Serializable {
                                         + db.table + " WHERE " + condition + ")",
                                 binder);
                     }
+                    withArtifacts.clear();
+                    if (!keepArtifacts) {
+                        withArtifacts.addAll(ArtifactRows.deleteWhere(db, conn, condition, binder));
+                    }
                     return Jdbc.update(conn, sql, binder);
                 }));
+        if (db.config.artifactRoot() != null && !withArtifacts.isEmpty()) {
+            db.config.artifactRoot().removeRows(db.table, withArtifacts);
+        }
+        return n;
     }
 
     /**

@@ -40,6 +40,10 @@ public final class Schema implements java.io.Serializable {
         return TableNames.energy(config.table());
     }
 
+    public String artifactsTable() {
+        return TableNames.artifacts(config.table());
+    }
+
     public String logTable(String name) {
         return TableNames.logTable(config.table(), name);
     }
@@ -278,6 +282,17 @@ public final class Schema implements java.io.Serializable {
                         .toString());
             }
         }
+        // the files of each attempt's artifact folder, made for every table (older ones get it here)
+        String artifacts = "CREATE TABLE IF NOT EXISTS " + artifactsTable() + " (\n  id BIGINT NOT NULL REFERENCES "
+                + t + " (id) ON DELETE CASCADE,\n  attempt INTEGER NOT NULL,\n  path " + text
+                + " NOT NULL,\n  bytes BIGINT NOT NULL,\n  sha256 VARCHAR(64) NOT NULL";
+        if (partial) {
+            out.add(artifacts + "\n)");
+            out.add("CREATE INDEX IF NOT EXISTS " + artifactsTable() + "_id_idx ON " + artifactsTable()
+                    + " (id, attempt)");
+        } else {
+            out.add(artifacts + ",\n  INDEX " + artifactsTable() + "_id_idx (id, attempt)\n)" + dialect.tableOptions());
+        }
         for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
             String name = logTable(l.getKey());
             StringBuilder lb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n  " + dialect.idColumn()
@@ -306,6 +321,7 @@ public final class Schema implements java.io.Serializable {
         }
         out.add(attemptsTable());
         out.add(energyTable());
+        out.add(artifactsTable());
         out.add(config.table());
         return out;
     }

@@ -141,6 +141,12 @@ final class Http {
         text(200, contentType, text);
     }
 
+    /** Bytes to save under a name of letters, digits, dots, dashes and underscores only. */
+    void sendFile(String fileName, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        send(200, "application/octet-stream", body);
+    }
+
     void send(int status, String contentType, byte[] body) throws IOException {
         headers(contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.experimenter.FieldType;
+import org.experimenter.artifacts.ArtifactRoot;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.store.ArtifactRows;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.PageReads;
 import org.jfree.chart.JFreeChart;
@@ -37,10 +39,12 @@ final class RowView {
 
     private final ExperimentConfig config;
     private final PageReads pages;
+    private final ArtifactRows artifacts;
 
     RowView(ExperimentStore store) {
         this.config = store.config();
         this.pages = store.pages();
+        this.artifacts = store.artifacts();
     }
 
     /** {@code /api/row?id=N}. */
@@ -50,6 +54,7 @@ final class RowView {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("row", row);
         out.put("attempts", pages.attemptsOf(id));
+        out.put("artifacts", artifacts.of(id));
         List<Map<String, Object>> logs = new ArrayList<>();
         for (Map.Entry<String, Map<String, FieldType>> l : config.logtables().entrySet()) {
             List<Map<String, Object>> rows = pages.logRows(l.getKey(), id, MAX_LOG_ROWS + 1);
@@ -64,6 +69,43 @@ final class RowView {
         }
         out.put("logtables", logs);
         h.json(200, out);
+    }
+
+    /** The largest artifact the web view sends. */
+    static final long MAX_ARTIFACT_BYTES = 32L * 1024 * 1024;
+
+    /**
+     * {@code /api/row/artifact?id=N&attempt=A&path=model.txt}: one file of {@code
+     * <table>__artifacts}, as a download; only files listed there, read under the root.
+     */
+    void artifact(Http h) throws IOException {
+        long id = id(h);
+        int attempt = (int) h.longParam("attempt", -1);
+        String path = h.param("path");
+        ArtifactRoot root = config.artifactRoot();
+        if (root == null) {
+            throw new Http.Failure(404, "the config sets no artifacts.root");
+        }
+        Map<String, Object> listed = artifacts.of(id).stream()
+                .filter(a -> ((Number) a.get("attempt")).intValue() == attempt
+                        && a.get("path").equals(path))
+                .findFirst()
+                .orElseThrow(() -> new Http.Failure(
+                        404, "experiment " + id + " lists no artifact " + path + " of attempt " + attempt));
+        if (((Number) listed.get("bytes")).longValue() > MAX_ARTIFACT_BYTES) {
+            throw new Http.Failure(413, path + " is larger than the web view sends (" + MAX_ARTIFACT_BYTES + " bytes)");
+        }
+        byte[] body;
+        try {
+            body = root.read(config.table(), id, attempt, path, MAX_ARTIFACT_BYTES);
+        } catch (IllegalArgumentException | java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new Http.Failure(
+                    404,
+                    "cannot send " + path + ": "
+                            + (e instanceof IllegalArgumentException ? e.getMessage() : "no such file"));
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        h.sendFile(name, body);
     }
 
     /** {@code /api/row/log.svg?id=N&table=epochs&x=epoch&y=loss}: the curve, one line per attempt. */

@@ -143,6 +143,7 @@ public final class WebServer implements AutoCloseable {
             routes.put("/api/compare.svg", eval::compareDiagram);
             routes.put("/api/row", row::row);
             routes.put("/api/row/log.svg", row::logChart);
+            routes.put("/api/row/artifact", row::artifact);
             routes.put("/api/actions/reset", actions::reset);
             routes.put("/api/actions/unpause", actions::unpause);
             server.setHandler(new ContextHandlerCollection());

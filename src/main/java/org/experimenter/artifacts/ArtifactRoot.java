@@ -1,0 +1,176 @@
+package org.experimenter.artifacts;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * Where the artifact folders of one table go: {@code <root>/<table>/<row id>/attempt-<n>/}, only
+ * the table name, ids and numbers in the path. The root is a local folder (a plain path or a
+ * {@code file:} URI) or any URI of a Hadoop file system ({@code hdfs://}, {@code s3a://}); for
+ * those an attempt writes to a local staging folder that is copied up when it ends.
+ */
+public final class ArtifactRoot implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String root;
+
+    private ArtifactRoot(String root) {
+        this.root = root;
+    }
+
+    /**
+     * The root of a config's {@code artifacts.root}; throws {@link IllegalArgumentException} with
+     * the reason when it is neither a path nor a URI.
+     */
+    public static ArtifactRoot of(String root) {
+        if (root == null || root.isBlank()) {
+            throw new IllegalArgumentException("empty");
+        }
+        if (scheme(root) != null) {
+            try {
+                URI u = new URI(root);
+                if (u.getPath() == null || u.getPath().isEmpty()) {
+                    throw new IllegalArgumentException("the URI has no path: " + root);
+                }
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("not a URI: " + e.getMessage());
+            }
+        }
+        return new ArtifactRoot(root);
+    }
+
+    /** The scheme of a URI such as {@code hdfs://nn/x}; null for a plain path. */
+    private static String scheme(String s) {
+        int colon = s.indexOf(':');
+        if (colon < 2) { // none, or a Windows drive letter
+            return null;
+        }
+        String scheme = s.substring(0, colon);
+        return scheme.matches("[A-Za-z][A-Za-z0-9+.-]*") ? scheme.toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    /** True for a plain path or a {@code file:} URI: attempts write straight into the folder. */
+    public boolean isLocal() {
+        String s = scheme(root);
+        return s == null || s.equals("file");
+    }
+
+    /** The root as configured. */
+    @Override
+    public String toString() {
+        return root;
+    }
+
+    /** The local root folder; only for {@link #isLocal()}. */
+    Path localRoot() {
+        return scheme(root) == null
+                ? Path.of(root).toAbsolutePath()
+                : Path.of(URI.create(root)).toAbsolutePath();
+    }
+
+    /** The folder of one attempt at a row, relative to the root: {@code <table>/<id>/attempt-<n>}. */
+    static String relative(String table, long id, int attempt) {
+        return table + "/" + id + "/attempt-" + attempt;
+    }
+
+    /** A Hadoop path under the root. */
+    org.apache.hadoop.fs.Path hadoopPath(String relative) {
+        String base = root.endsWith("/") ? root : root + "/";
+        return new org.apache.hadoop.fs.Path(base + relative);
+    }
+
+    static FileSystem fileSystem(org.apache.hadoop.fs.Path p) throws IOException {
+        return p.getFileSystem(new Configuration());
+    }
+
+    /**
+     * Opens the folder of one attempt: emptied first (an attempt number that comes again after a
+     * reset that kept artifacts), then created. Local roots give the folder itself; other file
+     * systems a local staging folder copied up by {@link AttemptArtifacts#finish()}.
+     */
+    public AttemptArtifacts open(String table, long id, int attempt) {
+        String rel = relative(table, id, attempt);
+        try {
+            if (isLocal()) {
+                Path dir = localRoot().resolve(rel);
+                LocalTree.delete(dir);
+                Files.createDirectories(dir);
+                return new AttemptArtifacts(dir, null);
+            }
+            Path staging = Files.createTempDirectory("experimenter-artifacts-" + id + "-" + attempt + "-");
+            return new AttemptArtifacts(staging, this.hadoopPath(rel));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot make the artifact folder " + rel + " under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The contents of one listed file of an attempt, at most maxBytes; throws {@link
+     * IllegalArgumentException} for a path that is not plainly inside the attempt's folder (empty
+     * names, {@code .} or {@code ..}, a leading {@code /}, a link) or a larger file.
+     */
+    public byte[] read(String table, long id, int attempt, String path, long maxBytes) throws IOException {
+        for (String name : path.split("/", -1)) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("not a path inside the attempt's folder: " + path);
+            }
+        }
+        String rel = relative(table, id, attempt);
+        if (isLocal()) {
+            Path folder = localRoot().resolve(rel).normalize();
+            Path file = folder.resolve(path).normalize();
+            if (!file.startsWith(folder)
+                    || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || !file.toRealPath().startsWith(folder.toRealPath())) {
+                throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
+            }
+            if (Files.size(file) > maxBytes) {
+                throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
+            }
+            return Files.readAllBytes(file);
+        }
+        org.apache.hadoop.fs.Path p = hadoopPath(rel + "/" + path);
+        FileSystem fs = fileSystem(p);
+        if (fs.getFileStatus(p).getLen() > maxBytes) {
+            throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
+        }
+        try (java.io.InputStream in = fs.open(p)) {
+            return in.readNBytes((int) maxBytes);
+        }
+    }
+
+    /** Removes the artifact folders of the given rows ({@code <root>/<table>/<id>}). */
+    public void removeRows(String table, Collection<Long> ids) {
+        for (long id : ids) {
+            remove(table + "/" + id);
+        }
+    }
+
+    /** Removes every artifact folder of a table ({@code <root>/<table>}). */
+    public void removeTable(String table) {
+        remove(table);
+    }
+
+    private void remove(String relative) {
+        try {
+            if (isLocal()) {
+                LocalTree.delete(localRoot().resolve(relative));
+            } else {
+                org.apache.hadoop.fs.Path p = hadoopPath(relative);
+                fileSystem(p).delete(p, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot remove the artifact folder " + relative + " under " + root + ": " + e.getMessage(), e);
+        }
+    }
+}
