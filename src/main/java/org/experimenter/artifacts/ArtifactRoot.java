@@ -99,6 +99,7 @@ public final class ArtifactRoot implements Serializable {
     public AttemptArtifacts open(String table, long id, int attempt) {
         String rel = relative(table, id, attempt);
         try {
+            mark(table);
             if (isLocal()) {
                 Path dir = localRoot().resolve(rel);
                 LocalTree.delete(dir);
@@ -160,8 +161,45 @@ public final class ArtifactRoot implements Serializable {
         remove(table);
     }
 
+    /**
+     * The file that says the tool made a table's folder: only a folder holding it is ever removed,
+     * so a root and table that name a folder of something else ({@code root = "."}, {@code table =
+     * src}) lose nothing.
+     */
+    static final String MARKER = ".experimenter-artifacts";
+
+    private void mark(String table) throws IOException {
+        if (isLocal()) {
+            Path folder = Files.createDirectories(localRoot().resolve(table));
+            Path marker = folder.resolve(MARKER);
+            if (!Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.writeString(marker, "artifact folders of table " + table + ", made by the experimenter\n");
+            }
+        } else {
+            org.apache.hadoop.fs.Path marker = hadoopPath(table + "/" + MARKER);
+            FileSystem fs = fileSystem(marker);
+            if (!fs.exists(marker)) {
+                fs.create(marker, false).close();
+            }
+        }
+    }
+
+    private boolean marked(String table) throws IOException {
+        if (isLocal()) {
+            return Files.isRegularFile(
+                    localRoot().resolve(table).resolve(MARKER), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+        org.apache.hadoop.fs.Path marker = hadoopPath(table + "/" + MARKER);
+        return fileSystem(marker).exists(marker);
+    }
+
     private void remove(String relative) {
         try {
+            String table = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : relative;
+            if (!marked(table)) {
+                // not a folder this tool made: left as it is
+                return;
+            }
             if (isLocal()) {
                 LocalTree.delete(localRoot().resolve(relative));
             } else {
