@@ -24,7 +24,8 @@ public final class SlurmClient {
 
     /** Submits the script with sbatch in the current directory (the job's working directory) and returns the job id. */
     public static String submit(Path script) {
-        String out = run(List.of("sbatch", "--parsable", script.toString())).strip();
+        String out = run(List.of("sbatch", "--parsable", script.toAbsolutePath().toString()))
+                .strip();
         // --parsable: "id" or "id;cluster"
         String id = out.contains(";") ? out.substring(0, out.indexOf(';')) : out;
         if (!JOB_ID.matcher(id).matches()) {

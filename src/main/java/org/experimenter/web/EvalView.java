@@ -210,7 +210,8 @@ final class EvalView {
             double alpha,
             boolean lowerIsBetter,
             String control,
-            String where) {
+            String where,
+            Integer stage) {
         static CompareParams of(Http h) {
             String datasets = Params.blank(h.param("datasets"));
             String methods = Params.blank(h.param("methods"));
@@ -233,7 +234,8 @@ final class EvalView {
                     a,
                     "true".equals(h.param("lower")),
                     Params.blank(h.param("control")),
-                    Params.blank(h.param("where")));
+                    Params.blank(h.param("where")),
+                    h.stage());
         }
 
         List<String> arguments() {
@@ -257,6 +259,10 @@ final class EvalView {
                 a.add("--where");
                 a.add(where);
             }
+            if (stage != null) {
+                a.add("--stage");
+                a.add(String.valueOf(stage));
+            }
             return a;
         }
     }
@@ -269,7 +275,8 @@ final class EvalView {
             Evaluation e = new Evaluation(s.spark(), config)
                     .from(s.table())
                     .over(p.over())
-                    .where(p.where());
+                    .where(p.where())
+                    .stage(p.stage());
             MethodComparison c =
                     Comparisons.of(e, p.datasets(), p.methods(), p.value(), p.lowerIsBetter(), p.control(), p.alpha());
             return new Compared(c, Comparisons.what(e, p.value(), p.lowerIsBetter()));
@@ -342,8 +349,9 @@ final class EvalView {
         }
         String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
         Integer stage = h.stage();
-        int width = (int) h.longParam("width", 800);
-        int height = (int) h.longParam("height", 500);
+        // beyond an int, a cast would turn 4294967396 into 100: such a size is refused as any other out of range
+        int width = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, h.longParam("width", 800)));
+        int height = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, h.longParam("height", 500)));
         String key = "plot "
                 + List.of(
                         x,

@@ -351,6 +351,11 @@ abstract class WebApiContractTest {
         HttpResponse<String> bad = client.get("/api/compare?methods=name&datasets=nope&value=score");
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("--datasets nope"), bad.body());
+        // the stage narrows the comparison as on every other page (before, stage= was not read here)
+        assertEquals(
+                cj.get("text").asText(),
+                client.json(cq + "&stage=1").get("text").asText());
+        assertEquals(400, client.get(cq + "&stage=2").statusCode(), "stage 2 has no rows");
     }
 
     @Test
@@ -358,6 +363,11 @@ abstract class WebApiContractTest {
     void thePlotIsAnSvgWithEveryValueEscaped() throws Exception {
         HttpResponse<String> r = client.get("/api/plot.svg?x=k&y=score&over=seed&band=ci95");
         assertEquals(200, r.statusCode(), r.body());
+        // a size beyond an int is out of range, not cut to one that fits
+        assertEquals(
+                400,
+                client.get("/api/plot.svg?x=k&y=score&over=seed&width=4294967396")
+                        .statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("image/svg+xml"));
         assertTrue(r.body().startsWith("<svg"), r.body().substring(0, 100));
         assertTrue(r.body().contains("name=&lt;script&gt;alert(1)&lt;/script&gt;"), "the legend names the line");
