@@ -56,7 +56,15 @@ class CommandStopTest {
         if (!ownGroup) {
             return Faults.startDriver(out, conf);
         }
-        List<String> cmd = new ArrayList<>(List.of("setsid"));
+        // a terminal's foreground process gets SIGINT with its default action, even when this test
+        // runs where SIGINT is ignored (a background job of a shell without job control, which every
+        // child inherits and a JVM then never hears): set back to the default before the JVM starts
+        List<String> cmd = new ArrayList<>(List.of(
+                "setsid",
+                "/usr/bin/python3",
+                "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                        + " os.execvp(sys.argv[1], sys.argv[1:])"));
         cmd.addAll(ChildJvm.javaCommand("org.experimenter.cli.Main", "run", "--config", conf.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
