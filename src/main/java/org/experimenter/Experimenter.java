@@ -158,10 +158,12 @@ public final class Experimenter {
         if (config.halving() == null) {
             return new RunJob(spark, config).run(experiment, options);
         }
-        // async: the workers promote as they claim; what is promotable when a pass ends starts another
+        // async: the workers promote as they claim; what is promotable when a round ends starts another
         store.halving().promote();
-        RunSummary summary = new RunJob(spark, config).run(experiment, options);
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
+        RunJob job = new RunJob(spark, config);
+        RunSummary summary = (once ? job : job.promotingBetweenRounds()).run(experiment, options);
+        // the rounds promoted what they could; rows another driver finished meanwhile may allow more
         while (store.halving().promote() > 0 && !once) {
             summary = new RunJob(spark, config).run(experiment, options).after(summary);
         }

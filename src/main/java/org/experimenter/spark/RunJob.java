@@ -63,6 +63,7 @@ public final class RunJob {
     private final ExperimentStore store;
     private final int driverReadLimit;
     private volatile boolean stopping;
+    private boolean promoteBetweenRounds;
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
         this(spark, config, SMALL_READ);
@@ -74,6 +75,20 @@ public final class RunJob {
         this.config = config;
         this.store = new ExperimentStore(config);
         this.driverReadLimit = driverReadLimit;
+    }
+
+    /**
+     * With a halving section: after each round, promote what the finished rows allow (sync: cut
+     * the complete rungs; async: what a worker did not promote) and run the new rows as another
+     * round of the same run. A rung then costs a Spark job, not a run (table check, recovery,
+     * progress, summary).
+     */
+    public RunJob promotingBetweenRounds() {
+        if (config.halving() == null) {
+            throw new IllegalStateException("no halving section to promote by; this is a bug");
+        }
+        this.promoteBetweenRounds = true;
+        return this;
     }
 
     public RunSummary run(Experiment experiment, RunOptions options) {
@@ -102,6 +117,9 @@ public final class RunJob {
         try {
             int round = 0;
             while (!stopping) {
+                if (round > 0 && promoteBetweenRounds) {
+                    store.halving().promote();
+                }
                 OpenRows open = store.runs().openRows(scope);
                 if (open == null) {
                     long held = store.runs().heldBy(runId);

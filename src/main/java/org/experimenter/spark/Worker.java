@@ -4,8 +4,10 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
@@ -52,6 +54,8 @@ public final class Worker implements AutoCloseable {
     private final ClaimRunner claims;
     private final Heartbeat heartbeat;
     private long nextReturnedCheck = System.nanoTime();
+    /** Asynchronous halving: rungs this worker wrote results to since it last looked at them. */
+    private final Set<Halving.Rung> unsettled = new LinkedHashSet<>();
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
         this.store = store;
@@ -147,15 +151,20 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Asynchronous halving (ASHA): before a worker claims, it promotes rows whose results make
-     * their rung's cut (as many as it claims at once) and runs the new rows first. False when nothing was promotable (or there is
-     * no asynchronous halving).
+     * their rung's cut (as many as it claims at once) and runs the new rows first. It looks only
+     * at the rungs it wrote results to since it last looked ({@link Halving#promoteFrom}): a
+     * rung's cut moves only when a result arrives, and whoever writes the result looks. False
+     * when nothing was promotable (or there is no asynchronous halving).
      */
     private boolean runPromoted() {
-        HalvingSettings h = store.config().halving();
-        if (h == null || h.mode() != HalvingSettings.Mode.ASYNC) {
+        if (!asyncHalving() || unsettled.isEmpty()) {
             return false;
         }
-        List<Halving.Promoted> promoted = store.halving().promoteUpTo(batchSize());
+        int limit = batchSize();
+        List<Halving.Promoted> promoted = store.halving().promoteFrom(unsettled, limit);
+        if (promoted.size() < limit) {
+            unsettled.clear(); // every candidate of these rungs is promoted now
+        }
         if (promoted.isEmpty()) {
             return false;
         }
@@ -232,6 +241,7 @@ public final class Worker implements AutoCloseable {
             claims.run(rows, claim, outcomes);
         } finally {
             write(outcomes, claim);
+            noteRungs(rows, outcomes);
             if (outcomes.size() < rows.size()) {
                 // rows of the claim not started (stopping, or the task failing) go back to created
                 int released = db.withRetry("release rows of " + store.table(), c -> store.release(c, claim));
@@ -240,6 +250,29 @@ public final class Worker implements AutoCloseable {
                 }
             }
             heartbeat.drop(claim.token());
+        }
+    }
+
+    private boolean asyncHalving() {
+        HalvingSettings h = store.config().halving();
+        return h != null && h.mode() == HalvingSettings.Mode.ASYNC;
+    }
+
+    /** Asynchronous halving: the rungs that received results, for the next look before a claim. */
+    private void noteRungs(List<ClaimedRow> rows, List<Outcome> outcomes) {
+        if (!asyncHalving() || outcomes.isEmpty()) {
+            return;
+        }
+        Map<Long, Object[]> keys = new LinkedHashMap<>();
+        rows.forEach(r -> keys.put(r.id(), r.keys()));
+        for (Outcome o : outcomes) {
+            Object[] k = keys.get(o.id());
+            if (o.status() == Status.DONE && k != null) {
+                Halving.Rung rung = store.halving().rungOf(k);
+                if (rung != null) {
+                    unsettled.add(rung);
+                }
+            }
         }
     }
 

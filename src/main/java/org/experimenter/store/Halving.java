@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -131,47 +132,111 @@ public final class Halving implements Serializable {
     }
 
     /**
-     * {@link #promoteOne} for up to {@code limit} rows at once, in one transaction (a worker that
-     * claims several rows at a time promotes as many): the rows added, higher rungs first.
+     * {@link #promoteOne} for up to {@code limit} rows at once, in one transaction: the rows
+     * added, higher rungs first. It reads the whole table (a pass between runs, {@code halve});
+     * workers promote with {@link #promoteFrom}, which reads the rungs they wrote to.
      */
     public List<Promoted> promoteUpTo(int limit) {
         requireHalving();
         return withRetries("cannot promote rows of " + db.table, conn -> {
-            List<Promoted> added = new ArrayList<>();
-            Instant now = db.now();
-            record Candidate(Entry entry, int rung) {}
-            List<Candidate> order = new ArrayList<>();
-            for (Map<Integer, List<Entry>> rungs :
-                    rungsByGroup(readEntries(conn)).values()) {
-                for (int k = plan.maxRung() - 1; k >= 0; k--) {
-                    List<Entry> ranked = ranked(rungs.getOrDefault(k, List.of()));
-                    if (ranked.size() < settings.eta()) {
-                        continue;
-                    }
-                    double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
-                    double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
-                    for (Entry e : ranked) {
-                        if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
-                            order.add(new Candidate(e, k));
-                        }
-                    }
-                }
-            }
-            order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
-            for (Candidate c : order) {
-                if (added.size() >= limit) {
-                    break;
-                }
-                if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
-                    Object[] keys = c.entry().keys().clone();
-                    keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
-                    added.add(new Promoted(childId(conn, c.entry(), c.rung() + 1), keys));
-                }
-                // promoted now, or by another driver first
-                mark(conn, List.of(c.entry().id()), PROMOTED);
-            }
-            return added;
+            Map<Rung, List<Entry>> rungs = new LinkedHashMap<>();
+            rungsByGroup(readEntries(conn))
+                    .forEach((group, byRung) -> byRung.forEach((k, entries) -> rungs.put(new Rung(group, k), entries)));
+            return promoteCandidates(conn, rungs, limit);
         });
+    }
+
+    /**
+     * ASHA as a worker does it: promotes up to {@code limit} rows that make their rung's cut,
+     * looking only at the given rungs (those the worker wrote results to since its last look:
+     * a rung's cut changes only when a result arrives there). Each rung is one indexed read of
+     * its done rows ({@code _rung_idx}), so a decision costs the size of one rung of one group,
+     * not of the table. The rows added, higher rungs first, in one transaction.
+     *
+     * <p>Every result is written by some worker, which looks at its rung after its commit; of
+     * two workers writing at once, the one that looks last sees both results. So no state of a
+     * rung goes unexamined, and the pass between runs ({@link #promote}) catches what a killed
+     * worker did not look at.
+     */
+    public List<Promoted> promoteFrom(Collection<Rung> rungs, int limit) {
+        requireHalving();
+        if (rungs.isEmpty()) {
+            return List.of();
+        }
+        return withRetries("cannot promote rows of " + db.table, conn -> {
+            Map<Rung, List<Entry>> read = new LinkedHashMap<>();
+            for (Rung r : rungs) {
+                if (r.k() < plan.maxRung()) {
+                    read.put(r, readRung(conn, r));
+                }
+            }
+            return promoteCandidates(conn, read, limit);
+        });
+    }
+
+    /** The rung of a row with these keyfield values (in keyfield order); null when its budget is on no rung. */
+    public Rung rungOf(Object[] keys) {
+        requireHalving();
+        int k = plan.rungOf(((Number) keys[keyIndex(settings.field())]).doubleValue());
+        if (k < 0) {
+            return null;
+        }
+        List<Object> group = new ArrayList<>();
+        settings.by().forEach(b -> group.add(keys[keyIndex(b)]));
+        return new Rung(group, k);
+    }
+
+    /**
+     * A rung of one group: the values of the {@code by} keyfields (in their order) and the rung's
+     * index.
+     */
+    public record Rung(List<Object> group, int k) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Rung {
+            group = Collections.unmodifiableList(new ArrayList<>(group));
+        }
+    }
+
+    /** Promotes, higher rungs first, up to limit rows of the given rungs that make their cut. */
+    private List<Promoted> promoteCandidates(Connection conn, Map<Rung, List<Entry>> rungs, int limit)
+            throws SQLException {
+        List<Promoted> added = new ArrayList<>();
+        Instant now = db.now();
+        record Candidate(Entry entry, int rung) {}
+        List<Candidate> order = new ArrayList<>();
+        for (Map.Entry<Rung, List<Entry>> r : rungs.entrySet()) {
+            int k = r.getKey().k();
+            if (k >= plan.maxRung()) {
+                continue;
+            }
+            List<Entry> ranked = ranked(r.getValue());
+            if (ranked.size() < settings.eta()) {
+                continue;
+            }
+            double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
+            double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
+            for (Entry e : ranked) {
+                if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
+                    order.add(new Candidate(e, k));
+                }
+            }
+        }
+        // stable: within a rung, best first
+        order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
+        for (Candidate c : order) {
+            if (added.size() >= limit) {
+                break;
+            }
+            Object[] keys = c.entry().keys().clone();
+            keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
+            if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
+                added.add(new Promoted(childId(conn, c.entry(), keys), keys));
+            }
+            // promoted now, or by another driver first
+            mark(conn, List.of(c.entry().id()), PROMOTED);
+        }
+        return added;
     }
 
     /** The rows of a rung that may be promoted, best first: done, with a value; ties by id. */
@@ -249,6 +314,41 @@ public final class Halving implements Serializable {
         });
     }
 
+    /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
+    private List<Entry> readRung(Connection conn, Rung rung) throws SQLException {
+        FieldType valueType = db.config.resultfields().get(settings.value());
+        StringBuilder cols = new StringBuilder("id, halving, ").append(settings.value());
+        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
+        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
+        where.append(" AND status = ").append(StatusLiterals.DONE);
+        return Jdbc.query(
+                conn,
+                "SELECT " + cols + " FROM " + db.table + " WHERE " + where,
+                ps -> {
+                    int i = 1;
+                    Values.bind(ps, i++, settings.fieldType(), settings.budgetValue(rung.k()));
+                    for (int b = 0; b < settings.by().size(); b++) {
+                        Parameter p = keyfields.get(keyIndex(settings.by().get(b)));
+                        Values.bind(ps, i++, p.type(), rung.group().get(b));
+                    }
+                },
+                rs -> {
+                    Object[] keys = new Object[keyfields.size()];
+                    for (int i = 0; i < keys.length; i++) {
+                        keys[i] = Values.read(
+                                rs, keyfields.get(i).name(), keyfields.get(i).type());
+                    }
+                    Object v = Values.read(rs, settings.value(), valueType);
+                    return new Entry(
+                            rs.getLong("id"),
+                            keys,
+                            Status.DONE,
+                            v == null ? null : ((Number) v).doubleValue(),
+                            rs.getString("halving"));
+                });
+    }
+
     /** Inserts each entry's configuration at rung k, unless the table has it; returns the rows inserted. */
     private int insertChildren(Connection conn, List<Entry> parents, int k, Instant now) throws SQLException {
         if (parents.isEmpty()) {
@@ -276,18 +376,24 @@ public final class Halving implements Serializable {
         return added;
     }
 
-    private Long childId(Connection conn, Entry parent, int k) throws SQLException {
+    /** The id of the row just inserted with these keyfield values (the UNIQUE constraint's index finds it). */
+    private Long childId(Connection conn, Entry parent, Object[] keys) throws SQLException {
+        StringBuilder where = new StringBuilder();
+        for (Parameter p : keyfields) {
+            where.append(where.length() == 0 ? "" : " AND ").append(p.name()).append(" = ?");
+        }
         List<Long> ids = Jdbc.query(
                 conn,
-                "SELECT id FROM " + db.table + " WHERE parent_id = ? AND " + settings.field() + " = ?",
+                "SELECT id FROM " + db.table + " WHERE " + where,
                 ps -> {
-                    ps.setLong(1, parent.id());
-                    Values.bind(ps, 2, settings.fieldType(), settings.budgetValue(k));
+                    for (int i = 0; i < keys.length; i++) {
+                        Values.bind(ps, i + 1, keyfields.get(i).type(), keys[i]);
+                    }
                 },
                 rs -> rs.getLong(1));
         if (ids.size() != 1) {
             throw new StoreException("promoting row " + parent.id() + " of " + db.table + " left " + ids.size()
-                    + " rows at rung " + k + "; this is a bug");
+                    + " rows with its keyfields at the next rung; this is a bug");
         }
         return ids.get(0);
     }

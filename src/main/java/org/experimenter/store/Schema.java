@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.experimenter.FieldType;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.config.TableNames;
 import org.experimenter.grid.Parameter;
 import org.experimenter.store.dialect.Dialect;
@@ -201,6 +202,23 @@ public final class Schema implements java.io.Serializable {
         return c;
     }
 
+    /**
+     * With a halving section, the columns of the index through which a worker reads one rung of
+     * one group (budget, the by keyfields, status): ASHA's promotion decision after each write
+     * then costs a rung, not the table. Null without halving.
+     */
+    private String rungIndexColumns() {
+        HalvingSettings h = config.halving();
+        if (h == null) {
+            return null;
+        }
+        List<String> cols = new ArrayList<>();
+        cols.add(h.field());
+        cols.addAll(h.by());
+        cols.add("status");
+        return String.join(", ", cols);
+    }
+
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
     public List<String> createStatements() {
         String t = config.table();
@@ -234,6 +252,9 @@ public final class Schema implements java.io.Serializable {
             // picks this index over the status index only when it starts with status as well)
             out.add("CREATE INDEX IF NOT EXISTS " + t + "_returned_idx ON " + t + " (status, id) WHERE status = "
                     + StatusLiterals.CREATED + " AND run_id IS NOT NULL");
+            if (rungIndexColumns() != null) {
+                out.add("CREATE INDEX IF NOT EXISTS " + t + "_rung_idx ON " + t + " (" + rungIndexColumns() + ")");
+            }
         } else {
             // Without partial indexes (MySQL, MariaDB), inside CREATE TABLE: MySQL has no CREATE
             // INDEX IF NOT EXISTS. The status index also serves claims (open rows in id order:
@@ -243,6 +264,13 @@ public final class Schema implements java.io.Serializable {
             b.append(",\n  INDEX ").append(t).append("_claim_idx (").append(dialect.indexedText("claim_token"));
             b.append("),\n  INDEX ").append(t).append("_returned_idx (status, ");
             b.append(dialect.indexedText("run_id")).append(", id)");
+            if (rungIndexColumns() != null) {
+                b.append(",\n  INDEX ")
+                        .append(t)
+                        .append("_rung_idx (")
+                        .append(rungIndexColumns())
+                        .append(")");
+            }
             out.add(b.append("\n)").append(dialect.tableOptions()).toString());
         }
 

@@ -8,6 +8,7 @@ final class StatusLiterals {
     static final String RUNNING = literal(Status.RUNNING);
     static final String ERROR = literal(Status.ERROR);
     static final String PAUSED = literal(Status.PAUSED);
+    static final String DONE = literal(Status.DONE);
 
     private StatusLiterals() {}
 
