@@ -70,7 +70,8 @@ public final class Experimenter {
     /**
      * Creates the table when missing (checking an existing one) and inserts the grid's new rows.
      * With a halving section, every configuration starts at the first rung: the budget keyfield
-     * takes {@code halving.min}.
+     * takes {@code halving.min}; with several Hyperband brackets, each bracket takes its share of
+     * the configurations at its own first rung ({@link org.experimenter.store.Halving#fill}).
      */
     public long fill() {
         for (Parameter p : grid().parameters()) {
@@ -80,7 +81,10 @@ public final class Experimenter {
             }
         }
         store.createTableIfMissing();
-        return store.fill(grid().iterator());
+        // with a halving section: at the first rung, and with several brackets dealt out to them
+        return config.halving() == null
+                ? store.fill(grid().iterator())
+                : store.halving().fill(grid().iterator());
     }
 
     /** The grid fill inserts: the config's, with a halving run's budget at its first rung. */

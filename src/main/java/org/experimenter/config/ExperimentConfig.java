@@ -56,7 +56,8 @@ public final class ExperimentConfig implements Serializable {
             "lease_ms",
             "stage",
             "parent_id",
-            "halving");
+            "halving",
+            "bracket");
 
     private final String origin;
     private final String url;

@@ -120,13 +120,6 @@ final class HalvingReader {
                             + HyperbandPlan.number(min) + " to " + HyperbandPlan.number(max) + " by eta " + eta
                             + "), found " + brackets);
         }
-        if (brackets > 1) {
-            throw at(
-                    c,
-                    key("brackets"),
-                    "running several Hyperband brackets is not supported yet; brackets = 1"
-                            + " runs successive halving, and fill --dry-run prints the whole Hyperband plan");
-        }
         return new HalvingSettings(field, budget.type(), min, max, eta, by, value, lower, mode, brackets);
     }
 

@@ -50,6 +50,14 @@ public record HalvingSettings(
         return new HyperbandPlan(min, max, eta);
     }
 
+    /**
+     * The brackets a run executes: Hyperband's first {@code brackets}, s = s_max down (one:
+     * successive halving from {@code min} over the whole grid).
+     */
+    public List<HyperbandPlan.Bracket> runBrackets() {
+        return plan().brackets().subList(0, brackets);
+    }
+
     /** The budget of rung k as a value of the budget keyfield (an Integer, Long or Double). */
     public Object budgetValue(int k) {
         double b = plan().budget(k);

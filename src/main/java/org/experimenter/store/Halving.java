@@ -6,12 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
@@ -52,19 +55,100 @@ public final class Halving implements Serializable {
     private final HalvingSettings settings;
     private final HyperbandPlan plan;
     private final List<Parameter> keyfields;
+    /** Hyperband with several brackets: rows carry their bracket, and each bracket is ranked alone. */
+    private final boolean brackets;
 
     Halving(Database db) {
         this.db = db;
         this.settings = db.config.halving();
         this.plan = settings == null ? null : settings.plan();
         this.keyfields = db.config.keyfields();
+        this.brackets = settings != null && settings.brackets() > 1;
+    }
+
+    /**
+     * Inserts the grid's configurations at their first rung; returns the rows added. With one
+     * bracket every configuration starts at {@code min}. With several (Hyperband), the
+     * configurations of each group of the {@code by} keyfields are shuffled (seed 0, so every
+     * fill deals alike) and dealt out: bracket s = s_max first takes its n_s configurations at
+     * rung s_max - s, then the next bracket its own; configurations beyond them are not filled.
+     * A group with fewer configurations than the brackets need is refused, naming it.
+     *
+     * @param grid configurations in keyfield order, the budget keyfield at any value
+     */
+    public long fill(Iterator<Object[]> grid) {
+        requireHalving();
+        int budgetAt = keyIndex(settings.field());
+        if (!brackets) {
+            return new GridFill(db).fill(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return grid.hasNext();
+                }
+
+                @Override
+                public Object[] next() {
+                    Object[] keys = grid.next().clone();
+                    keys[budgetAt] = settings.budgetValue(0);
+                    return keys;
+                }
+            });
+        }
+        Map<List<Object>, List<Object[]>> groups = new LinkedHashMap<>();
+        while (grid.hasNext()) {
+            Object[] keys = grid.next();
+            List<Object> group = new ArrayList<>();
+            settings.by().forEach(b -> group.add(keys[keyIndex(b)]));
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(keys);
+        }
+        List<HyperbandPlan.Bracket> run = settings.runBrackets();
+        long needed = 0;
+        List<String> counts = new ArrayList<>();
+        for (HyperbandPlan.Bracket b : run) {
+            needed += b.rungs().get(0).n();
+            counts.add(Long.toString(b.rungs().get(0).n()));
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (Map.Entry<List<Object>, List<Object[]>> g : groups.entrySet()) {
+            List<Object[]> configs = g.getValue();
+            if (configs.size() < needed) {
+                throw new StoreException(db.config.origin() + ": halving.brackets: the " + run.size()
+                        + " brackets need " + needed + " configurations per group (" + String.join(" + ", counts)
+                        + ")" + (settings.by().isEmpty() ? "" : "; the group " + describeGroup(g.getKey()))
+                        + " has " + configs.size() + " in the grid; give fewer brackets or a larger grid;"
+                        + " nothing was filled");
+            }
+            Collections.shuffle(configs, new Random(0));
+            int next = 0;
+            for (HyperbandPlan.Bracket b : run) {
+                HyperbandPlan.Rung first = b.rungs().get(0);
+                for (long i = 0; i < first.n(); i++) {
+                    Object[] keys = configs.get(next++);
+                    Object[] row = Arrays.copyOf(keys, keys.length + 1);
+                    row[budgetAt] = settings.budgetValue(first.index());
+                    row[keys.length] = b.s();
+                    rows.add(row);
+                }
+            }
+        }
+        LinkedHashMap<String, FieldType> extra = new LinkedHashMap<>();
+        extra.put("bracket", FieldType.INT);
+        return new GridFill(db).fill(rows.iterator(), extra);
+    }
+
+    private String describeGroup(List<Object> group) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            parts.add(settings.by().get(i) + "=" + group.get(i));
+        }
+        return String.join(", ", parts);
     }
 
     /** A row a promotion added: its id and keyfield values in keyfield order. */
     public record Promoted(long id, Object[] keys) {}
 
     /** One row as halving sees it: its keyfield values in order, status, ranking value and mark. */
-    record Entry(long id, Object[] keys, Status status, Double value, String mark) {}
+    record Entry(long id, Object[] keys, Status status, Double value, String mark, Integer bracket) {}
 
     /**
      * What a pass between runs does: cuts the complete rungs (sync), or promotes every row that
@@ -210,15 +294,23 @@ public final class Halving implements Serializable {
             if (k >= plan.maxRung()) {
                 continue;
             }
-            List<Entry> ranked = ranked(r.getValue());
-            if (ranked.size() < settings.eta()) {
-                continue;
-            }
-            double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
-            double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
-            for (Entry e : ranked) {
-                if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
-                    order.add(new Candidate(e, k));
+            // each bracket is a successive halving of its own
+            Map<Integer, List<Entry>> byBracket = new LinkedHashMap<>();
+            r.getValue()
+                    .forEach(e -> byBracket
+                            .computeIfAbsent(e.bracket(), b -> new ArrayList<>())
+                            .add(e));
+            for (List<Entry> entries : byBracket.values()) {
+                List<Entry> ranked = ranked(entries);
+                if (ranked.size() < settings.eta()) {
+                    continue;
+                }
+                double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
+                double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
+                for (Entry e : ranked) {
+                    if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
+                        order.add(new Candidate(e, k));
+                    }
                 }
             }
         }
@@ -265,7 +357,7 @@ public final class Halving implements Serializable {
         return out;
     }
 
-    /** Group (the by keyfields' values) to rung to its rows; rows whose budget is on no rung are left out. */
+    /** Group (the by keyfields' values, then the bracket) to rung to its rows; rows whose budget is on no rung are left out. */
     private Map<List<Object>, Map<Integer, List<Entry>>> rungsByGroup(List<Entry> entries) {
         int budgetAt = keyIndex(settings.field());
         List<Integer> byAt = new ArrayList<>();
@@ -278,6 +370,7 @@ public final class Halving implements Serializable {
             }
             List<Object> group = new ArrayList<>();
             byAt.forEach(i -> group.add(e.keys()[i]));
+            group.add(e.bracket()); // null with one bracket
             out.computeIfAbsent(group, g -> new LinkedHashMap<>())
                     .computeIfAbsent(rung, r -> new ArrayList<>())
                     .add(e);
@@ -296,7 +389,7 @@ public final class Halving implements Serializable {
 
     private List<Entry> readEntries(Connection conn) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, status, halving, ").append(settings.value());
+        StringBuilder cols = new StringBuilder("id, status, halving, bracket, ").append(settings.value());
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
         return Jdbc.query(conn, "SELECT " + cols + " FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, rs -> {
             Object[] keys = new Object[keyfields.size()];
@@ -310,14 +403,15 @@ public final class Halving implements Serializable {
                     keys,
                     Status.parse(rs.getString("status")),
                     v == null ? null : ((Number) v).doubleValue(),
-                    rs.getString("halving"));
+                    rs.getString("halving"),
+                    bracketOf(rs));
         });
     }
 
     /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
     private List<Entry> readRung(Connection conn, Rung rung) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, halving, ").append(settings.value());
+        StringBuilder cols = new StringBuilder("id, halving, bracket, ").append(settings.value());
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
         StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
         settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
@@ -345,8 +439,14 @@ public final class Halving implements Serializable {
                             keys,
                             Status.DONE,
                             v == null ? null : ((Number) v).doubleValue(),
-                            rs.getString("halving"));
+                            rs.getString("halving"),
+                            bracketOf(rs));
                 });
+    }
+
+    private static Integer bracketOf(java.sql.ResultSet rs) throws SQLException {
+        int b = rs.getInt("bracket");
+        return rs.wasNull() ? null : b;
     }
 
     /** Inserts each entry's configuration at rung k, unless the table has it; returns the rows inserted. */
@@ -357,6 +457,9 @@ public final class Halving implements Serializable {
         List<String> columns = new ArrayList<>();
         keyfields.forEach(p -> columns.add(p.name()));
         columns.add("parent_id");
+        if (brackets) {
+            columns.add("bracket");
+        }
         int budgetAt = keyIndex(settings.field());
         Object budget = settings.budgetValue(k);
         int added = 0;
@@ -369,6 +472,9 @@ public final class Halving implements Serializable {
                     Values.bind(ps, i++, keyfields.get(c).type(), v);
                 }
                 ps.setLong(i++, parent.id());
+                if (brackets) {
+                    Values.bind(ps, i++, FieldType.INT, parent.bracket());
+                }
                 db.dialect.setTimestamp(ps, i, now);
                 added += ps.executeUpdate();
             }

@@ -166,6 +166,7 @@ final class RowReads implements Serializable {
                 return Values.read(rs, col, FieldType.LONG);
             case "attempt":
             case "stage":
+            case "bracket":
                 return Values.read(rs, col, FieldType.INT);
             case "wall_time":
             case "cpu_time":

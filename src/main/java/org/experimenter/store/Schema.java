@@ -150,6 +150,8 @@ public final class Schema implements java.io.Serializable {
         c.put("parent_id", "BIGINT");
         // successive halving: whether a rung promoted or stopped the row (parent_id: the row it came from)
         c.put("halving", "VARCHAR(16)");
+        // Hyperband: the bracket s a row belongs to (NULL with one bracket: successive halving alone)
+        c.put("bracket", "INTEGER");
         return c;
     }
 

@@ -241,6 +241,92 @@ abstract class HalvingContractTest {
         assertEquals(8, resumed);
     }
 
+    @Test
+    void hyperbandRunsEachBracketAsItsOwnSuccessiveHalvingWithTheRowsOfTable1() {
+        // rungs 1, 3, 9 by eta 3: s=2: 9 x 1, 3 x 3, 1 x 9; s=1: 5 x 3, 1 x 9; s=0: 3 x 9 (17 configurations)
+        String fields = FIELDS.replace("stop = 9", "stop = 20");
+        Experimenter hyperband = Experimenter.of(db().config(
+                        dir,
+                        table,
+                        fields + HALVING.formatted("sync").replace("mode = sync", "mode = sync, brackets = 3")));
+        store.drop();
+        // per data set 17 of the 20 configurations are dealt out to the brackets, each at its first rung
+        assertEquals(34, hyperband.fill());
+        assertEquals(0, hyperband.fill());
+        RunSummary s = hyperband.run(spark, new HalvingObjective());
+        assertEquals(44, s.total());
+        ExperimentStore hs = TestDb.store(hyperband);
+        // dataset bracket epochs -> rows, promoted rows
+        Map<String, int[]> rungs = new TreeMap<>();
+        Map<String, List<Map<String, Object>>> byRung = new TreeMap<>();
+        Map<String, Integer> bracketOfConfig = new TreeMap<>();
+        for (Map<String, Object> r : hs.rows()) {
+            String rung = r.get("dataset") + " s=" + r.get("bracket") + " " + r.get("epochs");
+            int[] n = rungs.computeIfAbsent(rung, k -> new int[2]);
+            n[0]++;
+            if ("promoted".equals(r.get("halving"))) {
+                n[1]++;
+            }
+            byRung.computeIfAbsent(rung, k -> new ArrayList<>()).add(r);
+            // a configuration belongs to one bracket only
+            Integer before =
+                    bracketOfConfig.put(r.get("dataset") + " " + r.get("x"), ((Number) r.get("bracket")).intValue());
+            assertTrue(before == null || before == ((Number) r.get("bracket")).intValue(), r.toString());
+            if (r.get("parent_id") != null) {
+                Map<String, Object> parent = hs.row(((Number) r.get("parent_id")).longValue());
+                assertEquals(parent.get("bracket"), r.get("bracket"));
+                assertEquals(parent.get("x"), r.get("x"));
+            }
+        }
+        Map<String, List<Integer>> counts = new TreeMap<>();
+        rungs.forEach((k, n) -> counts.put(k, List.of(n[0], n[1])));
+        Map<String, List<Integer>> expected = new TreeMap<>();
+        for (String d : List.of("a", "b")) {
+            expected.put(d + " s=2 1", List.of(9, 3));
+            expected.put(d + " s=2 3", List.of(3, 1));
+            expected.put(d + " s=2 9", List.of(1, 0));
+            expected.put(d + " s=1 3", List.of(5, 1));
+            expected.put(d + " s=1 9", List.of(1, 0));
+            expected.put(d + " s=0 9", List.of(3, 0));
+        }
+        assertEquals(expected, counts);
+        // within each bracket's rung, the promoted rows are its best (lowest loss, ties by id)
+        byRung.forEach((rung, rows) -> {
+            List<Map<String, Object>> ranked = new ArrayList<>(rows);
+            ranked.removeIf(r -> r.get("val_loss") == null);
+            ranked.sort(java.util.Comparator.comparingDouble(
+                            (Map<String, Object> r) -> ((Number) r.get("val_loss")).doubleValue())
+                    .thenComparingLong(r -> ((Number) r.get("id")).longValue()));
+            int promoted = rungs.get(rung)[1];
+            for (int i = 0; i < ranked.size(); i++) {
+                boolean top = i < promoted;
+                assertEquals(
+                        top ? "promoted" : rung.endsWith(" 9") ? null : "stopped",
+                        ranked.get(i).get("halving"),
+                        rung + " " + ranked.get(i));
+            }
+        });
+        assertEquals(0, hyperband.halve());
+    }
+
+    @Test
+    void hyperbandRefusesAGroupWithFewerConfigurationsThanItsBracketsNeedAndFillsNothing() {
+        Experimenter hyperband = Experimenter.of(db().config(
+                        dir,
+                        table,
+                        FIELDS + HALVING.formatted("sync").replace("mode = sync", "mode = sync, brackets = 2")));
+        store.drop();
+        org.experimenter.ExperimenterException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.experimenter.ExperimenterException.class, hyperband::fill);
+        assertTrue(
+                e.getMessage()
+                        .endsWith("halving.brackets: the 2 brackets need 14 configurations per group (9 + 5);"
+                                + " the group dataset=a has 9 in the grid; give fewer brackets or a larger grid;"
+                                + " nothing was filled"),
+                e.getMessage());
+        assertEquals(0, TestDb.store(hyperband).rows().size());
+    }
+
     private static Map<Status, Long> nonZero(Map<Status, Long> counts) {
         Map<Status, Long> out = new TreeMap<>();
         counts.forEach((s, n) -> {

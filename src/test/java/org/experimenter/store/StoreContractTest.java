@@ -123,7 +123,8 @@ abstract class StoreContractTest {
                         "lease_ms",
                         "stage",
                         "parent_id",
-                        "halving"),
+                        "halving",
+                        "bracket"),
                 store.expectedColumns());
         store.createTableIfMissing(); // a second time changes nothing and does not fail
         assertTrue(store.tableExists());
