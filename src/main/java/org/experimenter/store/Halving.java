@@ -184,6 +184,7 @@ public final class Halving implements Serializable {
                     if (rung.isEmpty() || !complete(rung) || rung.stream().allMatch(e -> e.mark() != null)) {
                         continue;
                     }
+                    pauseBeforeCut();
                     List<Entry> ranked = ranked(rung);
                     int keep = Math.min(ranked.size(), rung.size() / settings.eta());
                     List<Entry> winners = ranked.subList(0, keep);
@@ -329,6 +330,28 @@ public final class Halving implements Serializable {
             mark(conn, List.of(c.entry().id()), PROMOTED);
         }
         return added;
+    }
+
+    /**
+     * Tests only: with {@code -Dexperimenter.test.pause-before-cut=FILE}, a driver that found a
+     * complete rung to cut writes FILE and waits there, before it writes anything, for the test
+     * to kill it (HalvingContractTest: a driver killed between a rung's completion and its cut).
+     */
+    private static void pauseBeforeCut() {
+        String file = System.getProperty("experimenter.test.pause-before-cut");
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of(file),
+                    Long.toString(ProcessHandle.current().pid()));
+            while (true) {
+                Thread.sleep(60_000);
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("pause before cut: " + e, e);
+        }
     }
 
     /** The rows of a rung that may be promoted, best first: done, with a value; ties by id. */

@@ -157,6 +157,53 @@ abstract class HalvingContractTest {
     }
 
     @Test
+    void aDriverKilledWithSigkillBetweenARungsCompletionAndItsCutLeavesItUncutAndTheNextRunCutsItOnce()
+            throws Exception {
+        // a driver JVM of its own runs the first rung; where it would cut, it stops (test hook) and is killed -9
+        StringBuilder conf = new StringBuilder();
+        db().database(dir, table)
+                .forEach((k, v) -> conf.append(k).append(" = \"").append(v).append("\"\n"));
+        conf.append(FIELDS)
+                .append(HALVING.formatted("sync"))
+                .append("experiment-class = \"")
+                .append(HalvingObjective.class.getName())
+                .append("\"\n")
+                .append("spark.master = \"local[2]\"\nspark.conf { \"spark.ui.enabled\" = false }\n");
+        Path file = java.nio.file.Files.writeString(dir.resolve("killed.conf"), conf);
+        Path paused = dir.resolve("paused");
+        List<String> cmd = new ArrayList<>(org.experimenter.testing.ChildJvm.javaCommand(
+                "org.experimenter.cli.Main", "run", "--config", file.toString()));
+        cmd.add(1, "-Dexperimenter.test.pause-before-cut=" + paused);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment()
+                .put("SPARK_HOME", org.experimenter.testing.ChildJvm.sparkHome().toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve("driver.out").toFile());
+        Process driver = pb.start();
+        try {
+            org.experimenter.testing.Faults.await(
+                    "the driver at its cut",
+                    java.time.Duration.ofSeconds(180),
+                    () -> java.nio.file.Files.exists(paused) || !driver.isAlive() ? Boolean.TRUE : null);
+            assertTrue(driver.isAlive(), java.nio.file.Files.readString(dir.resolve("driver.out")));
+        } finally {
+            driver.destroyForcibly(); // SIGKILL
+            driver.waitFor();
+        }
+        assertEquals(137, driver.exitValue());
+        // the rung is complete and uncut: no row promoted, stopped or added
+        assertEquals(18, store.rows().size());
+        assertEquals(Map.of(Status.DONE, 17L, Status.ERROR, 1L), nonZero(ex.status()));
+        assertTrue(xs("promoted").isEmpty() && xs("stopped").isEmpty(), xs(null).toString());
+        RunSummary s = ex.run(spark, new HalvingObjective());
+        assertEquals(8, s.total()); // 6 promoted to 3 epochs, then 2 to 9
+        assertTheExpectedRowsWerePromoted();
+        assertEquals(0, ex.halve());
+    }
+
+    @Test
     void ashaPromotesTheTopThirdOfARungOnceEvenWithTwoDriversAtOnce() throws Exception {
         Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
         withoutHalving().run(spark, new HalvingObjective());
