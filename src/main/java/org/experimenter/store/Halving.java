@@ -39,7 +39,11 @@ import org.experimenter.grid.PromotionCut;
  *       by themselves, so every driver ranks them alike (by value, ties by id) and the cut is the
  *       same whoever makes it; a driver killed before the commit leaves the rung as it was, and
  *       the next pass cuts it.
- *   <li>Each pass reads the rows and writes its promotions and marks in one transaction.
+ *   <li>Each pass reads the rows and writes its promotions and marks in one transaction; a
+ *       worker's ASHA decision reads only the rungs it wrote results to ({@link #promoteFrom}).
+ *   <li>With several Hyperband brackets every configuration belongs to one bracket (column
+ *       {@code bracket}, inherited by promoted rows), and each bracket's rungs are ranked and cut
+ *       alone.
  * </ul>
  */
 public final class Halving implements Serializable {
