@@ -3,7 +3,7 @@ package org.experimenter.cli;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --stage} of eval, compare, plot and export: only the rows of one stage (1: the grid,
+ * {@code --stage} of eval, compare, plot, export and report: only the rows of one stage (1: the grid,
  * 2 and up: rows {@code promote} added), composed with {@code --where} as one checked condition.
  */
 final class StageOption {

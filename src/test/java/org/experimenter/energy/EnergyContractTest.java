@@ -223,6 +223,14 @@ abstract class EnergyContractTest {
                 differ[2]);
         assertTrue(differ[2].contains("other-version (1 row"), differ[2]);
         assertTrue(differ[1].contains("done     4"), differ[1]);
+
+        // reset and run again on this code: its new attempt 1 makes it done; the old attempt 1 stays
+        // in the attempts table and no longer counts
+        assertEquals(1, ex.resetWhere("id = 2"));
+        ex.run(spark, BURN);
+        assertEquals(1, TestDb.store(ex).codeVersionsOfDoneRows().size());
+        String[] again = MainRun.run("status", "--config", conf.toString());
+        assertFalse(again[2].contains("code versions"), again[2]);
     }
 
     static String python() {
