@@ -82,9 +82,7 @@ class ResourcesConfigTest {
         assertEquals(
                 "gpu.conf: 3: stages.2.resources.gpu: unknown key; did you mean stages.2.resources.gpus?",
                 error("stages { 2 { resources { gpu = 1 } } }"));
-        assertEquals(
-                "gpu.conf: 3: stages.2.gpus: unknown key",
-                error("stages { 2 { gpus = 1 } }"));
+        assertEquals("gpu.conf: 3: stages.2.gpus: unknown key", error("stages { 2 { gpus = 1 } }"));
     }
 
     @Test
