@@ -86,9 +86,11 @@ public final class RunJob {
         TaskResources.checkMaster(config.resources().base(), master, config.origin());
         if (TaskResources.profileSupported(master)) {
             rowProfile = TaskResources.profile(config.resources().base());
-        } else if (config.resources().base().cpus() != 1) {
+        } else if (config.resources().base().cpus() != 1
+                || config.resources().base().gpus() > 0) {
             LOG.info("resources: Spark's " + master + " takes no stage-level resource profile, so every task of"
-                    + " this session asks for the rows' cores (spark.task.cpus), not only the tasks that run rows");
+                    + " this session asks for the rows' cores and GPUs (spark.task.cpus, spark.task.resource.gpu.amount),"
+                    + " not only the tasks that run rows");
         }
         // on the driver, where the user's work tree is; executors get it with the store
         store.provenanceFor(experiment.getClass());
