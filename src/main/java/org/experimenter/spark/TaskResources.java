@@ -69,7 +69,11 @@ public final class TaskResources {
         if (r.gpus() == 0 && r.cpus() == 1) {
             return null;
         }
-        TaskResourceRequests tasks = new TaskResourceRequests().cpus(r.cpus());
+        TaskResourceRequests tasks = new TaskResourceRequests();
+        if (r.cpus() != 1) {
+            // without it the profile's tasks take spark.task.cpus, as the config's spark.conf may set it
+            tasks = tasks.cpus(r.cpus());
+        }
         if (r.gpus() > 0) {
             tasks = tasks.resource(GPU, r.gpus());
         }

@@ -50,6 +50,9 @@ class ResourcesConfigTest {
         assertEquals(
                 "Map(cpus -> name: cpus, amount: 2.0, gpu -> name: gpu, amount: 1.0)",
                 TaskResources.profile(r.base()).taskResources().toString());
+        assertEquals(
+                "Map(gpu -> name: gpu, amount: 1.0)",
+                TaskResources.profile(new Resources(1, 1, 0)).taskResources().toString());
         assertEquals(null, TaskResources.profile(new Resources(0, 1, 8L << 30)));
         // local mode takes no profile and schedules no GPUs: the cores are every task's; its tasks
         // (eval, sql) must not ask for a GPU, or they wait forever
