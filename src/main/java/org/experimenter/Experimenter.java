@@ -155,15 +155,17 @@ public final class Experimenter {
      */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
+        // a run of one stage gets that stage's resources (stages { 2 { resources { ... } } })
+        ExperimentConfig runConfig = config.forStage(options.stage());
         if (config.halving() == null) {
-            return new RunJob(spark, config).run(experiment, options);
+            return new RunJob(spark, runConfig).run(experiment, options);
         }
         // async: the workers promote as they claim; what is promotable when a pass ends starts another
         store.halving().promote();
-        RunSummary summary = new RunJob(spark, config).run(experiment, options);
+        RunSummary summary = new RunJob(spark, runConfig).run(experiment, options);
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
         while (store.halving().promote() > 0 && !once) {
-            summary = new RunJob(spark, config).run(experiment, options).after(summary);
+            summary = new RunJob(spark, runConfig).run(experiment, options).after(summary);
         }
         return summary;
     }
