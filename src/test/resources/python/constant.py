@@ -28,3 +28,22 @@ def leave_children(parameters, result_processor, custom_config):
     subprocess.Popen(["setsid", "sleep", "3838." + tag])
     with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
         f.write("row %d\n" % os.getpid())
+
+
+def linger(parameters, result_processor, custom_config):
+    """Leaves a thread running that keeps the worker from exiting when asked to."""
+    import threading
+    import time
+
+    threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
+    run(parameters, result_processor, custom_config)
+
+
+def _exited():
+    with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
+        f.write("exit %d\n" % os.getpid())
+
+
+import atexit  # noqa: E402 - "exit <pid>": the worker ended by itself, not by a signal
+
+atexit.register(_exited)

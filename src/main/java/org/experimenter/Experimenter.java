@@ -159,17 +159,19 @@ public final class Experimenter {
      */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
+        // a run of one stage gets that stage's resources (stages { 2 { resources { ... } } })
+        ExperimentConfig runConfig = config.forStage(options.stage());
         if (config.halving() == null) {
-            return new RunJob(spark, config).run(experiment, options);
+            return new RunJob(spark, runConfig).run(experiment, options);
         }
         // async: the workers promote as they claim; what is promotable when a round ends starts another
         store.halving().promote();
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
-        RunJob job = new RunJob(spark, config);
+        RunJob job = new RunJob(spark, runConfig);
         RunSummary summary = (once ? job : job.promotingBetweenRounds()).run(experiment, options);
         // the rounds promoted what they could; rows another driver finished meanwhile may allow more
         while (store.halving().promote() > 0 && !once) {
-            summary = new RunJob(spark, config).run(experiment, options).after(summary);
+            summary = new RunJob(spark, runConfig).run(experiment, options).after(summary);
         }
         return summary;
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.experimenter.config.DatabaseKind;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.spark.Worker;
 import org.experimenter.store.ClaimedRow;
@@ -83,7 +84,7 @@ public final class Reproduction {
         try {
             ExperimentConfig scratch = config.withOverrides(Map.of(
                     "database.url",
-                    "jdbc:sqlite:" + dir.resolve("reproduce.db"),
+                    DatabaseKind.SQLITE.urlPrefix() + dir.resolve("reproduce.db"),
                     "database.user",
                     "",
                     "database.password",

@@ -16,19 +16,27 @@ public final class RunOptions {
     private final Long randomSeed;
     private final String order;
     private final String seedField;
+    private final Integer stage;
 
     private RunOptions(
-            String where, List<Long> ids, long maxExperiments, Long randomSeed, String order, String seedField) {
+            String where,
+            List<Long> ids,
+            long maxExperiments,
+            Long randomSeed,
+            String order,
+            String seedField,
+            Integer stage) {
         this.where = where;
         this.ids = ids;
         this.maxExperiments = maxExperiments;
         this.randomSeed = randomSeed;
         this.order = order;
         this.seedField = seedField;
+        this.stage = stage;
     }
 
     public static RunOptions all() {
-        return new RunOptions(null, List.of(), 0, null, null, null);
+        return new RunOptions(null, List.of(), 0, null, null, null, null);
     }
 
     /**
@@ -39,12 +47,12 @@ public final class RunOptions {
         if (order != null && !order.equals("id") && !order.equals("seed-major")) {
             throw new ExperimenterException("--order " + order + ": expected id or seed-major");
         }
-        return new RunOptions(where, ids, maxExperiments, randomSeed, order, seedField);
+        return new RunOptions(where, ids, maxExperiments, randomSeed, order, seedField, stage);
     }
 
     /** The keyfield seed-major order goes by, null for the config's {@code execution.seed-field}. */
     public RunOptions seedField(String keyfield) {
-        return new RunOptions(where, ids, maxExperiments, randomSeed, order, keyfield);
+        return new RunOptions(where, ids, maxExperiments, randomSeed, order, keyfield, stage);
     }
 
     /** The claim order given, or null for the config's. */
@@ -65,12 +73,13 @@ public final class RunOptions {
                 maxExperiments,
                 randomSeed,
                 order,
-                seedField);
+                seedField,
+                stage);
     }
 
     /** Only these ids; each must exist. */
     public RunOptions ids(List<Long> ids) {
-        return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed, order, seedField);
+        return new RunOptions(where, List.copyOf(ids), maxExperiments, randomSeed, order, seedField, stage);
     }
 
     /** At most n rows; 0 for all. */
@@ -78,12 +87,28 @@ public final class RunOptions {
         if (n < 0) {
             throw new ExperimenterException("max-experiments must not be negative, found " + n);
         }
-        return new RunOptions(where, ids, n, randomSeed, order, seedField);
+        return new RunOptions(where, ids, n, randomSeed, order, seedField, stage);
     }
 
     /** Rows in a shuffled order (the same for the same seed) instead of id order. */
     public RunOptions randomOrder(long seed) {
-        return new RunOptions(where, ids, maxExperiments, seed, order, seedField);
+        return new RunOptions(where, ids, maxExperiments, seed, order, seedField, stage);
+    }
+
+    /**
+     * Only rows of this stage (1: the grid, 2 and up: rows promote added), null for every stage;
+     * a run of one stage gets the resources of its {@code stages} section.
+     */
+    public RunOptions stage(Integer stage) {
+        if (stage != null && stage < 1) {
+            throw new ExperimenterException("--stage " + stage + ": stages are numbered from 1 (the grid's rows)");
+        }
+        return new RunOptions(where, ids, maxExperiments, randomSeed, order, seedField, stage);
+    }
+
+    /** The stage given, or null for every stage. */
+    public Integer stage() {
+        return stage;
     }
 
     public String where() {

@@ -23,8 +23,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "markdown", description = "markdown (default) or latex.")
     String format;
 
-    @Option(names = "--stage", description = "Only the rows of this stage (tables with follow-up stages).")
-    Long stage;
+    @Mixin
+    StageOption only;
 
     @Option(
             names = "--over",
@@ -61,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
                     .value(value)
                     .lowerIsBetter(lowerIsBetter)
                     .where(condition.where)
-                    .stage(stage)
+                    .stage(only.stage)
                     .collect();
             System.out.print(f.render(a));
             return 0;

@@ -27,6 +27,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     WhereOption condition;
 
+    @Mixin
+    StageOption only;
+
     @Option(names = "--ids", split = ",", description = "Run only these ids, e.g. 3,5,9.")
     List<Long> ids;
 
@@ -65,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         if (randomSeed != null) {
             options = options.randomOrder(randomSeed == -1 ? System.nanoTime() : randomSeed);
         }
-        options = options.order(order).seedField(seedField);
+        options = options.order(order).seedField(seedField).stage(only.stage);
         if (ex.config().halving() != null) {
             // a rung left complete but uncut (a driver killed between the two) is cut first
             ex.halve();
@@ -78,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
                     + counts.get(Status.PAUSED) + " paused)");
             return 0;
         }
-        SparkSession spark = SparkSessions.open(ex.config());
+        // the session's executors need the GPUs of the stage that runs (its stages section, if any)
+        SparkSession spark = SparkSessions.open(ex.config().forStage(only.stage));
         try {
             RunSummary s = ex.run(spark, experiment, options);
             System.out.print(s);

@@ -20,43 +20,69 @@ public final class ProgramOutput {
 
     private ProgramOutput() {}
 
+    /** How a program ended: its exit code and what it printed; timedOut when it was killed at the limit. */
+    public record Ended(int exitCode, String out, String err, boolean timedOut) {}
+
     /**
      * The program's standard output, or null when it cannot start, exits with a code other than 0,
      * or runs past {@code limit} (then it is killed). Its standard error is discarded; no shell.
      */
     public static String of(List<String> argv, Duration limit) {
-        Path out = null;
         try {
-            out = Files.createTempFile("experimenter-program", ".out");
+            Ended e = run(argv, limit);
+            return e.timedOut() || e.exitCode() != 0 ? null : e.out();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs the program with an argument list (no shell), its input /dev/null, its output and error
+     * into files while the caller waits with the limit; past the limit it is killed with its
+     * descendants. At most 1 MiB of each is read. An interrupt kills it and ends as a time-out,
+     * the interrupt kept.
+     *
+     * @throws IOException when the program cannot be started
+     */
+    public static Ended run(List<String> argv, Duration limit) throws IOException {
+        Path out = Files.createTempFile("experimenter-program", ".out");
+        Path err = Files.createTempFile("experimenter-program", ".err");
+        try {
             Process p = new ProcessBuilder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile())
                     .start();
-            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean ended;
+            try {
+                ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = false;
+            }
+            if (!ended) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return null;
+                return new Ended(-1, read(out), read(err), true);
             }
-            if (p.exitValue() != 0) {
-                return null;
-            }
-            try (InputStream in = Files.newInputStream(out)) {
-                return new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+            return new Ended(p.exitValue(), read(out), read(err), false);
         } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a temporary file left behind
-                }
-            }
+            delete(out);
+            delete(err);
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file left behind
         }
     }
 }

@@ -216,6 +216,10 @@ final class ConfigReader {
         return ResourcesReader.read(c, maxAttempts);
     }
 
+    Map<Integer, ResourceSettings> stageResources(int maxAttempts) {
+        return ResourcesReader.readStages(c, maxAttempts);
+    }
+
     LinkedHashMap<String, String> sparkConf() {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {

@@ -30,7 +30,7 @@ import org.experimenter.grid.Parameter;
  * config.keyfieldNames();   // [dataset, k, seed], in file order
  * }</pre>
  */
-public final class ExperimentConfig implements Serializable {
+public final class ExperimentConfig implements Serializable, Cloneable {
     private static final long serialVersionUID = 1L;
 
     /** Column names the table uses itself; no keyfield or result field may take one. */
@@ -85,7 +85,9 @@ public final class ExperimentConfig implements Serializable {
     private final Duration recoveryInterval;
     private final int maxAttempts;
     private final boolean retryErrors;
-    private final ResourceSettings resources;
+    // a copy for one stage (forStage) has that stage's; nothing else changes it
+    private ResourceSettings resources;
+    private final Map<Integer, ResourceSettings> stageResources;
     private final Duration timeout;
     private final Duration shutdownGrace;
     private final boolean resultTimestamps;
@@ -134,6 +136,7 @@ public final class ExperimentConfig implements Serializable {
         this.maxAttempts = r.intAtLeast("max-attempts", 1);
         this.retryErrors = r.bool("retry-errors");
         this.resources = r.resources(maxAttempts);
+        this.stageResources = Collections.unmodifiableMap(new LinkedHashMap<>(r.stageResources(maxAttempts)));
         this.timeout = r.notNegative("timeout");
         this.shutdownGrace = r.duration("shutdown-grace");
         this.energy = r.energy();
@@ -374,9 +377,36 @@ public final class ExperimentConfig implements Serializable {
         return retryErrors;
     }
 
-    /** GPUs, cores and memory per row, and the memory an out-of-memory failure escalates to. */
+    /**
+     * GPUs, cores and memory per row, and the memory an out-of-memory failure escalates to: the
+     * top-level resources section, or in a copy made by {@link #forStage} that stage's.
+     */
     public ResourceSettings resources() {
         return resources;
+    }
+
+    /** Per stage number, the resources its {@code stages} section gives it; empty when there is none. */
+    public Map<Integer, ResourceSettings> stageResources() {
+        return stageResources;
+    }
+
+    /**
+     * The config a run of one stage ({@code run --stage n}) runs with: the same, with the stage's
+     * resources when {@code stages { n { resources { ... } } }} names them; this config itself for
+     * null (every stage) or a stage without a section.
+     */
+    public ExperimentConfig forStage(Integer stage) {
+        ResourceSettings own = stage == null ? null : stageResources.get(stage);
+        if (own == null) {
+            return this;
+        }
+        try {
+            ExperimentConfig copy = (ExperimentConfig) clone();
+            copy.resources = own;
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The per-experiment time limit; zero means none. */

@@ -37,7 +37,7 @@ final class KnownKeys {
 
     /**
      * What the reader reads beyond the keys of reference.conf: the table, the command and the function, which
-     * have no default, and the keys of each keyfield. A keyfield's values are no section: ValueReader names a
+     * have no default, the keys of each keyfield, and the resources of each stage. A keyfield's values are no section: ValueReader names a
      * wrong range key itself.
      */
     private static final Map<String, Set<String>> BEYOND_REFERENCE = Map.of(
@@ -52,9 +52,15 @@ final class KnownKeys {
             "keyfields." + NAMED,
             Set.of("type", "values"),
             "",
-            Set.of(HalvingReader.SECTION),
+            Set.of(HalvingReader.SECTION, "stages"),
             HalvingReader.SECTION,
-            Set.of("field", "min", "max", "eta", "by", "value", "lower-is-better", "mode", "brackets"));
+            Set.of("field", "min", "max", "eta", "by", "value", "lower-is-better", "mode", "brackets"),
+            "stages",
+            Set.of(NAMED),
+            "stages." + NAMED,
+            Set.of("resources"),
+            "stages." + NAMED + ".resources",
+            Set.of("gpus", "cpus", "memory", "escalate"));
 
     /** Section path to the keys it may have, sorted so that suggestions do not depend on hashing. */
     private final Map<String, Set<String>> sections = new HashMap<>();

@@ -5,8 +5,10 @@ import static org.experimenter.config.ConfigReader.at;
 import static org.experimenter.config.ConfigReader.typeName;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +79,42 @@ final class PythonReader {
         if (maxRows < 0) {
             throw at(c, "experiment.python.max-rows-per-worker", "must be at least 0 (0: never replace a worker)");
         }
+        Duration idleTimeout = idleTimeout(c, "experiment.python.worker-idle-timeout");
         var killGrace = ProcessKeys.killGrace(c);
         String runDir = ProcessKeys.runDir(c);
         return new PythonSettings(
-                function, interpreter, path, env, maxRows, killGrace, runDir, c.getStringList("provenance.packages"));
+                function,
+                interpreter,
+                path,
+                env,
+                maxRows,
+                idleTimeout,
+                killGrace,
+                runDir,
+                c.getStringList("provenance.packages"));
+    }
+
+    /** A duration, or 0 / off for none. */
+    private static Duration idleTimeout(Config c, String key) {
+        ConfigValue v = c.getValue(key);
+        if (v.valueType() == ConfigValueType.STRING
+                && ((String) v.unwrapped()).trim().equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        Duration d;
+        try {
+            d = c.getDuration(key);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            d = null;
+        }
+        if (d == null || d.isNegative()) {
+            throw at(
+                    c,
+                    key,
+                    "expected a duration such as 60s, or 0 or off to keep idle workers until the JVM ends;" + " found "
+                            + v.render());
+        }
+        return d;
     }
 
     /** The function as target:name without blanks around either; throws saying what is wrong. */

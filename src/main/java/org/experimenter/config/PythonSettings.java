@@ -18,6 +18,8 @@ import java.util.Map;
  * @param path extra {@code sys.path} entries, before the environment's PYTHONPATH
  * @param environment extra environment variables of the worker, in file order
  * @param maxRowsPerWorker a worker is replaced after this many rows; 0 means never
+ * @param workerIdleTimeout a worker that ran no row for this long ends (the next row starts a
+ *     new one); zero means never
  * @param killGrace how long SIGTERM is given before SIGKILL when a worker's tree is ended
  * @param runDir where {@code <table>/<id>/} of each row goes (stdout.txt, stderr.txt, scratch/)
  *     and {@code python-workers/}, the workers' own output outside rows
@@ -29,6 +31,7 @@ public record PythonSettings(
         List<String> path,
         Map<String, String> environment,
         int maxRowsPerWorker,
+        Duration workerIdleTimeout,
         Duration killGrace,
         String runDir,
         List<String> packages)
@@ -46,9 +49,19 @@ public record PythonSettings(
             List<String> path,
             Map<String, String> environment,
             int maxRowsPerWorker,
+            Duration workerIdleTimeout,
             Duration killGrace,
             String runDir) {
-        this(function, interpreter, path, environment, maxRowsPerWorker, killGrace, runDir, List.of());
+        this(
+                function,
+                interpreter,
+                path,
+                environment,
+                maxRowsPerWorker,
+                workerIdleTimeout,
+                killGrace,
+                runDir,
+                List.of());
     }
 
     /**
@@ -61,6 +74,7 @@ public record PythonSettings(
         }
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.putAll(more);
-        return new PythonSettings(function, interpreter, path, env, maxRowsPerWorker, killGrace, runDir);
+        return new PythonSettings(
+                function, interpreter, path, env, maxRowsPerWorker, workerIdleTimeout, killGrace, runDir, packages);
     }
 }

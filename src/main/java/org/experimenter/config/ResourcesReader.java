@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.experimenter.InvalidConfigException;
 
 /**
@@ -21,22 +23,81 @@ final class ResourcesReader {
     private ResourcesReader() {}
 
     static ResourceSettings read(Config c, int maxAttempts) {
-        int gpus = whole(c, "resources.gpus", 0, "0 for none");
-        int cpus = whole(c, "resources.cpus", 1, "Spark's task.cpus");
-        long memory = bytes(c, "resources.memory", "resources.memory");
-        Resources base = new Resources(gpus, cpus, memory);
-        if (c.getValue("resources.escalate").valueType() != ConfigValueType.LIST) {
+        return read(c, "resources", maxAttempts);
+    }
+
+    /**
+     * {@code stages { 2 { resources { gpus = 1 } } }}: per stage number, the resources of a run of
+     * that stage ({@code run --stage 2}); what a stage's section leaves out is the top-level
+     * resources section's. Empty when the config has no stages section.
+     */
+    static Map<Integer, ResourceSettings> readStages(Config c, int maxAttempts) {
+        Map<Integer, ResourceSettings> out = new TreeMap<>();
+        if (!c.hasPath(STAGES)) {
+            return out;
+        }
+        if (c.getValue(STAGES).valueType() != ConfigValueType.OBJECT) {
             throw at(
                     c,
-                    "resources.escalate",
+                    STAGES,
+                    "expected a section such as { 2 { resources { gpus = 1 } } }, found a "
+                            + typeName(c.getValue(STAGES)));
+        }
+        for (Map.Entry<String, ConfigValue> e : c.getObject(STAGES).entrySet()) {
+            String name = e.getKey();
+            String path = STAGES + "." + name;
+            int stage;
+            try {
+                stage = Integer.parseInt(name);
+            } catch (NumberFormatException x) {
+                stage = 0;
+            }
+            if (stage < 1) {
+                throw new InvalidConfigException(
+                        e.getValue().origin().description() + ": " + path
+                                + ": a stage is a whole number from 1 (the grid) up, e.g. stages { 2 { resources { gpus = 1 } } }");
+            }
+            if (e.getValue().valueType() != ConfigValueType.OBJECT) {
+                throw at(
+                        c,
+                        path,
+                        "expected a section such as { resources { gpus = 1 } }, found a " + typeName(e.getValue()));
+            }
+            String section = path + ".resources";
+            if (!c.hasPath(section) || c.getValue(section).valueType() != ConfigValueType.OBJECT) {
+                throw at(
+                        c,
+                        c.hasPath(section) ? section : path,
+                        "expected resources { ... }, e.g. " + path + " { resources { gpus = 1 } }");
+            }
+            // what the stage leaves out is the top-level section's, whose values keep their own origin
+            Config merged = c.withValue(section, c.getObject(section).withFallback(c.getObject("resources")));
+            out.put(stage, read(merged, section, maxAttempts));
+        }
+        return out;
+    }
+
+    private static final String STAGES = "stages";
+
+    /** The resources section at prefix ({@code resources}, or {@code stages.2.resources}). */
+    private static ResourceSettings read(Config c, String prefix, int maxAttempts) {
+        int gpus = whole(c, prefix + ".gpus", 0, "0 for none");
+        int cpus = whole(c, prefix + ".cpus", 1, "Spark's task.cpus");
+        long memory = bytes(c, prefix + ".memory", prefix + ".memory");
+        Resources base = new Resources(gpus, cpus, memory);
+        String escalate = prefix + ".escalate";
+        if (c.getValue(escalate).valueType() != ConfigValueType.LIST) {
+            throw at(
+                    c,
+                    escalate,
                     "expected a list of larger memory settings, e.g. [{memory = 16g}, {memory = 32g}], found a "
-                            + typeName(c.getValue("resources.escalate")));
+                            + typeName(c.getValue(escalate)));
         }
         List<Resources> levels = new ArrayList<>();
         long previous = memory;
-        List<? extends ConfigValue> entries = c.getList("resources.escalate");
+        List<? extends ConfigValue> entries = c.getList(escalate);
         for (int i = 0; i < entries.size(); i++) {
-            String key = "resources.escalate[" + i + "]";
+            String key = escalate + "[" + i + "]";
             ConfigValue v = entries.get(i);
             if (v.valueType() != ConfigValueType.OBJECT) {
                 throw new InvalidConfigException(v.origin().description() + ": " + key
@@ -66,7 +127,7 @@ final class ResourcesReader {
         if (!levels.isEmpty() && maxAttempts <= levels.size()) {
             throw at(
                     c,
-                    "resources.escalate",
+                    escalate,
                     levels.size() + " larger levels need max-attempts of at least " + (levels.size() + 1)
                             + " (each level is an attempt), found " + maxAttempts);
         }

@@ -1,6 +1,7 @@
 package org.experimenter.energy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.experimenter.config.EnergySettings;
 
 /**
@@ -59,10 +60,11 @@ public final class EnergyMeter {
                 Machine.thisHost());
     }
 
-    public Start start() {
+    /** An attempt starts on the GPUs of these addresses (all of the host's when empty). */
+    public Start start(List<String> gpus) {
         long[] r = rapl == null ? null : rapl.read();
         double busy = r == null ? Double.NaN : host.busySeconds();
-        return new Start(System.nanoTime(), r, busy, gpu == null ? null : gpu.open());
+        return new Start(System.nanoTime(), r, busy, gpu == null ? null : gpu.open(gpus));
     }
 
     /**

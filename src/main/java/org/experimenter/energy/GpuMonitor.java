@@ -2,8 +2,11 @@ package org.experimenter.energy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,27 +14,43 @@ import java.util.logging.Logger;
 import org.experimenter.command.ProgramOutput;
 
 /**
- * Samples the GPUs of this host with {@code nvidia-smi} (power draw, memory used, utilisation),
- * one thread per JVM and program, while rows run, and integrates the power into joules. An
- * attempt opens a {@link Window} when it starts and closes it when it ends: the energy between
- * the two (the last sampled power carried forward to the moment of each), and the peaks of the
- * samples taken meanwhile. All GPUs of the host count: rows that share one are each charged
- * its whole draw. The program runs with an argument list, never through a shell.
+ * Samples the GPUs of this host with {@code nvidia-smi} (per GPU: power draw, memory used,
+ * utilisation), one thread per JVM and program, while rows run, and integrates each GPU's power
+ * into joules. An attempt opens a {@link Window} on the GPUs Spark gave its task (their addresses
+ * are nvidia-smi's indices, as scripts/gpu-discover announces them; all GPUs of the host when the
+ * task was given none) when it starts and closes it when it ends: the energy of those GPUs
+ * between the two (the last sampled power carried forward to the moment of each), and the peaks
+ * of their samples taken meanwhile. Rows that share a GPU are each charged its whole draw. The
+ * program runs with an argument list, never through a shell.
  */
 public final class GpuMonitor {
     private static final Logger LOG = Logger.getLogger(GpuMonitor.class.getName());
-    private static final Map<String, GpuMonitor> MONITORS = new ConcurrentHashMap<>();
-    static final List<String> QUERY =
-            List.of("--query-gpu=name,power.draw,memory.used,utilization.gpu", "--format=csv,noheader,nounits");
+    /** Per program and interval: its monitor, or empty when it showed no GPU (never asked again). */
+    private static final Map<String, Optional<GpuMonitor>> MONITORS = new ConcurrentHashMap<>();
 
-    /** One sample of all GPUs: the sum of their power, the largest memory and utilisation. */
-    record Sample(long nanos, double watts, double memoryMb, double utilization, String model, int count) {}
+    static final List<String> QUERY =
+            List.of("--query-gpu=index,name,power.draw,memory.used,utilization.gpu", "--format=csv,noheader,nounits");
+
+    /** One GPU in a sample. */
+    record Gpu(String index, String name, double watts, double memoryMb, double utilization) {}
+
+    /** One sample of the host's GPUs. */
+    record Sample(long nanos, List<Gpu> gpus) {
+        double watts(Set<String> of) {
+            double w = 0;
+            for (Gpu g : gpus) {
+                w += of.contains(g.index()) ? g.watts() : 0;
+            }
+            return w;
+        }
+    }
 
     private final String program;
     private final long intervalNanos;
     private final Set<Window> open = ConcurrentHashMap.newKeySet();
     private Sample last;
-    private double joules;
+    /** Joules per GPU index up to the last sample. */
+    private final Map<String, Double> joules = new HashMap<>();
 
     private GpuMonitor(String program, Duration interval, Sample first) {
         this.program = program;
@@ -51,29 +70,54 @@ public final class GpuMonitor {
             return null;
         }
         return MONITORS.computeIfAbsent(program + "\n" + interval.toNanos(), k -> {
-            Sample first = sample(program);
-            if (first == null) {
-                LOG.fine(() -> "no GPU seen by " + program + ": attempts record none");
-                return null;
-            }
-            return new GpuMonitor(program, interval, first);
-        });
+                    Sample first = sample(program);
+                    if (first == null) {
+                        LOG.fine(() -> "no GPU seen by " + program + ": attempts record none");
+                        return Optional.empty();
+                    }
+                    return Optional.of(new GpuMonitor(program, interval, first));
+                })
+                .orElse(null);
     }
 
-    /** The energy and peaks of the GPUs from now until {@link Window#close}. */
+    /** A window on all GPUs of the host. */
     public Window open() {
+        return open(List.of());
+    }
+
+    /**
+     * A window on the GPUs of these addresses (nvidia-smi's indices; all of the host's when
+     * empty) from now until {@link Window#close}; addresses the host does not have count nothing.
+     */
+    public Window open(List<String> addresses) {
         Window w;
         synchronized (this) {
+            Set<String> of = new HashSet<>(addresses);
+            if (of.isEmpty()) {
+                for (Gpu g : last.gpus()) {
+                    of.add(g.index());
+                }
+            }
             long now = System.nanoTime();
-            w = new Window(this, joulesAt(now), now, last.model(), last.count());
+            List<String> names = new ArrayList<>();
+            for (Gpu g : last.gpus()) {
+                if (of.contains(g.index()) && !names.contains(g.name())) {
+                    names.add(g.name());
+                }
+            }
+            w = new Window(this, of, joulesAt(now, of), now, names.isEmpty() ? null : String.join(", ", names));
             w.see(last);
         }
         open.add(w);
         return w;
     }
 
-    private synchronized double joulesAt(long nanos) {
-        return joules + last.watts() * Math.max(0, nanos - last.nanos()) / 1e9;
+    private synchronized double joulesAt(long nanos, Set<String> of) {
+        double j = 0;
+        for (String i : of) {
+            j += joules.getOrDefault(i, 0.0);
+        }
+        return j + last.watts(of) * Math.max(0, nanos - last.nanos()) / 1e9;
     }
 
     private void loop() {
@@ -88,7 +132,10 @@ public final class GpuMonitor {
                 continue; // a failed sample: the last power carries on
             }
             synchronized (this) {
-                joules += last.watts() * Math.max(0, s.nanos() - last.nanos()) / 1e9;
+                double seconds = Math.max(0, s.nanos() - last.nanos()) / 1e9;
+                for (Gpu g : last.gpus()) {
+                    joules.merge(g.index(), g.watts() * seconds, Double::sum);
+                }
                 last = s;
             }
             for (Window w : open) {
@@ -106,26 +153,17 @@ public final class GpuMonitor {
         return out == null ? null : parse(out, System.nanoTime());
     }
 
-    /** Lines of {@code name, power.draw, memory.used, utilization.gpu}; "[N/A]" counts as 0. */
+    /** Lines of {@code index, name, power.draw, memory.used, utilization.gpu}; "[N/A]" counts as 0. */
     static Sample parse(String out, long nanos) {
-        double watts = 0;
-        double memory = 0;
-        double util = 0;
-        int count = 0;
-        String model = null;
+        List<Gpu> gpus = new ArrayList<>();
         for (String line : out.split("\\R")) {
             String[] f = line.split(",");
-            if (f.length < 4) {
+            if (f.length < 5) {
                 continue;
             }
-            count++;
-            String name = f[0].trim();
-            model = model == null || model.equals(name) ? name : model + ", " + name;
-            watts += number(f[1]);
-            memory = Math.max(memory, number(f[2]));
-            util = Math.max(util, number(f[3]));
+            gpus.add(new Gpu(f[0].trim(), f[1].trim(), number(f[2]), number(f[3]), number(f[4])));
         }
-        return count == 0 ? null : new Sample(nanos, watts, memory, util, model, count);
+        return gpus.isEmpty() ? null : new Sample(nanos, List.copyOf(gpus));
     }
 
     private static double number(String s) {
@@ -139,33 +177,37 @@ public final class GpuMonitor {
     /** The GPUs seen by one attempt. */
     public static final class Window {
         private final GpuMonitor monitor;
+        private final Set<String> of;
         private final double startJoules;
         private final long startNanos;
         final String model;
-        final int count;
         private double peakMemoryMb;
         private double peakUtilization;
 
-        private Window(GpuMonitor monitor, double startJoules, long startNanos, String model, int count) {
+        private Window(GpuMonitor monitor, Set<String> of, double startJoules, long startNanos, String model) {
             this.monitor = monitor;
+            this.of = of;
             this.startJoules = startJoules;
             this.startNanos = startNanos;
             this.model = model;
-            this.count = count;
         }
 
         private synchronized void see(Sample s) {
-            peakMemoryMb = Math.max(peakMemoryMb, s.memoryMb());
-            peakUtilization = Math.max(peakUtilization, s.utilization());
+            for (Gpu g : s.gpus()) {
+                if (of.contains(g.index())) {
+                    peakMemoryMb = Math.max(peakMemoryMb, g.memoryMb());
+                    peakUtilization = Math.max(peakUtilization, g.utilization());
+                }
+            }
         }
 
-        /** Ends the window: joules, average watts, peak memory (MB) and utilisation (%). */
+        /** Ends the window: joules, average watts, peak memory (MB) and utilisation (%) of its GPUs. */
         public synchronized Reading close() {
             monitor.open.remove(this);
             long end = System.nanoTime();
-            double j = monitor.joulesAt(end) - startJoules;
+            double j = monitor.joulesAt(end, of) - startJoules;
             double seconds = (end - startNanos) / 1e9;
-            return new Reading(j, seconds > 0 ? j / seconds : 0, peakMemoryMb, peakUtilization, model, count);
+            return new Reading(j, seconds > 0 ? j / seconds : 0, peakMemoryMb, peakUtilization, model, of.size());
         }
     }
 

@@ -46,7 +46,7 @@ public final class Report {
     static final int TIE_DIGITS = 12;
 
     /** Outcomes of attempts that failed. */
-    static final List<String> FAILED_OUTCOMES = List.of("exception", "timeout", "lost");
+    static final List<String> FAILED_OUTCOMES = List.of("exception", "exit", "oom", "timeout", "lost");
 
     /** A value and how many rows (or attempts) have it. */
     public record Count(String value, long n) {}
@@ -73,7 +73,7 @@ public final class Report {
             return n;
         }
 
-        /** Attempts that ended in an exception, a timeout or a lost executor. */
+        /** Attempts that failed: an exception, System.exit, out of memory, a timeout or a lost executor. */
         public long failedAttempts() {
             long n = 0;
             for (String o : FAILED_OUTCOMES) {
@@ -180,8 +180,8 @@ public final class Report {
     }
 
     /** Only the rows of this stage (the table must have stages); null for all. */
-    public Report stage(Long stage) {
-        this.stage = stage;
+    public Report stage(Integer stage) {
+        this.stage = stage == null ? null : stage.longValue();
         return this;
     }
 
@@ -467,7 +467,12 @@ public final class Report {
         if (!v.attemptColumns.contains("code_version")) {
             return null;
         }
-        String done = " FROM " + q(v.attempts) + " WHERE outcome = 'done'";
+        // each done row once, by the attempt that made it done: its last done one (a reset row run
+        // again numbers its attempts from 1 again, and the earlier ones stay in the attempts table)
+        String done = " FROM " + q(v.attempts) + " WHERE outcome = 'done' AND id IN (SELECT max(id) FROM "
+                + q(v.attempts)
+                + " WHERE outcome = 'done' GROUP BY experiment_id) AND experiment_id IN (SELECT id FROM "
+                + q(v.rows) + " WHERE status = 'done')";
         String dirty = v.attemptColumns.contains("code_dirty")
                 ? "concat(coalesce(code_version, 'not recorded'), CASE WHEN cast(code_dirty AS string) IN ('true',"
                         + " '1', 't') THEN ' (dirty)' ELSE '' END)"

@@ -43,7 +43,7 @@ public enum ReportFormat {
         runs.add("Seeds: " + r.seeds() + (r.seedFields().isEmpty() ? "" : " (distinct values of " + seedText + ")"));
         runs.add("Rows: " + r.rows() + " (" + counts(r.rowsByStatus()) + ")");
         runs.add("Attempts: " + r.attempts() + " (" + counts(withoutReleased(r.attemptsByOutcome())) + ")"
-                + "; failed attempts (exception, timeout, lost): " + r.failedAttempts()
+                + "; failed attempts: " + r.failedAttempts()
                 + "; rows run more than once: " + r.retriedRows()
                 + released(r.attemptsByOutcome()));
         o.items(runs);

@@ -50,6 +50,8 @@ final class PythonWorker {
     private final BlockingQueue<Map<String, Object>> out = new LinkedBlockingQueue<>();
     private volatile String protocolError;
     private int rows;
+    /** {@link System#nanoTime()} when the worker last became idle. */
+    volatile long idleSince;
 
     private PythonWorker(PythonSettings settings, ProcessTree tree, Path log) {
         Process process = tree.process();
@@ -156,6 +158,29 @@ final class PythonWorker {
         }
         tree.terminate(grace);
         tree.close();
+    }
+
+    /**
+     * Ends an idle worker as it ends by itself: its input closed, which the worker reads as the
+     * tool's goodbye and exits; what is still running {@code grace} later gets SIGKILL.
+     */
+    void retire(Duration grace) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // it is being ended anyway
+        }
+        boolean interrupted = false;
+        try {
+            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        tree.terminate(Duration.ZERO);
+        tree.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

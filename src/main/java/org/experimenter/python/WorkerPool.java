@@ -2,12 +2,17 @@ package org.experimenter.python;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.experimenter.config.PythonSettings;
 
 /**
@@ -21,14 +26,22 @@ import org.experimenter.config.PythonSettings;
  * the run's shutdown grace: its stop hook lets running rows finish) and then every worker's
  * tree is ended. A JVM killed by SIGKILL runs no hook: each worker sees its parent gone and ends
  * its own session.
+ *
+ * <p>A worker idle for its settings' {@code worker-idle-timeout} is ended by a thread of the
+ * pool the moment that time runs out (an executor JVM outlives its tasks and would otherwise
+ * keep every interpreter it ever started); the next row of its settings starts a new one.
  */
 final class WorkerPool {
+    private static final Logger LOG = Logger.getLogger(WorkerPool.class.getName());
     private static final Map<PythonSettings, Deque<PythonWorker>> IDLE = new HashMap<>();
     private static final Map<PythonSettings, String> BROKEN = new HashMap<>();
     /** Workers running a row, with how long the JVM's exit waits for them. */
     private static final Map<PythonWorker, Duration> BUSY = new ConcurrentHashMap<>();
 
     private static final Set<PythonWorker> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** Ends idle workers whose idle timeout ran out; started with the first such worker. */
+    private static Thread reaper;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(WorkerPool::atExit, "experimenter-python-reaper"));
@@ -75,7 +88,74 @@ final class WorkerPool {
             return;
         }
         synchronized (WorkerPool.class) {
+            w.idleSince = System.nanoTime();
             IDLE.computeIfAbsent(w.settings, k -> new ArrayDeque<>()).addFirst(w);
+            if (!w.settings.workerIdleTimeout().isZero()) {
+                if (reaper == null) {
+                    reaper = new Thread(WorkerPool::reap, "experimenter-python-idle");
+                    reaper.setDaemon(true);
+                    reaper.start();
+                }
+                WorkerPool.class.notifyAll();
+            }
+        }
+    }
+
+    /** Waits for the next idle timeout to run out and ends the workers whose ran out, forever. */
+    private static void reap() {
+        while (true) {
+            List<PythonWorker> expired = new ArrayList<>();
+            synchronized (WorkerPool.class) {
+                long now = System.nanoTime();
+                long next = Long.MAX_VALUE;
+                for (Deque<PythonWorker> idle : IDLE.values()) {
+                    for (Iterator<PythonWorker> it = idle.iterator(); it.hasNext(); ) {
+                        PythonWorker w = it.next();
+                        long timeout = nanos(w.settings.workerIdleTimeout());
+                        if (timeout == 0) {
+                            continue;
+                        }
+                        long left = timeout - (now - w.idleSince);
+                        if (left <= 0) {
+                            it.remove();
+                            expired.add(w);
+                        } else {
+                            next = Math.min(next, left);
+                        }
+                    }
+                }
+                if (expired.isEmpty()) {
+                    try {
+                        if (next == Long.MAX_VALUE) {
+                            WorkerPool.class.wait();
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(WorkerPool.class, next);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+            }
+            for (PythonWorker w : expired) {
+                try {
+                    LOG.fine(() -> "Python worker " + w.pid() + " for " + w.settings.function() + " idle for "
+                            + w.settings.workerIdleTimeout() + " (worker-idle-timeout): ending it");
+                    w.retire(w.settings.killGrace());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot end the idle Python worker " + w.pid(), e);
+                } finally {
+                    LIVE.remove(w);
+                }
+            }
+        }
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // beyond 292 years: never
         }
     }
 

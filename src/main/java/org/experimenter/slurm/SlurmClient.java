@@ -1,13 +1,13 @@
 package org.experimenter.slurm;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.experimenter.ExperimenterException;
+import org.experimenter.command.ProgramOutput;
 
 /**
  * Slurm's commands as child processes, each argument its own word (no shell): sbatch to submit a
@@ -69,46 +69,31 @@ public final class SlurmClient {
         }
     }
 
+    /** How long a Slurm command may take before it is killed and the call fails. */
+    static final Duration LIMIT = Duration.ofSeconds(120);
+
     /** Runs a Slurm command and returns its standard output; a failure is one line with its standard error. */
     static String run(List<String> command) {
-        ProcessBuilder pb =
-                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p;
+        return run(command, LIMIT);
+    }
+
+    static String run(List<String> command, Duration limit) {
+        ProgramOutput.Ended e;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new ExperimenterException(command.get(0) + " cannot be started (" + e.getMessage()
+            e = ProgramOutput.run(command, limit);
+        } catch (IOException x) {
+            throw new ExperimenterException(command.get(0) + " cannot be started (" + x.getMessage()
                     + "): is Slurm's client installed and on PATH?");
         }
-        try {
-            // standard error on its own thread, so that neither pipe fills while the other is read
-            StringBuilder err = new StringBuilder();
-            Thread errReader = new Thread(() -> {
-                try {
-                    err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    err.append(e.getMessage());
-                }
-            });
-            errReader.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new ExperimenterException(command.get(0) + " did not answer within 120 s");
-            }
-            errReader.join();
-            if (p.exitValue() != 0) {
-                String why = err.toString().strip().replace('\n', ' ');
-                throw new ExperimenterException(
-                        String.join(" ", command) + " failed (exit code " + p.exitValue() + "): " + why);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new ExperimenterException(command.get(0) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new ExperimenterException(command.get(0) + " was interrupted");
+        if (e.timedOut()) {
+            throw new ExperimenterException(
+                    command.get(0) + " did not answer within " + limit.toSeconds() + " s; killed");
         }
+        if (e.exitCode() != 0) {
+            String why = e.err().strip().replace('\n', ' ');
+            throw new ExperimenterException(
+                    String.join(" ", command) + " failed (exit code " + e.exitCode() + "): " + why);
+        }
+        return e.out();
     }
 }

@@ -94,7 +94,11 @@ final class Batch implements Runnable {
         Resources given = settings.level(level);
         ctx.assign(owner.gpus, given.memory());
         Running running = new Running(
-                row, ctx, owner.store.now(), System.nanoTime(), owner.meter == null ? null : owner.meter.start());
+                row,
+                ctx,
+                owner.store.now(),
+                System.nanoTime(),
+                owner.meter == null ? null : owner.meter.start(owner.gpus));
         if (!start(running)) {
             if (running.meterStart() != null && running.meterStart().gpu() != null) {
                 running.meterStart().gpu().close();
@@ -143,7 +147,7 @@ final class Batch implements Runnable {
         if (failure != null) {
             status = Status.ERROR;
             outOfMemory = OutOfMemory.seen(failure);
-            kind = outOfMemory ? "oom" : "exception";
+            kind = outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
             error = stackTrace(failure);
         } else if (ctx.paused()) {
             status = Status.PAUSED;

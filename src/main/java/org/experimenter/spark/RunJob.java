@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -32,6 +33,7 @@ import org.experimenter.store.OpenRows;
 import org.experimenter.store.RunQueries;
 import org.experimenter.store.RunScope;
 import org.experimenter.store.RunningRow;
+import org.experimenter.store.Where;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows of its {@link RunScope} (a
@@ -64,6 +66,8 @@ public final class RunJob {
     private final int driverReadLimit;
     private volatile boolean stopping;
     private boolean promoteBetweenRounds;
+    /** The run stage's resource profile (the rows' GPUs and cores), or null for Spark's default. */
+    private ResourceProfile rowProfile;
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
         this(spark, config, SMALL_READ);
@@ -93,8 +97,16 @@ public final class RunJob {
 
     public RunSummary run(Experiment experiment, RunOptions options) {
         long started = System.nanoTime();
-        TaskResources.checkMaster(
-                config.resources().base(), spark.sparkContext().master(), config.origin());
+        String master = spark.sparkContext().master();
+        TaskResources.checkMaster(config.resources().base(), master, config.origin());
+        if (TaskResources.profileSupported(master)) {
+            rowProfile = TaskResources.profile(config.resources().base());
+        } else if (config.resources().base().cpus() != 1
+                || config.resources().base().gpus() > 0) {
+            LOG.info("resources: Spark's " + master + " takes no stage-level resource profile, so every task of"
+                    + " this session asks for the rows' cores and GPUs (spark.task.cpus, spark.task.resource.gpu.amount),"
+                    + " not only the tasks that run rows");
+        }
         // on the driver, where the user's work tree is; executors get it with the store
         store.provenanceFor(experiment.getClass());
         store.createTableIfMissing();
@@ -240,8 +252,9 @@ public final class RunJob {
                                 + " open rows",
                         true);
         try {
-            List<long[]> perTask = open.mapPartitions(new PartitionTask(store, experiment, runId, scope))
-                    .collect();
+            JavaRDD<long[]> run = open.mapPartitions(new PartitionTask(store, experiment, runId, scope));
+            // only the tasks that run rows hold their GPUs and cores: the reads before keep the default profile
+            List<long[]> perTask = (rowProfile == null ? run : run.withResources(rowProfile)).collect();
             long ran = 0;
             for (long[] c : perTask) {
                 for (long n : c) {
@@ -352,8 +365,9 @@ public final class RunJob {
             throw new ExperimenterException(
                     "--seed-field " + options.seedField() + " applies to seed-major order: add --order seed-major");
         }
-        if (options.where() != null) {
-            scope = scope.where(store.where(options.where()));
+        Where rows = store.where(options.where(), options.stage());
+        if (rows != null) {
+            scope = scope.where(rows);
         }
         if (!options.ids().isEmpty()) {
             checkIdsExist(options.ids());

@@ -6,14 +6,19 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
 import org.experimenter.ExperimenterException;
 import org.experimenter.config.Resources;
 
 /**
- * The resources section as Spark's resource scheduling: each task of a run asks for the row's
- * GPUs and cores ({@code spark.task.resource.gpu.amount}, {@code spark.task.cpus}), so an
- * executor runs at most as many rows at once as it has GPUs; and the GPU addresses Spark gave a
- * task, which its rows alone see.
+ * The resources section as Spark's resource scheduling. The tasks that run rows ask for the
+ * row's GPUs and cores through a stage-level resource profile ({@link #profile}), so an executor
+ * runs at most as many rows at once as it has GPUs, while the run's other tasks (the reads of
+ * the open rows, the summary) keep Spark's default profile and hold no GPU. Where Spark takes no
+ * such profile (local mode), the cores are asked for session-wide instead. Also: the GPU
+ * addresses Spark gave a task, which its rows alone see.
  */
 public final class TaskResources {
     public static final String GPU = "gpu";
@@ -21,21 +26,58 @@ public final class TaskResources {
     private TaskResources() {}
 
     /**
+     * Whether Spark 4.2 takes a task resource profile (task requests only, on executors of the
+     * default profile) on this master: standalone (and local-cluster), YARN and Kubernetes; not
+     * local mode ({@code ResourceProfileManager.isSupported}).
+     */
+    public static boolean profileSupported(String master) {
+        return master.startsWith("spark://")
+                || master.startsWith("local-cluster")
+                || master.equals("yarn")
+                || master.startsWith("k8s://");
+    }
+
+    /**
      * Spark settings for a session whose rows need these resources; the config's spark.conf and
      * spark-submit's settings win. An executor is given as many GPUs as one row needs unless
-     * {@code spark.executor.resource.gpu.amount} says how many it has. Not in local mode, where a
-     * task asking for a GPU would wait forever (a run refuses it; eval and sql run there).
+     * {@code spark.executor.resource.gpu.amount} says how many it has. The rows' own requests
+     * are the run stage's profile where Spark takes one; elsewhere (local mode) the cores are
+     * every task's ({@code spark.task.cpus}). No GPU in local mode, where a task asking for one
+     * would wait forever (a run refuses it; eval and sql run there).
      */
     public static Map<String, String> sparkDefaults(Resources r, String master) {
         Map<String, String> out = new LinkedHashMap<>();
+        boolean profile = profileSupported(master);
         if (r.gpus() > 0 && !isLocal(master)) {
-            out.put("spark.task.resource.gpu.amount", Integer.toString(r.gpus()));
+            if (!profile) {
+                out.put("spark.task.resource.gpu.amount", Integer.toString(r.gpus()));
+            }
             out.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus()));
         }
-        if (r.cpus() != 1) {
+        if (r.cpus() != 1 && !profile) {
             out.put("spark.task.cpus", Integer.toString(r.cpus()));
         }
         return out;
+    }
+
+    /**
+     * The resource profile of the stage that runs rows: each task asks for the row's GPUs and
+     * cores; null when the rows ask for neither (Spark's default profile). Only task requests, so
+     * Spark runs it on the executors it has (a TaskResourceProfile).
+     */
+    public static ResourceProfile profile(Resources r) {
+        if (r.gpus() == 0 && r.cpus() == 1) {
+            return null;
+        }
+        TaskResourceRequests tasks = new TaskResourceRequests();
+        if (r.cpus() != 1) {
+            // without it the profile's tasks take spark.task.cpus, as the config's spark.conf may set it
+            tasks = tasks.cpus(r.cpus());
+        }
+        if (r.gpus() > 0) {
+            tasks = tasks.resource(GPU, r.gpus());
+        }
+        return new ResourceProfileBuilder().require(tasks).build();
     }
 
     /**

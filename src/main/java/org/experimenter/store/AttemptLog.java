@@ -104,8 +104,9 @@ final class AttemptLog implements Serializable {
     }
 
     /**
-     * The code versions of the done rows: for each, the attempt that made it done. More than one
-     * means the results of the table came from different code.
+     * The code versions of the done rows: for each, the attempt that made it done (its last done
+     * attempt: a reset row run again numbers its attempts from 1 again). More than one means the
+     * results of the table came from different code.
      */
     List<CodeVersionCount> codeVersionsOfDoneRows() {
         return db.withConnection(
@@ -113,9 +114,11 @@ final class AttemptLog implements Serializable {
                 c -> Jdbc.query(
                         c,
                         "SELECT a.code_version, MAX(a.code_dirty), COUNT(*) FROM " + db.schema.attemptsTable()
-                                + " a JOIN " + db.table + " r ON r.id = a.experiment_id AND r.attempt = a.attempt"
+                                + " a JOIN " + db.table + " r ON r.id = a.experiment_id"
                                 + " WHERE r.status = " + StatusLiterals.literal(org.experimenter.Status.DONE)
-                                + " AND a.outcome = 'done' GROUP BY a.code_version ORDER BY COUNT(*) DESC",
+                                + " AND a.id IN (SELECT MAX(id) FROM " + db.schema.attemptsTable()
+                                + " WHERE outcome = 'done' GROUP BY experiment_id)"
+                                + " GROUP BY a.code_version ORDER BY COUNT(*) DESC",
                         Jdbc.NO_PARAMETERS,
                         rs -> new CodeVersionCount(rs.getString(1), rs.getInt(2) == 1, rs.getLong(3))));
     }
@@ -138,7 +141,7 @@ final class AttemptLog implements Serializable {
     }
 
     /** The outcome and error kind of an attempt that failed with the signs of running out of memory. */
-    static final String OUT_OF_MEMORY = "oom";
+    static final String OUT_OF_MEMORY = Outcome.OUT_OF_MEMORY;
 
     /** The attempts of one experiment, oldest first. */
     List<Map<String, Object>> of(long id) {

@@ -29,7 +29,9 @@ import org.experimenter.store.dialect.Dialect;
  *   <li>{@link RowAdmin} resets, unpauses and looks up rows;
  *   <li>{@link RowReads} and {@link RunQueries} read, {@link PageReads} for the web view;
  *   <li>{@link RowImport} inserts rows that come with their ids (adopt-pyexperimenter);
- *   <li>{@link Promotions} adds the rows of a follow-up stage (promote).
+ *   <li>{@link Promotions} adds the rows of a follow-up stage (promote), {@link Halving} those of
+ *       successive halving's rungs;
+ *   <li>{@link ArtifactRows} lists the rows' artifacts, {@link EnergyLog} writes the energy table.
  * </ul>
  * What differs by database is in its {@link Dialect}. Serializable so that executors can rebuild
  * it; it holds no open connection. Methods that take a connection run on the caller's (a
@@ -359,11 +361,12 @@ public final class ExperimentStore implements Serializable {
 
     // ---- administration and recovery --------------------------------------------------------
 
-    /** Resets, unpauses and looks up rows (what users do between runs). */
+    /** Promotes and stops the rows of successive halving's rungs. */
     public Halving halving() {
         return halving;
     }
 
+    /** Resets, unpauses and looks up rows (what users do between runs). */
     public RowAdmin admin() {
         return admin;
     }

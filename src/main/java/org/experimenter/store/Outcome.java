@@ -35,6 +35,9 @@ public record Outcome(
         String runtimeVersion,
         String packages) {
 
+    /** The error kind of an attempt that failed with the signs of running out of memory. */
+    public static final String OUT_OF_MEMORY = "oom";
+
     /** An outcome without resources, which does not escalate, with no energy row and no runtime. */
     public Outcome(
             long id,

@@ -350,8 +350,8 @@ final class EvalView {
         String where = h.param("where") == null || h.param("where").isBlank() ? null : h.param("where");
         Integer stage = h.stage();
         // beyond an int, a cast would turn 4294967396 into 100: such a size is refused as any other out of range
-        int width = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, h.longParam("width", 800)));
-        int height = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, h.longParam("height", 500)));
+        int width = h.intParam("width", 800);
+        int height = h.intParam("height", 500);
         String key = "plot "
                 + List.of(
                         x,

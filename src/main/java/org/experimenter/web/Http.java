@@ -88,6 +88,15 @@ final class Http {
         }
     }
 
+    /** An int parameter; a value beyond an int is the client's error, never cast into one. */
+    int intParam(String name, int fallback) {
+        long n = longParam(name, fallback);
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+            throw new Failure(400, name + "=" + param(name) + ": out of range");
+        }
+        return (int) n;
+    }
+
     /** {@code stage=n}: the stage to show (1 is the grid), or null when absent or blank (every stage). */
     Integer stage() {
         long n = longParam("stage", 0);

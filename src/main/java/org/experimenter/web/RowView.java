@@ -80,7 +80,7 @@ final class RowView {
      */
     void artifact(Http h) throws IOException {
         long id = id(h);
-        int attempt = (int) h.longParam("attempt", -1);
+        int attempt = h.intParam("attempt", -1);
         String path = h.param("path");
         ArtifactRoot root = config.artifactRoot();
         if (root == null) {

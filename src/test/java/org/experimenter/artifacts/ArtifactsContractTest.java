@@ -175,6 +175,11 @@ abstract class ArtifactsContractTest {
                         404,
                         get(base.replace("attempt=1", "attempt=2") + "model.txt")
                                 .statusCode());
+                // an attempt beyond an int is refused, not cast into 1 (4294967297 wrapped to attempt 1)
+                assertEquals(
+                        400,
+                        get(base.replace("attempt=1", "attempt=4294967297") + "model.txt")
+                                .statusCode());
                 // a listed file replaced by a link to somewhere else is not followed
                 Path outside = dir.resolve("outside.txt");
                 Files.writeString(outside, "not an artifact");

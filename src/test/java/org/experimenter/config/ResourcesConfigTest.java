@@ -41,14 +41,51 @@ class ResourcesConfigTest {
         assertEquals("gpus=1 cpus=2 memory=32g", r.level(2).toString());
         assertTrue(r.escalates(1));
         assertFalse(r.escalates(2));
+        // the rows' GPUs and cores are the run stage's profile: the session asks only that executors have GPUs
+        for (String master : List.of("local-cluster[1,4,1024]", "spark://h:7077", "yarn", "k8s://https://h:6443")) {
+            assertTrue(TaskResources.profileSupported(master), master);
+            assertEquals(
+                    Map.of("spark.executor.resource.gpu.amount", "1"), TaskResources.sparkDefaults(r.base(), master));
+        }
         assertEquals(
-                Map.of(
-                        "spark.task.resource.gpu.amount", "1",
-                        "spark.executor.resource.gpu.amount", "1",
-                        "spark.task.cpus", "2"),
-                TaskResources.sparkDefaults(r.base(), "local-cluster[1,4,1024]"));
-        // local mode schedules no GPUs: its tasks (eval, sql) must not ask for one, or they wait forever
+                "Map(cpus -> name: cpus, amount: 2.0, gpu -> name: gpu, amount: 1.0)",
+                TaskResources.profile(r.base()).taskResources().toString());
+        assertEquals(
+                "Map(gpu -> name: gpu, amount: 1.0)",
+                TaskResources.profile(new Resources(1, 1, 0)).taskResources().toString());
+        assertEquals(null, TaskResources.profile(new Resources(0, 1, 8L << 30)));
+        // local mode takes no profile and schedules no GPUs: the cores are every task's; its tasks
+        // (eval, sql) must not ask for a GPU, or they wait forever
+        assertFalse(TaskResources.profileSupported("local[*]"));
         assertEquals(Map.of("spark.task.cpus", "2"), TaskResources.sparkDefaults(r.base(), "local[*]"));
+    }
+
+    @Test
+    void aStageSectionGivesARunOfThatStageItsOwnResourcesTheRestFromTheTopLevel() {
+        ExperimentConfig c = parse(
+                "resources { cpus = 2, memory = 4g, escalate = [{memory = 8g}] }\n"
+                        + "stages { 2 { resources { gpus = 1, memory = 16g, escalate = [] } }, 3 { resources { gpus = 2 } } }\n");
+        assertEquals(new Resources(0, 2, 4L << 30), c.resources().base());
+        assertEquals(
+                "gpus=1 cpus=2 memory=16g", c.forStage(2).resources().base().toString());
+        assertEquals(List.of(), c.forStage(2).resources().escalation());
+        assertEquals("gpus=2 cpus=2 memory=4g", c.forStage(3).resources().base().toString());
+        assertEquals(
+                "gpus=2 cpus=2 memory=8g", c.forStage(3).resources().level(1).toString());
+        // a stage without a section, and a run of every stage, take the top-level section
+        assertTrue(c.forStage(1) == c && c.forStage(null) == c);
+        assertEquals(c.table(), c.forStage(2).table());
+        assertEquals(
+                "gpu.conf: 3: stages.x: a stage is a whole number from 1 (the grid) up, e.g. stages { 2 { resources"
+                        + " { gpus = 1 } } }",
+                error("stages { x { resources { gpus = 1 } } }"));
+        assertEquals(
+                "gpu.conf: 3: stages.2.resources.gpus: must be between 0 and 1024, found -1",
+                error("stages { 2 { resources { gpus = -1 } } }"));
+        assertEquals(
+                "gpu.conf: 3: stages.2.resources.gpu: unknown key; did you mean stages.2.resources.gpus?",
+                error("stages { 2 { resources { gpu = 1 } } }"));
+        assertEquals("gpu.conf: 3: stages.2.gpus: unknown key", error("stages { 2 { gpus = 1 } }"));
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.Stat;
+import org.experimenter.testing.InProcessCli;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
 import org.junit.jupiter.api.AfterEach;
@@ -204,7 +205,7 @@ abstract class EnergyContractTest {
         db().database(dir, table)
                 .forEach((k, v) -> hocon.append(k).append(" = \"").append(v).append("\"\n"));
         Files.writeString(conf, hocon);
-        String[] agreed = MainRun.run("status", "--config", conf.toString());
+        String[] agreed = InProcessCli.run("status", "--config", conf.toString());
         assertEquals("0", agreed[0], agreed[2]);
         assertFalse(agreed[2].contains("code versions"), agreed[2]);
         assertEquals(1, TestDb.store(ex).codeVersionsOfDoneRows().size());
@@ -215,7 +216,7 @@ abstract class EnergyContractTest {
                     "UPDATE " + table + "__attempts SET code_version = 'other-version' WHERE experiment_id = 2");
         }
         assertEquals(2, TestDb.store(ex).codeVersionsOfDoneRows().size());
-        String[] differ = MainRun.run("status", "--config", conf.toString());
+        String[] differ = InProcessCli.run("status", "--config", conf.toString());
         assertEquals("0", differ[0], differ[2]);
         assertTrue(
                 differ[2].startsWith("warning: the done rows of " + table + " come from 2 code versions: "
@@ -223,6 +224,14 @@ abstract class EnergyContractTest {
                 differ[2]);
         assertTrue(differ[2].contains("other-version (1 row"), differ[2]);
         assertTrue(differ[1].contains("done     4"), differ[1]);
+
+        // reset and run again on this code: its new attempt 1 makes it done; the old attempt 1 stays
+        // in the attempts table and no longer counts
+        assertEquals(1, ex.resetWhere("id = 2"));
+        ex.run(spark, BURN);
+        assertEquals(1, TestDb.store(ex).codeVersionsOfDoneRows().size());
+        String[] again = InProcessCli.run("status", "--config", conf.toString());
+        assertFalse(again[2].contains("code versions"), again[2]);
     }
 
     static String python() {

@@ -58,7 +58,7 @@ class EnergyMeterTest {
         Path stat = dir.resolve("stat");
         Files.writeString(stat, "cpu  600 100 300 5000 20 0 0 0 0 0\ncpu0 1 2 3 4\n"); // 1000 busy ticks
         EnergyMeter m = EnergyMeter.of(settings(20, 1, root.toString()), stat);
-        EnergyMeter.Start s = m.start();
+        EnergyMeter.Start s = m.start(java.util.List.of());
         Files.writeString(root.resolve("intel-rapl:0/energy_uj"), "1000000\n"); // wrapped: +2.000000 J
         Files.writeString(root.resolve("intel-rapl:1/energy_uj"), "8000000\n"); // +3 J
         Files.writeString(root.resolve("intel-rapl:0:0/energy_uj"), "9999999\n");
@@ -77,7 +77,7 @@ class EnergyMeterTest {
         assertNull(Rapl.at(root));
         assertNull(Rapl.at(dir.resolve("missing")));
         EnergyMeter m = EnergyMeter.of(settings(20, 1, root.toString()), dir.resolve("nostat"));
-        assertEquals("estimated", m.stop(m.start(), 1.0, 1.0).method());
+        assertEquals("estimated", m.stop(m.start(java.util.List.of()), 1.0, 1.0).method());
     }
 
     static void counter(Path d, long value, long max) throws Exception {

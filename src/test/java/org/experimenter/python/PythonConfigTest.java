@@ -35,6 +35,7 @@ class PythonConfigTest {
                         List.of(),
                         Map.of(),
                         0,
+                        Duration.ofSeconds(60),
                         Duration.ofSeconds(5),
                         "results/runs"),
                 s);
@@ -42,7 +43,8 @@ class PythonConfigTest {
                         "\n",
                         "experiment {",
                         "  python { function = \"pkg.svc:run_ml\", interpreter = /usr/bin/python3, path = [lib, src],",
-                        "           environment { OMP_NUM_THREADS = 1 }, max-rows-per-worker = 100 }",
+                        "           environment { OMP_NUM_THREADS = 1 }, max-rows-per-worker = 100,",
+                        "           worker-idle-timeout = 10m }",
                         "  kill-grace = 2s",
                         "  run-dir = runs",
                         "}"))
@@ -54,9 +56,32 @@ class PythonConfigTest {
                         List.of("lib", "src"),
                         Map.of("OMP_NUM_THREADS", "1"),
                         100,
+                        Duration.ofMinutes(10),
                         Duration.ofSeconds(2),
                         "runs"),
                 t);
+    }
+
+    @Test
+    void workerIdleTimeoutZeroOrOffKeepsIdleWorkers() {
+        for (String off : List.of("0", "0s", "off", "\"off\"", "OFF")) {
+            assertEquals(
+                    Duration.ZERO,
+                    parse("experiment.python { function = \"svc.py:run\", worker-idle-timeout = " + off + " }")
+                            .python()
+                            .workerIdleTimeout(),
+                    off);
+        }
+    }
+
+    @Test
+    void moreEnvironmentKeepsTheOtherSettingsAndThePackagesToReport() {
+        PythonSettings s = parse("provenance.packages = [numpy]\nexperiment.python.function = \"svc.py:run\"")
+                .python();
+        PythonSettings t = s.withEnvironment(Map.of("CUDA_VISIBLE_DEVICES", "0"));
+        assertEquals(List.of("numpy"), t.packages());
+        assertEquals(Map.of("CUDA_VISIBLE_DEVICES", "0"), t.environment());
+        assertEquals(s.workerIdleTimeout(), t.workerIdleTimeout());
     }
 
     @Test
@@ -90,5 +115,17 @@ class PythonConfigTest {
                 "my.conf: 6: experiment.python.max-rows-per-worker: must be at least 0 (0: never replace a"
                         + " worker)",
                 error("experiment {\n python.function = \"svc.py:run\"\n python {\n  max-rows-per-worker = -1\n }\n}"));
+        assertEquals(
+                "my.conf: 5: experiment.python.worker-idle-timeout: expected a duration such as 60s, or 0 or off to"
+                        + " keep idle workers until the JVM ends; found \"soon\"",
+                error("experiment {\n python.function = \"svc.py:run\"\n python.worker-idle-timeout = soon\n}"));
+        assertEquals(
+                "my.conf: 5: experiment.python.worker-idle-timeout: expected a duration such as 60s, or 0 or off to"
+                        + " keep idle workers until the JVM ends; found \"-5s\"",
+                error("experiment {\n python.function = \"svc.py:run\"\n python.worker-idle-timeout = -5s\n}"));
+        assertEquals(
+                "my.conf: 5: experiment.python.worker-idle-timeout: expected a duration such as 60s, or 0 or off to"
+                        + " keep idle workers until the JVM ends; found false",
+                error("experiment {\n python.function = \"svc.py:run\"\n python.worker-idle-timeout = false\n}"));
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * How many Python processes a run starts (local[2]: two task slots): one per slot, kept across
  * tasks and runs of the JVM; fresh ones after max-rows-per-worker rows; none per row when the
  * function cannot be imported. Each worker writes "import &lt;pid&gt;" when it imports the
- * function, and "row &lt;pid&gt;" per call.
+ * function, "row &lt;pid&gt;" per call, and "exit &lt;pid&gt;" when it exits by itself.
  */
 class PythonWorkerPoolTest {
     @TempDir
@@ -139,6 +139,85 @@ class PythonWorkerPoolTest {
             assertTrue(lines("import").size() >= 4, "12 rows at 3 per worker: " + lines("import"));
         } finally {
             ex.drop();
+        }
+    }
+
+    @Test
+    void aWorkerIdleForWorkerIdleTimeoutExitsAndTheNextRowStartsANewOne() throws Exception {
+        Experimenter ex = experimenter("constant.py:run", 8, "    worker-idle-timeout = 2s");
+        try {
+            ex.fill();
+            RunSummary first = ex.run(TestSpark.session());
+            assertEquals(8, first.count(Status.DONE), first.toString());
+            List<String> old = lines("import");
+            assertTrue(old.stream().allMatch(PythonWorkerPoolTest::running), "still there right after the run: " + old);
+
+            awaitGone(old, 2 + 1 + 10);
+            assertEquals(
+                    new java.util.TreeSet<>(old),
+                    new java.util.TreeSet<>(lines("exit")),
+                    "each exited by itself when its input was closed, no signal needed");
+
+            ex.reset(java.util.Set.of(Status.DONE));
+            RunSummary second = ex.run(TestSpark.session());
+            assertEquals(8, second.count(Status.DONE), second.toString());
+            List<String> fresh =
+                    lines("import").subList(old.size(), lines("import").size());
+            assertTrue(!fresh.isEmpty() && fresh.stream().noneMatch(old::contains), old + " then " + fresh);
+            assertTrue(lines("row").subList(8, 16).stream().allMatch(fresh::contains), "rows ran in new workers");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void withWorkerIdleTimeoutOffAnIdleWorkerServesTheNextRunHowLongItWaited() throws Exception {
+        Experimenter ex = experimenter("constant.py:run", 8, "    worker-idle-timeout = off");
+        try {
+            ex.fill();
+            RunSummary first = ex.run(TestSpark.session());
+            assertEquals(8, first.count(Status.DONE), first.toString());
+            List<String> old = lines("import");
+            Thread.sleep(4_000);
+            assertTrue(old.stream().allMatch(PythonWorkerPoolTest::running), "still there: " + old);
+
+            ex.reset(java.util.Set.of(Status.DONE));
+            RunSummary second = ex.run(TestSpark.session());
+            assertEquals(8, second.count(Status.DONE), second.toString());
+            assertEquals(old, lines("import"), "no worker started");
+            assertTrue(old.containsAll(lines("row")), "every row ran in the first run's workers");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    /** A function's thread that never ends keeps the worker from exiting: SIGKILL, kill-grace later. */
+    @Test
+    void anIdleWorkerThatDoesNotExitWhenAskedIsKilledAfterKillGrace() throws Exception {
+        Experimenter ex = experimenter("constant.py:linger", 2, "    worker-idle-timeout = 1s");
+        try {
+            ex.fill();
+            RunSummary s = ex.run(TestSpark.session());
+            assertEquals(2, s.count(Status.DONE), s.toString());
+            List<String> old = lines("import");
+            awaitGone(old, 1 + 1 + 10); // kill-grace = 1s in pythonBlock
+            assertEquals(List.of(), lines("exit"), "killed, not exited");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    private static boolean running(String pid) {
+        return ProcessHandle.of(Long.parseLong(pid))
+                .filter(org.experimenter.command.ProcessTree::running)
+                .isPresent();
+    }
+
+    private static void awaitGone(List<String> pids, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (pids.stream().anyMatch(PythonWorkerPoolTest::running)) {
+            assertTrue(System.nanoTime() < deadline, "still running after " + seconds + " s: " + pids);
+            Thread.sleep(100);
         }
     }
 

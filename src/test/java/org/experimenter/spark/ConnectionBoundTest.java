@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.experimenter.Experimenter;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A run of 128 tasks at once (local[128], I/O-bound experiments) on PostgreSQL, in a JVM of its
  * own: its connections, watched in pg_stat_activity, stay within the pool and Spark's two reads.
  */
+@Tag("serial") // it counts every connection of the run's application name on the database
 class ConnectionBoundTest {
     @Test
     void aRunOf128TasksAtOnceOpensAtMostPoolSizePlusTwoConnections() throws Exception {

@@ -35,7 +35,9 @@ public final class ChildJvm {
      * {@code jars/} folder, which may be empty because executors get the test class path.
      */
     public static Path sparkHome() throws IOException {
-        Path home = Path.of("target", "spark-home").toAbsolutePath();
+        // one per test JVM: local-cluster masters of two JVMs can number their applications alike
+        Path home = Path.of("target", "spark-home-" + System.getProperty("test.fork", "1"))
+                .toAbsolutePath();
         Files.createDirectories(home.resolve("jars"));
         return home;
     }

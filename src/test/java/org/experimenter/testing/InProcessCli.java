@@ -1,15 +1,18 @@
-package org.experimenter.energy;
+package org.experimenter.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.experimenter.cli.Main;
 
-/** Runs a command of the command line in this JVM: exit code, standard output, standard error. */
-final class MainRun {
-    private MainRun() {}
+/**
+ * Runs a command of the command line in this JVM: exit code, standard output and standard error.
+ * One at a time: the standard streams are the JVM's.
+ */
+public final class InProcessCli {
+    private InProcessCli() {}
 
-    static synchronized String[] run(String... args) {
+    public static synchronized String[] run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();

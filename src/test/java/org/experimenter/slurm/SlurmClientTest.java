@@ -1,0 +1,40 @@
+package org.experimenter.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.experimenter.ExperimenterException;
+import org.junit.jupiter.api.Test;
+
+/** Slurm's commands as the client runs them: real child processes standing in for squeue and sbatch. */
+class SlurmClientTest {
+    @Test
+    void aHungCommandIsKilledAtTheLimit() {
+        long started = System.nanoTime();
+        // before, the client read the output to its end first, which came only when the program ended
+        ExperimenterException e = assertThrows(
+                ExperimenterException.class,
+                () -> SlurmClient.run(List.of("sh", "-c", "echo JOBID; sleep 60"), Duration.ofSeconds(1)));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals("sh did not answer within 1 s; killed", e.getMessage());
+        assertTrue(seconds < 15, "returned after " + seconds + " s, the limit is 1 s");
+    }
+
+    @Test
+    void aFailureIsOneLineWithItsStandardError() {
+        ExperimenterException e = assertThrows(
+                ExperimenterException.class,
+                () -> SlurmClient.run(List.of("sh", "-c", "echo 'sbatch: error: invalid\npartition' >&2; exit 1")));
+        assertEquals(
+                "sh -c echo 'sbatch: error: invalid\npartition' >&2; exit 1 failed (exit code 1): sbatch: error: invalid"
+                        + " partition",
+                e.getMessage());
+        assertEquals("42\n", SlurmClient.run(List.of("echo", "42")));
+        ExperimenterException missing =
+                assertThrows(ExperimenterException.class, () -> SlurmClient.run(List.of("/no/such/squeue")));
+        assertTrue(missing.getMessage().startsWith("/no/such/squeue cannot be started ("), missing.getMessage());
+    }
+}

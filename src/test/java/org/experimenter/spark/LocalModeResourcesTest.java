@@ -1,0 +1,84 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.experimenter.Experimenter;
+import org.experimenter.RunOptions;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.Faults;
+import org.experimenter.testing.TestDb;
+import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark's local mode takes no stage-level resource profile: a run there whose rows ask for cores
+ * says in one log line that the cores are every task's request; {@code --stage} runs only the
+ * rows of that stage.
+ */
+class LocalModeResourcesTest {
+    @Test
+    void inLocalModeARunSaysInOneLineThatCoresAreEveryTasksAndStageNarrowsItsRows() throws Exception {
+        String table = TestDb.uniqueTable("local_res");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                6,
+                "local[2]",
+                "sleep-ms = 0",
+                "resources { cpus = 2 }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        List<String> lines = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage().startsWith("resources:")) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(RunJob.class.getName());
+        log.addHandler(capture);
+        try {
+            assertEquals(6, ex.fill());
+            try (Connection c = DriverManager.getConnection(ex.config().url());
+                    Statement st = c.createStatement()) {
+                assertEquals(3, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 3"));
+            }
+            ex.run(
+                    TestSpark.session(),
+                    ex.experimentFromConfig(),
+                    RunOptions.all().stage(2));
+            assertEquals(
+                    List.of("resources: Spark's local[2] takes no stage-level resource profile, so every task of"
+                            + " this session asks for the rows' cores and GPUs (spark.task.cpus,"
+                            + " spark.task.resource.gpu.amount), not only the tasks that run rows"),
+                    lines);
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals((Integer) r.get("x") >= 3 ? "done" : "created", r.get("status"), r.toString());
+            }
+        } finally {
+            log.removeHandler(capture);
+            ex.drop();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.experimenter.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.experimenter.Experimenter;
+import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.ChildJvm;
+import org.experimenter.testing.Faults;
+import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Only the tasks that run rows hold GPUs: on local-cluster[1,4,1024] with two fake GPUs (a
+ * discovery script), a driver of its own ({@link ProfileRun}) runs a job that asks for nothing
+ * and then a run whose rows are read by a Spark stage of their own. The stage that runs rows has
+ * a resource profile of its own and at most as many tasks at once as its GPUs allow; the read
+ * stage and the other job keep the default profile and run more tasks at once than there are
+ * GPUs (before, the session asked a GPU for every task, so they too ran two at once).
+ */
+class ResourceProfileLocalClusterTest {
+    record Stage(int id, int profile, int tasks, int most, String job) {}
+
+    @Test
+    void onlyTheStageThatRunsRowsHoldsTheirGpusTheReadStageAndOtherJobsDoNot() throws Exception {
+        String table = TestDb.uniqueTable("profile_all");
+        Path dir = Faults.runDir(table);
+        Path conf = config(dir, table, "resources { gpus = 1 }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(8, ex.fill());
+            List<Stage> stages = run(dir, conf, "all");
+            Stage plain = only(stages, "plain");
+            assertEquals(0, plain.profile(), stages.toString());
+            assertTrue(plain.most() > 2, "tasks that ask for nothing run more at once than there are GPUs: " + stages);
+            Stage rows = runStage(stages);
+            assertTrue(rows.profile() > 0, "the stage that runs rows has a profile of its own: " + stages);
+            assertTrue(rows.most() <= 2, "at most 2 rows at once on 2 GPUs: " + stages);
+            // the read of the open rows (Spark's JDBC source, then spread over the run's tasks) is a stage of
+            // its own before the run's (AQE runs it when the run's RDD is made: a job of its own)
+            List<Stage> reads =
+                    stages.stream().filter(s -> s != plain && s != rows).toList();
+            assertTrue(!reads.isEmpty(), "a read stage: " + stages);
+            for (Stage read : reads) {
+                assertEquals(0, read.profile(), "the read stage holds no GPU: " + stages);
+            }
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals("done", r.get("status"), String.valueOf(r.get("error")));
+                String given =
+                        (String) store.attempts((Long) r.get("id")).get(0).get("resources");
+                assertTrue(given.matches("gpus=1 cpus=1 gpu-addresses=[01]"), given);
+            }
+            System.out.println("resource profiles on local-cluster, 2 fake GPUs, 4 cores: " + stages);
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aRunOfOneStageRunsOnlyItsRowsWithTheResourcesOfItsStagesSection() throws Exception {
+        String table = TestDb.uniqueTable("profile_stage");
+        Path dir = Faults.runDir(table);
+        Path conf = config(dir, table, "stages { 2 { resources { gpus = 2 } } }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(8, ex.fill());
+            try (Connection c = DriverManager.getConnection(ex.config().url());
+                    Statement st = c.createStatement()) {
+                assertEquals(4, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 4"));
+            }
+            List<Stage> stages = run(dir, conf, "2");
+            assertTrue(only(stages, "plain").most() > 2, stages.toString());
+            Stage rows = runStage(stages);
+            assertTrue(rows.profile() > 0, stages.toString());
+            assertTrue(rows.most() <= 1, "rows of 2 GPUs on 2 GPUs: one at once: " + stages);
+            for (Map<String, Object> r : store.rows()) {
+                boolean second = (Integer) r.get("x") >= 4;
+                assertEquals(second ? "done" : "created", r.get("status"), r.toString());
+                if (second) {
+                    String given =
+                            (String) store.attempts((Long) r.get("id")).get(0).get("resources");
+                    assertTrue(given.matches("gpus=2 cpus=1 gpu-addresses=(0,1|1,0)"), given);
+                }
+            }
+            System.out.println("run --stage 2 with stages { 2 { resources { gpus = 2 } } }: " + stages);
+        } finally {
+            ex.drop();
+        }
+    }
+
+    /** 8 rows of 400 ms, 4 partitions, on local-cluster[1,4,1024] whose executor has two fake GPUs. */
+    private static Path config(Path dir, String table, String resources) throws Exception {
+        Path discover = dir.resolve("discover-gpus");
+        Files.writeString(discover, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+        assertTrue(discover.toFile().setExecutable(true));
+        return Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                8,
+                "local-cluster[1,4,1024]",
+                "sleep-ms = 400",
+                resources + "\nexecution.partitions = 4\nspark.conf {\n"
+                        + "  \"spark.worker.resource.gpu.amount\" = 2\n"
+                        + "  \"spark.worker.resource.gpu.discoveryScript\" = \"" + discover + "\"\n"
+                        + "  \"spark.executor.resource.gpu.amount\" = 2\n"
+                        + "  \"spark.executor.extraJavaOptions\" = \"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\"\n}\n");
+    }
+
+    private static List<Stage> run(Path dir, Path conf, String stage) throws Exception {
+        Path out = dir.resolve("stages.txt");
+        Process driver = ChildJvm.start(
+                dir.resolve("driver.out"), ProfileRun.class.getName(), conf.toString(), stage, out.toString());
+        try {
+            assertTrue(driver.waitFor(240, TimeUnit.SECONDS), "the run ends");
+            assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver.out")));
+        } finally {
+            driver.destroyForcibly();
+        }
+        List<Stage> stages = new ArrayList<>();
+        for (String line : Files.readAllLines(out)) {
+            String[] f = line.split(" ", 5);
+            stages.add(new Stage(
+                    Integer.parseInt(f[0]),
+                    Integer.parseInt(f[1].substring(3)),
+                    Integer.parseInt(f[2].substring(6)),
+                    Integer.parseInt(f[3].substring(5)),
+                    f[4].substring(4)));
+        }
+        return stages;
+    }
+
+    /** The stage that ran the rows: the last of the run's job. */
+    private static Stage runStage(List<Stage> stages) {
+        List<Stage> run =
+                stages.stream().filter(s -> s.job().equals("experimenter run")).toList();
+        assertTrue(!run.isEmpty(), stages.toString());
+        return run.get(run.size() - 1);
+    }
+
+    private static Stage only(List<Stage> stages, String job) {
+        List<Stage> of = stages.stream().filter(s -> s.job().equals(job)).toList();
+        assertEquals(1, of.size(), stages.toString());
+        return of.get(0);
+    }
+}
