@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.experimenter.FieldType;
 import org.experimenter.InvalidConfigException;
+import org.experimenter.config.DatabaseKind;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.TableNames;
 import org.experimenter.pyexperimenter.Yaml.At;
+import org.experimenter.store.dialect.Dialect;
 
 /**
  * Reads a PyExperimenter 1.4.2 experiment configuration (YAML, the format of its documentation)
@@ -32,11 +35,9 @@ public final class ConfigImport {
     public static final String PASSWORD_VARIABLE = "EXPERIMENTER_DB_PASSWORD";
 
     private static final Pattern LONG_VARCHAR = Pattern.compile("(?i)\\s*(?:var)?char\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
-    /** What MariaDbDialect gives a string keyfield when a table has at most three. */
     /** The most characters one string keyfield keeps on MySQL and MariaDB (their dialect's rule). */
-    private static final int KEY_TEXT_ON_MARIADB = org.experimenter.store.dialect.Dialect.forUrl(
-                    "jdbc:mariadb://host/db")
-            .keyTextLength(List.of(org.experimenter.FieldType.STRING));
+    private static final int KEY_TEXT_ON_MARIADB =
+            Dialect.forUrl(DatabaseKind.MARIADB.urlPrefix()).keyTextLength(List.of(FieldType.STRING));
 
     private static final List<String> TOP = List.of("PY_EXPERIMENTER");
     private static final List<String> SECTIONS =
@@ -167,7 +168,7 @@ public final class ConfigImport {
         boolean ssh = sshWanted(db);
         out.append("database {\n");
         if (provider.equals("sqlite")) {
-            String url = "jdbc:sqlite:" + dbName + ".db";
+            String url = DatabaseKind.SQLITE.urlPrefix() + dbName + ".db";
             out.append("  url = ").append(quote(url)).append('\n');
             decide(
                     providerAt,
@@ -518,7 +519,7 @@ public final class ConfigImport {
     }
 
     private void checkName(At at, String name, String what) {
-        if (!org.experimenter.config.TableNames.isIdentifier(name)) {
+        if (!TableNames.isIdentifier(name)) {
             throw Yaml.error(
                     file,
                     at,

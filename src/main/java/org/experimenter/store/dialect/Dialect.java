@@ -1,5 +1,6 @@
 package org.experimenter.store.dialect;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -332,6 +333,25 @@ public abstract class Dialect implements java.io.Serializable {
      */
     public Properties connectionProperties(Duration connectTimeout, Duration socketTimeout) {
         return new Properties();
+    }
+
+    /**
+     * Connection properties for reading another program's database without changing it (adopting
+     * PyExperimenter's table). The default adds nothing to {@link #connectionProperties}: the
+     * reader only sends SELECTs.
+     */
+    public Properties readOnlyConnectionProperties(Duration connectTimeout, Duration socketTimeout) {
+        return connectionProperties(connectTimeout, socketTimeout);
+    }
+
+    /** The file a URL of this database names, or null for a database on a server. */
+    public Path databaseFile(String url) {
+        return null;
+    }
+
+    /** Whether two URLs name the same database; the default compares them as text. */
+    public boolean sameDatabase(String url, String other) {
+        return url.equals(other);
     }
 
     /** A statement run once on every new connection, or null. */

@@ -1,6 +1,7 @@
 package org.experimenter.store.dialect;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,6 +98,33 @@ public final class SqliteDialect extends Dialect {
         p.setProperty("transaction_mode", "IMMEDIATE");
         p.setProperty("foreign_keys", "true");
         return p;
+    }
+
+    /** The file is opened read-only, and its journal mode is left as its owner set it. */
+    @Override
+    public Properties readOnlyConnectionProperties(Duration connectTimeout, Duration socketTimeout) {
+        Properties p = connectionProperties(connectTimeout, socketTimeout);
+        p.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+        p.remove("journal_mode");
+        return p;
+    }
+
+    /** The text after the URL prefix, as a path. */
+    @Override
+    public Path databaseFile(String url) {
+        return Path.of(url.substring(urlPrefix().length()));
+    }
+
+    /** Two SQLite URLs name the same database when their files' absolute paths are the same. */
+    @Override
+    public boolean sameDatabase(String url, String other) {
+        if (accepts(url) && accepts(other)) {
+            return databaseFile(url)
+                    .toAbsolutePath()
+                    .normalize()
+                    .equals(databaseFile(other).toAbsolutePath().normalize());
+        }
+        return super.sameDatabase(url, other);
     }
 
     @Override
