@@ -1,9 +1,12 @@
 package org.experimenter.web;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -40,6 +43,11 @@ final class SparkViews implements AutoCloseable {
     private static final long REREAD_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int MAX_ANSWERS = 64;
     private static final long MAX_WAIT_MINUTES = 10;
+    /**
+     * Computations asked for and not yet answered, at most: past them a new one is refused with
+     * 503 at once, so that requests a client gave up on cannot queue Spark work for everyone else.
+     */
+    static final int MAX_PENDING = 4;
 
     /** An answer, when the copy of the table it was computed from was read, and whether rows changed since. */
     record Answer<T>(T value, Instant asOf, boolean stale) {}
@@ -67,6 +75,8 @@ final class SparkViews implements AutoCloseable {
         }
     };
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    /** The computations asked for and not answered yet, by key: requests for the same key share one. */
+    private final Map<String, CompletableFuture<Entry>> pending = new HashMap<>();
 
     // the Spark thread's own
     private SparkSession spark;
@@ -112,7 +122,7 @@ final class SparkViews implements AutoCloseable {
             e = answers.get(key);
         }
         if (e == null) {
-            e = await(thread.submit(() -> compute(key, work)));
+            e = await(key, submit(key, work));
         }
         boolean stale = !e.version().equals(overview.version());
         if (stale) {
@@ -121,6 +131,38 @@ final class SparkViews implements AutoCloseable {
         @SuppressWarnings("unchecked")
         T value = (T) e.value();
         return new Answer<>(value, e.asOf(), stale);
+    }
+
+    /** The pending computation of key, or a new one when fewer than {@link #MAX_PENDING} are pending. */
+    private <T> CompletableFuture<Entry> submit(String key, Function<Source, T> work) {
+        CompletableFuture<Entry> f;
+        synchronized (pending) {
+            f = pending.get(key);
+            if (f != null) {
+                return f;
+            }
+            if (pending.size() >= MAX_PENDING) {
+                throw new Http.Failure(
+                        503, "the web view is computing " + MAX_PENDING + " other answers; try again in a moment");
+            }
+            f = new CompletableFuture<>();
+            pending.put(key, f);
+        }
+        CompletableFuture<Entry> mine = f;
+        thread.execute(() -> {
+            try {
+                if (!mine.isDone()) { // not cancelled by a caller who gave up
+                    mine.complete(compute(key, work));
+                }
+            } catch (RuntimeException | Error ex) {
+                mine.completeExceptionally(ex);
+            } finally {
+                synchronized (pending) {
+                    pending.remove(key, mine);
+                }
+            }
+        });
+        return f;
     }
 
     private <T> void refreshLater(String key, Function<Source, T> work) {
@@ -184,7 +226,7 @@ final class SparkViews implements AutoCloseable {
         }
     }
 
-    private static Entry await(Future<Entry> f) {
+    private Entry await(String key, Future<Entry> f) {
         try {
             return f.get(MAX_WAIT_MINUTES, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
@@ -196,8 +238,11 @@ final class SparkViews implements AutoCloseable {
                 throw r;
             }
             throw new IllegalStateException(c);
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | CancellationException e) {
             f.cancel(true);
+            synchronized (pending) {
+                pending.remove(key, f);
+            }
             throw new Http.Failure(503, "Spark took more than " + MAX_WAIT_MINUTES + " minutes; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

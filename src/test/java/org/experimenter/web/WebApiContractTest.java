@@ -466,6 +466,40 @@ abstract class WebApiContractTest {
     }
 
     @Test
+    @Order(12)
+    void requestsForNewAnswersBeyondAFewPendingAreRefusedAtOnce() throws Exception {
+        // 20 evaluations nobody asked before, at once: before, each queued its Spark job and every
+        // request waited its turn (a client that gave up left its job in the queue for everyone)
+        int n = 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String where =
+                        java.net.URLEncoder.encode("id > -" + (1000 + i), java.nio.charset.StandardCharsets.UTF_8);
+                answers.add(pool.submit(() -> client.get("/api/eval?over=seed&where=" + where)));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (java.util.concurrent.Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 503) {
+                    busy++;
+                    assertTrue(r.body().contains("try again in a moment"), r.body());
+                } else {
+                    assertEquals(200, r.statusCode(), r.body());
+                    ok++;
+                }
+            }
+            assertTrue(busy >= n - 2 * SparkViews.MAX_PENDING, ok + " answered, " + busy + " refused");
+            assertTrue(ok >= 1, ok + " answered, " + busy + " refused");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(200, client.get("/api/eval?over=seed").statusCode(), "answers again once the others are done");
+    }
+
+    @Test
     @Order(20)
     void actionsAreRefusedWithoutAllowActions() throws Exception {
         long errorId = f.ids("status = 'error'", "id").get(0);

@@ -25,7 +25,7 @@ final class WebClient {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String[] headers;
-    final List<String> bodies = new ArrayList<>();
+    final List<String> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** @param headers name, value, name, value ... sent with every request */
     WebClient(int port, String... headers) {
