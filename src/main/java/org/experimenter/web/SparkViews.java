@@ -47,7 +47,7 @@ final class SparkViews implements AutoCloseable {
      * Computations asked for and not yet answered, at most: past them a new one is refused with
      * 503 at once, so that requests a client gave up on cannot queue Spark work for everyone else.
      */
-    static final int MAX_PENDING = 4;
+    static final int MAX_PENDING = 8;
 
     /** An answer, when the copy of the table it was computed from was read, and whether rows changed since. */
     record Answer<T>(T value, Instant asOf, boolean stale) {}
