@@ -180,6 +180,10 @@ function drawOverview(box) {
   const problem = document.getElementById('overview-problem');
   problem.textContent = o.problem ? 'cannot read the table: ' + o.problem : '';
   problem.style.display = o.problem ? '' : 'none';
+  // text only (textContent): a code version is shown as written, never read as markup
+  const versions = document.getElementById('code-versions');
+  versions.textContent = o.codeVersionWarning ? 'warning: ' + o.codeVersionWarning : '';
+  versions.style.display = o.codeVersionWarning ? '' : 'none';
   for (const s of STATUSES) set('count-' + s, number(o.counts[s]));
   set('count-total', number(o.total));
   for (const s of ['done', 'error', 'paused', 'running']) {
@@ -219,6 +223,7 @@ function drawOverview(box) {
 /** The overview's elements, made once: live updates change their text, so nothing flickers. */
 function buildOverview(box) {
   box.append(el('div', { class: 'error-box', id: 'overview-problem', role: 'alert', style: 'display:none' }));
+  box.append(el('div', { class: 'warning-box', id: 'code-versions', role: 'status', style: 'display:none' }));
   const cards = el('div', { class: 'cards' });
   for (const s of STATUSES) {
     cards.append(el('a', { class: 'card ' + s, href: '#/table?status=' + s, style: 'text-decoration:none;color:inherit' },

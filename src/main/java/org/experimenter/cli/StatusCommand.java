@@ -1,6 +1,5 @@
 package org.experimenter.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,15 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         } catch (org.experimenter.StoreException olderTable) {
             return null; // an attempts table of an earlier version has no code_version until a run adds it
         }
-        if (versions.size() < 2) {
-            return null;
-        }
-        List<String> parts = new ArrayList<>();
-        for (CodeVersionCount v : versions) {
-            parts.add((v.codeVersion() == null ? "not recorded" : v.codeVersion()) + " (" + v.rows()
-                    + (v.rows() == 1 ? " row" : " rows") + (v.dirty() ? ", uncommitted changes" : "") + ")");
-        }
-        return "warning: the done rows of " + store.table() + " come from " + versions.size() + " code versions: "
-                + String.join(", ", parts) + "; reset and run again the rows of the versions you do not want";
+        String warning = CodeVersionCount.warning(store.table(), versions);
+        return warning == null ? null : "warning: " + warning;
     }
 }

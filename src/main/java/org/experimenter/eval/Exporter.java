@@ -14,8 +14,9 @@ import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Where;
 
 /**
- * Writes the experiment table and its log tables to files for pandas and notebooks: one file
- * per table, {@code <dir>/<table>.parquet} or {@code <dir>/<table>.csv}.
+ * Writes the experiment table, its log tables, its energy table and its artifacts listing to files
+ * for pandas and notebooks: one file per table, {@code <dir>/<table>.parquet} or {@code
+ * <dir>/<table>.csv}.
  *
  * <pre>{@code
  * List<Exporter.Written> files = new Exporter(spark, config).export(Path.of("out"), Exporter.Format.PARQUET, null);
@@ -80,11 +81,12 @@ public final class Exporter {
     }
 
     /**
-     * Exports the experiment table and every log table found (tables named {@code <table>__*}),
-     * replacing earlier exports of the same tables in {@code dir}.
+     * Exports the experiment table, every log table found (tables named {@code <table>__*}), then
+     * the energy table and the artifacts listing when they exist, replacing earlier exports of the
+     * same tables in {@code dir}.
      *
-     * @param where a Spark SQL condition narrowing the rows of the experiment table, or null; log
-     *     tables are exported whole
+     * @param where a Spark SQL condition narrowing the rows of the experiment table, or null; the
+     *     energy and artifacts rows are narrowed to the exported rows, log tables are exported whole
      */
     public List<Written> export(Path dir, Format format, String where) {
         return export(dir, format, where, null);
@@ -111,6 +113,19 @@ public final class Exporter {
             out.add(write(config.table(), table, dir, format));
             for (String log : SparkTables.logTables(config)) {
                 out.add(write(log, SparkTables.other(spark, config, log), dir, format));
+            }
+            // the energy table and the artifacts listing, keyed by the row's id: only the exported rows'
+            ExperimentStore store = new ExperimentStore(config);
+            for (String keyed :
+                    List.of(store.schema().energyTable(), store.schema().artifactsTable())) {
+                if (store.columnsOf(keyed).isEmpty()) {
+                    continue; // a table of an earlier version gets it at its next fill or run
+                }
+                Dataset<Row> rows = SparkTables.other(spark, config, keyed);
+                if (condition != null) {
+                    rows = rows.join(table.select("id"), rows.col("id").equalTo(table.col("id")), "left_semi");
+                }
+                out.add(write(keyed, rows, dir, format));
             }
         } finally {
             spark.conf().set(ts, previous);

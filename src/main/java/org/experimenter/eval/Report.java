@@ -90,13 +90,16 @@ public final class Report {
     public record Stage(long stage, long rows, long configurations, long promoted) {}
 
     /**
-     * Compute: CPU and wall time summed over the rows' last attempts, the first start and last
-     * end, and energy and emissions summed from the energy table (null when it does not exist or
-     * lacks the column).
+     * Compute: CPU and wall time summed over the rows' last attempts; GPU hours, each counted
+     * attempt's wall time (end minus start) times the GPUs it was given ({@code gpus=N} of the
+     * attempts table's {@code resources}; none recorded: 0), summed; the first start and last end,
+     * and energy and emissions summed from the energy table (null when it does not exist or lacks
+     * the column).
      */
     public record Compute(
             double cpuHours,
             double wallHours,
+            double gpuHours,
             Timestamp firstStart,
             Timestamp lastEnd,
             Double energyKwh,
@@ -414,6 +417,15 @@ public final class Report {
 
     private Compute compute(Views v) {
         Row t = one("SELECT sum(cpu_time), sum(wall_time), min(start_date), max(end_date) FROM " + q(v.rows));
+        double gpuHours = 0;
+        if (v.attemptColumns.contains("resources")) {
+            // resources as Batch.describe writes it: "gpus=1 cpus=2 memory=8g gpu-addresses=0"; the
+            // seconds between two timestamps as Spark counts them (fractions kept)
+            Row g = one("SELECT sum((unix_micros(end_date) - unix_micros(start_date)) / 1e6 * coalesce(cast(nullif("
+                    + "regexp_extract(resources, '(^| )gpus=([0-9]+)', 2), '') AS int), 0)) FROM " + q(v.attempts)
+                    + " WHERE " + COUNTED + " AND start_date IS NOT NULL AND end_date IS NOT NULL");
+            gpuHours = g.isNullAt(0) ? 0 : ((Number) g.get(0)).doubleValue() / 3600;
+        }
         Double energy = null;
         Double emissions = null;
         Double gpu = null;
@@ -425,6 +437,7 @@ public final class Report {
         return new Compute(
                 t.isNullAt(0) ? 0 : ((Number) t.get(0)).doubleValue() / 3600,
                 t.isNullAt(1) ? 0 : ((Number) t.get(1)).doubleValue() / 3600,
+                gpuHours,
                 t.isNullAt(2) ? null : t.getTimestamp(2),
                 t.isNullAt(3) ? null : t.getTimestamp(3),
                 energy,

@@ -89,6 +89,8 @@ public enum ReportFormat {
         List<String> compute = new ArrayList<>();
         compute.add("CPU time: " + hours(c.cpuHours()) + " (summed over rows, last attempt of each)");
         compute.add("Wall time: " + hours(c.wallHours()) + " (summed over rows, last attempt of each)");
+        compute.add("GPU hours: " + hours(c.gpuHours())
+                + " (wall time x GPUs given, summed over the attempts; attempts given no GPU count 0)");
         if (c.firstStart() != null && c.lastEnd() != null) {
             double elapsed =
                     Duration.between(c.firstStart().toInstant(), c.lastEnd().toInstant())

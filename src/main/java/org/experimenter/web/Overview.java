@@ -16,6 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.experimenter.ExperimenterException;
 import org.experimenter.Status;
+import org.experimenter.StoreException;
+import org.experimenter.store.CodeVersionCount;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.PageReads;
 import org.experimenter.store.dialect.Redact;
@@ -26,7 +28,9 @@ import org.experimenter.store.dialect.Redact;
  * the running rows per run (the status index) and the attempts added since the last look. Rates
  * are finished attempts per second over the last minute (since its start, for a younger run) of
  * the runs going (rows running, or an attempt ended in the last 10 s), per run and in all; the ETA
- * is the open rows (created and running) at that rate. The counts and the largest attempt id make the
+ * is the open rows (created and running) at that rate. The code versions of the done rows (as
+ * {@code status} reads them, with its warning when there is more than one) are read again when the
+ * rows changed, at most every 30 s. The counts and the largest attempt id make the
  * {@link Snapshot#version() version} by which cached evaluations know that the rows changed.
  */
 final class Overview implements AutoCloseable {
@@ -34,6 +38,8 @@ final class Overview implements AutoCloseable {
     private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** A run whose last attempt ended this recently still counts as going. */
     private static final long RECENT_MILLIS = 10_000;
+    /** The code versions of the done rows are read again when the rows changed, at most this often. */
+    private static final long CODE_VERSIONS_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** One run as the overview shows it. */
     record RunView(
@@ -60,7 +66,9 @@ final class Overview implements AutoCloseable {
             List<RunView> runs,
             int runCount,
             boolean historyComplete,
-            String problem) {}
+            String problem,
+            List<CodeVersionCount> codeVersions,
+            String codeVersionWarning) {}
 
     private record Sample(long nanos, Map<String, Long> finished) {}
 
@@ -80,6 +88,11 @@ final class Overview implements AutoCloseable {
     private final Object changed = new Object();
     private volatile Snapshot latest;
     private long seq;
+    /** The version of the rows the code versions were read at (null: not yet), when, and what they were. */
+    private String codeVersionsOf;
+
+    private long codeVersionsAt;
+    private List<CodeVersionCount> codeVersions = List.of();
 
     Overview(ExperimentStore store, Duration interval) {
         this.store = store;
@@ -163,7 +176,9 @@ final class Overview implements AutoCloseable {
                     last == null ? List.of() : last.runs(),
                     last == null ? 0 : last.runCount(),
                     last != null && last.historyComplete(),
-                    why);
+                    why,
+                    last == null ? List.of() : last.codeVersions(),
+                    last == null ? null : last.codeVersionWarning());
         }
         synchronized (changed) {
             latest = s;
@@ -258,6 +273,12 @@ final class Overview implements AutoCloseable {
         Double rate = seconds >= 1 && anyActive ? totalRate : null;
         Double eta = anyActive && rate != null && rate > 0 ? open / rate : null;
         String version = counts.values() + ":" + maxAttempt;
+        if (!version.equals(codeVersionsOf)
+                && (codeVersionsOf == null || now - codeVersionsAt >= CODE_VERSIONS_NANOS)) {
+            codeVersions = readCodeVersions();
+            codeVersionsOf = version;
+            codeVersionsAt = now;
+        }
         return new Snapshot(
                 nextSeq(),
                 Instant.now(),
@@ -270,7 +291,19 @@ final class Overview implements AutoCloseable {
                 runs,
                 runCount,
                 complete,
-                null);
+                null,
+                codeVersions,
+                CodeVersionCount.warning(store.table(), codeVersions));
+    }
+
+    /** The code versions of the done rows, as status reads them; none for a table that records none. */
+    private List<CodeVersionCount> readCodeVersions() {
+        try {
+            return List.copyOf(store.codeVersionsOfDoneRows());
+        } catch (StoreException olderTable) {
+            // an attempts table of an earlier version has no code_version until a run adds it
+            return List.of();
+        }
     }
 
     private static Map<String, Long> zeroCounts() {

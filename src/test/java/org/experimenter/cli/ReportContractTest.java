@@ -99,6 +99,11 @@ abstract class ReportContractTest {
                 st.execute("ALTER TABLE " + a + " ADD COLUMN code_dirty INTEGER"); // 0 or 1, as the tool writes it
                 st.execute("ALTER TABLE " + a + " ADD COLUMN runtime_version " + text);
             }
+            // what the attempts were given, as Batch.describe writes it; none recorded counts 0 GPUs
+            st.execute("UPDATE " + a + " SET resources = 'gpus=2 cpus=1 gpu-addresses=0,1' WHERE experiment_id <= 10");
+            st.execute("UPDATE " + a + " SET resources = 'gpus=1 cpus=2 memory=8g gpu-addresses=3' WHERE"
+                    + " experiment_id > 10 AND experiment_id <= 20");
+            st.execute("UPDATE " + a + " SET resources = NULL WHERE experiment_id > 70");
             st.execute("DROP TABLE IF EXISTS " + table + "__energy");
             st.execute("UPDATE " + a + " SET code_version = CASE WHEN experiment_id <= 40 THEN 'abc123' ELSE"
                     + " 'def456' END, code_dirty = 0"
@@ -267,6 +272,38 @@ abstract class ReportContractTest {
         assertEquals(((Number) one("SELECT sum(emissions_kg) FROM " + e)).doubleValue(), c.emissionsKg(), 1e-12);
         assertEquals(((Number) one("SELECT sum(gpu_energy_kwh) FROM " + e)).doubleValue(), c.gpuEnergyKwh(), 1e-12);
         assertTrue(c.firstStart().before(c.lastEnd()));
+        assertEquals(gpuHours(""), c.gpuHours(), 1e-9);
+        assertTrue(c.gpuHours() > 0);
+    }
+
+    /**
+     * GPU hours of the counted attempts of the rows the condition selects: each attempt's end
+     * minus start times the gpus=N of its resources (none recorded: 0), summed, read row by row.
+     */
+    private double gpuHours(String condition) throws Exception {
+        ExperimentStore store = TestDb.store(ex);
+        double seconds = 0;
+        int attempts = 0;
+        try (Connection c = store.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT start_date, end_date, resources FROM " + table
+                        + "__attempts WHERE outcome <> 'released' AND experiment_id IN (SELECT id FROM " + table
+                        + (condition.isEmpty() ? "" : " WHERE " + condition) + ")")) {
+            while (rs.next()) {
+                java.time.Instant start = store.dialect().getTimestamp(rs, "start_date");
+                java.time.Instant end = store.dialect().getTimestamp(rs, "end_date");
+                String given = rs.getString("resources");
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("(^| )gpus=([0-9]+)").matcher(given == null ? "" : given);
+                int gpus = m.find() ? Integer.parseInt(m.group(2)) : 0;
+                if (start != null && end != null) {
+                    seconds += java.time.Duration.between(start, end).toNanos() / 1e9 * gpus;
+                }
+                attempts++;
+            }
+        }
+        assertTrue(attempts > 0, condition);
+        return seconds / 3600;
     }
 
     @Test
@@ -329,6 +366,7 @@ abstract class ReportContractTest {
                 ((Number) one("SELECT sum(cpu_time) FROM " + table + " WHERE stage = 2")).doubleValue() / 3600,
                 s.compute().cpuHours(),
                 1e-12);
+        assertEquals(gpuHours("stage = 2"), s.compute().gpuHours(), 1e-9);
         assertEquals(
                 ((Number) one("SELECT sum(energy_kwh) FROM " + table + "__energy WHERE id IN (SELECT id" + " FROM "
                                 + table + " WHERE stage = 2)"))
@@ -387,6 +425,7 @@ abstract class ReportContractTest {
         assertTrue(text.contains("## Best configuration per dataset"), text);
         assertTrue(text.contains("Code versions of done rows: abc123 ("), text);
         assertTrue(text.contains("CPU models: EPYC ("), text);
+        assertTrue(text.contains("- GPU hours: " + String.format(java.util.Locale.ROOT, "%.4f h", gpuHours(""))), text);
 
         String[] tex = run("report", "-c", conf.toString(), "--format", "latex", "--stage", "2");
         assertEquals("0", tex[0], tex[2]);
@@ -395,6 +434,7 @@ abstract class ReportContractTest {
                 tex[1]);
         assertTrue(tex[1].contains("\\begin{tabular}"), tex[1]);
         assertTrue(tex[1].contains("\\item Seeds: 2 (distinct values of seed)"), tex[1]);
+        assertTrue(tex[1].contains("\\item GPU hours: "), tex[1]);
         for (String line : tex[1].split("\n")) {
             assertNull(line.contains("±") ? line : null, "a raw ± in LaTeX");
         }

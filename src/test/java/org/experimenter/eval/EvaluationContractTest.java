@@ -432,6 +432,58 @@ abstract class EvaluationContractTest {
                         .count());
     }
 
+    private long count(String sql) throws Exception {
+        try (Connection c = TestDb.store(ex).connect();
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void exportWritesTheEnergyAndArtifactsRowsOfTheExportedRows() throws Exception {
+        String energy = table + "__energy";
+        String artifacts = table + "__artifacts";
+        long one = count("SELECT min(id) FROM " + table + " WHERE x = 1");
+        long two = count("SELECT min(id) FROM " + table + " WHERE x = 2");
+        try (Connection c = TestDb.store(ex).connect();
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + artifacts + " (id, attempt, path, bytes, sha256) VALUES (" + one
+                    + ", 1, 'model.bin', 3, '" + "a".repeat(64) + "'), (" + two + ", 1, 'plot.png', 5, '"
+                    + "b".repeat(64) + "')");
+        }
+        try {
+            List<Exporter.Written> all = ex.export(spark, dir.resolve("keyed"), Exporter.Format.PARQUET, null);
+            assertEquals(
+                    List.of(table, table + "__attempts", logTable, energy, artifacts),
+                    all.stream().map(Exporter.Written::table).toList());
+            long energyRows = count("SELECT count(*) FROM " + energy);
+            assertTrue(energyRows >= 16, "an energy row per finished attempt: " + energyRows);
+            assertEquals(energyRows, all.get(3).rows());
+            assertEquals(2, all.get(4).rows());
+            Dataset<Row> back = spark.read()
+                    .parquet(dir.resolve("keyed").resolve(energy + ".parquet").toString());
+            assertEquals(TestDb.store(ex).columnsOf(energy), List.of(back.columns()));
+
+            List<Exporter.Written> narrowed = ex.export(spark, dir.resolve("keyed-x2"), Exporter.Format.CSV, "x = 2");
+            assertEquals(
+                    List.of(energy, artifacts),
+                    List.of(narrowed.get(3).table(), narrowed.get(4).table()));
+            assertEquals(
+                    count("SELECT count(*) FROM " + energy + " WHERE id IN (SELECT id FROM " + table + " WHERE x = 2)"),
+                    narrowed.get(3).rows());
+            assertEquals(1, narrowed.get(4).rows());
+            String csv = Files.readString(dir.resolve("keyed-x2").resolve(artifacts + ".csv"));
+            assertTrue(csv.startsWith("id,attempt,path,bytes,sha256\n" + two + ",1,plot.png,5,"), csv);
+        } finally {
+            try (Connection c = TestDb.store(ex).connect();
+                    Statement st = c.createStatement()) {
+                st.execute("DELETE FROM " + artifacts);
+            }
+        }
+    }
+
     @Test
     void exportToCsvKeepsMultiLineErrorsInOneRecord() throws Exception {
         List<Exporter.Written> files = ex.export(spark, dir.resolve("csv"), Exporter.Format.CSV, "x = 2");

@@ -115,6 +115,9 @@ abstract class WebApiContractTest {
                 o.get("runs").findValues("attempts").stream()
                         .mapToLong(JsonNode::asLong)
                         .sum());
+        // every done row came from this build: one code version, no warning
+        assertEquals(1, o.get("codeVersions").size(), o.toString());
+        assertTrue(o.get("codeVersionWarning").isNull(), o.toString());
     }
 
     @Test
@@ -577,6 +580,41 @@ abstract class WebApiContractTest {
                     404,
                     c.post("/api/actions/reset", "{\"ids\": [999999]}", "Content-Type", json, "X-CSRF-Token", csrf)
                             .statusCode());
+        }
+    }
+
+    @Test
+    @Order(25)
+    void theOverviewWarnsWhenTheDoneRowsComeFromMoreThanOneCodeVersion() throws Exception {
+        String other = "<b>v2</b> & \"dirty\"";
+        try (var c = f.store.connect();
+                var ps = c.prepareStatement("UPDATE " + f.store.table() + "__attempts SET code_version = ?, code_dirty"
+                        + " = 1 WHERE experiment_id IN (SELECT id FROM " + f.store.table() + " WHERE k = 1)")) {
+            ps.setString(1, other);
+            ps.executeUpdate();
+        }
+        List<org.experimenter.store.CodeVersionCount> versions = f.store.codeVersionsOfDoneRows();
+        assertEquals(2, versions.size(), versions.toString());
+        // a new server reads the code versions at its first look (one running reads them again
+        // when the rows change, at most every 30 s)
+        try (WebServer again = f.serve("127.0.0.1", null, false)) {
+            JsonNode o = new WebClient(again.port()).json("/api/overview");
+            assertEquals(2, o.get("codeVersions").size(), o.toString());
+            for (int i = 0; i < versions.size(); i++) {
+                JsonNode v = o.get("codeVersions").get(i);
+                assertEquals(versions.get(i).codeVersion(), v.get("codeVersion").asText());
+                assertEquals(versions.get(i).rows(), v.get("rows").asLong());
+                assertEquals(versions.get(i).dirty(), v.get("dirty").asBoolean());
+            }
+            String warning = o.get("codeVersionWarning").asText();
+            assertEquals(org.experimenter.store.CodeVersionCount.warning(f.store.table(), versions), warning);
+            assertTrue(
+                    warning.startsWith("the done rows of " + f.store.table() + " come from 2 code versions: "),
+                    warning);
+            assertTrue(
+                    warning.contains(
+                            other + " (" + f.count("k = 1 AND status = 'done'") + " rows, uncommitted changes)"),
+                    warning);
         }
     }
 

@@ -433,6 +433,34 @@ class WebBrowserTest {
         }
     }
 
+    @Test
+    @Order(12)
+    void theOverviewWarnsOfTwoCodeVersionsAsText() throws Exception {
+        driver.get(base + "#/overview");
+        wait.until(d -> text("count-total").equals("72"));
+        assertEquals("", text("code-versions"), "one code version so far: no warning");
+        String hostile = "<img src=x onerror=alert(1)><b>v2</b>";
+        try (var c = f.store.connect();
+                var ps = c.prepareStatement("UPDATE " + f.store.table() + "__attempts SET code_version = ? WHERE"
+                        + " experiment_id IN (SELECT id FROM " + f.store.table() + " WHERE k = 1)")) {
+            ps.setString(1, hostile);
+            ps.executeUpdate();
+        }
+        String expected = "warning: "
+                + org.experimenter.store.CodeVersionCount.warning(f.store.table(), f.store.codeVersionsOfDoneRows());
+        try (WebServer again = f.serve("127.0.0.1", null, false)) {
+            driver.get("http://127.0.0.1:" + again.port() + "/#/overview");
+            wait.until(d -> text("code-versions").equals(expected));
+            assertTrue(expected.contains(hostile), expected);
+            // the overview has <b> figures of its own: no element inside the warning, no image anywhere
+            assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "no script of a value ran");
+            assertEquals(0L, js("return document.getElementById('code-versions').children.length;"));
+            assertEquals(0L, js("return document.querySelectorAll('img[src=x]').length;"));
+            assertEquals(1L, js("return document.scripts.length;"), "no script element was added");
+            shoot("overview-code-versions");
+        }
+    }
+
     private void assertNoInjection() {
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "no script of a value ran");
         assertEquals(1L, js("return document.scripts.length;"), "no script element was added");
