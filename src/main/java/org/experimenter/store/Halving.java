@@ -41,6 +41,9 @@ import org.experimenter.grid.PromotionCut;
  *       the next pass cuts it.
  *   <li>Each pass reads the rows and writes its promotions and marks in one transaction; a
  *       worker's ASHA decision reads only the rungs it wrote results to ({@link #promoteFrom}).
+ *   <li>A mark never changes and a row marked stopped never gets a child: a rung given unmarked
+ *       rows after its cut is cut again among them only, into the slots left.
+ *   <li>A run of a scope promotes only rows of its scope; the rows a cut ranks are the whole rung.
  *   <li>With several Hyperband brackets every configuration belongs to one bracket (column
  *       {@code bracket}, inherited by promoted rows), and each bracket's rungs are ranked and cut
  *       alone.
