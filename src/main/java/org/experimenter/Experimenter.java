@@ -164,14 +164,16 @@ public final class Experimenter {
         if (config.halving() == null) {
             return new RunJob(spark, runConfig).run(experiment, options);
         }
-        // async: the workers promote as they claim; what is promotable when a round ends starts another
-        store.halving().promote();
+        // the job promotes rows of its scope before its first round (async: the workers promote as they
+        // claim); what is promotable when a round ends starts another
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
         RunJob job = new RunJob(spark, runConfig);
         RunSummary summary = (once ? job : job.promotingBetweenRounds()).run(experiment, options);
-        // the rounds promoted what they could; rows another driver finished meanwhile may allow more
-        while (store.halving().promote() > 0 && !once) {
-            summary = new RunJob(spark, runConfig).run(experiment, options).after(summary);
+        // the rounds promoted what they could; rows another driver finished meanwhile may allow more;
+        // a stopped run (Ctrl-C, SIGTERM) promotes nothing more and starts nothing
+        while (!job.stopped() && job.promoteInScope() > 0 && !once) {
+            job = new RunJob(spark, runConfig);
+            summary = job.run(experiment, options).after(summary);
         }
         return summary;
     }

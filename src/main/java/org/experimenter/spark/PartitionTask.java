@@ -60,7 +60,9 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
         }
         List<String> gpus =
                 TaskResources.gpusOfTask(task, store.config().resources().base());
-        try (Worker worker = new Worker(store, experiment, runId, executor, app).withGpus(gpus)) {
+        try (Worker worker = new Worker(store, experiment, runId, executor, app)
+                .withGpus(gpus)
+                .promotingWithin(scope)) {
             if (task != null) {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
                 worker.stopWhen(task::isInterrupted);

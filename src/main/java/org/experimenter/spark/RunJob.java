@@ -66,6 +66,8 @@ public final class RunJob {
     private final int driverReadLimit;
     private volatile boolean stopping;
     private boolean promoteBetweenRounds;
+    /** The scope of the last {@link #run}, for {@link #promoteInScope}. */
+    private RunScope lastScope;
     /** The run stage's resource profile (the rows' GPUs and cores), or null for Spark's default. */
     private ResourceProfile rowProfile;
 
@@ -95,6 +97,19 @@ public final class RunJob {
         return this;
     }
 
+    /** Whether the last {@link #run} was stopped (Ctrl-C, SIGTERM): nothing more may start after it. */
+    public boolean stopped() {
+        return stopping;
+    }
+
+    /** With a halving section: promotes what rows of the last run's scope allow now; the rows added. */
+    public int promoteInScope() {
+        if (lastScope == null) {
+            throw new IllegalStateException("promoteInScope before run; this is a bug");
+        }
+        return store.halving().promote(lastScope);
+    }
+
     public RunSummary run(Experiment experiment, RunOptions options) {
         long started = System.nanoTime();
         String master = spark.sparkContext().master();
@@ -118,6 +133,7 @@ public final class RunJob {
         String runId = spark.sparkContext().applicationId() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         RunScope scope = scope(options);
+        lastScope = scope;
         CountDownLatch done = new CountDownLatch(1);
         Runnable hook = () -> stopGracefully(runId, done);
         org.apache.hadoop.util.ShutdownHookManager.get()
@@ -129,8 +145,9 @@ public final class RunJob {
         try {
             int round = 0;
             while (!stopping) {
-                if (round > 0 && promoteBetweenRounds) {
-                    store.halving().promote();
+                if (config.halving() != null && (round == 0 || promoteBetweenRounds)) {
+                    // only rows of the scope: a scoped run neither promotes nor runs rows outside it
+                    store.halving().promote(scope);
                 }
                 OpenRows open = store.runs().openRows(scope);
                 if (open == null) {

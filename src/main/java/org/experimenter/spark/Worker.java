@@ -56,6 +56,8 @@ public final class Worker implements AutoCloseable {
     private long nextReturnedCheck = System.nanoTime();
     /** Asynchronous halving: rungs this worker wrote results to since it last looked at them. */
     private final Set<Halving.Rung> unsettled = new LinkedHashSet<>();
+    /** Asynchronous halving: the scope of the run this worker promotes for; null: it never promotes. */
+    private RunScope promoting;
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
         this.store = store;
@@ -72,6 +74,16 @@ public final class Worker implements AutoCloseable {
     /** The GPU addresses Spark gave this worker's task, which every row it runs gets. */
     public Worker withGpus(List<String> gpus) {
         claims.gpus = List.copyOf(gpus);
+        return this;
+    }
+
+    /**
+     * Asynchronous halving: promote rows of this run's scope before claiming, and run the
+     * promoted rows the scope takes ({@link Halving#promoteFrom}). A worker not told so (run-one,
+     * a reproduction) runs the rows it is given and promotes nothing.
+     */
+    public Worker promotingWithin(RunScope scope) {
+        this.promoting = scope;
         return this;
     }
 
@@ -157,11 +169,11 @@ public final class Worker implements AutoCloseable {
      * when nothing was promotable (or there is no asynchronous halving).
      */
     private boolean runPromoted() {
-        if (!asyncHalving() || unsettled.isEmpty()) {
+        if (promoting == null || !asyncHalving() || unsettled.isEmpty()) {
             return false;
         }
         int limit = batchSize();
-        List<Halving.Promoted> promoted = store.halving().promoteFrom(unsettled, limit);
+        List<Halving.Promoted> promoted = store.halving().promoteFrom(unsettled, limit, promoting);
         if (promoted.size() < limit) {
             unsettled.clear(); // every candidate of these rungs is promoted now
         }
@@ -171,8 +183,13 @@ public final class Worker implements AutoCloseable {
         List<Long> ids = new ArrayList<>();
         Map<Long, Object[]> keys = new LinkedHashMap<>();
         for (Halving.Promoted p : promoted) {
-            ids.add(p.id());
-            keys.put(p.id(), p.keys());
+            if (p.inScope()) {
+                ids.add(p.id());
+                keys.put(p.id(), p.keys());
+            }
+        }
+        if (ids.isEmpty()) {
+            return true; // promoted rows the run's scope does not take: they wait for another run
         }
         Claim claim = newClaim();
         heartbeat.hold(claim.token());
@@ -260,7 +277,7 @@ public final class Worker implements AutoCloseable {
 
     /** Asynchronous halving: the rungs that received results, for the next look before a claim. */
     private void noteRungs(List<ClaimedRow> rows, List<Outcome> outcomes) {
-        if (!asyncHalving() || outcomes.isEmpty()) {
+        if (promoting == null || !asyncHalving() || outcomes.isEmpty()) {
             return;
         }
         Map<Long, Object[]> keys = new LinkedHashMap<>();

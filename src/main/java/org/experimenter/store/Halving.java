@@ -41,6 +41,9 @@ import org.experimenter.grid.PromotionCut;
  *       the next pass cuts it.
  *   <li>Each pass reads the rows and writes its promotions and marks in one transaction; a
  *       worker's ASHA decision reads only the rungs it wrote results to ({@link #promoteFrom}).
+ *   <li>A mark never changes and a row marked stopped never gets a child: a rung given unmarked
+ *       rows after its cut is cut again among them only, into the slots left.
+ *   <li>A run of a scope promotes only rows of its scope; the rows a cut ranks are the whole rung.
  *   <li>With several Hyperband brackets every configuration belongs to one bracket (column
  *       {@code bracket}, inherited by promoted rows), and each bracket's rungs are ranked and cut
  *       alone.
@@ -148,25 +151,39 @@ public final class Halving implements Serializable {
         return String.join(", ", parts);
     }
 
-    /** A row a promotion added: its id and keyfield values in keyfield order. */
-    public record Promoted(long id, Object[] keys) {}
+    /**
+     * A row a promotion added: its id, keyfield values in keyfield order, and whether the run that
+     * promoted it may run it (it is in the run's scope; see {@link #promoteFrom}).
+     */
+    public record Promoted(long id, Object[] keys, boolean inScope) {}
 
-    /** One row as halving sees it: its keyfield values in order, status, ranking value and mark. */
-    record Entry(long id, Object[] keys, Status status, Double value, String mark, Integer bracket) {}
+    /**
+     * One row as halving sees it: its keyfield values in order, status, ranking value, mark, and
+     * whether it is in the scope of the run that looks (always, for a pass over the whole table).
+     */
+    record Entry(long id, Object[] keys, Status status, Double value, String mark, Integer bracket, boolean inScope) {}
 
     /**
      * What a pass between runs does: cuts the complete rungs (sync), or promotes every row that
      * makes its rung's cut now (async). Returns how many rows it added.
      */
     public int promote() {
+        return promote(null);
+    }
+
+    /**
+     * {@link #promote} for a run of this scope (null: the whole table): sync cuts only the rungs
+     * that hold a row of the scope (a rung is cut whole), async promotes only rows of the scope.
+     */
+    public int promote(RunScope scope) {
         requireHalving();
         if (settings.mode() == HalvingSettings.Mode.SYNC) {
-            return promoteCompleteRungs();
+            return promoteCompleteRungs(scope);
         }
         int added = 0;
-        for (int n = promoteUpTo(Integer.MAX_VALUE).size();
+        for (int n = promoteUpTo(Integer.MAX_VALUE, scope).size();
                 n > 0;
-                n = promoteUpTo(Integer.MAX_VALUE).size()) {
+                n = promoteUpTo(Integer.MAX_VALUE, scope).size()) {
             added += n;
         }
         return added;
@@ -177,26 +194,49 @@ public final class Halving implements Serializable {
      * it added. Safe to call any time, from any number of drivers.
      */
     public int promoteCompleteRungs() {
+        return promoteCompleteRungs(null);
+    }
+
+    /**
+     * The same, for the rungs that hold a row of the scope (null: every rung).
+     *
+     * <p>A rung cut before and given unmarked rows since ({@code fill} added configurations, a
+     * row was reset) is cut again only among its unmarked rows: a mark never changes, a row
+     * marked stopped never gets a child, and the rung never has more than {@code floor(n / eta)}
+     * promoted rows. An unmarked row takes one of the slots left only if it ranks among the best
+     * {@code floor(n / eta)} of the whole rung; the other unmarked rows are marked stopped.
+     */
+    public int promoteCompleteRungs(RunScope scope) {
         requireHalving();
         return withRetries("cannot promote the complete rungs of " + db.table, conn -> {
             int added = 0;
             Instant now = db.now();
             for (Map<Integer, List<Entry>> rungs :
-                    rungsByGroup(readEntries(conn)).values()) {
+                    rungsByGroup(readEntries(conn, scope)).values()) {
                 for (int k = 0; k < plan.maxRung(); k++) {
                     List<Entry> rung = rungs.getOrDefault(k, List.of());
-                    if (rung.isEmpty() || !complete(rung) || rung.stream().allMatch(e -> e.mark() != null)) {
+                    if (rung.isEmpty()
+                            || !complete(rung)
+                            || rung.stream().allMatch(e -> e.mark() != null)
+                            || rung.stream().noneMatch(Entry::inScope)) {
                         continue;
                     }
                     pauseBeforeCut();
                     List<Entry> ranked = ranked(rung);
                     int keep = Math.min(ranked.size(), rung.size() / settings.eta());
-                    List<Entry> winners = ranked.subList(0, keep);
+                    long taken =
+                            rung.stream().filter(e -> PROMOTED.equals(e.mark())).count();
+                    List<Entry> winners = new ArrayList<>();
+                    for (Entry e : ranked.subList(0, keep)) {
+                        if (e.mark() == null && winners.size() < keep - taken) {
+                            winners.add(e);
+                        }
+                    }
                     added += insertChildren(conn, winners, k + 1, now);
                     List<Long> promoted = ids(winners);
                     List<Long> stopped = new ArrayList<>();
                     for (Entry e : rung) {
-                        if (!promoted.contains(e.id())) {
+                        if (e.mark() == null && !promoted.contains(e.id())) {
                             stopped.add(e.id());
                         }
                     }
@@ -226,12 +266,17 @@ public final class Halving implements Serializable {
      * workers promote with {@link #promoteFrom}, which reads the rungs they wrote to.
      */
     public List<Promoted> promoteUpTo(int limit) {
+        return promoteUpTo(limit, null);
+    }
+
+    /** {@link #promoteUpTo} promoting only rows of the scope (null: any row). */
+    public List<Promoted> promoteUpTo(int limit, RunScope scope) {
         requireHalving();
         return withRetries("cannot promote rows of " + db.table, conn -> {
             Map<Rung, List<Entry>> rungs = new LinkedHashMap<>();
-            rungsByGroup(readEntries(conn))
+            rungsByGroup(readEntries(conn, scope))
                     .forEach((group, byRung) -> byRung.forEach((k, entries) -> rungs.put(new Rung(group, k), entries)));
-            return promoteCandidates(conn, rungs, limit);
+            return promoteCandidates(conn, rungs, limit, scope);
         });
     }
 
@@ -246,8 +291,14 @@ public final class Halving implements Serializable {
      * two workers writing at once, the one that looks last sees both results. So no state of a
      * rung goes unexamined, and the pass between runs ({@link #promote}) catches what a killed
      * worker did not look at.
+     *
+     * <p>A run of a scope (its {@code --where}, ids, limit) promotes only rows of its scope; a
+     * promoted row is {@link Promoted#inScope} when it matches the run's condition and the run
+     * names neither ids nor a limit (a limited run never runs more rows than it selected when it
+     * started; its promoted rows wait for the next run). The cut is over the whole rung all the
+     * same: rows outside the scope rank, but are not promoted.
      */
-    public List<Promoted> promoteFrom(Collection<Rung> rungs, int limit) {
+    public List<Promoted> promoteFrom(Collection<Rung> rungs, int limit, RunScope scope) {
         requireHalving();
         if (rungs.isEmpty()) {
             return List.of();
@@ -256,10 +307,10 @@ public final class Halving implements Serializable {
             Map<Rung, List<Entry>> read = new LinkedHashMap<>();
             for (Rung r : rungs) {
                 if (r.k() < plan.maxRung()) {
-                    read.put(r, readRung(conn, r));
+                    read.put(r, readRung(conn, r, scope));
                 }
             }
-            return promoteCandidates(conn, read, limit);
+            return promoteCandidates(conn, read, limit, scope);
         });
     }
 
@@ -288,7 +339,7 @@ public final class Halving implements Serializable {
     }
 
     /** Promotes, higher rungs first, up to limit rows of the given rungs that make their cut. */
-    private List<Promoted> promoteCandidates(Connection conn, Map<Rung, List<Entry>> rungs, int limit)
+    private List<Promoted> promoteCandidates(Connection conn, Map<Rung, List<Entry>> rungs, int limit, RunScope scope)
             throws SQLException {
         List<Promoted> added = new ArrayList<>();
         Instant now = db.now();
@@ -313,7 +364,9 @@ public final class Halving implements Serializable {
                 double[] values = ranked.stream().mapToDouble(Entry::value).toArray();
                 double cut = PromotionCut.cut(values, settings.eta(), settings.lowerIsBetter());
                 for (Entry e : ranked) {
-                    if (e.mark() == null && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
+                    if (e.mark() == null
+                            && e.inScope()
+                            && PromotionCut.makes(e.value(), cut, settings.lowerIsBetter())) {
                         order.add(new Candidate(e, k));
                     }
                 }
@@ -328,7 +381,8 @@ public final class Halving implements Serializable {
             Object[] keys = c.entry().keys().clone();
             keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
             if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
-                added.add(new Promoted(childId(conn, c.entry(), keys), keys));
+                long child = childId(conn, c.entry(), keys);
+                added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
             }
             // promoted now, or by another driver first
             mark(conn, List.of(c.entry().id()), PROMOTED);
@@ -414,9 +468,12 @@ public final class Halving implements Serializable {
         throw new IllegalStateException("no keyfield " + name + "; the config reader checks this, this is a bug");
     }
 
-    private List<Entry> readEntries(Connection conn) throws SQLException {
+    private List<Entry> readEntries(Connection conn, RunScope scope) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, status, halving, bracket, ").append(settings.value());
+        StringBuilder cols = new StringBuilder("id, status, halving, bracket, ")
+                .append(inScopeColumn(scope))
+                .append(", ")
+                .append(settings.value());
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
         return Jdbc.query(conn, "SELECT " + cols + " FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, rs -> {
             Object[] keys = new Object[keyfields.size()];
@@ -431,14 +488,18 @@ public final class Halving implements Serializable {
                     Status.parse(rs.getString("status")),
                     v == null ? null : ((Number) v).doubleValue(),
                     rs.getString("halving"),
-                    bracketOf(rs));
+                    bracketOf(rs),
+                    rs.getInt("in_scope") == 1);
         });
     }
 
     /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
-    private List<Entry> readRung(Connection conn, Rung rung) throws SQLException {
+    private List<Entry> readRung(Connection conn, Rung rung, RunScope scope) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, halving, bracket, ").append(settings.value());
+        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
+                .append(inScopeColumn(scope))
+                .append(", ")
+                .append(settings.value());
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
         StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
         settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
@@ -467,8 +528,37 @@ public final class Halving implements Serializable {
                             Status.DONE,
                             v == null ? null : ((Number) v).doubleValue(),
                             rs.getString("halving"),
-                            bracketOf(rs));
+                            bracketOf(rs),
+                            rs.getInt("in_scope") == 1);
                 });
+    }
+
+    /** The column {@code in_scope}: 1 for a row of the scope (every row without one), else 0. */
+    private String inScopeColumn(RunScope scope) {
+        return scope == null
+                ? "1 AS in_scope"
+                : "CASE WHEN " + ScopeSql.predicate(scope, db.dialect) + " THEN 1 ELSE 0 END AS in_scope";
+    }
+
+    /**
+     * Whether a run of the scope may run the row a promotion added: any run without a scope; a
+     * run naming ids or a limit never (its rows were chosen when it started); else when the row
+     * matches the run's condition.
+     */
+    private boolean childInScope(Connection conn, long child, RunScope scope) throws SQLException {
+        if (scope == null) {
+            return true;
+        }
+        if (!scope.ids().isEmpty() || scope.lastOrderKey() != null) {
+            return false;
+        }
+        RunScope condition = RunScope.all().where(scope.where());
+        return !Jdbc.query(
+                        conn,
+                        "SELECT id FROM " + db.table + " WHERE id = ? AND " + ScopeSql.predicate(condition, db.dialect),
+                        ps -> ps.setLong(1, child),
+                        rs -> 1)
+                .isEmpty();
     }
 
     private static Integer bracketOf(java.sql.ResultSet rs) throws SQLException {
@@ -559,9 +649,7 @@ public final class Halving implements Serializable {
                 try {
                     return Jdbc.inTransaction(c, work);
                 } catch (SQLException e) {
-                    String state = e.getSQLState();
-                    boolean again = state != null && (state.equals("40001") || state.equals("40P01"));
-                    if (!again || attempt >= RETRIES) {
+                    if (!db.dialect.isSerializationFailure(e) || attempt >= RETRIES) {
                         throw e;
                     }
                 }

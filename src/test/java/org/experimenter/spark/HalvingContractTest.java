@@ -258,6 +258,75 @@ abstract class HalvingContractTest {
     }
 
     @Test
+    void anAsynchronousRunWithAWherePromotesAndRunsOnlyRowsOfItsScope() {
+        // given: rung 1 of both data sets has results for x >= 3, the best rows of each rung
+        withoutHalving().run(spark, new HalvingObjective(), "x >= 3", 0);
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        // when: an asynchronous run of x < 3 only
+        RunSummary s = async.run(spark, new HalvingObjective(), "x < 3", 0);
+        // then: no configuration with x >= 3 was promoted, nor ran in this run
+        for (Map<String, Object> r : store.rows()) {
+            int x = ((Number) r.get("x")).intValue();
+            if (x >= 3) {
+                assertEquals(1, ((Number) r.get("epochs")).intValue(), r.toString());
+                assertNull(r.get("halving"), r.toString());
+                assertTrue(!s.runId().equals(r.get("run_id")), r.toString());
+            }
+        }
+    }
+
+    @Test
+    void runOneRunsItsOneRowAndPromotesNothing() {
+        // given: every row of rung 1 has a result but a 0
+        withoutHalving().run(spark, new HalvingObjective(), "NOT (dataset = 'a' AND x = 0)", 0);
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        // when
+        Map<String, Object> row = async.runOne(Map.of("dataset", "a", "x", "0", "epochs", "1"), new HalvingObjective());
+        // then: that row ran, and nothing was promoted
+        assertEquals("done", row.get("status"));
+        assertEquals(18, store.rows().size());
+        assertEquals(Map.of(), xs("promoted"));
+    }
+
+    @Test
+    void anAsynchronousRunOfAtMostOneExperimentRunsOneRowAndNotTheRowItPromotes() {
+        // given: every row of rung 1 has a result but a 4, the best of data set a
+        withoutHalving().run(spark, new HalvingObjective(), "NOT (dataset = 'a' AND x = 4)", 0);
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        // when: a run of at most one experiment, which runs a 4 and may promote it
+        RunSummary s = async.run(spark, new HalvingObjective(), null, 1);
+        // then: it ran that one row, not the promoted one too
+        assertEquals(1, s.total());
+        long ranHere = store.rows().stream()
+                .filter(r -> s.runId().equals(r.get("run_id")))
+                .count();
+        assertEquals(1, ranHere);
+    }
+
+    @Test
+    void aSynchronousRungGivenMoreConfigurationsLaterIsCutAgainOnlyAmongItsUnmarkedRowsAndSlotsLeft() {
+        // given: a complete run, then 3 more configurations per data set at rung 1 (x = 9, 10, 11: worse than all)
+        ex.run(spark, new HalvingObjective());
+        Experimenter wider = Experimenter.of(
+                db().config(dir, table, FIELDS.replace("stop = 9", "stop = 12") + HALVING.formatted("sync")));
+        assertEquals(6, wider.fill());
+        // when: they run and the rung is cut again (12 rows: 4 slots, 3 taken)
+        wider.run(spark, new HalvingObjective());
+        // then: the first cut stands, no stopped row has a child, and the last slot went to no
+        // new row (a new row gets a slot only if it ranks among the rung's best 4)
+        for (Map<String, Object> r : store.rows()) {
+            if (r.get("parent_id") != null) {
+                Map<String, Object> parent = store.row(((Number) r.get("parent_id")).longValue());
+                assertEquals("promoted", parent.get("halving"), r + " has parent " + parent);
+            }
+        }
+        assertEquals(Map.of("a 1", set(3, 4, 5), "a 3", set(5), "b 1", set(1, 2, 3), "b 3", set(3)), xs("promoted"));
+        assertEquals(set(0, 1, 2, 6, 7, 8, 9, 10, 11), xs("stopped").get("a 1"));
+        assertEquals(set(0, 4, 5, 6, 7, 8, 9, 10, 11), xs("stopped").get("b 1"));
+        assertEquals(0, wider.halve());
+    }
+
+    @Test
     void aPromotedConfigurationFindsTheCheckpointOfItsRungBelowInItsScratchFolder() {
         // a command that resumes from {scratch_dir}/ckpt (the epochs trained so far) and saves it again
         String command = "r=$(cat {scratch_dir}/ckpt 2>/dev/null || echo 0); echo {epochs} > {scratch_dir}/ckpt;"

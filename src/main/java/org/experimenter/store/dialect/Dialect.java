@@ -227,21 +227,19 @@ public abstract class Dialect implements java.io.Serializable {
      * @param status the status literal of new rows, e.g. {@code 'created'}
      */
     public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
-        StringJoiner marks = new StringJoiner(", ");
-        columns.forEach(c -> marks.add("?"));
-        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES (" + marks
-                + ", " + status + ", ?) ON CONFLICT DO NOTHING";
+        return insertUnlessPresentStatement(table, columns, status);
     }
 
     /**
      * The statement that inserts one row unless the table has its keyfields (the UNIQUE
      * constraint decides, so two drivers inserting it at once add one row): its parameters one
-     * per column, then the creation time. Halving's promotions.
+     * per column, then the creation time. Halving's promotions, and the row-wise fill.
      */
     public String insertUnlessPresentStatement(String table, List<String> columns, String status) {
-        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ", " + status
-                + ", ?) ON CONFLICT DO NOTHING";
+        StringJoiner marks = new StringJoiner(", ");
+        columns.forEach(c -> marks.add("?"));
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES (" + marks
+                + ", " + status + ", ?) ON CONFLICT DO NOTHING";
     }
 
     /**
@@ -308,6 +306,16 @@ public abstract class Dialect implements java.io.Serializable {
     public boolean isPermanent(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+    }
+
+    /**
+     * Whether a transaction failed only because the database could not serialize it or chose it
+     * as a deadlock's victim (SQLSTATE 40001, PostgreSQL's 40P01): running it again, which sees
+     * what the other transaction committed, is the cure.
+     */
+    public boolean isSerializationFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("40001") || state.equals("40P01"));
     }
 
     /**

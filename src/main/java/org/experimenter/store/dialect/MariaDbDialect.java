@@ -196,15 +196,10 @@ public class MariaDbDialect extends Dialect {
                 + values;
     }
 
+    /** The multi-row fill statement for one row: INSERT IGNORE (MariaDB has no ON CONFLICT). */
     @Override
     public String insertUnlessPresentStatement(String table, List<String> columns, String status) {
-        return "INSERT IGNORE INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ", " + status + ", ?)";
-    }
-
-    @Override
-    public String fillStatement(String table, List<String> columns, List<FieldType> types, String status) {
-        return fillStatement(table, columns, types, status, 1);
+        return fillStatement(table, columns, null, status, 1);
     }
 
     /**
