@@ -63,7 +63,7 @@ abstract class RungsContractTest {
     }
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     String table;
     Experimenter ex;
