@@ -182,6 +182,83 @@ abstract class RungsContractTest {
                 refused[2].strip());
     }
 
+    @Test
+    void withHyperbandBracketsEachBracketsRungsAreRankedAloneAndEachBracketHasItsSurvivors() {
+        // rungs 1, 3, 9 by eta 3: s=2: 9 x 1, 3 x 3, 1 x 9; s=1: 5 x 3, 1 x 9; s=0: 3 x 9, per data set
+        String fields = FIELDS.replace("stop = 9", "stop = 20").replace("  seed { type = int, values = [0, 1] }\n", "");
+        Experimenter hb = Experimenter.of(
+                db().config(dir, TestDb.uniqueTable("rungs_hb"), fields + HALVING.replace(" }", ", brackets = 3 }")));
+        try {
+            assertEquals(34, hb.fill());
+            hb.run(TestSpark.session(), new HalvingObjective());
+            Rungs.Tables t = Rungs.of(hb.config()).read(hb.evaluation(TestSpark.session()));
+            assertEquals(
+                    List.of("bracket", "rung", "epochs", "dataset", "x", "val_loss", "rank", "mark"),
+                    t.rungs().columns());
+            // bracket dataset epochs -> [configurations, promoted, ranks 1..n in order]
+            java.util.Map<String, List<Integer>> seen = new java.util.TreeMap<>();
+            java.util.Map<String, Integer> lastRank = new java.util.HashMap<>();
+            for (List<Object> r : t.rungs().rows()) {
+                String key = "s=" + r.get(0) + " " + r.get(3) + " " + r.get(2);
+                List<Integer> n = seen.computeIfAbsent(key, k -> new ArrayList<>(List.of(0, 0)));
+                n.set(0, n.get(0) + 1);
+                n.set(1, n.get(1) + ("promoted".equals(r.get(7)) ? 1 : 0));
+                if (r.get(6) == null) {
+                    // x = 7 of data set a fails at 1 epoch: no value, no rank, last, stopped
+                    assertEquals("a 7 1 stopped", r.get(3) + " " + r.get(4) + " " + r.get(2) + " " + r.get(7));
+                    continue;
+                }
+                assertEquals(lastRank.getOrDefault(key, 0) + 1, r.get(6), "ranks in order within " + key);
+                lastRank.put(key, (Integer) r.get(6));
+                assertEquals(
+                        HalvingObjective.loss(
+                                (String) r.get(3), ((Number) r.get(4)).intValue(), ((Number) r.get(2)).doubleValue()),
+                        (Double) r.get(5),
+                        1e-9);
+            }
+            java.util.Map<String, List<Integer>> expected = new java.util.TreeMap<>();
+            for (String d : List.of("a", "b")) {
+                expected.put("s=2 " + d + " 1", List.of(9, 3));
+                expected.put("s=2 " + d + " 3", List.of(3, 1));
+                expected.put("s=2 " + d + " 9", List.of(1, 0));
+                expected.put("s=1 " + d + " 3", List.of(5, 1));
+                expected.put("s=1 " + d + " 9", List.of(1, 0));
+                expected.put("s=0 " + d + " 9", List.of(3, 0));
+            }
+            assertEquals(expected, seen);
+            assertEquals(2, t.rungs().rows().get(0).get(0), "bracket s_max first");
+
+            assertEquals(
+                    List.of("bracket", "dataset", "x", "val_loss@1", "val_loss@3", "val_loss@9", "mark"),
+                    t.paths().columns());
+            // per data set one survivor of s=2 and of s=1, and the three of s=0, each on the rungs its bracket has
+            List<String> shape = new ArrayList<>();
+            for (List<Object> r : t.paths().rows()) {
+                shape.add(r.get(0) + " " + r.get(1) + " " + (r.get(3) != null) + " " + (r.get(4) != null) + " "
+                        + (r.get(5) != null) + " " + r.get(6));
+                assertEquals(
+                        HalvingObjective.loss((String) r.get(1), ((Number) r.get(2)).intValue(), 9),
+                        (Double) r.get(5),
+                        1e-9);
+            }
+            assertEquals(
+                    List.of(
+                            "2 a true true true done",
+                            "2 b true true true done",
+                            "1 a false true true done",
+                            "1 b false true true done",
+                            "0 a false false true done",
+                            "0 a false false true done",
+                            "0 a false false true done",
+                            "0 b false false true done",
+                            "0 b false false true done",
+                            "0 b false false true done"),
+                    shape);
+        } finally {
+            TestDb.store(hb).drop();
+        }
+    }
+
     private static final String SPARK = "spark.master = \"local[2]\"\nspark.conf { \"spark.ui.enabled\" = false }\n";
 
     private String databaseSection() {
