@@ -592,6 +592,60 @@ async function viewCompare(main, token) {
   load();
 }
 
+// ---- rungs of a halving run ------------------------------------------------------------------
+
+function shownTable(id, s) {
+  const t = el('table', { class: 'grid', id }, el('tr', {}, s.header.map((h, i) => el('th', { class: s.numeric[i] ? 'num' : '' }, h))));
+  for (const row of s.cells) t.append(el('tr', {}, row.map((c, i) => el('td', { class: s.numeric[i] ? 'num' : '' }, c))));
+  return el('div', { class: 'scroll' }, t);
+}
+
+async function viewRungs(main, token) {
+  const p = params();
+  main.append(el('h2', {}, 'Rungs'));
+  if (!meta.halving) {
+    main.append(el('p', { class: 'muted', id: 'rungs-none' }, 'this config has no halving section: there are no rungs to show'));
+    return;
+  }
+  const form = el('form', { class: 'controls', id: 'rungs-form' },
+    el('label', {}, 'where ', el('input', { type: 'text', class: 'where', name: 'where', value: p.get('where') || '', spellcheck: 'false' })),
+    stageInput(p),
+    el('label', {}, 'digits ', select('precision', ['0', '1', '2', '3', '4', '5', '6'], p.get('precision') || '4')),
+    el('button', { class: 'primary', type: 'submit' }, 'Show'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    if (form.elements.where.value.trim()) q.set('where', form.elements.where.value.trim());
+    readStage(form, q);
+    q.set('precision', form.elements.precision.value);
+    go('rungs', q);
+  });
+  const box = el('div', { id: 'rungs-result' }, el('p', { class: 'muted' }, 'reading the rungs with Spark…'));
+  main.append(form, box);
+  const q = {};
+  for (const k of ['where', 'stage', 'precision']) if (p.has(k)) q[k] = p.get(k);
+  const load = async () => {
+    let r;
+    try {
+      r = await api('/api/rungs', q);
+    } catch (e) {
+      clear(box).append(errorBox(e));
+      return;
+    }
+    if (token !== renderToken) return;
+    const dl = (fmt, label, extra) => el('a', { href: '/api/rungs?' + new URLSearchParams({ ...q, ...extra, format: fmt }).toString(), download: true, class: 'download', 'data-format': fmt }, label);
+    clear(box).append(
+      el('div', { class: 'pager' }, 'download as ', dl('csv', 'CSV'), ' · ', dl('markdown', 'Markdown'), ' · ', dl('latex', 'LaTeX'),
+        ' · paths as ', dl('csv', 'CSV', { paths: 'true' }),
+        el('span', { class: r.stale ? 'stale' : 'muted' }, (r.stale ? 'updating: rows changed since ' : 'rows as of ') + show(r.asOf).slice(0, 19) + ' UTC')),
+      el('h3', {}, 'Each rung: value, rank and mark'), shownTable('rungs-table', r.rungs),
+      el('h3', {}, 'Survivors\' paths'), shownTable('paths-table', r.paths),
+      el('p', {}, 'the same from the command line: ', el('code', { class: 'command' }, r.command)));
+    if (r.stale) setTimeout(() => { if (token === renderToken) load(); }, 2000);
+  };
+  load();
+}
+
 // ---- plots -----------------------------------------------------------------------------------
 
 async function viewPlot(main, token) {
@@ -740,7 +794,7 @@ async function viewRow(main, token) {
 
 // ---- routing ---------------------------------------------------------------------------------
 
-const VIEWS = { overview: viewOverview, table: viewTable, failures: viewFailures, eval: viewEval, compare: viewCompare, plot: viewPlot, row: viewRow };
+const VIEWS = { overview: viewOverview, table: viewTable, failures: viewFailures, eval: viewEval, compare: viewCompare, plot: viewPlot, rungs: viewRungs, row: viewRow };
 
 function render() {
   const name = (location.hash.replace(/^#\/?/, '').split('?')[0]) || 'overview';

@@ -1,5 +1,6 @@
 package org.experimenter.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,10 @@ import org.experimenter.ExperimenterException;
 import org.experimenter.eval.CellTest;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.Rungs;
 import org.experimenter.eval.Stat;
 import org.experimenter.eval.TableFormat;
+import org.experimenter.eval.TableWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,6 +86,15 @@ final class EvalCommand implements Callable<Integer> {
             description = "With --test: best (default: each row's best) or a column's value, the control.")
     String against;
 
+    @Option(
+            names = "--rung",
+            description = "With a halving section: each rung's table (configurations, their value, rank and mark)"
+                    + " and the survivors' paths; csv, json and parquet write the rung table (--paths: the paths).")
+    boolean rung;
+
+    @Option(names = "--paths", description = "With --rung: only the survivors' paths.")
+    boolean paths;
+
     @Mixin
     OutputOptions out;
 
@@ -90,6 +102,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         Experimenter ex = common.experimenter();
         out.checkedFormat();
+        if (paths && !rung) {
+            throw new ExperimenterException("--paths goes with --rung");
+        }
+        if (rung) {
+            return rungs(ex);
+        }
         boolean pivot = rows != null || columns != null || value != null;
         if (pivot && (rows == null || columns == null || value == null)) {
             throw new ExperimenterException("--rows, --columns and --value go together: a pivot needs all three");
@@ -132,6 +150,42 @@ final class EvalCommand implements Callable<Integer> {
                 System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
                         + (f.getValue() == 1 ? " done row" : " done rows")
                         + " without a value (NaN, or never written)");
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** {@code eval --rung}: the rung tables and the survivors' paths of a halving run. */
+    private int rungs(Experimenter ex) {
+        if (rows != null
+                || columns != null
+                || value != null
+                || test != null
+                || over != null
+                || stats != null
+                || fields != null
+                || lowerIsBetter) {
+            throw new ExperimenterException("--rung takes only --where, --stage, --paths and the output options;"
+                    + " the halving section names the value and the ranking");
+        }
+        Rungs r = Rungs.of(ex.config());
+        TableFormat format = out.checkedFormat();
+        SparkSession spark = SparkSessions.open(ex.config());
+        try {
+            Evaluation e = ex.evaluation(spark).where(condition.where).stage(only.stage);
+            Rungs.Tables t = r.read(e);
+            boolean human =
+                    format == TableFormat.CONSOLE || format == TableFormat.MARKDOWN || format == TableFormat.LATEX;
+            if (human && !paths) {
+                Path written =
+                        TableWriter.writeText(r.text(t, format, out.precision), out.output, OutputOptions.stdout());
+                if (written != null) {
+                    System.out.println("wrote " + written);
+                }
+            } else {
+                out.write(spark, paths ? t.paths() : t.rungs());
             }
             return 0;
         } finally {

@@ -230,6 +230,27 @@ public final class Evaluation {
         return t;
     }
 
+    /**
+     * These columns of every row matching {@link #where} (any status), collected on the driver,
+     * ordered by id: what {@link Rungs} ranks.
+     */
+    public List<Row> rowsOf(List<String> columns) {
+        List<String> q = new ArrayList<>();
+        for (String c : columns) {
+            q.add(quote(c));
+        }
+        return SqlErrors.translate(context(), () -> {
+            describe("eval --rung, reading the rows");
+            try {
+                return overView(view ->
+                                spark.sql("SELECT " + String.join(", ", q) + " FROM " + quote(view) + " ORDER BY id"))
+                        .collectAsList();
+            } finally {
+                spark.sparkContext().setJobDescription(null);
+            }
+        });
+    }
+
     /** Rows matching {@link #where} that are not done, per status (only statuses with rows). */
     public Map<String, Long> leftOut() {
         Map<String, Long> all = countByStatus();

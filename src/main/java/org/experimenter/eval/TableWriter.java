@@ -74,7 +74,8 @@ public final class TableWriter {
         }
     }
 
-    private static Path writeText(String text, Path output, PrintStream out) {
+    /** Writes text to {@code out} when {@code output} is null, else to the file; returns the file or null. */
+    public static Path writeText(String text, Path output, PrintStream out) {
         if (output == null) {
             out.print(text);
             out.flush();

@@ -13,6 +13,7 @@ import org.experimenter.eval.Comparisons;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.eval.Plotter;
 import org.experimenter.eval.ResultTable;
+import org.experimenter.eval.Rungs;
 import org.experimenter.eval.Stat;
 import org.experimenter.eval.TableFormat;
 import org.experimenter.eval.stats.CdDiagram;
@@ -196,6 +197,70 @@ final class EvalView {
         out.put("leftOut", a.value().leftOut());
         out.put("withoutValue", a.value().withoutValue());
         out.put("command", command("eval", p.arguments()));
+        out.put("asOf", a.asOf());
+        out.put("stale", a.stale());
+        h.json(200, out);
+    }
+
+    /**
+     * {@code /api/rungs}: the rung tables and survivors' paths of {@code eval --rung} as JSON for
+     * the page, or {@code format=csv|markdown|latex} as a file exactly as the command writes it
+     * ({@code paths=true}: the paths alone).
+     */
+    void rungs(Http h) throws IOException {
+        String where = Params.blank(h.param("where"));
+        Integer stage = h.stage();
+        boolean pathsOnly = "true".equals(h.param("paths"));
+        int precision = (int) h.longParam("precision", TableFormat.DEFAULT_PRECISION);
+        if (precision < 0 || precision > 15) {
+            throw new Http.Failure(400, "--precision " + precision + ": expected 0 to 15 digits");
+        }
+        Rungs r;
+        try {
+            r = Rungs.of(config);
+        } catch (ExperimenterException e) {
+            throw new Http.Failure(400, e.getMessage());
+        }
+        SparkViews.Answer<Rungs.Tables> a = spark.get(
+                "rungs " + List.of(String.valueOf(where), String.valueOf(stage)),
+                s -> r.read(new Evaluation(s.spark(), config)
+                        .from(s.table())
+                        .where(where)
+                        .stage(stage)));
+        List<String> args = new ArrayList<>(List.of("--rung"));
+        if (where != null) {
+            args.add("--where");
+            args.add(where);
+        }
+        if (stage != null) {
+            args.add("--stage");
+            args.add(stage.toString());
+        }
+        String format = h.param("format");
+        if (format != null && !format.isBlank() && !format.equals("json")) {
+            TableFormat f;
+            try {
+                f = TableFormat.parse(format);
+            } catch (ExperimenterException e) {
+                throw new Http.Failure(400, e.getMessage());
+            }
+            String ext = switch (f) {
+                case CSV -> "csv";
+                case MARKDOWN -> "md";
+                case LATEX -> "tex";
+                default -> throw new Http.Failure(400, "download as csv, markdown or latex");
+            };
+            String text = f == TableFormat.CSV || pathsOnly
+                    ? f.render(pathsOnly ? a.value().paths() : a.value().rungs(), precision)
+                    : r.text(a.value(), f, precision);
+            String type = f == TableFormat.CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+            h.download(type, config.table() + (pathsOnly ? "-paths." : "-rungs.") + ext, text);
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rungs", TableFormat.shown(a.value().rungs(), precision));
+        out.put("paths", TableFormat.shown(a.value().paths(), precision));
+        out.put("command", command("eval", args));
         out.put("asOf", a.asOf());
         out.put("stale", a.stale());
         h.json(200, out);

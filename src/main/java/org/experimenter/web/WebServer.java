@@ -140,6 +140,7 @@ public final class WebServer implements AutoCloseable {
             routes.put("/api/eval", eval::eval);
             routes.put("/api/plot.svg", eval::plot);
             routes.put("/api/compare", eval::compare);
+            routes.put("/api/rungs", eval::rungs);
             routes.put("/api/compare.svg", eval::compareDiagram);
             routes.put("/api/row", row::row);
             routes.put("/api/row/log.svg", row::logChart);
@@ -315,6 +316,7 @@ public final class WebServer implements AutoCloseable {
             stats.add(s.key());
         }
         m.put("stats", stats);
+        m.put("halving", config.halving() != null);
         m.put("defaultOver", config.keyfield("seed") != null ? List.of("seed") : List.of());
         m.put("actions", actions.describe());
         m.put("refreshMillis", overview.interval().toMillis());

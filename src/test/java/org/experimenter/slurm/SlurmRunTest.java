@@ -40,10 +40,20 @@ class SlurmRunTest {
         String table = TestDb.uniqueTable("slurm_example");
         Path dir = Files.createDirectories(ROOT.resolve("target/slurm-runs/" + table));
         Path conf = dir.resolve("example.conf");
-        // the example, its rows in a SQLite file of the run folder, a 4 s lease and a short grace
+        // the example's 80 rows, each a command that sleeps a quarter of a second (the example's k-NN
+        // rows take milliseconds: all 80 could be done before the cancel arrives), in a SQLite file
+        // of the run folder, a 4 s lease and a short grace
         Files.writeString(
                 conf,
-                "include file(\"" + ROOT.resolve("conf/example.conf") + "\")\n"
+                "keyfields {\n"
+                        + "  dataset { type = string, values = [blobs, rings] }\n"
+                        + "  k { type = int, values = { start = 1, stop = 16, step = 2 } }\n"
+                        + "  seed { type = int, values = { start = 0, stop = 5 } }\n"
+                        + "}\n"
+                        + "resultfields { accuracy = double }\n"
+                        + "experiment { command = [sh, -c, \"sleep 0.25; echo '{\\\"accuracy\\\": 1.0}'"
+                        + " > \\\"$EXPERIMENTER_RESULT_FILE\\\"\"] }\n"
+                        + "spark.master = \"local[*]\"\n"
                         + "database { url = \"jdbc:sqlite:" + dir.resolve("example.db") + "\", table = " + table
                         + " }\n"
                         + "lease { heartbeat-interval = 1s, missed-beats = 4, recovery-interval = 1s }\n"

@@ -363,6 +363,83 @@ abstract class WebApiContractTest {
 
     @Test
     @Order(7)
+    void theRungsAreThoseOfEvalRungAndATableWithoutAHalvingSectionIsRefusedInOneLine() throws Exception {
+        HttpResponse<String> none = client.get("/api/rungs");
+        assertEquals(400, none.statusCode());
+        assertTrue(none.body().contains(": --rung needs a halving section; this config has none"), none.body());
+        assertFalse(client.json("/api/meta").get("halving").asBoolean());
+
+        // a halving run of its own, one data set named like markup: the page shows it as text
+        String hostile = "<b onmouseover=x>";
+        org.experimenter.config.ExperimentConfig c = db().config(
+                        dir,
+                        TestDb.uniqueTable("webrungs"),
+                        String.join(
+                                "\n",
+                                "keyfields {",
+                                "  dataset { type = string, values = [a, \"" + hostile + "\"] }",
+                                "  x { type = int, values = { start = 0, stop = 9 } }",
+                                "  epochs { type = int }",
+                                "}",
+                                "resultfields { val_loss = double }",
+                                "halving { field = epochs, min = 1, max = 9, eta = 3, by = [dataset], value = val_loss,"
+                                        + " lower-is-better = true }",
+                                ""));
+        org.experimenter.Experimenter ex = org.experimenter.Experimenter.of(c);
+        try {
+            assertEquals(18, ex.fill());
+            ex.run(f.spark, new org.experimenter.testing.Experiments.HalvingObjective());
+            org.experimenter.eval.Rungs r = org.experimenter.eval.Rungs.of(c);
+            org.experimenter.eval.Rungs.Tables t = r.read(ex.evaluation(f.spark));
+            try (WebServer s = WebServer.start(
+                    c,
+                    new WebServer.Options(
+                            "127.0.0.1", 0, null, false, java.time.Duration.ofMillis(300), "conf/test.conf"),
+                    () -> f.spark,
+                    false)) {
+                WebClient w = new WebClient(s.port());
+                assertTrue(w.json("/api/meta").get("halving").asBoolean());
+                JsonNode j = w.json("/api/rungs");
+                assertEquals(TableFormat.shown(t.rungs(), 4).cells(), cells(j.get("rungs")));
+                assertEquals(
+                        List.of(
+                                List.of(hostile, "3", "1.0300", "0.0300", "1.0300", "done"),
+                                List.of("a", "5", "1.0500", "0.0500", "1.0500", "done")),
+                        cells(j.get("paths")));
+                assertEquals(
+                        "scripts/experimenter eval -c conf/test.conf --rung",
+                        j.get("command").asText());
+                assertEquals(
+                        TableFormat.CSV.render(t.rungs(), 4),
+                        w.get("/api/rungs?format=csv").body());
+                assertEquals(
+                        TableFormat.CSV.render(t.paths(), 4),
+                        w.get("/api/rungs?format=csv&paths=true").body());
+                assertEquals(
+                        r.text(t, TableFormat.MARKDOWN, 2),
+                        w.get("/api/rungs?format=markdown&precision=2").body());
+                JsonNode a = w.json("/api/rungs?where="
+                        + java.net.URLEncoder.encode("dataset = 'a'", java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(List.of(List.of("a", "5", "1.0500", "0.0500", "1.0500", "done")), cells(a.get("paths")));
+                assertEquals(13, a.get("rungs").get("cells").size());
+            }
+        } finally {
+            TestDb.store(ex).drop();
+        }
+    }
+
+    private static List<List<String>> cells(JsonNode shown) {
+        List<List<String>> out = new ArrayList<>();
+        for (JsonNode row : shown.get("cells")) {
+            List<String> r = new ArrayList<>();
+            row.forEach(c -> r.add(c.asText()));
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    @Order(7)
     void thePlotIsAnSvgWithEveryValueEscaped() throws Exception {
         HttpResponse<String> r = client.get("/api/plot.svg?x=k&y=score&over=seed&band=ci95");
         assertEquals(200, r.statusCode(), r.body());

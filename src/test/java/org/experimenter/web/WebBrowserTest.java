@@ -461,6 +461,54 @@ class WebBrowserTest {
         }
     }
 
+    @Test
+    @Order(8)
+    void theRungsPageShowsTheRungTableAndThePathsWithEveryValueAsText() throws Exception {
+        driver.get(base + "#/rungs");
+        wait.until(d -> text("rungs-none").startsWith("this config has no halving section"));
+
+        // a halving run of its own, one data set named like a script
+        org.experimenter.config.ExperimentConfig c = TestDb.SQLITE.config(
+                dir,
+                TestDb.uniqueTable("browserrungs"),
+                "keyfields {\n  dataset { type = string, values = "
+                        + WebFixture.hoconList(List.of("a", WebFixture.SCRIPT))
+                        + " }\n  x { type = int, values = { start = 0, stop = 9 } }\n  epochs { type = int }\n}\n"
+                        + "resultfields { val_loss = double }\n"
+                        + "halving { field = epochs, min = 1, max = 9, eta = 3, by = [dataset], value = val_loss,"
+                        + " lower-is-better = true }\n");
+        org.experimenter.Experimenter ex = org.experimenter.Experimenter.of(c);
+        ex.fill();
+        ex.run(f.spark, new org.experimenter.testing.Experiments.HalvingObjective());
+        try (WebServer s = WebServer.start(
+                c,
+                new WebServer.Options("127.0.0.1", 0, null, false, Duration.ofMillis(300), "conf/test.conf"),
+                () -> f.spark,
+                false)) {
+            driver.get("http://127.0.0.1:" + s.port() + "/#/rungs");
+            wait.until(d -> !d.findElements(By.cssSelector("#paths-table td")).isEmpty());
+            List<List<String>> paths = new ArrayList<>();
+            for (WebElement tr : driver.findElements(By.cssSelector("#paths-table tr"))) {
+                List<String> cells = new ArrayList<>();
+                tr.findElements(By.tagName("td")).forEach(td -> cells.add(td.getText()));
+                if (!cells.isEmpty()) {
+                    paths.add(cells);
+                }
+            }
+            assertEquals(
+                    List.of(
+                            List.of(WebFixture.SCRIPT, "3", "1.0300", "0.0300", "1.0300", "done"),
+                            List.of("a", "5", "1.0500", "0.0500", "1.0500", "done")),
+                    paths);
+            assertEquals(
+                    26, driver.findElements(By.cssSelector("#rungs-table tr")).size() - 1);
+            assertNoInjection();
+            shoot("rungs");
+        } finally {
+            org.experimenter.testing.TestDb.store(ex).drop();
+        }
+    }
+
     private void assertNoInjection() {
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "no script of a value ran");
         assertEquals(1L, js("return document.scripts.length;"), "no script element was added");

@@ -165,7 +165,7 @@ final class WebFixture implements AutoCloseable {
         ex.drop();
     }
 
-    private static String hoconList(List<String> values) {
+    static String hoconList(List<String> values) {
         StringBuilder b = new StringBuilder("[");
         for (String v : values) {
             b.append(b.length() > 1 ? ", " : "")
