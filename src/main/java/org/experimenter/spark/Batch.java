@@ -73,7 +73,8 @@ final class Batch implements Runnable {
     public void run() {
         thread = Thread.currentThread();
         for (ClaimedRow row : rows) {
-            if (owner.stop.getAsBoolean() || !execute(row)) {
+            // a JVM shutting down (a signal from outside, e.g. Slurm's scancel) starts no more rows: they are released
+            if (owner.stop.getAsBoolean() || StoppedFromOutside.shuttingDown() || !execute(row)) {
                 return;
             }
         }
@@ -119,6 +120,17 @@ final class Batch implements Runnable {
             failure = t;
         }
         Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
+        if (failure != null
+                && (StoppedFromOutside.shuttingDown()
+                        || (StoppedFromOutside.endedBySignal(failure) && StoppedFromOutside.stopping(owner.stop)))) {
+            // a scheduler (scancel, a time limit) or a terminal signalled the whole job: the row's
+            // process died of it, or the row failed as its JVM shut down; it goes back to created
+            // with the claim's rest
+            if (running.meterStart() != null && running.meterStart().gpu() != null) {
+                running.meterStart().gpu().close();
+            }
+            return false;
+        }
         try {
             ctx.finishArtifacts();
         } catch (RuntimeException t) { // files that cannot be listed or copied up fail the attempt
