@@ -126,6 +126,7 @@ final class Batch implements Runnable {
             // a scheduler (scancel, a time limit) or a terminal signalled the whole job: the row's
             // process died of it, or the row failed as its JVM shut down; it goes back to created
             // with the claim's rest
+            AttemptFacts.end();
             if (running.meterStart() != null && running.meterStart().gpu() != null) {
                 running.meterStart().gpu().close();
             }

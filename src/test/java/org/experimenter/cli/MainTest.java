@@ -274,7 +274,9 @@ class MainTest {
         assertEquals("0", export[0], export[2]);
         assertEquals(
                 "wrote " + dir.resolve("out").resolve(table + ".csv") + " (12 rows)\n" + "wrote "
-                        + dir.resolve("out").resolve(table + "__attempts.csv") + " (12 rows)\n",
+                        + dir.resolve("out").resolve(table + "__attempts.csv") + " (12 rows)\n" + "wrote "
+                        + dir.resolve("out").resolve(table + "__energy.csv") + " (12 rows)\n" + "wrote "
+                        + dir.resolve("out").resolve(table + "__artifacts.csv") + " (0 rows)\n",
                 export[1]);
     }
 
