@@ -174,22 +174,14 @@ final class EvalView {
                     p.pivot() ? e.pivot(p.rows(), p.columns(), p.value(), p.lowerIsBetter(), test) : e.collect();
             return new Result(t, e.leftOut(), e.withoutValue());
         });
-        String format = h.param("format");
-        if (format != null && !format.isBlank() && !format.equals("json")) {
-            TableFormat f;
-            try {
-                f = TableFormat.parse(format);
-            } catch (ExperimenterException e) {
-                throw new Http.Failure(400, e.getMessage());
-            }
-            String ext = switch (f) {
-                case CSV -> "csv";
-                case MARKDOWN -> "md";
-                case LATEX -> "tex";
-                default -> throw new Http.Failure(400, "download as csv, markdown or latex");
-            };
-            String type = f == TableFormat.CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
-            h.download(type, config.table() + "-eval." + ext, f.render(a.value().table(), precision));
+        Download d = Download.of(h);
+        if (d != null) {
+            TableFormat f = d.format();
+            String ext = d.extension();
+            h.download(
+                    d.contentType(),
+                    config.table() + "-eval." + ext,
+                    f.render(a.value().table(), precision));
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -236,25 +228,14 @@ final class EvalView {
             args.add("--stage");
             args.add(stage.toString());
         }
-        String format = h.param("format");
-        if (format != null && !format.isBlank() && !format.equals("json")) {
-            TableFormat f;
-            try {
-                f = TableFormat.parse(format);
-            } catch (ExperimenterException e) {
-                throw new Http.Failure(400, e.getMessage());
-            }
-            String ext = switch (f) {
-                case CSV -> "csv";
-                case MARKDOWN -> "md";
-                case LATEX -> "tex";
-                default -> throw new Http.Failure(400, "download as csv, markdown or latex");
-            };
+        Download d = Download.of(h);
+        if (d != null) {
+            TableFormat f = d.format();
+            String ext = d.extension();
             String text = f == TableFormat.CSV || pathsOnly
                     ? f.render(pathsOnly ? a.value().paths() : a.value().rungs(), precision)
                     : r.text(a.value(), f, precision);
-            String type = f == TableFormat.CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
-            h.download(type, config.table() + (pathsOnly ? "-paths." : "-rungs.") + ext, text);
+            h.download(d.contentType(), config.table() + (pathsOnly ? "-paths." : "-rungs.") + ext, text);
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -466,5 +447,33 @@ final class EvalView {
             return s;
         }
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** A table asked for as a download ({@code format=csv|markdown|latex}): its format, file extension and type. */
+    record Download(TableFormat format, String extension) {
+        /** The download a request asks for; null for JSON (no format=, or format=json). */
+        static Download of(Http h) {
+            String format = h.param("format");
+            if (format == null || format.isBlank() || format.equals("json")) {
+                return null;
+            }
+            TableFormat f;
+            try {
+                f = TableFormat.parse(format);
+            } catch (ExperimenterException e) {
+                throw new Http.Failure(400, e.getMessage());
+            }
+            String ext = switch (f) {
+                case CSV -> "csv";
+                case MARKDOWN -> "md";
+                case LATEX -> "tex";
+                default -> throw new Http.Failure(400, "download as csv, markdown or latex");
+            };
+            return new Download(f, ext);
+        }
+
+        String contentType() {
+            return format == TableFormat.CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+        }
     }
 }
