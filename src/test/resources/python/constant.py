@@ -1,6 +1,8 @@
 # A function that returns at once, for counting worker processes and for the benchmark.
 import os
+import time
 
+time.sleep(float(os.environ.get("CASES_IMPORT_SLEEP", "0")))
 with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
     f.write("import %d\n" % os.getpid())
 

@@ -137,20 +137,7 @@ final class EvalCommand implements Callable<Integer> {
                     .stats(chosen);
             // check the names before any Spark job runs
             e.groupFields();
-            ResultTable t = pivot ? e.pivot(rows, columns, value, lowerIsBetter, cellTest) : e.collect();
-            out.write(spark, t);
-            if (format != TableFormat.CONSOLE && format != TableFormat.MARKDOWN && format != TableFormat.LATEX) {
-                // CSV, JSON and Parquet carry the p-values as columns; the legend goes beside them
-                for (String line : TableFormat.legend(t, "not_worse: ")) {
-                    System.err.println(line);
-                }
-            }
-            reportLeftOut(e.leftOut());
-            for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
-                System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
-                        + (f.getValue() == 1 ? " done row" : " done rows")
-                        + " without a value (NaN, or never written)");
-            }
+            print(spark, e, pivot ? e.pivot(rows, columns, value, lowerIsBetter, cellTest) : e.collect(), out);
             return 0;
         } finally {
             spark.stop();
@@ -190,6 +177,24 @@ final class EvalCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Writes an evaluation's table, then says on standard error what it left out. */
+    static void print(SparkSession spark, Evaluation e, ResultTable t, OutputOptions out) {
+        out.write(spark, t);
+        TableFormat format = out.checkedFormat();
+        if (format != TableFormat.CONSOLE && format != TableFormat.MARKDOWN && format != TableFormat.LATEX) {
+            // CSV, JSON and Parquet carry the p-values as columns; the legend goes beside them
+            for (String line : TableFormat.legend(t, "not_worse: ")) {
+                System.err.println(line);
+            }
+        }
+        reportLeftOut(e.leftOut());
+        for (Map.Entry<String, Long> f : e.withoutValue().entrySet()) {
+            System.err.println(f.getKey() + ": left out of the statistics " + f.getValue()
+                    + (f.getValue() == 1 ? " done row" : " done rows")
+                    + " without a value (NaN, or never written)");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import picocli.CommandLine.Command;
@@ -57,22 +58,22 @@ final class FillCommand implements Callable<Integer> {
             }
             return 0;
         }
-        long t0 = System.nanoTime();
-        long n;
-        String what;
         if (from != null) {
-            n = ex.fillFromFile(from);
-            what = "from " + from;
+            report(ex, "from " + from, () -> ex.fillFromFile(from));
         } else if (combinations != null) {
-            n = fillCombinations(ex, combinations);
-            what = "from the combinations in " + combinations;
+            report(ex, "from the combinations in " + combinations, () -> fillCombinations(ex, combinations));
         } else {
-            n = ex.fill();
-            what = "grid of " + ex.grid().size();
+            report(ex, "grid of " + ex.grid().size(), ex::fill);
         }
+        return 0;
+    }
+
+    /** Fills, then says how many rows it added from where, and in how long. */
+    static void report(Experimenter ex, String what, LongSupplier fill) {
+        long t0 = System.nanoTime();
+        long n = fill.getAsLong();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%s: %d new rows (%s) in %.1f s%n", ex.config().table(), n, what, seconds);
-        return 0;
     }
 
     private static long fillCombinations(Experimenter ex, Path file) {

@@ -29,6 +29,14 @@ final class OutputOptions {
     @Option(names = "--output", description = "Write to this file instead of standard output.")
     Path output;
 
+    /** The defaults: a table on standard output. */
+    static OutputOptions console() {
+        OutputOptions o = new OutputOptions();
+        o.format = "console";
+        o.precision = TableFormat.DEFAULT_PRECISION;
+        return o;
+    }
+
     /** The format, checked before Spark starts so that a typo fails fast. */
     TableFormat checkedFormat() {
         TableFormat f = TableFormat.parse(format);

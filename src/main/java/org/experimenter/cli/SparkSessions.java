@@ -19,6 +19,12 @@ final class SparkSessions {
         return open(c, Map.of());
     }
 
+    /** The master a session of this config gets: spark-submit's, else the config's. */
+    static String master(ExperimentConfig c) {
+        SparkConf conf = new SparkConf();
+        return conf.contains("spark.master") ? conf.get("spark.master") : c.sparkMaster();
+    }
+
     /** The same with defaults of a command's own, which the config's spark.conf overrides. */
     static SparkSession open(ExperimentConfig c, Map<String, String> defaults) {
         SparkConf conf = new SparkConf();
@@ -38,7 +44,7 @@ final class SparkSessions {
                     .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
         }
         // the rows' GPUs and cores as Spark task requests, unless the config or spark-submit says otherwise
-        String master = conf.contains("spark.master") ? conf.get("spark.master") : c.sparkMaster();
+        String master = master(c);
         Map<String, String> all =
                 new LinkedHashMap<>(TaskResources.sparkDefaults(c.resources().base(), master));
         all.putAll(defaults);

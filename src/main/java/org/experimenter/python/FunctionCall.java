@@ -131,6 +131,20 @@ final class FunctionCall {
         if (w != null) {
             return w;
         }
+        // a worker started ahead may have failed to import meanwhile
+        broken = WorkerPool.broken(settings);
+        if (broken != null) {
+            throw new WorkerFailure(broken);
+        }
+        return importing(settings, patience);
+    }
+
+    /**
+     * A new worker that imported the function, busy; throws, remembering why (every later row of
+     * these settings then fails at once), when it cannot be started or the import fails.
+     */
+    static PythonWorker importing(PythonSettings settings, Duration patience) throws Exception {
+        PythonWorker w;
         try {
             w = PythonWorker.start(settings);
         } catch (IOException e) {

@@ -23,6 +23,18 @@ public final class PythonExperiment implements Experiment {
         this.config = config;
     }
 
+    /**
+     * Starts the workers of {@code rows} rows ahead, in the background (see {@link
+     * WorkerPool#prestart}): for the driver of a local run, whose tasks run in this JVM. Nothing
+     * when the rows ask for resources: their workers are told the task's GPUs and memory, known
+     * only when a task runs.
+     */
+    public void prestart(int rows) {
+        if (!config.resources().base().any() && config.resources().escalation().isEmpty()) {
+            WorkerPool.prestart(config.python(), rows);
+        }
+    }
+
     @Override
     public void run(ExperimentContext ctx) throws Exception {
         new FunctionCall(config, ctx).run();

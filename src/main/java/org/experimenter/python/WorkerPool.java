@@ -40,6 +40,9 @@ final class WorkerPool {
 
     private static final Set<PythonWorker> LIVE = ConcurrentHashMap.newKeySet();
 
+    /** Workers being started ahead of the rows ({@link #prestart}), by settings: a row waits for them. */
+    private static final Map<PythonSettings, Integer> STARTING = new HashMap<>();
+
     /** Ends idle workers whose idle timeout ran out; started with the first such worker. */
     private static Thread reaper;
 
@@ -58,19 +61,61 @@ final class WorkerPool {
         BROKEN.putIfAbsent(s, why);
     }
 
-    /** An idle worker of these settings, now busy; null when there is none. */
-    static PythonWorker take(PythonSettings s, Duration patience) {
+    /**
+     * An idle worker of these settings, now busy; null when there is none and none is being
+     * started ahead (a row waits for a worker being started rather than start one more).
+     */
+    static PythonWorker take(PythonSettings s, Duration patience) throws InterruptedException {
         PythonWorker w;
         synchronized (WorkerPool.class) {
-            Deque<PythonWorker> idle = IDLE.getOrDefault(s, new ArrayDeque<>());
-            do {
-                w = idle.pollFirst();
-            } while (w != null && !w.alive());
+            while (true) {
+                Deque<PythonWorker> idle = IDLE.getOrDefault(s, new ArrayDeque<>());
+                do {
+                    w = idle.pollFirst();
+                } while (w != null && !w.alive());
+                if (w != null || STARTING.getOrDefault(s, 0) == 0) {
+                    break;
+                }
+                WorkerPool.class.wait();
+            }
         }
         if (w != null) {
             BUSY.put(w, patience);
         }
         return w;
+    }
+
+    /**
+     * Starts {@code n} workers of these settings in the background, each importing the function,
+     * and puts them idle for the rows to come: the driver of a local run calls it before Spark
+     * starts, so that the interpreters' start and the function's import overlap Spark's. A
+     * failed import is remembered as for a row ({@link #markBroken}), and the rows then fail with it.
+     */
+    static void prestart(PythonSettings s, int n) {
+        synchronized (WorkerPool.class) {
+            if (n <= 0 || BROKEN.containsKey(s)) {
+                return;
+            }
+            STARTING.merge(s, n, Integer::sum);
+        }
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            giveBack(FunctionCall.importing(s, Duration.ZERO));
+                        } catch (Exception e) {
+                            // importing remembered why; the rows that wait for this worker say it
+                        } finally {
+                            synchronized (WorkerPool.class) {
+                                STARTING.merge(s, -1, Integer::sum);
+                                WorkerPool.class.notifyAll();
+                            }
+                        }
+                    },
+                    "experimenter-python-prestart-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** A worker just started, now busy. */
@@ -90,14 +135,13 @@ final class WorkerPool {
         synchronized (WorkerPool.class) {
             w.idleSince = System.nanoTime();
             IDLE.computeIfAbsent(w.settings, k -> new ArrayDeque<>()).addFirst(w);
-            if (!w.settings.workerIdleTimeout().isZero()) {
-                if (reaper == null) {
-                    reaper = new Thread(WorkerPool::reap, "experimenter-python-idle");
-                    reaper.setDaemon(true);
-                    reaper.start();
-                }
-                WorkerPool.class.notifyAll();
+            if (!w.settings.workerIdleTimeout().isZero() && reaper == null) {
+                reaper = new Thread(WorkerPool::reap, "experimenter-python-idle");
+                reaper.setDaemon(true);
+                reaper.start();
             }
+            // the reaper's next timeout, and a row waiting for a worker being started ahead
+            WorkerPool.class.notifyAll();
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.resource.ResourceProfile;
@@ -95,6 +97,24 @@ public final class TaskResources {
 
     private static boolean isLocal(String master) {
         return master.equals("local") || master.startsWith("local[");
+    }
+
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+
+    /**
+     * How many tasks a local master runs at once ({@code local}: 1, {@code local[4]} and {@code
+     * local[4,2]}: 4, {@code local[*]}: the cores); 0 for any other master, whose tasks run in
+     * other JVMs.
+     */
+    public static int localSlots(String master) {
+        Matcher m = LOCAL.matcher(master.trim());
+        if (!m.matches()) {
+            return 0;
+        }
+        if (m.group(1) == null) {
+            return 1;
+        }
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
+import org.experimenter.testing.InProcessCli;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,112 @@ class PythonWorkerPoolTest {
             assertTrue(imports.containsAll(lines("row")), "every row ran in one of them");
         } finally {
             ex.drop();
+        }
+    }
+
+    /**
+     * The driver of a local run starts its workers before Spark (PythonExperiment.prestart): they
+     * import the function with no row running yet, and the rows take them rather than start more.
+     */
+    @Test
+    void workersStartedAheadImportBeforeAnyRowAndServeEveryRow() throws Exception {
+        Experimenter ex = experimenter("constant.py:run", 30, "");
+        try {
+            ex.fill();
+            new PythonExperiment(ex.config()).prestart(2);
+            awaitLines("import", 2, 30);
+            assertEquals(List.of(), lines("row"), "no row ran yet");
+            List<String> imports = lines("import");
+            RunSummary summary = ex.run(TestSpark.session());
+            assertEquals(30, summary.count(Status.DONE), summary.toString());
+            assertEquals(imports, lines("import"), "no worker beside the two started ahead");
+            assertTrue(imports.containsAll(lines("row")), "every row ran in one of them: " + lines("row"));
+        } finally {
+            ex.drop();
+        }
+    }
+
+    /** Rows that find workers still importing wait for them instead of starting interpreters of their own. */
+    @Test
+    void rowsWaitForWorkersBeingStartedAheadAndAFailedImportEndsThemAtOnce() throws Exception {
+        Experimenter slow = experimenter("constant.py:run", 12, "environment { CASES_IMPORT_SLEEP = \"1.5\" }");
+        try {
+            slow.fill();
+            new PythonExperiment(slow.config()).prestart(2);
+            RunSummary summary = slow.run(TestSpark.session()); // at once: the workers are still importing
+            assertEquals(12, summary.count(Status.DONE), summary.toString());
+            assertEquals(2, lines("import").size(), "workers: " + lines("import"));
+        } finally {
+            slow.drop();
+        }
+        Files.delete(dir.resolve("pids.txt"));
+        Experimenter broken = experimenter("broken.py:run", 10, "");
+        ExperimentStore store = TestDb.store(broken);
+        try {
+            broken.fill();
+            new PythonExperiment(broken.config()).prestart(2);
+            RunSummary summary = broken.run(TestSpark.session());
+            assertEquals(10, summary.count(Status.ERROR), summary.toString());
+            for (Map<String, Object> r : store.rows()) {
+                assertTrue(String.valueOf(r.get("error")).contains("ImportError: broken on purpose"), r.toString());
+            }
+            assertEquals(2, lines("import").size(), "interpreters started: " + lines("import"));
+        } finally {
+            broken.drop();
+        }
+    }
+
+    /**
+     * PyExperimenter's general-usage script in one command: run --fill --fill-from --eval fills
+     * the grid and the extra row, runs them and prints the statistics, in one process.
+     */
+    @Test
+    void theGeneralUsageExampleIsOneCommandThatFillsRunsAndEvaluates() throws Exception {
+        Path conf = dir.resolve("general.conf");
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "include file(\""
+                                + Path.of("conf", "general-usage.conf").toAbsolutePath() + "\")",
+                        "database.url = \"jdbc:sqlite:" + dir.resolve("general.db") + "\"",
+                        "experiment.run-dir = \"" + dir.resolve("runs") + "\"",
+                        "experiment.python.interpreter = \"" + PythonFunctionContractTest.python() + "\"",
+                        "spark.master = \"local[2]\"",
+                        ""));
+        String[] r = InProcessCli.run(
+                "run", "--config", conf.toString(), "--fill", "--fill-from", "conf/general-usage-extra.csv", "--eval");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("example_general_usage: 12 new rows (grid of 12)"), r[1]);
+        assertTrue(r[1].contains("example_general_usage: 1 new rows (from conf/general-usage-extra.csv)"), r[1]);
+        assertTrue(r[1].contains("13 experiments"), r[1]);
+        Map<String, String> accuracy =
+                Map.of("linear", "0.9667", "poly", "0.9333", "rbf", "0.9667", "sigmoid", "0.8933");
+        for (Map.Entry<String, String> k : accuracy.entrySet()) {
+            assertTrue(
+                    r[1].lines().anyMatch(l -> l.contains(" " + k.getKey() + " ") && l.contains(k.getValue() + " ± ")),
+                    k + " in the evaluation:\n" + r[1]);
+        }
+        assertTrue(r[2].contains("left out 1 row not done (1 error)"), r[2]);
+
+        assertTrue(r[1].contains("train_f1"), "every numeric field by default:\n" + r[1]);
+
+        String[] again = InProcessCli.run("run", "--config", conf.toString(), "--fill", "--eval", "test_accuracy");
+        assertEquals("0", again[0], again[2]);
+        assertTrue(again[1].contains(": 0 new rows (grid of 12)"), again[1]);
+        assertTrue(again[1].contains("run: nothing to run in example_general_usage"), again[1]);
+        assertTrue(again[1].contains("0.8933 ± "), "the evaluation without a run:\n" + again[1]);
+        assertTrue(!again[1].contains("train_f1") && !again[1].contains("test_f1"), "only test_accuracy:\n" + again[1]);
+
+        String[] typo = InProcessCli.run("run", "--config", conf.toString(), "--eval", "test_acuracy");
+        assertTrue(!typo[0].equals("0") && typo[2].contains("test_acuracy"), typo[0] + typo[1] + typo[2]);
+    }
+
+    private void awaitLines(String kind, int n, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!Files.exists(dir.resolve("pids.txt")) || lines(kind).size() < n) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + n + " " + kind + " lines after " + seconds + " s");
+            Thread.sleep(50);
         }
     }
 
