@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
@@ -136,7 +137,12 @@ final class RunCommand implements Callable<Integer> {
                         .where(condition.where)
                         .stage(only.stage)
                         .fields(fields.isEmpty() ? null : fields);
-                e.resultFields(); // a field that is no numeric result field fails before the run
+                try {
+                    e.resultFields(); // a field that is no numeric result field fails before the run
+                } catch (ExperimenterException bad) {
+                    // the evaluation names its option --fields; here it is --eval
+                    throw new ExperimenterException(bad.getMessage().replaceFirst("^--fields ", "--eval "), bad);
+                }
             }
             if (!nothing) {
                 RunSummary s = ex.run(spark, experiment, options);

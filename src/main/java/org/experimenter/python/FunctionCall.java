@@ -136,17 +136,18 @@ final class FunctionCall {
         if (broken != null) {
             throw new WorkerFailure(broken);
         }
-        return importing(settings, patience);
+        return importing(settings, patience, false);
     }
 
     /**
      * A new worker that imported the function, busy; throws, remembering why (every later row of
-     * these settings then fails at once), when it cannot be started or the import fails.
+     * these settings then fails at once), when it cannot be started or the import fails. {@code
+     * ahead}: see {@link PythonWorker#start}.
      */
-    static PythonWorker importing(PythonSettings settings, Duration patience) throws Exception {
+    static PythonWorker importing(PythonSettings settings, Duration patience, boolean ahead) throws Exception {
         PythonWorker w;
         try {
-            w = PythonWorker.start(settings);
+            w = PythonWorker.start(settings, ahead);
         } catch (IOException e) {
             WorkerPool.markBroken(settings, e.getMessage());
             throw new WorkerFailure(e.getMessage());

@@ -65,8 +65,12 @@ final class PythonWorker {
         reader.start();
     }
 
-    /** Starts a worker; it then imports the function and says whether that worked ({@link #next}). */
-    static PythonWorker start(PythonSettings s) throws IOException {
+    /**
+     * Starts a worker; it then imports the function and says whether that worked ({@link #next}).
+     * {@code ahead}: started by a local run's driver before its Spark session (the JVM's exit then
+     * gives the worker the patience of a driver's, which Spark not yet running cannot tell).
+     */
+    static PythonWorker start(PythonSettings s, boolean ahead) throws IOException {
         WorkerFiles files = WorkerFiles.get();
         Path logDir =
                 Files.createDirectories(Path.of(s.runDir()).toAbsolutePath().resolve("python-workers"));
@@ -94,7 +98,13 @@ final class PythonWorker {
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             // its own session, marked: what the function starts, however it forks, ends with the worker
-            return new PythonWorker(s, ProcessTree.start(pb, shutdownPatience(s), s.killGrace()), log);
+            // how long the JVM's exit lets the worker end by itself before it is terminated: in a
+            // local-mode driver a minute and the kill grace, since the run's stop hook first gives the
+            // running row its shutdown-grace (30 s by default) and the pool then ends the worker;
+            // elsewhere none. A worker is shared by the runs of one JVM: no single config's grace.
+            Duration inDriver = Duration.ofMinutes(1).plus(s.killGrace());
+            Duration patience = ahead ? inDriver : ProcessTree.patience(inDriver);
+            return new PythonWorker(s, ProcessTree.start(pb, patience, s.killGrace()), log);
         } catch (IOException e) {
             throw new IOException(
                     "cannot start the Python worker " + String.join(" ", pb.command()) + ": " + e.getMessage(), e);
@@ -181,16 +191,6 @@ final class PythonWorker {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * How long the JVM's exit lets a worker end by itself before it is terminated: in a local-mode
-     * driver a minute and the kill grace, since the run's stop hook first gives the running row its
-     * shutdown-grace (30 s by default) and the pool then ends the worker; elsewhere none. A worker
-     * is shared by the runs of one JVM, so no single config's grace is used.
-     */
-    private static Duration shutdownPatience(PythonSettings s) {
-        return ProcessTree.patience(Duration.ofMinutes(1).plus(s.killGrace()));
     }
 
     @SuppressWarnings("unchecked")

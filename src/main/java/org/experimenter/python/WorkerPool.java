@@ -102,7 +102,7 @@ final class WorkerPool {
             Thread t = new Thread(
                     () -> {
                         try {
-                            giveBack(FunctionCall.importing(s, Duration.ZERO));
+                            giveBack(FunctionCall.importing(s, Duration.ZERO, true));
                         } catch (Exception e) {
                             // importing remembered why; the rows that wait for this worker say it
                         } finally {
