@@ -129,7 +129,18 @@ final class WorkerPool {
         BUSY.remove(w);
         int max = w.settings.maxRowsPerWorker();
         if (max > 0 && w.rows() >= max) {
-            discard(w);
+            // ended as an idle worker is (its atexit handlers run), beside the rows that go on
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            w.retire(w.settings.killGrace());
+                        } finally {
+                            LIVE.remove(w);
+                        }
+                    },
+                    "experimenter-python-retire-" + w.pid());
+            t.setDaemon(true);
+            t.start();
             return;
         }
         synchronized (WorkerPool.class) {

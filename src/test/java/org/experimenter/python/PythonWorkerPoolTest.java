@@ -235,7 +235,8 @@ class PythonWorkerPoolTest {
 
     @Test
     void aWorkerIsReplacedAfterMaxRowsPerWorkerRows() throws Exception {
-        Experimenter ex = experimenter("constant.py:run", 12, "    max-rows-per-worker = 3");
+        Experimenter ex = experimenter(
+                "constant.py:run", 12, "    max-rows-per-worker = 3\n    environment { CASES_EXIT_SLEEP = \"0.5\" }");
         try {
             ex.fill();
             RunSummary summary = ex.run(TestSpark.session());
@@ -244,6 +245,13 @@ class PythonWorkerPoolTest {
                     lines("row").stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             assertTrue(rowsPerWorker.values().stream().allMatch(n -> n <= 3), rowsPerWorker.toString());
             assertTrue(lines("import").size() >= 4, "12 rows at 3 per worker: " + lines("import"));
+            // a replaced worker ends as an idle one does: told goodbye, its atexit handlers run, no SIGTERM
+            List<String> full = rowsPerWorker.entrySet().stream()
+                    .filter(e -> e.getValue() == 3)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            awaitGone(full, 10);
+            assertTrue(lines("exit").containsAll(full), "exited by themselves: " + lines("exit") + " of " + full);
         } finally {
             ex.drop();
         }
