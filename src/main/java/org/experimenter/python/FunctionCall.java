@@ -71,8 +71,8 @@ final class FunctionCall {
             boolean toldToStop = false;
             while (true) {
                 Map<String, Object> msg = w.next(TICK_MILLIS);
-                readCpu(w);
                 if (msg == null) {
+                    readCpu(w); // each tick: what a worker that dies used stays counted
                     if (!w.alive()) {
                         // a child forked by the function may hold the worker's output open: no END comes
                         throw died(w, attempt);
