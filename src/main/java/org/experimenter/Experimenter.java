@@ -508,7 +508,7 @@ public final class Experimenter {
      */
     public Experiment experimentFromConfig() {
         if (config.command() != null) {
-            return new org.experimenter.command.CommandExperiment(config);
+            return new org.experimenter.process.CommandExperiment(config);
         }
         if (config.python() != null) {
             return new org.experimenter.python.PythonExperiment(config);

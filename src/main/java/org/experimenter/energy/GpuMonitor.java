@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.experimenter.command.ProgramOutput;
+import org.experimenter.process.ProgramOutput;
 
 /**
  * Samples the GPUs of this host with {@code nvidia-smi} (per GPU: power draw, memory used,

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.experimenter.command.ProgramOutput;
 import org.experimenter.config.CommandSettings;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.process.ProgramOutput;
 
 /**
  * The provenance of a config's experiment, found once per JVM and config: the code is the
@@ -91,7 +91,7 @@ public final class CodeVersion {
         try {
             Class<?> c = experimentClass;
             if (c == null
-                    || c.getName().startsWith("org.experimenter.command.")
+                    || c.getName().startsWith("org.experimenter.process.")
                     || c.getName().startsWith("org.experimenter.python.")) {
                 if (config.experimentClass().isEmpty()) {
                     return null;

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.experimenter.ExperimentContext;
 import org.experimenter.ExperimenterException;
-import org.experimenter.command.ProcessTree;
-import org.experimenter.command.RowEnvironment;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.config.PythonSettings;
+import org.experimenter.process.ProcessTree;
+import org.experimenter.process.RowEnvironment;
 import org.experimenter.provenance.AttemptFacts;
 
 /**

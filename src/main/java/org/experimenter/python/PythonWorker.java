@@ -19,8 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.experimenter.command.ProcessTree;
 import org.experimenter.config.PythonSettings;
+import org.experimenter.process.ProcessTree;
 
 /**
  * One worker process ({@code experimenter_worker.py}) and its end of the protocol: JSON lines

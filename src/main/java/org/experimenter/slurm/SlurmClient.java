@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.experimenter.ExperimenterException;
-import org.experimenter.command.ProgramOutput;
+import org.experimenter.process.ProgramOutput;
 
 /**
  * Slurm's commands as child processes, each argument its own word (no shell): sbatch to submit a

@@ -237,7 +237,7 @@ abstract class PythonFunctionContractTest {
 
     static boolean running(long pid) {
         return ProcessHandle.of(pid)
-                .map(org.experimenter.command.ProcessTree::running)
+                .map(org.experimenter.process.ProcessTree::running)
                 .orElse(false);
     }
 }

@@ -195,7 +195,7 @@ class PythonWorkerPoolTest {
                                 .replace('\0', ' ');
                         if (cmd.startsWith("sleep 3737." + tag) || cmd.startsWith("sleep 3838." + tag)) {
                             ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
-                                    .filter(org.experimenter.command.ProcessTree::running)
+                                    .filter(org.experimenter.process.ProcessTree::running)
                                     .ifPresent(h -> left.add(h.pid() + ": " + cmd));
                         }
                     } catch (java.io.IOException | NumberFormatException e) {
@@ -324,7 +324,7 @@ class PythonWorkerPoolTest {
 
     private static boolean running(String pid) {
         return ProcessHandle.of(Long.parseLong(pid))
-                .filter(org.experimenter.command.ProcessTree::running)
+                .filter(org.experimenter.process.ProcessTree::running)
                 .isPresent();
     }
 

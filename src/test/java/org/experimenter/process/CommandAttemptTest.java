@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,25 +10,25 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of a command run: encodings, exit texts, the events JSON. */
-class CommandRunTest {
+class CommandAttemptTest {
     @Test
     void textTheJvmCannotEncodeIsRefusedSayingHowToFixIt() {
         CommandFailure e = assertThrows(
                 CommandFailure.class,
-                () -> CommandRun.checkEncodable(List.of("python3", "café"), Map.of(), StandardCharsets.US_ASCII));
+                () -> CommandAttempt.checkEncodable(List.of("python3", "café"), Map.of(), StandardCharsets.US_ASCII));
         assertTrue(
                 e.getMessage()
                         .startsWith(
                                 "\"café\" cannot be passed to a process by this JVM, whose charset is US-ASCII: run it with -Dfile.encoding=UTF-8"),
                 e.getMessage());
-        CommandRun.checkEncodable(List.of("python3", "café"), Map.of("V", "日本"), StandardCharsets.UTF_8);
+        CommandAttempt.checkEncodable(List.of("python3", "café"), Map.of("V", "日本"), StandardCharsets.UTF_8);
     }
 
     @Test
     void exitCodesAboveOneHundredTwentyEightAreReportedAsSignals() {
-        assertEquals("the command exited with code 2", CommandRun.exitText(2));
-        assertEquals("the command was killed by signal 15 (SIGTERM), exit code 143", CommandRun.exitText(143));
-        assertEquals("the command was killed by signal 11 (SIGSEGV), exit code 139", CommandRun.exitText(139));
+        assertEquals("the command exited with code 2", CommandAttempt.exitText(2));
+        assertEquals("the command was killed by signal 15 (SIGTERM), exit code 143", CommandAttempt.exitText(143));
+        assertEquals("the command was killed by signal 11 (SIGSEGV), exit code 139", CommandAttempt.exitText(139));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import org.experimenter.testing.TestDb;
 

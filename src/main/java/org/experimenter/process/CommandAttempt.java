@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import org.experimenter.provenance.AttemptFacts;
  * failure of the tool terminates it, SIGTERM then SIGKILL, before this returns; children left
  * behind by a process that exited are ended too.
  */
-final class CommandRun {
+final class CommandAttempt {
     /** How much of stderr the error column gets. */
     static final int STDERR_TAIL = 64 * 1024;
 
@@ -39,7 +39,7 @@ final class CommandRun {
     /** The command's CPU seconds as last read from /proc while it ran. */
     private double cpuSeen;
 
-    CommandRun(ExperimentConfig config, ExperimentContext ctx) {
+    CommandAttempt(ExperimentConfig config, ExperimentContext ctx) {
         this.config = config;
         this.settings = config.command();
         this.ctx = ctx;

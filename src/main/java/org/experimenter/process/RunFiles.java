@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.experimenter.command;
+package org.experimenter.process;
 
 import org.experimenter.Experiment;
 import org.experimenter.ExperimentContext;
@@ -7,7 +7,7 @@ import org.experimenter.config.ExperimentConfig;
 
 /**
  * The experiment of a config whose {@code experiment.command} is set: runs the command once per
- * row (see {@link CommandRun}). A non-zero exit, a signal, a missing or malformed result file,
+ * row (see {@link CommandAttempt}). A non-zero exit, a signal, a missing or malformed result file,
  * or an undeclared or mistyped field ends the row as {@code error} with a message saying which,
  * and the end of the process's stderr.
  */
@@ -25,6 +25,6 @@ public final class CommandExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext ctx) throws Exception {
-        new CommandRun(config, ctx).run();
+        new CommandAttempt(config, ctx).run();
     }
 }
