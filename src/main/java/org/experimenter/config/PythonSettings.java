@@ -42,28 +42,6 @@ public record PythonSettings(
         packages = List.copyOf(packages);
     }
 
-    /** Settings whose worker reports no package versions. */
-    public PythonSettings(
-            String function,
-            String interpreter,
-            List<String> path,
-            Map<String, String> environment,
-            int maxRowsPerWorker,
-            Duration workerIdleTimeout,
-            Duration killGrace,
-            String runDir) {
-        this(
-                function,
-                interpreter,
-                path,
-                environment,
-                maxRowsPerWorker,
-                workerIdleTimeout,
-                killGrace,
-                runDir,
-                List.of());
-    }
-
     /**
      * The same with more environment variables, which win: a row's GPUs and memory. Workers are
      * pooled by settings, so a worker started for one task's GPUs never serves a task with others.

@@ -37,7 +37,8 @@ class PythonConfigTest {
                         0,
                         Duration.ofSeconds(60),
                         Duration.ofSeconds(5),
-                        "results/runs"),
+                        "results/runs",
+                        List.of()),
                 s);
         PythonSettings t = parse(String.join(
                         "\n",
@@ -58,7 +59,8 @@ class PythonConfigTest {
                         100,
                         Duration.ofMinutes(10),
                         Duration.ofSeconds(2),
-                        "runs"),
+                        "runs",
+                        List.of()),
                 t);
     }
 
