@@ -81,8 +81,9 @@ final class RunCommand implements Callable<Integer> {
                     + counts.get(Status.PAUSED) + " paused)");
             return 0;
         }
-        // the session's executors need the GPUs of the stage that runs (its stages section, if any)
-        SparkSession spark = SparkSessions.open(ex.config().forStage(only.stage));
+        // the session's executors need the GPUs of the stage that runs (its stages section, if any);
+        // without --stage, the most any stage's rows ask for
+        SparkSession spark = SparkSessions.open(ex.config(), ex.config().sessionResources(only.stage));
         try {
             RunSummary s = ex.run(spark, experiment, options);
             System.out.print(s);

@@ -70,6 +70,8 @@ public final class RunJob {
     private RunScope lastScope;
     /** The run stage's resource profile (the rows' GPUs and cores), or null for Spark's default. */
     private ResourceProfile rowProfile;
+    /** Stages whose rows this run leaves to runs of their own (they have resources of their own). */
+    private java.util.Set<Integer> otherStages = java.util.Set.of();
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
         this(spark, config, SMALL_READ);
@@ -94,6 +96,16 @@ public final class RunJob {
             throw new IllegalStateException("no halving section to promote by; this is a bug");
         }
         this.promoteBetweenRounds = true;
+        return this;
+    }
+
+    /**
+     * Leaves the rows of these stages out of the run: a run of every stage runs the rows of a
+     * stage with resources of its own ({@code stages { 2 { resources { ... } } }}) as a run of that
+     * stage, with them.
+     */
+    public RunJob leavingOutStages(java.util.Set<Integer> stages) {
+        this.otherStages = java.util.Set.copyOf(stages);
         return this;
     }
 
@@ -383,6 +395,10 @@ public final class RunJob {
                     "--seed-field " + options.seedField() + " applies to seed-major order: add --order seed-major");
         }
         Where rows = store.where(options.where(), options.stage());
+        if (!otherStages.isEmpty()) {
+            Where others = store.whereStagesOtherThan(new java.util.TreeSet<>(otherStages));
+            rows = rows == null ? others : rows.and(others);
+        }
         if (rows != null) {
             scope = scope.where(rows);
         }
