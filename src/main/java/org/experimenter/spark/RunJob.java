@@ -126,8 +126,16 @@ public final class RunJob {
         long started = System.nanoTime();
         String master = spark.sparkContext().master();
         TaskResources.checkMaster(config.resources().base(), master, config.origin());
+        boolean dynamic = spark.sparkContext().conf().getBoolean("spark.dynamicAllocation.enabled", false);
+        String memoryNote = TaskResources.memoryNote(config.resources().base(), master, dynamic);
+        if (memoryNote != null) {
+            LOG.info(memoryNote);
+        }
         if (TaskResources.profileSupported(master)) {
-            rowProfile = TaskResources.profile(config.resources().base());
+            rowProfile = TaskResources.profile(
+                    config.resources().base(),
+                    TaskResources.executorProfiles(master, dynamic),
+                    spark.sparkContext().conf().get("spark.executor.resource.gpu.discoveryScript", ""));
         } else if (config.resources().base().cpus() != 1
                 || config.resources().base().gpus() > 0) {
             LOG.info("resources: Spark's " + master + " takes no stage-level resource profile, so every task of"

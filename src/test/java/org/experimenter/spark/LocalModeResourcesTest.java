@@ -88,6 +88,44 @@ class LocalModeResourcesTest {
     }
 
     @Test
+    void aRowsMemorySizesNoExecutorInLocalModeAndTheRunSaysSoInOneLine() throws Exception {
+        String table = TestDb.uniqueTable("local_mem");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                2,
+                "local[2]",
+                "sleep-ms = 0",
+                "resources { memory = 1g }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        List<String> lines = new ArrayList<>();
+        Handler capture = capture(lines);
+        Logger log = Logger.getLogger(RunJob.class.getName());
+        log.addHandler(capture);
+        try {
+            assertEquals(2, ex.fill());
+            ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all());
+            assertEquals(
+                    List.of("resources: memory = 1g is told to each row (ctx.memory(), EXPERIMENTER_MEMORY_MB) but"
+                            + " sizes no executor: Spark 4.2 starts executors of a row's memory only for a resource"
+                            + " profile with executor requests, which needs dynamic allocation"
+                            + " (spark.dynamicAllocation.enabled) on standalone, YARN or Kubernetes; here (local[2])"
+                            + " the executors have spark.executor.memory"),
+                    lines);
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals("done", r.get("status"), r.toString());
+            }
+        } finally {
+            log.removeHandler(capture);
+            ex.drop();
+        }
+    }
+
+    @Test
     void aRunWithoutStageGivesEachRowTheResourcesOfItsStage() throws Exception {
         String table = TestDb.uniqueTable("local_stages");
         Path dir = Faults.runDir(table);
@@ -168,5 +206,22 @@ class LocalModeResourcesTest {
         public void run(ExperimentContext ctx) {
             ctx.results().put("score", ctx.memory() / (1024.0 * 1024.0));
         }
+    }
+
+    private static Handler capture(List<String> lines) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage().startsWith("resources:")) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
     }
 }
