@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -159,23 +160,61 @@ public final class Experimenter {
      */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
-        // a run of one stage gets that stage's resources (stages { 2 { resources { ... } } })
-        ExperimentConfig runConfig = config.forStage(options.stage());
+        if (options.stage() != null || config.stageResources().isEmpty()) {
+            // a run of one stage gets that stage's resources (stages { 2 { resources { ... } } })
+            return runScope(spark, experiment, options, config.forStage(options.stage()), Set.of())
+                    .summary();
+        }
+        // a run of every stage: rows follow their stage's resources. The rows of the stages without a
+        // section of their own run first, with the top-level resources; then each stage with one, as
+        // a run of that stage (a Spark stage with its resource profile)
+        Set<Integer> own = new TreeSet<>(config.stageResources().keySet());
+        Pass pass = runScope(spark, experiment, options, config, own);
+        RunSummary summary = pass.summary();
+        for (int stage : own) {
+            if (pass.stopped()) {
+                break;
+            }
+            RunOptions next = options.stage(stage);
+            if (options.maxExperiments() > 0) {
+                long left = options.maxExperiments() - summary.total();
+                if (left <= 0) {
+                    break;
+                }
+                next = next.maxExperiments(left);
+            }
+            pass = runScope(spark, experiment, next, config.forStage(stage), Set.of());
+            summary = pass.summary().after(summary);
+        }
+        return summary;
+    }
+
+    /** One run's summary, and whether it was stopped (Ctrl-C, SIGTERM): nothing more may start after it. */
+    private record Pass(RunSummary summary, boolean stopped) {}
+
+    /** The rows the options select, less those of the stages left out, with one config's resources. */
+    private Pass runScope(
+            SparkSession spark,
+            Experiment experiment,
+            RunOptions options,
+            ExperimentConfig runConfig,
+            Set<Integer> leftOut) {
         if (config.halving() == null) {
-            return new RunJob(spark, runConfig).run(experiment, options);
+            RunJob job = new RunJob(spark, runConfig).leavingOutStages(leftOut);
+            return new Pass(job.run(experiment, options), job.stopped());
         }
         // the job promotes rows of its scope before its first round (async: the workers promote as they
         // claim); what is promotable when a round ends starts another
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
-        RunJob job = new RunJob(spark, runConfig);
+        RunJob job = new RunJob(spark, runConfig).leavingOutStages(leftOut);
         RunSummary summary = (once ? job : job.promotingBetweenRounds()).run(experiment, options);
         // the rounds promoted what they could; rows another driver finished meanwhile may allow more;
         // a stopped run (Ctrl-C, SIGTERM) promotes nothing more and starts nothing
         while (!job.stopped() && job.promoteInScope() > 0 && !once) {
-            job = new RunJob(spark, runConfig);
+            job = new RunJob(spark, runConfig).leavingOutStages(leftOut);
             summary = job.run(experiment, options).after(summary);
         }
-        return summary;
+        return new Pass(summary, job.stopped());
     }
 
     /**
@@ -227,11 +266,24 @@ public final class Experimenter {
         }
         checkSerializable(experiment, experiment.getClass().getName());
         String runId = "run-one-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        // the row's stage may have resources of its own (a row promote added, named by its keyfields)
+        ExperimentConfig rowConfig = config.forStage(stageOf(row));
+        ExperimentStore rowStore = rowConfig == config ? store : new ExperimentStore(rowConfig);
         try (org.experimenter.spark.Worker w = new org.experimenter.spark.Worker(
-                store, experiment, runId, "run-one-" + ProcessHandle.current().pid(), null)) {
+                rowStore,
+                experiment,
+                runId,
+                "run-one-" + ProcessHandle.current().pid(),
+                null)) {
             w.runCandidates(List.of(new org.experimenter.store.ClaimedRow(id, keys)));
         }
         return store.row(id);
+    }
+
+    /** A row's stage (1, the grid, for a row read without the column). */
+    static int stageOf(Map<String, Object> row) {
+        Object stage = row.get("stage");
+        return stage == null ? 1 : ((Number) stage).intValue();
     }
 
     /**

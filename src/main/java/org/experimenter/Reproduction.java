@@ -83,17 +83,19 @@ public final class Reproduction {
         }
         try {
             ExperimentConfig scratch = config.withOverrides(Map.of(
-                    "database.url",
-                    DatabaseKind.SQLITE.urlPrefix() + dir.resolve("reproduce.db"),
-                    "database.user",
-                    "",
-                    "database.password",
-                    "",
-                    // the rerun's files go to the scratch folder, never over the stored row's artifacts
-                    "artifacts.root",
-                    config.artifactRoot() == null
-                            ? ""
-                            : dir.resolve("artifacts").toString()));
+                            "database.url",
+                            DatabaseKind.SQLITE.urlPrefix() + dir.resolve("reproduce.db"),
+                            "database.user",
+                            "",
+                            "database.password",
+                            "",
+                            // the rerun's files go to the scratch folder, never over the stored row's artifacts
+                            "artifacts.root",
+                            config.artifactRoot() == null
+                                    ? ""
+                                    : dir.resolve("artifacts").toString()))
+                    // the scratch row is of stage 1; the rerun gets the resources of the stored row's stage
+                    .forStage(Experimenter.stageOf(stored));
             ExperimentStore rerunStore = new ExperimentStore(scratch);
             rerunStore.createTableIfMissing();
             rerunStore.fill(List.<Object[]>of(keys).iterator());

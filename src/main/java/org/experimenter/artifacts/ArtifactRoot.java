@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
@@ -117,7 +119,11 @@ public final class ArtifactRoot implements Serializable {
     /**
      * The contents of one listed file of an attempt, at most maxBytes; throws {@link
      * IllegalArgumentException} for a path that is not plainly inside the attempt's folder (empty
-     * names, {@code .} or {@code ..}, a leading {@code /}, a link) or a larger file.
+     * names, {@code .} or {@code ..}, a leading {@code /}, a link on the way: the file, a folder
+     * of the path, or the table's, row's or attempt's folder) or a larger file. A local file is opened
+     * name by name without following links ({@link LocalTree#read}); on another file system each
+     * name below the root is checked not to be a link, and the file's resolved path to lie under
+     * the root's, before it is opened.
      */
     public byte[] read(String table, long id, int attempt, String path, long maxBytes) throws IOException {
         for (String name : path.split("/", -1)) {
@@ -126,26 +132,52 @@ public final class ArtifactRoot implements Serializable {
             }
         }
         String rel = relative(table, id, attempt);
+        List<String> names = List.of((rel + "/" + path).split("/"));
         if (isLocal()) {
-            Path folder = localRoot().resolve(rel).normalize();
-            Path file = folder.resolve(path).normalize();
-            if (!file.startsWith(folder)
-                    || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    || !file.toRealPath().startsWith(folder.toRealPath())) {
-                throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
-            }
-            if (Files.size(file) > maxBytes) {
-                throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
-            }
-            return Files.readAllBytes(file);
+            return LocalTree.read(localRoot(), names, path, maxBytes);
         }
         org.apache.hadoop.fs.Path p = hadoopPath(rel + "/" + path);
         FileSystem fs = fileSystem(p);
-        if (fs.getFileStatus(p).getLen() > maxBytes) {
+        checkInside(fs, names, path);
+        FileStatus status = fs.getFileStatus(p);
+        if (!status.isFile()) {
+            throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
+        }
+        if (status.getLen() > maxBytes) {
             throw new IllegalArgumentException(path + " is larger than " + maxBytes + " bytes");
         }
         try (java.io.InputStream in = fs.open(p)) {
             return in.readNBytes((int) maxBytes);
+        }
+    }
+
+    /**
+     * On a Hadoop file system: no name below the root is a link (where the file system has
+     * links; asked by the path without scheme, as Hadoop's local file system reads links only
+     * so), and the file resolves ({@code resolvePath}: links, mount points) to a path under
+     * the root's resolved path.
+     */
+    private void checkInside(FileSystem fs, List<String> names, String path) throws IOException {
+        org.apache.hadoop.fs.Path top = new org.apache.hadoop.fs.Path(root);
+        org.apache.hadoop.fs.Path at = top;
+        try {
+            for (int i = 1; i <= names.size(); i++) {
+                at = hadoopPath(String.join("/", names.subList(0, i)));
+                if (fs.supportsSymlinks()
+                        && fs.getFileLinkStatus(org.apache.hadoop.fs.Path.getPathWithoutSchemeAndAuthority(at))
+                                .isSymlink()) {
+                    throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
+                }
+            }
+            String under = fs.resolvePath(top).toUri().getPath();
+            String file = fs.resolvePath(at).toUri().getPath();
+            if (!file.startsWith(under.endsWith("/") ? under : under + "/")) {
+                throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
+            }
+        } catch (java.io.FileNotFoundException | IllegalArgumentException e) {
+            // a name that is missing, or whose link the file system cannot read, is refused: Hadoop's
+            // local file system under a scheme other than file: throws so on each link
+            throw new IllegalArgumentException("no file " + path + " in the attempt's folder");
         }
     }
 

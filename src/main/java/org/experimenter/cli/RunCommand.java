@@ -11,7 +11,6 @@ import org.experimenter.ExperimenterException;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
-import org.experimenter.config.ExperimentConfig;
 import org.experimenter.eval.Evaluation;
 import org.experimenter.python.PythonExperiment;
 import org.experimenter.spark.TaskResources;
@@ -120,15 +119,15 @@ final class RunCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        ExperimentConfig c = ex.config().forStage(only.stage);
         if (!nothing && experiment instanceof PythonExperiment python) {
             // a local run's tasks run in this JVM: its Python workers import the function while Spark starts
             long rows = counts.get(Status.CREATED);
             rows = Math.min(rows, ids != null ? ids.size() : max > 0 ? max : rows);
-            python.prestart((int) Math.min(TaskResources.localSlots(SparkSessions.master(c)), rows));
+            python.prestart((int) Math.min(TaskResources.localSlots(SparkSessions.master(ex.config())), rows));
         }
-        // the session's executors need the GPUs of the stage that runs (its stages section, if any)
-        SparkSession spark = SparkSessions.open(c);
+        // the session's executors need the GPUs of the stage that runs (its stages section, if any);
+        // without --stage, the most any stage's rows ask for
+        SparkSession spark = SparkSessions.open(ex.config(), ex.config().sessionResources(only.stage));
         try {
             Evaluation e = null;
             if (eval != null) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.Resources;
 import org.experimenter.spark.TaskResources;
 
 /** The Spark session of the commands that need one, set up from the experiment's config. */
@@ -27,6 +28,15 @@ final class SparkSessions {
 
     /** The same with defaults of a command's own, which the config's spark.conf overrides. */
     static SparkSession open(ExperimentConfig c, Map<String, String> defaults) {
+        return open(c, c.resources().base(), defaults);
+    }
+
+    /** A session for a run whose executors must have room for rows of these resources. */
+    static SparkSession open(ExperimentConfig c, Resources rows) {
+        return open(c, rows, Map.of());
+    }
+
+    private static SparkSession open(ExperimentConfig c, Resources rows, Map<String, String> defaults) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder b = SparkSession.builder();
         if (!conf.contains("spark.master")) {
@@ -45,8 +55,7 @@ final class SparkSessions {
         }
         // the rows' GPUs and cores as Spark task requests, unless the config or spark-submit says otherwise
         String master = master(c);
-        Map<String, String> all =
-                new LinkedHashMap<>(TaskResources.sparkDefaults(c.resources().base(), master));
+        Map<String, String> all = new LinkedHashMap<>(TaskResources.sparkDefaults(rows, master));
         all.putAll(defaults);
         for (Map.Entry<String, String> e : all.entrySet()) {
             if (!conf.contains(e.getKey())) {

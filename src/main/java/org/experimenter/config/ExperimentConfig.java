@@ -409,6 +409,23 @@ public final class ExperimentConfig implements Serializable, Cloneable {
         }
     }
 
+    /**
+     * What the executors of a run's Spark session must have room for: for a run of one stage,
+     * that stage's resources; for a run of every stage ({@code stage} null), the top-level ones
+     * with the most GPUs any stage's rows ask for, as each stage's rows run with their own.
+     */
+    public Resources sessionResources(Integer stage) {
+        Resources base = forStage(stage).resources().base();
+        if (stage != null) {
+            return base;
+        }
+        int gpus = base.gpus();
+        for (ResourceSettings s : stageResources.values()) {
+            gpus = Math.max(gpus, s.base().gpus());
+        }
+        return new Resources(gpus, base.cpus(), base.memory());
+    }
+
     /** The per-experiment time limit; zero means none. */
     public Duration timeout() {
         return timeout;

@@ -37,7 +37,7 @@ public record Resources(int gpus, int cpus, long memory) implements Serializable
     }
 
     /** 8589934592 as 8g, 536870912 as 512m: the largest unit that divides it. */
-    static String size(long bytes) {
+    public static String size(long bytes) {
         String[] units = {"t", "g", "m", "k"};
         long unit = KB * KB * KB * KB;
         for (String u : units) {

@@ -108,6 +108,8 @@ final class Batch implements Runnable {
         }
         long cpu0 = ThreadProbe.cpuNanos();
         long alloc0 = ThreadProbe.allocatedBytes();
+        // a SIGKILL counts as out of memory only when the kernel's OOM killer ended a process meanwhile
+        long oomKills0 = OutOfMemory.kernelOomKills();
         AttemptFacts.begin();
         Throwable failure = null;
         try {
@@ -159,9 +161,12 @@ final class Batch implements Runnable {
         boolean outOfMemory = false;
         if (failure != null) {
             status = Status.ERROR;
-            outOfMemory = OutOfMemory.seen(failure);
+            OutOfMemory.Verdict memory = OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills());
+            outOfMemory = memory.outOfMemory();
             kind = outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
-            error = stackTrace(failure);
+            error = memory.note() == null
+                    ? stackTrace(failure)
+                    : stackTrace(failure).stripTrailing() + "\n" + memory.note();
         } else if (ctx.paused()) {
             status = Status.PAUSED;
             kind = "paused";

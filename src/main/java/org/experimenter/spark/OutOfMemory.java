@@ -1,30 +1,93 @@
 package org.experimenter.spark;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Whether an experiment's failure shows the signs of running out of memory: the JVM's
- * OutOfMemoryError, a process killed by SIGKILL (exit 137: the kernel's or a cgroup's OOM
- * killer), or "out of memory" in the error text (CUDA's "CUDA out of memory", "CUDA error: out of
- * memory"; the stderr of a command is part of its error), or Python's MemoryError.
+ * OutOfMemoryError, "out of memory" in the error text (CUDA's "CUDA out of memory", "CUDA error:
+ * out of memory"; the stderr of a command is part of its error), Python's MemoryError; or a
+ * process killed by SIGKILL (exit 137) while the kernel's OOM killer ended a process. SIGKILL
+ * alone is no sign: {@code kill -9}, a scheduler and an out-of-memory kill all end a process so.
+ * The kernel counts its OOM kills, the global OOM killer's and every memory cgroup's, in
+ * {@code /proc/vmstat} ({@code oom_kill}, Linux 4.13 and later); a SIGKILL while that count rose
+ * is taken for one. Where the count cannot be read, a SIGKILL is said to be possibly out of
+ * memory and is not escalated.
  */
 final class OutOfMemory {
-    private static final Pattern SIGNS = Pattern.compile(
-            "out of memory|outofmemoryerror|\\bmemoryerror\\b|exit code 137\\b|exited with code 137\\b");
+    private static final Pattern MEMORY_TEXT = Pattern.compile("out of memory|outofmemoryerror|\\bmemoryerror\\b");
+    private static final Pattern KILLED =
+            Pattern.compile("killed by signal 9 \\(sigkill\\)|exit code 137\\b|exited with code 137\\b");
+    private static final Path VMSTAT = Path.of("/proc/vmstat");
+
+    /**
+     * What a failure says of memory.
+     *
+     * @param outOfMemory whether the attempt ends with error kind oom (and may escalate)
+     * @param note a line the row's error gets on how a SIGKILL was read; null for none
+     */
+    record Verdict(boolean outOfMemory, String note) {}
 
     private OutOfMemory() {}
 
-    static boolean seen(Throwable failure) {
+    /**
+     * How many processes the kernel's OOM killer has ended since boot, on this machine (every
+     * cgroup's, as /proc/vmstat counts them); -1 where that cannot be read (not Linux, or older
+     * than 4.13).
+     */
+    static long kernelOomKills() {
+        try {
+            for (String line : Files.readAllLines(VMSTAT)) {
+                if (line.startsWith("oom_kill ")) {
+                    return Long.parseLong(line.substring("oom_kill ".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such file, or not as Linux writes it: no evidence either way
+        }
+        return -1;
+    }
+
+    /**
+     * Reads a failure, given the kernel's count of OOM kills ({@link #kernelOomKills}) before the
+     * attempt started and after it failed.
+     */
+    static Verdict of(Throwable failure, long oomKillsBefore, long oomKillsAfter) {
+        boolean killed = false;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OutOfMemoryError) {
-                return true;
+                return new Verdict(true, null);
             }
             String m = t.getMessage();
-            if (m != null && SIGNS.matcher(m.toLowerCase(Locale.ROOT)).find()) {
-                return true;
+            if (m != null) {
+                String lower = m.toLowerCase(Locale.ROOT);
+                if (MEMORY_TEXT.matcher(lower).find()) {
+                    return new Verdict(true, null);
+                }
+                killed |= KILLED.matcher(lower).find();
             }
         }
-        return false;
+        if (!killed) {
+            return new Verdict(false, null);
+        }
+        if (oomKillsBefore < 0 || oomKillsAfter < 0) {
+            return new Verdict(
+                    false,
+                    "killed by SIGKILL (possibly out of memory): this machine does not show the"
+                            + " kernel's OOM kills (/proc/vmstat oom_kill), so the row is not taken to be out of memory");
+        }
+        if (oomKillsAfter > oomKillsBefore) {
+            return new Verdict(
+                    true,
+                    "killed by SIGKILL while the kernel's OOM killer ended " + (oomKillsAfter - oomKillsBefore)
+                            + " process(es) (/proc/vmstat oom_kill): out of memory");
+        }
+        return new Verdict(
+                false,
+                "killed by SIGKILL, but the kernel's OOM killer ended no process meanwhile"
+                        + " (/proc/vmstat oom_kill): not out of memory (as by kill -9, or a scheduler)");
     }
 }

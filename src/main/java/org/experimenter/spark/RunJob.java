@@ -70,6 +70,8 @@ public final class RunJob {
     private RunScope lastScope;
     /** The run stage's resource profile (the rows' GPUs and cores), or null for Spark's default. */
     private ResourceProfile rowProfile;
+    /** Stages whose rows this run leaves to runs of their own (they have resources of their own). */
+    private java.util.Set<Integer> otherStages = java.util.Set.of();
 
     public RunJob(SparkSession spark, ExperimentConfig config) {
         this(spark, config, SMALL_READ);
@@ -97,6 +99,16 @@ public final class RunJob {
         return this;
     }
 
+    /**
+     * Leaves the rows of these stages out of the run: a run of every stage runs the rows of a
+     * stage with resources of its own ({@code stages { 2 { resources { ... } } }}) as a run of that
+     * stage, with them.
+     */
+    public RunJob leavingOutStages(java.util.Set<Integer> stages) {
+        this.otherStages = java.util.Set.copyOf(stages);
+        return this;
+    }
+
     /** Whether the last {@link #run} was stopped (Ctrl-C, SIGTERM): nothing more may start after it. */
     public boolean stopped() {
         return stopping;
@@ -114,8 +126,16 @@ public final class RunJob {
         long started = System.nanoTime();
         String master = spark.sparkContext().master();
         TaskResources.checkMaster(config.resources().base(), master, config.origin());
+        boolean dynamic = spark.sparkContext().conf().getBoolean("spark.dynamicAllocation.enabled", false);
+        String memoryNote = TaskResources.memoryNote(config.resources().base(), master, dynamic);
+        if (memoryNote != null) {
+            LOG.info(memoryNote);
+        }
         if (TaskResources.profileSupported(master)) {
-            rowProfile = TaskResources.profile(config.resources().base());
+            rowProfile = TaskResources.profile(
+                    config.resources().base(),
+                    TaskResources.executorProfiles(master, dynamic),
+                    spark.sparkContext().conf().get("spark.executor.resource.gpu.discoveryScript", ""));
         } else if (config.resources().base().cpus() != 1
                 || config.resources().base().gpus() > 0) {
             LOG.info("resources: Spark's " + master + " takes no stage-level resource profile, so every task of"
@@ -383,6 +403,10 @@ public final class RunJob {
                     "--seed-field " + options.seedField() + " applies to seed-major order: add --order seed-major");
         }
         Where rows = store.where(options.where(), options.stage());
+        if (!otherStages.isEmpty()) {
+            Where others = store.whereStagesOtherThan(new java.util.TreeSet<>(otherStages));
+            rows = rows == null ? others : rows.and(others);
+        }
         if (rows != null) {
             scope = scope.where(rows);
         }

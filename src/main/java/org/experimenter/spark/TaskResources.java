@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ExecutorResourceRequests;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
@@ -64,11 +65,16 @@ public final class TaskResources {
 
     /**
      * The resource profile of the stage that runs rows: each task asks for the row's GPUs and
-     * cores; null when the rows ask for neither (Spark's default profile). Only task requests, so
-     * Spark runs it on the executors it has (a TaskResourceProfile).
+     * cores; null when the rows ask for nothing of Spark (its default profile). Without {@code
+     * executors}, only task requests, which Spark runs on the executors it has (a
+     * TaskResourceProfile); the row's memory then sizes no executor. With them (dynamic
+     * allocation, where Spark 4.2 starts executors for a profile), the profile also asks for
+     * executors of one row each: its cores, its memory as the executor's memory, its GPUs (found
+     * by {@code gpuDiscoveryScript}, empty for the cluster's own).
      */
-    public static ResourceProfile profile(Resources r) {
-        if (r.gpus() == 0 && r.cpus() == 1) {
+    public static ResourceProfile profile(Resources r, boolean executors, String gpuDiscoveryScript) {
+        boolean sized = executors && r.memory() > 0;
+        if (r.gpus() == 0 && r.cpus() == 1 && !sized) {
             return null;
         }
         TaskResourceRequests tasks = new TaskResourceRequests();
@@ -79,7 +85,42 @@ public final class TaskResources {
         if (r.gpus() > 0) {
             tasks = tasks.resource(GPU, r.gpus());
         }
-        return new ResourceProfileBuilder().require(tasks).build();
+        ResourceProfileBuilder b = new ResourceProfileBuilder().require(tasks);
+        if (sized) {
+            ExecutorResourceRequests e =
+                    new ExecutorResourceRequests().cores(r.cpus()).memory(r.memoryMb() + "m");
+            if (r.gpus() > 0) {
+                e = e.resource(GPU, r.gpus(), gpuDiscoveryScript, "");
+            }
+            b = b.require(e);
+        }
+        return b.build();
+    }
+
+    /**
+     * Whether Spark 4.2 starts executors for a profile that asks for executor resources on this
+     * master: only with dynamic allocation, on standalone, YARN and Kubernetes
+     * ({@code ResourceProfileManager.isSupported}); without it a profile may ask for task
+     * resources only.
+     */
+    public static boolean executorProfiles(String master, boolean dynamicAllocation) {
+        return dynamicAllocation && profileSupported(master);
+    }
+
+    /**
+     * The one log line of a run whose rows ask for memory that no executor is sized by (no
+     * dynamic allocation, or local mode); null when there is nothing to say.
+     */
+    static String memoryNote(Resources r, String master, boolean dynamicAllocation) {
+        if (r.memory() == 0 || executorProfiles(master, dynamicAllocation)) {
+            return null;
+        }
+        return "resources: memory = " + Resources.size(r.memory()) + " is told to each row (ctx.memory(),"
+                + " EXPERIMENTER_MEMORY_MB) but sizes no executor: Spark 4.2 starts executors of a row's memory only"
+                + " for a resource profile with executor requests, which needs dynamic allocation"
+                + " (spark.dynamicAllocation.enabled) on standalone, YARN or Kubernetes; here (" + master
+                + (profileSupported(master) ? ", dynamic allocation off" : "")
+                + ") the executors have spark.executor.memory";
     }
 
     /**

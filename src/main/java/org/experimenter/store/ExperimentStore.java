@@ -167,6 +167,11 @@ public final class ExperimentStore implements Serializable {
         return user == null ? only : user.and(only);
     }
 
+    /** The rows of every stage but these, as one checked condition ({@code NOT stage IN (...)}). */
+    public Where whereStagesOtherThan(java.util.Collection<Integer> stages) {
+        return Where.stagesOtherThan(stages, db.schema.columnKinds());
+    }
+
     /** The column names of the table in order, as this config expects them. */
     public List<String> expectedColumns() {
         return setup.expectedColumns();

@@ -3,11 +3,13 @@ package org.experimenter.store;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Add;
@@ -125,6 +127,30 @@ public final class Where implements Serializable {
         Reader r = new Reader(text, columns);
         r.kind(tree);
         return new Where(text, tree, columns, r.kinds);
+    }
+
+    /**
+     * The rows of every stage but these ({@code NOT stage IN (2, 3)}), a condition of the tool's
+     * own: a run of every stage leaves the rows of the stages that have resources of their own to
+     * runs of those stages.
+     */
+    public static Where stagesOtherThan(Collection<Integer> stages, Map<String, Kind> columns) {
+        if (stages.isEmpty()) {
+            throw new IllegalStateException("no stages to leave out; this is a bug");
+        }
+        if (columns.get("stage") != Kind.INTEGER) {
+            throw new IllegalStateException("the table has no stage column; this is a bug");
+        }
+        List<WhereExpr> values = new ArrayList<>();
+        StringJoiner text = new StringJoiner(", ", "NOT stage IN (", ")");
+        for (int stage : stages) {
+            values.add(new WhereExpr.Value((long) stage));
+            text.add(Integer.toString(stage));
+        }
+        WhereExpr tree = new WhereExpr.Not(new WhereExpr.In(new WhereExpr.Column("stage"), values));
+        Reader r = new Reader(text.toString(), columns);
+        r.kind(tree);
+        return new Where(text.toString(), tree, columns, r.kinds);
     }
 
     /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.resource.ExecutorResourceRequest;
+import org.apache.spark.resource.ResourceProfile;
 import org.experimenter.InvalidConfigException;
 import org.experimenter.spark.TaskResources;
 import org.junit.jupiter.api.Test;
@@ -47,17 +49,44 @@ class ResourcesConfigTest {
             assertEquals(
                     Map.of("spark.executor.resource.gpu.amount", "1"), TaskResources.sparkDefaults(r.base(), master));
         }
+        // without dynamic allocation: task requests only (a TaskResourceProfile), no executor sized by memory
+        ResourceProfile tasksOnly = TaskResources.profile(r.base(), false, "");
         assertEquals(
                 "Map(cpus -> name: cpus, amount: 2.0, gpu -> name: gpu, amount: 1.0)",
-                TaskResources.profile(r.base()).taskResources().toString());
+                tasksOnly.taskResources().toString());
+        assertTrue(tasksOnly.executorResourcesJMap().isEmpty(), tasksOnly.toString());
         assertEquals(
                 "Map(gpu -> name: gpu, amount: 1.0)",
-                TaskResources.profile(new Resources(1, 1, 0)).taskResources().toString());
-        assertEquals(null, TaskResources.profile(new Resources(0, 1, 8L << 30)));
+                TaskResources.profile(new Resources(1, 1, 0), false, "")
+                        .taskResources()
+                        .toString());
+        assertEquals(null, TaskResources.profile(new Resources(0, 1, 8L << 30), false, ""));
         // local mode takes no profile and schedules no GPUs: the cores are every task's; its tasks
         // (eval, sql) must not ask for a GPU, or they wait forever
         assertFalse(TaskResources.profileSupported("local[*]"));
         assertEquals(Map.of("spark.task.cpus", "2"), TaskResources.sparkDefaults(r.base(), "local[*]"));
+    }
+
+    @Test
+    void withDynamicAllocationTheRunStagesProfileAsksForExecutorsOfTheRowsCoresMemoryAndGpus() {
+        // resources { gpus = 1, cpus = 2, memory = 8g }
+        ResourceProfile p = TaskResources.profile(new Resources(1, 2, 8L << 30), true, "/opt/gpu-discover");
+        Map<String, ExecutorResourceRequest> e = p.executorResourcesJMap();
+        assertEquals(8192, e.get("memory").amount(), e.toString());
+        assertEquals(2, e.get("cores").amount(), e.toString());
+        assertEquals(1, e.get("gpu").amount(), e.toString());
+        assertEquals("/opt/gpu-discover", e.get("gpu").discoveryScript());
+        assertEquals(
+                "Map(cpus -> name: cpus, amount: 2.0, gpu -> name: gpu, amount: 1.0)",
+                p.taskResources().toString());
+        // memory alone is reason enough for a profile there
+        ResourceProfile memoryOnly = TaskResources.profile(new Resources(0, 1, 512L << 20), true, "");
+        assertEquals(512, memoryOnly.executorResourcesJMap().get("memory").amount());
+
+        assertTrue(TaskResources.executorProfiles("spark://h:7077", true));
+        assertTrue(TaskResources.executorProfiles("yarn", true));
+        assertFalse(TaskResources.executorProfiles("yarn", false), "no dynamic allocation: task requests only");
+        assertFalse(TaskResources.executorProfiles("local[*]", true), "local mode takes no profile");
     }
 
     @Test

@@ -12,8 +12,13 @@ import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.experimenter.Experiment;
+import org.experimenter.ExperimentContext;
 import org.experimenter.Experimenter;
+import org.experimenter.Reproduction;
 import org.experimenter.RunOptions;
+import org.experimenter.RunSummary;
+import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
@@ -80,5 +85,143 @@ class LocalModeResourcesTest {
             log.removeHandler(capture);
             ex.drop();
         }
+    }
+
+    @Test
+    void aRowsMemorySizesNoExecutorInLocalModeAndTheRunSaysSoInOneLine() throws Exception {
+        String table = TestDb.uniqueTable("local_mem");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                2,
+                "local[2]",
+                "sleep-ms = 0",
+                "resources { memory = 1g }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        List<String> lines = new ArrayList<>();
+        Handler capture = capture(lines);
+        Logger log = Logger.getLogger(RunJob.class.getName());
+        log.addHandler(capture);
+        try {
+            assertEquals(2, ex.fill());
+            ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all());
+            assertEquals(
+                    List.of("resources: memory = 1g is told to each row (ctx.memory(), EXPERIMENTER_MEMORY_MB) but"
+                            + " sizes no executor: Spark 4.2 starts executors of a row's memory only for a resource"
+                            + " profile with executor requests, which needs dynamic allocation"
+                            + " (spark.dynamicAllocation.enabled) on standalone, YARN or Kubernetes; here (local[2])"
+                            + " the executors have spark.executor.memory"),
+                    lines);
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals("done", r.get("status"), r.toString());
+            }
+        } finally {
+            log.removeHandler(capture);
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aRunWithoutStageGivesEachRowTheResourcesOfItsStage() throws Exception {
+        String table = TestDb.uniqueTable("local_stages");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                6,
+                "local[2]",
+                "sleep-ms = 0",
+                "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(6, ex.fill());
+            try (Connection c = DriverManager.getConnection(ex.config().url());
+                    Statement st = c.createStatement()) {
+                assertEquals(3, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 3"));
+            }
+            RunSummary summary = ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all());
+            assertEquals(6, summary.count(Status.DONE), summary.toString());
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals("done", r.get("status"), r.toString());
+                String given =
+                        (String) store.attempts((Long) r.get("id")).get(0).get("resources");
+                assertEquals(
+                        (Integer) r.get("x") >= 3 ? "gpus=0 cpus=1 memory=2g" : "gpus=0 cpus=1 memory=1g",
+                        given,
+                        "the resources of the row's stage: " + r);
+            }
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void runOneAndReproduceGiveARowTheResourcesOfItsStage() throws Exception {
+        String table = TestDb.uniqueTable("one_stages");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                6,
+                "local[2]",
+                "sleep-ms = 0",
+                "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(6, ex.fill());
+            try (Connection c = DriverManager.getConnection(ex.config().url());
+                    Statement st = c.createStatement()) {
+                assertEquals(3, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 3"));
+            }
+            Map<String, Object> second = ex.runOne(Map.of("x", "4"), new MemoryExperiment());
+            Map<String, Object> first = ex.runOne(Map.of("x", "1"), new MemoryExperiment());
+            assertEquals(2048.0, second.get("score"), "run-one of a stage-2 row: its stage's memory " + second);
+            assertEquals(1024.0, first.get("score"), "run-one of a grid row: the top-level memory " + first);
+            assertEquals(
+                    "gpus=0 cpus=1 memory=2g",
+                    store.attempts((Long) second.get("id")).get(0).get("resources"));
+
+            Reproduction.Result again = ex.reproduce((Long) second.get("id"), new MemoryExperiment());
+            assertEquals(2048.0, again.rerun().get("score"), "reproduce of a stage-2 row: its stage's memory");
+        } finally {
+            ex.drop();
+        }
+    }
+
+    /** Puts the memory its attempt was given, in MB, as its score. */
+    static final class MemoryExperiment implements Experiment {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run(ExperimentContext ctx) {
+            ctx.results().put("score", ctx.memory() / (1024.0 * 1024.0));
+        }
+    }
+
+    private static Handler capture(List<String> lines) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage().startsWith("resources:")) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
     }
 }
