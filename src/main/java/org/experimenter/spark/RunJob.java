@@ -148,6 +148,9 @@ public final class RunJob {
                 if (config.halving() != null && (round == 0 || promoteBetweenRounds)) {
                     // only rows of the scope: a scoped run neither promotes nor runs rows outside it
                     store.halving().promote(scope);
+                    if (stopping) {
+                        break; // stopped while it cut: the cut stands, but no round starts after it
+                    }
                 }
                 OpenRows open = store.runs().openRows(scope);
                 if (open == null) {

@@ -391,26 +391,46 @@ public final class Halving implements Serializable {
     }
 
     /**
-     * Tests only: with {@code -Dexperimenter.test.pause-before-cut=FILE}, a driver that found a
-     * complete rung to cut writes FILE and waits there, before it writes anything, for the test
-     * to kill it (HalvingContractTest: a driver killed between a rung's completion and its cut).
+     * Tests only: with {@code -Dexperimenter.test.pause-before-cut=FILE}, the first driver or
+     * task of this JVM that finds a complete rung to cut writes FILE, and every one that gets
+     * there waits, before it writes anything, until the test kills the JVM or deletes FILE; after
+     * that none waits again (HalvingContractTest: a driver killed between a rung's completion and
+     * its cut; a driver stopped there by SIGTERM). An interrupt does not end the wait.
      */
     private static void pauseBeforeCut() {
         String file = System.getProperty("experimenter.test.pause-before-cut");
         if (file == null) {
             return;
         }
-        try {
-            java.nio.file.Files.writeString(
-                    java.nio.file.Path.of(file),
-                    Long.toString(ProcessHandle.current().pid()));
-            while (true) {
-                Thread.sleep(60_000);
+        java.nio.file.Path paused = java.nio.file.Path.of(file);
+        boolean interrupted = false;
+        synchronized (PAUSE) {
+            try {
+                if (pauseState == 0) {
+                    java.nio.file.Files.writeString(
+                            paused, Long.toString(ProcessHandle.current().pid()));
+                    pauseState = 1;
+                }
+                while (pauseState == 1 && java.nio.file.Files.exists(paused)) {
+                    try {
+                        PAUSE.wait(50);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                pauseState = 2;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("pause before cut: " + e, e);
             }
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("pause before cut: " + e, e);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    private static final Object PAUSE = new Object();
+    /** 0: no pause yet, 1: paused (FILE written), 2: released. */
+    private static int pauseState;
 
     /** The rows of a rung that may be promoted, best first: done, with a value; ties by id. */
     private List<Entry> ranked(List<Entry> rung) {
@@ -496,17 +516,9 @@ public final class Halving implements Serializable {
     /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
     private List<Entry> readRung(Connection conn, Rung rung, RunScope scope) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
-                .append(inScopeColumn(scope))
-                .append(", ")
-                .append(settings.value());
-        keyfields.forEach(p -> cols.append(", ").append(p.name()));
-        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
-        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
-        where.append(" AND status = ").append(StatusLiterals.DONE);
         return Jdbc.query(
                 conn,
-                "SELECT " + cols + " FROM " + db.table + " WHERE " + where,
+                rungQuery(scope),
                 ps -> {
                     int i = 1;
                     Values.bind(ps, i++, settings.fieldType(), settings.budgetValue(rung.k()));
@@ -531,6 +543,22 @@ public final class Halving implements Serializable {
                             bracketOf(rs),
                             rs.getInt("in_scope") == 1);
                 });
+    }
+
+    /**
+     * The query of {@link #readRung}: its parameters the budget, then the by keyfields, each
+     * {@code = ?}, and done, the columns of {@code _rung_idx} in its order.
+     */
+    String rungQuery(RunScope scope) {
+        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
+                .append(inScopeColumn(scope))
+                .append(", ")
+                .append(settings.value());
+        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
+        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
+        where.append(" AND status = ").append(StatusLiterals.DONE);
+        return "SELECT " + cols + " FROM " + db.table + " WHERE " + where;
     }
 
     /** The column {@code in_scope}: 1 for a row of the scope (every row without one), else 0. */
