@@ -10,11 +10,13 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
@@ -57,6 +59,8 @@ public final class Halving implements Serializable {
     public static final String STOPPED = "stopped";
 
     private static final int RETRIES = 5;
+    /** Rows per insert statement of a cut (a few hundred parameters, far below every database's limit). */
+    private static final int INSERT_ROWS = 100;
 
     private final Database db;
     private final HalvingSettings settings;
@@ -234,9 +238,10 @@ public final class Halving implements Serializable {
                     }
                     added += insertChildren(conn, winners, k + 1, now);
                     List<Long> promoted = ids(winners);
+                    Set<Long> promotedIds = new HashSet<>(promoted);
                     List<Long> stopped = new ArrayList<>();
                     for (Entry e : rung) {
-                        if (e.mark() == null && !promoted.contains(e.id())) {
+                        if (e.mark() == null && !promotedIds.contains(e.id())) {
                             stopped.add(e.id());
                         }
                     }
@@ -374,6 +379,7 @@ public final class Halving implements Serializable {
         }
         // stable: within a rung, best first
         order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
+        List<Long> promoted = new ArrayList<>();
         for (Candidate c : order) {
             if (added.size() >= limit) {
                 break;
@@ -384,9 +390,9 @@ public final class Halving implements Serializable {
                 long child = childId(conn, c.entry(), keys);
                 added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
             }
-            // promoted now, or by another driver first
-            mark(conn, List.of(c.entry().id()), PROMOTED);
+            promoted.add(c.entry().id()); // promoted now, or by another driver first
         }
+        mark(conn, promoted, PROMOTED);
         return added;
     }
 
@@ -580,6 +586,9 @@ public final class Halving implements Serializable {
         if (!scope.ids().isEmpty() || scope.lastOrderKey() != null) {
             return false;
         }
+        if (scope.where() == null) {
+            return true;
+        }
         RunScope condition = RunScope.all().where(scope.where());
         return !Jdbc.query(
                         conn,
@@ -608,19 +617,23 @@ public final class Halving implements Serializable {
         int budgetAt = keyIndex(settings.field());
         Object budget = settings.budgetValue(k);
         int added = 0;
-        try (PreparedStatement ps = conn.prepareStatement(
-                db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED))) {
-            for (Entry parent : parents) {
+        // a cut's rows in few statements: each round trip costs more than the rows it carries
+        for (int from = 0; from < parents.size(); from += INSERT_ROWS) {
+            List<Entry> chunk = parents.subList(from, Math.min(parents.size(), from + INSERT_ROWS));
+            try (PreparedStatement ps = conn.prepareStatement(
+                    db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED, chunk.size()))) {
                 int i = 1;
-                for (int c = 0; c < keyfields.size(); c++) {
-                    Object v = c == budgetAt ? budget : parent.keys()[c];
-                    Values.bind(ps, i++, keyfields.get(c).type(), v);
+                for (Entry parent : chunk) {
+                    for (int c = 0; c < keyfields.size(); c++) {
+                        Object v = c == budgetAt ? budget : parent.keys()[c];
+                        Values.bind(ps, i++, keyfields.get(c).type(), v);
+                    }
+                    ps.setLong(i++, parent.id());
+                    if (brackets) {
+                        Values.bind(ps, i++, FieldType.INT, parent.bracket());
+                    }
+                    db.dialect.setTimestamp(ps, i++, now);
                 }
-                ps.setLong(i++, parent.id());
-                if (brackets) {
-                    Values.bind(ps, i++, FieldType.INT, parent.bracket());
-                }
-                db.dialect.setTimestamp(ps, i, now);
                 added += ps.executeUpdate();
             }
         }
