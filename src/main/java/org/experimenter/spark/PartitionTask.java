@@ -18,7 +18,8 @@ import org.experimenter.store.RunScope;
 /**
  * One Spark task: runs the open rows of its partition, then keeps claiming open rows of the
  * run's scope until none is left, so that uneven experiment durations do not leave cores
- * idle while one partition drags on. Returns one count per status.
+ * idle while one partition drags on; with synchronous halving it then cuts the rungs the run
+ * finished and goes on with the rows the cut added. Returns one count per status.
  */
 final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     private static final long serialVersionUID = 1L;
@@ -27,12 +28,15 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     private final Experiment experiment;
     private final String runId;
     private final RunScope scope;
+    private final boolean cutRungs;
 
-    PartitionTask(ExperimentStore store, Experiment experiment, String runId, RunScope scope) {
+    /** With cutRungs (synchronous halving between rounds), each task cuts the rungs it finished ({@link Worker#cuttingRungs}). */
+    PartitionTask(ExperimentStore store, Experiment experiment, String runId, RunScope scope, boolean cutRungs) {
         this.store = store;
         this.experiment = experiment;
         this.runId = runId;
         this.scope = scope;
+        this.cutRungs = cutRungs;
     }
 
     @Override
@@ -63,12 +67,15 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
         try (Worker worker = new Worker(store, experiment, runId, executor, app)
                 .withGpus(gpus)
                 .promotingWithin(scope)) {
+            if (cutRungs) {
+                worker.cuttingRungs();
+            }
             if (task != null) {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
                 worker.stopWhen(task::isInterrupted);
             }
             worker.runCandidates(candidates, scope);
-            worker.runRemaining(scope);
+            worker.runRemainingThroughRungs(scope);
             Map<Status, Long> counts = worker.counts();
             long[] out = new long[Status.values().length];
             for (Status s : Status.values()) {

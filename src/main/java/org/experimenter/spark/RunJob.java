@@ -28,6 +28,7 @@ import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.HalvingSettings;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.OpenRows;
 import org.experimenter.store.RunQueries;
@@ -168,6 +169,9 @@ public final class RunJob {
                 if (config.halving() != null && (round == 0 || promoteBetweenRounds)) {
                     // only rows of the scope: a scoped run neither promotes nor runs rows outside it
                     store.halving().promote(scope);
+                    if (stopping) {
+                        break; // stopped while it cut: the cut stands, but no round starts after it
+                    }
                 }
                 OpenRows open = store.runs().openRows(scope);
                 if (open == null) {
@@ -289,7 +293,7 @@ public final class RunJob {
                                 + " open rows",
                         true);
         try {
-            JavaRDD<long[]> run = open.mapPartitions(new PartitionTask(store, experiment, runId, scope));
+            JavaRDD<long[]> run = open.mapPartitions(new PartitionTask(store, experiment, runId, scope, cutsInTasks()));
             // only the tasks that run rows hold their GPUs and cores: the reads before keep the default profile
             List<long[]> perTask = (rowProfile == null ? run : run.withResources(rowProfile)).collect();
             long ran = 0;
@@ -316,6 +320,15 @@ public final class RunJob {
         } finally {
             spark.sparkContext().clearJobGroup();
         }
+    }
+
+    /**
+     * Synchronous halving promoting between rounds: the tasks cut each rung themselves once the
+     * run's last rows of it are done, and run the rows the cut added in the same Spark job
+     * ({@link Worker#cuttingRungs}), so a rung costs no job of its own.
+     */
+    private boolean cutsInTasks() {
+        return promoteBetweenRounds && config.halving().mode() == HalvingSettings.Mode.SYNC;
     }
 
     /** Runs of at most this many open rows read them on the driver, without a Spark SQL job. */

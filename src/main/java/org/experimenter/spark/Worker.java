@@ -58,6 +58,10 @@ public final class Worker implements AutoCloseable {
     private final Set<Halving.Rung> unsettled = new LinkedHashSet<>();
     /** Asynchronous halving: the scope of the run this worker promotes for; null: it never promotes. */
     private RunScope promoting;
+    /** Synchronous halving: this worker cuts the rungs its run finished ({@link #cuttingRungs}). */
+    private boolean cutting;
+    /** Rows this worker wrote when it last cut, so that a worker that wrote none since does not cut again. */
+    private long writtenAtCut;
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
         this.store = store;
@@ -84,6 +88,17 @@ public final class Worker implements AutoCloseable {
      */
     public Worker promotingWithin(RunScope scope) {
         this.promoting = scope;
+        return this;
+    }
+
+    /**
+     * Synchronous halving: once nothing of the scope is left to claim, {@link
+     * #runRemainingThroughRungs} waits until no row of this run is running, cuts the complete
+     * rungs and runs the rows the cut added, so a rung costs no Spark job of its own. The run's
+     * driver still cuts between its rounds and after them (rows another run finished).
+     */
+    public Worker cuttingRungs() {
+        this.cutting = true;
         return this;
     }
 
@@ -131,11 +146,19 @@ public final class Worker implements AutoCloseable {
      */
     public void runCandidates(List<ClaimedRow> candidates, RunScope scope) {
         int i = 0;
+        boolean missed = false;
         while (i < candidates.size() && !isStopping()) {
             if (scope != null) {
                 runReturned(scope);
             }
             runPromoted();
+            if (missed) {
+                // other tasks took this partition's rows (a task that starts late, once the first
+                // ones ran everything): pass the taken ones by with a read, not a claim each
+                i = firstOpen(candidates, i);
+                missed = false;
+                continue;
+            }
             int n = Math.min(batchSize(), candidates.size() - i);
             List<ClaimedRow> slice = candidates.subList(i, i + n);
             i += n;
@@ -153,12 +176,33 @@ public final class Worker implements AutoCloseable {
             for (ClaimedRow r : claimed) {
                 rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
             }
+            missed = rows.isEmpty();
+            if (missed) {
+                heartbeat.drop(claim.token());
+                continue;
+            }
             runClaimed(rows, claim);
         }
         // asynchronous halving: with no new configuration left, workers go on promoting
         while (!isStopping() && runPromoted()) {
             // each turn ran one promoted row
         }
+    }
+
+    /** The index of the first candidate from {@code from} on whose row is still created, looking at most a batch ahead. */
+    private int firstOpen(List<ClaimedRow> candidates, int from) {
+        int to = Math.min(candidates.size(), from + MAX_BATCH);
+        List<Long> ids = new ArrayList<>(to - from);
+        for (ClaimedRow r : candidates.subList(from, to)) {
+            ids.add(r.id());
+        }
+        Set<Long> open = db.withRetry("look for open rows of " + store.table(), c -> store.openAmong(c, ids));
+        for (int i = from; i < to; i++) {
+            if (open.contains(candidates.get(i).id())) {
+                return i;
+            }
+        }
+        return to;
     }
 
     /**
@@ -219,9 +263,71 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Claims and runs open rows of the scope until none is left or the worker stops. */
+    /**
+     * Claims and runs open rows of the scope until none is left or the worker stops; with
+     * asynchronous halving, promotes before each claim and, with nothing left, until nothing is
+     * promotable.
+     */
     public void runRemaining(RunScope scope) {
         runRemaining(scope, MAX_BATCH);
+    }
+
+    /**
+     * {@link #runRemaining}, and with {@link #cuttingRungs}, when nothing is left: waits until
+     * the rows this run holds are done (the rung's barrier: its last rows run in other tasks),
+     * cuts the complete rungs of the scope and goes on with the rows the cut added, until a cut
+     * adds nothing to run. A worker that wrote no row since its last cut ends instead: it had no
+     * part in the rung, and the workers that had cut it. Two workers cutting at once add the
+     * rung's rows once (the cut is an insert-if-new); the one that added none runs them too.
+     */
+    public void runRemainingThroughRungs(RunScope scope) {
+        while (true) {
+            runRemaining(scope);
+            long written = written();
+            if (!cutting || isStopping() || written == writtenAtCut) {
+                return;
+            }
+            writtenAtCut = written;
+            if (!awaitRunIdle()) {
+                return;
+            }
+            int added = store.halving().promote(scope);
+            if (isStopping()
+                    || (added == 0
+                            && !db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope)))) {
+                return;
+            }
+        }
+    }
+
+    private long written() {
+        long n = 0;
+        for (long c : counts.values()) {
+            n += c;
+        }
+        return n;
+    }
+
+    /**
+     * Waits until no row is running under this run, polling from a few milliseconds up to a
+     * second apart (trivial experiments end within a claim's quarter second, long ones need no
+     * faster look). False when the worker stops first.
+     */
+    private boolean awaitRunIdle() {
+        long pause = 2;
+        while (!isStopping()) {
+            if (db.withRetry("count the running rows of " + store.table(), c -> store.heldBy(c, runId)) == 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(1000, pause * 3 / 2 + 1);
+        }
+        return false;
     }
 
     private void runRemaining(RunScope scope, int maxBatch) {
@@ -229,6 +335,8 @@ public final class Worker implements AutoCloseable {
             if (maxBatch > 1) {
                 // rows that ran before are claimed alone, so the batches below pass them by: run them first
                 runReturned(scope);
+                // asynchronous halving: promoted rows before new configurations, as in runCandidates
+                runPromoted();
             }
             Claim claim = newClaim();
             heartbeat.hold(claim.token());
@@ -241,6 +349,9 @@ public final class Worker implements AutoCloseable {
             }
             if (rows.isEmpty()) {
                 heartbeat.drop(claim.token());
+                if (maxBatch > 1 && runPromoted()) {
+                    continue; // asynchronous halving: with no new configuration left, go on promoting
+                }
                 return;
             }
             runClaimed(rows, claim);

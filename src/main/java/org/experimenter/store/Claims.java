@@ -73,6 +73,24 @@ final class Claims implements Serializable {
     }
 
     /** Claims those of the given ids that are still created, in one transaction, and returns them. */
+    /** Those of the given ids whose rows are still created (a read: no claim, no lock). */
+    java.util.Set<Long> openAmong(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        return new java.util.HashSet<>(Jdbc.query(
+                c,
+                "SELECT id FROM " + db.table + " WHERE status = " + CREATED + " AND id IN (" + marks + ")",
+                ps -> {
+                    int i = 1;
+                    for (Long id : ids) {
+                        ps.setLong(i++, id);
+                    }
+                },
+                rs -> rs.getLong(1)));
+    }
+
     List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
         if (ids.isEmpty()) {
             return List.of();

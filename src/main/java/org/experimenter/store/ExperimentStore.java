@@ -293,11 +293,21 @@ public final class ExperimentStore implements Serializable {
         return runs.hasOpen(c, scope);
     }
 
+    /** How many rows a run holds (running under its run id). */
+    public long heldBy(Connection c, String runId) throws SQLException {
+        return runs.heldBy(c, runId);
+    }
+
     String hasOpenQuery(RunScope scope) {
         return runs.hasOpenQuery(scope);
     }
 
     // ---- claims -----------------------------------------------------------------------------
+
+    /** Those of the given ids whose rows are still created (a read: no claim, no lock). */
+    public java.util.Set<Long> openAmong(Connection c, List<Long> ids) throws SQLException {
+        return claims.openAmong(c, ids);
+    }
 
     /** Claims those of the given ids that are still created, in one transaction. */
     public List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {

@@ -10,11 +10,13 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.experimenter.FieldType;
 import org.experimenter.Status;
 import org.experimenter.StoreException;
@@ -57,6 +59,8 @@ public final class Halving implements Serializable {
     public static final String STOPPED = "stopped";
 
     private static final int RETRIES = 5;
+    /** Rows per insert statement of a cut (a few hundred parameters, far below every database's limit). */
+    private static final int INSERT_ROWS = 100;
 
     private final Database db;
     private final HalvingSettings settings;
@@ -234,9 +238,10 @@ public final class Halving implements Serializable {
                     }
                     added += insertChildren(conn, winners, k + 1, now);
                     List<Long> promoted = ids(winners);
+                    Set<Long> promotedIds = new HashSet<>(promoted);
                     List<Long> stopped = new ArrayList<>();
                     for (Entry e : rung) {
-                        if (e.mark() == null && !promoted.contains(e.id())) {
+                        if (e.mark() == null && !promotedIds.contains(e.id())) {
                             stopped.add(e.id());
                         }
                     }
@@ -374,6 +379,7 @@ public final class Halving implements Serializable {
         }
         // stable: within a rung, best first
         order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
+        List<Long> promoted = new ArrayList<>();
         for (Candidate c : order) {
             if (added.size() >= limit) {
                 break;
@@ -384,33 +390,53 @@ public final class Halving implements Serializable {
                 long child = childId(conn, c.entry(), keys);
                 added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
             }
-            // promoted now, or by another driver first
-            mark(conn, List.of(c.entry().id()), PROMOTED);
+            promoted.add(c.entry().id()); // promoted now, or by another driver first
         }
+        mark(conn, promoted, PROMOTED);
         return added;
     }
 
     /**
-     * Tests only: with {@code -Dexperimenter.test.pause-before-cut=FILE}, a driver that found a
-     * complete rung to cut writes FILE and waits there, before it writes anything, for the test
-     * to kill it (HalvingContractTest: a driver killed between a rung's completion and its cut).
+     * Tests only: with {@code -Dexperimenter.test.pause-before-cut=FILE}, the first driver or
+     * task of this JVM that finds a complete rung to cut writes FILE, and every one that gets
+     * there waits, before it writes anything, until the test kills the JVM or deletes FILE; after
+     * that none waits again (HalvingContractTest: a driver killed between a rung's completion and
+     * its cut; a driver stopped there by SIGTERM). An interrupt does not end the wait.
      */
     private static void pauseBeforeCut() {
         String file = System.getProperty("experimenter.test.pause-before-cut");
         if (file == null) {
             return;
         }
-        try {
-            java.nio.file.Files.writeString(
-                    java.nio.file.Path.of(file),
-                    Long.toString(ProcessHandle.current().pid()));
-            while (true) {
-                Thread.sleep(60_000);
+        java.nio.file.Path paused = java.nio.file.Path.of(file);
+        boolean interrupted = false;
+        synchronized (PAUSE) {
+            try {
+                if (pauseState == 0) {
+                    java.nio.file.Files.writeString(
+                            paused, Long.toString(ProcessHandle.current().pid()));
+                    pauseState = 1;
+                }
+                while (pauseState == 1 && java.nio.file.Files.exists(paused)) {
+                    try {
+                        PAUSE.wait(50);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                pauseState = 2;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("pause before cut: " + e, e);
             }
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("pause before cut: " + e, e);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    private static final Object PAUSE = new Object();
+    /** 0: no pause yet, 1: paused (FILE written), 2: released. */
+    private static int pauseState;
 
     /** The rows of a rung that may be promoted, best first: done, with a value; ties by id. */
     private List<Entry> ranked(List<Entry> rung) {
@@ -496,17 +522,9 @@ public final class Halving implements Serializable {
     /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
     private List<Entry> readRung(Connection conn, Rung rung, RunScope scope) throws SQLException {
         FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
-                .append(inScopeColumn(scope))
-                .append(", ")
-                .append(settings.value());
-        keyfields.forEach(p -> cols.append(", ").append(p.name()));
-        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
-        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
-        where.append(" AND status = ").append(StatusLiterals.DONE);
         return Jdbc.query(
                 conn,
-                "SELECT " + cols + " FROM " + db.table + " WHERE " + where,
+                rungQuery(scope),
                 ps -> {
                     int i = 1;
                     Values.bind(ps, i++, settings.fieldType(), settings.budgetValue(rung.k()));
@@ -533,6 +551,22 @@ public final class Halving implements Serializable {
                 });
     }
 
+    /**
+     * The query of {@link #readRung}: its parameters the budget, then the by keyfields, each
+     * {@code = ?}, and done, the columns of {@code _rung_idx} in its order.
+     */
+    String rungQuery(RunScope scope) {
+        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
+                .append(inScopeColumn(scope))
+                .append(", ")
+                .append(settings.value());
+        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
+        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
+        where.append(" AND status = ").append(StatusLiterals.DONE);
+        return "SELECT " + cols + " FROM " + db.table + " WHERE " + where;
+    }
+
     /** The column {@code in_scope}: 1 for a row of the scope (every row without one), else 0. */
     private String inScopeColumn(RunScope scope) {
         return scope == null
@@ -551,6 +585,9 @@ public final class Halving implements Serializable {
         }
         if (!scope.ids().isEmpty() || scope.lastOrderKey() != null) {
             return false;
+        }
+        if (scope.where() == null) {
+            return true;
         }
         RunScope condition = RunScope.all().where(scope.where());
         return !Jdbc.query(
@@ -580,19 +617,23 @@ public final class Halving implements Serializable {
         int budgetAt = keyIndex(settings.field());
         Object budget = settings.budgetValue(k);
         int added = 0;
-        try (PreparedStatement ps = conn.prepareStatement(
-                db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED))) {
-            for (Entry parent : parents) {
+        // a cut's rows in few statements: each round trip costs more than the rows it carries
+        for (int from = 0; from < parents.size(); from += INSERT_ROWS) {
+            List<Entry> chunk = parents.subList(from, Math.min(parents.size(), from + INSERT_ROWS));
+            try (PreparedStatement ps = conn.prepareStatement(
+                    db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED, chunk.size()))) {
                 int i = 1;
-                for (int c = 0; c < keyfields.size(); c++) {
-                    Object v = c == budgetAt ? budget : parent.keys()[c];
-                    Values.bind(ps, i++, keyfields.get(c).type(), v);
+                for (Entry parent : chunk) {
+                    for (int c = 0; c < keyfields.size(); c++) {
+                        Object v = c == budgetAt ? budget : parent.keys()[c];
+                        Values.bind(ps, i++, keyfields.get(c).type(), v);
+                    }
+                    ps.setLong(i++, parent.id());
+                    if (brackets) {
+                        Values.bind(ps, i++, FieldType.INT, parent.bracket());
+                    }
+                    db.dialect.setTimestamp(ps, i++, now);
                 }
-                ps.setLong(i++, parent.id());
-                if (brackets) {
-                    Values.bind(ps, i++, FieldType.INT, parent.bracket());
-                }
-                db.dialect.setTimestamp(ps, i, now);
                 added += ps.executeUpdate();
             }
         }

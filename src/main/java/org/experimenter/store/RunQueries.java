@@ -58,13 +58,15 @@ public final class RunQueries implements Serializable {
 
     /** How many rows a run holds (running under its run id). */
     public long heldBy(String runId) {
-        return db.withConnection(
-                        "cannot count running rows of " + db.table,
-                        c -> Jdbc.query(
-                                c,
-                                "SELECT COUNT(*) FROM " + db.table + " WHERE status = " + RUNNING + " AND run_id = ?",
-                                ps -> ps.setString(1, runId),
-                                rs -> rs.getLong(1)))
+        return db.withConnection("cannot count running rows of " + db.table, c -> heldBy(c, runId));
+    }
+
+    long heldBy(Connection c, String runId) throws SQLException {
+        return Jdbc.query(
+                        c,
+                        "SELECT COUNT(*) FROM " + db.table + " WHERE status = " + RUNNING + " AND run_id = ?",
+                        ps -> ps.setString(1, runId),
+                        rs -> rs.getLong(1))
                 .get(0);
     }
 

@@ -221,6 +221,22 @@ public final class Schema implements java.io.Serializable {
         return String.join(", ", cols);
     }
 
+    /**
+     * Indexes of the experiment table made by later versions than some tables, by name, with
+     * the statement that adds one to an older table. Only databases without partial indexes
+     * (MySQL, MariaDB) need it: they make their indexes inside CREATE TABLE, which an older
+     * table skips, while the others run CREATE INDEX IF NOT EXISTS each time the table is
+     * opened ({@link #createStatements}).
+     */
+    public Map<String, String> indexesAddedLater() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!dialect.supportsPartialIndexes() && rungIndexColumns() != null) {
+            String t = config.table();
+            out.put(t + "_rung_idx", "CREATE INDEX " + t + "_rung_idx ON " + t + " (" + rungIndexColumns() + ")");
+        }
+        return out;
+    }
+
     /** The statements that create every table and index, each guarded by IF NOT EXISTS. */
     public List<String> createStatements() {
         String t = config.table();

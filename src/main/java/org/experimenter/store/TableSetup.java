@@ -39,6 +39,7 @@ final class TableSetup implements Serializable {
             if (existed) {
                 addMissingLaterColumns(c);
                 verifyColumns(c);
+                addMissingLaterIndexes(c);
             }
             Jdbc.inTransaction(c, conn -> {
                 try (Statement s = conn.createStatement()) {
@@ -114,6 +115,43 @@ final class TableSetup implements Serializable {
                 LOG.info(() -> "added column " + col.getKey() + " to table " + table + " (made by an earlier version)");
             }
         }
+    }
+
+    /** Adds the indexes of {@link Schema#indexesAddedLater()} that tables made by earlier versions lack. */
+    private void addMissingLaterIndexes(Connection c) throws SQLException {
+        Map<String, String> later = db.schema.indexesAddedLater();
+        if (later.isEmpty()) {
+            return;
+        }
+        Set<String> present = indexNames(c);
+        for (Map.Entry<String, String> index : later.entrySet()) {
+            if (present.contains(index.getKey().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(index.getValue());
+            } catch (SQLException e) {
+                if (!indexNames(c).contains(index.getKey().toLowerCase(Locale.ROOT))) {
+                    throw e;
+                }
+                continue; // another process added it meanwhile
+            }
+            LOG.info(() -> "added index " + index.getKey() + " to table " + db.table + " (made by an earlier version)");
+        }
+    }
+
+    /** The names of the experiment table's indexes, lower case. */
+    private Set<String> indexNames(Connection c) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, db.table, false, false)) {
+            while (rs.next()) {
+                String name = rs.getString("INDEX_NAME");
+                if (name != null) {
+                    names.add(name.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
     }
 
     /** The column names of the table in order, as this config expects them. */

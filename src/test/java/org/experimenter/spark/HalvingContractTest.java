@@ -20,6 +20,7 @@ import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Halving;
+import org.experimenter.store.RunScope;
 import org.experimenter.testing.Experiments.HalvingObjective;
 import org.experimenter.testing.TestDb;
 import org.experimenter.testing.TestSpark;
@@ -156,10 +157,12 @@ abstract class HalvingContractTest {
         assertTheExpectedRowsWerePromoted();
     }
 
-    @Test
-    void aDriverKilledWithSigkillBetweenARungsCompletionAndItsCutLeavesItUncutAndTheNextRunCutsItOnce()
-            throws Exception {
-        // a driver JVM of its own runs the first rung; where it would cut, it stops (test hook) and is killed -9
+    /**
+     * A driver JVM of its own that runs the table; where it (or one of its tasks) would first cut
+     * a rung, it writes the file paused and waits (test hook) until it is killed or the file is
+     * deleted. Its output goes to driver.out.
+     */
+    private Process startDriverPausingBeforeItsCut(Path paused) throws Exception {
         StringBuilder conf = new StringBuilder();
         db().database(dir, table)
                 .forEach((k, v) -> conf.append(k).append(" = \"").append(v).append("\"\n"));
@@ -169,8 +172,7 @@ abstract class HalvingContractTest {
                 .append(HalvingObjective.class.getName())
                 .append("\"\n")
                 .append("spark.master = \"local[2]\"\nspark.conf { \"spark.ui.enabled\" = false }\n");
-        Path file = java.nio.file.Files.writeString(dir.resolve("killed.conf"), conf);
-        Path paused = dir.resolve("paused");
+        Path file = java.nio.file.Files.writeString(dir.resolve("driver.conf"), conf);
         List<String> cmd = new ArrayList<>(org.experimenter.testing.ChildJvm.javaCommand(
                 "org.experimenter.cli.Main", "run", "--config", file.toString()));
         cmd.add(1, "-Dexperimenter.test.pause-before-cut=" + paused);
@@ -182,12 +184,25 @@ abstract class HalvingContractTest {
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("driver.out").toFile());
         Process driver = pb.start();
+        org.experimenter.testing.Faults.await(
+                "the driver at its cut",
+                java.time.Duration.ofSeconds(180),
+                () -> java.nio.file.Files.exists(paused) || !driver.isAlive() ? Boolean.TRUE : null);
+        assertTrue(driver.isAlive(), driverOutput());
+        return driver;
+    }
+
+    private String driverOutput() throws java.io.IOException {
+        return java.nio.file.Files.readString(dir.resolve("driver.out"));
+    }
+
+    @Test
+    void aDriverKilledWithSigkillBetweenARungsCompletionAndItsCutLeavesItUncutAndTheNextRunCutsItOnce()
+            throws Exception {
+        // a driver JVM of its own runs the first rung; where it would cut, it stops (test hook) and is killed -9
+        Process driver = startDriverPausingBeforeItsCut(dir.resolve("paused"));
         try {
-            org.experimenter.testing.Faults.await(
-                    "the driver at its cut",
-                    java.time.Duration.ofSeconds(180),
-                    () -> java.nio.file.Files.exists(paused) || !driver.isAlive() ? Boolean.TRUE : null);
-            assertTrue(driver.isAlive(), java.nio.file.Files.readString(dir.resolve("driver.out")));
+            assertTrue(driver.isAlive());
         } finally {
             driver.destroyForcibly(); // SIGKILL
             driver.waitFor();
@@ -201,6 +216,82 @@ abstract class HalvingContractTest {
         assertEquals(8, s.total()); // 6 promoted to 3 epochs, then 2 to 9
         assertTheExpectedRowsWerePromoted();
         assertEquals(0, ex.halve());
+    }
+
+    @Test
+    void aRunStoppedBySigtermWhileItCutsARungStartsNoFurtherRound() throws Exception {
+        // given: a driver JVM that ran the first rung and waits where it would cut it (test hook)
+        Path paused = dir.resolve("paused");
+        Process driver = startDriverPausingBeforeItsCut(paused);
+        try {
+            // when: SIGTERM, and once the driver is stopping (its shutdown hook runs at once; its log
+            // line is not in the output Spark leaves), the cut goes on
+            driver.destroy();
+            Thread.sleep(5_000);
+            java.nio.file.Files.delete(paused);
+            assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), driverOutput());
+        } finally {
+            driver.destroyForcibly();
+            driver.waitFor();
+        }
+        // then: the first rung is as the driver left it, and no row of a later rung ran: what the
+        // cut added waits, created, without an attempt
+        Map<Status, Long> firstRung = new TreeMap<>();
+        for (Map<String, Object> r : store.rows()) {
+            if (((Number) r.get("epochs")).intValue() == 1) {
+                firstRung.merge(Status.parse((String) r.get("status")), 1L, Long::sum);
+            } else {
+                assertEquals("created", r.get("status"), r + "\n" + driverOutput());
+                assertEquals(List.of(), store.attempts(((Number) r.get("id")).longValue()), r.toString());
+            }
+        }
+        assertEquals(Map.of(Status.DONE, 17L, Status.ERROR, 1L), firstRung);
+        // and the next run goes on from there
+        ex.run(spark, new HalvingObjective());
+        assertTheExpectedRowsWerePromoted();
+        assertEquals(0, ex.halve());
+    }
+
+    @Test
+    void twoWorkersPromotingFromTheSameRungsAtOncePromoteEachConfigurationOnce() throws Exception {
+        // given: rung 1 of both data sets has its results, nothing promoted yet
+        Experimenter async = Experimenter.of(db().config(dir, table, FIELDS + HALVING.formatted("async")));
+        withoutHalving().run(spark, new HalvingObjective());
+        List<Halving.Rung> rungs = List.of(new Halving.Rung(List.of("a"), 0), new Halving.Rung(List.of("b"), 0));
+        // when: two workers, each with its own connections, promote from these rungs at once, one row
+        // per decision, as ASHA's workers do before each claim (Halving.promoteFrom)
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        Callable<List<Long>> worker = () -> {
+            ExperimentStore s = TestDb.store(async);
+            start.await();
+            List<Long> mine = new ArrayList<>();
+            for (List<Halving.Promoted> p = s.halving().promoteFrom(rungs, 1, RunScope.all());
+                    !p.isEmpty();
+                    p = s.halving().promoteFrom(rungs, 1, RunScope.all())) {
+                p.forEach(x -> mine.add(x.id()));
+            }
+            return mine;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Long> children = new ArrayList<>();
+        try {
+            for (Future<List<Long>> f : pool.invokeAll(List.of(worker, worker))) {
+                children.addAll(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // then: each configuration that makes its rung's cut was promoted once, by one of them
+        assertEquals(6, children.size(), children.toString());
+        assertEquals(6, new TreeSet<>(children).size(), children.toString());
+        assertEquals(Map.of("a 1", set(3, 4, 5), "b 1", set(1, 2, 3)), xs("promoted"));
+        assertEquals(
+                Map.of("a 3", set(3, 4, 5), "b 3", set(1, 2, 3)),
+                xs(null).entrySet().stream()
+                        .filter(e -> e.getKey().endsWith(" 3"))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        assertEquals(24, store.rows().size());
+        assertEquals(List.of(), TestDb.store(async).halving().promoteFrom(rungs, 10, RunScope.all()));
     }
 
     @Test

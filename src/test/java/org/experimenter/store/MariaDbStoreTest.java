@@ -1,6 +1,7 @@
 package org.experimenter.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,32 @@ class MariaDbStoreTest extends StoreContractTest {
     void gatherStatistics(Connection c, String table) throws Exception {
         try (Statement s = c.createStatement()) {
             s.execute("ANALYZE TABLE " + table); // what InnoDB does on its own after enough changes
+        }
+    }
+
+    @Test
+    void aHalvingTableMadeBeforeTheRungIndexGetsItWhenOpenedAndItsRungReadsUseIt() throws Exception {
+        // given: a halving table as versions before the rung index made it (its index made inside
+        // CREATE TABLE, so a newer version's CREATE TABLE IF NOT EXISTS would not add it)
+        ExperimentConfig halving = db().config(dir, table + "_old", HALVING_CONF);
+        ExperimentStore s = new ExperimentStore(halving);
+        s.createTableIfMissing();
+        try (Connection c = s.connect()) {
+            fillRungs(halving, c); // fill opens the table too, so the index goes after it
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP INDEX " + halving.table() + "_rung_idx ON " + halving.table());
+            }
+            gatherStatistics(c, halving.table());
+            assertFalse(plan(c, rungOneOfA(s)).contains("_rung_idx"));
+            // when: the table is opened (a run, a fill or halve does this first)
+            new ExperimentStore(halving).createTableIfMissing();
+            // then: it has the index, and one rung of one group is read through it
+            String plan = plan(c, rungOneOfA(s));
+            assertTrue(plan.contains(halving.table() + "_rung_idx"), plan);
+            // opening it again adds nothing and fails on nothing
+            new ExperimentStore(halving).createTableIfMissing();
+        } finally {
+            s.drop();
         }
     }
 

@@ -621,6 +621,62 @@ abstract class StoreContractTest {
         }
     }
 
+    /** A halving table of 10,000 configurations (2 data sets x 5,000), all done at 1 epoch but 200 moved to 3. */
+    static final String HALVING_CONF = String.join(
+            "\n",
+            "keyfields {",
+            "  dataset { type = string, values = [a, b] }",
+            "  x { type = int, values = { start = 0, stop = 5000 } }",
+            "  epochs { type = int }",
+            "}",
+            "resultfields { val_loss = double }",
+            "halving { field = epochs, min = 1, max = 9, eta = 3, by = [dataset], value = val_loss,"
+                    + " lower-is-better = true, mode = async }",
+            "");
+
+    /** The halving table's rung query of rung 1 (3 epochs) of data set a, its parameters written in. */
+    static String rungOneOfA(ExperimentStore s) {
+        return s.halving()
+                .rungQuery(RunScope.all())
+                .replaceFirst("= \\?", "= 3")
+                .replaceFirst("= \\?", "= 'a'");
+    }
+
+    /** Fills the halving table and gives it results: done at 1 epoch, x < 100 done at 3 epochs. */
+    static void fillRungs(ExperimentConfig halving, Connection c) throws Exception {
+        assertEquals(10_000, Experimenter.of(halving).fill());
+        try (java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
+            st.executeUpdate("UPDATE " + halving.table() + " SET epochs = 3 WHERE x < 100");
+        }
+    }
+
+    @Test
+    void aWorkersReadOfOneRungGoesThroughTheRungIndex() throws Exception {
+        // given: a halving table whose rows are spread over rungs, with statistics
+        ExperimentConfig halving = db().config(dir, table + "_rung", HALVING_CONF);
+        ExperimentStore s = new ExperimentStore(halving);
+        s.createTableIfMissing();
+        try (Connection c = s.connect()) {
+            fillRungs(halving, c);
+            gatherStatistics(c, halving.table());
+            // when: ASHA's worker reads one rung of one group (Halving.promoteFrom)
+            String plan = plan(c, rungOneOfA(s));
+            // then: through the index on budget, group and status, not the whole table
+            assertTrue(plan.contains(halving.table() + "_rung_idx"), plan);
+            // and the read finds that rung: what it promotes is of data set a, from 3 epochs to 9
+            List<Halving.Promoted> promoted =
+                    s.halving().promoteFrom(List.of(new Halving.Rung(List.of("a"), 1)), 1_000, RunScope.all());
+            assertFalse(promoted.isEmpty());
+            for (Halving.Promoted p : promoted) {
+                assertEquals(List.of("a", 9), List.of(p.keys()[0], p.keys()[2]), java.util.Arrays.toString(p.keys()));
+                assertTrue(((Number) p.keys()[1]).intValue() < 100, java.util.Arrays.toString(p.keys()));
+            }
+        } finally {
+            s.drop();
+        }
+    }
+
     @Test
     void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
         store.fill(config.grid().iterator());

@@ -243,6 +243,22 @@ public abstract class Dialect implements java.io.Serializable {
     }
 
     /**
+     * {@link #insertUnlessPresentStatement} for {@code rows} rows at once (a multi-row VALUES
+     * list): per row one parameter per column, then the creation time. Its update count is the
+     * number of rows it inserted. Halving's cuts.
+     */
+    public String insertUnlessPresentStatement(String table, List<String> columns, String status, int rows) {
+        StringJoiner marks = new StringJoiner(", ", "(", ", " + status + ", ?)");
+        columns.forEach(c -> marks.add("?"));
+        StringJoiner values = new StringJoiner(", ");
+        for (int i = 0; i < rows; i++) {
+            values.add(marks.toString());
+        }
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ", status, creation_date) VALUES " + values
+                + " ON CONFLICT DO NOTHING";
+    }
+
+    /**
      * How many rows one fill statement inserts (a multi-row VALUES list), for a table of that
      * many keyfields; 1 (the default) sends one row per statement in JDBC batches.
      */

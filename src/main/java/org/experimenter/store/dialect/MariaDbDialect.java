@@ -202,6 +202,12 @@ public class MariaDbDialect extends Dialect {
         return fillStatement(table, columns, null, status, 1);
     }
 
+    /** The multi-row fill statement: INSERT IGNORE, whose update count leaves out the rows it ignored. */
+    @Override
+    public String insertUnlessPresentStatement(String table, List<String> columns, String status, int rows) {
+        return fillStatement(table, columns, null, status, rows);
+    }
+
     /**
      * The rows a claim takes, locked: rows other claims are taking are skipped, not waited for.
      * The claim then updates exactly these ids.
