@@ -275,6 +275,7 @@ public final class Report {
      * are read; their names are checked identifiers.
      */
     private final class Views {
+        final String prefix;
         final String rows;
         final String attempts;
         final List<String> attemptColumns;
@@ -284,8 +285,7 @@ public final class Report {
         final List<Dataset<Row>> cached = new ArrayList<>();
 
         Views(Dataset<Row> selected) {
-            long n = VIEWS.incrementAndGet();
-            String prefix = config.table() + "_report_" + n;
+            prefix = config.table() + "_report_" + VIEWS.incrementAndGet();
             rows = prefix + "_rows";
             selected.createOrReplaceTempView(rows);
             Dataset<Row> ids = selected.select(functions.col("id"));
@@ -481,24 +481,35 @@ public final class Report {
             return null;
         }
         // each done row once, by the attempt that made it done: its last done one (a reset row run
-        // again numbers its attempts from 1 again, and the earlier ones stay in the attempts table)
-        String done = " FROM " + q(v.attempts) + " WHERE outcome = 'done' AND id IN (SELECT max(id) FROM "
-                + q(v.attempts)
-                + " WHERE outcome = 'done' GROUP BY experiment_id) AND experiment_id IN (SELECT id FROM "
-                + q(v.rows) + " WHERE status = 'done')";
+        // again numbers its attempts from 1 again, and the earlier ones stay in the attempts table);
+        // found once, by a window, for the three counts below (one attempt per row: count(*) counts rows)
+        Dataset<Row> lastDone = spark.sql("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY experiment_id"
+                        + " ORDER BY id DESC) AS report_last FROM " + q(v.attempts) + " WHERE outcome = 'done') a"
+                        + " WHERE report_last = 1 AND experiment_id IN (SELECT id FROM " + q(v.rows)
+                        + " WHERE status = 'done')")
+                .cache();
+        v.cached.add(lastDone);
+        String view = v.prefix + "_done";
+        lastDone.createOrReplaceTempView(view);
+        try {
+            return code(v, " FROM " + q(view));
+        } finally {
+            spark.catalog().dropTempView(view);
+        }
+    }
+
+    private Code code(Views v, String done) {
         String dirty = v.attemptColumns.contains("code_dirty")
                 ? "concat(coalesce(code_version, 'not recorded'), CASE WHEN cast(code_dirty AS string) IN ('true',"
                         + " '1', 't') THEN ' (dirty)' ELSE '' END)"
                 : "coalesce(code_version, 'not recorded')";
-        List<Count> versions =
-                valueCounts("SELECT " + dirty + ", count(DISTINCT experiment_id)" + done + " GROUP BY 1 ORDER BY 1");
+        List<Count> versions = valueCounts("SELECT " + dirty + ", count(*)" + done + " GROUP BY 1 ORDER BY 1");
         List<Count> runtimes = v.attemptColumns.contains("runtime_version")
-                ? valueCounts("SELECT coalesce(runtime_version, 'not recorded'), count(DISTINCT experiment_id)" + done
-                        + " GROUP BY 1 ORDER BY 1")
+                ? valueCounts(
+                        "SELECT coalesce(runtime_version, 'not recorded'), count(*)" + done + " GROUP BY 1 ORDER BY 1")
                 : List.of();
         List<Count> packages = v.attemptColumns.contains("packages")
-                ? valueCounts("SELECT packages, count(DISTINCT experiment_id)" + done
-                        + " AND packages IS NOT NULL GROUP BY 1 ORDER BY 1")
+                ? valueCounts("SELECT packages, count(*)" + done + " WHERE packages IS NOT NULL GROUP BY 1 ORDER BY 1")
                 : List.of();
         return new Code(versions, runtimes, packages);
     }

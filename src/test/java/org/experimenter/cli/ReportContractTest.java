@@ -110,6 +110,20 @@ abstract class ReportContractTest {
                     + ", runtime_version = 'Java 17'");
             st.execute("UPDATE " + a + " SET code_dirty = 1 WHERE experiment_id = (SELECT MAX(id) FROM " + table
                     + " WHERE status = 'done')");
+            // the 2 rows run again after the reset keep the done attempt of their first run: of an older
+            // version here, which a done row no longer has (only its last done attempt counts)
+            List<Long> earlier = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT x.id FROM " + a + " x WHERE x.outcome = 'done' AND EXISTS"
+                    + " (SELECT 1 FROM " + a + " y WHERE y.experiment_id = x.experiment_id AND y.outcome = 'done'"
+                    + " AND y.id > x.id)")) {
+                while (rs.next()) {
+                    earlier.add(rs.getLong(1));
+                }
+            }
+            assertEquals(2, earlier.size(), earlier.toString());
+            for (long id : earlier) {
+                st.execute("UPDATE " + a + " SET code_version = 'old999' WHERE id = " + id);
+            }
             st.execute("CREATE TABLE " + table + "__energy (id BIGINT, attempt INTEGER, energy_kwh " + dbl
                     + ", emissions_kg " + dbl + ", gpu_energy_kwh " + dbl + ", cpu_model " + text + ", gpu_model "
                     + text + ")");
@@ -133,10 +147,13 @@ abstract class ReportContractTest {
 
     private Report.Appendix plain;
 
-    /** The report with default options, collected once for the tests that read it. */
+    /**
+     * The report by dataset of accuracy, collected once for the tests that read it (only its best
+     * configurations depend on --by and --value; the stage and condition reports use the defaults).
+     */
     private Report.Appendix plain() {
         if (plain == null) {
-            plain = report().collect();
+            plain = report().by(List.of("dataset")).value("accuracy").collect();
         }
         return plain;
     }
@@ -219,8 +236,7 @@ abstract class ReportContractTest {
 
     @Test
     void theBestConfigurationPerDatasetHasTheHighestMeanOverSeedsOfTheDoneRows() throws Exception {
-        ResultTable best =
-                report().by(List.of("dataset")).value("accuracy").collect().best();
+        ResultTable best = plain().best();
         assertEquals(List.of("dataset", "k", "accuracy_mean", "accuracy_std", "accuracy_count"), best.columns());
         assertEquals(2, best.size());
         for (int i = 0; i < best.size(); i++) {
