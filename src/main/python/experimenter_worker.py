@@ -34,6 +34,7 @@ _out_lock = threading.Lock()
 
 
 def main():
+    global _seen_pid
     # Its own session: the tool ends the worker with everything it started, whatever its depth.
     try:
         os.setsid()
@@ -62,6 +63,7 @@ def main():
     except BaseException:  # noqa: B902 - a SystemExit at import is an import failure too
         send({"import_error": traceback.format_exc()})
         return 0
+    _seen_pid = _last_pid()  # what the import started is no row's: it ends with the worker
     import experimenter
 
     answers = _Answers(proto_in)
@@ -109,6 +111,7 @@ def _versions():
 
 
 def _run(function, row, idle_fds, experimenter):
+    global _seen_pid
     attempt_dir = os.path.dirname(row["stdout"])
     if os.path.isdir(attempt_dir):
         shutil.rmtree(attempt_dir, ignore_errors=True)  # an attempt number that comes again after a reset
@@ -125,7 +128,6 @@ def _run(function, row, idle_fds, experimenter):
     experimenter._results = {}
     token = uuid.uuid4().hex
     os.environ[_ROW_TOKEN] = token  # inherited by what the function starts, whatever it does after
-    since = _last_pid()
     try:
         status = function(dict(row["parameters"]), experimenter.ResultProcessor(), dict(row["custom"]))
         # PyExperimenter's ExperimentStatus.PAUSED (its value is "paused"), from it or the shim
@@ -142,10 +144,15 @@ def _run(function, row, idle_fds, experimenter):
         os.dup2(idle_fds[1], 2)
         experimenter._inputs = None
         os.environ.pop(_ROW_TOKEN, None)
-        _end_processes(token, since)
+        _seen_pid = _end_processes(token, _seen_pid)
 
 
 _ROW_TOKEN = "EXPERIMENTER_ROW_TOKEN"
+
+# The last process id that the end of the previous row looked at (before the first row: the last
+# given out when the import ended). A row's end looks from there on, not from the row's start: a
+# process started between two rows (by a thread the function left behind) is the next row's.
+_seen_pid = None
 
 # How long what a row left running gets between SIGTERM and SIGKILL.
 _ROW_GRACE = 2.0
@@ -162,17 +169,20 @@ def _last_pid():
 
 def _end_processes(token, since):
     """Ends what the row started and left running: the worker's session but itself, and any process
-    carrying the row's token (one that called setsid); SIGTERM, then SIGKILL after a grace.
+    carrying the row's token (one that called setsid); SIGTERM, then SIGKILL after a grace. Returns
+    the last process id it looked at, the `since` of the next row.
 
-    Only a process started during the row can be either (the previous row's were ended), so when the
-    kernel's last process id is still the one of the row's start (`since`), no process was started
-    on the machine meanwhile and nothing is read; otherwise only the ids given out since are read:
-    a row that starts nothing costs one small read, not two per process of the machine."""
+    Only a process started since the previous row's end (`since`, the last id it looked at) can be
+    either (the previous row's were ended), so when the kernel's last process id is still `since`,
+    no process was started on the machine meanwhile and nothing is read; otherwise only the ids given
+    out since are read: a row that starts nothing costs one small read, not two per process of the
+    machine."""
     me = os.getpid()
     session = os.getsid(0)
     mark = ("%s=%s" % (_ROW_TOKEN, token)).encode() + b"\0"
-    if since is not None and _last_pid() == since:
-        return
+    seen = [_last_pid()]
+    if since is not None and seen[0] == since:
+        return since
 
     def started_since(pid, last):
         if since is None or last is None:
@@ -183,6 +193,7 @@ def _end_processes(token, since):
     def members():
         found = []
         last = _last_pid()
+        seen[0] = last
         for name in os.listdir("/proc") if os.path.isdir("/proc") else []:
             if not name.isdigit() or int(name) == me or not started_since(int(name), last):
                 continue
@@ -192,7 +203,7 @@ def _end_processes(token, since):
                     fields = f.read().rsplit(b")", 1)[1].split()
                 if fields[0] == b"Z":
                     continue
-                if int(fields[4]) == session:
+                if int(fields[3]) == session:  # state ppid pgrp session ...
                     found.append(pid)
                     continue
                 with open("/proc/%d/environ" % pid, "rb") as f:
@@ -204,7 +215,7 @@ def _end_processes(token, since):
 
     left = members()
     if not left:
-        return
+        return seen[0]
     for pid in left:
         _signal(pid, signal.SIGTERM)
     deadline = time.time() + _ROW_GRACE
@@ -215,6 +226,7 @@ def _end_processes(token, since):
     for pid in left:
         _signal(pid, signal.SIGKILL)
     _reap()
+    return seen[0]
 
 
 def _signal(pid, sig):

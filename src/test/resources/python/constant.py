@@ -32,6 +32,25 @@ def leave_children(parameters, result_processor, custom_config):
         f.write("row %d\n" % os.getpid())
 
 
+def fork_after_return(parameters, result_processor, custom_config):
+    """Leaves a child with an empty environment in the worker's session ("bare <pid>"), and a thread
+    that starts a child 0.3 s after the function returned ("later <pid>")."""
+    import subprocess
+    import threading
+
+    bare = subprocess.Popen(["sleep", "4040." + os.environ["LEFT_TAG"]], env={})
+    with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
+        f.write("bare %d\n" % bare.pid)
+
+    def start():
+        child = subprocess.Popen(["sleep", "3939." + os.environ["LEFT_TAG"]])
+        with open(os.environ.get("CASES_PIDS", os.devnull), "a") as f:
+            f.write("later %d\n" % child.pid)
+
+    threading.Timer(0.3, start).start()
+    run(parameters, result_processor, custom_config)
+
+
 def linger(parameters, result_processor, custom_config):
     """Leaves a thread running that keeps the worker from exiting when asked to."""
     import threading

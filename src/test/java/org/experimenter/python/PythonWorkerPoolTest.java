@@ -210,6 +210,35 @@ class PythonWorkerPoolTest {
         }
     }
 
+    /**
+     * A child the function left in the worker's session ends with its row even without the row's
+     * token in its environment; a process that a thread the function left behind starts after its
+     * row ended, between two rows of the worker, ends with the worker's next row rather than live on
+     * until the worker ends.
+     */
+    @Test
+    void aChildWithoutTheTokenAndOneAThreadStartsBetweenRowsEndWithARow() throws Exception {
+        String tag = Long.toString(System.nanoTime() % 1_000_000);
+        Experimenter ex =
+                experimenter("constant.py:fork_after_return", 2, "environment { LEFT_TAG = \"" + tag + "\" }");
+        try {
+            ex.fill();
+            RunSummary first = ex.run(TestSpark.session(), ex.experimentFromConfig(), "n = 0", 0);
+            assertEquals(1, first.count(Status.DONE), first.toString());
+            awaitGone(lines("bare"), 5);
+            awaitLines("later", 1, 10); // started 0.3 s after the row ended
+            String child = lines("later").get(0);
+            assertTrue(running(child), "the child runs while no row does");
+
+            RunSummary second = ex.run(TestSpark.session(), ex.experimentFromConfig(), "n = 1", 0);
+            assertEquals(1, second.count(Status.DONE), second.toString());
+            assertEquals(1, lines("import").size(), "one worker served both rows");
+            awaitGone(List.of(child), 5);
+        } finally {
+            ex.drop();
+        }
+    }
+
     @Test
     void aModuleOnThePathServesAsAFileDoes() throws Exception {
         String hocon = String.join(
