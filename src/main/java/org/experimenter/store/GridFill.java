@@ -181,7 +181,7 @@ final class GridFill implements Serializable {
                 throw new StoreException("row " + n + ": keyfield " + p.name() + ": " + e.getMessage());
             }
             if (out[i] == null) {
-                throw new StoreException("row " + n + ": keyfield " + p.name() + " has no value");
+                throw new StoreException("row " + n + ": keyfield '" + p.name() + "' has no value");
             }
             if (out[i] instanceof Double d && (d.isNaN() || (d.isInfinite() && !db.dialect.storesInfinity()))) {
                 throw new StoreException("row " + n + ": keyfield " + p.name() + " is " + d + "; "
