@@ -116,7 +116,6 @@ def _run(function, row, idle_fds, experimenter):
     if os.path.isdir(attempt_dir):
         shutil.rmtree(attempt_dir, ignore_errors=True)  # an attempt number that comes again after a reset
     os.makedirs(attempt_dir, exist_ok=True)
-    os.makedirs(row["scratch_dir"], exist_ok=True)
     out = os.open(row["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     err = os.open(row["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     _flush()

@@ -1,6 +1,7 @@
 package org.experimenter.spark;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,6 +23,7 @@ final class OutOfMemory {
     private static final Pattern KILLED =
             Pattern.compile("killed by signal 9 \\(sigkill\\)|exit code 137\\b|exited with code 137\\b");
     private static final Path VMSTAT = Path.of("/proc/vmstat");
+    private static final byte[] OOM_KILL = "oom_kill ".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * What a failure says of memory.
@@ -40,15 +42,47 @@ final class OutOfMemory {
      */
     static long kernelOomKills() {
         try {
-            for (String line : Files.readAllLines(VMSTAT)) {
-                if (line.startsWith("oom_kill ")) {
-                    return Long.parseLong(line.substring("oom_kill ".length()).trim());
-                }
-            }
+            return oomKillsIn(Files.readAllBytes(VMSTAT));
         } catch (IOException | RuntimeException e) {
             // no such file, or not as Linux writes it: no evidence either way
+            return -1;
+        }
+    }
+
+    /**
+     * The value of the {@code oom_kill} line of a /proc/vmstat text, -1 when there is none; read as
+     * bytes, since every attempt reads it twice and the file has some 180 lines.
+     */
+    static long oomKillsIn(byte[] vmstat) {
+        for (int line = 0; line < vmstat.length; ) {
+            int end = line;
+            while (end < vmstat.length && vmstat[end] != '\n') {
+                end++;
+            }
+            if (startsWith(vmstat, line, OOM_KILL)) {
+                long n = 0;
+                int digits = 0;
+                for (int i = line + OOM_KILL.length; i < end && vmstat[i] >= '0' && vmstat[i] <= '9'; i++) {
+                    n = n * 10 + (vmstat[i] - '0');
+                    digits++;
+                }
+                return digits > 0 ? n : -1;
+            }
+            line = end + 1;
         }
         return -1;
+    }
+
+    private static boolean startsWith(byte[] text, int at, byte[] prefix) {
+        if (at + prefix.length > text.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (text[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -20,6 +20,25 @@ import org.junit.jupiter.api.Test;
  */
 class OutOfMemoryTest {
     @Test
+    void theOomKillCountIsTheOomKillLineOfVmstatWhereverItStands() throws Exception {
+        byte[] text = "nr_free_pages 12\noom_kill_other 7\noom_kill 42\nnr_zone 1\n".getBytes();
+        assertEquals(42, OutOfMemory.oomKillsIn(text));
+        assertEquals(3, OutOfMemory.oomKillsIn("oom_kill 3".getBytes()), "first line, no newline at the end");
+        assertEquals(-1, OutOfMemory.oomKillsIn("oom_kill_other 7\n".getBytes()));
+        assertEquals(-1, OutOfMemory.oomKillsIn("oom_kill \n".getBytes()));
+        assertEquals(-1, OutOfMemory.oomKillsIn(new byte[0]));
+        Path vmstat = Path.of("/proc/vmstat");
+        assumeTrue(Files.isReadable(vmstat));
+        // the same as the line read as text
+        long expected = Files.readAllLines(vmstat).stream()
+                .filter(l -> l.startsWith("oom_kill "))
+                .mapToLong(l -> Long.parseLong(l.substring("oom_kill ".length()).trim()))
+                .findFirst()
+                .orElse(-1);
+        assertEquals(expected, OutOfMemory.kernelOomKills());
+    }
+
+    @Test
     void aProcessKilledWithKillDashNineIsNotOutOfMemory() throws Exception {
         long before = OutOfMemory.kernelOomKills();
         assumeTrue(before >= 0, "this machine does not show the kernel's OOM kills (/proc/vmstat oom_kill)");
