@@ -179,16 +179,13 @@ final class Batch implements Runnable {
                 ctx.resultTimes(),
                 kind,
                 error,
-                running.start(),
-                millis / 1000.0,
-                cpuSeconds,
-                alloc,
-                owner.sparkApp,
-                given.any() || owner.gpus.size() > 0 ? describe(given, owner.gpus) : null,
-                outOfMemory && settings.escalates(level),
-                energy,
-                runtime,
-                facts.packages());
+                new Outcome.Measure(running.start(), millis / 1000.0, cpuSeconds, alloc, energy),
+                new Outcome.Ran(
+                        owner.sparkApp,
+                        given.any() || owner.gpus.size() > 0 ? describe(given, owner.gpus) : null,
+                        runtime,
+                        facts.packages()),
+                outOfMemory && settings.escalates(level));
         synchronized (this) {
             if (givenUp) {
                 return false;

@@ -174,16 +174,9 @@ final class ClaimRunner implements AutoCloseable {
                 ctx.resultTimes(),
                 kind,
                 error,
-                current.start(),
-                millis / 1000.0,
-                Double.NaN,
-                -1,
-                sparkApp,
-                null,
-                false,
-                energy,
-                null,
-                null);
+                new Outcome.Measure(current.start(), millis / 1000.0, Double.NaN, -1, energy),
+                new Outcome.Ran(sparkApp, null, null, null),
+                false);
     }
 
     void recordMillis(double millis) {
