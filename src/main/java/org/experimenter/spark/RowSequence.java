@@ -20,13 +20,13 @@ import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.Outcome;
 
 /**
- * Rows of one claim run one after another on the runner thread: one hand-off between threads
- * per claim rather than per experiment. Either the runner finishes the running experiment or
- * the supervisor gives it up, never both: they decide under the batch's lock. Owns the measure
+ * The rows of one claim (or its rest after a row was given up), run one after another on the
+ * runner thread: one hand-off between threads per claim rather than per experiment. Either the runner finishes the running experiment or
+ * the supervisor gives it up, never both: they decide under the sequence's lock. Owns the measure
  * of each experiment it runs (wall and CPU time, allocated bytes) and its outcome; the outcomes
- * are written by the task thread after the batch ends.
+ * are written by the task thread after the sequence ends.
  */
-final class Batch implements Runnable {
+final class RowSequence implements Runnable {
     private final ClaimRunner owner;
     private final List<ClaimedRow> rows;
     private final Claim claim;
@@ -43,7 +43,7 @@ final class Batch implements Runnable {
             long startNanos,
             org.experimenter.energy.EnergyMeter.Start meterStart) {}
 
-    Batch(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
+    RowSequence(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
         this.owner = owner;
         this.rows = rows;
         this.claim = claim;
@@ -194,7 +194,7 @@ final class Batch implements Runnable {
             current = null;
             owner.recordMillis(millis);
         }
-        // the outcome is written after the batch ends, so log rows still reach the table first
+        // the outcome is written after the sequence ends, so log rows still reach the table first
         ClaimRunner.writePendingLogs(ctx, row.id());
         return true;
     }
