@@ -108,8 +108,9 @@ final class RowSequence implements Runnable {
         }
         long cpu0 = ThreadProbe.cpuNanos();
         long alloc0 = ThreadProbe.allocatedBytes();
-        // a SIGKILL counts as out of memory only when the kernel's OOM killer ended a process meanwhile
-        long oomKills0 = OutOfMemory.kernelOomKills();
+        // a process's SIGKILL counts as out of memory only when the kernel's OOM killer ended a process meanwhile
+        boolean processes = e != null && e.runsProcesses();
+        long oomKills0 = processes ? OutOfMemory.kernelOomKills() : -1;
         AttemptFacts.begin();
         Throwable failure = null;
         try {
@@ -161,7 +162,9 @@ final class RowSequence implements Runnable {
         boolean outOfMemory = false;
         if (failure != null) {
             status = Status.ERROR;
-            OutOfMemory.Verdict memory = OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills());
+            OutOfMemory.Verdict memory = processes
+                    ? OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills())
+                    : OutOfMemory.inThisJvm(failure);
             outOfMemory = memory.outOfMemory();
             kind = outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
             error = memory.note() == null
