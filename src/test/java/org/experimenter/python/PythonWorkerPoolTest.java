@@ -162,7 +162,9 @@ class PythonWorkerPoolTest {
         assertTrue(!again[1].contains("train_f1") && !again[1].contains("test_f1"), "only test_accuracy:\n" + again[1]);
 
         String[] typo = InProcessCli.run("run", "--config", conf.toString(), "--eval", "test_acuracy");
-        assertTrue(!typo[0].equals("0") && typo[2].contains("test_acuracy"), typo[0] + typo[1] + typo[2]);
+        assertTrue(
+                !typo[0].equals("0") && typo[2].contains("--eval test_acuracy: no such result field"),
+                typo[0] + typo[1] + typo[2]);
     }
 
     private void awaitLines(String kind, int n, int seconds) throws Exception {
