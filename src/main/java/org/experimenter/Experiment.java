@@ -24,4 +24,14 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface Experiment extends Serializable {
     void run(ExperimentContext context) throws Exception;
+
+    /**
+     * Whether the experiment does its work in processes of its own (a command, a Python worker):
+     * only such a process can be killed for want of memory while the JVM goes on, so only then is
+     * the kernel's count of OOM kills read around each attempt to tell an out-of-memory SIGKILL
+     * from another. False unless overridden.
+     */
+    default boolean runsProcesses() {
+        return false;
+    }
 }

@@ -22,16 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.experimenter.testing.PerTestTable;
 import org.experimenter.testing.TestDb;
-import org.experimenter.testing.TestSpark;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The experiment lifecycle beyond a plain run, on each database. */
-abstract class LifecycleContractTest {
+abstract class LifecycleContractTest extends PerTestTable {
     static final String CONF = String.join(
             "\n",
             "keyfields {",
@@ -48,28 +44,8 @@ abstract class LifecycleContractTest {
 
     static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
 
-    @TempDir
-    Path dir;
-
-    Experimenter ex;
-    String table;
-    SparkSession spark = TestSpark.session();
-
-    abstract TestDb db();
-
-    Experimenter experimenter(String extra) {
-        return Experimenter.of(db().config(dir, table, CONF + extra));
-    }
-
-    @BeforeEach
-    void setUp() {
-        table = TestDb.uniqueTable("life");
-        ex = experimenter("");
-    }
-
-    @AfterEach
-    void tearDown() {
-        ex.drop();
+    LifecycleContractTest() {
+        super("life", CONF);
     }
 
     private Map<Long, Map<String, Object>> rowsById() {

@@ -4,7 +4,7 @@ import org.experimenter.testing.TestDb;
 
 class MariaDbLifecycleTest extends LifecycleContractTest {
     @Override
-    TestDb db() {
+    protected TestDb db() {
         return TestDb.MARIADB;
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.Experimenter;
-import org.experimenter.ExperimenterException;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
 import org.experimenter.Status;
@@ -135,13 +134,8 @@ final class RunCommand implements Callable<Integer> {
                 e = ex.evaluation(spark)
                         .where(condition.where)
                         .stage(only.stage)
-                        .fields(fields.isEmpty() ? null : fields);
-                try {
-                    e.resultFields(); // a field that is no numeric result field fails before the run
-                } catch (ExperimenterException bad) {
-                    // the evaluation names its option --fields; here it is --eval
-                    throw new ExperimenterException(bad.getMessage().replaceFirst("^--fields ", "--eval "), bad);
-                }
+                        .fields(fields.isEmpty() ? null : fields, "--eval");
+                e.resultFields(); // a field that is no numeric result field fails before the run
             }
             if (!nothing) {
                 RunSummary s = ex.run(spark, experiment, options);

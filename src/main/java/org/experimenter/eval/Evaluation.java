@@ -49,6 +49,7 @@ public final class Evaluation {
     private List<String> over;
     private List<Stat> stats;
     private List<String> fields;
+    private String fieldsOption = "--fields";
     private String where;
     private Integer stage;
     private Where whereCondition;
@@ -74,7 +75,13 @@ public final class Evaluation {
 
     /** The result fields to aggregate; by default every numeric one. */
     public Evaluation fields(List<String> resultfields) {
+        return fields(resultfields, "--fields");
+    }
+
+    /** The same, a field refused named as given by {@code option} ({@code --eval} of run). */
+    public Evaluation fields(List<String> resultfields, String option) {
         this.fields = resultfields == null ? null : List.copyOf(resultfields);
+        this.fieldsOption = option;
         this.counted = null;
         return this;
     }
@@ -157,10 +164,10 @@ public final class Evaluation {
             return numeric;
         }
         if (fields.isEmpty()) {
-            throw new ExperimenterException("--fields: name at least one of " + numeric);
+            throw new ExperimenterException(fieldsOption + ": name at least one of " + numeric);
         }
         for (String f : fields) {
-            checkNumericResult("--fields", f);
+            checkNumericResult(fieldsOption, f);
         }
         return fields;
     }

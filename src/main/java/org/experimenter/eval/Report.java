@@ -419,7 +419,7 @@ public final class Report {
         Row t = one("SELECT sum(cpu_time), sum(wall_time), min(start_date), max(end_date) FROM " + q(v.rows));
         double gpuHours = 0;
         if (v.attemptColumns.contains("resources")) {
-            // resources as Batch.describe writes it: "gpus=1 cpus=2 memory=8g gpu-addresses=0"; the
+            // resources as RowSequence.describe writes it: "gpus=1 cpus=2 memory=8g gpu-addresses=0"; the
             // seconds between two timestamps as Spark counts them (fractions kept)
             Row g = one("SELECT sum((unix_micros(end_date) - unix_micros(start_date)) / 1e6 * coalesce(cast(nullif("
                     + "regexp_extract(resources, '(^| )gpus=([0-9]+)', 2), '') AS int), 0)) FROM " + q(v.attempts)

@@ -24,6 +24,11 @@ public final class CommandExperiment implements Experiment {
     }
 
     @Override
+    public boolean runsProcesses() {
+        return true;
+    }
+
+    @Override
     public void run(ExperimentContext ctx) throws Exception {
         new CommandAttempt(config, ctx).run();
     }

@@ -13,6 +13,8 @@ import org.experimenter.config.DatabaseKind;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.store.dialect.Dialect;
 import org.experimenter.store.dialect.Redact;
+import org.mariadb.jdbc.Configuration;
+import org.mariadb.jdbc.HostAddress;
 
 /**
  * The database PyExperimenter's table is in, as {@code --from} names it: its JDBC URL, how
@@ -92,26 +94,30 @@ final class SourceDatabase {
      * own database server (same host and port), never to another host the user named.
      */
     private boolean configCredentials() {
-        String here = server(config.url());
+        Server here = server(config.url());
         return here != null && here.equals(server(url));
     }
 
-    /** The host and port of a MySQL or MariaDB URL (port 3306 when none), or null for others. */
-    static String server(String url) {
+    /** The host and port of a database server. */
+    record Server(String host, int port) {}
+
+    /**
+     * The server of a {@code jdbc:mariadb://} or {@code jdbc:mysql://} URL, its first host when it
+     * names several, as MariaDB's driver reads it (port 3306 when none, the host in lower case);
+     * null for other URLs and for one the driver cannot read.
+     */
+    static Server server(String url) {
         if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
             return null;
         }
-        String rest = url.substring(url.indexOf("://") + 3);
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', ','}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
+        // MySQL's driver takes user:password@ before the host, MariaDB's does not
+        String mariaDb = "jdbc:mariadb:" + url.substring(url.indexOf("//")).replaceFirst("^//[^/?@]*@", "//");
+        try {
+            HostAddress first = Configuration.parse(mariaDb).addresses().get(0);
+            return new Server(first.host.toLowerCase(Locale.ROOT), first.port);
+        } catch (SQLException e) {
+            return null;
         }
-        String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end).toLowerCase(Locale.ROOT);
-        boolean hasPort = hostPort.startsWith("[") ? hostPort.contains("]:") : hostPort.contains(":");
-        return hasPort ? hostPort : hostPort + ":3306";
     }
 
     /** A failure to read the source, its message redacted, saying when credentials were withheld. */

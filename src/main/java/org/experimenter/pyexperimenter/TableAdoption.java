@@ -143,9 +143,4 @@ public final class TableAdoption {
                 logRows.size(),
                 lines);
     }
-
-    /** The host and port of a MySQL or MariaDB URL (port 3306 when none), or null for others. */
-    static String server(String url) {
-        return SourceDatabase.server(url);
-    }
 }

@@ -36,6 +36,11 @@ public final class PythonExperiment implements Experiment {
     }
 
     @Override
+    public boolean runsProcesses() {
+        return true;
+    }
+
+    @Override
     public void run(ExperimentContext ctx) throws Exception {
         new FunctionCall(config, ctx).run();
     }

@@ -28,10 +28,10 @@ import org.experimenter.store.Outcome;
  * sizes the next claim.
  *
  * <p>Contract. The rows run one after another on the runner thread, in the order given (id
- * order: recovery relies on it). The runner thread only records outcomes in its {@link Batch};
+ * order: recovery relies on it). The runner thread only records outcomes in its {@link RowSequence};
  * the task thread, the caller of {@link #run}, writes them under the claim afterwards. Of the
  * running experiment exactly one outcome is recorded: by the runner when it finishes, or by the
- * supervisor when it gives it up, decided under the batch's lock. On timeout the experiment
+ * supervisor when it gives it up, decided under the sequence's lock. On timeout the experiment
  * ends as error/timeout, its thread is interrupted and abandoned, and the rest of the claim runs
  * on a fresh thread. On stop no further row starts; the running one has the shutdown grace
  * period, and one that outlives it is recorded nowhere (its row is released with the rows not
@@ -80,13 +80,13 @@ final class ClaimRunner implements AutoCloseable {
      */
     void run(List<ClaimedRow> rows, Claim claim, List<Outcome> outcomes) {
         while (outcomes.size() < rows.size() && !stop.getAsBoolean()) {
-            Batch batch = new Batch(this, rows.subList(outcomes.size(), rows.size()), claim);
-            Future<?> f = runner.submit(batch);
+            RowSequence sequence = new RowSequence(this, rows.subList(outcomes.size(), rows.size()), claim);
+            Future<?> f = runner.submit(sequence);
             Outcome timedOut;
             try {
-                timedOut = supervise(batch, f);
+                timedOut = supervise(sequence, f);
             } finally {
-                outcomes.addAll(batch.outcomes());
+                outcomes.addAll(sequence.outcomes());
             }
             if (timedOut == null) {
                 break; // every row ran, or the runner saw the stop
@@ -96,12 +96,12 @@ final class ClaimRunner implements AutoCloseable {
     }
 
     /**
-     * Waits for a batch until it ends; or until its running experiment passes its timeout, or,
+     * Waits for a sequence until it ends; or until its running experiment passes its timeout, or,
      * once the worker is stopping (the task was killed: interrupted or flagged), the shutdown
      * grace period from then on. A timed-out experiment is given up and its outcome returned;
      * one that outlives the grace period is left to be released, and this throws.
      */
-    private Outcome supervise(Batch batch, Future<?> f) {
+    private Outcome supervise(RowSequence sequence, Future<?> f) {
         Duration timeout = store.config().timeout();
         long graceEnd = Long.MAX_VALUE;
         while (true) {
@@ -109,13 +109,13 @@ final class ClaimRunner implements AutoCloseable {
             if (graceEnd == Long.MAX_VALUE && stop.getAsBoolean()) {
                 graceEnd = now + store.config().shutdownGrace().toNanos();
             }
-            Batch.Running current = batch.current;
-            boolean exiting = graceEnd != Long.MAX_VALUE && ThreadProbe.callsExit(batch.thread);
+            RowSequence.Running current = sequence.current;
+            boolean exiting = graceEnd != Long.MAX_VALUE && ThreadProbe.callsExit(sequence.thread);
             long deadline =
                     current == null || timeout.isZero() ? Long.MAX_VALUE : current.startNanos() + timeout.toNanos();
             long left = Math.min(deadline, graceEnd) - now;
-            if (current != null && (left <= 0 || exiting) && batch.giveUp(current)) {
-                return givenUp(batch, f, current, timeout);
+            if (current != null && (left <= 0 || exiting) && sequence.giveUp(current)) {
+                return givenUp(sequence, f, current, timeout);
             }
             try {
                 long wait = left <= 0
@@ -136,10 +136,10 @@ final class ClaimRunner implements AutoCloseable {
     }
 
     /** The outcome of an experiment that ran out of time: its thread is interrupted and replaced. */
-    private Outcome givenUp(Batch batch, Future<?> f, Batch.Running current, Duration timeout) {
+    private Outcome givenUp(RowSequence sequence, Future<?> f, RowSequence.Running current, Duration timeout) {
         RowContext ctx = current.ctx();
         ctx.timedOut = true;
-        boolean exiting = ThreadProbe.callsExit(batch.thread);
+        boolean exiting = ThreadProbe.callsExit(sequence.thread);
         f.cancel(true);
         String kind;
         String error;
@@ -174,16 +174,9 @@ final class ClaimRunner implements AutoCloseable {
                 ctx.resultTimes(),
                 kind,
                 error,
-                current.start(),
-                millis / 1000.0,
-                Double.NaN,
-                -1,
-                sparkApp,
-                null,
-                false,
-                energy,
-                null,
-                null);
+                new Outcome.Measure(current.start(), millis / 1000.0, Double.NaN, -1, energy),
+                new Outcome.Ran(sparkApp, null, null, null),
+                false);
     }
 
     void recordMillis(double millis) {

@@ -86,25 +86,22 @@ final class OutOfMemory {
     }
 
     /**
-     * Reads a failure, given the kernel's count of OOM kills ({@link #kernelOomKills}) before the
-     * attempt started and after it failed.
+     * Reads the failure of an experiment that runs in this JVM: it has no process of its own that
+     * a SIGKILL could end, so only the JVM's and the error text's signs count.
+     */
+    static Verdict inThisJvm(Throwable failure) {
+        return new Verdict(memorySign(failure), null);
+    }
+
+    /**
+     * Reads the failure of an experiment that runs processes, given the kernel's count of OOM
+     * kills ({@link #kernelOomKills}) before the attempt started and after it failed.
      */
     static Verdict of(Throwable failure, long oomKillsBefore, long oomKillsAfter) {
-        boolean killed = false;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return new Verdict(true, null);
-            }
-            String m = t.getMessage();
-            if (m != null) {
-                String lower = m.toLowerCase(Locale.ROOT);
-                if (MEMORY_TEXT.matcher(lower).find()) {
-                    return new Verdict(true, null);
-                }
-                killed |= KILLED.matcher(lower).find();
-            }
+        if (memorySign(failure)) {
+            return new Verdict(true, null);
         }
-        if (!killed) {
+        if (!textMatches(failure, KILLED)) {
             return new Verdict(false, null);
         }
         if (oomKillsBefore < 0 || oomKillsAfter < 0) {
@@ -123,5 +120,25 @@ final class OutOfMemory {
                 false,
                 "killed by SIGKILL, but the kernel's OOM killer ended no process meanwhile"
                         + " (/proc/vmstat oom_kill): not out of memory (as by kill -9, or a scheduler)");
+    }
+
+    /** The JVM's OutOfMemoryError, or the text of running out of memory, anywhere in the causes. */
+    private static boolean memorySign(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return textMatches(failure, MEMORY_TEXT);
+    }
+
+    private static boolean textMatches(Throwable failure, Pattern pattern) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && pattern.matcher(m.toLowerCase(Locale.ROOT)).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -463,16 +463,13 @@ public final class Worker implements AutoCloseable {
                 Map.of(),
                 "unstorable",
                 message,
-                o.start(),
-                o.wallSeconds(),
-                o.cpuSeconds(),
-                o.allocatedBytes(),
-                o.sparkApp(),
-                null,
-                false,
-                o.energy(),
-                o.runtimeVersion(),
-                o.packages());
+                o.measure(),
+                new Outcome.Ran(
+                        o.ran().sparkApp(),
+                        null,
+                        o.ran().runtimeVersion(),
+                        o.ran().packages()),
+                false);
     }
 
     private Claim newClaim() {

@@ -35,28 +35,9 @@ final class AttemptLog implements Serializable {
                 + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + db.table + " WHERE id = ?";
     }
 
-    void bind(PreparedStatement ps, long id, Claim claim, Instant start, Instant end, String outcome, String error)
-            throws SQLException {
-        bind(ps, id, claim, start, end, outcome, error, null);
-    }
-
-    /** The same with the resources the attempt was given, or null when not known. */
-    void bind(
-            PreparedStatement ps,
-            long id,
-            Claim claim,
-            Instant start,
-            Instant end,
-            String outcome,
-            String error,
-            String resources)
-            throws SQLException {
-        bind(ps, id, claim, start, end, outcome, error, resources, null, null, null);
-    }
-
     /**
-     * Binds one attempt row; with provenance (a finished attempt) its code and config, and the
-     * runtime and packages that ran it; without (lost, released) those stay null.
+     * Binds one attempt row; with provenance (a finished attempt) its code and config, without
+     * (lost, released, adopted) those stay null, as do the facts of {@code ran} not known.
      */
     void bind(
             PreparedStatement ps,
@@ -66,10 +47,8 @@ final class AttemptLog implements Serializable {
             Instant end,
             String outcome,
             String error,
-            String resources,
-            org.experimenter.provenance.Provenance provenance,
-            String runtimeVersion,
-            String packages)
+            Outcome.Ran ran,
+            org.experimenter.provenance.Provenance provenance)
             throws SQLException {
         ps.setString(1, claim.runId());
         ps.setString(2, claim.sparkApp());
@@ -79,7 +58,7 @@ final class AttemptLog implements Serializable {
         db.dialect.setTimestamp(ps, 6, end);
         ps.setString(7, outcome == null ? "unknown" : outcome);
         ps.setString(8, Values.text(error));
-        ps.setString(9, resources);
+        ps.setString(9, ran.resources());
         ps.setString(10, provenance == null ? null : provenance.configHash());
         ps.setString(11, provenance == null ? null : provenance.codeVersion());
         if (provenance == null || provenance.codeDirty() == null) {
@@ -87,8 +66,8 @@ final class AttemptLog implements Serializable {
         } else {
             ps.setInt(12, provenance.codeDirty() ? 1 : 0);
         }
-        ps.setString(13, runtimeVersion);
-        ps.setString(14, packages);
+        ps.setString(13, ran.runtimeVersion());
+        ps.setString(14, ran.packages());
         ps.setLong(15, id);
     }
 
@@ -100,7 +79,8 @@ final class AttemptLog implements Serializable {
     /** The same, numbering the attempt the row's attempt plus offset. */
     void record(Connection c, long id, Claim claim, Instant end, String outcome, String error, int offset)
             throws SQLException {
-        Jdbc.update(c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error));
+        Jdbc.update(
+                c, insertSql(offset), ps -> bind(ps, id, claim, null, end, outcome, error, Outcome.Ran.UNKNOWN, null));
     }
 
     /**

@@ -87,17 +87,7 @@ final class Completions implements Serializable {
                     if (updated[k] == 1) {
                         String outcome = o.status() == Status.DONE ? "done" : o.errorKind();
                         attempts.bind(
-                                ps,
-                                o.id(),
-                                claim,
-                                o.start(),
-                                now,
-                                outcome,
-                                o.error(),
-                                o.resources(),
-                                provenance,
-                                o.runtimeVersion(),
-                                o.packages());
+                                ps, o.id(), claim, o.measure().start(), now, outcome, o.error(), o.ran(), provenance);
                         ps.addBatch();
                         any = true;
                     }
@@ -111,8 +101,8 @@ final class Completions implements Serializable {
                     boolean any = false;
                     for (int k = 0; k < outcomes.size(); k++) {
                         Outcome o = outcomes.get(k);
-                        if (written.get(k) && o.energy() != null) {
-                            energy.bind(ps, o.id(), o.energy());
+                        if (written.get(k) && o.measure().energy() != null) {
+                            energy.bind(ps, o.id(), o.measure().energy());
                             ps.addBatch();
                             any = true;
                         }
@@ -159,22 +149,23 @@ final class Completions implements Serializable {
         } else {
             ps.setString(i++, o.status().dbName());
         }
-        db.dialect.setTimestamp(ps, i++, o.start());
+        Outcome.Measure m = o.measure();
+        db.dialect.setTimestamp(ps, i++, m.start());
         db.dialect.setTimestamp(ps, i++, now);
         ps.setString(i++, Values.text(o.error()));
         ps.setString(i++, o.errorKind());
-        ps.setDouble(i++, o.wallSeconds());
-        if (Double.isNaN(o.cpuSeconds())) {
+        ps.setDouble(i++, m.wallSeconds());
+        if (Double.isNaN(m.cpuSeconds())) {
             ps.setNull(i++, Types.DOUBLE);
         } else {
-            ps.setDouble(i++, o.cpuSeconds());
+            ps.setDouble(i++, m.cpuSeconds());
         }
-        if (o.allocatedBytes() < 0) {
+        if (m.allocatedBytes() < 0) {
             ps.setNull(i++, Types.BIGINT); // not measured: the experiment was given up
         } else {
-            ps.setLong(i++, o.allocatedBytes());
+            ps.setLong(i++, m.allocatedBytes());
         }
-        ps.setString(i++, o.sparkApp() != null ? o.sparkApp() : claim.sparkApp());
+        ps.setString(i++, o.ran().sparkApp() != null ? o.ran().sparkApp() : claim.sparkApp());
         for (String f : o.results().keySet()) {
             Values.bind(ps, i++, resultfields.get(f), o.results().get(f));
             if (config.resultTimestamps()) {

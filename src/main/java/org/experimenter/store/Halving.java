@@ -3,6 +3,7 @@ package org.experimenter.store;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -495,33 +496,15 @@ public final class Halving implements Serializable {
     }
 
     private List<Entry> readEntries(Connection conn, RunScope scope) throws SQLException {
-        FieldType valueType = db.config.resultfields().get(settings.value());
-        StringBuilder cols = new StringBuilder("id, status, halving, bracket, ")
-                .append(inScopeColumn(scope))
-                .append(", ")
-                .append(settings.value());
-        keyfields.forEach(p -> cols.append(", ").append(p.name()));
-        return Jdbc.query(conn, "SELECT " + cols + " FROM " + db.table + " ORDER BY id", Jdbc.NO_PARAMETERS, rs -> {
-            Object[] keys = new Object[keyfields.size()];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = Values.read(
-                        rs, keyfields.get(i).name(), keyfields.get(i).type());
-            }
-            Object v = Values.read(rs, settings.value(), valueType);
-            return new Entry(
-                    rs.getLong("id"),
-                    keys,
-                    Status.parse(rs.getString("status")),
-                    v == null ? null : ((Number) v).doubleValue(),
-                    rs.getString("halving"),
-                    bracketOf(rs),
-                    rs.getInt("in_scope") == 1);
-        });
+        return Jdbc.query(
+                conn,
+                "SELECT id, status, " + entryColumns(scope) + " FROM " + db.table + " ORDER BY id",
+                Jdbc.NO_PARAMETERS,
+                rs -> entry(rs, Status.parse(rs.getString("status"))));
     }
 
     /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
     private List<Entry> readRung(Connection conn, Rung rung, RunScope scope) throws SQLException {
-        FieldType valueType = db.config.resultfields().get(settings.value());
         return Jdbc.query(
                 conn,
                 rungQuery(scope),
@@ -533,22 +516,7 @@ public final class Halving implements Serializable {
                         Values.bind(ps, i++, p.type(), rung.group().get(b));
                     }
                 },
-                rs -> {
-                    Object[] keys = new Object[keyfields.size()];
-                    for (int i = 0; i < keys.length; i++) {
-                        keys[i] = Values.read(
-                                rs, keyfields.get(i).name(), keyfields.get(i).type());
-                    }
-                    Object v = Values.read(rs, settings.value(), valueType);
-                    return new Entry(
-                            rs.getLong("id"),
-                            keys,
-                            Status.DONE,
-                            v == null ? null : ((Number) v).doubleValue(),
-                            rs.getString("halving"),
-                            bracketOf(rs),
-                            rs.getInt("in_scope") == 1);
-                });
+                rs -> entry(rs, Status.DONE));
     }
 
     /**
@@ -556,15 +524,37 @@ public final class Halving implements Serializable {
      * {@code = ?}, and done, the columns of {@code _rung_idx} in its order.
      */
     String rungQuery(RunScope scope) {
-        StringBuilder cols = new StringBuilder("id, halving, bracket, ")
+        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
+        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
+        where.append(" AND status = ").append(StatusLiterals.DONE);
+        return "SELECT id, " + entryColumns(scope) + " FROM " + db.table + " WHERE " + where;
+    }
+
+    /** The columns {@link #entry} reads besides id and status. */
+    private String entryColumns(RunScope scope) {
+        StringBuilder cols = new StringBuilder("halving, bracket, ")
                 .append(inScopeColumn(scope))
                 .append(", ")
                 .append(settings.value());
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
-        StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
-        settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
-        where.append(" AND status = ").append(StatusLiterals.DONE);
-        return "SELECT " + cols + " FROM " + db.table + " WHERE " + where;
+        return cols.toString();
+    }
+
+    /** The entry of the current row of a result set that has the id and {@link #entryColumns}. */
+    private Entry entry(ResultSet rs, Status status) throws SQLException {
+        Object[] keys = new Object[keyfields.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Values.read(rs, keyfields.get(i).name(), keyfields.get(i).type());
+        }
+        Object v = Values.read(rs, settings.value(), db.config.resultfields().get(settings.value()));
+        return new Entry(
+                rs.getLong("id"),
+                keys,
+                status,
+                v == null ? null : ((Number) v).doubleValue(),
+                rs.getString("halving"),
+                bracketOf(rs),
+                rs.getInt("in_scope") == 1);
     }
 
     /** The column {@code in_scope}: 1 for a row of the scope (every row without one), else 0. */
@@ -598,7 +588,7 @@ public final class Halving implements Serializable {
                 .isEmpty();
     }
 
-    private static Integer bracketOf(java.sql.ResultSet rs) throws SQLException {
+    private static Integer bracketOf(ResultSet rs) throws SQLException {
         int b = rs.getInt("bracket");
         return rs.wasNull() ? null : b;
     }

@@ -164,7 +164,7 @@ public final class RowImport implements Serializable {
                         ? "done"
                         : r.status() == Status.PAUSED ? "paused" : r.status() == Status.ERROR ? "exception" : "lost";
                 Claim adopted = new Claim(r.runId(), null, r.machine(), null, null);
-                log.bind(st, r.id(), adopted, r.started(), r.ended(), outcome, r.error());
+                log.bind(st, r.id(), adopted, r.started(), r.ended(), outcome, r.error(), Outcome.Ran.UNKNOWN, null);
             });
         }
     }

@@ -159,7 +159,7 @@ final class WebBench {
                     + done);
             st.executeUpdate("UPDATE " + t + " SET status = 'error', error_kind = 'exception', error ="
                     + " 'java.lang.IllegalStateException: boom ' || (id % 3) || '\n\tat org.example.Exp.run(Exp.java:12)"
-                    + "\n\tat org.experimenter.spark.Batch.execute(Batch.java:94)', end_date = creation_date WHERE id > "
+                    + "\n\tat org.experimenter.spark.RowSequence.execute(RowSequence.java:94)', end_date = creation_date WHERE id > "
                     + done + " AND id <= " + (done + error));
             st.executeUpdate("INSERT INTO " + t + "__attempts (experiment_id, attempt, run_id, spark_app, machine,"
                     + " executor, start_date, end_date, outcome, error) SELECT id, 1, 'bench-run-' || (id % 4),"

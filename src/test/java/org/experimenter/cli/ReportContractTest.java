@@ -99,7 +99,7 @@ abstract class ReportContractTest {
                 st.execute("ALTER TABLE " + a + " ADD COLUMN code_dirty INTEGER"); // 0 or 1, as the tool writes it
                 st.execute("ALTER TABLE " + a + " ADD COLUMN runtime_version " + text);
             }
-            // what the attempts were given, as Batch.describe writes it; none recorded counts 0 GPUs
+            // what the attempts were given, as RowSequence.describe writes it; none recorded counts 0 GPUs
             st.execute("UPDATE " + a + " SET resources = 'gpus=2 cpus=1 gpu-addresses=0,1' WHERE experiment_id <= 10");
             st.execute("UPDATE " + a + " SET resources = 'gpus=1 cpus=2 memory=8g gpu-addresses=3' WHERE"
                     + " experiment_id > 10 AND experiment_id <= 20");

@@ -24,22 +24,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
-import org.experimenter.Experimenter;
 import org.experimenter.ExperimenterException;
 import org.experimenter.eval.ResultTable;
 import org.experimenter.eval.Stat;
 import org.experimenter.testing.InProcessCli;
+import org.experimenter.testing.PerTestTable;
 import org.experimenter.testing.TestDb;
-import org.experimenter.testing.TestSpark;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Energy rows and provenance columns of attempts, on each database. */
-abstract class EnergyContractTest {
+abstract class EnergyContractTest extends PerTestTable {
     static final String CONF = String.join(
             "\n",
             "keyfields { x { type = int, values = [1, 2, 3, 4] } }",
@@ -67,28 +62,14 @@ abstract class EnergyContractTest {
         ctx.results().put("r", x);
     };
 
-    @TempDir
-    Path dir;
-
-    String table;
-    Experimenter ex;
-    SparkSession spark = TestSpark.session();
-
-    abstract TestDb db();
-
-    Experimenter experimenter(String extra) {
-        return Experimenter.of(db().config(dir, table, CONF + extra));
+    EnergyContractTest() {
+        super("energy", CONF);
     }
 
-    @BeforeEach
-    void setUp() {
-        table = TestDb.uniqueTable("energy");
-        ex = experimenter("energy.powercap-root = \"" + dir.resolve("no-powercap") + "\"\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        ex.drop();
+    /** No powercap counters: the CPU's energy is estimated. */
+    @Override
+    protected String startingExtra() {
+        return "energy.powercap-root = \"" + dir.resolve("no-powercap") + "\"\n";
     }
 
     List<Map<String, Object>> query(String sql) throws SQLException {

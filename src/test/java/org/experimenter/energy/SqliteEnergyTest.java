@@ -4,7 +4,7 @@ import org.experimenter.testing.TestDb;
 
 class SqliteEnergyTest extends EnergyContractTest {
     @Override
-    TestDb db() {
+    protected TestDb db() {
         return TestDb.SQLITE;
     }
 }

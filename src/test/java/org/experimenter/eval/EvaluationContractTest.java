@@ -241,6 +241,15 @@ abstract class EvaluationContractTest {
                                         .collect())
                         .getMessage());
         assertEquals(
+                "--eval tag: result field of type string is not numeric; the numeric result fields are [score, n]",
+                assertThrows(
+                                ExperimenterException.class,
+                                () -> ex.evaluation(spark)
+                                        .fields(List.of("tag"), "--eval")
+                                        .collect())
+                        .getMessage(),
+                "the option a command names the fields with");
+        assertEquals(
                 "--value x: no such result field (x is a keyfield); the numeric result fields are [score, n]"
                         + ", and the energy fields [energy_kwh, emissions_kg, cpu_energy_kwh, ram_energy_kwh, gpu_energy_kwh]",
                 assertThrows(

@@ -10,11 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.experimenter.Experimenter;
 import org.experimenter.store.ExperimentStore;
-import org.experimenter.testing.ChildJvm;
 import org.experimenter.testing.Faults;
+import org.experimenter.testing.LocalCluster;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -32,46 +31,23 @@ class GpuLocalClusterTest {
     void fourOneGpuRowsOnTwoFakeGpusRunAtMostTwoAtOnceEachOnItsOwnAndEscalateMemory() throws Exception {
         String table = TestDb.uniqueTable("gpu_cluster");
         Path dir = Faults.runDir(table);
-        Path discover = dir.resolve("discover-gpus");
-        Files.writeString(discover, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
-        assertTrue(discover.toFile().setExecutable(true));
         Path log = dir.resolve("attempts.log");
-        StringBuilder conf = new StringBuilder();
-        for (Map.Entry<String, Object> e : TestDb.SQLITE.database(dir, table).entrySet()) {
-            conf.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
-        }
-        conf.append("keyfields { needs { type = int, values = [512, 1501, 3000, 8000] } }\n")
-                .append("resultfields { cuda = string, memory_mb = int }\n")
-                .append("resources { gpus = 1, memory = 1g, escalate = [{memory = 2g}, {memory = 4g}] }\n")
-                .append("max-attempts = 4\n")
-                .append("experiment {\n  command = [\"")
-                .append(CommandExperimentContractTest.python())
-                .append("\", \"")
-                .append(Path.of("src/test/resources/gpus/needs_memory.py").toAbsolutePath())
-                .append("\", \"--needs\", \"{needs}\"]\n  environment { GPU_CHECK_LOG = \"")
-                .append(log)
-                .append("\" }\n  run-dir = \"")
-                .append(dir.resolve("runs"))
-                .append("\"\n}\n")
-                .append("execution.partitions = 4\n")
-                .append("spark.master = \"local-cluster[1,4,1024]\"\n")
-                .append("spark.conf {\n  \"spark.ui.enabled\" = false\n")
-                .append("  \"spark.worker.resource.gpu.amount\" = 2\n")
-                .append("  \"spark.worker.resource.gpu.discoveryScript\" = \"")
-                .append(discover)
-                .append("\"\n  \"spark.executor.resource.gpu.amount\" = 2\n")
-                .append("  \"spark.executor.extraJavaOptions\" = \"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\"\n")
-                .append("  \"spark.executor.extraClassPath\" = \"")
-                .append(ChildJvm.classPath())
-                .append("\"\n}\n");
-        Path file = Files.writeString(dir.resolve(table + ".conf"), conf);
+        String body = "keyfields { needs { type = int, values = [512, 1501, 3000, 8000] } }\n"
+                + "resultfields { cuda = string, memory_mb = int }\n"
+                + "resources { gpus = 1, memory = 1g, escalate = [{memory = 2g}, {memory = 4g}] }\n"
+                + "max-attempts = 4\n"
+                + "experiment {\n  command = [\"" + CommandExperimentContractTest.python() + "\", \""
+                + Path.of("src/test/resources/gpus/needs_memory.py").toAbsolutePath()
+                + "\", \"--needs\", \"{needs}\"]\n  environment { GPU_CHECK_LOG = \"" + log + "\" }\n"
+                + "  run-dir = \"" + dir.resolve("runs") + "\"\n}\n"
+                + "execution.partitions = 4\n";
+        Path file = LocalCluster.config(
+                dir, TestDb.SQLITE, table, body, "local-cluster[1,4,1024]", LocalCluster.twoFakeGpus(dir));
         Experimenter ex = Experimenter.load(file);
         ExperimentStore store = TestDb.store(ex);
-        assertEquals(4, ex.fill());
-        Process driver = Faults.startDriver(dir.resolve("driver.out"), file);
         try {
-            assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "the run ends");
-            assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver.out")));
+            assertEquals(4, ex.fill());
+            LocalCluster.runDriver(dir, file, 300);
 
             List<Attempt> attempts = new ArrayList<>();
             for (String line : Files.readAllLines(log)) {
@@ -130,7 +106,6 @@ class GpuLocalClusterTest {
                 }
             }
         } finally {
-            driver.destroyForcibly();
             ex.drop();
         }
     }

@@ -51,4 +51,24 @@ class AdoptionSourceTest {
                 assertThrows(ExperimenterException.class, () -> TableAdoption.adopt(c, options(missing, "runs")));
         assertEquals("--from " + missing + ": no such SQLite file", e.getMessage());
     }
+
+    @Test
+    void theServerOfAMariaDbOrMySqlUrlIsItsFirstHostAndPortAsTheDriverReadsThem() {
+        assertEquals(
+                new SourceDatabase.Server("localhost", 3306), SourceDatabase.server("jdbc:mariadb://LocalHost/db"));
+        assertEquals(
+                new SourceDatabase.Server("db.example", 3307),
+                SourceDatabase.server("jdbc:mariadb://db.example:3307/test?user=x&password=y"));
+        assertEquals(new SourceDatabase.Server("h", 3306), SourceDatabase.server("jdbc:mariadb://h?user=x"));
+        assertEquals(new SourceDatabase.Server("h", 3308), SourceDatabase.server("jdbc:mysql://h:3308/db"));
+        assertEquals(new SourceDatabase.Server("h", 3309), SourceDatabase.server("jdbc:mysql://u:p@h:3309/db"));
+        assertEquals(new SourceDatabase.Server("h1", 3310), SourceDatabase.server("jdbc:mariadb://h1:3310,h2/db"));
+        assertEquals(new SourceDatabase.Server("::1", 3311), SourceDatabase.server("jdbc:mariadb://[::1]:3311/db"));
+        assertEquals(
+                new SourceDatabase.Server("a", 3312),
+                SourceDatabase.server("jdbc:mariadb://address=(host=a)(port=3312)/db"));
+        assertEquals(null, SourceDatabase.server("jdbc:mariadb://h:port/db"), "a URL the driver cannot read");
+        assertEquals(null, SourceDatabase.server("jdbc:postgresql://h:5432/db"));
+        assertEquals(null, SourceDatabase.server("jdbc:sqlite:/tmp/x.db"));
+    }
 }

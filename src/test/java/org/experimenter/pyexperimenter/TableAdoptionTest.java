@@ -340,8 +340,7 @@ class TableAdoptionTest {
                 .config()
                 .withOverrides(Map.of("database.user", "config_user_xq", "database.password", "config-secret")));
         target = s;
-        int mariaDbPort =
-                Integer.parseInt(TableAdoption.server(TestDb.mariaDbUrl()).split(":")[1]);
+        int mariaDbPort = SourceDatabase.server(TestDb.mariaDbUrl()).port();
         try (FreezingProxy elsewhere = new FreezingProxy(mariaDbPort)) {
             String url = "jdbc:mariadb://127.0.0.1:" + elsewhere.port() + "/test";
             try {

@@ -16,6 +16,7 @@ import org.experimenter.Experimenter;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.testing.ChildJvm;
 import org.experimenter.testing.Faults;
+import org.experimenter.testing.LocalCluster;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -101,9 +102,6 @@ class ResourceProfileLocalClusterTest {
 
     /** 8 rows of 400 ms, 4 partitions, on local-cluster[1,4,1024] whose executor has two fake GPUs. */
     private static Path config(Path dir, String table, String resources) throws Exception {
-        Path discover = dir.resolve("discover-gpus");
-        Files.writeString(discover, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
-        assertTrue(discover.toFile().setExecutable(true));
         return Faults.writeConfig(
                 dir,
                 TestDb.SQLITE,
@@ -112,11 +110,8 @@ class ResourceProfileLocalClusterTest {
                 8,
                 "local-cluster[1,4,1024]",
                 "sleep-ms = 400",
-                resources + "\nexecution.partitions = 4\nspark.conf {\n"
-                        + "  \"spark.worker.resource.gpu.amount\" = 2\n"
-                        + "  \"spark.worker.resource.gpu.discoveryScript\" = \"" + discover + "\"\n"
-                        + "  \"spark.executor.resource.gpu.amount\" = 2\n"
-                        + "  \"spark.executor.extraJavaOptions\" = \"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\"\n}\n");
+                resources + "\nexecution.partitions = 4\nspark.conf {\n" + LocalCluster.twoFakeGpus(dir)
+                        + LocalCluster.FAST_EXECUTORS + "}\n");
     }
 
     private static List<Stage> run(Path dir, Path conf, String stage) throws Exception {

@@ -1,6 +1,7 @@
 package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -76,6 +77,49 @@ class WorkerTest {
             assertEquals(1, runs.get(x).get(), "executions of x = " + x);
         }
         assertEquals(2, threads.size(), "runner threads: the first, and the one after the timeout: " + threads);
+        ex.drop();
+    }
+
+    /**
+     * The kernel's count of OOM kills is read only around attempts of experiments that run
+     * processes: a Java class's error that reads like a SIGKILL gets no note on it, and is no sign.
+     */
+    @Test
+    void onlyAnExperimentThatRunsProcessesHasItsSigkillReadAgainstTheKernelsOomKills() throws Exception {
+        Experimenter ex = Experimenter.of(TestDb.SQLITE.config(
+                dir,
+                TestDb.uniqueTable("oom_kind"),
+                "keyfields { x { type = int, values = [1] } }\nresultfields { score = double }\n"));
+        ex.fill();
+        Experiment inThisJvm = ctx -> {
+            throw new IllegalStateException("the tool exited with code 137");
+        };
+        try (Worker worker = new Worker(TestDb.store(ex), inThisJvm, "run-1", "test", null)) {
+            worker.runRemaining(org.experimenter.store.RunScope.all());
+        }
+        Map<String, Object> row = TestDb.store(ex).rows().get(0);
+        assertEquals("exception", row.get("error_kind"));
+        String error = (String) row.get("error");
+        assertTrue(error.contains("the tool exited with code 137"), error);
+        assertFalse(error.contains("killed by SIGKILL"), "a Java class's attempt has no SIGKILL to read: " + error);
+
+        ex.reset(Set.of(org.experimenter.Status.ERROR));
+        Experiment withProcesses = new Experiment() {
+            @Override
+            public void run(org.experimenter.ExperimentContext ctx) {
+                throw new IllegalStateException("the tool exited with code 137");
+            }
+
+            @Override
+            public boolean runsProcesses() {
+                return true;
+            }
+        };
+        try (Worker worker = new Worker(TestDb.store(ex), withProcesses, "run-2", "test", null)) {
+            worker.runRemaining(org.experimenter.store.RunScope.all());
+        }
+        String read = (String) TestDb.store(ex).rows().get(0).get("error");
+        assertTrue(read.contains("killed by SIGKILL"), "an experiment that runs processes is read: " + read);
         ex.drop();
     }
 }

@@ -88,7 +88,16 @@ abstract class StoreContractTest {
             String kind,
             String error)
             throws Exception {
-        Outcome o = new Outcome(id, status, results, Map.of(), kind, error, clock.instant(), 0.5, 0.25, 1024, null);
+        Outcome o = new Outcome(
+                id,
+                status,
+                results,
+                Map.of(),
+                kind,
+                error,
+                new Outcome.Measure(clock.instant(), 0.5, 0.25, 1024, null),
+                Outcome.Ran.UNKNOWN,
+                false);
         return s.finish(c, new Claim("run1", "exec1", "host1", token, "app1"), o);
     }
 
@@ -500,12 +509,10 @@ abstract class StoreContractTest {
                     Map.of(),
                     "oom",
                     "CUDA out of memory",
-                    clock.instant(),
-                    0.5,
-                    0.25,
-                    1024,
-                    null);
-            assertTrue(store.finish(c, claim, oom.withResources("gpus=1 cpus=1 memory=8g gpu-addresses=0", true)));
+                    new Outcome.Measure(clock.instant(), 0.5, 0.25, 1024, null),
+                    new Outcome.Ran(null, "gpus=1 cpus=1 memory=8g gpu-addresses=0", null, null),
+                    true);
+            assertTrue(store.finish(c, claim, oom));
             Outcome last = new Outcome(
                     2L,
                     Status.ERROR,
@@ -513,12 +520,10 @@ abstract class StoreContractTest {
                     Map.of(),
                     "oom",
                     "exit code 137",
-                    clock.instant(),
-                    0.5,
-                    0.25,
-                    1024,
-                    null);
-            assertTrue(store.finish(c, claim, last.withResources("gpus=1 cpus=1 memory=32g gpu-addresses=1", false)));
+                    new Outcome.Measure(clock.instant(), 0.5, 0.25, 1024, null),
+                    new Outcome.Ran(null, "gpus=1 cpus=1 memory=32g gpu-addresses=1", null, null),
+                    false);
+            assertTrue(store.finish(c, claim, last));
         }
         assertEquals("created", store.row(1L).get("status"), "a larger memory is left: the row runs again");
         assertEquals("error", store.row(2L).get("status"), "no larger memory: the row stays error");

@@ -20,13 +20,13 @@ import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.Outcome;
 
 /**
- * Rows of one claim run one after another on the runner thread: one hand-off between threads
- * per claim rather than per experiment. Either the runner finishes the running experiment or
- * the supervisor gives it up, never both: they decide under the batch's lock. Owns the measure
+ * The rows of one claim (or its rest after a row was given up), run one after another on the
+ * runner thread: one hand-off between threads per claim rather than per experiment. Either the runner finishes the running experiment or
+ * the supervisor gives it up, never both: they decide under the sequence's lock. Owns the measure
  * of each experiment it runs (wall and CPU time, allocated bytes) and its outcome; the outcomes
- * are written by the task thread after the batch ends.
+ * are written by the task thread after the sequence ends.
  */
-final class Batch implements Runnable {
+final class RowSequence implements Runnable {
     private final ClaimRunner owner;
     private final List<ClaimedRow> rows;
     private final Claim claim;
@@ -43,7 +43,7 @@ final class Batch implements Runnable {
             long startNanos,
             org.experimenter.energy.EnergyMeter.Start meterStart) {}
 
-    Batch(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
+    RowSequence(ClaimRunner owner, List<ClaimedRow> rows, Claim claim) {
         this.owner = owner;
         this.rows = rows;
         this.claim = claim;
@@ -108,8 +108,9 @@ final class Batch implements Runnable {
         }
         long cpu0 = ThreadProbe.cpuNanos();
         long alloc0 = ThreadProbe.allocatedBytes();
-        // a SIGKILL counts as out of memory only when the kernel's OOM killer ended a process meanwhile
-        long oomKills0 = OutOfMemory.kernelOomKills();
+        // a process's SIGKILL counts as out of memory only when the kernel's OOM killer ended a process meanwhile
+        boolean processes = e != null && e.runsProcesses();
+        long oomKills0 = processes ? OutOfMemory.kernelOomKills() : -1;
         AttemptFacts.begin();
         Throwable failure = null;
         try {
@@ -161,7 +162,9 @@ final class Batch implements Runnable {
         boolean outOfMemory = false;
         if (failure != null) {
             status = Status.ERROR;
-            OutOfMemory.Verdict memory = OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills());
+            OutOfMemory.Verdict memory = processes
+                    ? OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills())
+                    : OutOfMemory.inThisJvm(failure);
             outOfMemory = memory.outOfMemory();
             kind = outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
             error = memory.note() == null
@@ -179,16 +182,13 @@ final class Batch implements Runnable {
                 ctx.resultTimes(),
                 kind,
                 error,
-                running.start(),
-                millis / 1000.0,
-                cpuSeconds,
-                alloc,
-                owner.sparkApp,
-                given.any() || owner.gpus.size() > 0 ? describe(given, owner.gpus) : null,
-                outOfMemory && settings.escalates(level),
-                energy,
-                runtime,
-                facts.packages());
+                new Outcome.Measure(running.start(), millis / 1000.0, cpuSeconds, alloc, energy),
+                new Outcome.Ran(
+                        owner.sparkApp,
+                        given.any() || owner.gpus.size() > 0 ? describe(given, owner.gpus) : null,
+                        runtime,
+                        facts.packages()),
+                outOfMemory && settings.escalates(level));
         synchronized (this) {
             if (givenUp) {
                 return false;
@@ -197,7 +197,7 @@ final class Batch implements Runnable {
             current = null;
             owner.recordMillis(millis);
         }
-        // the outcome is written after the batch ends, so log rows still reach the table first
+        // the outcome is written after the sequence ends, so log rows still reach the table first
         ClaimRunner.writePendingLogs(ctx, row.id());
         return true;
     }
