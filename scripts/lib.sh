@@ -18,6 +18,7 @@ ensure_built() {
   echo "building the application jar (first use or sources changed) ..." >&2
   (cd "$root" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true compile \
       dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=compile >&2)
+  unsigned_copies
   # Spark's JVM flags, a literal property of pom.xml (asking Maven for it costs another Maven start)
   sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$root/pom.xml" | head -n 1 > "$FLAGS_FILE.tmp"
   grep -q -- '^-.*--add-opens' "$FLAGS_FILE.tmp" || { echo "no <spark.jvm.flags> in pom.xml" >&2; exit 1; }
@@ -25,6 +26,36 @@ ensure_built() {
   mkdir -p "$(dirname "$APP_JAR")"
   jar --create --file "$APP_JAR.tmp" -C "$root/target/classes" .
   mv -f "$APP_JAR.tmp" "$APP_JAR"
+}
+
+# Signed jars on the class path (Janino, which compiles Spark SQL's generated code; Bouncy Castle):
+# the JVM checks the digest of every class it loads from one, and a class-data-sharing archive
+# leaves their classes out. The class path names copies without the signature files instead
+# (target/experimenter/unsigned/): a second less CPU time for a small run --eval here
+# (docs/performance.md, "Latency of the commands"). Without python3 the jars stay as they are.
+unsigned_copies() {
+  command -v python3 > /dev/null || return 0
+  python3 - "$CP_FILE" "$root/target/experimenter/unsigned" <<'PY'
+import os, re, sys, zipfile
+cp_file, out = sys.argv[1], sys.argv[2]
+signature = re.compile(r"META-INF/[^/]+\.(SF|RSA|DSA|EC)$")
+jars = []
+for jar in open(cp_file).read().strip().split(os.pathsep):
+    if jar.endswith(".jar") and os.path.isfile(jar):
+        with zipfile.ZipFile(jar) as z:
+            if any(signature.match(n) for n in z.namelist()):
+                os.makedirs(out, exist_ok=True)
+                copy = os.path.join(out, os.path.basename(jar))
+                with zipfile.ZipFile(copy + ".tmp", "w", zipfile.ZIP_DEFLATED) as c:
+                    for i in z.infolist():
+                        if not signature.match(i.filename):
+                            c.writestr(i, z.read(i))
+                os.replace(copy + ".tmp", copy)
+                jar = copy
+    jars.append(jar)
+with open(cp_file, "w") as f:
+    f.write(os.pathsep.join(jars))
+PY
 }
 
 # The fault checks and benchmarks run test experiments (org.experimenter.testing.FaultExperiment).
