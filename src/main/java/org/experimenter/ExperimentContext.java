@@ -56,6 +56,14 @@ public interface ExperimentContext {
     }
 
     /**
+     * The cores this row is given ({@code resources.cpus}, its stage's where {@code stages { n {
+     * resources { ... } } }} gives them); 1 when the config sets none.
+     */
+    default int cpus() {
+        return 1;
+    }
+
+    /**
      * This attempt's artifact folder, {@code <artifacts.root>/<table>/<id>/attempt-<n>/} (a local
      * staging folder copied there when the attempt ends, for a root on another file system): the
      * files left in it are listed in {@code <table>__artifacts} when the attempt ends, done or

@@ -25,6 +25,7 @@ import org.experimenter.grid.Parameter;
 import org.experimenter.spark.ExperimentLoader;
 import org.experimenter.spark.RunJob;
 import org.experimenter.spark.SparkTables;
+import org.experimenter.spark.TaskResources;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.Promotions;
 
@@ -160,6 +161,8 @@ public final class Experimenter {
      */
     public RunSummary run(SparkSession spark, Experiment experiment, RunOptions options) {
         checkSerializable(experiment, experiment.getClass().getName());
+        // before any row runs: a later stage's GPUs would stop the run only when its turn came
+        TaskResources.checkMaster(config, options.stage(), spark.sparkContext().master());
         if (options.stage() != null || config.stageResources().isEmpty()) {
             // a run of one stage gets that stage's resources (stages { 2 { resources { ... } } })
             return runScope(spark, experiment, options, config.forStage(options.stage()), Set.of())

@@ -317,7 +317,7 @@ final class CommandAttempt {
             env.put(e.getKey(), Placeholders.substitute(e.getValue(), values, args));
         }
         // the row's GPUs win over an environment setting: each row sees only its own
-        env.putAll(RowEnvironment.of(config.resources().base(), ctx));
+        env.putAll(RowEnvironment.of(ctx));
         if (settings.shell()) {
             env.putAll(Placeholders.variables(values)); // the script refers to them: its values are never code
         }

@@ -35,8 +35,7 @@ final class FunctionCall {
     FunctionCall(ExperimentConfig config, ExperimentContext ctx) {
         this.config = config;
         // a worker sees only the GPUs of the task it serves: workers are pooled by these settings
-        this.settings = config.python()
-                .withEnvironment(RowEnvironment.of(config.resources().base(), ctx));
+        this.settings = config.python().withEnvironment(RowEnvironment.of(ctx));
         this.ctx = ctx;
     }
 

@@ -21,6 +21,7 @@ import org.experimenter.StoreException;
 import org.experimenter.artifacts.ArtifactFile;
 import org.experimenter.artifacts.ArtifactRoot;
 import org.experimenter.artifacts.AttemptArtifacts;
+import org.experimenter.config.Resources;
 import org.experimenter.store.ExperimentStore;
 
 /**
@@ -46,6 +47,7 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
     private int attempt;
     private List<String> gpus = List.of();
     private long memory;
+    private int cpus = 1;
     private AttemptArtifacts artifacts;
     private boolean closed;
     private volatile boolean paused;
@@ -84,10 +86,19 @@ public final class RowContext implements ExperimentContext, ResultWriter, AutoCl
         return memory;
     }
 
-    /** What the worker gives this attempt: the task's GPUs and the memory of the row's resource level. */
-    void assign(List<String> taskGpus, long bytes) {
-        this.gpus = List.copyOf(taskGpus);
-        this.memory = bytes;
+    @Override
+    public int cpus() {
+        return cpus;
+    }
+
+    /**
+     * What the worker gives this attempt: the resources of the row's stage and level, and the
+     * task's GPUs when they ask for any.
+     */
+    void assign(List<String> taskGpus, Resources given) {
+        this.gpus = given.gpus() > 0 ? List.copyOf(taskGpus) : List.of();
+        this.memory = given.memory();
+        this.cpus = given.cpus();
     }
 
     /** Made on the first call, so that rows that leave no files cost nothing. */

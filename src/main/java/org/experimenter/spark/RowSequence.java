@@ -93,7 +93,7 @@ final class RowSequence implements Runnable {
         // the level of resources.escalate: one up for each attempt of the row that ran out of memory
         int level = settings.escalation().isEmpty() ? 0 : owner.store.outOfMemoryAttempts(row.id());
         Resources given = settings.level(level);
-        ctx.assign(owner.gpus, given.memory());
+        ctx.assign(owner.gpus, given);
         Running running = new Running(
                 row,
                 ctx,

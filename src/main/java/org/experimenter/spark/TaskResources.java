@@ -13,6 +13,8 @@ import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
 import org.experimenter.ExperimenterException;
+import org.experimenter.config.ExperimentConfig;
+import org.experimenter.config.ResourceSettings;
 import org.experimenter.config.Resources;
 
 /**
@@ -133,6 +135,37 @@ public final class TaskResources {
             throw new ExperimenterException(origin + ": resources.gpus: Spark's local mode (" + master
                     + ") schedules no GPUs; run on a cluster, or on this machine with spark.master ="
                     + " \"local-cluster[1,<cores>,<MB>]\" and a discovery script (docs/gpus.md)");
+        }
+    }
+
+    /**
+     * Refuses, before any row runs, a run whose rows would ask for GPUs on Spark's local mode:
+     * those of the top-level section and, in a run of every stage ({@code stage} null), those of
+     * each stage with a section of its own ({@code stages { 2 { resources { gpus = 1 } } }});
+     * in a run of one stage, that stage's. The message names the stage and the key.
+     */
+    public static void checkMaster(ExperimentConfig config, Integer stage, String master) {
+        if (!isLocal(master)) {
+            return;
+        }
+        Map<Integer, ResourceSettings> stages = config.stageResources();
+        boolean topLevel = stage == null || !stages.containsKey(stage);
+        if (topLevel) {
+            checkMaster(config.resources().base(), master, config.origin());
+        }
+        for (Map.Entry<Integer, ResourceSettings> e : stages.entrySet()) {
+            if ((stage == null || stage.equals(e.getKey()))
+                    && e.getValue().base().gpus() > 0) {
+                if (config.resources().base().gpus() > 0) {
+                    // the stage takes its GPUs from the top-level section
+                    checkMaster(config.resources().base(), master, config.origin());
+                }
+                throw new ExperimenterException(config.origin() + ": stages." + e.getKey() + ".resources.gpus:"
+                        + " the rows of stage " + e.getKey() + " ask for GPUs, which Spark's local mode (" + master
+                        + ") does not schedule; nothing was run. Run on a cluster, or on this machine with"
+                        + " spark.master = \"local-cluster[1,<cores>,<MB>]\" and a discovery script (docs/gpus.md);"
+                        + " or run the other stages alone (run --stage 1)");
+            }
         }
     }
 

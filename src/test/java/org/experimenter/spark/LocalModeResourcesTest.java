@@ -1,6 +1,7 @@
 package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.logging.Logger;
 import org.experimenter.Experiment;
 import org.experimenter.ExperimentContext;
 import org.experimenter.Experimenter;
+import org.experimenter.ExperimenterException;
 import org.experimenter.Reproduction;
 import org.experimenter.RunOptions;
 import org.experimenter.RunSummary;
@@ -157,6 +159,49 @@ class LocalModeResourcesTest {
                         given,
                         "the resources of the row's stage: " + r);
             }
+        } finally {
+            ex.drop();
+        }
+    }
+
+    @Test
+    void aLaterStagesGpusInLocalModeStopTheRunWithOneLineNamingTheStageBeforeAnyRowRuns() throws Exception {
+        String table = TestDb.uniqueTable("local_stage_gpu");
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                dir.resolve("executions.log"),
+                4,
+                "local[2]",
+                "sleep-ms = 0",
+                "stages { 2 { resources { gpus = 1 } } }");
+        Experimenter ex = Experimenter.load(conf);
+        ExperimentStore store = TestDb.store(ex);
+        try {
+            assertEquals(4, ex.fill());
+            try (Connection c = DriverManager.getConnection(ex.config().url());
+                    Statement st = c.createStatement()) {
+                assertEquals(2, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 2"));
+            }
+            ExperimenterException e = assertThrows(
+                    ExperimenterException.class,
+                    () -> ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all()));
+            assertEquals(
+                    ex.config().origin() + ": stages.2.resources.gpus: the rows of stage 2 ask for GPUs, which"
+                            + " Spark's local mode (local[2]) does not schedule; nothing was run. Run on a cluster,"
+                            + " or on this machine with spark.master = \"local-cluster[1,<cores>,<MB>]\" and a"
+                            + " discovery script (docs/gpus.md); or run the other stages alone (run --stage 1)",
+                    e.getMessage());
+            for (Map<String, Object> r : store.rows()) {
+                assertEquals("created", r.get("status"), "no row runs, of stage 1 either: " + r);
+            }
+            RunSummary first = ex.run(
+                    TestSpark.session(),
+                    ex.experimentFromConfig(),
+                    RunOptions.all().stage(1));
+            assertEquals(2, first.count(Status.DONE), "run --stage 1 runs the grid rows: " + first);
         } finally {
             ex.drop();
         }
