@@ -19,6 +19,7 @@ ensure_built() {
   (cd "$root" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true compile \
       dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=compile >&2)
   unsigned_copies
+  sqlite_library
   # Spark's JVM flags, a literal property of pom.xml (asking Maven for it costs another Maven start)
   sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$root/pom.xml" | head -n 1 > "$FLAGS_FILE.tmp"
   grep -q -- '^-.*--add-opens' "$FLAGS_FILE.tmp" || { echo "no <spark.jvm.flags> in pom.xml" >&2; exit 1; }
@@ -56,6 +57,27 @@ for jar in open(cp_file).read().strip().split(os.pathsep):
 with open(cp_file, "w") as f:
     f.write(os.pathsep.join(jars))
 PY
+}
+
+# SQLite's native library, taken out of the sqlite-jdbc jar once (the folder sqlite-jdbc's own
+# OSInfo names for this machine): without it every JVM writes the 1 MB library to /tmp and compares
+# it byte by byte with the jar's copy before it opens a database (about 60 ms of CPU per command).
+# scripts/experimenter points sqlite-jdbc at it (org.sqlite.lib.path); where it does not load,
+# sqlite-jdbc takes its own copy as before.
+SQLITE_LIB_DIR="$root/target/experimenter/native"
+sqlite_library() {
+  local jar folder tmp
+  jar="$(tr ':' '\n' < "$CP_FILE" | grep '/sqlite-jdbc-[^/]*\.jar$' | head -n 1)"
+  rm -rf "$SQLITE_LIB_DIR"
+  [ -n "$jar" ] || return 0
+  folder="$(java -cp "$jar" org.sqlite.util.OSInfo 2> /dev/null)" || return 0
+  tmp="$(mktemp -d)"
+  if (cd "$tmp" && jar xf "$jar" "org/sqlite/native/$folder/libsqlitejdbc.so") \
+     && [ -f "$tmp/org/sqlite/native/$folder/libsqlitejdbc.so" ]; then
+    mkdir -p "$SQLITE_LIB_DIR"
+    mv "$tmp/org/sqlite/native/$folder/libsqlitejdbc.so" "$SQLITE_LIB_DIR/"
+  fi
+  rm -rf "$tmp"
 }
 
 # The fault checks and benchmarks run test experiments (org.experimenter.testing.FaultExperiment).
