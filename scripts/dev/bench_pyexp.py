@@ -1,7 +1,7 @@
 # The two functions of scripts/dev/bench-pyexp, and the PyExperimenter side of it. This tool
 # imports the file as a module (function = "scripts/dev/bench_pyexp.py:trivial" or ":svc");
 # run as a script it is PyExperimenter's driver (PyExperimenter and its packages on PYTHONPATH):
-#   N_JOBS=2 python3 bench_pyexp.py trivial|svc fill|run [rows]   (in a folder of its own)
+#   N_JOBS=2 python3 bench_pyexp.py trivial|svc fill|run|fill+run [rows]   (in a folder of its own)
 
 
 def trivial(parameters, result_processor, custom_config):
@@ -97,7 +97,7 @@ if __name__ == "__main__":
     from py_experimenter.experimenter import PyExperimenter
 
     experimenter = PyExperimenter(experiment_configuration_file_path=path, name="bench", use_codecarbon=False)
-    if step == "fill":
+    if step in ("fill", "fill+run"):
         experimenter.fill_table_from_config()
-    else:
+    if step in ("run", "fill+run"):
         experimenter.execute(trivial if which == "trivial" else svc, max_experiments=-1)
