@@ -141,7 +141,8 @@ abstract class ReportContractTest {
     }
 
     Report report() {
-        return new Report(spark, ex.config());
+        // TestSpark.session(): the command (theCommandPrintsMarkdownAndLatex) stops the session it ran on
+        return new Report(TestSpark.session(), ex.config());
     }
 
     private Report.Appendix plain;
