@@ -12,6 +12,14 @@ import java.util.List;
 public final class ChildJvm {
     private ChildJvm() {}
 
+    /**
+     * JIT and GC flags for the short-lived JVMs tests start (drivers, executors, spark-submit):
+     * C1 only and the serial collector. The 80-row example run in a JVM of its own costs half
+     * the CPU time with them (4.2 s instead of 8.5 s user), and every core is busy during the
+     * tests.
+     */
+    public static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     public static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null ? cp : System.getProperty("java.class.path");
@@ -22,6 +30,7 @@ public final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(
                 Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+        cmd.addAll(QUICK);
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(classPath());

@@ -21,8 +21,8 @@ public final class Faults {
     /**
      * Writes a config for {@link FaultExperiment} over keyfield x = 0 .. rows-1 and returns its
      * path. {@code custom} goes inside the custom section next to the execution log, {@code extra}
-     * at the top level (lease, timeout, ...). A local-cluster master gets the test class path on
-     * its executors.
+     * at the top level (lease, timeout, ...). A local-cluster master gets the test class path and
+     * {@link ChildJvm#QUICK} on its executors.
      */
     public static Path writeConfig(
             Path dir, TestDb db, String table, Path log, int rows, String master, String custom, String extra)
@@ -50,6 +50,8 @@ public final class Faults {
         if (master.startsWith("local-cluster")) {
             conf.append("  \"spark.executor.extraClassPath\" = \"")
                     .append(ChildJvm.classPath())
+                    .append("\"\n  \"spark.executor.extraJavaOptions\" = \"")
+                    .append(String.join(" ", ChildJvm.QUICK))
                     .append("\"\n");
         }
         conf.append("}\n").append(extra).append("\n");
