@@ -62,6 +62,9 @@ public final class Worker implements AutoCloseable {
     private boolean cutting;
     /** Rows this worker wrote when it last cut, so that a worker that wrote none since does not cut again. */
     private long writtenAtCut;
+    /** Synchronous halving: one lock per table, for the cuts of the tasks of one JVM ({@link #runRemainingThroughRungs}). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> CUT_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
         this.store = store;
@@ -291,7 +294,12 @@ public final class Worker implements AutoCloseable {
             if (!awaitRunIdle()) {
                 return;
             }
-            int added = store.halving().promote(scope);
+            int added;
+            // the tasks of this JVM cut one after another: the second finds the first's cut committed
+            // and reads a count, where at once both would read the table and the second wait on the first's locks
+            synchronized (CUT_LOCKS.computeIfAbsent(store.table(), t -> new Object())) {
+                added = store.halving().promote(scope);
+            }
             if (isStopping()
                     || (added == 0
                             && !db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope)))) {

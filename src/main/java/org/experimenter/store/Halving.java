@@ -214,6 +214,9 @@ public final class Halving implements Serializable {
     public int promoteCompleteRungs(RunScope scope) {
         requireHalving();
         return withRetries("cannot promote the complete rungs of " + db.table, conn -> {
+            if (!anyCuttable(conn, scope)) {
+                return 0;
+            }
             int added = 0;
             Instant now = db.now();
             for (Map<Integer, List<Entry>> rungs :
@@ -252,6 +255,51 @@ public final class Halving implements Serializable {
             }
             return added;
         });
+    }
+
+    /**
+     * Whether a rung is there to cut ({@link #promoteCompleteRungs}): one grouped count per
+     * budget, group and bracket, so that a pass with nothing to cut (the task that cuts second,
+     * the last rung's end) reads a few rows, not the table. A rung qualifies when it is complete,
+     * has an unmarked row and a row of the scope; the cut itself reads the rows and decides.
+     */
+    private boolean anyCuttable(Connection conn, RunScope scope) throws SQLException {
+        StringBuilder group = new StringBuilder(settings.field());
+        settings.by().forEach(b -> group.append(", ").append(b));
+        group.append(", bracket");
+        String inScope =
+                scope == null ? "1" : "CASE WHEN " + ScopeSql.predicate(scope, db.dialect) + " THEN 1 ELSE 0 END";
+        String sql = "SELECT " + group + ", SUM(CASE WHEN status = " + StatusLiterals.DONE + " OR status = "
+                + StatusLiterals.ERROR + " THEN 0 ELSE 1 END) AS unfinished,"
+                + " SUM(CASE WHEN halving IS NULL THEN 1 ELSE 0 END) AS unmarked, SUM(" + inScope + ") AS in_scope"
+                + " FROM " + db.table + " GROUP BY " + group;
+        record Counts(long unfinished, long unmarked, long inScope) {}
+        Map<List<Object>, Counts> rungs = new LinkedHashMap<>();
+        for (Object[] r : Jdbc.query(conn, sql, Jdbc.NO_PARAMETERS, rs -> {
+            List<Object> key = new ArrayList<>();
+            Object budget = Values.read(rs, settings.field(), settings.fieldType());
+            key.add(budget == null ? -1 : plan.rungOf(((Number) budget).doubleValue()));
+            for (String b : settings.by()) {
+                key.add(Values.read(rs, b, keyfields.get(keyIndex(b)).type()));
+            }
+            key.add(bracketOf(rs));
+            return new Object[] {key, rs.getLong("unfinished"), rs.getLong("unmarked"), rs.getLong("in_scope")};
+        })) {
+            @SuppressWarnings("unchecked")
+            List<Object> key = (List<Object>) r[0];
+            Counts c = rungs.getOrDefault(key, new Counts(0, 0, 0));
+            rungs.put(
+                    key,
+                    new Counts(c.unfinished() + (Long) r[1], c.unmarked() + (Long) r[2], c.inScope() + (Long) r[3]));
+        }
+        for (Map.Entry<List<Object>, Counts> e : rungs.entrySet()) {
+            int k = (Integer) e.getKey().get(0);
+            Counts c = e.getValue();
+            if (k >= 0 && k < plan.maxRung() && c.unfinished() == 0 && c.unmarked() > 0 && c.inScope() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -381,20 +429,71 @@ public final class Halving implements Serializable {
         // stable: within a rung, best first
         order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
         List<Long> promoted = new ArrayList<>();
-        for (Candidate c : order) {
-            if (added.size() >= limit) {
-                break;
+        boolean returning = returningStatement(1) != null;
+        int next = 0;
+        while (next < order.size() && added.size() < limit) {
+            // as many candidates as rows still wanted; an insert another driver won frees its slot for the next round
+            List<Candidate> round =
+                    order.subList(next, Math.min(order.size(), next + (returning ? limit - added.size() : 1)));
+            next += round.size();
+            Map<Integer, List<Entry>> byRung = new LinkedHashMap<>();
+            round.forEach(c ->
+                    byRung.computeIfAbsent(c.rung(), r -> new ArrayList<>()).add(c.entry()));
+            Map<Long, Long> children = new java.util.HashMap<>();
+            for (Map.Entry<Integer, List<Entry>> r : byRung.entrySet()) {
+                children.putAll(insertChildrenReturningIds(conn, r.getValue(), r.getKey() + 1, now));
             }
-            Object[] keys = c.entry().keys().clone();
-            keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
-            if (insertChildren(conn, List.of(c.entry()), c.rung() + 1, now) == 1) {
-                long child = childId(conn, c.entry(), keys);
-                added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
+            for (Candidate c : round) {
+                Long child = children.get(c.entry().id());
+                if (child != null) {
+                    Object[] keys = c.entry().keys().clone();
+                    keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
+                    added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
+                }
+                promoted.add(c.entry().id()); // promoted now, or by another driver first
             }
-            promoted.add(c.entry().id()); // promoted now, or by another driver first
         }
         mark(conn, promoted, PROMOTED);
         return added;
+    }
+
+    /** The dialect's insert-unless-present of rows returning their ids, for this table's columns; null where it has none. */
+    private String returningStatement(int rows) {
+        return db.dialect.insertUnlessPresentReturningStatement(db.table, childColumns(), StatusLiterals.CREATED, rows);
+    }
+
+    /**
+     * Inserts each entry's configuration at rung k unless the table has it; returns parent id to
+     * the id of the child inserted, for the rows this call inserted. One statement per
+     * {@link #INSERT_ROWS} rows where the dialect returns the inserted ids, else an insert and an
+     * id lookup per row.
+     */
+    private Map<Long, Long> insertChildrenReturningIds(Connection conn, List<Entry> parents, int k, Instant now)
+            throws SQLException {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        if (returningStatement(1) == null) {
+            int budgetAt = keyIndex(settings.field());
+            for (Entry parent : parents) {
+                if (insertChildren(conn, List.of(parent), k, now) == 1) {
+                    Object[] keys = parent.keys().clone();
+                    keys[budgetAt] = settings.budgetValue(k);
+                    out.put(parent.id(), childId(conn, parent, keys));
+                }
+            }
+            return out;
+        }
+        for (int from = 0; from < parents.size(); from += INSERT_ROWS) {
+            List<Entry> chunk = parents.subList(from, Math.min(parents.size(), from + INSERT_ROWS));
+            try (PreparedStatement ps = conn.prepareStatement(returningStatement(chunk.size()))) {
+                bindChildren(ps, chunk, k, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(2), rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -598,36 +697,46 @@ public final class Halving implements Serializable {
         if (parents.isEmpty()) {
             return 0;
         }
+        int added = 0;
+        // a cut's rows in few statements: each round trip costs more than the rows it carries
+        for (int from = 0; from < parents.size(); from += INSERT_ROWS) {
+            List<Entry> chunk = parents.subList(from, Math.min(parents.size(), from + INSERT_ROWS));
+            try (PreparedStatement ps = conn.prepareStatement(db.dialect.insertUnlessPresentStatement(
+                    db.table, childColumns(), StatusLiterals.CREATED, chunk.size()))) {
+                bindChildren(ps, chunk, k, now);
+                added += ps.executeUpdate();
+            }
+        }
+        return added;
+    }
+
+    /** The columns a promotion inserts besides status and creation date: keyfields, parent_id, bracket. */
+    private List<String> childColumns() {
         List<String> columns = new ArrayList<>();
         keyfields.forEach(p -> columns.add(p.name()));
         columns.add("parent_id");
         if (brackets) {
             columns.add("bracket");
         }
+        return columns;
+    }
+
+    /** Binds the children of the parents at rung k, in {@link #childColumns} order, then the creation time, per row. */
+    private void bindChildren(PreparedStatement ps, List<Entry> parents, int k, Instant now) throws SQLException {
         int budgetAt = keyIndex(settings.field());
         Object budget = settings.budgetValue(k);
-        int added = 0;
-        // a cut's rows in few statements: each round trip costs more than the rows it carries
-        for (int from = 0; from < parents.size(); from += INSERT_ROWS) {
-            List<Entry> chunk = parents.subList(from, Math.min(parents.size(), from + INSERT_ROWS));
-            try (PreparedStatement ps = conn.prepareStatement(
-                    db.dialect.insertUnlessPresentStatement(db.table, columns, StatusLiterals.CREATED, chunk.size()))) {
-                int i = 1;
-                for (Entry parent : chunk) {
-                    for (int c = 0; c < keyfields.size(); c++) {
-                        Object v = c == budgetAt ? budget : parent.keys()[c];
-                        Values.bind(ps, i++, keyfields.get(c).type(), v);
-                    }
-                    ps.setLong(i++, parent.id());
-                    if (brackets) {
-                        Values.bind(ps, i++, FieldType.INT, parent.bracket());
-                    }
-                    db.dialect.setTimestamp(ps, i++, now);
-                }
-                added += ps.executeUpdate();
+        int i = 1;
+        for (Entry parent : parents) {
+            for (int c = 0; c < keyfields.size(); c++) {
+                Object v = c == budgetAt ? budget : parent.keys()[c];
+                Values.bind(ps, i++, keyfields.get(c).type(), v);
             }
+            ps.setLong(i++, parent.id());
+            if (brackets) {
+                Values.bind(ps, i++, FieldType.INT, parent.bracket());
+            }
+            db.dialect.setTimestamp(ps, i++, now);
         }
-        return added;
     }
 
     /** The id of the row just inserted with these keyfield values (the UNIQUE constraint's index finds it). */

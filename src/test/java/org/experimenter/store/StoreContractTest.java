@@ -683,6 +683,67 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anAshaPromotionOfManyRowsReturnsTheIdsOfTheRowsItAddedAndSkipsThoseTheTableHas() throws Exception {
+        // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
+        ExperimentConfig halving = db().config(
+                        dir,
+                        table + "_asha",
+                        String.join(
+                                "\n",
+                                "keyfields { x { type = int, values = { start = 0, stop = 9 } }, epochs { type = int } }",
+                                "resultfields { val_loss = double }",
+                                "halving { field = epochs, min = 1, max = 9, eta = 3, value = val_loss, lower-is-better = true,"
+                                        + " mode = async }",
+                                ""));
+        ExperimentStore s = new ExperimentStore(halving);
+        s.createTableIfMissing();
+        try (Connection c = s.connect()) {
+            assertEquals(9, Experimenter.of(halving).fill());
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
+            }
+            // and x = 0 promoted by a driver whose mark was lost (its child is in the table, its row unmarked)
+            List<Halving.Promoted> first = s.halving().promoteUpTo(1);
+            assertEquals(1, first.size());
+            assertEquals(0, ((Number) first.get(0).keys()[0]).intValue());
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + halving.table() + " SET halving = NULL WHERE epochs = 1");
+            }
+            // when: two rows are asked for
+            List<Halving.Promoted> added = s.halving().promoteUpTo(2);
+            // then: x = 0's child is not inserted again nor counted; x = 1 and x = 2 take the two slots
+            assertEquals(
+                    List.of(1, 2),
+                    added.stream().map(p -> ((Number) p.keys()[0]).intValue()).toList());
+            for (Halving.Promoted p : added) {
+                assertEquals(3, ((Number) p.keys()[1]).intValue());
+                // and each id is the row with those keyfields at 3 epochs, whose parent is the promoted row
+                Map<String, Object> row = s.row(p.id());
+                assertEquals(p.keys()[0], ((Number) row.get("x")).intValue());
+                assertEquals(3, ((Number) row.get("epochs")).intValue());
+                assertEquals("created", row.get("status"));
+            }
+            try (java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery("SELECT COUNT(*) FROM " + halving.table() + " WHERE epochs = 3")) {
+                rs.next();
+                assertEquals(3, rs.getLong(1));
+            }
+            try (java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT x FROM " + halving.table()
+                            + " WHERE epochs = 1 AND halving = 'promoted' ORDER BY x")) {
+                List<Integer> marked = new ArrayList<>();
+                while (rs.next()) {
+                    marked.add(rs.getInt(1));
+                }
+                assertEquals(List.of(0, 1, 2), marked);
+            }
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
     void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
         store.fill(config.grid().iterator());
         try (Connection c = store.connect()) {

@@ -259,6 +259,16 @@ public abstract class Dialect implements java.io.Serializable {
     }
 
     /**
+     * {@link #insertUnlessPresentStatement(String, List, String, int)} returning {@code id, parent_id}
+     * of the rows it inserted (none for the rows it skipped), so that an ASHA promotion of many rows
+     * is one statement, not an insert and an id lookup per row; null where the database cannot
+     * tell which rows an insert-unless-present inserted (Halving then inserts row by row).
+     */
+    public String insertUnlessPresentReturningStatement(String table, List<String> columns, String status, int rows) {
+        return insertUnlessPresentStatement(table, columns, status, rows) + " RETURNING id, parent_id";
+    }
+
+    /**
      * How many rows one fill statement inserts (a multi-row VALUES list), for a table of that
      * many keyfields; 1 (the default) sends one row per statement in JDBC batches.
      */

@@ -208,6 +208,12 @@ public class MariaDbDialect extends Dialect {
         return fillStatement(table, columns, null, status, rows);
     }
 
+    /** None: MariaDB's INSERT IGNORE ... RETURNING is not relied on; promotions go row by row. */
+    @Override
+    public String insertUnlessPresentReturningStatement(String table, List<String> columns, String status, int rows) {
+        return null;
+    }
+
     /**
      * The rows a claim takes, locked: rows other claims are taking are skipped, not waited for.
      * The claim then updates exactly these ids.
