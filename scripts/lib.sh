@@ -47,10 +47,12 @@ for jar in open(cp_file).read().strip().split(os.pathsep):
             if any(signature.match(n) for n in z.namelist()):
                 os.makedirs(out, exist_ok=True)
                 copy = os.path.join(out, os.path.basename(jar))
-                with zipfile.ZipFile(copy + ".tmp", "w", zipfile.ZIP_DEFLATED) as c:
+                with zipfile.ZipFile(copy + ".tmp", "w", zipfile.ZIP_STORED) as c:
                     for i in z.infolist():
                         if not signature.match(i.filename):
-                            c.writestr(i, z.read(i))
+                            data = z.read(i)
+                            i.compress_type = zipfile.ZIP_STORED  # no compressing again: a second less
+                            c.writestr(i, data)
                 os.replace(copy + ".tmp", copy)
                 jar = copy
     jars.append(jar)
