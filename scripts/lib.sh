@@ -17,11 +17,10 @@ ensure_built() {
   is_built && return
   # one build at a time: a command started beside a building one waits for it, then uses its jar
   mkdir -p "$root/target"
-  local lock
-  exec {lock}> "$root/target/build.lock"
-  flock "$lock"
+  exec 8> "$root/target/build.lock"
+  flock 8
   if is_built; then
-    exec {lock}>&-
+    exec 8>&-
     return
   fi
   echo "building the application jar (first use or sources changed) ..." >&2
@@ -35,7 +34,7 @@ ensure_built() {
   mkdir -p "$(dirname "$APP_JAR")"
   jar --create --file "$APP_JAR.tmp" -C "$root/target/classes" .
   mv -f "$APP_JAR.tmp" "$APP_JAR"
-  exec {lock}>&-
+  exec 8>&-
 }
 
 # Signed jars on the class path (Janino, which compiles Spark SQL's generated code; Bouncy Castle):
