@@ -15,6 +15,14 @@ is_built() {
 }
 ensure_built() {
   is_built && return
+  # one build at a time: a command started beside a building one waits for it, then uses its jar
+  mkdir -p "$root/target"
+  exec 8> "$root/target/build.lock"
+  flock 8
+  if is_built; then
+    exec 8>&-
+    return
+  fi
   echo "building the application jar (first use or sources changed) ..." >&2
   (cd "$root" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true compile \
       dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=compile >&2)
@@ -27,6 +35,7 @@ ensure_built() {
   mkdir -p "$(dirname "$APP_JAR")"
   jar --create --file "$APP_JAR.tmp" -C "$root/target/classes" .
   mv -f "$APP_JAR.tmp" "$APP_JAR"
+  exec 8>&-
 }
 
 # Signed jars on the class path (Janino, which compiles Spark SQL's generated code; Bouncy Castle):
@@ -40,24 +49,36 @@ unsigned_copies() {
 import os, re, sys, zipfile
 cp_file, out = sys.argv[1], sys.argv[2]
 signature = re.compile(r"META-INF/[^/]+\.(SF|RSA|DSA|EC)$")
-jars = []
-for jar in open(cp_file).read().strip().split(os.pathsep):
-    if jar.endswith(".jar") and os.path.isfile(jar):
+
+def unsigned(jar):
+    """The copy of a signed jar without its signature files; the jar itself when it is not
+    signed or cannot be read. Written under a name of this process's own, then renamed, so
+    that two builds at once each leave a whole copy."""
+    try:
         with zipfile.ZipFile(jar) as z:
-            if any(signature.match(n) for n in z.namelist()):
-                os.makedirs(out, exist_ok=True)
-                copy = os.path.join(out, os.path.basename(jar))
-                with zipfile.ZipFile(copy + ".tmp", "w", zipfile.ZIP_STORED) as c:
-                    for i in z.infolist():
-                        if not signature.match(i.filename):
-                            data = z.read(i)
-                            i.compress_type = zipfile.ZIP_STORED  # no compressing again: a second less
-                            c.writestr(i, data)
-                os.replace(copy + ".tmp", copy)
-                jar = copy
-    jars.append(jar)
-with open(cp_file, "w") as f:
+            if not any(signature.match(n) for n in z.namelist()):
+                return jar
+            os.makedirs(out, exist_ok=True)
+            copy = os.path.join(out, os.path.basename(jar))
+            tmp = "%s.%d.tmp" % (copy, os.getpid())
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as c:
+                for i in z.infolist():
+                    if not signature.match(i.filename):
+                        data = z.read(i)
+                        i.compress_type = zipfile.ZIP_STORED  # no compressing again: a second less
+                        c.writestr(i, data)
+            os.replace(tmp, copy)
+            return copy
+    except (OSError, zipfile.BadZipFile) as e:
+        print("class path: %s stays as it is (%s)" % (jar, e), file=sys.stderr)
+        return jar
+
+jars = [unsigned(j) if j.endswith(".jar") and os.path.isfile(j) else j
+        for j in open(cp_file).read().strip().split(os.pathsep)]
+tmp = "%s.%d.tmp" % (cp_file, os.getpid())
+with open(tmp, "w") as f:
     f.write(os.pathsep.join(jars))
+os.replace(tmp, cp_file)
 PY
 }
 

@@ -126,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
         }
         // the session's executors need the GPUs of the stage that runs (its stages section, if any);
         // without --stage, the most any stage's rows ask for
-        SparkSession spark = SparkSessions.open(ex.config(), ex.config().sessionResources(only.stage));
+        SparkSession spark = SparkSessions.forRun(ex.config(), only.stage);
         try {
             Evaluation e = null;
             if (eval != null) {

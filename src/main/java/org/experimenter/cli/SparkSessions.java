@@ -28,12 +28,19 @@ final class SparkSessions {
 
     /** The same with defaults of a command's own, which the config's spark.conf overrides. */
     static SparkSession open(ExperimentConfig c, Map<String, String> defaults) {
-        return open(c, c.resources().base(), defaults);
+        return open(c, TaskResources.withoutRows(c.resources().base(), master(c)), defaults);
     }
 
-    /** A session for a run whose executors must have room for rows of these resources. */
-    static SparkSession open(ExperimentConfig c, Resources rows) {
-        return open(c, rows, Map.of());
+    /**
+     * A session for a run of a stage (null: every stage) whose executors must have room for its
+     * rows; refused before Spark starts when the rows cannot run on its master.
+     */
+    static SparkSession forRun(ExperimentConfig c, Integer stage) {
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.task.cpus") && !c.sparkConf().containsKey("spark.task.cpus")) {
+            TaskResources.checkLocalCores(c, stage, master(c));
+        }
+        return open(c, c.sessionResources(stage), Map.of());
     }
 
     private static SparkSession open(ExperimentConfig c, Resources rows, Map<String, String> defaults) {

@@ -107,7 +107,7 @@ final class ConfigReader {
         }
         // user:password@host: the drivers read no credentials there (the password would end up
         // in their error messages), and the URL is shown redacted in messages
-        if (url.matches("(?s)jdbc:[a-z]+://[^/?#]*@.*")) {
+        if (DatabaseKind.hasUserInfo(url)) {
             throw at(
                     c,
                     "database.url",

@@ -43,6 +43,16 @@ public enum DatabaseKind {
         return null;
     }
 
+    /**
+     * Whether a URL names a user (and maybe a password) before its host, whatever its scheme
+     * ({@code jdbc:mariadb:sequential://} too). The drivers read no credentials there, and
+     * MariaDB's takes {@code user:password} for a host and port, so its message quotes the
+     * password ("Incorrect port value : password@host").
+     */
+    public static boolean hasUserInfo(String url) {
+        return url != null && url.matches("(?s)[a-zA-Z][a-zA-Z0-9+.:-]*://[^/?#]*@.*");
+    }
+
     /** Every URL prefix, in order: "jdbc:postgresql:", ... */
     public static List<String> urlPrefixes() {
         return java.util.Arrays.stream(values()).map(k -> k.urlPrefix).toList();

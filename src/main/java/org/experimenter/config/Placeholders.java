@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.experimenter.ExperimenterException;
 
 /**
  * The {@code {name}} placeholders of a command and its environment: a keyfield's value, or a
@@ -69,6 +70,16 @@ public final class Placeholders {
             if (script.problem() != null) {
                 throw new IllegalStateException(script.problem() + "; it passed the load check, this is a bug");
             }
+            for (String name : script.inArithmetic()) {
+                String value = values.get(name);
+                // the shell evaluates a variable's value there, and bash runs an array index's $(...)
+                if (value == null || !value.matches("-?[0-9]+(\\.[0-9]+)?")) {
+                    throw new ExperimenterException("the command's {" + name + "} stands inside (( )) or $(( )),"
+                            + " where the shell reads its value as arithmetic (bash runs the $(...) of an array"
+                            + " index: a[$(command)]), and it is no number: "
+                            + (value == null ? "a list of arguments" : "'" + value + "'") + "; nothing was run");
+                }
+            }
             return List.of("/bin/sh", "-c", script.text());
         }
         List<String> out = new ArrayList<>();
@@ -98,8 +109,15 @@ public final class Placeholders {
         return env;
     }
 
-    /** A shell script built from templates, or why it cannot be: exactly one of the two is null. */
-    public record Script(String text, String problem) {}
+    /**
+     * A shell script built from templates, or why it cannot be: exactly one of the two is null;
+     * {@code inArithmetic} the placeholders that stand inside {@code (( ))} or {@code $(( ))}.
+     */
+    public record Script(String text, String problem, Set<String> inArithmetic) {
+        Script(String text, String problem) {
+            this(text, problem, Set.of());
+        }
+    }
 
     /** Where a placeholder stands in a shell script. */
     private enum Quoting {
@@ -121,6 +139,8 @@ public final class Placeholders {
         StringBuilder b = new StringBuilder();
         Quoting q = Quoting.NONE;
         boolean escaped = false;
+        Arithmetic arithmetic = new Arithmetic();
+        Set<String> inArithmetic = new TreeSet<>();
         for (int e = 0; e < templates.size(); e++) {
             if (e > 0) {
                 b.append(' ');
@@ -136,6 +156,9 @@ public final class Placeholders {
                         } else {
                             q = next(q, ch, b.length() == 0 ? ' ' : b.charAt(b.length() - 1));
                             escaped = ch == '\\' && (q == Quoting.NONE || q == Quoting.DOUBLE);
+                            if (q == Quoting.NONE || q == Quoting.DOUBLE) {
+                                arithmetic.read(ch);
+                            }
                         }
                         b.append(ch);
                     }
@@ -149,7 +172,12 @@ public final class Placeholders {
                                     + "} is inside single quotes, where the shell expands nothing; put it outside"
                                     + " them or inside double quotes (its value is in $" + variable(p.text()) + ")");
                 }
-                boolean quote = q == Quoting.NONE;
+                arithmetic.pending = false;
+                if (arithmetic.depth > 0) {
+                    inArithmetic.add(p.text());
+                }
+                // a number needs no quotes there, and dash refuses quotes inside $(( ))
+                boolean quote = q == Quoting.NONE && arithmetic.depth == 0;
                 if (p.text().equals(ARGS) && !keyfields.contains(ARGS)) {
                     List<String> words = new ArrayList<>();
                     for (String k : keyfields) {
@@ -161,7 +189,26 @@ public final class Placeholders {
                 }
             }
         }
-        return new Script(b.toString(), null);
+        return new Script(b.toString(), null, Set.copyOf(inArithmetic));
+    }
+
+    /** How many {@code ((} of an arithmetic command or expansion are open, read character by character. */
+    private static final class Arithmetic {
+        int depth;
+        /** The last character read was a '(' or ')' not yet paired with the one before it. */
+        boolean pending;
+
+        private char last;
+
+        void read(char ch) {
+            if ((ch == '(' || ch == ')') && pending && last == ch) {
+                depth = ch == '(' ? depth + 1 : Math.max(0, depth - 1);
+                pending = false;
+            } else {
+                pending = ch == '(' || ch == ')';
+            }
+            last = ch;
+        }
     }
 
     private static String reference(String name, boolean quote) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.experimenter.ExperimenterException;
@@ -29,6 +30,12 @@ final class SourceDatabase {
     SourceDatabase(ExperimentConfig config, TableAdoption.Options o) {
         this.config = config;
         this.o = o;
+        // as for database.url: the drivers read no credentials there, and the password would be
+        // in their messages
+        if (DatabaseKind.hasUserInfo(o.from())) {
+            throw new ExperimenterException("--from " + Redact.url(o.from()) + ": give the user with --from-user and"
+                    + " the password in PYEXPERIMENTER_DB_PASSWORD, not in the URL (user@host)");
+        }
         this.url = url(o.from());
     }
 
@@ -104,17 +111,16 @@ final class SourceDatabase {
     /**
      * The server of a {@code jdbc:mariadb://} or {@code jdbc:mysql://} URL, its first host when it
      * names several, as MariaDB's driver reads it (port 3306 when none, the host in lower case);
-     * null for other URLs and for one the driver cannot read.
+     * null for other URLs, for one the driver cannot read and for one that names no host.
      */
     static Server server(String url) {
         if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
             return null;
         }
-        // MySQL's driver takes user:password@ before the host, MariaDB's does not
-        String mariaDb = "jdbc:mariadb:" + url.substring(url.indexOf("//")).replaceFirst("^//[^/?@]*@", "//");
         try {
-            HostAddress first = Configuration.parse(mariaDb).addresses().get(0);
-            return new Server(first.host.toLowerCase(Locale.ROOT), first.port);
+            List<HostAddress> hosts = Configuration.parse("jdbc:mariadb:" + url.substring(url.indexOf("//")))
+                    .addresses();
+            return hosts.isEmpty() ? null : new Server(hosts.get(0).host.toLowerCase(Locale.ROOT), hosts.get(0).port);
         } catch (SQLException e) {
             return null;
         }

@@ -169,6 +169,36 @@ public final class TaskResources {
         }
     }
 
+    /**
+     * Refuses, before Spark starts, a run whose rows ask for more cores than Spark's local mode
+     * has: its context would not start ("The number of cores per executor (=2) has to be >= the
+     * number of cpus per task", with Spark's stack trace). The message names the key.
+     */
+    public static void checkLocalCores(ExperimentConfig config, Integer stage, String master) {
+        int cores = config.sessionResources(stage).cpus();
+        if (!isLocal(master) || cores <= localSlots(master)) {
+            return;
+        }
+        ResourceSettings own = stage == null ? null : config.stageResources().get(stage);
+        String key =
+                own != null && own.base().cpus() != config.resources().base().cpus()
+                        ? "stages." + stage + ".resources.cpus"
+                        : "resources.cpus";
+        throw new ExperimenterException(config.origin() + ": " + key + ": each row asks for " + cores
+                + " cores, more than Spark's local mode (" + master + ") has (" + localSlots(master)
+                + "); nothing was run. Ask for at most " + localSlots(master) + ", or run on a cluster");
+    }
+
+    /**
+     * The task requests of a session that runs no rows (eval, sql, serve, ...): in local mode no
+     * more cores than it has, where Spark would not start; the rows' own elsewhere.
+     */
+    public static Resources withoutRows(Resources r, String master) {
+        return isLocal(master) && r.cpus() > localSlots(master)
+                ? new Resources(r.gpus(), Math.max(1, localSlots(master)), r.memory())
+                : r;
+    }
+
     private static boolean isLocal(String master) {
         return master.equals("local") || master.startsWith("local[");
     }

@@ -85,6 +85,41 @@ class PlaceholdersTest {
     }
 
     @Test
+    void aValueInsideArithmeticRunsOnlyWhenItIsANumber() {
+        // bash (the /bin/sh of many clusters) evaluates a[$(touch x)] there, and runs touch
+        Map<String, String> scripts = Map.of(
+                "echo $(( {name} + 1 ))", "echo $(( ${EXPERIMENTER_P_name} + 1 ))",
+                "(( {name} > 2 )) && echo big", "(( ${EXPERIMENTER_P_name} > 2 )) && echo big",
+                "echo \"$((2*{name}))\"", "echo \"$((2*${EXPERIMENTER_P_name}))\"");
+        for (Map.Entry<String, String> t : scripts.entrySet()) {
+            org.experimenter.ExperimenterException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.experimenter.ExperimenterException.class,
+                    () -> Placeholders.expand(
+                            List.of(t.getKey()), true, Map.of("name", "a[$(touch x)]"), List.of(), List.of("name")),
+                    t.getKey());
+            assertEquals(
+                    "the command's {name} stands inside (( )) or $(( )), where the shell reads its value as arithmetic"
+                            + " (bash runs the $(...) of an array index: a[$(command)]), and it is no number:"
+                            + " 'a[$(touch x)]'; nothing was run",
+                    e.getMessage());
+            assertEquals(
+                    List.of("/bin/sh", "-c", t.getValue()),
+                    Placeholders.expand(List.of(t.getKey()), true, Map.of("name", "-3.5"), List.of(), List.of("name")));
+        }
+        // a subshell, a command substitution and a closed arithmetic expansion are no arithmetic: any value
+        assertEquals(
+                "(cd /tmp && echo \"${EXPERIMENTER_P_name}\") $(echo \"${EXPERIMENTER_P_name}\") $((1 + 2))"
+                        + " \"${EXPERIMENTER_P_name}\"",
+                Placeholders.expand(
+                                List.of("(cd /tmp && echo {name}) $(echo {name}) $((1 + 2)) {name}"),
+                                true,
+                                Map.of("name", "a[$(touch x)]"),
+                                List.of(),
+                                List.of("name"))
+                        .get(2));
+    }
+
+    @Test
     void aPlaceholderInsideSingleQuotesIsRefusedNamingTheElement() {
         Placeholders.Script s = Placeholders.shellScript(List.of("echo", "'seed {seed}'"), List.of("seed"));
         assertNull(s.text());

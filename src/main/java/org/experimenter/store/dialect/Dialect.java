@@ -43,6 +43,14 @@ public abstract class Dialect implements java.io.Serializable {
                 + String.join(", ", DatabaseKind.urlPrefixes()));
     }
 
+    /**
+     * The settings of the tool's sessions that a URL names again in its properties, where the
+     * driver would take the URL's instead: none but for MariaDB and MySQL.
+     */
+    public List<String> sessionSettingsIn(String url) {
+        return List.of();
+    }
+
     /** The database this dialect writes for, with its rules for names. */
     public abstract DatabaseKind kind();
 

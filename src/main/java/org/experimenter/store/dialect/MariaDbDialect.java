@@ -2,6 +2,7 @@ package org.experimenter.store.dialect;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -287,6 +288,30 @@ public class MariaDbDialect extends Dialect {
         p.put("rewriteBatchedStatements", "false");
         p.put("permitMysqlScheme", "false");
         return p;
+    }
+
+    /**
+     * The URL's properties ({@code ?sessionVariables=...&useBulkStmts=true}) that are settings of
+     * {@link #sessionProperties}: the driver reads the URL's over them, so a session would lose UTC,
+     * READ COMMITTED, NO_BACKSLASH_ESCAPES (the store's string literals would read differently) or
+     * one row count per statement of a batch.
+     */
+    @Override
+    public List<String> sessionSettingsIn(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String pair : url.substring(q + 1).split("&")) {
+            String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            for (String own : sessionProperties().keySet()) {
+                if (own.equalsIgnoreCase(key.strip()) && !out.contains(own)) {
+                    out.add(own);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
