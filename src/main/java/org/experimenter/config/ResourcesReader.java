@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +44,7 @@ final class ResourcesReader {
                     "expected a section such as { 2 { resources { gpus = 1 } } }, found a "
                             + typeName(c.getValue(STAGES)));
         }
+        Map<Integer, String> spelled = new HashMap<>(); // how each stage was written, for a stage given twice
         for (Map.Entry<String, ConfigValue> e : c.getObject(STAGES).entrySet()) {
             String name = e.getKey();
             String path = STAGES + "." + name;
@@ -57,6 +59,12 @@ final class ResourcesReader {
                         e.getValue().origin().description() + ": " + path
                                 + ": a stage is a whole number from 1 (the grid) up, e.g. stages { 2 { resources { gpus = 1 } } }");
             }
+            if (out.containsKey(stage)) {
+                throw new InvalidConfigException(e.getValue().origin().description() + ": " + path
+                        + ": stage " + stage + " is given twice (" + spelled.get(stage) + " and " + name
+                        + "); give each stage once");
+            }
+            spelled.put(stage, name);
             if (e.getValue().valueType() != ConfigValueType.OBJECT) {
                 throw at(
                         c,

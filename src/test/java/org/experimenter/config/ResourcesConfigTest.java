@@ -115,6 +115,11 @@ class ResourcesConfigTest {
                 "gpu.conf: 3: stages.2.resources.gpu: unknown key; did you mean stages.2.resources.gpus?",
                 error("stages { 2 { resources { gpu = 1 } } }"));
         assertEquals("gpu.conf: 3: stages.2.gpus: unknown key", error("stages { 2 { gpus = 1 } }"));
+        // 02 and 2 are one stage: refused rather than one of them winning unseen
+        String twice = error("stages { 2 { resources { gpus = 1 } }, 02 { resources { gpus = 2 } } }");
+        assertTrue(twice.startsWith("gpu.conf: 3: stages."), twice);
+        assertTrue(twice.contains(": stage 2 is given twice ("), twice);
+        assertTrue(twice.endsWith("); give each stage once"), twice);
     }
 
     @Test
