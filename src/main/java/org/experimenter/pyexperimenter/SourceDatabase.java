@@ -109,9 +109,10 @@ final class SourceDatabase {
     record Server(String host, int port) {}
 
     /**
-     * The server of a {@code jdbc:mariadb://} or {@code jdbc:mysql://} URL, its first host when it
-     * names several, as MariaDB's driver reads it (port 3306 when none, the host in lower case);
-     * null for other URLs, for one the driver cannot read and for one that names no host.
+     * The server of a {@code jdbc:mariadb://} or {@code jdbc:mysql://} URL, as MariaDB's driver
+     * reads it (port 3306 when none, the host in lower case); null for other URLs, for one the
+     * driver cannot read, for one that names no host and for one that names several (a driver that
+     * fails over, as MySQL's does, would take the config's credentials to the second).
      */
     static Server server(String url) {
         if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
@@ -120,7 +121,7 @@ final class SourceDatabase {
         try {
             List<HostAddress> hosts = Configuration.parse("jdbc:mariadb:" + url.substring(url.indexOf("//")))
                     .addresses();
-            return hosts.isEmpty() ? null : new Server(hosts.get(0).host.toLowerCase(Locale.ROOT), hosts.get(0).port);
+            return hosts.size() != 1 ? null : new Server(hosts.get(0).host.toLowerCase(Locale.ROOT), hosts.get(0).port);
         } catch (SQLException e) {
             return null;
         }

@@ -63,7 +63,11 @@ class AdoptionSourceTest {
                 SourceDatabase.server("jdbc:mariadb://db.example:3307/test?user=x&password=y"));
         assertEquals(new SourceDatabase.Server("h", 3306), SourceDatabase.server("jdbc:mariadb://h?user=x"));
         assertEquals(new SourceDatabase.Server("h", 3308), SourceDatabase.server("jdbc:mysql://h:3308/db"));
-        assertEquals(new SourceDatabase.Server("h1", 3310), SourceDatabase.server("jdbc:mariadb://h1:3310,h2/db"));
+        assertEquals(
+                null,
+                SourceDatabase.server("jdbc:mariadb://h1:3310,h2/db"),
+                "several hosts: a driver that fails over would take the config's credentials to the second");
+        assertEquals(null, SourceDatabase.server("jdbc:mysql://127.0.0.1:3306,elsewhere/db"));
         assertEquals(new SourceDatabase.Server("::1", 3311), SourceDatabase.server("jdbc:mariadb://[::1]:3311/db"));
         assertEquals(
                 new SourceDatabase.Server("a", 3312),
