@@ -129,25 +129,10 @@ class LocalModeResourcesTest {
 
     @Test
     void aRunWithoutStageGivesEachRowTheResourcesOfItsStage() throws Exception {
-        String table = TestDb.uniqueTable("local_stages");
-        Path dir = Faults.runDir(table);
-        Path conf = Faults.writeConfig(
-                dir,
-                TestDb.SQLITE,
-                table,
-                dir.resolve("executions.log"),
-                6,
-                "local[2]",
-                "sleep-ms = 0",
-                "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }");
-        Experimenter ex = Experimenter.load(conf);
+        Experimenter ex = withStageTwo(
+                "local_stages", 6, "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }", 3);
         ExperimentStore store = TestDb.store(ex);
         try {
-            assertEquals(6, ex.fill());
-            try (Connection c = DriverManager.getConnection(ex.config().url());
-                    Statement st = c.createStatement()) {
-                assertEquals(3, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 3"));
-            }
             RunSummary summary = ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all());
             assertEquals(6, summary.count(Status.DONE), summary.toString());
             for (Map<String, Object> r : store.rows()) {
@@ -166,25 +151,9 @@ class LocalModeResourcesTest {
 
     @Test
     void aLaterStagesGpusInLocalModeStopTheRunWithOneLineNamingTheStageBeforeAnyRowRuns() throws Exception {
-        String table = TestDb.uniqueTable("local_stage_gpu");
-        Path dir = Faults.runDir(table);
-        Path conf = Faults.writeConfig(
-                dir,
-                TestDb.SQLITE,
-                table,
-                dir.resolve("executions.log"),
-                4,
-                "local[2]",
-                "sleep-ms = 0",
-                "stages { 2 { resources { gpus = 1 } } }");
-        Experimenter ex = Experimenter.load(conf);
+        Experimenter ex = withStageTwo("local_stage_gpu", 4, "stages { 2 { resources { gpus = 1 } } }", 2);
         ExperimentStore store = TestDb.store(ex);
         try {
-            assertEquals(4, ex.fill());
-            try (Connection c = DriverManager.getConnection(ex.config().url());
-                    Statement st = c.createStatement()) {
-                assertEquals(2, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 2"));
-            }
             ExperimenterException e = assertThrows(
                     ExperimenterException.class,
                     () -> ex.run(TestSpark.session(), ex.experimentFromConfig(), RunOptions.all()));
@@ -209,25 +178,10 @@ class LocalModeResourcesTest {
 
     @Test
     void runOneAndReproduceGiveARowTheResourcesOfItsStage() throws Exception {
-        String table = TestDb.uniqueTable("one_stages");
-        Path dir = Faults.runDir(table);
-        Path conf = Faults.writeConfig(
-                dir,
-                TestDb.SQLITE,
-                table,
-                dir.resolve("executions.log"),
-                6,
-                "local[2]",
-                "sleep-ms = 0",
-                "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }");
-        Experimenter ex = Experimenter.load(conf);
+        Experimenter ex = withStageTwo(
+                "one_stages", 6, "resources { memory = 1g }\nstages { 2 { resources { memory = 2g } } }", 3);
         ExperimentStore store = TestDb.store(ex);
         try {
-            assertEquals(6, ex.fill());
-            try (Connection c = DriverManager.getConnection(ex.config().url());
-                    Statement st = c.createStatement()) {
-                assertEquals(3, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 3"));
-            }
             Map<String, Object> second = ex.runOne(Map.of("x", "4"), new MemoryExperiment());
             Map<String, Object> first = ex.runOne(Map.of("x", "1"), new MemoryExperiment());
             assertEquals(2048.0, second.get("score"), "run-one of a stage-2 row: its stage's memory " + second);
@@ -268,5 +222,23 @@ class LocalModeResourcesTest {
             @Override
             public void close() {}
         };
+    }
+
+    /**
+     * A SQLite table of {@code rows} rows (x = 0, 1, ...) on local[2] with these extra config lines,
+     * filled, its rows of x >= {@code fromX} moved to stage 2.
+     */
+    private static Experimenter withStageTwo(String name, int rows, String extra, int fromX) throws Exception {
+        String table = TestDb.uniqueTable(name);
+        Path dir = Faults.runDir(table);
+        Path conf = Faults.writeConfig(
+                dir, TestDb.SQLITE, table, dir.resolve("executions.log"), rows, "local[2]", "sleep-ms = 0", extra);
+        Experimenter ex = Experimenter.load(conf);
+        assertEquals(rows, ex.fill());
+        try (Connection c = DriverManager.getConnection(ex.config().url());
+                Statement st = c.createStatement()) {
+            assertEquals(rows - fromX, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= " + fromX));
+        }
+        return ex;
     }
 }
