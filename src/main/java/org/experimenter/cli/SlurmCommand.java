@@ -203,9 +203,17 @@ final class SlurmCommand implements Callable<Integer> {
 
     @Command(
             name = "cancel",
-            description = "Cancel jobs (scancel): the given ids, or all jobs of the config's table. The run stops"
-                    + " gracefully; rows held by executors that end first go back to created when their lease expires.")
+            description = "Stop jobs: the given ids, or all jobs of the config's table. A running job's batch shell"
+                    + " gets SIGTERM: the run stops gracefully while its executors are still there, then the job ends."
+                    + " With --now, or for a job not running yet, scancel.")
     static final class Cancel implements Callable<Integer> {
+        @Option(
+                names = "--now",
+                description = "scancel at once: every process of the job gets SIGTERM (SIGKILL after the cluster's"
+                        + " KillWait); rows held by executors that end first go back to created when their lease"
+                        + " expires.")
+        boolean now;
+
         @Option(
                 names = {"-c", "--config"},
                 description = "Cancel every job of this config's table.")
@@ -233,8 +241,11 @@ final class SlurmCommand implements Callable<Integer> {
                 System.out.println("slurm cancel: no job to cancel");
             }
             for (String id : targets) {
-                SlurmClient.cancel(id);
-                System.out.println("slurm cancel: cancelled job " + id);
+                System.out.println(
+                        SlurmClient.cancel(id, now)
+                                ? "slurm cancel: job " + id + " stops gracefully (SIGTERM to its batch shell); it ends"
+                                        + " once the run has stopped"
+                                : "slurm cancel: cancelled job " + id);
             }
             return 0;
         }

@@ -53,13 +53,30 @@ public final class SlurmClient {
     }
 
     /**
-     * Cancels a job as {@code scancel} does: SIGTERM to all of its processes, SIGKILL after the
-     * cluster's KillWait. The driver stops gracefully; rows held by executors that ended first go
-     * back to created when their lease expires.
+     * Stops a job. A running job's batch shell alone gets SIGTERM ({@code scancel --batch
+     * --signal=TERM}), as before its time limit: the script has the driver stop gracefully while
+     * the executors are still there (running experiments get the config's shutdown-grace, claimed
+     * rows go back to created), then stops the cluster, and the job ends by itself. A job not
+     * running yet, or any job with {@code now}, is cancelled as {@code scancel} does: SIGTERM to
+     * every process at once, SIGKILL after the cluster's KillWait; rows held by executors that
+     * ended first go back to created when their lease expires.
+     *
+     * @return whether the job was asked to stop gracefully (false: cancelled at once)
      */
-    public static void cancel(String jobId) {
+    public static boolean cancel(String jobId, boolean now) {
         checkJobId(jobId);
+        if (!now && state(jobId).equals("RUNNING")) {
+            run(List.of("scancel", "--batch", "--signal=TERM", jobId));
+            return true;
+        }
         run(List.of("scancel", jobId));
+        return false;
+    }
+
+    /** The job's state as squeue says it (RUNNING, PENDING, ...). */
+    static String state(String jobId) {
+        return run(List.of("squeue", "--noheader", "--jobs=" + jobId, "--format=%T"))
+                .strip();
     }
 
     public static void checkJobId(String jobId) {
