@@ -157,6 +157,27 @@ abstract class EvaluationContractTest {
     }
 
     @Test
+    void aSmallTableIsAggregatedWithoutCompilingCodeAndTheSessionKeepsItsSettings() {
+        spark.conf().set(Interpreted.WHOLE_STAGE, "true");
+        long compiled = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+                .getCount();
+        // a combination no other test asks for, so that no compiled class of it is cached
+        ResultTable t = ex.evaluation(spark)
+                .over(List.of("x", "seed"))
+                .stats(Stat.parse(List.of("median", "sum", "min")))
+                .fields(List.of("n"))
+                .collect();
+        assertEquals(
+                compiled,
+                org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+                        .getCount(),
+                "no code compiled for a table of " + ex.status());
+        assertEquals(List.of("model", "n_median", "n_sum", "n_min"), t.columns());
+        assertEquals("true", spark.conf().get(Interpreted.WHOLE_STAGE));
+        assertNull(spark.conf().get(Interpreted.FACTORY_MODE, null));
+    }
+
+    @Test
     void byDefaultDoneRowsAreGroupedOverSeedWithMeanStdAndCountOfEachNumericField() {
         Evaluation e = ex.evaluation(spark);
         ResultTable t = e.collect();
