@@ -84,6 +84,9 @@ public final class Main implements Callable<Integer> {
             // plots are drawn off screen; never reach for a display
             System.setProperty("java.awt.headless", "true");
         }
+        if (args.length > 0 && SparkSessions.COMMANDS.contains(args[0])) {
+            SparkSessions.warmUp();
+        }
         CommandLine cl = new CommandLine(new Main());
         if (errors != null) {
             cl.setErr(errors);

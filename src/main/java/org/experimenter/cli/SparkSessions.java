@@ -77,6 +77,30 @@ final class SparkSessions {
         return session;
     }
 
+    /** The commands that open a Spark session. */
+    static final java.util.Set<String> COMMANDS =
+            java.util.Set.of("run", "eval", "compare", "report", "sql", "plot", "export", "serve");
+
+    /**
+     * Starts, on a thread of its own, what every Spark session needs first and what depends on
+     * nothing of the command: Scala's runtime reflection (about a second of one core, which a
+     * session's start otherwise spends before anything else), while the command line is parsed,
+     * the config read and the grid filled. The session then finds it made, or waits for it.
+     */
+    static void warmUp() {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        scala.reflect.runtime.package$.MODULE$.universe();
+                    } catch (Throwable e) {
+                        // the session makes it itself, and says so if it cannot
+                    }
+                },
+                "experimenter-spark-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /**
      * Touches the file that {@code -Dexperimenter.spark-started} names, if any: scripts/experimenter
      * keeps the class-data-sharing archive a command writes at exit only when the command started
