@@ -73,10 +73,21 @@ public final class SlurmClient {
         return false;
     }
 
-    /** The job's state as squeue says it (RUNNING, PENDING, ...). */
+    /**
+     * The job's state as squeue says it (RUNNING, PENDING, ...); empty for a job Slurm no longer
+     * knows (ended longer than MinJobAge ago, or never submitted), for which squeue fails where
+     * scancel succeeds: one such id among others does not keep the rest from being stopped.
+     */
     static String state(String jobId) {
-        return run(List.of("squeue", "--noheader", "--jobs=" + jobId, "--format=%T"))
-                .strip();
+        try {
+            return run(List.of("squeue", "--noheader", "--jobs=" + jobId, "--format=%T"))
+                    .strip();
+        } catch (ExperimenterException e) {
+            if (e.getMessage().contains("Invalid job id specified")) {
+                return "";
+            }
+            throw e;
+        }
     }
 
     public static void checkJobId(String jobId) {

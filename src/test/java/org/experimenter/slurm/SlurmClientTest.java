@@ -1,8 +1,10 @@
 package org.experimenter.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,5 +38,21 @@ class SlurmClientTest {
         ExperimenterException missing =
                 assertThrows(ExperimenterException.class, () -> SlurmClient.run(List.of("/no/such/squeue")));
         assertTrue(missing.getMessage().startsWith("/no/such/squeue cannot be started ("), missing.getMessage());
+    }
+
+    @Test
+    void aJobSlurmNoLongerKnowsDoesNotStopTheCancelOfTheOthers() {
+        String squeue;
+        try {
+            squeue = SlurmClient.run(List.of("squeue", "--noheader", "--format=%i"));
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "no Slurm here: " + e.getMessage());
+            return;
+        }
+        assertFalse(squeue.contains("2147483000"));
+        // before, squeue --jobs of an id Slurm has forgotten failed ("Invalid job id specified") and
+        // slurm cancel 2147483000 <running job> ended there, the running job never stopped
+        assertEquals("", SlurmClient.state("2147483000"));
+        assertFalse(SlurmClient.cancel("2147483000", false));
     }
 }
