@@ -55,4 +55,40 @@ class SlurmClientTest {
         assertEquals("", SlurmClient.state("2147483000"));
         assertFalse(SlurmClient.cancel("2147483000", false));
     }
+
+    @Test
+    void anotherUsersJobOfTheSameNameIsNotThisUsers() {
+        assumeTrue(System.getProperty("user.name").equals("root"), "submitting as another user needs root");
+        try {
+            SlurmClient.run(List.of("squeue", "--noheader", "--format=%i"));
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "no Slurm here: " + e.getMessage());
+        }
+        String name = "experimenter-other_user_" + ProcessHandle.current().pid();
+        String id;
+        try {
+            id = SlurmClient.run(List.of(
+                            "sbatch",
+                            "--parsable",
+                            "--uid=nobody",
+                            "--chdir=/tmp",
+                            "--output=/dev/null",
+                            "-J",
+                            name,
+                            "--wrap",
+                            "sleep 120"))
+                    .strip();
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "cannot submit as nobody: " + e.getMessage());
+            return;
+        }
+        try {
+            assertTrue(SlurmClient.run(List.of("squeue", "--noheader", "--jobs=" + id, "--format=%j"))
+                    .contains(name));
+            // before, every user's jobs were listed: slurm cancel --config stopped nobody's job
+            assertEquals(List.of(), SlurmClient.jobs(name));
+        } finally {
+            SlurmClient.run(List.of("scancel", id));
+        }
+    }
 }
