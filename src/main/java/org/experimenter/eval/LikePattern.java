@@ -40,12 +40,18 @@ final class LikePattern implements Serializable {
         this.pieces = out.toArray(new int[0][]);
     }
 
-    /** Whether the pattern's wildcards are few and plain enough for Spark's own LIKE to be fast. */
+    /**
+     * Whether Spark's own LIKE reads the pattern without a regular expression (its optimizer makes
+     * {@code abc}, {@code abc%}, {@code %abc}, {@code abc%def} and {@code %abc%} comparisons of
+     * text, which the JDBC source also hands to the database).
+     */
     static boolean plain(String pattern) {
-        return pattern.indexOf('_') < 0
-                && pattern.indexOf('\\') < 0
-                && pattern.chars().filter(c -> c == '%').count() <= 2
-                && !pattern.contains("%%");
+        if (pattern.indexOf('_') >= 0 || pattern.indexOf('\\') >= 0) {
+            return false;
+        }
+        long wildcards = pattern.chars().filter(c -> c == '%').count();
+        return wildcards <= 1 && !pattern.equals("%")
+                || wildcards == 2 && pattern.length() > 2 && pattern.startsWith("%") && pattern.endsWith("%");
     }
 
     /** Null for a null text, as LIKE. */
