@@ -7,12 +7,12 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs a query of a small table with Spark's interpreted expressions instead of generated code
- * (whole-stage code generation off, expressions evaluated without compiling): for a few
- * thousand rows, generating and compiling the code costs more than the rows. The settings are
- * the session's: the first query of a session to enter sets them, the last to leave restores
- * what was there before, so that queries that overlap in several threads of one session (the web
- * view) never leave them changed. A query planned meanwhile in another thread of that session
- * runs interpreted too, with the same results.
+ * (whole-stage code generation off, expressions evaluated without compiling; Spark still compiles
+ * the row ordering of a sort): for a few thousand rows, generating and compiling the code costs
+ * more than the rows. The settings are the session's: the first query of a session to enter sets
+ * them, the last to leave restores what was there before, so that queries that overlap in several
+ * threads of one session (a program that shares one) never leave them changed. A query planned
+ * meanwhile in another thread of that session runs interpreted too, with the same results.
  */
 final class Interpreted {
     static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";

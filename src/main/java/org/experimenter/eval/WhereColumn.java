@@ -90,7 +90,18 @@ public final class WhereColumn {
                     : column(n.child()).isNull();
         }
         if (e instanceof WhereExpr.Like l) {
-            return column(l.value()).like(l.pattern());
+            if (LikePattern.plain(l.pattern())) {
+                return column(l.value()).like(l.pattern()); // Spark's own: a prefix, suffix or contains
+            }
+            LikePattern pattern = new LikePattern(l.pattern());
+            return org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .udf(
+                            (org.apache.spark.sql.api.java.UDF1<String, Boolean>) pattern::matches,
+                            org.apache.spark.sql.types.DataTypes.BooleanType)
+                    .apply(column(l.value()));
         }
         if (e instanceof WhereExpr.Arithmetic a) {
             Column l = column(a.left());

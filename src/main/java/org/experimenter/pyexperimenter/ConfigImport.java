@@ -125,8 +125,9 @@ public final class ConfigImport {
         String name = Yaml.text(file, require(tableAt, table, "name"));
         String ourTable = tableOverride == null ? name : tableOverride;
 
+        // a line break in the file's name would end the comment and make the rest config
         out.append("# Made by import-pyexperimenter from ")
-                .append(Path.of(file).getFileName())
+                .append(String.valueOf(Path.of(file).getFileName()).replaceAll("\\p{Cntrl}", "?"))
                 .append(" (PyExperimenter 1.4.2's format).\n");
         databaseSection(database, db, credentials, name, ourTable);
         keyfields(require(tableAt, table, "keyfields"));

@@ -34,9 +34,15 @@ public final class SlurmClient {
         return id;
     }
 
-    /** The jobs squeue knows whose name is the given one, or starts with the given prefix when it ends with '*'. */
+    /**
+     * This user's jobs squeue knows whose name is the given one, or starts with the given prefix
+     * when it ends with '*'. Another user's job of the same table name is none of them: squeue
+     * lists every user's jobs, and slurm cancel --config stopped those too (as root or a Slurm
+     * operator), or, refused them, ended before this user's own.
+     */
     public static List<Job> jobs(String name) {
-        String out = run(List.of("squeue", "--noheader", "--format=%i|%j|%T|%M|%l|%D|%R"));
+        String out = run(List.of(
+                "squeue", "--noheader", "--user=" + System.getProperty("user.name"), "--format=%i|%j|%T|%M|%l|%D|%R"));
         List<Job> jobs = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.split("\\|", 7);
@@ -73,10 +79,21 @@ public final class SlurmClient {
         return false;
     }
 
-    /** The job's state as squeue says it (RUNNING, PENDING, ...). */
+    /**
+     * The job's state as squeue says it (RUNNING, PENDING, ...); empty for a job Slurm no longer
+     * knows (ended longer than MinJobAge ago, or never submitted), for which squeue fails where
+     * scancel succeeds: one such id among others does not keep the rest from being stopped.
+     */
     static String state(String jobId) {
-        return run(List.of("squeue", "--noheader", "--jobs=" + jobId, "--format=%T"))
-                .strip();
+        try {
+            return run(List.of("squeue", "--noheader", "--jobs=" + jobId, "--format=%T"))
+                    .strip();
+        } catch (ExperimenterException e) {
+            if (e.getMessage().contains("Invalid job id specified")) {
+                return "";
+            }
+            throw e;
+        }
     }
 
     public static void checkJobId(String jobId) {

@@ -157,7 +157,7 @@ abstract class EvaluationContractTest {
     }
 
     @Test
-    void aSmallTableIsAggregatedWithoutCompilingCodeAndTheSessionKeepsItsSettings() {
+    void aSmallTableIsAggregatedWithInterpretedExpressionsAndTheSessionKeepsItsSettings() {
         spark.conf().set(Interpreted.WHOLE_STAGE, "true");
         long compiled = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
                 .getCount();
@@ -167,11 +167,11 @@ abstract class EvaluationContractTest {
                 .stats(Stat.parse(List.of("median", "sum", "min")))
                 .fields(List.of("n"))
                 .collect();
-        assertEquals(
-                compiled,
-                org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
-                        .getCount(),
-                "no code compiled for a table of " + ex.status());
+        // Spark compiles the sort's row ordering whatever the settings (two classes in a JVM that has not
+        // compiled them yet); with code generation, this eval compiled 18
+        long now = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+                .getCount();
+        assertTrue(now - compiled <= 2, (now - compiled) + " classes compiled for a table of " + ex.status());
         assertEquals(List.of("model", "n_median", "n_sum", "n_min"), t.columns());
         assertEquals("true", spark.conf().get(Interpreted.WHOLE_STAGE));
         assertNull(spark.conf().get(Interpreted.FACTORY_MODE, null));

@@ -146,6 +146,17 @@ class ConfigImportTest {
     }
 
     @Test
+    void aLineBreakInTheFilesNameStaysInTheComment() throws Exception {
+        Path yaml = dir.resolve("x\nexperiment { command = [sh, -c, \"touch PWNED\"] }\n#.yml");
+        Files.copy(RESOURCES.resolve("general_usage.yml"), yaml);
+        ConfigImport.Result r = ConfigImport.read(yaml, null, null);
+        // before, the name's second line was written as config: an experiment command the import
+        // said the config did not have
+        assertFalse(com.typesafe.config.ConfigFactory.parseString(r.hocon()).hasPath("experiment"), r.hocon());
+        assertTrue(r.hocon().startsWith("# Made by import-pyexperimenter from x?experiment { command"), r.hocon());
+    }
+
+    @Test
     void theLogtablesExampleCarriesItsLogTablesFromUnderDatabaseToTheTopLevel() throws Exception {
         ConfigImport.Result r = ConfigImport.read(RESOURCES.resolve("logtables.yml"), null, null);
         ExperimentConfig c = imported(r);

@@ -1,8 +1,10 @@
 package org.experimenter.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,5 +38,57 @@ class SlurmClientTest {
         ExperimenterException missing =
                 assertThrows(ExperimenterException.class, () -> SlurmClient.run(List.of("/no/such/squeue")));
         assertTrue(missing.getMessage().startsWith("/no/such/squeue cannot be started ("), missing.getMessage());
+    }
+
+    @Test
+    void aJobSlurmNoLongerKnowsDoesNotStopTheCancelOfTheOthers() {
+        String squeue;
+        try {
+            squeue = SlurmClient.run(List.of("squeue", "--noheader", "--format=%i"));
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "no Slurm here: " + e.getMessage());
+            return;
+        }
+        assertFalse(squeue.contains("2147483000"));
+        // before, squeue --jobs of an id Slurm has forgotten failed ("Invalid job id specified") and
+        // slurm cancel 2147483000 <running job> ended there, the running job never stopped
+        assertEquals("", SlurmClient.state("2147483000"));
+        assertFalse(SlurmClient.cancel("2147483000", false));
+    }
+
+    @Test
+    void anotherUsersJobOfTheSameNameIsNotThisUsers() {
+        assumeTrue(System.getProperty("user.name").equals("root"), "submitting as another user needs root");
+        try {
+            SlurmClient.run(List.of("squeue", "--noheader", "--format=%i"));
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "no Slurm here: " + e.getMessage());
+        }
+        String name = "experimenter-other_user_" + ProcessHandle.current().pid();
+        String id;
+        try {
+            id = SlurmClient.run(List.of(
+                            "sbatch",
+                            "--parsable",
+                            "--uid=nobody",
+                            "--chdir=/tmp",
+                            "--output=/dev/null",
+                            "-J",
+                            name,
+                            "--wrap",
+                            "sleep 120"))
+                    .strip();
+        } catch (ExperimenterException e) {
+            assumeTrue(false, "cannot submit as nobody: " + e.getMessage());
+            return;
+        }
+        try {
+            assertTrue(SlurmClient.run(List.of("squeue", "--noheader", "--jobs=" + id, "--format=%j"))
+                    .contains(name));
+            // before, every user's jobs were listed: slurm cancel --config stopped nobody's job
+            assertEquals(List.of(), SlurmClient.jobs(name));
+        } finally {
+            SlurmClient.run(List.of("scancel", id));
+        }
     }
 }
