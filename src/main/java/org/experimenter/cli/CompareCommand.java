@@ -104,7 +104,7 @@ final class CompareCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 }

@@ -140,7 +140,7 @@ final class EvalCommand implements Callable<Integer> {
             print(spark, e, pivot ? e.pivot(rows, columns, value, lowerIsBetter, cellTest) : e.collect(), out);
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 
@@ -176,7 +176,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 

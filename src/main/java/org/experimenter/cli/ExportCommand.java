@@ -41,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 }

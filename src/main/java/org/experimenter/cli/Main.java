@@ -48,6 +48,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        Integer inDaemon = DaemonClient.run(args);
+        if (inDaemon != null) {
+            System.exit(inDaemon);
+        }
         if (!isYarnClusterDriver()) {
             System.exit(execute(args));
         }

@@ -83,7 +83,7 @@ final class PlotCommand implements Callable<Integer> {
             System.out.println("wrote " + p.write(output));
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 }

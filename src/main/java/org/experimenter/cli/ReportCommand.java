@@ -66,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
             System.out.print(f.render(a));
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 }

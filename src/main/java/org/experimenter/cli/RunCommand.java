@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            spark.stop();
+            SparkSessions.close(spark);
         }
     }
 }

@@ -45,20 +45,22 @@ final class SparkSessions {
 
     private static SparkSession open(ExperimentConfig c, Resources rows, Map<String, String> defaults) {
         SparkConf conf = new SparkConf();
-        SparkSession.Builder b = SparkSession.builder();
+        // what the builder gets, in order (a later setting of a key wins)
+        Map<String, String> settings = new LinkedHashMap<>();
         if (!conf.contains("spark.master")) {
-            b = b.master(c.sparkMaster());
+            settings.put("spark.master", c.sparkMaster());
         }
         if (!conf.contains("spark.app.name")) {
-            b = b.appName(c.sparkAppName() + ": " + c.table());
+            settings.put("spark.app.name", c.sparkAppName() + ": " + c.table());
         }
-        b = b.config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false");
+        settings.put("spark.sql.session.timeZone", "UTC");
+        settings.put("spark.ui.showConsoleProgress", "false");
         if (!conf.contains("spark.master") && c.sparkMaster().startsWith("local")) {
             // a short job on this machine: no web UI to start, few shuffle partitions (the config's
             // spark.conf, below, still wins; spark-submit's settings are left alone)
             int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-            b = b.config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", Integer.toString(partitions));
+            settings.put("spark.ui.enabled", "false");
+            settings.put("spark.sql.shuffle.partitions", Integer.toString(partitions));
         }
         // the rows' GPUs and cores as Spark task requests, unless the config or spark-submit says otherwise
         String master = master(c);
@@ -66,15 +68,66 @@ final class SparkSessions {
         all.putAll(defaults);
         for (Map.Entry<String, String> e : all.entrySet()) {
             if (!conf.contains(e.getKey())) {
-                b = b.config(e.getKey(), e.getValue());
+                settings.put(e.getKey(), e.getValue());
             }
         }
-        for (Map.Entry<String, String> e : c.sparkConf().entrySet()) {
+        settings.putAll(c.sparkConf());
+        SparkSession.Builder b = SparkSession.builder();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
             b = b.config(e.getKey(), e.getValue());
+        }
+        if (keepBetweenCommands) {
+            return keptOrNew(b, settings, master);
         }
         SparkSession session = b.getOrCreate();
         markStarted();
         return session;
+    }
+
+    /** A session the daemon keeps between commands, with the settings it was built with. */
+    private record Kept(SparkSession base, Map<String, String> settings) {}
+
+    private static boolean keepBetweenCommands;
+    private static Kept kept;
+
+    /**
+     * In the daemon: a local session's Spark context outlives its command, and the next command
+     * whose settings are the same (its master, its spark.conf, the command's defaults; the app's
+     * name aside) gets a new session of it (its own SQL settings and temporary views) instead of
+     * starting Spark again. A session of other settings or another master ends the kept one.
+     */
+    static synchronized void keepBetweenCommands() {
+        keepBetweenCommands = true;
+    }
+
+    private static synchronized SparkSession keptOrNew(
+            SparkSession.Builder b, Map<String, String> given, String master) {
+        Map<String, String> settings = new java.util.TreeMap<>(given);
+        settings.remove("spark.app.name");
+        if (kept != null) {
+            if (kept.settings().equals(settings) && !kept.base().sparkContext().isStopped()) {
+                return kept.base().newSession();
+            }
+            kept.base().stop();
+            kept = null;
+        }
+        SparkSession session = b.getOrCreate();
+        if (master.equals("local") || master.startsWith("local[")) {
+            kept = new Kept(session, settings);
+            return session.newSession();
+        }
+        return session;
+    }
+
+    /**
+     * Ends a command's session: stops Spark, unless the daemon keeps its context for the next
+     * command (then the session is only dropped).
+     */
+    static synchronized void close(SparkSession spark) {
+        if (kept != null && kept.base().sparkContext() == spark.sparkContext()) {
+            return;
+        }
+        spark.stop();
     }
 
     /** The commands that open a Spark session. */

@@ -34,6 +34,11 @@ public final class CodeVersion {
 
     private CodeVersion() {}
 
+    /** Forgets what was computed: between two commands of the daemon, whose code may have changed. */
+    public static void forget() {
+        CACHE.clear();
+    }
+
     /**
      * The provenance of this config's runs with this experiment class (the config's when null),
      * computed at the first call in this JVM.

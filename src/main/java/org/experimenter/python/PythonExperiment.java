@@ -35,6 +35,14 @@ public final class PythonExperiment implements Experiment {
         }
     }
 
+    /**
+     * Ends the idle workers of this JVM and forgets failed imports: between two commands of the
+     * daemon, so that the next command imports the functions as they are then.
+     */
+    public static void endIdleWorkers() {
+        WorkerPool.endIdle();
+    }
+
     @Override
     public boolean runsProcesses() {
         return true;

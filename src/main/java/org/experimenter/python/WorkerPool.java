@@ -214,6 +214,27 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * Ends every idle worker (as an idle timeout does) and forgets which functions failed to
+     * import: the next row imports its function anew. For a JVM that outlives the command that
+     * started them (the daemon, between commands), where the function's file may since have changed.
+     */
+    static void endIdle() {
+        List<PythonWorker> idle = new java.util.ArrayList<>();
+        synchronized (WorkerPool.class) {
+            IDLE.values().forEach(idle::addAll);
+            IDLE.clear();
+            BROKEN.clear();
+        }
+        for (PythonWorker w : idle) {
+            try {
+                w.retire(w.settings.killGrace());
+            } finally {
+                LIVE.remove(w);
+            }
+        }
+    }
+
     /** Ends a worker and what it started (SIGTERM, SIGKILL after the kill grace). */
     static void discard(PythonWorker w) {
         BUSY.remove(w);

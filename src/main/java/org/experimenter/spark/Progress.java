@@ -79,7 +79,8 @@ final class Progress implements AutoCloseable {
 
     /** Starts showing the progress of a run on standard error: redrawn on a terminal, log lines otherwise. */
     static Progress start(ExperimentStore store, String runId, RunScope scope) {
-        boolean terminal = System.console() != null;
+        // (a command the daemon runs: whether its command line is in one)
+        boolean terminal = System.console() != null || Boolean.getBoolean("experimenter.daemon.terminal");
         return new Progress(store, runId, scope, System.err, terminal, terminal ? TERMINAL_INTERVAL : LOG_INTERVAL);
     }
 

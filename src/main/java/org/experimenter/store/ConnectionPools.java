@@ -56,6 +56,19 @@ final class ConnectionPools {
         return pool.getConnection();
     }
 
+    /**
+     * Closes every pool of this JVM: between two commands of the daemon, so that no connection
+     * outlives its command (a SQLite file deleted meanwhile must not be written through one).
+     */
+    static void closeAll() {
+        synchronized (POOLS) {
+            for (HikariDataSource pool : POOLS.values()) {
+                pool.close();
+            }
+            POOLS.clear();
+        }
+    }
+
     private static HikariDataSource create(ExperimentConfig config, Dialect dialect) throws SQLException {
         // once per pool, not per borrowed connection: the SQLite file's folder, made when missing
         dialect.prepare(config.url());

@@ -57,6 +57,14 @@ public final class ExperimentStore implements Serializable {
     private final Promotions promotions;
     private final Halving halving;
 
+    /**
+     * Closes every connection pool of this JVM: the daemon does between two commands, so that no
+     * connection outlives its command.
+     */
+    public static void closeConnections() {
+        ConnectionPools.closeAll();
+    }
+
     public ExperimentStore(ExperimentConfig config) {
         this.db = new Database(config);
         this.setup = new TableSetup(db);

@@ -1,0 +1,123 @@
+package org.experimenter.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Where the daemon of a command line listens: a Unix socket in a folder only this user can
+ * enter, named by a digest of everything a command's outcome may depend on besides its
+ * arguments: the JVM's command line (class path, options), the jars' sizes and times, the
+ * working folder and the environment. A command differing in any of these gets a daemon of its
+ * own (or none: {@link #MAX_DAEMONS}).
+ *
+ * @param dir the user's folder of daemons
+ * @param key the digest, 16 hex digits
+ */
+record DaemonAddress(Path dir, String key) {
+    /** Daemons of one user at most; a command finding this many runs in its own JVM. */
+    static final int MAX_DAEMONS = 3;
+
+    /** Variables a shell changes from one command to the next, which no command reads. */
+    private static final Set<String> UNREAD = Set.of("_", "SHLVL", "OLDPWD", "COLUMNS", "LINES");
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    Path socket() {
+        return dir.resolve(key + ".sock");
+    }
+
+    Path lock() {
+        return dir.resolve(key + ".lock");
+    }
+
+    Path log() {
+        return dir.resolve(key + ".log");
+    }
+
+    /**
+     * The address of this JVM's command line, whose daemon would be started by the line that
+     * {@code lineFile} holds (its arguments, one per line); null when there can be no daemon (no
+     * private folder for its socket).
+     */
+    static DaemonAddress of(Path lineFile) throws IOException {
+        Path dir = folder();
+        if (dir == null) {
+            return null;
+        }
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+        add(sha, Files.readString(lineFile));
+        add(sha, System.getProperty("user.dir"));
+        add(sha, System.getProperty("java.home"));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            add(sha, entry);
+            if (Files.isRegularFile(p)) {
+                add(sha, Files.size(p) + "/" + Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(System.getenv()).entrySet()) {
+            if (!UNREAD.contains(e.getKey()) && !e.getKey().startsWith("EXPERIMENTER_DAEMON")) {
+                add(sha, e.getKey() + "=" + e.getValue());
+            }
+        }
+        return new DaemonAddress(dir, HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+    }
+
+    private static void add(MessageDigest sha, String s) {
+        sha.update(s.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+    }
+
+    /**
+     * The user's folder of daemons, made when missing: ~/.cache/experimenter/daemons, or a folder
+     * of its own under /tmp when that path is too long for a socket's name; null when the folder
+     * is not this user's alone (any other user could then reach the daemon).
+     */
+    private static Path folder() throws IOException {
+        String user = System.getProperty("user.name");
+        List<Path> candidates = List.of(
+                Path.of(System.getProperty("user.home"), ".cache", "experimenter", "daemons"),
+                Path.of(System.getProperty("java.io.tmpdir"), "experimenter-daemons-" + user));
+        for (Path dir : candidates) {
+            // a socket's path has at most 107 bytes on Linux: the folder, a slash and 16 + 5
+            if (dir.toString().getBytes(StandardCharsets.UTF_8).length > 80) {
+                continue;
+            }
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir.getParent());
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // made by another command meanwhile: checked below like any other
+                }
+            }
+            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isDirectory() || !a.owner().getName().equals(user)) {
+                return null;
+            }
+            if (!a.permissions().equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            }
+            return dir;
+        }
+        return null;
+    }
+}

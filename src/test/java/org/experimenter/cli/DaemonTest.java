@@ -1,0 +1,286 @@
+package org.experimenter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.experimenter.testing.ChildJvm;
+import org.experimenter.testing.Faults;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The daemon as scripts/experimenter uses it, with real JVMs: a command line JVM ({@link Main}
+ * with {@code -Dexperimenter.daemon.line}) that starts the daemon, or finds it, and passes the
+ * command on; Python function rows on a SQLite file. The methods run in order on one daemon
+ * until a stop ends it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DaemonTest {
+    private static final Pattern RUN_ID = Pattern.compile("run (local-\\d+)-[0-9a-f]{8}");
+    /** Seconds an idle daemon of these tests waits for the next command. */
+    private static final int IDLE = 6;
+
+    private Path dir;
+    private Path home;
+    private Path lineFile;
+    private Path db;
+
+    @BeforeAll
+    void setUp() throws IOException {
+        dir = Faults.runDir("daemon_" + System.nanoTime());
+        // a home of its own: the daemons' folder is the user's, and its path must be short
+        home = Files.createTempDirectory(Path.of("/tmp"), "exd");
+        db = dir.resolve("daemon.db");
+        List<String> line = jvm("org.experimenter.cli.Daemon");
+        lineFile = dir.resolve("daemon.line");
+        Files.writeString(lineFile, String.join("\0", line) + "\0");
+    }
+
+    @AfterAll
+    void tearDown() throws IOException {
+        for (Path sock : sockets()) {
+            Files.deleteIfExists(sock); // the daemon sees its socket gone and ends within a second
+        }
+    }
+
+    /** The JVM's command line up to the main class: the test class path, the daemon's home. */
+    private List<String> jvm(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(
+                Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+        cmd.addAll(ChildJvm.QUICK);
+        cmd.add("-Xmx1g");
+        cmd.add("-Duser.home=" + home);
+        if (lineFile != null) {
+            cmd.add("-D" + DaemonClient.LINE_PROPERTY + "=" + lineFile);
+        }
+        cmd.add("-cp");
+        cmd.add(ChildJvm.classPath());
+        cmd.add(mainClass);
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    private Process start(Path out, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(jvm("org.experimenter.cli.Main", args));
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("EXPERIMENTER_DAEMON_IDLE", Integer.toString(IDLE));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(out.toFile());
+        return pb.start();
+    }
+
+    private record Ended(int code, String output) {}
+
+    private Ended command(String... args) throws Exception {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Process p = start(out, args);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), String.join(" ", args) + " did not end");
+        return new Ended(p.exitValue(), Files.readString(out));
+    }
+
+    private List<Path> sockets() throws IOException {
+        Path daemons = home.resolve(".cache/experimenter/daemons");
+        if (!Files.isDirectory(daemons)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(daemons)) {
+            return s.filter(p -> p.toString().endsWith(".sock")).toList();
+        }
+    }
+
+    private Path config(String table, String function, int rows, String extra) throws IOException {
+        Path py = dir.resolve(table + ".py");
+        Files.writeString(py, function);
+        Path conf = dir.resolve(table + ".conf");
+        Files.writeString(
+                conf,
+                "database { url = \"jdbc:sqlite:" + db + "\", table = " + table + " }\n"
+                        + "keyfields { x { type = int, values = { start = 0, stop = " + rows + " } } }\n"
+                        + "resultfields { v = int, pid = int }\n"
+                        + "experiment.python.function = \"" + py + ":run\"\n"
+                        + "spark.master = \"local[2]\"\n"
+                        + extra);
+        return conf;
+    }
+
+    private static String function(int value, double seconds) {
+        return "import os, time\n"
+                + "def run(parameters, result_processor, custom_config):\n"
+                + "    time.sleep(" + seconds + ")\n"
+                + "    result_processor.process_results({'v': " + value + ", 'pid': os.getpid()})\n";
+    }
+
+    private Map<String, Long> statuses(String table) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT status, count(*) FROM " + table + " GROUP BY status")) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("no such table")) {
+                throw e;
+            }
+            // not filled yet
+        }
+        return counts;
+    }
+
+    private Set<Long> column(String table, String sql) throws SQLException {
+        Set<Long> values = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + sql + " FROM " + table)) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
+    }
+
+    private static String sparkApp(Ended e) {
+        Matcher m = RUN_ID.matcher(e.output());
+        assertTrue(m.find(), e.output());
+        return m.group(1);
+    }
+
+    /**
+     * The first command starts the daemon, the second runs in it (the same Spark application)
+     * and sees its Python function as it is then: edited in between, the workers of the first
+     * command are not reused. A command's failure reaches its command line as exit code and message.
+     */
+    @Test
+    @Order(1)
+    void aSecondCommandRunsInTheDaemonWithTheCodeAsItIsThen() throws Exception {
+        Path first = config("first", function(1, 0), 4, "");
+        Ended a = command("run", "--config", first.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        assertEquals(1, sockets().size(), "the daemon's socket");
+        assertEquals(Set.of(1L), column("first", "v"));
+
+        Path second = config("second", function(2, 0), 4, "");
+        // the same file as the first command's function, edited
+        Files.writeString(dir.resolve("first.py"), function(2, 0));
+        Files.writeString(
+                second,
+                Files.readString(second)
+                        .replace(
+                                dir.resolve("second.py").toString(),
+                                dir.resolve("first.py").toString()));
+        Ended b = command("run", "--config", second.toString(), "--fill", "--eval", "v");
+        assertEquals(0, b.code(), b.output());
+        assertEquals(sparkApp(a), sparkApp(b), "the second run in the first one's Spark application:\n" + b.output());
+        assertEquals(Set.of(2L), column("second", "v"), "the edited function");
+        Set<Long> pids = column("first", "pid");
+        pids.retainAll(column("second", "pid"));
+        assertEquals(Set.of(), pids, "workers of the first command reused");
+        assertTrue(b.output().contains("2.0000"), "the eval's mean of v:\n" + b.output());
+
+        Ended bad = command("eval", "--config", second.toString(), "--where", "no_such_field > 1");
+        assertEquals(1, bad.code(), bad.output());
+        assertTrue(bad.output().contains("error: "), bad.output());
+        assertEquals(1, sockets().size(), "one daemon");
+    }
+
+    /**
+     * While the daemon runs a command, a second one runs in a JVM of its own (another Spark
+     * application); once idle for its time, the daemon ends and removes its socket.
+     */
+    @Test
+    @Order(2)
+    void aCommandWhileTheDaemonIsBusyRunsInItsOwnJvmAndAnIdleDaemonEnds() throws Exception {
+        Path slow = config("slow", function(3, 1.5), 16, "");
+        Path out = dir.resolve("slow.txt");
+        Process busy = start(out, "run", "--config", slow.toString(), "--fill");
+        Faults.await(
+                "the slow run's first row done",
+                Duration.ofMinutes(1),
+                () -> statuses("slow").getOrDefault("done", 0L) > 0 ? true : null);
+        Path other = config("other", function(4, 0), 1, "");
+        Ended b = command("run", "--config", other.toString(), "--fill");
+        assertTrue(busy.waitFor(2, TimeUnit.MINUTES));
+        String slowOutput = Files.readString(out);
+        assertEquals(0, busy.exitValue(), slowOutput);
+        assertEquals(0, b.code(), b.output());
+        assertNotEquals(sparkApp(new Ended(0, slowOutput)), sparkApp(b), "ran in a JVM of its own");
+        assertEquals(Map.of("done", 16L), statuses("slow"));
+        assertEquals(Map.of("done", 1L), statuses("other"));
+
+        Faults.await(
+                "the idle daemon's end",
+                Duration.ofSeconds(IDLE + 20),
+                () -> sockets().isEmpty() ? true : null);
+    }
+
+    /**
+     * SIGTERM to the command line (Ctrl-C alike): the daemon stops the run as the command's own
+     * JVM would, the running rows finish within the shutdown grace, the others stay created, and
+     * the daemon ends; the command line's exit code is the signal's. A command line killed by
+     * SIGKILL (no word to the daemon) stops its run the same way.
+     */
+    @Test
+    @Order(3)
+    void stoppingOrKillingTheCommandLineStopsItsRunGracefully() throws Exception {
+        for (boolean kill : List.of(false, true)) {
+            String table = kill ? "killed" : "stopped";
+            Path conf = config(table, function(5, 3), 8, "shutdown-grace = 20s\n");
+            Path out = dir.resolve(table + ".txt");
+            Process p = start(out, "run", "--config", conf.toString(), "--fill");
+            Faults.await(
+                    "two rows running",
+                    Duration.ofMinutes(1),
+                    () -> statuses(table).getOrDefault("running", 0L) == 2 ? true : null);
+            if (kill) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the command line's end");
+            if (!kill) {
+                assertEquals(143, p.exitValue(), Files.readString(out));
+            }
+            Faults.await(
+                    "no row running",
+                    Duration.ofMinutes(1),
+                    () -> statuses(table).containsKey("running") ? null : true);
+            Map<String, Long> after = statuses(table);
+            assertEquals(
+                    2L, after.getOrDefault("done", 0L), table + ": the rows running at the stop finished: " + after);
+            assertEquals(6L, after.getOrDefault("created", 0L), table + ": " + after);
+            Faults.await(
+                    "the daemon's end", Duration.ofSeconds(30), () -> sockets().isEmpty() ? true : null);
+            assertFalse(after.containsKey("error"), after.toString());
+        }
+    }
+}
