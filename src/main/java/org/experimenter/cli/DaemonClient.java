@@ -215,7 +215,11 @@ final class DaemonClient {
                     break;
                 }
                 byte[] b = in.readNBytes(in.readInt());
-                (type == DaemonWire.OUT ? stdout : stderr).write(b);
+                try {
+                    (type == DaemonWire.OUT ? stdout : stderr).write(b);
+                } catch (IOException e) {
+                    // a closed pipe (| head): the command goes on, as its own JVM's would, unheard
+                }
             }
         } catch (IOException e) {
             // as below

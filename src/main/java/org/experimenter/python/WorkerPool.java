@@ -222,6 +222,16 @@ final class WorkerPool {
     static void endIdle() {
         List<PythonWorker> idle = new java.util.ArrayList<>();
         synchronized (WorkerPool.class) {
+            // workers still importing ahead of rows (a run that had less to do) first become idle
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (STARTING.values().stream().anyMatch(n -> n > 0) && System.nanoTime() < end) {
+                try {
+                    WorkerPool.class.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             IDLE.values().forEach(idle::addAll);
             IDLE.clear();
             BROKEN.clear();
