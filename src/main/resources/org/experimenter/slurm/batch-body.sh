@@ -6,6 +6,7 @@
 # shutdown-grace, claimed rows go back to created; then the cluster stops.
 set -uo pipefail
 export EXPERIMENTER_CDS=0 # no detached class-archive maker left inside the job
+export EXPERIMENTER_DAEMON=0 # the driver is this job's process, not a daemon that outlives it
 export SPARK_SCALA_VERSION=2.13
 say() { echo "experimenter-slurm: $*"; }
 fail() { say "$*" >&2; exit 1; }

@@ -69,6 +69,11 @@ class DaemonTest {
         for (Path sock : sockets()) {
             Files.deleteIfExists(sock); // the daemon sees its socket gone and ends within a second
         }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** The JVM's command line up to the main class: the test class path, the daemon's home. */
@@ -90,13 +95,19 @@ class DaemonTest {
         return cmd;
     }
 
-    private Process start(Path out, String... args) throws IOException {
+    /** A command line; every one of the same environment, so that they share their daemon. */
+    private ProcessBuilder commandLine(String... args) {
         ProcessBuilder pb = new ProcessBuilder(jvm("org.experimenter.cli.Main", args));
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("EXPERIMENTER_DAEMON_IDLE", Integer.toString(IDLE));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(out.toFile());
-        return pb.start();
+        return pb;
+    }
+
+    private Process start(Path out, String... args) throws IOException {
+        return commandLine(args)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
     }
 
     private record Ended(int code, String output) {}
@@ -206,6 +217,14 @@ class DaemonTest {
         pids.retainAll(column("second", "pid"));
         assertEquals(Set.of(), pids, "workers of the first command reused");
         assertTrue(b.output().contains("2.0000"), "the eval's mean of v:\n" + b.output());
+
+        // standard output closed before the command prints (| head -0): the command still ends well
+        Process p = commandLine("eval", "--config", second.toString())
+                .redirectError(dir.resolve("piped.txt").toFile())
+                .start();
+        p.getInputStream().close();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("piped.txt")));
 
         Ended bad = command("eval", "--config", second.toString(), "--where", "no_such_field > 1");
         assertEquals(1, bad.code(), bad.output());
