@@ -73,12 +73,38 @@ record DaemonAddress(Path dir, String key) {
                 add(sha, Files.size(p) + "/" + Files.getLastModifiedTime(p).toMillis());
             }
         }
+        // the process's state that the environment does not show: the umask the files a command
+        // writes get (an export's folder, a new SQLite file) and the resource limits (ulimit)
+        for (String state : List.of("/proc/self/status", "/proc/self/limits")) {
+            add(sha, processState(Path.of(state)));
+        }
         for (Map.Entry<String, String> e : new TreeMap<>(System.getenv()).entrySet()) {
             if (!UNREAD.contains(e.getKey()) && !e.getKey().startsWith("EXPERIMENTER_DAEMON")) {
                 add(sha, e.getKey() + "=" + e.getValue());
             }
         }
         return new DaemonAddress(dir, HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+    }
+
+    /**
+     * The lines of a /proc file that a command started now would inherit: of the status, the
+     * umask only (the rest changes from one JVM to the next); empty where there is no /proc.
+     */
+    private static String processState(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (!file.endsWith("status")) {
+                return text;
+            }
+            for (String line : text.split("\n")) {
+                if (line.startsWith("Umask:")) {
+                    return line;
+                }
+            }
+            return "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static void add(MessageDigest sha, String s) {

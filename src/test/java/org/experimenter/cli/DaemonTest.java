@@ -302,4 +302,65 @@ class DaemonTest {
             assertFalse(after.containsKey("error"), after.toString());
         }
     }
+
+    /** A command line in that working folder under that umask (the shell's, then the JVM's). */
+    private Ended commandIn(Path folder, String umask, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+        cmd.addAll(commandLine(args).command());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        ProcessBuilder pb = commandLine().command(cmd).directory(folder.toFile());
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), String.join(" ", args) + " did not end");
+        return new Ended(p.exitValue(), Files.readString(out));
+    }
+
+    private static void removeTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /**
+     * The daemon's working folder removed and made again (a fresh clone, a build folder): the
+     * next command there reads its relative paths in the new folder, never in the removed one.
+     */
+    @Test
+    @Order(4)
+    void aWorkingFolderRemovedAndMadeAgainIsTheNewOne() throws Exception {
+        Path conf = config("remade", function(6, 0), 2, "");
+        Path work = dir.resolve("work");
+        Files.createDirectories(work);
+        Files.copy(conf, work.resolve("remade.conf"));
+        Ended a = commandIn(work, "022", "run", "--config", "remade.conf", "--fill");
+        assertEquals(0, a.code(), a.output());
+        assertEquals(1, sockets().size(), "the daemon of the folder");
+        removeTree(work);
+        Files.createDirectories(work);
+        Files.copy(conf, work.resolve("remade.conf"));
+        Ended b = commandIn(work, "022", "eval", "--config", "remade.conf");
+        assertEquals(0, b.code(), b.output());
+        assertTrue(b.output().contains("6.0000"), b.output());
+    }
+
+    /**
+     * A command's umask is its own: a command under umask 077 writes its export's folder for
+     * its user only, even when a daemon started under 022 is up.
+     */
+    @Test
+    @Order(5)
+    void aCommandsFilesGetItsOwnUmask() throws Exception {
+        Path conf = config("masked", function(7, 0), 1, "");
+        Ended a = commandIn(dir, "022", "run", "--config", conf.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        Path export = dir.resolve("masked-export");
+        Ended b = commandIn(
+                dir, "077", "export", "--config", conf.toString(), "--format", "csv", "--output", export.toString());
+        assertEquals(0, b.code(), b.output());
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(export)),
+                "the export's folder under umask 077");
+    }
 }
