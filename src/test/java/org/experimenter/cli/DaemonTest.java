@@ -303,9 +303,12 @@ class DaemonTest {
         }
     }
 
-    /** A command line in that working folder under that umask (the shell's, then the JVM's). */
-    private Ended commandIn(Path folder, String umask, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+    /**
+     * A command line in that working folder, started by a shell's line ending in exec (the
+     * command line's arguments follow): {@code umask 077 && exec}, {@code exec nice -n 7}.
+     */
+    private Ended commandIn(Path folder, String shell, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", shell + " \"$@\"", "sh"));
         cmd.addAll(commandLine(args).command());
         Path out = Files.createTempFile(dir, "out", ".txt");
         ProcessBuilder pb = commandLine().command(cmd).directory(folder.toFile());
@@ -333,13 +336,13 @@ class DaemonTest {
         Path work = dir.resolve("work");
         Files.createDirectories(work);
         Files.copy(conf, work.resolve("remade.conf"));
-        Ended a = commandIn(work, "022", "run", "--config", "remade.conf", "--fill");
+        Ended a = commandIn(work, "umask 022 && exec", "run", "--config", "remade.conf", "--fill");
         assertEquals(0, a.code(), a.output());
         assertEquals(1, sockets().size(), "the daemon of the folder");
         removeTree(work);
         Files.createDirectories(work);
         Files.copy(conf, work.resolve("remade.conf"));
-        Ended b = commandIn(work, "022", "eval", "--config", "remade.conf");
+        Ended b = commandIn(work, "umask 022 && exec", "eval", "--config", "remade.conf");
         assertEquals(0, b.code(), b.output());
         assertTrue(b.output().contains("6.0000"), b.output());
     }
@@ -352,15 +355,45 @@ class DaemonTest {
     @Order(5)
     void aCommandsFilesGetItsOwnUmask() throws Exception {
         Path conf = config("masked", function(7, 0), 1, "");
-        Ended a = commandIn(dir, "022", "run", "--config", conf.toString(), "--fill");
+        Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
         assertEquals(0, a.code(), a.output());
         Path export = dir.resolve("masked-export");
         Ended b = commandIn(
-                dir, "077", "export", "--config", conf.toString(), "--format", "csv", "--output", export.toString());
+                dir,
+                "umask 077 && exec",
+                "export",
+                "--config",
+                conf.toString(),
+                "--format",
+                "csv",
+                "--output",
+                export.toString());
         assertEquals(0, b.code(), b.output());
         assertEquals(
                 "rwx------",
                 java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(export)),
                 "the export's folder under umask 077");
+    }
+
+    /**
+     * A command's niceness and processors (nice, taskset) are its own: a run under nice -n 7
+     * runs its experiments at 7, even when a daemon started at 0 is up.
+     */
+    @Test
+    @Order(6)
+    void aCommandRunsAtItsOwnNiceness() throws Exception {
+        Path conf = config("plain", function(8, 0), 1, "");
+        Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        Path niced = config(
+                "niced",
+                "import os\n"
+                        + "def run(parameters, result_processor, custom_config):\n"
+                        + "    result_processor.process_results({'v': os.nice(0), 'pid': os.getpid()})\n",
+                1,
+                "");
+        Ended b = commandIn(dir, "umask 022 && exec nice -n 7", "run", "--config", niced.toString(), "--fill");
+        assertEquals(0, b.code(), b.output());
+        assertEquals(Set.of(7L), column("niced", "v"), "the experiment's niceness");
     }
 }
