@@ -126,7 +126,9 @@ public final class Daemon {
                 return;
             }
             boolean idle = !busy.get() && System.nanoTime() - lastUsed > idleNanos;
-            if (idle || !Files.exists(address.socket()) || (!busy.get() && jarChanged())) {
+            if (idle
+                    || !Files.exists(address.socket())
+                    || (!busy.get() && (jarChanged() || !inFolder(System.getProperty("user.dir"))))) {
                 if (busy.compareAndSet(false, true)) {
                     try {
                         server.close();
@@ -152,6 +154,20 @@ public final class Daemon {
         return false;
     }
 
+    /**
+     * Whether this JVM's working folder is the folder of that path: not when it was removed (and
+     * maybe made again) since the daemon started, where a relative path would reach the removed
+     * folder's files or none (the daemon then ends: no command can use it again).
+     */
+    private static boolean inFolder(String dir) {
+        Path here = Path.of("/proc/self/cwd");
+        try {
+            return Files.isSameFile(Files.exists(here) ? here : Path.of("."), Path.of(dir));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** One connection: a command, run unless another one runs. */
     private void serve(SocketChannel ch) {
         try (ch) {
@@ -161,7 +177,10 @@ public final class Daemon {
             }
             DataInputStream in = new DataInputStream(new BufferedInputStream(DaemonWire.in(ch)));
             DaemonWire.Request r = DaemonWire.Request.read(in);
-            if (r == null || !r.dir().equals(System.getProperty("user.dir")) || !busy.compareAndSet(false, true)) {
+            if (r == null
+                    || !r.dir().equals(System.getProperty("user.dir"))
+                    || !inFolder(r.dir())
+                    || !busy.compareAndSet(false, true)) {
                 DaemonWire.out(ch).write(DaemonWire.BUSY);
                 return;
             }

@@ -73,12 +73,44 @@ record DaemonAddress(Path dir, String key) {
                 add(sha, Files.size(p) + "/" + Files.getLastModifiedTime(p).toMillis());
             }
         }
+        // the process's state that the environment does not show, which the daemon would have
+        // from the command that started it: the umask of the files a command writes (an export's
+        // folder, a new SQLite file), the resource limits (ulimit), the processors it may use
+        // (taskset: local[*]'s cores), its niceness and its control groups (memory, CPU limits)
+        add(sha, processState());
         for (Map.Entry<String, String> e : new TreeMap<>(System.getenv()).entrySet()) {
             if (!UNREAD.contains(e.getKey()) && !e.getKey().startsWith("EXPERIMENTER_DAEMON")) {
                 add(sha, e.getKey() + "=" + e.getValue());
             }
         }
         return new DaemonAddress(dir, HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+    }
+
+    /** This JVM's state of {@link #of} from /proc; empty where there is none. */
+    private static String processState() {
+        StringBuilder state = new StringBuilder();
+        for (String line : read("/proc/self/status").split("\n")) {
+            if (line.startsWith("Umask:") || line.startsWith("Cpus_allowed_list:")) {
+                state.append(line).append('\n');
+            }
+        }
+        // the niceness: the 19th field of stat, the 17th after the command's name in parentheses
+        String stat = read("/proc/self/stat");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
+        if (fields.length > 16) {
+            state.append("nice ").append(fields[16]).append('\n');
+        }
+        return state.append(read("/proc/self/limits"))
+                .append(read("/proc/self/cgroup"))
+                .toString();
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static void add(MessageDigest sha, String s) {

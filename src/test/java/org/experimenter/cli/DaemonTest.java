@@ -302,4 +302,98 @@ class DaemonTest {
             assertFalse(after.containsKey("error"), after.toString());
         }
     }
+
+    /**
+     * A command line in that working folder, started by a shell's line ending in exec (the
+     * command line's arguments follow): {@code umask 077 && exec}, {@code exec nice -n 7}.
+     */
+    private Ended commandIn(Path folder, String shell, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", shell + " \"$@\"", "sh"));
+        cmd.addAll(commandLine(args).command());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        ProcessBuilder pb = commandLine().command(cmd).directory(folder.toFile());
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), String.join(" ", args) + " did not end");
+        return new Ended(p.exitValue(), Files.readString(out));
+    }
+
+    private static void removeTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /**
+     * The daemon's working folder removed and made again (a fresh clone, a build folder): the
+     * next command there reads its relative paths in the new folder, never in the removed one.
+     */
+    @Test
+    @Order(4)
+    void aWorkingFolderRemovedAndMadeAgainIsTheNewOne() throws Exception {
+        Path conf = config("remade", function(6, 0), 2, "");
+        Path work = dir.resolve("work");
+        Files.createDirectories(work);
+        Files.copy(conf, work.resolve("remade.conf"));
+        Ended a = commandIn(work, "umask 022 && exec", "run", "--config", "remade.conf", "--fill");
+        assertEquals(0, a.code(), a.output());
+        assertEquals(1, sockets().size(), "the daemon of the folder");
+        removeTree(work);
+        Files.createDirectories(work);
+        Files.copy(conf, work.resolve("remade.conf"));
+        Ended b = commandIn(work, "umask 022 && exec", "eval", "--config", "remade.conf");
+        assertEquals(0, b.code(), b.output());
+        assertTrue(b.output().contains("6.0000"), b.output());
+    }
+
+    /**
+     * A command's umask is its own: a command under umask 077 writes its export's folder for
+     * its user only, even when a daemon started under 022 is up.
+     */
+    @Test
+    @Order(5)
+    void aCommandsFilesGetItsOwnUmask() throws Exception {
+        Path conf = config("masked", function(7, 0), 1, "");
+        Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        Path export = dir.resolve("masked-export");
+        Ended b = commandIn(
+                dir,
+                "umask 077 && exec",
+                "export",
+                "--config",
+                conf.toString(),
+                "--format",
+                "csv",
+                "--output",
+                export.toString());
+        assertEquals(0, b.code(), b.output());
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(export)),
+                "the export's folder under umask 077");
+    }
+
+    /**
+     * A command's niceness and processors (nice, taskset) are its own: a run under nice -n 7
+     * runs its experiments at 7, even when a daemon started at 0 is up.
+     */
+    @Test
+    @Order(6)
+    void aCommandRunsAtItsOwnNiceness() throws Exception {
+        Path conf = config("plain", function(8, 0), 1, "");
+        Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        Path niced = config(
+                "niced",
+                "import os\n"
+                        + "def run(parameters, result_processor, custom_config):\n"
+                        + "    result_processor.process_results({'v': os.nice(0), 'pid': os.getpid()})\n",
+                1,
+                "");
+        Ended b = commandIn(dir, "umask 022 && exec nice -n 7", "run", "--config", niced.toString(), "--fill");
+        assertEquals(0, b.code(), b.output());
+        assertEquals(Set.of(7L), column("niced", "v"), "the experiment's niceness");
+    }
 }
