@@ -241,6 +241,7 @@ public final class Daemon {
 
     /** What must not outlive a command (see the class's comment). */
     private static void afterCommand() {
+        SparkSessions.afterCommand();
         PythonExperiment.endIdleWorkers();
         ExperimentStore.closeConnections();
         CodeVersion.forget();

@@ -120,6 +120,16 @@ final class SparkSessions {
     }
 
     /**
+     * In the daemon, after a command: what its sessions cached (tables a report or the web view
+     * keeps in memory) is dropped, as it would be with its JVM.
+     */
+    static synchronized void afterCommand() {
+        if (kept != null && !kept.base().sparkContext().isStopped()) {
+            kept.base().catalog().clearCache();
+        }
+    }
+
+    /**
      * Ends a command's session: stops Spark, unless the daemon keeps its context for the next
      * command (then the session is only dropped).
      */
