@@ -40,9 +40,11 @@ class SlurmRunTest {
         String table = TestDb.uniqueTable("slurm_example");
         Path dir = Files.createDirectories(ROOT.resolve("target/slurm-runs/" + table));
         Path conf = dir.resolve("example.conf");
-        // the example's 80 rows, each a command that sleeps a quarter of a second (the example's k-NN
-        // rows take milliseconds: all 80 could be done before the cancel arrives), in a SQLite file
-        // of the run folder, a 4 s lease and a short grace
+        // the example's 80 rows, each a command that sleeps the seconds of the file row-seconds: a
+        // quarter of a second in the first job (the example's k-NN rows take milliseconds: all 80
+        // could be done before the cancel arrives), none in the second, which nobody stops; in a
+        // SQLite file of the run folder, a 4 s lease and a short grace
+        Path rowSeconds = Files.writeString(dir.resolve("row-seconds"), "0.25\n");
         Files.writeString(
                 conf,
                 "keyfields {\n"
@@ -51,7 +53,8 @@ class SlurmRunTest {
                         + "  seed { type = int, values = { start = 0, stop = 5 } }\n"
                         + "}\n"
                         + "resultfields { accuracy = double }\n"
-                        + "experiment { command = [sh, -c, \"sleep 0.25; echo '{\\\"accuracy\\\": 1.0}'"
+                        + "experiment { command = [sh, -c, \"sleep $(cat '" + rowSeconds
+                        + "'); echo '{\\\"accuracy\\\": 1.0}'"
                         + " > \\\"$EXPERIMENTER_RESULT_FILE\\\"\"] }\n"
                         + "spark.master = \"local[*]\"\n"
                         + "database { url = \"jdbc:sqlite:" + dir.resolve("example.db") + "\", table = " + table
@@ -93,7 +96,9 @@ class SlurmRunTest {
         assertTrue(out1.contains("stopped by a signal") && !out1.contains("lost"), out1);
         assertClusterStopped(dir, job1);
 
-        // the second job on two nodes: partition two of scripts/dev/slurm, two more slurmd on this machine
+        // the second job on two nodes: partition two of scripts/dev/slurm, two more slurmd on this machine;
+        // its rows sleep no more (on executors of one core each, 77 rows of a quarter second took 30 s)
+        Files.writeString(rowSeconds, "0\n");
         boolean two = !run(ROOT, List.of("sinfo", "--noheader", "--partition=two", "--format=%D"))
                 .out()
                 .isBlank();

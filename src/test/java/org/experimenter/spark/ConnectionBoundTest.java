@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.experimenter.Experimenter;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A run of 128 tasks at once (local[128], I/O-bound experiments) on PostgreSQL, in a JVM of its
  * own: its connections, watched in pg_stat_activity, stay within the pool and Spark's two reads.
+ * The run logs in as a role of its own, made for it and dropped after it, so that the watch counts
+ * its connections alone while other tests use the database beside it.
  */
-@Tag("serial") // it counts every connection of the run's application name on the database
 class ConnectionBoundTest {
     @Test
     void aRunOf128TasksAtOnceOpensAtMostPoolSizePlusTwoConnections() throws Exception {
@@ -41,17 +41,43 @@ class ConnectionBoundTest {
     /** Runs rows experiments of 300 ms on master in a driver JVM of its own; returns the peak of its connections. */
     private static int peakConnections(String master, int rows) throws Exception {
         String table = TestDb.uniqueTable("bound");
+        String role = table;
+        admin("CREATE ROLE " + role + " LOGIN", "GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+        try {
+            return peakConnections(master, rows, table, role);
+        } finally {
+            admin("DROP OWNED BY " + role, "DROP ROLE " + role);
+        }
+    }
+
+    private static void admin(String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDb.pgUrl(), TestDb.pgUser(), "");
+                Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    private static int peakConnections(String master, int rows, String table, String role) throws Exception {
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");
         Path conf = Faults.writeConfig(
-                dir, TestDb.POSTGRES, table, log, rows, master, "sleep-ms = 300", "database.pool-size = 4");
+                dir,
+                TestDb.POSTGRES,
+                table,
+                log,
+                rows,
+                master,
+                "sleep-ms = 300",
+                "database.pool-size = 4\ndatabase.user = " + role);
         Experimenter ex = Experimenter.load(conf);
         ex.fill();
         AtomicInteger peak = new AtomicInteger();
         Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
         try (Connection watch = DriverManager.getConnection(TestDb.pgUrl(), TestDb.pgUser(), "");
                 Statement st = watch.createStatement()) {
-            // connections of this run only: opened after this point by the driver and its executors
+            // connections of this run only: of its role, opened after this point by the driver and its executors
             String since;
             try (ResultSet rs = st.executeQuery("SELECT now()::text")) {
                 rs.next();
@@ -59,7 +85,8 @@ class ConnectionBoundTest {
             }
             while (driver.isAlive()) {
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                        + " current_database() AND application_name = 'experimenter' AND backend_start >= " + since)) {
+                        + " current_database() AND application_name = 'experimenter' AND usename = '" + role
+                        + "' AND backend_start >= " + since)) {
                     rs.next();
                     peak.accumulateAndGet(rs.getInt(1), Math::max);
                 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,10 @@ import org.experimenter.testing.ChildJvm;
 import org.experimenter.testing.Faults;
 import org.experimenter.testing.LocalCluster;
 import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Only the tasks that run rows hold GPUs: on local-cluster[1,4,1024] with two fake GPUs (a
@@ -26,78 +30,91 @@ import org.junit.jupiter.api.Test;
  * and then a run whose rows are read by a Spark stage of their own. The stage that runs rows has
  * a resource profile of its own and at most as many tasks at once as its GPUs allow; the read
  * stage and the other job keep the default profile and run more tasks at once than there are
- * GPUs (before, the session asked a GPU for every task, so they too ran two at once).
+ * GPUs (before, the session asked a GPU for every task, so they too ran two at once). The two
+ * tables (all rows of one GPU; stage 2 of two GPUs) run one after the other in one driver, whose
+ * session their configs make alike: one local-cluster start instead of two.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResourceProfileLocalClusterTest {
     record Stage(int id, int profile, int tasks, int most, String job) {}
 
-    @Test
-    void onlyTheStageThatRunsRowsHoldsTheirGpusTheReadStageAndOtherJobsDoNot() throws Exception {
-        String table = TestDb.uniqueTable("profile_all");
-        Path dir = Faults.runDir(table);
-        Path conf = config(dir, table, "resources { gpus = 1 }");
-        Experimenter ex = Experimenter.load(conf);
-        ExperimentStore store = TestDb.store(ex);
-        try {
-            assertEquals(8, ex.fill());
-            List<Stage> stages = run(dir, conf, "all");
-            Stage plain = only(stages, "plain");
-            assertEquals(0, plain.profile(), stages.toString());
-            assertTrue(plain.most() > 2, "tasks that ask for nothing run more at once than there are GPUs: " + stages);
-            Stage rows = runStage(stages);
-            assertTrue(rows.profile() > 0, "the stage that runs rows has a profile of its own: " + stages);
-            assertTrue(rows.most() <= 2, "at most 2 rows at once on 2 GPUs: " + stages);
-            // the read of the open rows (Spark's JDBC source, then spread over the run's tasks) is a stage of
-            // its own before the run's (AQE runs it when the run's RDD is made: a job of its own)
-            List<Stage> reads =
-                    stages.stream().filter(s -> s != plain && s != rows).toList();
-            assertTrue(!reads.isEmpty(), "a read stage: " + stages);
-            for (Stage read : reads) {
-                assertEquals(0, read.profile(), "the read stage holds no GPU: " + stages);
-            }
-            for (Map<String, Object> r : store.rows()) {
-                assertEquals("done", r.get("status"), String.valueOf(r.get("error")));
-                String given =
-                        (String) store.attempts((Long) r.get("id")).get(0).get("resources");
-                assertTrue(given.matches("gpus=1 cpus=1 gpu-addresses=[01]"), given);
-            }
-            System.out.println("resource profiles on local-cluster, 2 fake GPUs, 4 cores: " + stages);
-        } finally {
-            ex.drop();
+    Experimenter all;
+    Experimenter second;
+    /** The stages of each table's part of the driver: that of all, that of second. */
+    List<List<Stage>> parts;
+
+    @BeforeAll
+    void runBothTablesInOneDriver() throws Exception {
+        String allTable = TestDb.uniqueTable("profile_all");
+        String stageTable = TestDb.uniqueTable("profile_stage");
+        Path dir = Faults.runDir(allTable);
+        Path allConf = config(dir, allTable, "resources { gpus = 1 }");
+        Path stageConf = config(dir, stageTable, "stages { 2 { resources { gpus = 2 } } }");
+        all = Experimenter.load(allConf);
+        second = Experimenter.load(stageConf);
+        assertEquals(8, all.fill());
+        assertEquals(8, second.fill());
+        try (Connection c = DriverManager.getConnection(second.config().url());
+                Statement st = c.createStatement()) {
+            assertEquals(4, st.executeUpdate("UPDATE " + stageTable + " SET stage = 2 WHERE x >= 4"));
+        }
+        parts = run(dir, allConf, "all", stageConf, "2");
+        assertEquals(2, parts.size(), parts.toString());
+    }
+
+    @AfterAll
+    void dropTables() {
+        if (all != null) {
+            all.drop();
+        }
+        if (second != null) {
+            second.drop();
         }
     }
 
     @Test
-    void aRunOfOneStageRunsOnlyItsRowsWithTheResourcesOfItsStagesSection() throws Exception {
-        String table = TestDb.uniqueTable("profile_stage");
-        Path dir = Faults.runDir(table);
-        Path conf = config(dir, table, "stages { 2 { resources { gpus = 2 } } }");
-        Experimenter ex = Experimenter.load(conf);
-        ExperimentStore store = TestDb.store(ex);
-        try {
-            assertEquals(8, ex.fill());
-            try (Connection c = DriverManager.getConnection(ex.config().url());
-                    Statement st = c.createStatement()) {
-                assertEquals(4, st.executeUpdate("UPDATE " + table + " SET stage = 2 WHERE x >= 4"));
-            }
-            List<Stage> stages = run(dir, conf, "2");
-            assertTrue(only(stages, "plain").most() > 2, stages.toString());
-            Stage rows = runStage(stages);
-            assertTrue(rows.profile() > 0, stages.toString());
-            assertTrue(rows.most() <= 1, "rows of 2 GPUs on 2 GPUs: one at once: " + stages);
-            for (Map<String, Object> r : store.rows()) {
-                boolean second = (Integer) r.get("x") >= 4;
-                assertEquals(second ? "done" : "created", r.get("status"), r.toString());
-                if (second) {
-                    String given =
-                            (String) store.attempts((Long) r.get("id")).get(0).get("resources");
-                    assertTrue(given.matches("gpus=2 cpus=1 gpu-addresses=(0,1|1,0)"), given);
-                }
-            }
-            System.out.println("run --stage 2 with stages { 2 { resources { gpus = 2 } } }: " + stages);
-        } finally {
-            ex.drop();
+    void onlyTheStageThatRunsRowsHoldsTheirGpusTheReadStageAndOtherJobsDoNot() throws Exception {
+        ExperimentStore store = TestDb.store(all);
+        List<Stage> stages = parts.get(0);
+        Stage plain = only(stages, "plain");
+        assertEquals(0, plain.profile(), stages.toString());
+        assertTrue(plain.most() > 2, "tasks that ask for nothing run more at once than there are GPUs: " + stages);
+        Stage rows = runStage(stages);
+        assertTrue(rows.profile() > 0, "the stage that runs rows has a profile of its own: " + stages);
+        assertTrue(rows.most() <= 2, "at most 2 rows at once on 2 GPUs: " + stages);
+        // the read of the open rows (Spark's JDBC source, then spread over the run's tasks) is a stage of
+        // its own before the run's (AQE runs it when the run's RDD is made: a job of its own)
+        List<Stage> reads = stages.stream().filter(s -> s != plain && s != rows).toList();
+        assertTrue(!reads.isEmpty(), "a read stage: " + stages);
+        for (Stage read : reads) {
+            assertEquals(0, read.profile(), "the read stage holds no GPU: " + stages);
         }
+        for (Map<String, Object> r : store.rows()) {
+            assertEquals("done", r.get("status"), String.valueOf(r.get("error")));
+            String given = (String) store.attempts((Long) r.get("id")).get(0).get("resources");
+            assertTrue(given.matches("gpus=1 cpus=1 gpu-addresses=[01]"), given);
+        }
+        System.out.println("resource profiles on local-cluster, 2 fake GPUs, 4 cores: " + stages);
+    }
+
+    @Test
+    void aRunOfOneStageRunsOnlyItsRowsWithTheResourcesOfItsStagesSection() throws Exception {
+        ExperimentStore store = TestDb.store(second);
+        List<Stage> stages = parts.get(1);
+        assertTrue(only(stages, "plain").most() > 2, stages.toString());
+        Stage rows = runStage(stages);
+        assertTrue(rows.profile() > 0, stages.toString());
+        assertTrue(rows.most() <= 1, "rows of 2 GPUs on 2 GPUs: one at once: " + stages);
+        for (Map<String, Object> r : store.rows()) {
+            boolean inStage = (Integer) r.get("x") >= 4;
+            assertEquals(inStage ? "done" : "created", r.get("status"), r.toString());
+            if (inStage) {
+                String given =
+                        (String) store.attempts((Long) r.get("id")).get(0).get("resources");
+                assertTrue(given.matches("gpus=2 cpus=1 gpu-addresses=(0,1|1,0)"), given);
+            }
+        }
+        System.out.println("run --stage 2 with stages { 2 { resources { gpus = 2 } } }: " + stages);
     }
 
     /** 8 rows of 400 ms, 4 partitions, on local-cluster[1,4,1024] whose executor has two fake GPUs. */
@@ -106,7 +123,7 @@ class ResourceProfileLocalClusterTest {
                 dir,
                 TestDb.SQLITE,
                 table,
-                dir.resolve("executions.log"),
+                dir.resolve(table + ".log"),
                 8,
                 "local-cluster[1,4,1024]",
                 "sleep-ms = 400",
@@ -114,10 +131,21 @@ class ResourceProfileLocalClusterTest {
                         + LocalCluster.FAST_EXECUTORS + "}\n");
     }
 
-    private static List<Stage> run(Path dir, Path conf, String stage) throws Exception {
+    /**
+     * Runs the pairs of a config and a stage (or all) in one driver, one after the other; returns
+     * the stages of each, in the order of their ids: each from its job plain up to the next's.
+     */
+    private static List<List<Stage>> run(Path dir, Path conf, String stage, Path conf2, String stage2)
+            throws Exception {
         Path out = dir.resolve("stages.txt");
         Process driver = ChildJvm.start(
-                dir.resolve("driver.out"), ProfileRun.class.getName(), conf.toString(), stage, out.toString());
+                dir.resolve("driver.out"),
+                ProfileRun.class.getName(),
+                out.toString(),
+                conf.toString(),
+                stage,
+                conf2.toString(),
+                stage2);
         try {
             assertTrue(driver.waitFor(240, TimeUnit.SECONDS), "the run ends");
             assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver.out")));
@@ -134,7 +162,16 @@ class ResourceProfileLocalClusterTest {
                     Integer.parseInt(f[3].substring(5)),
                     f[4].substring(4)));
         }
-        return stages;
+        stages.sort(Comparator.comparingInt(Stage::id));
+        List<List<Stage>> parts = new ArrayList<>();
+        for (Stage s : stages) {
+            if (s.job().equals("plain")) {
+                parts.add(new ArrayList<>());
+            }
+            assertTrue(!parts.isEmpty(), "the first stage is that of the job plain: " + stages);
+            parts.get(parts.size() - 1).add(s);
+        }
+        return parts;
     }
 
     /** The stage that ran the rows: the last of the run's job. */
