@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.experimenter.testing.TestDb;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +47,9 @@ class SparkSubmitIT {
     @ParameterizedTest
     @EnumSource(TestDb.class)
     void theApplicationJarRunsTheExampleUnderSparkSubmit(TestDb db) throws Exception {
+        // -Dsubmit.databases=SQLITE (scripts/test, for the Spark 3.5 jar): the databases to run on
+        String only = System.getProperty("submit.databases", "");
+        Assumptions.assumeTrue(only.isBlank() || Arrays.asList(only.split(",")).contains(db.name()), "not asked for");
         String jar = System.getProperty("app.jar");
         assertTrue(Files.isRegularFile(Path.of(jar)), "the shaded jar exists: " + jar);
         String table = TestDb.uniqueTable("submit");

@@ -280,34 +280,26 @@ public final class Daemon {
 
     /** The daemon's side of the wire: framed output to the command line. */
     private static final class Frames {
-        private final SocketChannel ch;
+        private final OutputStream wire;
 
         Frames(SocketChannel ch) {
-            this.ch = ch;
+            this.wire = DaemonWire.out(ch);
         }
 
         synchronized void accept() throws IOException {
-            write(ByteBuffer.wrap(new byte[] {DaemonWire.ACCEPTED}));
+            wire.write(DaemonWire.ACCEPTED);
         }
 
         synchronized void frame(int type, byte[] b, int off, int len) throws IOException {
-            ByteBuffer head =
-                    ByteBuffer.allocate(5).put((byte) type).putInt(len).flip();
-            write(head);
-            write(ByteBuffer.wrap(b, off, len));
+            wire.write(ByteBuffer.allocate(5).put((byte) type).putInt(len).array());
+            wire.write(b, off, len);
         }
 
         synchronized void exit(int code) throws IOException {
-            write(ByteBuffer.allocate(5)
+            wire.write(ByteBuffer.allocate(5)
                     .put((byte) DaemonWire.EXIT)
                     .putInt(code)
-                    .flip());
-        }
-
-        private void write(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
+                    .array());
         }
 
         OutputStream stream(int type) {

@@ -239,21 +239,32 @@ class DaemonTest {
     @Test
     @Order(2)
     void aCommandWhileTheDaemonIsBusyRunsInItsOwnJvmAndAnIdleDaemonEnds() throws Exception {
-        Path slow = config("slow", function(3, 1.5), 16, "");
+        // rows that wait for a file: the daemon stays busy until the test makes it
+        Path release = dir.resolve("release");
+        Path slow = config(
+                "slow",
+                "import os, time\n"
+                        + "def run(parameters, result_processor, custom_config):\n"
+                        + "    while not os.path.exists('" + release + "'):\n"
+                        + "        time.sleep(0.05)\n"
+                        + "    result_processor.process_results({'v': 3, 'pid': os.getpid()})\n",
+                4,
+                "");
         Path out = dir.resolve("slow.txt");
         Process busy = start(out, "run", "--config", slow.toString(), "--fill");
         Faults.await(
-                "the slow run's first row done",
+                "the slow run's rows running",
                 Duration.ofMinutes(1),
-                () -> statuses("slow").getOrDefault("done", 0L) > 0 ? true : null);
+                () -> statuses("slow").getOrDefault("running", 0L) > 0 ? true : null);
         Path other = config("other", function(4, 0), 1, "");
         Ended b = command("run", "--config", other.toString(), "--fill");
+        Files.writeString(release, "");
         assertTrue(busy.waitFor(2, TimeUnit.MINUTES));
         String slowOutput = Files.readString(out);
         assertEquals(0, busy.exitValue(), slowOutput);
         assertEquals(0, b.code(), b.output());
         assertNotEquals(sparkApp(new Ended(0, slowOutput)), sparkApp(b), "ran in a JVM of its own");
-        assertEquals(Map.of("done", 16L), statuses("slow"));
+        assertEquals(Map.of("done", 4L), statuses("slow"));
         assertEquals(Map.of("done", 1L), statuses("other"));
 
         Faults.await(
@@ -348,12 +359,13 @@ class DaemonTest {
     }
 
     /**
-     * A command's umask is its own: a command under umask 077 writes its export's folder for
-     * its user only, even when a daemon started under 022 is up.
+     * A command's umask, niceness and processors (nice, taskset) are its own, even when a daemon
+     * started under umask 022 at niceness 0 is up: a command under umask 077 writes its export's
+     * folder for its user only, a run under nice -n 7 runs its experiments at 7.
      */
     @Test
     @Order(5)
-    void aCommandsFilesGetItsOwnUmask() throws Exception {
+    void aCommandsUmaskAndNicenessAreItsOwn() throws Exception {
         Path conf = config("masked", function(7, 0), 1, "");
         Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
         assertEquals(0, a.code(), a.output());
@@ -373,18 +385,7 @@ class DaemonTest {
                 "rwx------",
                 java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(export)),
                 "the export's folder under umask 077");
-    }
 
-    /**
-     * A command's niceness and processors (nice, taskset) are its own: a run under nice -n 7
-     * runs its experiments at 7, even when a daemon started at 0 is up.
-     */
-    @Test
-    @Order(6)
-    void aCommandRunsAtItsOwnNiceness() throws Exception {
-        Path conf = config("plain", function(8, 0), 1, "");
-        Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
-        assertEquals(0, a.code(), a.output());
         Path niced = config(
                 "niced",
                 "import os\n"
@@ -392,8 +393,8 @@ class DaemonTest {
                         + "    result_processor.process_results({'v': os.nice(0), 'pid': os.getpid()})\n",
                 1,
                 "");
-        Ended b = commandIn(dir, "umask 022 && exec nice -n 7", "run", "--config", niced.toString(), "--fill");
-        assertEquals(0, b.code(), b.output());
+        Ended c = commandIn(dir, "umask 022 && exec nice -n 7", "run", "--config", niced.toString(), "--fill");
+        assertEquals(0, c.code(), c.output());
         assertEquals(Set.of(7L), column("niced", "v"), "the experiment's niceness");
     }
 }
