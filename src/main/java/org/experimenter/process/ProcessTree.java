@@ -249,7 +249,11 @@ public final class ProcessTree implements AutoCloseable {
             Set<Long> told = new HashSet<>();
             long deadline = System.nanoTime() + grace.toNanos();
             List<ProcessHandle> left = settled();
-            while (!left.isEmpty() && System.nanoTime() < deadline) {
+            // every process found gets SIGTERM before any gets SIGKILL, even when finding them took
+            // longer than the grace period (a loaded machine, a short kill-grace)
+            boolean first = true;
+            while (!left.isEmpty() && (first || System.nanoTime() < deadline)) {
+                first = false;
                 for (ProcessHandle h : left) {
                     if (told.add(h.pid())) {
                         h.destroy();

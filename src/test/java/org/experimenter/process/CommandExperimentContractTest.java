@@ -63,7 +63,7 @@ abstract class CommandExperimentContractTest {
                 "  command = [\"" + python() + "\", \"" + script("cases.py")
                         + "\", \"--what\", \"{what}\", \"{args}\"]",
                 "  stream-interval = 200ms",
-                "  kill-grace = 1s",
+                "  kill-grace = 3s",
                 "  run-dir = \"" + runs + "\"",
                 "}",
                 "timeout = 10s",
