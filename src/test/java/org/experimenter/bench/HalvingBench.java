@@ -1,8 +1,10 @@
 package org.experimenter.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.Experiment;
 import org.experimenter.ExperimentContext;
@@ -12,13 +14,18 @@ import org.experimenter.config.ExperimentConfig;
 
 /**
  * What promotion costs: a halving run of 1,000 configurations with trivial experiments (rungs at
- * 1, 3 and 9 epochs, eta = 3: 1,000 + 333 + 111 rows) against a flat grid of the same number of
- * rows, each run's wall time from the first pass to the last, median of several runs; and the
- * same with the fill counted (the flat grid inserts its 1,444 rows before the run, halving 1,000
- * before and the promoted 444 during the run). Figures are printed, never asserted. Usage: {@code scripts/dev/bench halving [runs]}.
+ * 1, 3 and 9 epochs, eta = 3), synchronous (1,000 + 333 + 111 rows) and asynchronous (ASHA: as
+ * many rows as its promotions made), each against a flat grid of as many rows, run in the same
+ * round; each run's wall time from the first pass to the last, median of several runs; and the
+ * same with the fill counted (a flat grid inserts all its rows before the run, halving the first
+ * rung's before and the promoted rows during the run). Figures are printed, never asserted.
+ * Usage: {@code scripts/dev/bench halving [runs]}.
  */
 public final class HalvingBench {
     private static final int CONFIGS = 1_000;
+    private static final int SYNC_ROWS = CONFIGS + 333 + 111;
+    /** Rounds run before the counted ones: a round takes a fraction of a second, the JIT several to settle. */
+    private static final int WARM_UP = 3;
 
     private HalvingBench() {}
 
@@ -34,9 +41,10 @@ public final class HalvingBench {
         }
     }
 
-    static ExperimentConfig config(String db, String table, String mode) {
+    /** A flat grid of this many rows (mode null), or a halving run of the given mode. */
+    static ExperimentConfig config(String db, String table, String mode, int flatRows) {
         String fields = mode == null
-                ? "keyfields { x { type = int, values = { start = 0, stop = " + (CONFIGS + 333 + 111)
+                ? "keyfields { x { type = int, values = { start = 0, stop = " + flatRows
                         + " } }, epochs { type = int, values = [1] } }\n"
                 : "keyfields { x { type = int, values = { start = 0, stop = " + CONFIGS
                         + " } }, epochs { type = int } }\n"
@@ -48,74 +56,92 @@ public final class HalvingBench {
                 "bench");
     }
 
+    /** One timed run: the run alone, the fill and the run, and the rows it ran. */
+    private record Timed(double run, double withFill, long rows) {}
+
+    private static Timed time(SparkSession spark, ExperimentConfig config) {
+        Experimenter ex = Experimenter.of(config);
+        ex.drop();
+        ex.createTable();
+        long filling = System.nanoTime();
+        ex.fill();
+        long t0 = System.nanoTime();
+        RunSummary s = ex.run(spark, new Trivial());
+        long t1 = System.nanoTime();
+        ex.drop();
+        return new Timed((t1 - t0) / 1e9, (t1 - filling) / 1e9, s.total());
+    }
+
     public static void run(int runs) {
         SparkSession spark = Bench.spark("local[2]");
         for (String db : Bench.databases()) {
-            List<String> modes = new ArrayList<>(List.of("flat", "sync", "async"));
-            List<List<Double>> seconds = new ArrayList<>();
-            modes.forEach(m -> seconds.add(new ArrayList<>()));
-            // the fill and the run: a flat grid inserts all its rows before the run, halving the
-            // first rung's only and the others as it promotes, inside the run
-            List<List<Double>> withFill = new ArrayList<>();
-            modes.forEach(m -> withFill.add(new ArrayList<>()));
-            List<Double> asyncRows = new ArrayList<>();
-            // run 0 warms up the JIT and the database's caches and is not counted; the modes take turns
-            for (int r = 0; r <= runs; r++) {
-                for (int m = 0; m < modes.size(); m++) {
-                    String mode = modes.get(m);
-                    Experimenter ex = Experimenter.of(config(db, "bench_halving", mode.equals("flat") ? null : mode));
-                    ex.drop();
-                    ex.createTable();
-                    long filling = System.nanoTime();
-                    ex.fill();
-                    long t0 = System.nanoTime();
-                    RunSummary s = ex.run(spark, new Trivial());
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    double filled = (System.nanoTime() - filling) / 1e9;
-                    if (mode.equals("sync") && s.total() != CONFIGS + 333 + 111) {
-                        throw new IllegalStateException("sync halving ran " + s.total() + " rows, expected 1444");
-                    }
-                    if (r > 0) {
-                        seconds.get(m).add(secs);
-                        withFill.get(m).add(filled);
-                        if (mode.equals("async")) {
-                            asyncRows.add((double) s.total());
-                        }
-                    }
-                    ex.drop();
+            // per mode, the runs' times; "flat N" is the flat grid of as many rows as the async run of its round
+            Map<String, List<Timed>> times = new LinkedHashMap<>();
+            for (String m : List.of("flat", "sync", "async", "flat N")) {
+                times.put(m, new ArrayList<>());
+            }
+            // the first rounds warm up the JIT and the database's caches and are not counted; the modes take turns
+            for (int r = -WARM_UP; r < runs; r++) {
+                Timed flat = time(spark, config(db, "bench_halving", null, SYNC_ROWS));
+                Timed sync = time(spark, config(db, "bench_halving", "sync", 0));
+                if (sync.rows() != SYNC_ROWS) {
+                    throw new IllegalStateException("sync halving ran " + sync.rows() + " rows, expected " + SYNC_ROWS);
+                }
+                Timed async = time(spark, config(db, "bench_halving", "async", 0));
+                Timed flatN = time(spark, config(db, "bench_halving", null, (int) async.rows()));
+                if (r >= 0) {
+                    times.get("flat").add(flat);
+                    times.get("sync").add(sync);
+                    times.get("async").add(async);
+                    times.get("flat N").add(flatN);
                 }
             }
-            double flat = Bench.median(seconds.get(0));
-            System.out.printf(
-                    Locale.ROOT,
-                    "halving %-10s 1,000 configurations, eta 3, rungs 1/3/9 (1,444 rows) on local[2]: flat grid of 1,444"
-                            + " rows median %.2f s %s; sync halving median %.2f s %s (%+.0f%%); async (ASHA) median %.2f s %s"
-                            + " (%+.0f%%), median %.0f rows %s%n",
-                    db,
-                    flat,
-                    Bench.fmt(seconds.get(0)),
-                    Bench.median(seconds.get(1)),
-                    Bench.fmt(seconds.get(1)),
-                    (Bench.median(seconds.get(1)) / flat - 1) * 100,
-                    Bench.median(seconds.get(2)),
-                    Bench.fmt(seconds.get(2)),
-                    (Bench.median(seconds.get(2)) / flat - 1) * 100,
-                    Bench.median(asyncRows),
-                    Bench.fmt(asyncRows));
-            double flatFilled = Bench.median(withFill.get(0));
-            System.out.printf(
-                    Locale.ROOT,
-                    "halving %-10s the same, fill and run: flat median %.2f s %s; sync median %.2f s %s (%+.0f%%);"
-                            + " async median %.2f s %s (%+.0f%%)%n",
-                    db,
-                    flatFilled,
-                    Bench.fmt(withFill.get(0)),
-                    Bench.median(withFill.get(1)),
-                    Bench.fmt(withFill.get(1)),
-                    (Bench.median(withFill.get(1)) / flatFilled - 1) * 100,
-                    Bench.median(withFill.get(2)),
-                    Bench.fmt(withFill.get(2)),
-                    (Bench.median(withFill.get(2)) / flatFilled - 1) * 100);
+            List<Double> asyncRows = new ArrayList<>();
+            times.get("async").forEach(t -> asyncRows.add((double) t.rows()));
+            for (boolean withFill : new boolean[] {false, true}) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "halving %-10s 1,000 configurations, eta 3, rungs 1/3/9, local[2], %s: flat %,d rows %s;"
+                                + " sync %s (%s); async (ASHA, median %,.0f rows %s) %s; flat of the async run's rows"
+                                + " %s (async %s)%n",
+                        db,
+                        withFill ? "fill and run" : "the run",
+                        SYNC_ROWS,
+                        seconds(times.get("flat"), withFill),
+                        seconds(times.get("sync"), withFill),
+                        overPaired(times.get("sync"), times.get("flat"), withFill),
+                        Bench.median(asyncRows),
+                        Bench.fmt(asyncRows),
+                        seconds(times.get("async"), withFill),
+                        seconds(times.get("flat N"), withFill),
+                        overPaired(times.get("async"), times.get("flat N"), withFill));
+            }
         }
+    }
+
+    private static List<Double> pick(List<Timed> ts, boolean withFill) {
+        List<Double> out = new ArrayList<>();
+        ts.forEach(t -> out.add(withFill ? t.withFill() : t.run()));
+        return out;
+    }
+
+    private static String seconds(List<Timed> ts, boolean withFill) {
+        List<Double> s = pick(ts, withFill);
+        return String.format(Locale.ROOT, "median %.3f s %s", Bench.median(s), Bench.fmt(s));
+    }
+
+    /** How much longer the first took than the second: of the medians, and the median of the rounds' ratios. */
+    private static String overPaired(List<Timed> a, List<Timed> b, boolean withFill) {
+        List<Double> x = pick(a, withFill);
+        List<Double> y = pick(b, withFill);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            ratios.add(x.get(i) / y.get(i));
+        }
+        return String.format(
+                Locale.ROOT,
+                "%+.0f%% of the medians, %+.0f%% the median of the rounds' ratios",
+                (Bench.median(x) / Bench.median(y) - 1) * 100,
+                (Bench.median(ratios) - 1) * 100);
     }
 }
