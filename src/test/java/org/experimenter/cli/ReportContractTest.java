@@ -141,7 +141,8 @@ abstract class ReportContractTest {
     }
 
     Report report() {
-        // TestSpark.session(): the command (theCommandPrintsMarkdownAndLatex) stops the session it ran on
+        // TestSpark.session(): a command of other settings (theCommandPrintsMarkdownAndLatex) stops the session it
+        // found
         return new Report(TestSpark.session(), ex.config());
     }
 

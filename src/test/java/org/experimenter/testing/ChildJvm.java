@@ -16,9 +16,19 @@ public final class ChildJvm {
      * JIT and GC flags for the short-lived JVMs tests start (drivers, executors, spark-submit):
      * C1 only and the serial collector. The 80-row example run in a JVM of its own costs half
      * the CPU time with them (4.2 s instead of 8.5 s user), and every core is busy during the
-     * tests.
+     * tests. Under surefire also the test JVM's Spark SQL flags (pom.xml's {@code test.spark.sql}:
+     * expressions interpreted, no code generated per query); the integration tests have none.
      */
-    public static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    public static final List<String> QUICK = quick();
+
+    private static List<String> quick() {
+        List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        String sql = System.getProperty("test.spark.sql", "").trim();
+        if (!sql.isEmpty()) {
+            flags.addAll(Arrays.asList(sql.split("\\s+")));
+        }
+        return List.copyOf(flags);
+    }
 
     public static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
