@@ -158,7 +158,28 @@ abstract class EvaluationContractTest {
 
     @Test
     void aSmallTableIsAggregatedWithInterpretedExpressionsAndTheSessionKeepsItsSettings() {
+        String wholeStage = spark.conf().get(Interpreted.WHOLE_STAGE, null);
+        String factoryMode = spark.conf().get(Interpreted.FACTORY_MODE, null);
+        // code generation on, as in a user's session (the test JVMs run interpreted: pom.xml's test.spark.sql)
         spark.conf().set(Interpreted.WHOLE_STAGE, "true");
+        spark.conf().unset(Interpreted.FACTORY_MODE);
+        try {
+            aSmallTableIsAggregatedInterpreted();
+        } finally {
+            restore(Interpreted.WHOLE_STAGE, wholeStage);
+            restore(Interpreted.FACTORY_MODE, factoryMode);
+        }
+    }
+
+    private void restore(String key, String value) {
+        if (value == null) {
+            spark.conf().unset(key);
+        } else {
+            spark.conf().set(key, value);
+        }
+    }
+
+    private void aSmallTableIsAggregatedInterpreted() {
         long compiled = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
                 .getCount();
         // a combination no other test asks for, so that no compiled class of it is cached

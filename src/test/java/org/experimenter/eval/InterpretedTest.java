@@ -9,11 +9,34 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.experimenter.testing.TestSpark;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The session's code generation settings while small queries run, in one thread and in several that overlap. */
 class InterpretedTest {
     final SparkSession spark = TestSpark.session();
+    private String wholeStage;
+    private String factoryMode;
+
+    /** The test JVM's session runs interpreted (pom.xml's test.spark.sql); these tests set what they need, then put it back. */
+    @BeforeEach
+    void saveSettings() {
+        wholeStage = spark.conf().get(Interpreted.WHOLE_STAGE, null);
+        factoryMode = spark.conf().get(Interpreted.FACTORY_MODE, null);
+    }
+
+    @AfterEach
+    void restoreSettings() {
+        for (String[] s :
+                new String[][] {{Interpreted.WHOLE_STAGE, wholeStage}, {Interpreted.FACTORY_MODE, factoryMode}}) {
+            if (s[1] == null) {
+                spark.conf().unset(s[0]);
+            } else {
+                spark.conf().set(s[0], s[1]);
+            }
+        }
+    }
 
     @Test
     void queriesThatOverlapInTwoThreadsLeaveTheSessionsSettingsAsTheyWere() throws Exception {
@@ -42,6 +65,7 @@ class InterpretedTest {
     @Test
     void aQueryThatFailsRestoresThemToo() {
         spark.conf().unset(Interpreted.WHOLE_STAGE);
+        spark.conf().unset(Interpreted.FACTORY_MODE);
         assertThrows(
                 IllegalStateException.class,
                 () -> Interpreted.run(spark, () -> {
