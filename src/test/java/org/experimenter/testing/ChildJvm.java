@@ -16,18 +16,18 @@ public final class ChildJvm {
      * JIT and GC flags for the short-lived JVMs tests start (drivers, executors, spark-submit):
      * C1 only and the serial collector. The 80-row example run in a JVM of its own costs half
      * the CPU time with them (4.2 s instead of 8.5 s user), and every core is busy during the
-     * tests. Under surefire also the test JVM's Spark SQL flags (pom.xml's {@code test.spark.sql}:
-     * expressions interpreted, no code generated per query); the integration tests have none.
+     * tests.
      */
-    public static final List<String> QUICK = quick();
+    public static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-    private static List<String> quick() {
-        List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    /**
+     * The test JVM's Spark SQL settings (pom.xml's {@code test.spark.sql}: expressions interpreted,
+     * no code generated per query) for the drivers the tests start; none outside surefire. Not for
+     * executors: Spark refuses spark.* options in their JVM options (and takes the driver's).
+     */
+    public static List<String> sparkSql() {
         String sql = System.getProperty("test.spark.sql", "").trim();
-        if (!sql.isEmpty()) {
-            flags.addAll(Arrays.asList(sql.split("\\s+")));
-        }
-        return List.copyOf(flags);
+        return sql.isEmpty() ? List.of() : Arrays.asList(sql.split("\\s+"));
     }
 
     public static String classPath() {
@@ -41,6 +41,7 @@ public final class ChildJvm {
         cmd.addAll(
                 Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
         cmd.addAll(QUICK);
+        cmd.addAll(sparkSql());
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(classPath());
