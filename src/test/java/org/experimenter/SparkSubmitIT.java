@@ -78,16 +78,18 @@ class SparkSubmitIT {
 
             // export reads the table through Spark's JDBC source with the driver from inside the app
             // jar, and writes with Spark's Parquet writer; plot reads it the same way and draws with
-            // JFreeChart from inside the app jar: on one database (a spark-submit of its own each)
-            String export = submit(
-                    jar,
-                    "export",
-                    "--config",
-                    confFile.toString(),
-                    "--output",
-                    dir.resolve("out").toString());
-            assertTrue(export.contains(table + ".parquet (80 rows)"), export);
+            // JFreeChart from inside the app jar: on one database (a spark-submit of its own each; the
+            // run above loaded each database's driver from the app jar, and the unit tests export
+            // from every database)
             if (db == TestDb.SQLITE) {
+                String export = submit(
+                        jar,
+                        "export",
+                        "--config",
+                        confFile.toString(),
+                        "--output",
+                        dir.resolve("out").toString());
+                assertTrue(export.contains(table + ".parquet (80 rows)"), export);
                 Path png = dir.resolve("accuracy.png");
                 submit(
                         jar,
