@@ -37,6 +37,8 @@ final class Http {
 
     final HttpExchange exchange;
     private final Map<String, List<String>> query;
+    /** Whether the request's body was read to its end ({@link #body}). */
+    private boolean bodyRead;
 
     Http(HttpExchange exchange) {
         this.exchange = exchange;
@@ -132,6 +134,7 @@ final class Http {
             if (b.length > MAX_BODY) {
                 throw new Failure(413, "request body over " + MAX_BODY + " bytes");
             }
+            bodyRead = true;
             return b;
         }
     }
@@ -158,6 +161,11 @@ final class Http {
 
     void send(int status, String contentType, byte[] body) throws IOException {
         headers(contentType);
+        if (!bodyRead && hasBody()) {
+            // answered before its body was read (a refusal): the connection ends with the answer, so
+            // that the client sends its next request on a new one, never after a body left unread
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -165,6 +173,13 @@ final class Http {
             }
         }
         exchange.close();
+    }
+
+    /** Whether the request announces a body (a length above 0, or chunks). */
+    private boolean hasBody() {
+        String length = header("Content-Length");
+        return header("Transfer-Encoding") != null
+                || (length != null && !length.trim().equals("0"));
     }
 
     /** The headers of every answer; API answers are never cached, since rows change under them. */
