@@ -199,6 +199,7 @@ public final class Daemon {
         Frames frames = new Frames(ch);
         frames.accept();
         AtomicBoolean finished = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         Thread listen = new Thread(
                 () -> {
                     try {
@@ -208,6 +209,7 @@ public final class Daemon {
                     }
                     if (!finished.get()) {
                         // as the command's own JVM would on SIGTERM: its shutdown hooks stop it
+                        stopped.set(true);
                         Thread exit = new Thread(() -> System.exit(143), "experimenter-daemon-exit");
                         exit.start();
                     }
@@ -232,6 +234,17 @@ public final class Daemon {
             err.to(null);
             System.clearProperty(TERMINAL_PROPERTY);
             afterCommand();
+        }
+        if (stopped.get()) {
+            // the command line ends when the socket does, at the daemon's exit: after the shutdown
+            // hooks have stopped every process of the run, as the command's own JVM would have
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // exiting: the JVM halts after its hooks
+                }
+            }
         }
         frames.exit(code);
     }

@@ -121,12 +121,52 @@ final class SparkSessions {
 
     /**
      * In the daemon, after a command: what its sessions cached (tables a report or the web view
-     * keeps in memory) is dropped, as it would be with its JVM.
+     * keeps in memory) is dropped, as it would be with its JVM; and a context to which the command
+     * added what every later session of it sees (a database, a table or view, a function, a global
+     * temporary view, a jar or file: {@code sql} can) is stopped, as it would be with its JVM, so
+     * that the next command starts Spark afresh rather than see them.
      */
     static synchronized void afterCommand() {
-        if (kept != null && !kept.base().sparkContext().isStopped()) {
-            kept.base().catalog().clearCache();
+        if (kept == null) {
+            return;
         }
+        SparkSession base = kept.base();
+        if (!base.sparkContext().isStopped()) {
+            base.catalog().clearCache();
+            if (asStarted(base)) {
+                return;
+            }
+            base.stop();
+        }
+        kept = null;
+    }
+
+    /**
+     * Whether the context holds nothing that a command's session left for the next: the one
+     * database {@code default}, with no table, view or function of its own; no global temporary
+     * view; no jar, file or archive added.
+     */
+    private static boolean asStarted(SparkSession base) {
+        org.apache.spark.sql.catalog.Catalog catalog = base.catalog();
+        try {
+            if (catalog.listDatabases().collectAsList().size() != 1
+                    || !catalog.listTables("default").collectAsList().isEmpty()
+                    || !catalog.listTables("global_temp").collectAsList().isEmpty()) {
+                return false;
+            }
+            for (org.apache.spark.sql.catalog.Function f :
+                    catalog.listFunctions("default").collectAsList()) {
+                if (!f.isTemporary()) {
+                    return false;
+                }
+            }
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            return false; // no database default, say: not as started
+        }
+        org.apache.spark.SparkContext sc = base.sparkContext();
+        return sc.listJars().isEmpty()
+                && sc.listFiles().isEmpty()
+                && sc.listArchives().isEmpty();
     }
 
     /**

@@ -119,6 +119,21 @@ class DaemonTest {
         return new Ended(p.exitValue(), Files.readString(out));
     }
 
+    /** The daemons of this test's home (by their command lines, read whole: the class path is long). */
+    private List<ProcessHandle> daemonProcesses() {
+        return ProcessHandle.allProcesses()
+                .filter(h -> {
+                    try {
+                        String c = Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline"))
+                                .replace('\0', ' ');
+                        return c.contains(Daemon.class.getName()) && c.contains(home.toString());
+                    } catch (IOException | RuntimeException e) {
+                        return false; // gone, or not readable
+                    }
+                })
+                .toList();
+    }
+
     private List<Path> sockets() throws IOException {
         Path daemons = home.resolve(".cache/experimenter/daemons");
         if (!Files.isDirectory(daemons)) {
@@ -230,6 +245,16 @@ class DaemonTest {
         assertEquals(1, bad.code(), bad.output());
         assertTrue(bad.output().contains("error: "), bad.output());
         assertEquals(1, sockets().size(), "one daemon");
+
+        // what a command's sql adds to the Spark context (here a global temporary view, seen by every
+        // session of it) is not there for the next command, as with a JVM of its own
+        Ended view = command(
+                "sql", "--config", second.toString(), "CREATE GLOBAL TEMPORARY VIEW left_over AS SELECT 41 + 1 AS v");
+        assertEquals(0, view.code(), view.output());
+        Ended next = command("sql", "--config", second.toString(), "SELECT v FROM global_temp.left_over");
+        assertEquals(1, next.code(), "the view of the command before:\n" + next.output());
+        assertTrue(next.output().contains("left_over"), next.output());
+        assertEquals(1, sockets().size(), "one daemon");
     }
 
     /**
@@ -291,6 +316,8 @@ class DaemonTest {
                     "two rows running",
                     Duration.ofMinutes(1),
                     () -> statuses(table).getOrDefault("running", 0L) == 2 ? true : null);
+            List<ProcessHandle> daemons = daemonProcesses();
+            assertEquals(1, daemons.size(), "the daemon running the command");
             if (kill) {
                 p.destroyForcibly();
             } else {
@@ -299,6 +326,8 @@ class DaemonTest {
             assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the command line's end");
             if (!kill) {
                 assertEquals(143, p.exitValue(), Files.readString(out));
+                // as its own JVM would: the command line ends once the daemon's shutdown hooks are done
+                assertFalse(daemons.get(0).isAlive(), "the daemon outlived the command line it stopped for");
             }
             Faults.await(
                     "no row running",
