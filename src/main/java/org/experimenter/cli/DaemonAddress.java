@@ -89,10 +89,23 @@ record DaemonAddress(Path dir, String key) {
     /** This JVM's state of {@link #of} from /proc; empty where there is none. */
     private static String processState() {
         StringBuilder state = new StringBuilder();
+        // the credentials (user and group ids, groups, capabilities, no-new-privileges, seccomp) too:
+        // a command run under another group (setpriv, sg, newgrp) makes its files with that group
         for (String line : read("/proc/self/status").split("\n")) {
-            if (line.startsWith("Umask:") || line.startsWith("Cpus_allowed_list:")) {
+            if (line.startsWith("Umask:")
+                    || line.startsWith("Cpus_allowed_list:")
+                    || line.startsWith("Uid:")
+                    || line.startsWith("Gid:")
+                    || line.startsWith("Groups:")
+                    || line.startsWith("Cap")
+                    || line.startsWith("NoNewPrivs:")
+                    || line.startsWith("Seccomp:")) {
                 state.append(line).append('\n');
             }
+        }
+        // the namespaces (mount, network, ...): another mount namespace sees other files
+        for (String ns : List.of("mnt", "net", "pid", "ipc", "uts", "user", "cgroup")) {
+            state.append(ns).append(' ').append(link("/proc/self/ns/" + ns)).append('\n');
         }
         // the niceness: the 19th field of stat, the 17th after the command's name in parentheses
         String stat = read("/proc/self/stat");
@@ -103,6 +116,14 @@ record DaemonAddress(Path dir, String key) {
         return state.append(read("/proc/self/limits"))
                 .append(read("/proc/self/cgroup"))
                 .toString();
+    }
+
+    private static String link(String file) {
+        try {
+            return Files.readSymbolicLink(Path.of(file)).toString();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static String read(String file) {

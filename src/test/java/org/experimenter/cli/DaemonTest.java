@@ -388,9 +388,10 @@ class DaemonTest {
     }
 
     /**
-     * A command's umask, niceness and processors (nice, taskset) are its own, even when a daemon
-     * started under umask 022 at niceness 0 is up: a command under umask 077 writes its export's
-     * folder for its user only, a run under nice -n 7 runs its experiments at 7.
+     * A command's umask, niceness, processors (nice, taskset) and group are its own, even when a
+     * daemon started under umask 022 at niceness 0 is up: a command under umask 077 writes its
+     * export's folder for its user only, one under another group (as root) gives it that group, a
+     * run under nice -n 7 runs its experiments at 7.
      */
     @Test
     @Order(5)
@@ -398,6 +399,23 @@ class DaemonTest {
         Path conf = config("masked", function(7, 0), 1, "");
         Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
         assertEquals(0, a.code(), a.output());
+        if (new com.sun.security.auth.module.UnixSystem().getUid() == 0
+                && Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+            // another group (as root: setpriv; a user: sg, newgrp): the command's files are that group's
+            Path grouped = dir.resolve("grouped-export");
+            Ended g = commandIn(
+                    dir,
+                    "umask 022 && exec setpriv --regid=4242 --clear-groups",
+                    "export",
+                    "--config",
+                    conf.toString(),
+                    "--format",
+                    "csv",
+                    "--output",
+                    grouped.toString());
+            assertEquals(0, g.code(), g.output());
+            assertEquals(4242, Files.getAttribute(grouped, "unix:gid"), "the export's folder's group");
+        }
         Path export = dir.resolve("masked-export");
         Ended b = commandIn(
                 dir,
