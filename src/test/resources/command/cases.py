@@ -60,18 +60,24 @@ elif case == "signal":
     os.kill(os.getpid(), signal.SIGKILL)
 
 elif case == "tree":
-    # a grandchild that ignores SIGTERM (it notes that it got one), then this process waits forever
+    # a grandchild that ignores SIGTERM (it notes that it got one), then this process waits forever.
+    # SIGTERM is blocked until the grandchild's handler is in place (the mask is inherited across
+    # fork and exec): on a loaded machine the row's timeout may come before that, and a SIGTERM
+    # then stays pending instead of ending the grandchild unnoted
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     grandchild = subprocess.Popen([sys.executable, "-c", """
 import os, signal, sys, time
 def note(*_):
     open(os.path.join(sys.argv[1], "grandchild-got-sigterm"), "w").close()
 signal.signal(signal.SIGTERM, note)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 open(os.path.join(sys.argv[1], "grandchild-ready"), "w").close()
 while True:
     time.sleep(0.1)
 """, scratch])
     record("pids", "%d %d" % (os.getpid(), grandchild.pid))
-    wait_for("grandchild-ready", 10)
+    wait_for("grandchild-ready", 60)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     while True:
         time.sleep(0.1)
 

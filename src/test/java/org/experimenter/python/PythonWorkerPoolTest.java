@@ -116,7 +116,10 @@ class PythonWorkerPoolTest {
         for (Map<String, Object> r : store.rows()) {
             assertTrue(String.valueOf(r.get("error")).contains("ImportError: broken on purpose"), r.toString());
         }
-        assertEquals(2, lines("import").size(), "interpreters started: " + lines("import"));
+        // the two started ahead and none beside them; the second may be ended by the first's failed
+        // import before it gets as far as its import line (a loaded machine starts it slowly)
+        List<String> started = lines("import");
+        assertTrue(started.size() >= 1 && started.size() <= 2, "interpreters started: " + started);
     }
 
     /**
