@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.experimenter.Experimenter;
-import org.experimenter.testing.ChildJvm;
 import org.experimenter.testing.Faults;
+import org.experimenter.testing.InProcessCli;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -36,22 +35,13 @@ class LocalModeCoresTest {
         try {
             assertEquals(2, ex.fill());
 
-            Path sqlLog = dir.resolve("sql.log");
-            Process sql = ChildJvm.start(
-                    sqlLog,
-                    "org.experimenter.cli.Main",
-                    "sql",
-                    "-c",
-                    conf.toString(),
-                    "SELECT count(*) AS n FROM " + table);
-            assertEquals(0, sql.waitFor(), () -> read(sqlLog));
-            assertTrue(read(sqlLog).contains("2"), () -> read(sqlLog));
+            String[] sql = InProcessCli.run("sql", "-c", conf.toString(), "SELECT count(*) AS n FROM " + table);
+            assertEquals("0", sql[0], sql[2]);
+            assertTrue(sql[1].contains("2"), sql[1]);
 
-            Path runLog = dir.resolve("run.log");
-            Process run = ChildJvm.start(runLog, "org.experimenter.cli.Main", "run", "-c", conf.toString());
-            String out = read(runLog);
-            assertEquals(1, run.waitFor(), out);
-            out = read(runLog);
+            String[] run = InProcessCli.run("run", "-c", conf.toString());
+            String out = run[1] + run[2];
+            assertEquals("1", run[0], out);
             assertTrue(
                     out.contains("error: " + conf + ": resources.cpus: each row asks for 64 cores, more than Spark's"
                             + " local mode (local[2]) has (2); nothing was run. Ask for at most 2, or run on a"
@@ -66,14 +56,6 @@ class LocalModeCoresTest {
                     "no row ran");
         } finally {
             ex.drop();
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            return e.toString();
         }
     }
 }
