@@ -75,7 +75,9 @@ public final class Daemon {
         if (given != null && given.matches("\\d{1,7}")) {
             idle = Long.parseLong(given);
         }
-        FileChannel lockFile = FileChannel.open(a.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        // never through a link planted in its place: that would create or lock another file
+        FileChannel lockFile = FileChannel.open(
+                a.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             return; // the daemon of this address is up already

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The command line's side of the daemon ({@link Daemon}): sends the command to the daemon of
@@ -69,14 +71,37 @@ final class DaemonClient {
         return converse(ch, args);
     }
 
+    /**
+     * The daemon's socket, connected; null when there is none, or when another user listens on it
+     * (a socket planted while the folder was open to others, or reached through a link): nothing
+     * is sent to it, and a daemon started now takes its place.
+     */
     private static SocketChannel connect(DaemonAddress a) {
         if (!Files.exists(a.socket())) {
             return null;
         }
+        SocketChannel ch = null;
         try {
-            return SocketChannel.open(UnixDomainSocketAddress.of(a.socket()));
-        } catch (IOException e) {
+            ch = SocketChannel.open(UnixDomainSocketAddress.of(a.socket()));
+            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (peer.user().getName().equals(System.getProperty("user.name"))) {
+                return ch;
+            }
+            ch.close();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             return null; // a socket left by a daemon that was killed
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing was sent on it
+            }
         }
     }
 
@@ -107,6 +132,8 @@ final class DaemonClient {
         }
         cmd.add(a.dir().toString());
         cmd.add(a.key());
+        // the log is written anew, never through a link planted in its place (the redirect follows links)
+        Files.deleteIfExists(a.log());
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
@@ -119,7 +146,8 @@ final class DaemonClient {
         int n = 0;
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(dir, "*.lock")) {
             for (Path lock : locks) {
-                try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+                try (FileChannel ch =
+                        FileChannel.open(lock, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     FileLock l = ch.tryLock();
                     if (l == null) {
                         n++;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -258,11 +259,87 @@ class DaemonTest {
     }
 
     /**
+     * A socket in the daemons' folder served by another user (planted while the folder was open to
+     * others) gets nothing from the command line, which asks the kernel who listens before it sends
+     * its command, and a daemon started in its place writes its log anew, never through a link
+     * planted at the log's path. As root: the planted socket listens as user nobody.
+     */
+    @Test
+    @Order(2)
+    void aSocketServedByAnotherUserGetsNoCommandAndALinkAtTheLogIsNotFollowed() throws Exception {
+        assumeTrue(
+                new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+                "as root: a socket of another user (nobody) in the daemons' folder");
+        Path first = dir.resolve("first.conf");
+        Ended up = command("status", "--config", first.toString());
+        assertEquals(0, up.code(), up.output());
+        List<Path> socks = sockets();
+        assertEquals(1, socks.size(), "the daemon's socket");
+        Path socket = socks.get(0);
+        Path log = Path.of(socket.toString().replaceAll("\\.sock$", ".log"));
+        // the daemon sees its socket gone and ends
+        List<ProcessHandle> daemons = daemonProcesses();
+        Files.delete(socket);
+        for (ProcessHandle h : daemons) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "the user's file\n");
+        Files.deleteIfExists(log);
+        Files.createSymbolicLink(log, victim);
+        Path heard = dir.resolve("planted.txt");
+        Process planted = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-c",
+                        String.join(
+                                "\n",
+                                "import os, socket, sys",
+                                "rec = open(sys.argv[2], 'w', buffering=1)",
+                                "s = socket.socket(socket.AF_UNIX)",
+                                "s.bind(sys.argv[1])",
+                                "os.setgid(65534); os.setuid(65534)",
+                                "s.listen(8)",
+                                "rec.write('listening\\n')",
+                                "while True:",
+                                "    c, _ = s.accept()",
+                                "    c.settimeout(3)",
+                                "    n = 0",
+                                "    try:",
+                                "        while True:",
+                                "            b = c.recv(65536)",
+                                "            if not b: break",
+                                "            n += len(b)",
+                                "    except OSError: pass",
+                                "    rec.write('heard %d bytes\\n' % n)",
+                                "    c.close()"),
+                        socket.toString(),
+                        heard.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("planted.out").toFile())
+                .start();
+        try {
+            Faults.await(
+                    "the planted socket listening",
+                    Duration.ofSeconds(30),
+                    () -> Files.exists(heard) && Files.readString(heard).startsWith("listening") ? true : null);
+            Ended b = command("status", "--config", first.toString());
+            assertEquals(0, b.code(), b.output());
+            for (String line : Files.readAllLines(heard)) {
+                assertTrue(line.equals("listening") || line.equals("heard 0 bytes"), "the planted socket got: " + line);
+            }
+            assertEquals("the user's file\n", Files.readString(victim), "the file the planted log link points to");
+            assertTrue(Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the daemon's log, anew");
+        } finally {
+            planted.destroyForcibly();
+            planted.waitFor();
+        }
+    }
+
+    /**
      * While the daemon runs a command, a second one runs in a JVM of its own (another Spark
      * application); once idle for its time, the daemon ends and removes its socket.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void aCommandWhileTheDaemonIsBusyRunsInItsOwnJvmAndAnIdleDaemonEnds() throws Exception {
         // rows that wait for a file: the daemon stays busy until the test makes it
         Path release = dir.resolve("release");
@@ -305,7 +382,7 @@ class DaemonTest {
      * SIGKILL (no word to the daemon) stops its run the same way.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void stoppingOrKillingTheCommandLineStopsItsRunGracefully() throws Exception {
         for (boolean kill : List.of(false, true)) {
             String table = kill ? "killed" : "stopped";
@@ -370,7 +447,7 @@ class DaemonTest {
      * next command there reads its relative paths in the new folder, never in the removed one.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aWorkingFolderRemovedAndMadeAgainIsTheNewOne() throws Exception {
         Path conf = config("remade", function(6, 0), 2, "");
         Path work = dir.resolve("work");
@@ -394,7 +471,7 @@ class DaemonTest {
      * run under nice -n 7 runs its experiments at 7.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void aCommandsUmaskAndNicenessAreItsOwn() throws Exception {
         Path conf = config("masked", function(7, 0), 1, "");
         Ended a = commandIn(dir, "umask 022 && exec", "run", "--config", conf.toString(), "--fill");
