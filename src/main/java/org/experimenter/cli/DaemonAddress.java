@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * Where the daemon of a command line listens: a Unix socket in a folder only this user can
  * enter, named by a digest of everything a command's outcome may depend on besides its
  * arguments: the JVM's command line (class path, options), the jars' sizes and times, the
- * working folder and the environment. A command differing in any of these gets a daemon of its
+ * working folder and the environment; keyed with a random secret of the folder, so that the
+ * digest, which every daemon's command line shows, gives away nothing of them. A command differing in any of these gets a daemon of its
  * own (or none: {@link #MAX_DAEMONS}).
  *
  * @param dir the user's folder of daemons
@@ -34,6 +35,7 @@ record DaemonAddress(Path dir, String key) {
     private static final Set<String> UNREAD = Set.of("_", "SHLVL", "OLDPWD", "COLUMNS", "LINES");
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
     Path socket() {
         return dir.resolve(key + ".sock");
@@ -63,6 +65,9 @@ record DaemonAddress(Path dir, String key) {
         } catch (NoSuchAlgorithmException e) {
             return null;
         }
+        // a secret of the user's folder first: the key shows in every daemon's command line (ps), and
+        // without it anyone could test guesses of the environment's passwords against it
+        add(sha, secret(dir));
         add(sha, Files.readString(lineFile));
         add(sha, System.getProperty("user.dir"));
         add(sha, System.getProperty("java.home"));
@@ -84,6 +89,33 @@ record DaemonAddress(Path dir, String key) {
             }
         }
         return new DaemonAddress(dir, HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+    }
+
+    /**
+     * The random secret of the user's folder of daemons ({@code secret}, mode 0600 as the folder
+     * is 0700), made by the first command that needs it: a command made meanwhile by another one
+     * is never replaced, so that both key their daemons alike.
+     */
+    private static String secret(Path dir) throws IOException {
+        Path secret = dir.resolve("secret");
+        if (!Files.exists(secret, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            Path made = Files.createTempFile(dir, "secret", ".new", PosixFilePermissions.asFileAttribute(OWNER_FILE));
+            try {
+                Files.writeString(made, HexFormat.of().formatHex(random));
+                Files.createLink(secret, made); // fails when another command's secret is there
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made by another command meanwhile: that one is the secret
+            } finally {
+                Files.delete(made);
+            }
+        }
+        PosixFileAttributes a = Files.readAttributes(secret, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile() || !a.permissions().equals(OWNER_FILE)) {
+            throw new IOException(secret + " is not a file for this user alone");
+        }
+        return Files.readString(secret, StandardCharsets.US_ASCII).strip();
     }
 
     /** This JVM's state of {@link #of} from /proc; empty where there is none. */
