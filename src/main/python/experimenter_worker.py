@@ -16,7 +16,12 @@ go to the row's stdout.txt and stderr.txt while it runs) can mix with it.
                      {"log": table, "row": {...}}, {"status": "paused"}
     worker -> tool  {"done": {"paused": bool}} or {"failed": traceback}: the row has ended
 
-End of input (the tool closed the pipe, or its JVM died) ends the worker.
+    tool -> worker  {"goodbye": true}: the worker exits (the tool then ends what is left of its tree)
+
+An input that ends without a goodbye means the tool's JVM died (SIGKILL: no hook of it ran): the
+worker then kills its tree as the tool would have, its session and every process that left it but
+carries the tree's token (EXPERIMENTER_PROCESS_TOKEN), and itself. So does a worker whose parent
+changed (the JVM died while a row ran, seen within a second).
 """
 import importlib
 import importlib.util
@@ -74,7 +79,7 @@ def main():
             send(obj)
             reply = answers.next()
         if reply is None:
-            os._exit(0)  # the tool is gone
+            _end_tree()  # the tool is gone without a goodbye: it died
         if "error" in reply:
             raise experimenter.Refused(reply["error"])
 
@@ -83,6 +88,8 @@ def main():
     while True:
         msg = answers.next()
         if msg is None:
+            _end_tree()  # the tool's input ended without a goodbye: it died (SIGKILL), nothing else ends the tree
+        if msg.get("goodbye"):
             return 0
         row = msg["row"]
         send(_run(function, row, idle_fds, experimenter))
@@ -177,7 +184,8 @@ def _end_processes(token, since):
     out since are read: a row that starts nothing costs one small read, not two per process of the
     machine."""
     me = os.getpid()
-    session = os.getsid(0)
+    # its session only when it leads it (as it does, started by setsid or made by main): never the tool's
+    session = me if os.getsid(0) == me else None
     mark = ("%s=%s" % (_ROW_TOKEN, token)).encode() + b"\0"
     seen = [_last_pid()]
     if since is not None and seen[0] == since:
@@ -283,16 +291,51 @@ class _Answers:
 
 
 def _watch_parent():
-    # A tool killed by SIGKILL cannot end its workers: each ends its own session when it sees so.
+    # A tool killed by SIGKILL cannot end its workers: each ends its own tree when it sees so.
     parent = os.getppid()
 
     def watch():
         while True:
             time.sleep(1)
             if os.getppid() != parent:
-                os.killpg(0, 9)
+                _end_tree()
 
     threading.Thread(target=watch, name="experimenter-parent-watch", daemon=True).start()
+
+
+def _end_tree():
+    """SIGKILL to the worker's tree as the tool would end it: every process of its session, and
+    every process that left the session (setsid, a daemon) but carries the tree's token in its
+    environment; then to the worker itself."""
+    me = os.getpid()
+    # its session only when it leads it (as it does, started by setsid or made by main): never the tool's
+    session = me if os.getsid(0) == me else None
+    token = os.environ.get("EXPERIMENTER_PROCESS_TOKEN")
+    mark = ("EXPERIMENTER_PROCESS_TOKEN=" + token).encode() if token else None
+    for _ in range(20):  # until none is left: a process may fork while it is looked for
+        killed = False
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) == me:
+                continue
+            pid = int(name)
+            try:
+                with open("/proc/%d/stat" % pid, "rb") as f:
+                    stat = f.read()
+                fields = stat[stat.rindex(b")") + 2:].split()
+                if fields[0] == b"Z":
+                    continue
+                member = session is not None and int(fields[3]) == session
+                if not member and mark is not None:
+                    with open("/proc/%d/environ" % pid, "rb") as f:
+                        member = mark in f.read().split(b"\0")
+                if member:
+                    os.kill(pid, 9)
+                    killed = True
+            except (OSError, ValueError):
+                pass  # gone meanwhile, or another user's
+        if not killed:
+            break
+    os.kill(me, 9)
 
 
 def _flush():

@@ -123,6 +123,19 @@ final class PythonWorker {
         rows++;
     }
 
+    /**
+     * Says goodbye and closes the worker's input: the worker then exits. An input that ends without
+     * it (this JVM died, by SIGKILL) makes the worker end its tree as this JVM would have.
+     */
+    private void goodbye() {
+        send(Map.of("goodbye", true));
+        try {
+            in.close();
+        } catch (IOException e) {
+            // it is being ended anyway
+        }
+    }
+
     /** Sends one message; false when the worker can no longer read (it died). */
     boolean send(Map<String, ?> message) {
         try {
@@ -159,27 +172,19 @@ final class PythonWorker {
         return process.isAlive();
     }
 
-    /** Ends the worker and everything it started: its input closed, SIGTERM, SIGKILL after grace. */
+    /** Ends the worker and everything it started: goodbye, SIGTERM, SIGKILL after grace. */
     void end(Duration grace) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // it is being ended anyway
-        }
+        goodbye();
         tree.terminate(grace);
         tree.close();
     }
 
     /**
-     * Ends an idle worker as it ends by itself: its input closed, which the worker reads as the
-     * tool's goodbye and exits; what is still running {@code grace} later gets SIGKILL.
+     * Ends an idle worker as it ends by itself: the tool's goodbye, on which the worker exits; what
+     * is still running {@code grace} later gets SIGKILL.
      */
     void retire(Duration grace) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // it is being ended anyway
-        }
+        goodbye();
         boolean interrupted = false;
         try {
             process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
