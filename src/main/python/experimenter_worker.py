@@ -80,6 +80,11 @@ def main():
             reply = answers.next()
         if reply is None:
             _end_tree()  # the tool is gone without a goodbye: it died
+        if reply.get("goodbye"):
+            # the tool is ending this worker while the function runs (a timeout, a stop): no answer
+            # comes; the function waits here to be ended as the tool does it, SIGTERM and then the grace
+            while True:
+                time.sleep(3600)
         if "error" in reply:
             raise experimenter.Refused(reply["error"])
 
@@ -285,8 +290,8 @@ class _Answers:
 
     def next(self):
         line = self.stream.readline()
-        if not line:
-            return None
+        if not line.endswith(b"\n"):
+            return None  # the end, or a line cut short: the tool died while it wrote
         return json.loads(line.decode("utf-8"))
 
 
@@ -304,18 +309,20 @@ def _watch_parent():
 
 
 def _end_tree():
-    """SIGKILL to the worker's tree as the tool would end it: every process of its session, and
-    every process that left the session (setsid, a daemon) but carries the tree's token in its
-    environment; then to the worker itself."""
+    """SIGKILL to the worker's tree as the tool would end it: every process of its session (when it
+    leads it), every descendant and every session a member leads, and every process that carries the
+    tree's token in its environment; then to the worker itself. Members are stopped (SIGSTOP) as they
+    are found, so that none forks or loses its parent meanwhile, and killed once all are found."""
     me = os.getpid()
     # its session only when it leads it (as it does, started by setsid or made by main): never the tool's
     session = me if os.getsid(0) == me else None
     token = os.environ.get("EXPERIMENTER_PROCESS_TOKEN")
     mark = ("EXPERIMENTER_PROCESS_TOKEN=" + token).encode() if token else None
-    for _ in range(20):  # until none is left: a process may fork while it is looked for
-        killed = False
+    known = {me}
+    for _ in range(50):  # until a look finds none new
+        found = False
         for name in os.listdir("/proc"):
-            if not name.isdigit() or int(name) == me:
+            if not name.isdigit() or int(name) in known:
                 continue
             pid = int(name)
             try:
@@ -324,17 +331,27 @@ def _end_tree():
                 fields = stat[stat.rindex(b")") + 2:].split()
                 if fields[0] == b"Z":
                     continue
-                member = session is not None and int(fields[3]) == session
+                parent, sid = int(fields[1]), int(fields[3])
+                member = (session is not None and sid == session) or parent in known or sid in known
                 if not member and mark is not None:
-                    with open("/proc/%d/environ" % pid, "rb") as f:
-                        member = mark in f.read().split(b"\0")
+                    try:
+                        with open("/proc/%d/environ" % pid, "rb") as f:
+                            member = mark in f.read().split(b"\0")
+                    except OSError:
+                        pass  # another user's, or one that made itself undumpable: its parent tells
                 if member:
-                    os.kill(pid, 9)
-                    killed = True
+                    known.add(pid)
+                    found = True
+                    os.kill(pid, signal.SIGSTOP)
             except (OSError, ValueError):
-                pass  # gone meanwhile, or another user's
-        if not killed:
+                pass  # gone meanwhile
+        if not found:
             break
+    for pid in known - {me}:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
     os.kill(me, 9)
 
 

@@ -75,7 +75,12 @@ public final class Daemon {
         if (given != null && given.matches("\\d{1,7}")) {
             idle = Long.parseLong(given);
         }
-        // never through a link planted in its place: that would create or lock another file
+        // never through a link or a fifo planted in its place: that would create or lock another file,
+        // or block; the folder is the user's alone, so what is there and no file is removed
+        if (Files.exists(a.lock(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(a.lock(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(a.lock());
+        }
         FileChannel lockFile = FileChannel.open(
                 a.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         FileLock lock = lockFile.tryLock();

@@ -98,6 +98,11 @@ record DaemonAddress(Path dir, String key) {
      */
     private static String secret(Path dir) throws IOException {
         Path secret = dir.resolve("secret");
+        if (Files.exists(secret, LinkOption.NOFOLLOW_LINKS) && !mine(secret)) {
+            // a link, another user's file or one others may read: no secret; the folder is the
+            // user's alone, so it is replaced
+            Files.delete(secret);
+        }
         if (!Files.exists(secret, LinkOption.NOFOLLOW_LINKS)) {
             byte[] random = new byte[32];
             new java.security.SecureRandom().nextBytes(random);
@@ -111,11 +116,18 @@ record DaemonAddress(Path dir, String key) {
                 Files.delete(made);
             }
         }
-        PosixFileAttributes a = Files.readAttributes(secret, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isRegularFile() || !a.permissions().equals(OWNER_FILE)) {
+        if (!mine(secret)) {
             throw new IOException(secret + " is not a file for this user alone");
         }
         return Files.readString(secret, StandardCharsets.US_ASCII).strip();
+    }
+
+    /** A regular file of this user that only this user may read or write. */
+    private static boolean mine(Path file) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return a.isRegularFile()
+                && a.owner().getName().equals(System.getProperty("user.name"))
+                && a.permissions().equals(OWNER_FILE);
     }
 
     /** This JVM's state of {@link #of} from /proc; empty where there is none. */

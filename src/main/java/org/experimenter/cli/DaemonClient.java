@@ -142,10 +142,13 @@ final class DaemonClient {
     }
 
     /** Daemons of this user that are up: those holding their lock. */
-    private static int live(Path dir) throws IOException {
+    static int live(Path dir) throws IOException {
         int n = 0;
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(dir, "*.lock")) {
             for (Path lock : locks) {
+                if (!Files.isRegularFile(lock, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // no daemon's (a fifo would block the open)
+                }
                 try (FileChannel ch =
                         FileChannel.open(lock, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     FileLock l = ch.tryLock();
