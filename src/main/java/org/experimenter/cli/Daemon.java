@@ -76,7 +76,7 @@ public final class Daemon {
             idle = Long.parseLong(given);
         }
         // never through a link or a fifo planted in its place: that would create or lock another file,
-        // or block; the folder is the user's alone, so what is there and no file is removed
+        // or block; the folder is the user's alone, so whatever is there and is no regular file is removed
         if (Files.exists(a.lock(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
                 && !Files.isRegularFile(a.lock(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(a.lock());

@@ -20,9 +20,9 @@ import java.util.TreeMap;
  * Where the daemon of a command line listens: a Unix socket in a folder only this user can
  * enter, named by a digest of everything a command's outcome may depend on besides its
  * arguments: the JVM's command line (class path, options), the jars' sizes and times, the
- * working folder and the environment; keyed with a random secret of the folder, so that the
- * digest, which every daemon's command line shows, gives away nothing of them. A command differing in any of these gets a daemon of its
- * own (or none: {@link #MAX_DAEMONS}).
+ * working folder and the environment. A command differing in any of these gets a daemon of its
+ * own (or none: {@link #MAX_DAEMONS}). The digest is keyed with a random secret of the folder:
+ * every daemon's command line shows it, and it gives nothing of them away.
  *
  * @param dir the user's folder of daemons
  * @param key the digest, 16 hex digits
@@ -93,7 +93,7 @@ record DaemonAddress(Path dir, String key) {
 
     /**
      * The random secret of the user's folder of daemons ({@code secret}, mode 0600 as the folder
-     * is 0700), made by the first command that needs it: a command made meanwhile by another one
+     * is 0700), made by the first command that needs it: a secret another command made meanwhile
      * is never replaced, so that both key their daemons alike.
      */
     private static String secret(Path dir) throws IOException {
