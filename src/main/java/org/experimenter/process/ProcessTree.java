@@ -247,17 +247,19 @@ public final class ProcessTree implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         try {
             Set<Long> told = new HashSet<>();
-            long deadline = System.nanoTime() + grace.toNanos();
             List<ProcessHandle> left = settled();
-            // every process found gets SIGTERM before any gets SIGKILL, even when finding them took
-            // longer than the grace period (a loaded machine, a short kill-grace)
-            boolean first = true;
-            while (!left.isEmpty() && (first || System.nanoTime() < deadline)) {
-                first = false;
+            // every process found gets SIGTERM before any gets SIGKILL, and the grace period counts
+            // from the first SIGTERM: a look at /proc may take longer than the grace on a loaded
+            // machine, and counted from before it, a child noting its SIGTERM got SIGKILL first
+            long deadline = Long.MAX_VALUE;
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
                 for (ProcessHandle h : left) {
                     if (told.add(h.pid())) {
                         h.destroy();
                     }
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    deadline = System.nanoTime() + grace.toNanos();
                 }
                 interrupted |= pause(50);
                 left = settled();
