@@ -133,10 +133,18 @@ abstract class CommandExperimentContractTest {
             long tree = id(store, "tree");
             assertError(store, "tree", "timeout: experiment " + tree, "");
             Path treeScratch = scratch(runs, table, tree);
-            assertTrue(Files.exists(treeScratch.resolve("grandchild-got-sigterm")), "the grandchild got SIGTERM");
+            // a timed-out row is given up at once and its thread ends its tree meanwhile (SIGTERM, the
+            // 3 s kill grace, SIGKILL): the run may end first, so the test waits for that end
+            Faults.await(
+                    "the timed-out row's grandchild noting its SIGTERM",
+                    Duration.ofSeconds(60),
+                    () -> Files.exists(treeScratch.resolve("grandchild-got-sigterm")) ? true : null);
             for (String pid :
                     Files.readString(treeScratch.resolve("pids")).trim().split(" ")) {
-                assertFalse(running(Long.parseLong(pid)), "process " + pid + " of the timed-out row is gone");
+                Faults.await(
+                        "process " + pid + " of the timed-out row gone",
+                        Duration.ofSeconds(60),
+                        () -> running(Long.parseLong(pid)) ? null : true);
             }
 
             String huge =

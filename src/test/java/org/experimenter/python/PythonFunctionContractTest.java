@@ -176,7 +176,11 @@ abstract class PythonFunctionContractTest {
             for (String pid : Files.readString(scratch(runs, table, tree).resolve("pids"))
                     .trim()
                     .split(" ")) {
-                assertFalse(running(Long.parseLong(pid)), "process " + pid + " of the timed-out row is gone");
+                // given up at once, the row's worker is ended meanwhile (SIGTERM, kill grace, SIGKILL)
+                Faults.await(
+                        "process " + pid + " of the timed-out row gone",
+                        Duration.ofSeconds(60),
+                        () -> running(Long.parseLong(pid)) ? null : true);
             }
             assertFalse(
                     callsAfter(calls, "tree").contains(pidOf(calls, "tree")), "a timed-out worker ran no more rows");
