@@ -434,6 +434,12 @@ class DaemonTest {
         return new Ended(p.exitValue(), Files.readString(out));
     }
 
+    /** {@code export --format csv} of the config into the folder, run under the shell prefix. */
+    private Ended exportUnder(String shell, Path conf, Path folder) throws Exception {
+        return commandIn(
+                dir, shell, "export", "--config", conf.toString(), "--format", "csv", "--output", folder.toString());
+    }
+
     private static void removeTree(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -480,30 +486,12 @@ class DaemonTest {
                 && Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
             // another group (as root: setpriv; a user: sg, newgrp): the command's files are that group's
             Path grouped = dir.resolve("grouped-export");
-            Ended g = commandIn(
-                    dir,
-                    "umask 022 && exec setpriv --regid=4242 --clear-groups",
-                    "export",
-                    "--config",
-                    conf.toString(),
-                    "--format",
-                    "csv",
-                    "--output",
-                    grouped.toString());
+            Ended g = exportUnder("umask 022 && exec setpriv --regid=4242 --clear-groups", conf, grouped);
             assertEquals(0, g.code(), g.output());
             assertEquals(4242, Files.getAttribute(grouped, "unix:gid"), "the export's folder's group");
         }
         Path export = dir.resolve("masked-export");
-        Ended b = commandIn(
-                dir,
-                "umask 077 && exec",
-                "export",
-                "--config",
-                conf.toString(),
-                "--format",
-                "csv",
-                "--output",
-                export.toString());
+        Ended b = exportUnder("umask 077 && exec", conf, export);
         assertEquals(0, b.code(), b.output());
         assertEquals(
                 "rwx------",
