@@ -60,7 +60,13 @@ public final class Worker implements AutoCloseable {
     private RunScope promoting;
     /** Synchronous halving: this worker cuts the rungs its run finished ({@link #cuttingRungs}). */
     private boolean cutting;
-    /** Rows this worker wrote when it last cut, so that a worker that wrote none since does not cut again. */
+    /**
+     * Synchronous halving: rows this worker wrote below the top rung (only those can complete a
+     * rung to cut), and how many when it last cut, so that a worker that wrote none since does
+     * not cut again.
+     */
+    private long writtenBelowTop;
+
     private long writtenAtCut;
     /** Synchronous halving: one lock per table, for the cuts of the tasks of one JVM ({@link #runRemainingThroughRungs}). */
     private static final java.util.concurrent.ConcurrentHashMap<String, Object> CUT_LOCKS =
@@ -286,7 +292,7 @@ public final class Worker implements AutoCloseable {
     public void runRemainingThroughRungs(RunScope scope) {
         while (true) {
             runRemaining(scope);
-            long written = written();
+            long written = writtenBelowTop;
             if (!cutting || isStopping() || written == writtenAtCut) {
                 return;
             }
@@ -306,14 +312,6 @@ public final class Worker implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private long written() {
-        long n = 0;
-        for (long c : counts.values()) {
-            n += c;
-        }
-        return n;
     }
 
     /**
@@ -394,8 +392,21 @@ public final class Worker implements AutoCloseable {
         return h != null && h.mode() == HalvingSettings.Mode.ASYNC;
     }
 
-    /** Asynchronous halving: the rungs that received results, for the next look before a claim. */
+    /**
+     * The rungs that received results: asynchronous halving, for the next look before a claim;
+     * synchronous, whether a cut may follow ({@link #runRemainingThroughRungs}).
+     */
     private void noteRungs(List<ClaimedRow> rows, List<Outcome> outcomes) {
+        if (cutting) {
+            Map<Long, Object[]> keys = new LinkedHashMap<>();
+            rows.forEach(r -> keys.put(r.id(), r.keys()));
+            for (Outcome o : outcomes) {
+                Object[] k = keys.get(o.id());
+                if (k != null && store.halving().belowTopRung(k)) {
+                    writtenBelowTop++;
+                }
+            }
+        }
         if (promoting == null || !asyncHalving() || outcomes.isEmpty()) {
             return;
         }

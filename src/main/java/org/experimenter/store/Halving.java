@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -214,13 +215,14 @@ public final class Halving implements Serializable {
     public int promoteCompleteRungs(RunScope scope) {
         requireHalving();
         return withRetries("cannot promote the complete rungs of " + db.table, conn -> {
-            if (!anyCuttable(conn, scope)) {
+            List<Object> budgets = cuttableBudgets(conn, scope);
+            if (budgets.isEmpty()) {
                 return 0;
             }
             int added = 0;
             Instant now = db.now();
             for (Map<Integer, List<Entry>> rungs :
-                    rungsByGroup(readEntries(conn, scope)).values()) {
+                    rungsByGroup(readEntries(conn, scope, budgets)).values()) {
                 for (int k = 0; k < plan.maxRung(); k++) {
                     List<Entry> rung = rungs.getOrDefault(k, List.of());
                     if (rung.isEmpty()
@@ -258,12 +260,14 @@ public final class Halving implements Serializable {
     }
 
     /**
-     * Whether a rung is there to cut ({@link #promoteCompleteRungs}): one grouped count per
-     * budget, group and bracket, so that a pass with nothing to cut (the task that cuts second,
-     * the last rung's end) reads a few rows, not the table. A rung qualifies when it is complete,
-     * has an unmarked row and a row of the scope; the cut itself reads the rows and decides.
+     * The budgets (as stored) of the rungs there are to cut ({@link #promoteCompleteRungs}): one
+     * grouped count per budget, group and bracket, so that a pass with nothing to cut (the task
+     * that cuts second, the last rung's end) reads a few rows, not the table, and a cut reads
+     * only the rows at these budgets, not the rungs cut before. A rung qualifies when it is
+     * complete, has an unmarked row and a row of the scope; the cut itself reads the rows and
+     * decides.
      */
-    private boolean anyCuttable(Connection conn, RunScope scope) throws SQLException {
+    private List<Object> cuttableBudgets(Connection conn, RunScope scope) throws SQLException {
         StringBuilder group = new StringBuilder(settings.field());
         settings.by().forEach(b -> group.append(", ").append(b));
         group.append(", bracket");
@@ -273,7 +277,8 @@ public final class Halving implements Serializable {
                 + StatusLiterals.ERROR + " THEN 0 ELSE 1 END) AS unfinished,"
                 + " SUM(CASE WHEN halving IS NULL THEN 1 ELSE 0 END) AS unmarked, SUM(" + inScope + ") AS in_scope"
                 + " FROM " + db.table + " GROUP BY " + group;
-        record Counts(long unfinished, long unmarked, long inScope) {}
+        // budgets a hair apart are one rung (plan.rungOf), so a rung's counts add up over its budgets
+        record Counts(long unfinished, long unmarked, long inScope, Set<Object> budgets) {}
         Map<List<Object>, Counts> rungs = new LinkedHashMap<>();
         for (Object[] r : Jdbc.query(conn, sql, Jdbc.NO_PARAMETERS, rs -> {
             List<Object> key = new ArrayList<>();
@@ -283,23 +288,29 @@ public final class Halving implements Serializable {
                 key.add(Values.read(rs, b, keyfields.get(keyIndex(b)).type()));
             }
             key.add(bracketOf(rs));
-            return new Object[] {key, rs.getLong("unfinished"), rs.getLong("unmarked"), rs.getLong("in_scope")};
+            return new Object[] {key, rs.getLong("unfinished"), rs.getLong("unmarked"), rs.getLong("in_scope"), budget};
         })) {
             @SuppressWarnings("unchecked")
             List<Object> key = (List<Object>) r[0];
-            Counts c = rungs.getOrDefault(key, new Counts(0, 0, 0));
+            Counts c = rungs.computeIfAbsent(key, x -> new Counts(0, 0, 0, new HashSet<>()));
+            c.budgets().add(r[4]);
             rungs.put(
                     key,
-                    new Counts(c.unfinished() + (Long) r[1], c.unmarked() + (Long) r[2], c.inScope() + (Long) r[3]));
+                    new Counts(
+                            c.unfinished() + (Long) r[1],
+                            c.unmarked() + (Long) r[2],
+                            c.inScope() + (Long) r[3],
+                            c.budgets()));
         }
+        Set<Object> budgets = new LinkedHashSet<>();
         for (Map.Entry<List<Object>, Counts> e : rungs.entrySet()) {
             int k = (Integer) e.getKey().get(0);
             Counts c = e.getValue();
             if (k >= 0 && k < plan.maxRung() && c.unfinished() == 0 && c.unmarked() > 0 && c.inScope() > 0) {
-                return true;
+                budgets.addAll(c.budgets());
             }
         }
-        return false;
+        return new ArrayList<>(budgets);
     }
 
     /**
@@ -381,6 +392,15 @@ public final class Halving implements Serializable {
     }
 
     /**
+     * Whether a row with these keyfield values is on a rung below the top, where its result may
+     * complete a rung to cut.
+     */
+    public boolean belowTopRung(Object[] keys) {
+        Rung rung = rungOf(keys);
+        return rung != null && rung.k() < plan.maxRung();
+    }
+
+    /**
      * A rung of one group: the values of the {@code by} keyfields (in their order) and the rung's
      * index.
      */
@@ -436,9 +456,17 @@ public final class Halving implements Serializable {
             List<Candidate> round =
                     order.subList(next, Math.min(order.size(), next + (returning ? limit - added.size() : 1)));
             next += round.size();
+            Map<Long, Entry> keyed = new java.util.HashMap<>();
+            for (Entry e : withKeys(conn, round.stream().map(Candidate::entry).toList())) {
+                keyed.put(e.id(), e);
+            }
             Map<Integer, List<Entry>> byRung = new LinkedHashMap<>();
-            round.forEach(c ->
-                    byRung.computeIfAbsent(c.rung(), r -> new ArrayList<>()).add(c.entry()));
+            round.forEach(c -> {
+                Entry e = keyed.get(c.entry().id());
+                if (e != null) {
+                    byRung.computeIfAbsent(c.rung(), r -> new ArrayList<>()).add(e);
+                }
+            });
             Map<Long, Long> children = new java.util.HashMap<>();
             for (Map.Entry<Integer, List<Entry>> r : byRung.entrySet()) {
                 children.putAll(insertChildrenReturningIds(conn, r.getValue(), r.getKey() + 1, now));
@@ -446,7 +474,7 @@ public final class Halving implements Serializable {
             for (Candidate c : round) {
                 Long child = children.get(c.entry().id());
                 if (child != null) {
-                    Object[] keys = c.entry().keys().clone();
+                    Object[] keys = keyed.get(c.entry().id()).keys().clone();
                     keys[keyIndex(settings.field())] = settings.budgetValue(c.rung() + 1);
                     added.add(new Promoted(child, keys, childInScope(conn, child, scope)));
                 }
@@ -597,12 +625,32 @@ public final class Halving implements Serializable {
     private List<Entry> readEntries(Connection conn, RunScope scope) throws SQLException {
         return Jdbc.query(
                 conn,
-                "SELECT id, status, " + entryColumns(scope) + " FROM " + db.table + " ORDER BY id",
+                "SELECT id, status, " + entryColumns(scope, true) + " FROM " + db.table + " ORDER BY id",
                 Jdbc.NO_PARAMETERS,
-                rs -> entry(rs, Status.parse(rs.getString("status"))));
+                rs -> entry(rs, Status.parse(rs.getString("status")), true));
     }
 
-    /** The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields, status). */
+    /** {@link #readEntries} of the rows at these budgets (as stored) only. */
+    private List<Entry> readEntries(Connection conn, RunScope scope, List<Object> budgets) throws SQLException {
+        String marks = String.join(", ", Collections.nCopies(budgets.size(), "?"));
+        return Jdbc.query(
+                conn,
+                "SELECT id, status, " + entryColumns(scope, true) + " FROM " + db.table + " WHERE " + settings.field()
+                        + " IN (" + marks + ") ORDER BY id",
+                ps -> {
+                    int i = 1;
+                    for (Object b : budgets) {
+                        Values.bind(ps, i++, settings.fieldType(), b);
+                    }
+                },
+                rs -> entry(rs, Status.parse(rs.getString("status")), true));
+    }
+
+    /**
+     * The done rows of one rung of one group, through {@code _rung_idx} (budget, by keyfields,
+     * status), without their keyfields ({@link Entry#keys} null): a worker reads its rungs
+     * before every claim, and only the few rows it promotes need them ({@link #withKeys}).
+     */
     private List<Entry> readRung(Connection conn, Rung rung, RunScope scope) throws SQLException {
         return Jdbc.query(
                 conn,
@@ -615,7 +663,58 @@ public final class Halving implements Serializable {
                         Values.bind(ps, i++, p.type(), rung.group().get(b));
                     }
                 },
-                rs -> entry(rs, Status.DONE));
+                rs -> entry(rs, Status.DONE, false));
+    }
+
+    /**
+     * The entries with their keyfield values, read for those that have none, in the same order;
+     * an entry whose row is gone meanwhile is left out.
+     */
+    private List<Entry> withKeys(Connection conn, List<Entry> entries) throws SQLException {
+        List<Long> missing = new ArrayList<>();
+        entries.forEach(e -> {
+            if (e.keys() == null) {
+                missing.add(e.id());
+            }
+        });
+        if (missing.isEmpty()) {
+            return entries;
+        }
+        StringBuilder cols = new StringBuilder("id");
+        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        Map<Long, Object[]> keys = new java.util.HashMap<>();
+        for (int from = 0; from < missing.size(); from += 500) {
+            List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            Jdbc.query(
+                            conn,
+                            "SELECT " + cols + " FROM " + db.table + " WHERE id IN (" + marks + ")",
+                            ps -> {
+                                int i = 1;
+                                for (Long id : chunk) {
+                                    ps.setLong(i++, id);
+                                }
+                            },
+                            rs -> Map.entry(rs.getLong("id"), keysOf(rs)))
+                    .forEach(e -> keys.put(e.getKey(), e.getValue()));
+        }
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            Object[] k = e.keys() != null ? e.keys() : keys.get(e.id());
+            if (k != null) {
+                out.add(new Entry(e.id(), k, e.status(), e.value(), e.mark(), e.bracket(), e.inScope()));
+            }
+        }
+        return out;
+    }
+
+    /** The keyfield values of the current row, in keyfield order. */
+    private Object[] keysOf(ResultSet rs) throws SQLException {
+        Object[] keys = new Object[keyfields.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Values.read(rs, keyfields.get(i).name(), keyfields.get(i).type());
+        }
+        return keys;
     }
 
     /**
@@ -626,25 +725,24 @@ public final class Halving implements Serializable {
         StringBuilder where = new StringBuilder(settings.field()).append(" = ?");
         settings.by().forEach(b -> where.append(" AND ").append(b).append(" = ?"));
         where.append(" AND status = ").append(StatusLiterals.DONE);
-        return "SELECT id, " + entryColumns(scope) + " FROM " + db.table + " WHERE " + where;
+        return "SELECT id, " + entryColumns(scope, false) + " FROM " + db.table + " WHERE " + where;
     }
 
-    /** The columns {@link #entry} reads besides id and status. */
-    private String entryColumns(RunScope scope) {
+    /** The columns {@link #entry} reads besides id and status, the keyfields with them or not. */
+    private String entryColumns(RunScope scope, boolean withKeys) {
         StringBuilder cols = new StringBuilder("halving, bracket, ")
                 .append(inScopeColumn(scope))
                 .append(", ")
                 .append(settings.value());
-        keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        if (withKeys) {
+            keyfields.forEach(p -> cols.append(", ").append(p.name()));
+        }
         return cols.toString();
     }
 
-    /** The entry of the current row of a result set that has the id and {@link #entryColumns}. */
-    private Entry entry(ResultSet rs, Status status) throws SQLException {
-        Object[] keys = new Object[keyfields.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = Values.read(rs, keyfields.get(i).name(), keyfields.get(i).type());
-        }
+    /** The entry of the current row of a result set that has the id and {@link #entryColumns}; keys null without them. */
+    private Entry entry(ResultSet rs, Status status, boolean withKeys) throws SQLException {
+        Object[] keys = withKeys ? keysOf(rs) : null;
         Object v = Values.read(rs, settings.value(), db.config.resultfields().get(settings.value()));
         return new Entry(
                 rs.getLong("id"),

@@ -196,9 +196,11 @@ abstract class PythonFunctionContractTest {
             assertEquals(6, summary.count(Status.DONE), summary.toString());
             assertEquals(2, summary.count(Status.PAUSED), summary.toString());
             assertEquals(7, summary.count(Status.ERROR), summary.toString());
-            // two task slots, and four workers ended (exit3, fork_exit, sigkill, tree): at most six started
+            // four workers ended (exit3, fork_exit, sigkill, tree; each ran no more rows, above, so four
+            // at least) and two task slots: at most six started. Four when one slot ran every row (the
+            // other's task came late) and the last row ended its worker
             long workers = calls.stream().map(c -> c[1]).distinct().count();
-            assertTrue(workers >= 5 && workers <= 6, "worker processes: " + workers);
+            assertTrue(workers >= 4 && workers <= 6, "worker processes: " + workers);
         } finally {
             background.shutdownNow();
             ex.drop();
