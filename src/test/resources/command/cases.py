@@ -112,8 +112,20 @@ elif case == "paused":
     experimenter.pause()
 
 elif case == "leftover":
-    child = subprocess.Popen(["sleep", "60"])
+    # a child left running that notes the SIGTERM the tool ends it with and then exits: the kill
+    # grace holds for what a command leaves behind too
+    child = subprocess.Popen([sys.executable, "-c", """
+import os, signal, sys, time
+def note(*_):
+    open(os.path.join(sys.argv[1], "leftover-got-sigterm"), "w").close()
+    sys.exit(0)
+signal.signal(signal.SIGTERM, note)
+open(os.path.join(sys.argv[1], "leftover-ready"), "w").close()
+while True:
+    time.sleep(0.1)
+""", scratch])
     record("pids", "%d" % child.pid)
+    wait_for("leftover-ready", 60)
     time.sleep(0.6)  # seen by the tool while this process runs
     experimenter.result(score=0.0)
 

@@ -45,11 +45,54 @@ import java.util.logging.Logger;
  */
 public final class ProcessTree implements AutoCloseable {
     /**
-     * Moves the JVM's pipe to fd 3 and gives the command /dev/null; a background watcher reads the
-     * pipe to its end (the JVM gone) and kills the session's process group; the command is exec'd.
+     * Moves the JVM's pipe to fd 3 and gives the command /dev/null; the command is exec'd, and a
+     * background watcher reads the pipe to its end. The pipe ends when the JVM dies, and also
+     * when the command exits (Java closes a process's input then) or the tool closes it: while
+     * the JVM lives (its pid with the start time it had, not a zombie) the tool ends the tree
+     * itself, with the kill grace, so the watcher only looks every second while its session has
+     * members. Once the JVM is gone it ends the tree as {@link #terminate} finds it: the
+     * session, children of members, sessions members lead and processes carrying the token, each
+     * stopped (SIGSTOP) as found, looking again while a look finds more, then all killed with the
+     * session's process group (itself among them). POSIX sh (dash): {@code $$} is the session
+     * leader, {@code $PPID} the JVM, {@code me} the watcher; a stat line's fields after the
+     * command name are state, ppid, pgrp, session, ..., start time (the 20th).
      */
-    private static final String WATCHER =
-            "exec 3<&0 </dev/null; (cat <&3 >/dev/null; kill -KILL -$$) & exec \"$@\" 3<&-";
+    private static final String WATCHER = """
+            exec 3<&0 </dev/null
+            (read -r me _ </proc/self/stat
+            read -r st </proc/$PPID/stat
+            set -- ${st##*") "}
+            jvm=${20}
+            cat <&3 >/dev/null
+            while read -r st 2>/dev/null </proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ]; do
+            left=
+            for d in /proc/[0-9]*; do
+            p=${d#/proc/}
+            read -r st 2>/dev/null <"$d/stat" || continue
+            set -- ${st##*") "}
+            [ "$4" = $$ ] && [ "$p" != "$me" ] && [ "$2" != "$me" ] && left=1 && break
+            done
+            [ -z "$left" ] && exit 0
+            sleep 1
+            done
+            kill -STOP $$ 2>/dev/null
+            known=" $$ " new=1
+            while [ -n "$new" ]; do
+            new=
+            for d in /proc/[0-9]*; do
+            p=${d#/proc/}
+            case "$known" in *" $p "*) continue;; esac
+            read -r st 2>/dev/null <"$d/stat" || continue
+            set -- ${st##*") "}
+            [ "$p" = "$me" ] || [ "$2" = "$me" ] && continue
+            case "$known" in *" $2 "*|*" $4 "*) ;; *) grep -qzxF -- "EXPERIMENTER_PROCESS_TOKEN=$EXPERIMENTER_PROCESS_TOKEN" "$d/environ" 2>/dev/null || continue;; esac
+            kill -STOP "$p" 2>/dev/null
+            known="$known$p " new=1
+            done
+            done
+            kill -KILL $known -$$ 2>/dev/null) &
+            exec "$@" 3<&-
+            """;
 
     /** The environment variable that marks every process of a tree. */
     public static final String TOKEN_VARIABLE = "EXPERIMENTER_PROCESS_TOKEN";
@@ -115,7 +158,7 @@ public final class ProcessTree implements AutoCloseable {
      * {@link #start}, and with {@code endWithJvm} the process's input (which must be {@code
      * /dev/null}: the command gets that) is a pipe from this JVM instead, watched by a shell in the
      * tree's session: when the JVM dies without ending the tree (SIGKILL, no hook runs), the pipe
-     * reaches its end and the watcher kills the session's process group, so the command does not
+     * reaches its end and the watcher kills the tree ({@link #WATCHER}), so the command does not
      * run on beside the attempt that recovery starts again.
      */
     public static ProcessTree start(ProcessBuilder pb, Duration patience, Duration killGrace, boolean endWithJvm)

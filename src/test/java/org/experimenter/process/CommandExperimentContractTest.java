@@ -193,6 +193,11 @@ abstract class CommandExperimentContractTest {
                     Files.readString(scratch(runs, table, leftover).resolve("pids"))
                             .trim());
             assertFalse(running(sleeper), "the process the command left behind ended with its row");
+            // by the tool's SIGTERM, with its grace: the watcher of the JVM's pipe, which sees the
+            // pipe end as the command exits, leaves a tree to the living JVM
+            assertTrue(
+                    Files.exists(scratch(runs, table, leftover).resolve("leftover-got-sigterm")),
+                    "the process the command left behind got SIGTERM first");
 
             long unicode = id(store, UNICODE);
             Map<String, Object> u = store.row(unicode);

@@ -106,7 +106,10 @@ class CommandProcessesTest {
 
     /**
      * A driver killed by SIGKILL runs no hook: its commands end anyway (the watcher of the JVM's
-     * pipe kills their session), so they do not run on beside the attempt recovery starts again.
+     * pipe kills their tree), so they do not run on beside the attempt recovery starts again. Each
+     * command leaves three processes outside its process group: a child in a session of its own,
+     * one that also cleared its environment (a child of a member all the same), and a grandchild
+     * in the session another member made.
      */
     @Test
     void theCommandsOfADriverKilledBySigkillEndWithIt() throws Exception {
@@ -119,8 +122,10 @@ class CommandProcessesTest {
         }
         c.append("keyfields { n { type = int, values = [1, 2] } }\nresultfields { echo = string }\n")
                 .append("spark.master = \"local[2]\"\n")
-                .append("experiment {\n  command = [\"/bin/sh\", \"-c\", \"sleep 3636.")
-                .append(TAG)
+                .append("experiment {\n  command = [\"/bin/sh\", \"-c\", \"")
+                .append(("setsid sleep 3636.T & setsid env -i sleep 3636.T & (setsid sh -c 'sleep 3636.T & wait') &"
+                                + " sleep 3636.T; wait")
+                        .replace("T", TAG))
                 .append("\"]\n  run-dir = \"")
                 .append(dir.resolve("runs"))
                 .append("\"\n}\n");
@@ -131,13 +136,14 @@ class CommandProcessesTest {
         try {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
             List<String> found = List.of();
-            while (System.nanoTime() < deadline && (found = sleeping3636()).size() < 2) {
+            while (System.nanoTime() < deadline && (found = sleeping3636()).size() < 8) {
                 Thread.sleep(200);
             }
             assertEquals(
-                    2,
+                    8,
                     found.size(),
-                    "both commands run: " + found + "\n" + Files.readString(dir.resolve("driver.out")));
+                    "both commands run with their four sleeps: " + found + "\n"
+                            + Files.readString(dir.resolve("driver.out")));
             driver.destroyForcibly().waitFor();
             long gone = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < gone && !sleeping3636().isEmpty()) {
