@@ -255,7 +255,9 @@ public final class Schema implements java.io.Serializable {
                 .append(String.join(", ", config.keyfieldNames()))
                 .append(")");
         if (partial) {
-            out.add(b.append("\n)").toString());
+            out.add(b.append("\n)")
+                    .append(config.halving() == null ? "" : dialect.halvingTableOptions())
+                    .toString());
             out.add("CREATE INDEX IF NOT EXISTS " + t + "_status_idx ON " + t + " (status, id)");
             // partial: done and created rows carry no token, so a fill of millions of rows costs nothing here
             out.add("CREATE INDEX IF NOT EXISTS " + t + "_claim_idx ON " + t

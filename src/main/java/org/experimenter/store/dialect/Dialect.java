@@ -135,6 +135,14 @@ public abstract class Dialect implements java.io.Serializable {
         return column;
     }
 
+    /**
+     * What follows the closing parenthesis of CREATE TABLE of a table with a halving section
+     * (databases with partial indexes), or nothing: a cut marks every row of its rung.
+     */
+    public String halvingTableOptions() {
+        return "";
+    }
+
     /** What follows the closing parenthesis of CREATE TABLE (engine, character set), or nothing. */
     public String tableOptions() {
         return "";
