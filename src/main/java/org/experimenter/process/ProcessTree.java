@@ -49,40 +49,50 @@ public final class ProcessTree implements AutoCloseable {
      * background watcher reads the pipe to its end. The pipe ends when the JVM dies, and also
      * when the command exits (Java closes a process's input then) or the tool closes it: while
      * the JVM lives (its pid with the start time it had, not a zombie) the tool ends the tree
-     * itself, with the kill grace, so the watcher only looks every second while its session has
-     * members. Once the JVM is gone it ends the tree as {@link #terminate} finds it: the
-     * session, children of members, sessions members lead and processes carrying the token, each
-     * stopped (SIGSTOP) as found, looking again while a look finds more, then all killed with the
-     * session's process group (itself among them). POSIX sh (dash): {@code $$} is the session
-     * leader, {@code $PPID} the JVM, {@code me} the watcher; a stat line's fields after the
-     * command name are state, ppid, pgrp, session, ..., start time (the 20th).
+     * itself, with the kill grace, so the watcher only looks five times a second while its
+     * session has members. Once the JVM is gone it ends the tree as {@link #terminate} finds it:
+     * the session, children of members, sessions members lead and processes carrying the token,
+     * each stopped (SIGSTOP) as found, looking again while a look finds more, then all killed
+     * with the session's process group (itself among them).
+     *
+     * <p>The watcher ignores every signal that would end it but SIGKILL (the tool's SIGTERM to
+     * the tree, a command's signal to its process group), so it outlives the kill grace: ignored
+     * before it is forked, so that a command's first signal cannot come before, and back to their
+     * defaults for the command (signals ignored when the shell started stay ignored). It
+     * reads each stat file whole (a command name may hold a newline) and expands no pattern in
+     * it. POSIX sh (dash): {@code $$} is the session leader, {@code $PPID} the JVM, {@code me}
+     * the watcher; a stat line's fields after the command name are state, ppid, pgrp, session,
+     * ..., start time (the 20th).
      */
     private static final String WATCHER = """
             exec 3<&0 </dev/null
-            (read -r me _ </proc/self/stat
-            read -r st </proc/$PPID/stat
+            trap '' %1$s
+            (set -f
+            stat() { st=; while IFS= read -r l; do st="$st $l"; done 2>/dev/null <"$1" || [ -n "$st" ]; }
+            read -r me _ </proc/self/stat
+            stat /proc/$PPID/stat
             set -- ${st##*") "}
             jvm=${20}
             cat <&3 >/dev/null
-            while read -r st 2>/dev/null </proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ]; do
+            while stat /proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ]; do
             left=
-            for d in /proc/[0-9]*; do
+            set +f; for d in /proc/[0-9]*; do set -f
             p=${d#/proc/}
-            read -r st 2>/dev/null <"$d/stat" || continue
+            stat "$d/stat" || continue
             set -- ${st##*") "}
             [ "$4" = $$ ] && [ "$p" != "$me" ] && [ "$2" != "$me" ] && left=1 && break
             done
             [ -z "$left" ] && exit 0
-            sleep 1
+            sleep 0.2
             done
             kill -STOP $$ 2>/dev/null
             known=" $$ " new=1
             while [ -n "$new" ]; do
             new=
-            for d in /proc/[0-9]*; do
+            set +f; for d in /proc/[0-9]*; do set -f
             p=${d#/proc/}
             case "$known" in *" $p "*) continue;; esac
-            read -r st 2>/dev/null <"$d/stat" || continue
+            stat "$d/stat" || continue
             set -- ${st##*") "}
             [ "$p" = "$me" ] || [ "$2" = "$me" ] && continue
             case "$known" in *" $2 "*|*" $4 "*) ;; *) grep -qzxF -- "EXPERIMENTER_PROCESS_TOKEN=$EXPERIMENTER_PROCESS_TOKEN" "$d/environ" 2>/dev/null || continue;; esac
@@ -91,8 +101,23 @@ public final class ProcessTree implements AutoCloseable {
             done
             done
             kill -KILL $known -$$ 2>/dev/null) &
+            trap - %1$s
             exec "$@" 3<&-
-            """;
+            """.formatted(ignoredSignals());
+
+    /**
+     * The signals the watcher ignores: all whose default ends a process, but SIGKILL (and
+     * SIGCHLD, whose ignoring would reap its children before dash waits for them): by name, and
+     * the ones dash knows only by number (SIGSTKFLT; the real-time signals 34 to 64).
+     */
+    private static String ignoredSignals() {
+        StringBuilder b = new StringBuilder(
+                "HUP INT QUIT ABRT USR1 USR2 PIPE ALRM TERM 16 TSTP TTIN TTOU XCPU XFSZ VTALRM PROF IO PWR SYS");
+        for (int s = 34; s <= 64; s++) {
+            b.append(' ').append(s);
+        }
+        return b.toString();
+    }
 
     /** The environment variable that marks every process of a tree. */
     public static final String TOKEN_VARIABLE = "EXPERIMENTER_PROCESS_TOKEN";
@@ -116,8 +141,12 @@ public final class ProcessTree implements AutoCloseable {
     private final Duration patience;
     private final Duration killGrace;
     private final long started;
-    /** Every process seen as a member: their children and the sessions they lead are members too. */
-    private final Set<Long> known = ConcurrentHashMap.newKeySet();
+    /**
+     * Every process seen as a member, with its start time: their children and the sessions they
+     * lead are members too, as long as the pid is still theirs (not given to another process
+     * after the kernel's pids wrapped around).
+     */
+    private final Map<Long, Long> known = new ConcurrentHashMap<>();
 
     private ProcessTree(Process process, String token, Duration patience, Duration killGrace) {
         this.process = process;
@@ -125,7 +154,7 @@ public final class ProcessTree implements AutoCloseable {
         // setsid execs the command in place (a child of the JVM never leads a group), so the
         // command's pid is the session's id
         this.session = SETSID == null ? -1 : process.pid();
-        known.add(process.pid());
+        known.put(process.pid(), started);
         this.mark = (TOKEN_VARIABLE + "=" + token + "\0").getBytes(StandardCharsets.US_ASCII);
         this.patience = patience;
         this.killGrace = killGrace;
@@ -229,15 +258,33 @@ public final class ProcessTree implements AutoCloseable {
             // a process in the middle of an exec shows an empty environment: its parent, or the
             // session a member made, gives it away
             if (sid == session
-                    || known.contains(parent)
-                    || known.contains(sid)
+                    || stillKnown(parent)
+                    || stillKnown(sid)
                     || contains(Files.readAllBytes(proc.resolve("environ")), mark)) {
-                known.add(pid);
+                known.put(pid, Long.parseLong(f[19]));
                 return true;
             }
             return false;
         } catch (IOException | RuntimeException e) {
             return false; // gone meanwhile, or another user's process
+        }
+    }
+
+    /**
+     * Whether the pid is a member's still: known, and running with the start time it had then,
+     * or no longer running (a session's id stays the leader's while any process of it lives, so
+     * the kernel gives the pid to no other process meanwhile).
+     */
+    private boolean stillKnown(long pid) {
+        Long then = known.get(pid);
+        if (then == null) {
+            return false;
+        }
+        try {
+            String[] f = stat(Path.of("/proc", Long.toString(pid)));
+            return Long.parseLong(f[19]) == then;
+        } catch (IOException | RuntimeException e) {
+            return true; // gone meanwhile
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.experimenter.Experimenter;
+import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,13 +108,66 @@ class CommandProcessesTest {
     /**
      * A driver killed by SIGKILL runs no hook: its commands end anyway (the watcher of the JVM's
      * pipe kills their tree), so they do not run on beside the attempt recovery starts again. Each
-     * command leaves three processes outside its process group: a child in a session of its own,
-     * one that also cleared its environment (a child of a member all the same), and a grandchild
-     * in the session another member made.
+     * command leaves four processes outside its process group: a child in a session of its own,
+     * one that also cleared its environment (a child of a member all the same), a grandchild in
+     * the session another member made, and an orphan of a double fork in a group of its own,
+     * without the token, whose name holds a newline (found by its session alone).
      */
     @Test
     void theCommandsOfADriverKilledBySigkillEndWithIt() throws Exception {
-        String table = TestDb.uniqueTable("command_orphans");
+        Path hide = dir.resolve("hide.py");
+        Files.writeString(
+                hide,
+                String.join(
+                        "\n",
+                        "import ctypes, os, sys, time",
+                        "if os.fork():",
+                        "    sys.exit(0)",
+                        "os.setpgid(0, 0)",
+                        "ctypes.CDLL(None).prctl(15, b'x\\n', 0, 0, 0)",
+                        "time.sleep(3600)",
+                        ""));
+        String command = ("setsid sleep 3636.@ & setsid env -i sleep 3636.@ & (setsid sh -c 'sleep 3636.@ & wait') &"
+                        + " env -i /usr/bin/python3 " + hide + " 3636.@ hidden & sleep 3636.@; wait")
+                .replace("@", TAG);
+        Process driver = startDriver("command_orphans", "\"/bin/sh\", \"-c\", \"" + command + "\"", "");
+        try {
+            awaitTagged(driver, 10);
+            driver.destroyForcibly().waitFor();
+            assertAllEnd();
+        } finally {
+            cleanUp(driver);
+        }
+    }
+
+    /**
+     * The same while the tool ends timed-out rows, within their kill grace (the commands ignore
+     * SIGTERM, so their grace runs on): the watcher outlives the tool's SIGTERM to every process
+     * of the tree, and a command's signal to its own process group (SIGUSR1, which it ignores).
+     */
+    @Test
+    void theCommandsOfADriverKilledBySigkillInTheirKillGraceEndWithIt() throws Exception {
+        Path term = dir.resolve("term");
+        String command =
+                "trap '' USR1; kill -USR1 0; trap 'touch " + term + "' TERM; while :; do sleep 3636." + TAG + "; done";
+        Process driver =
+                startDriver("command_grace", "\"/bin/sh\", \"-c\", \"" + command + "\"", "  kill-grace = 600s\n");
+        try {
+            awaitTagged(driver, 2);
+            Faults.await(
+                    "a timed-out row's SIGTERM",
+                    java.time.Duration.ofSeconds(60),
+                    () -> Files.exists(term) ? true : null);
+            driver.destroyForcibly().waitFor();
+            assertAllEnd();
+        } finally {
+            cleanUp(driver);
+        }
+    }
+
+    /** A driver (a JVM of its own) running two rows of the command on SQLite, with a timeout of 3 s. */
+    private Process startDriver(String prefix, String command, String experimentKeys) throws Exception {
+        String table = TestDb.uniqueTable(prefix);
         Path conf = dir.resolve(table + ".conf");
         StringBuilder c = new StringBuilder();
         for (java.util.Map.Entry<String, Object> e :
@@ -121,41 +175,41 @@ class CommandProcessesTest {
             c.append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
         }
         c.append("keyfields { n { type = int, values = [1, 2] } }\nresultfields { echo = string }\n")
-                .append("spark.master = \"local[2]\"\n")
-                .append("experiment {\n  command = [\"/bin/sh\", \"-c\", \"")
-                .append(("setsid sleep 3636.T & setsid env -i sleep 3636.T & (setsid sh -c 'sleep 3636.T & wait') &"
-                                + " sleep 3636.T; wait")
-                        .replace("T", TAG))
-                .append("\"]\n  run-dir = \"")
+                .append("spark.master = \"local[2]\"\ntimeout = 3s\n")
+                .append("experiment {\n  command = [")
+                .append(command)
+                .append("]\n")
+                .append(experimentKeys)
+                .append("  run-dir = \"")
                 .append(dir.resolve("runs"))
                 .append("\"\n}\n");
         Files.writeString(conf, c);
         Experimenter ex = Experimenter.load(conf);
         ex.fill();
-        Process driver = org.experimenter.testing.Faults.startDriver(dir.resolve("driver.out"), conf);
-        try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
-            List<String> found = List.of();
-            while (System.nanoTime() < deadline && (found = sleeping3636()).size() < 8) {
-                Thread.sleep(200);
-            }
-            assertEquals(
-                    8,
-                    found.size(),
-                    "both commands run with their four sleeps: " + found + "\n"
-                            + Files.readString(dir.resolve("driver.out")));
-            driver.destroyForcibly().waitFor();
-            long gone = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < gone && !sleeping3636().isEmpty()) {
-                Thread.sleep(100);
-            }
-            assertEquals(List.of(), sleeping3636(), "no command of the killed driver is left");
-        } finally {
-            driver.destroyForcibly();
-            for (String p : sleeping3636()) {
-                ProcessHandle.of(Long.parseLong(p.substring(0, p.indexOf(':'))))
-                        .ifPresent(ProcessHandle::destroyForcibly);
-            }
+        return Faults.startDriver(dir.resolve(prefix + ".out"), conf);
+    }
+
+    private void awaitTagged(Process driver, int count) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+        List<String> found = List.of();
+        while (System.nanoTime() < deadline && (found = sleeping3636()).size() < count) {
+            Thread.sleep(200);
+        }
+        assertEquals(count, found.size(), "the commands' processes run: " + found);
+    }
+
+    private static void assertAllEnd() throws Exception {
+        long gone = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < gone && !sleeping3636().isEmpty()) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), sleeping3636(), "no command of the killed driver is left");
+    }
+
+    private static void cleanUp(Process driver) throws Exception {
+        driver.destroyForcibly();
+        for (String p : sleeping3636()) {
+            ProcessHandle.of(Long.parseLong(p.substring(0, p.indexOf(':')))).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -166,7 +220,8 @@ class CommandProcessesTest {
                 try {
                     String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
                             .replace('\0', ' ');
-                    if (cmd.startsWith("sleep 3636." + TAG)) {
+                    if (cmd.startsWith("sleep 3636." + TAG)
+                            || (cmd.startsWith("/usr/bin/python3 ") && cmd.endsWith(" 3636." + TAG + " hidden "))) {
                         ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
                                 .filter(ProcessTree::running)
                                 .ifPresent(h -> found.add(h.pid() + ": " + cmd));
