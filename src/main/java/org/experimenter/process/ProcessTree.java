@@ -47,10 +47,11 @@ public final class ProcessTree implements AutoCloseable {
     /**
      * Moves the JVM's pipe to fd 3 and gives the command /dev/null; the command is exec'd, and a
      * background watcher reads the pipe to its end. The pipe ends when the JVM dies, and also
-     * when the command exits (Java closes a process's input then) or the tool closes it: while
-     * the JVM lives (its pid with the start time it had, not a zombie) the tool ends the tree
-     * itself, with the kill grace, so the watcher only looks five times a second while its
-     * session has members. Once the JVM is gone it ends the tree as {@link #terminate} finds it:
+     * when the command exits (Java closes a process's input then) or the tool closes it: when
+     * the JVM lives then (its pid with the start time it had, not a zombie), the tool ends what
+     * is left of the tree itself, with the kill grace, and the watcher exits at once (a JVM
+     * killed within the grace that follows a command's exit leaves what is left running). Once
+     * the JVM is gone the watcher ends the tree as {@link #terminate} finds it:
      * the session, children of members, sessions members lead and processes carrying the token,
      * each stopped (SIGSTOP) as found, looking again while a look finds more, then all killed
      * with the session's process group (itself among them).
@@ -74,17 +75,7 @@ public final class ProcessTree implements AutoCloseable {
             set -- ${st##*") "}
             jvm=${20}
             cat <&3 >/dev/null
-            while stat /proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ]; do
-            left=
-            set +f; for d in /proc/[0-9]*; do set -f
-            p=${d#/proc/}
-            stat "$d/stat" || continue
-            set -- ${st##*") "}
-            [ "$4" = $$ ] && [ "$p" != "$me" ] && [ "$2" != "$me" ] && left=1 && break
-            done
-            [ -z "$left" ] && exit 0
-            sleep 0.2
-            done
+            stat /proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ] && exit 0
             kill -STOP $$ 2>/dev/null
             known=" $$ " new=1
             while [ -n "$new" ]; do
