@@ -47,11 +47,13 @@ public final class ProcessTree implements AutoCloseable {
     /**
      * Moves the JVM's pipe to fd 3 and gives the command /dev/null; the command is exec'd, and a
      * background watcher reads the pipe to its end. The pipe ends when the JVM dies, and also
-     * when the command exits (Java closes a process's input then) or the tool closes it: when
-     * the JVM lives then (its pid with the start time it had, not a zombie), the tool ends what
-     * is left of the tree itself, with the kill grace, and the watcher exits at once (a JVM
-     * killed within the grace that follows a command's exit leaves what is left running). Once
-     * the JVM is gone the watcher ends the tree as {@link #terminate} finds it:
+     * when the command exits (Java closes a process's input then) or the tool closes it. A dying
+     * JVM closes its files before it turns a zombie, so the watcher waits, while the command (the
+     * session leader) still runs, up to 30 s for the JVM (its pid with the start time it had, not
+     * a zombie) to be gone; when the command has exited and the JVM lives, the tool ends what is
+     * left of the tree itself, with the kill grace, and the watcher exits at once (a JVM killed
+     * within the grace that follows a command's exit leaves what is left running). Once the JVM
+     * is gone the watcher ends the tree as {@link #terminate} finds it:
      * the session, children of members, sessions members lead and processes carrying the token,
      * each stopped (SIGSTOP) as found, looking again while a look finds more, then all killed
      * with the session's process group (itself among them).
@@ -74,8 +76,15 @@ public final class ProcessTree implements AutoCloseable {
             stat /proc/$PPID/stat
             set -- ${st##*") "}
             jvm=${20}
+            jvm() { stat /proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ]; }
+            leader() { stat /proc/$$/stat && set -- ${st##*") "} && [ "$1" != Z ]; }
             cat <&3 >/dev/null
-            stat /proc/$PPID/stat && set -- ${st##*") "} && [ "$1" != Z ] && [ "${20}" = "$jvm" ] && exit 0
+            n=0
+            while jvm; do
+            leader && [ $n -lt 300 ] || exit 0
+            n=$((n+1))
+            sleep 0.1
+            done
             kill -STOP $$ 2>/dev/null
             known=" $$ " new=1
             while [ -n "$new" ]; do
