@@ -397,24 +397,21 @@ public final class Worker implements AutoCloseable {
      * synchronous, whether a cut may follow ({@link #runRemainingThroughRungs}).
      */
     private void noteRungs(List<ClaimedRow> rows, List<Outcome> outcomes) {
-        if (cutting) {
-            Map<Long, Object[]> keys = new LinkedHashMap<>();
-            rows.forEach(r -> keys.put(r.id(), r.keys()));
-            for (Outcome o : outcomes) {
-                Object[] k = keys.get(o.id());
-                if (k != null && store.halving().belowTopRung(k)) {
-                    writtenBelowTop++;
-                }
-            }
-        }
-        if (promoting == null || !asyncHalving() || outcomes.isEmpty()) {
+        boolean async = promoting != null && asyncHalving();
+        if ((!cutting && !async) || outcomes.isEmpty()) {
             return;
         }
         Map<Long, Object[]> keys = new LinkedHashMap<>();
         rows.forEach(r -> keys.put(r.id(), r.keys()));
         for (Outcome o : outcomes) {
             Object[] k = keys.get(o.id());
-            if (o.status() == Status.DONE && k != null) {
+            if (k == null) {
+                continue;
+            }
+            if (cutting && store.halving().belowTopRung(k)) {
+                writtenBelowTop++;
+            }
+            if (async && o.status() == Status.DONE) {
                 Halving.Rung rung = store.halving().rungOf(k);
                 if (rung != null) {
                     unsettled.add(rung);

@@ -278,9 +278,14 @@ public final class Halving implements Serializable {
                 + " SUM(CASE WHEN halving IS NULL THEN 1 ELSE 0 END) AS unmarked, SUM(" + inScope + ") AS in_scope"
                 + " FROM " + db.table + " GROUP BY " + group;
         // budgets a hair apart are one rung (plan.rungOf), so a rung's counts add up over its budgets
-        record Counts(long unfinished, long unmarked, long inScope, Set<Object> budgets) {}
+        final class Counts {
+            long unfinished;
+            long unmarked;
+            long inScope;
+            final Set<Object> budgets = new LinkedHashSet<>();
+        }
         Map<List<Object>, Counts> rungs = new LinkedHashMap<>();
-        for (Object[] r : Jdbc.query(conn, sql, Jdbc.NO_PARAMETERS, rs -> {
+        Jdbc.query(conn, sql, Jdbc.NO_PARAMETERS, rs -> {
             List<Object> key = new ArrayList<>();
             Object budget = Values.read(rs, settings.field(), settings.fieldType());
             key.add(budget == null ? -1 : plan.rungOf(((Number) budget).doubleValue()));
@@ -288,26 +293,19 @@ public final class Halving implements Serializable {
                 key.add(Values.read(rs, b, keyfields.get(keyIndex(b)).type()));
             }
             key.add(bracketOf(rs));
-            return new Object[] {key, rs.getLong("unfinished"), rs.getLong("unmarked"), rs.getLong("in_scope"), budget};
-        })) {
-            @SuppressWarnings("unchecked")
-            List<Object> key = (List<Object>) r[0];
-            Counts c = rungs.computeIfAbsent(key, x -> new Counts(0, 0, 0, new HashSet<>()));
-            c.budgets().add(r[4]);
-            rungs.put(
-                    key,
-                    new Counts(
-                            c.unfinished() + (Long) r[1],
-                            c.unmarked() + (Long) r[2],
-                            c.inScope() + (Long) r[3],
-                            c.budgets()));
-        }
+            Counts c = rungs.computeIfAbsent(key, k -> new Counts());
+            c.unfinished += rs.getLong("unfinished");
+            c.unmarked += rs.getLong("unmarked");
+            c.inScope += rs.getLong("in_scope");
+            c.budgets.add(budget);
+            return c;
+        });
         Set<Object> budgets = new LinkedHashSet<>();
         for (Map.Entry<List<Object>, Counts> e : rungs.entrySet()) {
             int k = (Integer) e.getKey().get(0);
             Counts c = e.getValue();
-            if (k >= 0 && k < plan.maxRung() && c.unfinished() == 0 && c.unmarked() > 0 && c.inScope() > 0) {
-                budgets.addAll(c.budgets());
+            if (k >= 0 && k < plan.maxRung() && c.unfinished == 0 && c.unmarked > 0 && c.inScope > 0) {
+                budgets.addAll(c.budgets);
             }
         }
         return new ArrayList<>(budgets);
