@@ -68,8 +68,22 @@ public final class Worker implements AutoCloseable {
     private long writtenBelowTop;
 
     private long writtenAtCut;
-    /** Synchronous halving: one lock per table, for the cuts of the tasks of one JVM ({@link #runRemainingThroughRungs}). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Object> CUT_LOCKS =
+    /** Synchronous halving: per table, the cuts of the tasks of one JVM, made one at a time ({@link #runRemainingThroughRungs}). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Cuts> CUTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The cuts the tasks of this JVM made on one table: how many, and the last one's run and rows added. */
+    private static final class Cuts {
+        long made;
+        String runId;
+        int added;
+    }
+    /**
+     * Synchronous halving: one monitor per table, notified when a task of this JVM wrote or
+     * released rows, so that a task waiting at a rung's barrier ({@link #awaitRunIdle}) looks
+     * again at once; rows of tasks in other JVMs are seen at its next timed look.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> WRITTEN =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
@@ -226,37 +240,25 @@ public final class Worker implements AutoCloseable {
             return false;
         }
         int limit = batchSize();
-        List<Halving.Promoted> promoted = store.halving().promoteFrom(unsettled, limit, promoting);
-        if (promoted.size() < limit) {
-            unsettled.clear(); // every candidate of these rungs is promoted now
-        }
-        if (promoted.isEmpty()) {
-            return false;
-        }
-        List<Long> ids = new ArrayList<>();
-        Map<Long, Object[]> keys = new LinkedHashMap<>();
-        for (Halving.Promoted p : promoted) {
-            if (p.inScope()) {
-                ids.add(p.id());
-                keys.put(p.id(), p.keys());
-            }
-        }
-        if (ids.isEmpty()) {
-            return true; // promoted rows the run's scope does not take: they wait for another run
-        }
+        // the rows promoted are claimed in the promotion's transaction: the claim's token beats from before it
         Claim claim = newClaim();
         heartbeat.hold(claim.token());
-        List<ClaimedRow> claimed =
-                db.withRetry("claim promoted rows of " + store.table(), c -> store.claimIds(c, ids, claim));
-        if (claimed.isEmpty()) {
-            heartbeat.drop(claim.token()); // another worker took them
-            return true;
+        ExperimentStore.PromotedClaim promoted;
+        try {
+            promoted = store.promoteAndClaim(unsettled, limit, promoting, claim);
+        } catch (RuntimeException e) {
+            heartbeat.drop(claim.token()); // what the claim may hold returns to created when its lease ends
+            throw e;
         }
-        List<ClaimedRow> rows = new ArrayList<>(claimed.size());
-        for (ClaimedRow r : claimed) {
-            rows.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+        if (promoted.added() < limit) {
+            unsettled.clear(); // every candidate of these rungs is promoted now
         }
-        runClaimed(rows, claim);
+        if (promoted.claimed().isEmpty()) {
+            // nothing promotable, or promoted rows the run's scope does not take: they wait for another run
+            heartbeat.drop(claim.token());
+            return promoted.added() > 0;
+        }
+        runClaimed(promoted.claimed(), claim);
         return true;
     }
 
@@ -300,11 +302,24 @@ public final class Worker implements AutoCloseable {
             if (!awaitRunIdle()) {
                 return;
             }
+            Cuts cuts = CUTS.computeIfAbsent(store.table(), t -> new Cuts());
+            long seen;
+            synchronized (cuts) {
+                seen = cuts.made;
+            }
             int added;
-            // the tasks of this JVM cut one after another: the second finds the first's cut committed
-            // and reads a count, where at once both would read the table and the second wait on the first's locks
-            synchronized (CUT_LOCKS.computeIfAbsent(store.table(), t -> new Object())) {
-                added = store.halving().promote(scope);
+            // the tasks of this JVM cut one after another, where at once both would read the table and the
+            // second wait on the first's locks; a cut of this run begun after this task found the run idle
+            // covered every row this task saw done, so the task that comes second takes its answer
+            synchronized (cuts) {
+                if (cuts.made > seen && runId.equals(cuts.runId)) {
+                    added = cuts.added;
+                } else {
+                    added = store.halving().promote(scope);
+                    cuts.made++;
+                    cuts.runId = runId;
+                    cuts.added = added;
+                }
             }
             if (isStopping()
                     || (added == 0
@@ -315,18 +330,22 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Waits until no row is running under this run, polling from a few milliseconds up to a
+     * Waits until no row is running under this run, looking from a few milliseconds up to a
      * second apart (trivial experiments end within a claim's quarter second, long ones need no
-     * faster look). False when the worker stops first.
+     * faster look), and at once when a task of this JVM wrote ({@link #WRITTEN}). False when the
+     * worker stops first.
      */
     private boolean awaitRunIdle() {
         long pause = 2;
+        Object written = WRITTEN.computeIfAbsent(store.table(), t -> new Object());
         while (!isStopping()) {
             if (db.withRetry("count the running rows of " + store.table(), c -> store.heldBy(c, runId)) == 0) {
                 return true;
             }
             try {
-                Thread.sleep(pause);
+                synchronized (written) {
+                    written.wait(pause);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -384,6 +403,12 @@ public final class Worker implements AutoCloseable {
                 }
             }
             heartbeat.drop(claim.token());
+            if (cutting) {
+                Object written = WRITTEN.computeIfAbsent(store.table(), t -> new Object());
+                synchronized (written) {
+                    written.notifyAll();
+                }
+            }
         }
     }
 

@@ -72,7 +72,6 @@ final class Claims implements Serializable {
         return 9;
     }
 
-    /** Claims those of the given ids that are still created, in one transaction, and returns them. */
     /** Those of the given ids whose rows are still created (a read: no claim, no lock). */
     java.util.Set<Long> openAmong(Connection c, List<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
@@ -91,7 +90,19 @@ final class Claims implements Serializable {
                 rs -> rs.getLong(1)));
     }
 
+    /** Claims those of the given ids that are still created, in one transaction, and returns them. */
     List<ClaimedRow> claimIds(Connection c, List<Long> ids, Claim claim) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return Jdbc.inTransaction(c, conn -> claimIdsInTransaction(conn, ids, claim));
+    }
+
+    /**
+     * {@link #claimIds} in the transaction the caller holds (a promotion claiming the rows it
+     * added); the rows without their keyfield values.
+     */
+    List<ClaimedRow> claimIdsInTransaction(Connection conn, List<Long> ids, Claim claim) throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -99,23 +110,21 @@ final class Claims implements Serializable {
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
         String sql = "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE status = " + CREATED + " AND id IN (" + marks
                 + ")" + (ids.size() > 1 ? " AND " + NEVER_RAN : "");
-        return Jdbc.inTransaction(c, conn -> {
-            long databaseMillis = db.databaseMillis(conn);
-            int updated = Jdbc.update(conn, sql, ps -> {
-                int i = bindClaim(ps, claim, now, databaseMillis);
-                for (Long id : ids) {
-                    ps.setLong(i++, id);
-                }
-            });
-            List<ClaimedRow> claimed = Jdbc.query(
-                    conn,
-                    "SELECT id, experiment_class FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING
-                            + " ORDER BY id",
-                    ps -> ps.setString(1, claim.token()),
-                    rs -> new ClaimedRow(rs.getLong(1), null, rs.getString(2)));
-            checkClaimCount(updated, claimed.size(), claim);
-            return claimed;
+        long databaseMillis = db.databaseMillis(conn);
+        int updated = Jdbc.update(conn, sql, ps -> {
+            int i = bindClaim(ps, claim, now, databaseMillis);
+            for (Long id : ids) {
+                ps.setLong(i++, id);
+            }
         });
+        List<ClaimedRow> claimed = Jdbc.query(
+                conn,
+                "SELECT id, experiment_class FROM " + db.table + " WHERE claim_token = ? AND status = " + RUNNING
+                        + " ORDER BY id",
+                ps -> ps.setString(1, claim.token()),
+                rs -> new ClaimedRow(rs.getLong(1), null, rs.getString(2)));
+        checkClaimCount(updated, claimed.size(), claim);
+        return claimed;
     }
 
     /**

@@ -322,6 +322,31 @@ public final class ExperimentStore implements Serializable {
         return claims.claimIds(c, ids, claim);
     }
 
+    /** The rows a worker's promotion added ({@link #promoteAndClaim}), and those of them it claimed, with their keyfields. */
+    public record PromotedClaim(int added, List<ClaimedRow> claimed) {}
+
+    /**
+     * Asynchronous halving as a worker does it before a claim: promotes up to limit rows of the
+     * given rungs ({@link Halving#promoteFrom}) and claims those of them the scope takes
+     * ({@link Halving.Promoted#inScope}) under the claim, in the promotion's transaction.
+     */
+    public PromotedClaim promoteAndClaim(Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim) {
+        PromotedClaim p = halving.promoteFrom(rungs, limit, scope, (c, added) -> {
+            Map<Long, Object[]> keys = new java.util.LinkedHashMap<>();
+            for (Halving.Promoted row : added) {
+                if (row.inScope()) {
+                    keys.put(row.id(), row.keys());
+                }
+            }
+            List<ClaimedRow> claimed = new java.util.ArrayList<>();
+            for (ClaimedRow r : claims.claimIdsInTransaction(c, List.copyOf(keys.keySet()), claim)) {
+                claimed.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+            }
+            return new PromotedClaim(added.size(), claimed);
+        });
+        return p == null ? new PromotedClaim(0, List.of()) : p;
+    }
+
     /** Claims up to limit created rows of a scope (null for any), in the scope's order. */
     public List<ClaimedRow> claimNext(Connection c, int limit, RunScope scope, Claim claim) throws SQLException {
         return claims.claimNext(c, limit, scope, claim);

@@ -44,7 +44,9 @@ import org.experimenter.grid.PromotionCut;
  *       same whoever makes it; a driver killed before the commit leaves the rung as it was, and
  *       the next pass cuts it.
  *   <li>Each pass reads the rows and writes its promotions and marks in one transaction; a
- *       worker's ASHA decision reads only the rungs it wrote results to ({@link #promoteFrom}).
+ *       worker's ASHA decision reads only the rungs it wrote results to, outside a transaction,
+ *       and writes its promotions in one ({@link #promoteFrom}): a candidate another driver
+ *       promoted meanwhile is an insert the constraint skips.
  *   <li>A mark never changes and a row marked stopped never gets a child: a rung given unmarked
  *       rows after its cut is cut again among them only, into the slots left.
  *   <li>A run of a scope promotes only rows of its scope; the rows a cut ranks are the whole rung.
@@ -339,7 +341,7 @@ public final class Halving implements Serializable {
             Map<Rung, List<Entry>> rungs = new LinkedHashMap<>();
             rungsByGroup(readEntries(conn, scope))
                     .forEach((group, byRung) -> byRung.forEach((k, entries) -> rungs.put(new Rung(group, k), entries)));
-            return promoteCandidates(conn, rungs, limit, scope);
+            return promoteCandidates(conn, candidates(rungs), limit, scope);
         });
     }
 
@@ -348,7 +350,10 @@ public final class Halving implements Serializable {
      * looking only at the given rungs (those the worker wrote results to since its last look:
      * a rung's cut changes only when a result arrives there). Each rung is one indexed read of
      * its done rows ({@code _rung_idx}), so a decision costs the size of one rung of one group,
-     * not of the table. The rows added, higher rungs first, in one transaction.
+     * not of the table. The rows added, higher rungs first, in one transaction; the read is
+     * outside it, so that a look that promotes nothing (most do) takes no lock, and SQLite's one
+     * writer is not held up by it. A rung read a moment earlier is a look a moment earlier: its
+     * results only grow, and a candidate promoted since is an insert that adds nothing.
      *
      * <p>Every result is written by some worker, which looks at its rung after its commit; of
      * two workers writing at once, the one that looks last sees both results. So no state of a
@@ -362,18 +367,40 @@ public final class Halving implements Serializable {
      * same: rows outside the scope rank, but are not promoted.
      */
     public List<Promoted> promoteFrom(Collection<Rung> rungs, int limit, RunScope scope) {
+        List<Promoted> added = promoteFrom(rungs, limit, scope, (c, rows) -> rows);
+        return added == null ? List.of() : added;
+    }
+
+    /** What the transaction of a promotion does with the rows it added, before it commits. */
+    public interface AfterPromotion<T> {
+        T apply(Connection c, List<Promoted> added) throws SQLException;
+    }
+
+    /**
+     * {@link #promoteFrom}, and in the same transaction what {@code then} does with the rows
+     * added (a worker claims those it runs, so a promotion costs one transaction, not two).
+     *
+     * @return then's answer; null when no row made its rung's cut (no transaction was opened)
+     */
+    public <T> T promoteFrom(Collection<Rung> rungs, int limit, RunScope scope, AfterPromotion<T> then) {
         requireHalving();
         if (rungs.isEmpty()) {
-            return List.of();
+            return null;
         }
-        return withRetries("cannot promote rows of " + db.table, conn -> {
+        return db.withConnection("cannot promote rows of " + db.table, conn -> {
+            // the look reads outside a transaction: most looks promote nothing, and on SQLite a
+            // transaction waits for the one writer's lock, held by the other tasks' claims and writes
             Map<Rung, List<Entry>> read = new LinkedHashMap<>();
             for (Rung r : rungs) {
                 if (r.k() < plan.maxRung()) {
                     read.put(r, readRung(conn, r, scope));
                 }
             }
-            return promoteCandidates(conn, read, limit, scope);
+            List<Candidate> candidates = candidates(read);
+            if (candidates.isEmpty()) {
+                return null;
+            }
+            return retrying(conn, c -> then.apply(c, promoteCandidates(c, candidates, limit, scope)));
         });
     }
 
@@ -410,12 +437,14 @@ public final class Halving implements Serializable {
         }
     }
 
-    /** Promotes, higher rungs first, up to limit rows of the given rungs that make their cut. */
-    private List<Promoted> promoteCandidates(Connection conn, Map<Rung, List<Entry>> rungs, int limit, RunScope scope)
-            throws SQLException {
-        List<Promoted> added = new ArrayList<>();
-        Instant now = db.now();
-        record Candidate(Entry entry, int rung) {}
+    /** A row that makes its rung's cut, and that rung's index. */
+    private record Candidate(Entry entry, int rung) {}
+
+    /**
+     * The unmarked rows of the scope that make their rung's cut ({@link PromotionCut}, each
+     * bracket alone, once it has eta results), higher rungs first, within a rung best first.
+     */
+    private List<Candidate> candidates(Map<Rung, List<Entry>> rungs) {
         List<Candidate> order = new ArrayList<>();
         for (Map.Entry<Rung, List<Entry>> r : rungs.entrySet()) {
             int k = r.getKey().k();
@@ -446,6 +475,17 @@ public final class Halving implements Serializable {
         }
         // stable: within a rung, best first
         order.sort(Comparator.comparingInt((Candidate c) -> -c.rung()));
+        return order;
+    }
+
+    /**
+     * Promotes up to limit of the candidates, in their order. Each is an insert unless present,
+     * so a candidate another driver promoted since it was read adds nothing and frees its slot.
+     */
+    private List<Promoted> promoteCandidates(Connection conn, List<Candidate> order, int limit, RunScope scope)
+            throws SQLException {
+        List<Promoted> added = new ArrayList<>();
+        Instant now = db.now();
         List<Long> promoted = new ArrayList<>();
         boolean returning = returningStatement(1) != null;
         int next = 0;
@@ -880,17 +920,35 @@ public final class Halving implements Serializable {
      * other's rows).
      */
     private <T> T withRetries(String what, Jdbc.SqlWork<T> work) {
-        return db.withConnection(what, c -> {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return Jdbc.inTransaction(c, work);
-                } catch (SQLException e) {
-                    if (!db.dialect.isSerializationFailure(e) || attempt >= RETRIES) {
-                        throw e;
-                    }
+        return db.withConnection(what, c -> retrying(c, work));
+    }
+
+    /**
+     * {@link #withRetries} on a connection at hand. Where the database takes one writer at a
+     * time (SQLite), the transaction queues on the JVM's write lock, as the workers' claims and
+     * writes do, rather than polling in SQLite's busy handler (which sleeps 1, 2, 5, 10 ms and
+     * more between tries) while they go first.
+     */
+    private <T> T retrying(Connection c, Jdbc.SqlWork<T> work) throws SQLException {
+        Object lock = db.dialect.writeLock(db.config.url());
+        if (lock == null) {
+            return retryingTransaction(c, work);
+        }
+        synchronized (lock) {
+            return retryingTransaction(c, work);
+        }
+    }
+
+    private <T> T retryingTransaction(Connection c, Jdbc.SqlWork<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Jdbc.inTransaction(c, work);
+            } catch (SQLException e) {
+                if (!db.dialect.isSerializationFailure(e) || attempt >= RETRIES) {
+                    throw e;
                 }
             }
-        });
+        }
     }
 
     private void requireHalving() {

@@ -744,6 +744,66 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anAshaWorkersPromotionClaimsTheRowsItAddedThatItsScopeTakesInTheSameTransaction() throws Exception {
+        // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
+        ExperimentConfig halving = db().config(
+                        dir,
+                        table + "_ashaclaim",
+                        String.join(
+                                "\n",
+                                "keyfields { x { type = int, values = { start = 0, stop = 9 } }, epochs { type = int } }",
+                                "resultfields { val_loss = double }",
+                                "halving { field = epochs, min = 1, max = 9, eta = 3, value = val_loss, lower-is-better = true,"
+                                        + " mode = async }",
+                                ""));
+        ExperimentStore s = new ExperimentStore(halving);
+        s.createTableIfMissing();
+        try (Connection c = s.connect()) {
+            assertEquals(9, Experimenter.of(halving).fill());
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
+            }
+            Claim claim = new Claim("run1", "exec1", "host1", "promote-claim", "app1");
+            // when: a worker whose run takes x >= 1 only promotes before its claim
+            ExperimentStore.PromotedClaim p = s.promoteAndClaim(
+                    List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all().where(s.where("x >= 1")), claim);
+            // then: the two rows of the scope that make the cut get children, claimed with their keys
+            assertEquals(2, p.added());
+            assertEquals(
+                    List.of(List.of(1, 3), List.of(2, 3)),
+                    p.claimed().stream()
+                            .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
+                            .toList());
+            for (ClaimedRow r : p.claimed()) {
+                Map<String, Object> row = s.row(r.id());
+                assertEquals("running", row.get("status"));
+                assertEquals("promote-claim", row.get("claim_token"));
+                assertEquals("run1", row.get("run_id"));
+            }
+            // when: a run that takes only the first rung promotes x = 0
+            Claim other = new Claim("run2", "exec2", "host1", "promote-claim-2", "app1");
+            ExperimentStore.PromotedClaim outside = s.promoteAndClaim(
+                    List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all().where(s.where("epochs = 1")), other);
+            // then: its child is added but not claimed (the run does not take 3 epochs): it waits for another run
+            assertEquals(1, outside.added());
+            assertEquals(List.of(), outside.claimed());
+            try (java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery("SELECT status FROM " + halving.table() + " WHERE epochs = 3 AND x = 0")) {
+                assertTrue(rs.next());
+                assertEquals("created", rs.getString(1));
+            }
+            // and a look with nothing left to promote claims nothing
+            ExperimentStore.PromotedClaim again =
+                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all(), claim);
+            assertEquals(0, again.added());
+            assertEquals(List.of(), again.claimed());
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
     void resetReturnsRowsToCreatedKeepingIdsAndClearingResults() throws Exception {
         store.fill(config.grid().iterator());
         try (Connection c = store.connect()) {

@@ -29,7 +29,8 @@ import org.experimenter.config.DatabaseKind;
  *       8 has no CREATE INDEX IF NOT EXISTS), with a prefix on indexed text columns.
  *   <li>Fills with multi-row {@code INSERT IGNORE}; every value is checked before it is sent
  *       (type, NOT NULL, length, NaN), so the only error IGNORE can pass over is the duplicate key
- *       it is there for.
+ *       it is there for. ASHA's promotions add {@code RETURNING id, parent_id}, which names the
+ *       rows inserted, not those ignored (MariaDB 10.5+; MySQL has none).
  *   <li>Timestamps are {@code DATETIME(3)} in UTC: the session time zone is +00:00 and the
  *       driver converts instants to and from it, on the store's connections and on Spark's.
  *   <li>Sessions in READ COMMITTED (claims lock rows, not gaps), with NO_BACKSLASH_ESCAPES (a
@@ -207,12 +208,6 @@ public class MariaDbDialect extends Dialect {
     @Override
     public String insertUnlessPresentStatement(String table, List<String> columns, String status, int rows) {
         return fillStatement(table, columns, null, status, rows);
-    }
-
-    /** None: MariaDB's INSERT IGNORE ... RETURNING is not relied on; promotions go row by row. */
-    @Override
-    public String insertUnlessPresentReturningStatement(String table, List<String> columns, String status, int rows) {
-        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.experimenter.store.dialect;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.experimenter.config.DatabaseKind;
@@ -17,6 +18,12 @@ public final class MySqlDialect extends MariaDbDialect {
     @Override
     public DatabaseKind kind() {
         return DatabaseKind.MYSQL;
+    }
+
+    /** None: MySQL has no INSERT ... RETURNING; promotions go row by row (MariaDB's returns the rows it inserted). */
+    @Override
+    public String insertUnlessPresentReturningStatement(String table, List<String> columns, String status, int rows) {
+        return null;
     }
 
     @Override
