@@ -18,8 +18,10 @@ import org.experimenter.config.ExperimentConfig;
  * many rows as its promotions made), each against a flat grid of as many rows, run in the same
  * round; each run's wall time from the first pass to the last, median of several runs; and the
  * same with the fill counted (a flat grid inserts all its rows before the run, halving the first
- * rung's before and the promoted rows during the run). Figures are printed, never asserted.
- * Usage: {@code scripts/dev/bench halving [runs]}.
+ * rung's before and the promoted rows during the run). The heap is collected before each run.
+ * Figures are printed, never asserted.
+ * Usage: {@code scripts/dev/bench halving [runs]}; {@code BENCH_JAVA_OPTS=-Dbench.experiment-ms=N}
+ * makes each experiment sleep N ms first (what promotion adds against experiments that take time).
  */
 public final class HalvingBench {
     private static final int CONFIGS = 1_000;
@@ -32,9 +34,13 @@ public final class HalvingBench {
     /** A trivial objective whose ranking changes with the budget. */
     static final class Trivial implements Experiment {
         private static final long serialVersionUID = 1L;
+        private final long sleepMillis = Long.getLong("bench.experiment-ms", 0);
 
         @Override
-        public void run(ExperimentContext ctx) {
+        public void run(ExperimentContext ctx) throws InterruptedException {
+            if (sleepMillis > 0) {
+                Thread.sleep(sleepMillis);
+            }
             int x = ctx.parameters().getInt("x");
             int epochs = ctx.parameters().getInt("epochs");
             ctx.results().put("val_loss", ((x * 7919L + epochs * 104729L) % 1000) / 1000.0);
@@ -65,11 +71,14 @@ public final class HalvingBench {
         ex.createTable();
         long filling = System.nanoTime();
         ex.fill();
+        long fill = System.nanoTime() - filling;
+        // a collection of the fill's garbage inside a run of a fifth of a second would be the run's largest cost
+        System.gc();
         long t0 = System.nanoTime();
         RunSummary s = ex.run(spark, new Trivial());
         long t1 = System.nanoTime();
         ex.drop();
-        return new Timed((t1 - t0) / 1e9, (t1 - filling) / 1e9, s.total());
+        return new Timed((t1 - t0) / 1e9, (t1 - t0 + fill) / 1e9, s.total());
     }
 
     public static void run(int runs) {
@@ -101,10 +110,12 @@ public final class HalvingBench {
             for (boolean withFill : new boolean[] {false, true}) {
                 System.out.printf(
                         Locale.ROOT,
-                        "halving %-10s 1,000 configurations, eta 3, rungs 1/3/9, local[2], %s: flat %,d rows %s;"
+                        "halving %-10s 1,000 configurations, eta 3, rungs 1/3/9, local[2], experiments of %d ms, %s:"
+                                + " flat %,d rows %s;"
                                 + " sync %s (%s); async (ASHA, median %,.0f rows %s) %s; flat of the async run's rows"
                                 + " %s (async %s)%n",
                         db,
+                        Long.getLong("bench.experiment-ms", 0),
                         withFill ? "fill and run" : "the run",
                         SYNC_ROWS,
                         seconds(times.get("flat"), withFill),
