@@ -29,14 +29,20 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     private final String runId;
     private final RunScope scope;
     private final boolean cutRungs;
+    private final int slots;
 
-    /** With cutRungs (synchronous halving between rounds), each task cuts the rungs it finished ({@link Worker#cuttingRungs}). */
-    PartitionTask(ExperimentStore store, Experiment experiment, String runId, RunScope scope, boolean cutRungs) {
+    /**
+     * With cutRungs (synchronous halving between rounds), each task cuts the rungs it finished
+     * ({@link Worker#cuttingRungs}); slots: how many tasks run at once (the application's cores).
+     */
+    PartitionTask(
+            ExperimentStore store, Experiment experiment, String runId, RunScope scope, boolean cutRungs, int slots) {
         this.store = store;
         this.experiment = experiment;
         this.runId = runId;
         this.scope = scope;
         this.cutRungs = cutRungs;
+        this.slots = slots;
     }
 
     @Override
@@ -68,7 +74,7 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
                 .withGpus(gpus)
                 .promotingWithin(scope)) {
             if (cutRungs) {
-                worker.cuttingRungs();
+                worker.cuttingRungs(slots);
             }
             if (task != null) {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());

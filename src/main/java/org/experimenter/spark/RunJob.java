@@ -293,7 +293,13 @@ public final class RunJob {
                                 + " open rows",
                         true);
         try {
-            JavaRDD<long[]> run = open.mapPartitions(new PartitionTask(store, experiment, runId, scope, cutsInTasks()));
+            JavaRDD<long[]> run = open.mapPartitions(new PartitionTask(
+                    store,
+                    experiment,
+                    runId,
+                    scope,
+                    cutsInTasks(),
+                    spark.sparkContext().defaultParallelism()));
             // only the tasks that run rows hold their GPUs and cores: the reads before keep the default profile
             List<long[]> perTask = (rowProfile == null ? run : run.withResources(rowProfile)).collect();
             long ran = 0;

@@ -301,6 +301,11 @@ public final class ExperimentStore implements Serializable {
         return runs.hasOpen(c, scope);
     }
 
+    /** How many rows of the scope a claim of several rows could take, counted up to cap. */
+    public long countOpen(Connection c, RunScope scope, int cap) throws SQLException {
+        return runs.countOpen(c, scope, cap);
+    }
+
     /** How many rows a run holds (running under its run id). */
     public long heldBy(Connection c, String runId) throws SQLException {
         return runs.heldBy(c, runId);
