@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
@@ -77,8 +78,7 @@ public final class Worker implements AutoCloseable {
 
     private long writtenAtCut;
     /** Synchronous halving: per table, the cuts of the tasks of one JVM, made one at a time ({@link #runRemainingThroughRungs}). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Cuts> CUTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Cuts> CUTS = new ConcurrentHashMap<>();
 
     /** The cuts the tasks of this JVM made on one table: how many, and the last one's run and rows added. */
     private static final class Cuts {
@@ -86,13 +86,13 @@ public final class Worker implements AutoCloseable {
         String runId;
         int added;
     }
+
     /**
      * Synchronous halving: one monitor per table, notified when a task of this JVM wrote or
      * released rows, so that a task waiting at a rung's barrier ({@link #awaitRunIdle}) looks
      * again at once; rows of tasks in other JVMs are seen at its next timed look.
      */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Object> WRITTEN =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Object> WRITTEN = new ConcurrentHashMap<>();
 
     public Worker(ExperimentStore store, Experiment experiment, String runId, String executor, String sparkApp) {
         this.store = store;

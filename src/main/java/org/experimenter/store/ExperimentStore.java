@@ -5,8 +5,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.experimenter.Recovery;
@@ -337,13 +339,13 @@ public final class ExperimentStore implements Serializable {
      */
     public PromotedClaim promoteAndClaim(Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim) {
         PromotedClaim p = halving.promoteFrom(rungs, limit, scope, (c, added) -> {
-            Map<Long, Object[]> keys = new java.util.LinkedHashMap<>();
+            Map<Long, Object[]> keys = new LinkedHashMap<>();
             for (Halving.Promoted row : added) {
                 if (row.inScope()) {
                     keys.put(row.id(), row.keys());
                 }
             }
-            List<ClaimedRow> claimed = new java.util.ArrayList<>();
+            List<ClaimedRow> claimed = new ArrayList<>();
             for (ClaimedRow r : claims.claimIdsInTransaction(c, List.copyOf(keys.keySet()), claim)) {
                 claimed.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
             }
