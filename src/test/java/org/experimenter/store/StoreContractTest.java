@@ -682,12 +682,11 @@ abstract class StoreContractTest {
         }
     }
 
-    @Test
-    void anAshaPromotionOfManyRowsReturnsTheIdsOfTheRowsItAddedAndSkipsThoseTheTableHas() throws Exception {
-        // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
+    /** An ASHA table (eta 3, rungs 1, 3, 9 epochs) of 9 configurations done at 1 epoch, val_loss = x. */
+    private ExperimentStore asyncNineDone(String name) throws Exception {
         ExperimentConfig halving = db().config(
                         dir,
-                        table + "_asha",
+                        name,
                         String.join(
                                 "\n",
                                 "keyfields { x { type = int, values = { start = 0, stop = 9 } }, epochs { type = int } }",
@@ -697,11 +696,20 @@ abstract class StoreContractTest {
                                 ""));
         ExperimentStore s = new ExperimentStore(halving);
         s.createTableIfMissing();
+        assertEquals(9, Experimenter.of(halving).fill());
+        try (Connection c = s.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
+        }
+        return s;
+    }
+
+    @Test
+    void anAshaPromotionOfManyRowsReturnsTheIdsOfTheRowsItAddedAndSkipsThoseTheTableHas() throws Exception {
+        // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
+        ExperimentStore s = asyncNineDone(table + "_asha");
+        ExperimentConfig halving = s.config();
         try (Connection c = s.connect()) {
-            assertEquals(9, Experimenter.of(halving).fill());
-            try (java.sql.Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
-            }
             // and x = 0 promoted by a driver whose mark was lost (its child is in the table, its row unmarked)
             List<Halving.Promoted> first = s.halving().promoteUpTo(1);
             assertEquals(1, first.size());
@@ -746,23 +754,9 @@ abstract class StoreContractTest {
     @Test
     void anAshaWorkersPromotionClaimsTheRowsItAddedThatItsScopeTakesInTheSameTransaction() throws Exception {
         // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
-        ExperimentConfig halving = db().config(
-                        dir,
-                        table + "_ashaclaim",
-                        String.join(
-                                "\n",
-                                "keyfields { x { type = int, values = { start = 0, stop = 9 } }, epochs { type = int } }",
-                                "resultfields { val_loss = double }",
-                                "halving { field = epochs, min = 1, max = 9, eta = 3, value = val_loss, lower-is-better = true,"
-                                        + " mode = async }",
-                                ""));
-        ExperimentStore s = new ExperimentStore(halving);
-        s.createTableIfMissing();
+        ExperimentStore s = asyncNineDone(table + "_ashaclaim");
+        ExperimentConfig halving = s.config();
         try (Connection c = s.connect()) {
-            assertEquals(9, Experimenter.of(halving).fill());
-            try (java.sql.Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'done', val_loss = x");
-            }
             Claim claim = new Claim("run1", "exec1", "host1", "promote-claim", "app1");
             // when: a worker whose run takes x >= 1 only promotes before its claim
             ExperimentStore.PromotedClaim p = s.promoteAndClaim(
