@@ -63,6 +63,8 @@ public final class Halving implements Serializable {
     public static final String STOPPED = "stopped";
 
     private static final int RETRIES = 5;
+    /** Ids per statement of a read or mark by id. */
+    private static final int ID_CHUNK = 500;
     /** Rows per insert statement of a cut (a few hundred parameters, far below every database's limit). */
     private static final int INSERT_ROWS = 100;
 
@@ -721,21 +723,15 @@ public final class Halving implements Serializable {
         StringBuilder cols = new StringBuilder("id");
         keyfields.forEach(p -> cols.append(", ").append(p.name()));
         Map<Long, Object[]> keys = new java.util.HashMap<>();
-        for (int from = 0; from < missing.size(); from += 500) {
-            List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + 500));
-            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            Jdbc.query(
-                            conn,
-                            "SELECT " + cols + " FROM " + db.table + " WHERE id IN (" + marks + ")",
-                            ps -> {
-                                int i = 1;
-                                for (Long id : chunk) {
-                                    ps.setLong(i++, id);
-                                }
-                            },
-                            rs -> Map.entry(rs.getLong("id"), keysOf(rs)))
-                    .forEach(e -> keys.put(e.getKey(), e.getValue()));
-        }
+        Jdbc.byIdChunks(
+                missing,
+                ID_CHUNK,
+                (marks, chunk) -> Jdbc.query(
+                                conn,
+                                "SELECT " + cols + " FROM " + db.table + " WHERE id IN (" + marks + ")",
+                                ps -> bindIds(ps, 1, chunk),
+                                rs -> Map.entry(rs.getLong("id"), keysOf(rs)))
+                        .forEach(e -> keys.put(e.getKey(), e.getValue())));
         List<Entry> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             Object[] k = e.keys() != null ? e.keys() : keys.get(e.id());
@@ -898,19 +894,23 @@ public final class Halving implements Serializable {
     }
 
     private void mark(Connection conn, List<Long> ids, String mark) throws SQLException {
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            Jdbc.update(
-                    conn,
-                    "UPDATE " + db.table + " SET halving = ? WHERE halving IS NULL AND id IN (" + marks + ")",
-                    ps -> {
-                        ps.setString(1, mark);
-                        int i = 2;
-                        for (Long id : chunk) {
-                            ps.setLong(i++, id);
-                        }
-                    });
+        Jdbc.byIdChunks(
+                ids,
+                ID_CHUNK,
+                (marks, chunk) -> Jdbc.update(
+                        conn,
+                        "UPDATE " + db.table + " SET halving = ? WHERE halving IS NULL AND id IN (" + marks + ")",
+                        ps -> {
+                            ps.setString(1, mark);
+                            bindIds(ps, 2, chunk);
+                        }));
+    }
+
+    /** Binds the ids from parameter index {@code first} on. */
+    private static void bindIds(PreparedStatement ps, int first, List<Long> ids) throws SQLException {
+        int i = first;
+        for (Long id : ids) {
+            ps.setLong(i++, id);
         }
     }
 

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A tiny JDBC helper: transactions that roll back unless committed, lambdas for binding. */
@@ -73,6 +74,27 @@ public final class Jdbc {
     }
 
     public static final Binder NO_PARAMETERS = ps -> {};
+
+    /** One statement over a chunk of ids ({@link #byIdChunks}). */
+    @FunctionalInterface
+    public interface IdChunk {
+        /**
+         * @param marks the chunk's placeholders, {@code ?, ?, ...}, for an {@code IN (...)}
+         * @param chunk the ids, to bind in order
+         */
+        void apply(String marks, List<Long> chunk) throws SQLException;
+    }
+
+    /**
+     * Runs a statement per chunk of at most {@code size} ids (an {@code IN} list of that many
+     * placeholders stays far below every database's limit on parameters).
+     */
+    public static void byIdChunks(List<Long> ids, int size, IdChunk work) throws SQLException {
+        for (int from = 0; from < ids.size(); from += size) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + size));
+            work.apply(String.join(", ", Collections.nCopies(chunk.size(), "?")), chunk);
+        }
+    }
 
     /** Binds one item's parameters on a batch statement. */
     public interface ItemBinder<T> {
