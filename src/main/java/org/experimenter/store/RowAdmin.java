@@ -95,7 +95,9 @@ public final class RowAdmin implements Serializable {
         StringBuilder set = new StringBuilder("status = " + CREATED + ", start_date = NULL, end_date = NULL,"
                 + " machine = NULL, error = NULL, error_kind = NULL, attempt = 0, run_id = NULL, spark_app = NULL,"
                 + " executor = NULL, claim_token = NULL, heartbeat = NULL, wall_time = NULL, cpu_time = NULL,"
-                + " allocated_bytes = NULL, experiment_class = NULL, halving = NULL");
+                + " allocated_bytes = NULL, experiment_class = NULL,"
+                // a promoted row keeps its mark: it has its child, and a cut counts it among the rung's slots
+                + " halving = CASE WHEN halving = '" + Halving.PROMOTED + "' THEN halving ELSE NULL END");
         for (String r : db.config.resultfields().keySet()) {
             set.append(", ").append(r).append(" = NULL");
             if (db.config.resultTimestamps()) {

@@ -1,6 +1,7 @@
 package org.experimenter.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -131,6 +133,47 @@ abstract class HalvingContractTest {
         assertEquals(1, s.count(Status.ERROR));
         assertTheExpectedRowsWerePromoted();
         assertEquals(0, ex.halve()); // nothing left to cut
+    }
+
+    /** {@link HalvingObjective}'s ranking the other way round: the worst configurations first. */
+    static final class ReversedObjective implements org.experimenter.Experiment {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run(org.experimenter.ExperimentContext ctx) {
+            String dataset = ctx.parameters().getString("dataset");
+            int x = ctx.parameters().getInt("x");
+            ctx.results()
+                    .put(
+                            "val_loss",
+                            100
+                                    - HalvingObjective.loss(
+                                            dataset, x, ctx.parameters().getDouble("epochs")));
+        }
+    }
+
+    @Test
+    void aCutRungResetAndRunAgainKeepsItsPromotionsAndGainsNoRows() {
+        // given: a complete run, then its first rung reset (promoted and stopped rows alike)
+        ex.run(spark, new HalvingObjective());
+        assertEquals(18, ex.resetWhere("epochs = 1"));
+        // when: it runs again, and the rows' results rank the other way round this time
+        RunSummary s = ex.run(spark, new ReversedObjective());
+        // then: only the 18 reset rows ran; the promoted keep their children and their slots, so the
+        // rows that now rank first get none, and the others are stopped again
+        assertEquals(18, s.total());
+        assertEquals(26, store.rows().size());
+        assertTheExpectedRowsWerePromoted();
+        // and no row marked stopped has a child
+        Set<Object> parents = new java.util.HashSet<>();
+        store.rows()
+                .forEach(r ->
+                        parents.add(r.get("parent_id") == null ? null : ((Number) r.get("parent_id")).longValue()));
+        for (Map<String, Object> r : store.rows()) {
+            if ("stopped".equals(r.get("halving"))) {
+                assertFalse(parents.contains(((Number) r.get("id")).longValue()), r.toString());
+            }
+        }
     }
 
     @Test
