@@ -38,6 +38,7 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.NullType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.experimenter.ExperimenterException;
 import org.experimenter.store.WhereExpr.Kind;
@@ -267,16 +268,11 @@ public final class Where implements Serializable {
                 return new WhereExpr.Arithmetic(read(m.left()), '*', read(m.right()));
             }
             if (e instanceof Divide d) {
-                WhereExpr divisor = read(d.right());
-                if (divisor instanceof WhereExpr.Value v
-                        && v.value() instanceof Number n
-                        && new BigDecimal(n.toString()).signum() == 0) {
-                    throw refused(text, "division by zero");
-                }
-                return new WhereExpr.Arithmetic(read(d.left()), '/', divisor);
+                return new WhereExpr.Arithmetic(read(d.left()), '/', divisor(d.right(), "division by zero"));
             }
             if (e instanceof Remainder r) {
-                return new WhereExpr.Arithmetic(read(r.left()), '%', read(r.right()));
+                // the databases and Spark disagree on x % 0 (an error, null, or a failed task)
+                return new WhereExpr.Arithmetic(read(r.left()), '%', divisor(r.right(), "remainder by zero"));
             }
             if (e instanceof UnaryMinus m) {
                 WhereExpr child = read(m.child());
@@ -339,6 +335,17 @@ public final class Where implements Serializable {
             return new WhereExpr.Column(name);
         }
 
+        /** The right side of a division or remainder, refused where it is the number zero. */
+        private WhereExpr divisor(Expression e, String problem) {
+            WhereExpr divisor = read(e);
+            if (divisor instanceof WhereExpr.Value v
+                    && v.value() instanceof Number n
+                    && new BigDecimal(n.toString()).signum() == 0) {
+                throw refused(text, problem);
+            }
+            return divisor;
+        }
+
         private WhereExpr literal(Literal l) {
             Object v = l.value();
             if (v == null || l.dataType() instanceof NullType) {
@@ -353,6 +360,13 @@ public final class Where implements Serializable {
             }
             if (l.dataType() instanceof BooleanType) {
                 return new WhereExpr.Value(v);
+            }
+            if (!(l.dataType() instanceof NumericType)) {
+                // dates, timestamps and intervals: Spark holds them as numbers of days, microseconds or
+                // months, which would reach the databases as plain numbers
+                throw refused(
+                        text,
+                        "the value " + l.sql() + " is not supported: numbers, strings, true, false and" + " null are");
             }
             if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
                 return new WhereExpr.Value(((Number) v).longValue());

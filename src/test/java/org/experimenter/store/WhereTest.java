@@ -98,6 +98,20 @@ class WhereTest {
         assertEquals("(((k + 0E0) / (3 + 0E0)) > 0.33333)", sql("k / 3 > 0.33333", MARIADB));
         assertEquals("(CAST(k AS DOUBLE PRECISION) = CAST(1.5 AS DOUBLE PRECISION))", sql("k = 1.5", POSTGRES));
         assertTrue(refused("k / 0 > 1").contains("division by zero"));
+        assertTrue(refused("k / 0.0 > 1").contains("division by zero"));
+        // the databases and Spark disagree on it: an error, no row, a failed task
+        assertTrue(refused("k % 0 = 1").contains("remainder by zero"));
+        assertTrue(refused("k % -0 = 1").contains("remainder by zero"));
+    }
+
+    @Test
+    void datesTimestampsAndIntervalsAreRefusedNotReadAsTheNumbersSparkHoldsThemAs() {
+        // Spark holds them as days, microseconds and months: they reached the databases as 9, 3000000, 1, 12
+        assertTrue(refused("k < date'1970-01-10'").contains("is not supported"), refused("k < date'1970-01-10'"));
+        assertTrue(refused("k < interval 3 seconds").contains("is not supported"));
+        assertTrue(refused("k = timestamp'1970-01-01 00:00:00.000001'").contains("is not supported"));
+        assertTrue(refused("k < interval '1' year").contains("is not supported"));
+        assertEquals("(k < 9)", sql("k < 9"));
     }
 
     @Test
