@@ -71,9 +71,14 @@ final class Http {
         }
         List<String> out = new ArrayList<>();
         for (String s : v.split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
+            if (s.isBlank()) {
+                continue;
             }
+            // each name once: a name repeated would repeat its work (an evaluation's statistics per field)
+            if (out.contains(s.trim())) {
+                throw new Failure(400, name + ": " + s.trim() + " is named twice");
+            }
+            out.add(s.trim());
         }
         return out;
     }

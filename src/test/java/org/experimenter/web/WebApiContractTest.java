@@ -231,6 +231,10 @@ abstract class WebApiContractTest {
             assertTrue(WebClient.parse(r).get("error").asText().contains(c[1]), r.body());
         }
         assertEquals(72, f.count("1 = 1"), "the table is still there");
+        // a list naming a field twice would repeat its work: 1,200 copies of a field kept a core busy for seconds
+        HttpResponse<String> twice = client.get("/api/eval?over=seed&stats=all&fields=score,score");
+        assertEquals(400, twice.statusCode(), twice.body());
+        assertTrue(WebClient.parse(twice).get("error").asText().contains("fields: score is named twice"), twice.body());
     }
 
     @Test
