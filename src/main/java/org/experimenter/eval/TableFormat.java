@@ -262,7 +262,7 @@ public enum TableFormat {
         StringBuilder b = new StringBuilder();
         List<String> header = new ArrayList<>();
         for (String h : v.header) {
-            header.add(h.replace("|", "\\|"));
+            header.add(markdownCell(h));
         }
         b.append("| ").append(String.join(" | ", header)).append(" |\n|");
         for (boolean n : v.numeric) {
@@ -273,7 +273,7 @@ public enum TableFormat {
             List<String> line = new ArrayList<>();
             for (int i = 0; i < v.header.size(); i++) {
                 String[] c = v.cells.get(r).get(i);
-                String s = (c[1] == null ? c[0] : c[0] + " ± " + c[1]).replace("|", "\\|");
+                String s = markdownCell(c[1] == null ? c[0] : c[0] + " ± " + c[1]);
                 s = v.best.get(r).get(i) && !s.isEmpty() ? "**" + s + "**" : s;
                 line.add(v.marked.get(r).get(i) && !s.isEmpty() ? s + MARK : s);
             }
@@ -282,11 +282,17 @@ public enum TableFormat {
         List<String> legend = legend(t, MARK + " ");
         for (int i = 0; i < legend.size(); i++) {
             // the meaning as a paragraph under the table, the notes as a list under it
-            b.append(i == 0 ? "\n" : "- ")
-                    .append(legend.get(i).replace("|", "\\|"))
-                    .append("\n");
+            b.append(i == 0 ? "\n" : "- ").append(markdownCell(legend.get(i))).append("\n");
         }
         return b.toString();
+    }
+
+    /** A cell's text in a Markdown table: a pipe would end the cell and a line break the row. */
+    private static String markdownCell(String s) {
+        return s.replace("|", "\\|")
+                .replace("\r\n", "<br>")
+                .replace("\n", "<br>")
+                .replace("\r", "<br>");
     }
 
     private static String latex(HumanView v, ResultTable t) {

@@ -64,6 +64,16 @@ class TableFormatTest {
     }
 
     @Test
+    void markdownKeepsAValueWithLineBreaksInItsRow() {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(Arrays.asList("two\nlines", 1L));
+        rows.add(Arrays.asList("dos\r\nlines\r", 2L));
+        assertEquals(
+                "| note | n |\n| --- | ---: |\n| two<br>lines | 1 |\n| dos<br>lines<br> | 2 |\n",
+                TableFormat.MARKDOWN.render(new ResultTable(List.of("note", "n"), rows)));
+    }
+
+    @Test
     void latexUsesBooktabsAndPlusMinusAndEscapes() {
         assertEquals(
                 "\\begin{tabular}{lrrr}\n"
