@@ -85,12 +85,18 @@ public final class Worker implements AutoCloseable {
         long made;
         String runId;
         int added;
+
+        /** How many cuts were made, to compare with a later count: -1 while the last was another run's. */
+        synchronized long made(String run) {
+            return run.equals(runId) ? made : -1;
+        }
     }
 
     /**
      * Synchronous halving: one monitor per table, notified when a task of this JVM wrote or
-     * released rows, so that a task waiting at a rung's barrier ({@link #awaitRunIdle}) looks
-     * again at once; rows of tasks in other JVMs are seen at its next timed look.
+     * released rows or cut, so that a task waiting at a rung's barrier ({@link
+     * #awaitRunIdleOrCut}) looks again at once; rows of tasks in other JVMs are seen at its next
+     * timed look.
      */
     private static final ConcurrentHashMap<String, Object> WRITTEN = new ConcurrentHashMap<>();
 
@@ -308,20 +314,19 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             writtenAtCut = written;
-            if (!awaitRunIdle()) {
+            Cuts cuts = CUTS.computeIfAbsent(store.table(), t -> new Cuts());
+            // a cut of this run that begins after this point finds every row this task wrote done (it
+            // begins when no row of the run is running), so this task need not cut again, nor wait for
+            // the run to be idle: it takes that cut's answer and goes on with the rows it added
+            long seen = cuts.made(runId);
+            if (!awaitRunIdleOrCut(cuts, seen)) {
                 return;
             }
-            Cuts cuts = CUTS.computeIfAbsent(store.table(), t -> new Cuts());
-            long seen;
-            synchronized (cuts) {
-                seen = cuts.made;
-            }
             int added;
-            // the tasks of this JVM cut one after another, where at once both would read the table and the
-            // second wait on the first's locks; a cut of this run begun after this task found the run idle
-            // covered every row this task saw done, so the task that comes second takes its answer
+            // the tasks of this JVM cut one after another, where at once both would read the table and
+            // the second wait on the first's locks
             synchronized (cuts) {
-                if (cuts.made > seen && runId.equals(cuts.runId)) {
+                if (cuts.made(runId) > seen) {
                     added = cuts.added;
                 } else {
                     added = store.halving().promote(scope);
@@ -330,6 +335,7 @@ public final class Worker implements AutoCloseable {
                     cuts.added = added;
                 }
             }
+            signalWritten();
             if (isStopping()
                     || (added == 0
                             && !db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope)))) {
@@ -339,16 +345,18 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Waits until no row is running under this run, looking from a few milliseconds up to a
-     * second apart (trivial experiments end within a claim's quarter second, long ones need no
-     * faster look), and at once when a task of this JVM wrote ({@link #WRITTEN}). False when the
-     * worker stops first.
+     * Waits until no row is running under this run, or a task of this JVM cut the run's rungs
+     * since {@code seen}, looking from a few milliseconds up to a second apart (trivial
+     * experiments end within a claim's quarter second, long ones need no faster look), and at
+     * once when a task of this JVM wrote or cut ({@link #WRITTEN}). False when the worker stops
+     * first.
      */
-    private boolean awaitRunIdle() {
+    private boolean awaitRunIdleOrCut(Cuts cuts, long seen) {
         long pause = 2;
         Object written = WRITTEN.computeIfAbsent(store.table(), t -> new Object());
         while (!isStopping()) {
-            if (db.withRetry("count the running rows of " + store.table(), c -> store.heldBy(c, runId)) == 0) {
+            if (cuts.made(runId) > seen
+                    || db.withRetry("count the running rows of " + store.table(), c -> store.heldBy(c, runId)) == 0) {
                 return true;
             }
             try {
@@ -430,11 +438,16 @@ public final class Worker implements AutoCloseable {
             }
             heartbeat.drop(claim.token());
             if (cutting) {
-                Object written = WRITTEN.computeIfAbsent(store.table(), t -> new Object());
-                synchronized (written) {
-                    written.notifyAll();
-                }
+                signalWritten();
             }
+        }
+    }
+
+    /** Wakes the tasks of this JVM waiting at a rung's barrier of this table ({@link #awaitRunIdleOrCut}). */
+    private void signalWritten() {
+        Object written = WRITTEN.computeIfAbsent(store.table(), t -> new Object());
+        synchronized (written) {
+            written.notifyAll();
         }
     }
 
