@@ -251,6 +251,15 @@ public final class Worker implements AutoCloseable {
      * when nothing was promotable (or there is no asynchronous halving).
      */
     private boolean runPromoted() {
+        return runPromoted(false);
+    }
+
+    /**
+     * {@link #runPromoted()}; with {@code fill}, a claim that promoted fewer rows than it takes
+     * at once takes open rows of the run's scope with them, in the promotion's transaction
+     * ({@link ExperimentStore#promoteAndClaim(java.util.Collection, int, RunScope, Claim, boolean)}).
+     */
+    private boolean runPromoted(boolean fill) {
         if (promoting == null || !asyncHalving() || unsettled.isEmpty()) {
             return false;
         }
@@ -260,7 +269,7 @@ public final class Worker implements AutoCloseable {
         heartbeat.hold(claim.token());
         ExperimentStore.PromotedClaim promoted;
         try {
-            promoted = store.promoteAndClaim(unsettled, limit, promoting, claim);
+            promoted = store.promoteAndClaim(unsettled, limit, promoting, claim, fill);
         } catch (RuntimeException e) {
             heartbeat.drop(claim.token()); // what the claim may hold returns to created when its lease ends
             throw e;
@@ -377,8 +386,11 @@ public final class Worker implements AutoCloseable {
             if (maxBatch > 1) {
                 // rows that ran before are claimed alone, so the batches below pass them by: run them first
                 runReturned(scope);
-                // asynchronous halving: promoted rows before new configurations, as in runCandidates
-                runPromoted();
+                // asynchronous halving: promoted rows before new configurations, in one claim when the
+                // scope is the one promotions keep to (the run's)
+                if (runPromoted(scope.equals(promoting))) {
+                    continue;
+                }
             }
             int batch = Math.min(batchSize(), maxBatch);
             int n = cutting ? shareOfOpen(scope, batch) : batch;

@@ -134,27 +134,35 @@ final class Claims implements Serializable {
      * serializes writers, so the select and the guarded update in one transaction are enough.
      */
     List<ClaimedRow> claimNext(Connection c, int limit, RunScope scope, Claim claim) throws SQLException {
-        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, scope));
-        if (lockingSelect != null) {
-            return claimLocked(c, limit, lockingSelect, claim);
-        }
-        Instant now = db.now();
-        String sql =
-                db.dialect.claimNextStatement(db.table, CLAIM_SET, nextOpenQuery(limit, scope), "status = " + CREATED);
-        return Jdbc.inTransaction(c, conn -> {
-            long databaseMillis = db.databaseMillis(conn);
-            int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
-            List<ClaimedRow> rows = claimedRows(conn, claim);
-            checkClaimCount(updated, rows.size(), claim);
-            if (updated > limit) {
-                throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
-                        + " rows, asked for at most " + limit + "; this is a bug");
-            }
-            return rows;
-        });
+        return Jdbc.inTransaction(c, conn -> claimNextInTransaction(conn, limit, scope, claim));
     }
 
-    /** The rows a claim took, in id order, the order the worker runs them in: recovery relies on it. */
+    /**
+     * {@link #claimNext} in the transaction the caller holds (a promotion that fills its claim
+     * with new rows): every row the claim holds, those it held before among them (where the
+     * dialect locks the rows first, none when it found none to lock).
+     */
+    List<ClaimedRow> claimNextInTransaction(Connection conn, int limit, RunScope scope, Claim claim)
+            throws SQLException {
+        Instant now = db.now();
+        long databaseMillis = db.databaseMillis(conn);
+        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, scope));
+        if (lockingSelect != null) {
+            return claimLocked(conn, limit, lockingSelect, claim, now, databaseMillis);
+        }
+        String sql =
+                db.dialect.claimNextStatement(db.table, CLAIM_SET, nextOpenQuery(limit, scope), "status = " + CREATED);
+        int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
+        List<ClaimedRow> rows = claimedRows(conn, claim);
+        checkClaimCount(updated, rows.size(), claim);
+        if (updated > limit) {
+            throw new StoreException("claim " + claim.token() + " on " + db.table + " took " + updated
+                    + " rows, asked for at most " + limit + "; this is a bug");
+        }
+        return rows;
+    }
+
+    /** The rows a claim holds, in id order, the order the worker runs them in: recovery relies on it. */
     private List<ClaimedRow> claimedRows(Connection conn, Claim claim) throws SQLException {
         return Jdbc.query(
                 conn,
@@ -165,38 +173,35 @@ final class Claims implements Serializable {
     }
 
     /**
-     * {@link #claimNext} where the database cannot update the rows of a LIMIT subquery (MySQL):
-     * the locking select takes the rows, skipping those other claims hold, and the guarded update
-     * then claims exactly those ids, in the same transaction. The rows are locked from the select
-     * to the commit, so the update takes every one of them; anything else is a bug.
+     * {@link #claimNextInTransaction} where the database cannot update the rows of a LIMIT
+     * subquery (MySQL): the locking select takes the rows, skipping those other claims hold, and
+     * the guarded update then claims exactly those ids. The rows are locked from the select to
+     * the commit, so the update takes every one of them; anything else is a bug.
      */
-    private List<ClaimedRow> claimLocked(Connection c, int limit, String lockingSelect, Claim claim)
+    private List<ClaimedRow> claimLocked(
+            Connection conn, int limit, String lockingSelect, Claim claim, Instant now, long databaseMillis)
             throws SQLException {
-        Instant now = db.now();
-        return Jdbc.inTransaction(c, conn -> {
-            long databaseMillis = db.databaseMillis(conn);
-            List<Long> ids = Jdbc.query(conn, lockingSelect, ps -> ps.setInt(1, limit), rs -> rs.getLong(1));
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-            int updated = Jdbc.update(
-                    conn,
-                    "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE id IN (" + marks + ") AND status = " + CREATED,
-                    ps -> {
-                        int i = bindClaim(ps, claim, now, databaseMillis);
-                        for (Long id : ids) {
-                            ps.setLong(i++, id);
-                        }
-                    });
-            List<ClaimedRow> rows = claimedRows(conn, claim);
-            checkClaimCount(updated, rows.size(), claim);
-            if (updated != ids.size() || ids.size() > limit) {
-                throw new StoreException("claim " + claim.token() + " on " + db.table + " locked " + ids.size()
-                        + " rows (asked for at most " + limit + ") but updated " + updated + "; this is a bug");
-            }
-            return rows;
-        });
+        List<Long> ids = Jdbc.query(conn, lockingSelect, ps -> ps.setInt(1, limit), rs -> rs.getLong(1));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        int updated = Jdbc.update(
+                conn,
+                "UPDATE " + db.table + " SET " + CLAIM_SET + " WHERE id IN (" + marks + ") AND status = " + CREATED,
+                ps -> {
+                    int i = bindClaim(ps, claim, now, databaseMillis);
+                    for (Long id : ids) {
+                        ps.setLong(i++, id);
+                    }
+                });
+        List<ClaimedRow> rows = claimedRows(conn, claim);
+        checkClaimCount(updated, rows.size(), claim);
+        if (updated != ids.size() || ids.size() > limit) {
+            throw new StoreException("claim " + claim.token() + " on " + db.table + " locked " + ids.size()
+                    + " rows (asked for at most " + limit + ") but updated " + updated + "; this is a bug");
+        }
+        return rows;
     }
 
     /** The ids of the next open rows a claim takes, the limit a parameter. */

@@ -338,6 +338,18 @@ public final class ExperimentStore implements Serializable {
      * ({@link Halving.Promoted#inScope}) under the claim, in the promotion's transaction.
      */
     public PromotedClaim promoteAndClaim(Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim) {
+        return promoteAndClaim(rungs, limit, scope, claim, false);
+    }
+
+    /**
+     * {@link #promoteAndClaim}, and with {@code fill}, when the promoted rows it claimed are fewer
+     * than limit, the claim takes open rows of the scope up to limit in the same transaction
+     * ({@link #claimNext}): a worker's claim of promoted rows first, then new configurations, is
+     * one transaction and one write, where it was a promotion, a claim and two writes. Nothing
+     * promotable: no transaction, nothing claimed.
+     */
+    public PromotedClaim promoteAndClaim(
+            Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim, boolean fill) {
         PromotedClaim p = halving.promoteFrom(rungs, limit, scope, (c, added) -> {
             Map<Long, Object[]> keys = new LinkedHashMap<>();
             for (Halving.Promoted row : added) {
@@ -348,6 +360,13 @@ public final class ExperimentStore implements Serializable {
             List<ClaimedRow> claimed = new ArrayList<>();
             for (ClaimedRow r : claims.claimIdsInTransaction(c, List.copyOf(keys.keySet()), claim)) {
                 claimed.add(new ClaimedRow(r.id(), keys.get(r.id()), r.experimentClass()));
+            }
+            if (fill && claimed.size() < limit) {
+                // every row the claim holds, the promoted ones among them, in id order
+                List<ClaimedRow> all = claims.claimNextInTransaction(c, limit - claimed.size(), scope, claim);
+                if (!all.isEmpty()) {
+                    claimed = all;
+                }
             }
             return new PromotedClaim(added.size(), claimed);
         });

@@ -368,7 +368,7 @@ abstract class StoreContractTest {
                         for (int k = 0; ; k++) {
                             Claim cl = new Claim("run", "w" + worker, "h", "w" + worker + "-" + k, null);
                             int limit = 1 + k % 5;
-                            List<ClaimedRow> rows = s.claimNext(c, limit, null, cl);
+                            List<ClaimedRow> rows = claimRetryingDeadlocks(s, c, limit, cl);
                             if (rows.isEmpty()) {
                                 return n;
                             }
@@ -683,6 +683,24 @@ abstract class StoreContractTest {
     }
 
     /** An ASHA table (eta 3, rungs 1, 3, 9 epochs) of 9 configurations done at 1 epoch, val_loss = x. */
+    /**
+     * A claim, again when the database rolled it back whole as a deadlock's victim (SQLSTATE 40001,
+     * 40P01), as workers do ({@code Database.withRetry}): MariaDB's locking select and update can
+     * deadlock with six claimers at once.
+     */
+    private static List<ClaimedRow> claimRetryingDeadlocks(ExperimentStore s, Connection c, int limit, Claim cl)
+            throws java.sql.SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return s.claimNext(c, limit, null, cl);
+            } catch (java.sql.SQLException e) {
+                if (attempt == 5 || !("40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private ExperimentStore asyncNineDone(String name) throws Exception {
         ExperimentConfig halving = db().config(
                         dir,
@@ -746,6 +764,52 @@ abstract class StoreContractTest {
                 }
                 assertEquals(List.of(0, 1, 2), marked);
             }
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
+    void anAshaWorkersPromotionFillsItsClaimWithOpenRowsInTheSameTransaction() throws Exception {
+        // given: x = 0..5 done at 1 epoch (val_loss = x: x = 0 and 1 make the cut), x = 6, 7, 8 open
+        ExperimentStore s = asyncNineDone(table + "_ashafill");
+        ExperimentConfig halving = s.config();
+        try (Connection c = s.connect()) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'created', val_loss = NULL WHERE x >= 6");
+            }
+            Claim claim = new Claim("run1", "exec1", "host1", "promote-fill", "app1");
+            // when: a worker that takes 4 rows at once promotes before its claim, filling it
+            ExperimentStore.PromotedClaim p =
+                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 4, RunScope.all(), claim, true);
+            // then: the two promoted rows and two open configurations, one claim, in id order
+            assertEquals(2, p.added());
+            List<List<Integer>> keys = p.claimed().stream()
+                    .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
+                    .toList();
+            assertEquals(4, keys.size(), keys.toString());
+            assertTrue(keys.containsAll(List.of(List.of(0, 3), List.of(1, 3))), keys.toString());
+            assertEquals(
+                    2, keys.stream().filter(k -> k.get(1) == 1 && k.get(0) >= 6).count(), keys.toString());
+            List<Long> ids = p.claimed().stream().map(ClaimedRow::id).toList();
+            assertEquals(ids.stream().sorted().toList(), ids, "the order a claim's rows run in");
+            for (ClaimedRow r : p.claimed()) {
+                Map<String, Object> row = s.row(r.id());
+                assertEquals("running", row.get("status"));
+                assertEquals("promote-fill", row.get("claim_token"));
+            }
+            // and one open configuration is left; a promotion with nothing to promote claims nothing
+            try (java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery("SELECT COUNT(*) FROM " + halving.table() + " WHERE status = 'created'")) {
+                rs.next();
+                assertEquals(1, rs.getLong(1));
+            }
+            Claim next = new Claim("run1", "exec1", "host1", "promote-fill-2", "app1");
+            ExperimentStore.PromotedClaim none =
+                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 4, RunScope.all(), next, true);
+            assertEquals(0, none.added());
+            assertEquals(List.of(), none.claimed());
         } finally {
             s.drop();
         }
