@@ -206,10 +206,28 @@ final class Claims implements Serializable {
 
     /** The ids of the next open rows a claim takes, the limit a parameter. */
     String nextOpenQuery(int limit, RunScope scope) {
-        String where =
-                "status = " + CREATED + (scope == null ? "" : " AND (" + ScopeSql.predicate(scope, db.dialect) + ")")
-                        + (limit > 1 ? " AND " + NEVER_RAN : "");
-        return "SELECT id FROM " + db.table + " WHERE " + where + " ORDER BY " + ScopeSql.orderKey(scope) + " LIMIT ?";
+        return "SELECT id FROM " + db.table + " WHERE " + claimable(scope, limit > 1) + " ORDER BY "
+                + ScopeSql.orderKey(scope) + " LIMIT ?";
+    }
+
+    /**
+     * How many rows of the scope a claim of several rows could take, counted up to cap: a read of
+     * at most cap index entries.
+     */
+    long countOpen(Connection c, RunScope scope, int cap) throws SQLException {
+        return Jdbc.query(
+                        c,
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM " + db.table + " WHERE " + claimable(scope, true)
+                                + " LIMIT ?) open_rows",
+                        ps -> ps.setInt(1, cap),
+                        rs -> rs.getLong(1))
+                .get(0);
+    }
+
+    /** The rows a claim may take: created, of the scope (null: any), and for a claim of several rows never ran. */
+    private String claimable(RunScope scope, boolean severalRows) {
+        return "status = " + CREATED + (scope == null ? "" : " AND (" + ScopeSql.predicate(scope, db.dialect) + ")")
+                + (severalRows ? " AND " + NEVER_RAN : "");
     }
 
     /**

@@ -305,7 +305,7 @@ public final class ExperimentStore implements Serializable {
 
     /** How many rows of the scope a claim of several rows could take, counted up to cap. */
     public long countOpen(Connection c, RunScope scope, int cap) throws SQLException {
-        return runs.countOpen(c, scope, cap);
+        return claims.countOpen(c, scope, cap);
     }
 
     /** How many rows a run holds (running under its run id). */

@@ -52,20 +52,6 @@ public final class RunQueries implements Serializable {
         return !Jdbc.query(c, hasOpenQuery(scope), Jdbc.NO_PARAMETERS, rs -> 1).isEmpty();
     }
 
-    /**
-     * How many rows of the scope a claim of several rows could take (created, never ran), counted
-     * up to cap: a read of at most cap index entries.
-     */
-    long countOpen(Connection c, RunScope scope, int cap) throws SQLException {
-        return Jdbc.query(
-                        c,
-                        "SELECT COUNT(*) FROM (SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND ("
-                                + sql(scope) + ") AND " + Claims.NEVER_RAN + " LIMIT ?) open_rows",
-                        ps -> ps.setInt(1, cap),
-                        rs -> rs.getLong(1))
-                .get(0);
-    }
-
     String hasOpenQuery(RunScope scope) {
         return "SELECT 1 FROM " + db.table + " WHERE status = " + CREATED + " AND (" + sql(scope) + ") LIMIT 1";
     }
