@@ -134,24 +134,25 @@ final class Claims implements Serializable {
      * serializes writers, so the select and the guarded update in one transaction are enough.
      */
     List<ClaimedRow> claimNext(Connection c, int limit, RunScope scope, Claim claim) throws SQLException {
-        return Jdbc.inTransaction(c, conn -> claimNextInTransaction(conn, limit, scope, claim));
+        return Jdbc.inTransaction(c, conn -> claimNextInTransaction(conn, limit, 0, scope, claim));
     }
 
     /**
-     * {@link #claimNext} in the transaction the caller holds (a promotion that fills its claim
-     * with new rows): every row the claim holds, those it held before among them (where the
-     * dialect locks the rows first, none when it found none to lock).
+     * {@link #claimNext} in the transaction the caller holds, for a claim that holds {@code held}
+     * rows already (a promotion that fills its claim with new rows; a claim of several rows in
+     * all takes only rows that never ran): every row the claim holds, those it held before among
+     * them (where the dialect locks the rows first, none when it found none to lock).
      */
-    List<ClaimedRow> claimNextInTransaction(Connection conn, int limit, RunScope scope, Claim claim)
+    List<ClaimedRow> claimNextInTransaction(Connection conn, int limit, int held, RunScope scope, Claim claim)
             throws SQLException {
         Instant now = db.now();
         long databaseMillis = db.databaseMillis(conn);
-        String lockingSelect = db.dialect.claimLockingSelect(nextOpenQuery(limit, scope));
+        String open = openQuery(held + limit > 1, scope);
+        String lockingSelect = db.dialect.claimLockingSelect(open);
         if (lockingSelect != null) {
             return claimLocked(conn, limit, lockingSelect, claim, now, databaseMillis);
         }
-        String sql =
-                db.dialect.claimNextStatement(db.table, CLAIM_SET, nextOpenQuery(limit, scope), "status = " + CREATED);
+        String sql = db.dialect.claimNextStatement(db.table, CLAIM_SET, open, "status = " + CREATED);
         int updated = Jdbc.update(conn, sql, ps -> ps.setInt(bindClaim(ps, claim, now, databaseMillis), limit));
         List<ClaimedRow> rows = claimedRows(conn, claim);
         checkClaimCount(updated, rows.size(), claim);
@@ -206,7 +207,11 @@ final class Claims implements Serializable {
 
     /** The ids of the next open rows a claim takes, the limit a parameter. */
     String nextOpenQuery(int limit, RunScope scope) {
-        return "SELECT id FROM " + db.table + " WHERE " + claimable(scope, limit > 1) + " ORDER BY "
+        return openQuery(limit > 1, scope);
+    }
+
+    private String openQuery(boolean severalRows, RunScope scope) {
+        return "SELECT id FROM " + db.table + " WHERE " + claimable(scope, severalRows) + " ORDER BY "
                 + ScopeSql.orderKey(scope) + " LIMIT ?";
     }
 

@@ -363,7 +363,8 @@ public final class ExperimentStore implements Serializable {
             }
             if (fill && claimed.size() < limit) {
                 // every row the claim holds, the promoted ones among them, in id order
-                List<ClaimedRow> all = claims.claimNextInTransaction(c, limit - claimed.size(), scope, claim);
+                List<ClaimedRow> all =
+                        claims.claimNextInTransaction(c, limit - claimed.size(), claimed.size(), scope, claim);
                 if (!all.isEmpty()) {
                     claimed = all;
                 }

@@ -816,6 +816,39 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anAshaClaimFilledToSeveralRowsTakesNoRowThatRanBefore() throws Exception {
+        // given: x = 0..5 done at 1 epoch (x = 0 and 1 make the cut); x = 6 ran before and is open
+        // again (a lost executor's row: it runs alone), x = 7 and 8 never ran
+        ExperimentStore s = asyncNineDone(table + "_ashafillran");
+        ExperimentConfig halving = s.config();
+        try (Connection c = s.connect()) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'created', val_loss = NULL WHERE x >= 6");
+                st.executeUpdate("UPDATE " + halving.table() + " SET run_id = 'lost-run' WHERE x = 6");
+            }
+            Claim claim = new Claim("run1", "exec1", "host1", "promote-fill-ran", "app1");
+            // when: a claim of 3 promotes two rows and fills the third place
+            ExperimentStore.PromotedClaim p =
+                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 3, RunScope.all(), claim, true);
+            // then: the third row is one that never ran; x = 6 waits for a claim of its own
+            assertEquals(2, p.added());
+            List<List<Integer>> keys = p.claimed().stream()
+                    .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
+                    .toList();
+            assertEquals(3, keys.size(), keys.toString());
+            assertFalse(keys.contains(List.of(6, 1)), "a row that ran before, in a claim of several: " + keys);
+            try (java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery("SELECT status FROM " + halving.table() + " WHERE x = 6 AND epochs = 1")) {
+                assertTrue(rs.next());
+                assertEquals("created", rs.getString(1));
+            }
+        } finally {
+            s.drop();
+        }
+    }
+
+    @Test
     void anAshaWorkersPromotionClaimsTheRowsItAddedThatItsScopeTakesInTheSameTransaction() throws Exception {
         // given: 9 configurations done at 1 epoch, val_loss = x, so x = 0, 1, 2 make the cut (eta 3)
         ExperimentStore s = asyncNineDone(table + "_ashaclaim");
