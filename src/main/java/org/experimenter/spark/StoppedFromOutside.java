@@ -50,13 +50,20 @@ final class StoppedFromOutside {
 
     /** Whether the JVM's shutdown has begun: no hook can be added then. */
     static boolean shuttingDown() {
+        if (shutDown) {
+            return true;
+        }
         Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);
             return false;
         } catch (IllegalStateException e) {
+            shutDown = true;
             return true;
         }
     }
+
+    /** Seen once, for good: a shutdown does not end. */
+    private static volatile boolean shutDown;
 }

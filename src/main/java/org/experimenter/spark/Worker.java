@@ -155,8 +155,12 @@ public final class Worker implements AutoCloseable {
         stop.stopWhen(condition);
     }
 
+    /**
+     * Whether the worker stops: told so, its task cancelled, or its JVM shutting down (Ctrl-C or
+     * SIGTERM to a local driver: until Spark kills the task, each claim would be released unrun).
+     */
     public boolean isStopping() {
-        return stop.getAsBoolean();
+        return stop.getAsBoolean() || StoppedFromOutside.shuttingDown();
     }
 
     /** Rows this worker wrote, per final status. */

@@ -282,10 +282,12 @@ final class Claims implements Serializable {
             for (Long id : ids) {
                 attempts.record(conn, id, claim, now, "released", "released: the run was stopping");
             }
+            // a live worker's release: its rows did not take the executor down, so they need not run
+            // alone (NEVER_RAN) as a lost claim's rows do
             return Jdbc.update(
                     conn,
-                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + " WHERE claim_token = ? AND status = "
-                            + RUNNING,
+                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + ", run_id = NULL WHERE claim_token = ? AND"
+                            + " status = " + RUNNING,
                     ps -> ps.setString(1, claim.token()));
         });
     }

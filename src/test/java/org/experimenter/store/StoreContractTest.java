@@ -584,6 +584,29 @@ abstract class StoreContractTest {
     abstract void gatherStatistics(Connection c, String table) throws Exception;
 
     @Test
+    void rowsAWorkerReleasesAreClaimedTogetherAgainAndTheirAttemptIsNotCounted() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            Claim first = claim("rel1");
+            List<Long> taken = store.claimNext(c, 3, null, first).stream()
+                    .map(ClaimedRow::id)
+                    .toList();
+            assertEquals(3, taken.size());
+            // when: the worker stops before running them and releases its claim
+            assertEquals(3, store.release(c, first));
+            // then: they are open as rows that never ran, so a claim of several takes them again
+            List<Long> again = store.claimNext(c, 3, null, claim("rel2")).stream()
+                    .map(ClaimedRow::id)
+                    .toList();
+            assertEquals(taken, again, "released rows, claimed together again");
+            for (Long id : again) {
+                assertEquals(
+                        1, ((Number) store.row(id).get("attempt")).intValue(), "the release's attempt is not counted");
+            }
+        }
+    }
+
+    @Test
     void openRowsThatRanBeforeAreFoundThroughTheirIndexAmongManyOpenRows() throws Exception {
         ExperimentConfig big = db().config(
                         dir,
@@ -599,7 +622,9 @@ abstract class StoreContractTest {
                 assertFalse(s.hasOpen(c, returned));
                 Claim held = new Claim("run1", "exec1", "host1", "r", "app1");
                 s.claimIds(c, List.of(77_777L), held);
-                assertEquals(1, s.release(c, held));
+                // a run whose job aborted returns its rows as rows that ran before (a worker's own
+                // release returns them as never run: they did not take its executor down)
+                assertEquals(1, s.releaseRun("run1"));
                 assertTrue(s.hasOpen(c, returned));
                 assertEquals(
                         List.of(), s.claimNext(c, 5, returned, claim("r2")), "rows that ran before are claimed alone");
