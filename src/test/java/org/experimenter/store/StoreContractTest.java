@@ -707,7 +707,6 @@ abstract class StoreContractTest {
         }
     }
 
-    /** An ASHA table (eta 3, rungs 1, 3, 9 epochs) of 9 configurations done at 1 epoch, val_loss = x. */
     /**
      * A claim, again when the database rolled it back whole as a deadlock's victim (SQLSTATE 40001,
      * 40P01), as workers do ({@code Database.withRetry}): MariaDB's locking select and update can
@@ -726,6 +725,7 @@ abstract class StoreContractTest {
         }
     }
 
+    /** An ASHA table (eta 3, rungs 1, 3, 9 epochs) of 9 configurations done at 1 epoch, val_loss = x. */
     private ExperimentStore asyncNineDone(String name) throws Exception {
         ExperimentConfig halving = db().config(
                         dir,
