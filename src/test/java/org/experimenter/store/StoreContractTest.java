@@ -725,6 +725,23 @@ abstract class StoreContractTest {
         }
     }
 
+    /** {@link #asyncNineDone}, with x = 6, 7, 8 open again (x = 0 and 1 make the cut of the six done). */
+    private ExperimentStore asyncSixDoneThreeOpen(String name) throws Exception {
+        ExperimentStore s = asyncNineDone(name);
+        try (Connection c = s.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE " + s.table() + " SET status = 'created', val_loss = NULL WHERE x >= 6");
+        }
+        return s;
+    }
+
+    /** The x and epochs of claimed rows of an ASHA table, in the claim's order. */
+    private static List<List<Integer>> xAndEpochs(List<ClaimedRow> rows) {
+        return rows.stream()
+                .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
+                .toList();
+    }
+
     /** An ASHA table (eta 3, rungs 1, 3, 9 epochs) of 9 configurations done at 1 epoch, val_loss = x. */
     private ExperimentStore asyncNineDone(String name) throws Exception {
         ExperimentConfig halving = db().config(
@@ -797,21 +814,16 @@ abstract class StoreContractTest {
     @Test
     void anAshaWorkersPromotionFillsItsClaimWithOpenRowsInTheSameTransaction() throws Exception {
         // given: x = 0..5 done at 1 epoch (val_loss = x: x = 0 and 1 make the cut), x = 6, 7, 8 open
-        ExperimentStore s = asyncNineDone(table + "_ashafill");
+        ExperimentStore s = asyncSixDoneThreeOpen(table + "_ashafill");
         ExperimentConfig halving = s.config();
         try (Connection c = s.connect()) {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'created', val_loss = NULL WHERE x >= 6");
-            }
             Claim claim = new Claim("run1", "exec1", "host1", "promote-fill", "app1");
             // when: a worker that takes 4 rows at once promotes before its claim, filling it
             ExperimentStore.PromotedClaim p =
                     s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 4, RunScope.all(), claim, true);
             // then: the two promoted rows and two open configurations, one claim, in id order
             assertEquals(2, p.added());
-            List<List<Integer>> keys = p.claimed().stream()
-                    .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
-                    .toList();
+            List<List<Integer>> keys = xAndEpochs(p.claimed());
             assertEquals(4, keys.size(), keys.toString());
             assertTrue(keys.containsAll(List.of(List.of(0, 3), List.of(1, 3))), keys.toString());
             assertEquals(
@@ -844,11 +856,10 @@ abstract class StoreContractTest {
     void anAshaClaimFilledToSeveralRowsTakesNoRowThatRanBefore() throws Exception {
         // given: x = 0..5 done at 1 epoch (x = 0 and 1 make the cut); x = 6 ran before and is open
         // again (a lost executor's row: it runs alone), x = 7 and 8 never ran
-        ExperimentStore s = asyncNineDone(table + "_ashafillran");
+        ExperimentStore s = asyncSixDoneThreeOpen(table + "_ashafillran");
         ExperimentConfig halving = s.config();
         try (Connection c = s.connect()) {
             try (java.sql.Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE " + halving.table() + " SET status = 'created', val_loss = NULL WHERE x >= 6");
                 st.executeUpdate("UPDATE " + halving.table() + " SET run_id = 'lost-run' WHERE x = 6");
             }
             Claim claim = new Claim("run1", "exec1", "host1", "promote-fill-ran", "app1");
@@ -857,9 +868,7 @@ abstract class StoreContractTest {
                     s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 3, RunScope.all(), claim, true);
             // then: the third row is one that never ran; x = 6 waits for a claim of its own
             assertEquals(2, p.added());
-            List<List<Integer>> keys = p.claimed().stream()
-                    .map(r -> List.of(((Number) r.keys()[0]).intValue(), ((Number) r.keys()[1]).intValue()))
-                    .toList();
+            List<List<Integer>> keys = xAndEpochs(p.claimed());
             assertEquals(3, keys.size(), keys.toString());
             assertFalse(keys.contains(List.of(6, 1)), "a row that ran before, in a claim of several: " + keys);
             try (java.sql.Statement st = c.createStatement();
