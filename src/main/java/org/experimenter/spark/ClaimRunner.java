@@ -139,7 +139,9 @@ final class ClaimRunner implements AutoCloseable {
     private Outcome givenUp(RowSequence sequence, Future<?> f, RowSequence.Running current, Duration timeout) {
         RowContext ctx = current.ctx();
         ctx.timedOut = true;
-        boolean exiting = ThreadProbe.callsExit(sequence.thread);
+        Thread runnerThread = sequence.thread;
+        boolean exiting = ThreadProbe.callsExit(runnerThread)
+                || (runnerThread != null && ThreadProbe.anyCallsExit(runnerThread.getThreadGroup()));
         f.cancel(true);
         String kind;
         String error;
@@ -239,9 +241,17 @@ final class ClaimRunner implements AutoCloseable {
         runner = newRunner();
     }
 
+    /**
+     * The runner thread, in a thread group of its own: the threads its experiments start are in
+     * it too, so a System.exit called from one of them is the running experiment's
+     * ({@link ThreadProbe#anyCallsExit}). The group ends with its last thread.
+     */
+    @SuppressWarnings("removal") // ThreadGroup.setDaemon: the group is destroyed with its last thread
     private ExecutorService newRunner() {
         return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "experimenter-experiment-" + executor);
+            ThreadGroup group = new ThreadGroup("experimenter-experiment-" + executor);
+            group.setDaemon(true);
+            Thread t = new Thread(group, r, "experimenter-experiment-" + executor);
             t.setDaemon(true);
             return t;
         });

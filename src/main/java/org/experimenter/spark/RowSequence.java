@@ -123,7 +123,15 @@ final class RowSequence implements Runnable {
             failure = t;
         }
         Thread.interrupted(); // an interrupt the experiment left behind must not reach the next one
+        // a thread the experiment started called System.exit: the JVM ends because of the row, which
+        // released would only run and end it again
+        boolean exited = failure != null
+                && ThreadProbe.anyCallsExit(Thread.currentThread().getThreadGroup());
+        if (exited) {
+            owner.stop.stop();
+        }
         if (failure != null
+                && !exited
                 && (StoppedFromOutside.shuttingDown()
                         || (StoppedFromOutside.endedBySignal(failure) && StoppedFromOutside.stopping(owner.stop)))) {
             // a scheduler (scancel, a time limit) or a terminal signalled the whole job: the row's
@@ -166,10 +174,13 @@ final class RowSequence implements Runnable {
                     ? OutOfMemory.of(failure, oomKills0, OutOfMemory.kernelOomKills())
                     : OutOfMemory.inThisJvm(failure);
             outOfMemory = memory.outOfMemory();
-            kind = outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
-            error = memory.note() == null
-                    ? stackTrace(failure)
-                    : stackTrace(failure).stripTrailing() + "\n" + memory.note();
+            kind = exited ? "exit" : outOfMemory ? Outcome.OUT_OF_MEMORY : "exception";
+            error = exited
+                    ? "exit: experiment " + row.id() + " " + params + " started a thread that called System.exit;"
+                            + " the JVM is shutting down\n" + stackTrace(failure)
+                    : memory.note() == null
+                            ? stackTrace(failure)
+                            : stackTrace(failure).stripTrailing() + "\n" + memory.note();
         } else if (ctx.paused()) {
             status = Status.PAUSED;
             kind = "paused";

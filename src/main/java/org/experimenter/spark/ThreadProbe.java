@@ -25,6 +25,24 @@ final class ThreadProbe {
         return 0;
     }
 
+    /**
+     * Whether a thread of the group (its subgroups included) is inside System.exit /
+     * Runtime.halt; false for null (a group that ended).
+     */
+    static boolean anyCallsExit(ThreadGroup group) {
+        if (group == null) {
+            return false;
+        }
+        Thread[] threads = new Thread[group.activeCount() + 16];
+        int n = group.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            if (callsExit(threads[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the thread is inside System.exit / Runtime.halt, waiting for the JVM to end. */
     static boolean callsExit(Thread t) {
         if (t == null) {

@@ -269,7 +269,10 @@ final class Claims implements Serializable {
 
     /**
      * Returns rows held under a claim back to created (a worker stopping early), not counting
-     * the attempt, and records the release in the attempts table.
+     * the attempt, and records the release in the attempts table. The rows of a claim of several
+     * rows go back as rows that never ran, which they are ({@link #NEVER_RAN}: a claim of
+     * several takes no other), so they are claimed with others again; the row of a claim of one
+     * may have run before, lost with a claim of several, and keeps its mark to run alone.
      */
     int release(Connection c, Claim claim) throws SQLException {
         Instant now = db.now();
@@ -282,12 +285,17 @@ final class Claims implements Serializable {
             for (Long id : ids) {
                 attempts.record(conn, id, claim, now, "released", "released: the run was stopping");
             }
-            // a live worker's release: its rows did not take the executor down, so they need not run
-            // alone (NEVER_RAN) as a lost claim's rows do
+            // the claim's rows, those it finished among them (they keep its token)
+            long claimed = Jdbc.query(
+                            conn,
+                            "SELECT COUNT(*) FROM " + db.table + " WHERE claim_token = ?",
+                            ps -> ps.setString(1, claim.token()),
+                            rs -> rs.getLong(1))
+                    .get(0);
             return Jdbc.update(
                     conn,
-                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + ", run_id = NULL WHERE claim_token = ? AND"
-                            + " status = " + RUNNING,
+                    "UPDATE " + db.table + " SET " + UNCHARGED_RETURN + (claimed > 1 ? ", run_id = NULL" : "")
+                            + " WHERE claim_token = ? AND status = " + RUNNING,
                     ps -> ps.setString(1, claim.token()));
         });
     }

@@ -132,4 +132,48 @@ class ExperimentExitTest {
             ex.drop();
         }
     }
+
+    /**
+     * The same when a thread the experiment started calls System.exit and the experiment waits
+     * for it: the row ends error/exit (its thread is in the runner's thread group), where it was
+     * released, uncharged, at every run, forever.
+     */
+    @Test
+    void inLocalModeAnExperimentWhoseThreadCallsSystemExitEndsItsRowAsExit() throws Exception {
+        String table = TestDb.uniqueTable("experiment_exit_thread");
+        Path dir = Faults.runDir(table);
+        Path log = dir.resolve("executions.log");
+        Path conf = Faults.writeConfig(
+                dir,
+                TestDb.SQLITE,
+                table,
+                log,
+                12,
+                "local[2]",
+                "sleep-ms = 300, misbehave { exit-elsewhere = [4] }",
+                "shutdown-grace = 2s");
+        Experimenter ex = Experimenter.load(conf);
+        ex.fill();
+        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
+        try {
+            assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
+            long exiting = MisbehavingExperimentsTest.id(ex, 4);
+            FaultReport report = FaultReport.collect(
+                            "System.exit in a thread of an experiment (local mode)",
+                            TestDb.store(ex),
+                            ExecutionLog.read(log))
+                    .expect(exiting, "error:exit")
+                    .allowCreated();
+            System.out.printf("%s; driver exit code %d%n", report.figures(), driver.exitValue());
+            assertEquals(3, driver.exitValue(), "the JVM ends with the experiment's exit code");
+            assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
+            Map<String, Object> row = TestDb.store(ex).row(exiting);
+            assertEquals("error", row.get("status"), "released, it would run and end the JVM again: " + row);
+            assertEquals("exit", row.get("error_kind"), row.toString());
+            assertTrue(String.valueOf(row.get("error")).contains("called System.exit"), row.toString());
+        } finally {
+            driver.destroyForcibly();
+            ex.drop();
+        }
+    }
 }

@@ -607,6 +607,35 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aRowThatRanBeforeReleasedFromItsClaimOfOneStillRunsAlone() throws Exception {
+        store.fill(config.grid().iterator());
+        try (Connection c = store.connect()) {
+            // given: row 2 lost with a claim of several rows earlier (open, its run id kept)
+            try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + table + " SET run_id = 'lost-run' WHERE id = 2");
+            }
+            // when: a claim of one takes it and a stop releases it
+            Claim alone = claim("alone");
+            assertEquals(
+                    List.of(2L),
+                    store.claimIds(c, List.of(2L), alone).stream()
+                            .map(ClaimedRow::id)
+                            .toList());
+            assertEquals(1, store.release(c, alone));
+            // then: a claim of several passes it by; it runs alone again
+            List<Long> several = store.claimNext(c, 3, null, claim("several")).stream()
+                    .map(ClaimedRow::id)
+                    .toList();
+            assertFalse(several.contains(2L), several.toString());
+            assertEquals(
+                    List.of(2L),
+                    store.claimNext(c, 1, null, claim("one")).stream()
+                            .map(ClaimedRow::id)
+                            .toList());
+        }
+    }
+
+    @Test
     void openRowsThatRanBeforeAreFoundThroughTheirIndexAmongManyOpenRows() throws Exception {
         ExperimentConfig big = db().config(
                         dir,

@@ -22,7 +22,7 @@ import org.experimenter.ExperimentContext;
  * custom {
  *   execution-log = /tmp/executions.log
  *   sleep-ms = 500                                  # or durations { median-ms, sigma, seed }
- *   misbehave { throw = [3], hang = [5], ignore-interrupt = [6], stubborn = [8], undeclared = [7], oom = [9], exit = [11] }
+ *   misbehave { throw = [3], hang = [5], ignore-interrupt = [6], stubborn = [8], undeclared = [7], oom = [9], exit = [11], exit-elsewhere = [12] }
  * }
  * </pre>
  *
@@ -64,6 +64,12 @@ public final class FaultExperiment implements Experiment {
         }
         if (listed(custom, "exit", x)) {
             System.exit(3);
+        }
+        if (listed(custom, "exit-elsewhere", x)) {
+            // a thread of the experiment's own ends the JVM, and the experiment waits for it
+            Thread exiting = new Thread(() -> System.exit(3), "fault-exit");
+            exiting.start();
+            exiting.join();
         }
         if (listed(custom, "hang", x)) {
             Thread.sleep(Long.MAX_VALUE);
