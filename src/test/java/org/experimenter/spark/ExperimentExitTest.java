@@ -16,6 +16,8 @@ import org.experimenter.testing.Faults;
 import org.experimenter.testing.TestDb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An experiment that calls System.exit takes its executor JVM with it (local-cluster, so
@@ -134,12 +136,13 @@ class ExperimentExitTest {
     }
 
     /**
-     * The same when a thread the experiment started calls System.exit and the experiment waits
-     * for it: the row ends error/exit (its thread is in the runner's thread group), where it was
-     * released, uncharged, at every run, forever.
+     * The same when a thread the experiment started calls System.exit, and the experiment waits
+     * for it or fails meanwhile: the row ends error/exit (the thread is in the runner's thread
+     * group), where it was released, uncharged, at every run, forever.
      */
-    @Test
-    void inLocalModeAnExperimentWhoseThreadCallsSystemExitEndsItsRowAsExit() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"exit-elsewhere", "exit-elsewhere-and-fail"})
+    void inLocalModeAnExperimentWhoseThreadCallsSystemExitEndsItsRowAsExit(String misbehaviour) throws Exception {
         String table = TestDb.uniqueTable("experiment_exit_thread");
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");
@@ -150,7 +153,7 @@ class ExperimentExitTest {
                 log,
                 12,
                 "local[2]",
-                "sleep-ms = 300, misbehave { exit-elsewhere = [4] }",
+                "sleep-ms = 300, misbehave { " + misbehaviour + " = [4] }",
                 "shutdown-grace = 2s");
         Experimenter ex = Experimenter.load(conf);
         ex.fill();

@@ -22,7 +22,7 @@ import org.experimenter.ExperimentContext;
  * custom {
  *   execution-log = /tmp/executions.log
  *   sleep-ms = 500                                  # or durations { median-ms, sigma, seed }
- *   misbehave { throw = [3], hang = [5], ignore-interrupt = [6], stubborn = [8], undeclared = [7], oom = [9], exit = [11], exit-elsewhere = [12] }
+ *   misbehave { throw = [3], hang = [5], ignore-interrupt = [6], stubborn = [8], undeclared = [7], oom = [9], exit = [11], exit-elsewhere = [12], exit-elsewhere-and-fail = [13] }
  * }
  * </pre>
  *
@@ -70,6 +70,12 @@ public final class FaultExperiment implements Experiment {
             Thread exiting = new Thread(() -> System.exit(3), "fault-exit");
             exiting.start();
             exiting.join();
+        }
+        if (listed(custom, "exit-elsewhere-and-fail", x)) {
+            // a thread of the experiment's own ends the JVM, and the experiment fails meanwhile
+            new Thread(() -> System.exit(3), "fault-exit").start();
+            Thread.sleep(300);
+            throw new IllegalStateException("failed while the JVM shuts down");
         }
         if (listed(custom, "hang", x)) {
             Thread.sleep(Long.MAX_VALUE);
