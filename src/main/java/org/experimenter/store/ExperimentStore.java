@@ -335,18 +335,11 @@ public final class ExperimentStore implements Serializable {
     /**
      * Asynchronous halving as a worker does it before a claim: promotes up to limit rows of the
      * given rungs ({@link Halving#promoteFrom}) and claims those of them the scope takes
-     * ({@link Halving.Promoted#inScope}) under the claim, in the promotion's transaction.
-     */
-    public PromotedClaim promoteAndClaim(Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim) {
-        return promoteAndClaim(rungs, limit, scope, claim, false);
-    }
-
-    /**
-     * {@link #promoteAndClaim}, and with {@code fill}, when the promoted rows it claimed are fewer
-     * than limit, the claim takes open rows of the scope up to limit in the same transaction
-     * ({@link #claimNext}): a worker's claim of promoted rows first, then new configurations, is
-     * one transaction and one write, where it was a promotion, a claim and two writes. Nothing
-     * promotable: no transaction, nothing claimed.
+     * ({@link Halving.Promoted#inScope}) under the claim, in the promotion's transaction. With
+     * {@code fill}, when the promoted rows it claimed are fewer than limit, the claim takes open
+     * rows of the scope up to limit in the same transaction ({@link #claimNext}): a worker's claim
+     * of promoted rows first, then new configurations, is one transaction and one write, where it
+     * was a promotion, a claim and two writes. Nothing promotable: no transaction, nothing claimed.
      */
     public PromotedClaim promoteAndClaim(
             Collection<Halving.Rung> rungs, int limit, RunScope scope, Claim claim, boolean fill) {

@@ -107,43 +107,17 @@ class ExperimentExitTest {
         }
     }
 
-    @Test
-    void inLocalModeTheExperimentCallingSystemExitEndsItsRowAsExitAndLeavesNothingRunning() throws Exception {
-        String table = TestDb.uniqueTable("experiment_exit_local");
-        Path dir = Faults.runDir(table);
-        Path log = dir.resolve("executions.log");
-        Path conf = Faults.writeConfig(
-                dir, TestDb.SQLITE, table, log, 12, "local[2]", "sleep-ms = 300, misbehave { exit = [4] }", "");
-        Experimenter ex = Experimenter.load(conf);
-        ex.fill();
-        Process driver = Faults.startDriver(dir.resolve("driver.out"), conf);
-        try {
-            assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
-            long exiting = MisbehavingExperimentsTest.id(ex, 4);
-            FaultReport report = FaultReport.collect(
-                            "System.exit in an experiment (local mode)", TestDb.store(ex), ExecutionLog.read(log))
-                    .expect(exiting, "error:exit")
-                    .allowCreated();
-            System.out.printf("%s; driver exit code %d%n", report.figures(), driver.exitValue());
-            assertEquals(3, driver.exitValue(), "the JVM ends with the experiment's exit code");
-            assertEquals(List.of(), report.problems(), Files.readString(dir.resolve("driver.out")));
-            assertTrue(
-                    String.valueOf(TestDb.store(ex).row(exiting).get("error")).contains("called System.exit"));
-        } finally {
-            driver.destroyForcibly();
-            ex.drop();
-        }
-    }
-
     /**
-     * The same when a thread the experiment started calls System.exit, and the experiment waits
-     * for it or fails meanwhile: the row ends error/exit (the thread is in the runner's thread
-     * group), where it was released, uncharged, at every run, forever.
+     * In local mode an experiment that calls System.exit, or whose own thread does (the
+     * experiment waiting for it, or failing meanwhile), ends its row error/exit: the thread is
+     * the runner's or in its thread group. Released, uncharged, the row would run and end the JVM
+     * again at every run, forever (as one whose thread called it was).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"exit-elsewhere", "exit-elsewhere-and-fail"})
-    void inLocalModeAnExperimentWhoseThreadCallsSystemExitEndsItsRowAsExit(String misbehaviour) throws Exception {
-        String table = TestDb.uniqueTable("experiment_exit_thread");
+    @ValueSource(strings = {"exit", "exit-elsewhere", "exit-elsewhere-and-fail"})
+    void inLocalModeTheExperimentCallingSystemExitEndsItsRowAsExitAndLeavesNothingRunning(String misbehaviour)
+            throws Exception {
+        String table = TestDb.uniqueTable("experiment_exit_local");
         Path dir = Faults.runDir(table);
         Path log = dir.resolve("executions.log");
         Path conf = Faults.writeConfig(
@@ -162,7 +136,7 @@ class ExperimentExitTest {
             assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver JVM ends");
             long exiting = MisbehavingExperimentsTest.id(ex, 4);
             FaultReport report = FaultReport.collect(
-                            "System.exit in a thread of an experiment (local mode)",
+                            "System.exit in an experiment (local mode, " + misbehaviour + ")",
                             TestDb.store(ex),
                             ExecutionLog.read(log))
                     .expect(exiting, "error:exit")

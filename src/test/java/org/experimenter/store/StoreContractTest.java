@@ -764,6 +764,12 @@ abstract class StoreContractTest {
         return s;
     }
 
+    /** A worker's promotion before its claim ({@link ExperimentStore#promoteAndClaim}), from the first rung. */
+    private static ExperimentStore.PromotedClaim fromFirstRung(
+            ExperimentStore s, int limit, RunScope scope, Claim claim, boolean fill) {
+        return s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), limit, scope, claim, fill);
+    }
+
     /** The x and epochs of claimed rows of an ASHA table, in the claim's order. */
     private static List<List<Integer>> xAndEpochs(List<ClaimedRow> rows) {
         return rows.stream()
@@ -848,8 +854,7 @@ abstract class StoreContractTest {
         try (Connection c = s.connect()) {
             Claim claim = new Claim("run1", "exec1", "host1", "promote-fill", "app1");
             // when: a worker that takes 4 rows at once promotes before its claim, filling it
-            ExperimentStore.PromotedClaim p =
-                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 4, RunScope.all(), claim, true);
+            ExperimentStore.PromotedClaim p = fromFirstRung(s, 4, RunScope.all(), claim, true);
             // then: the two promoted rows and two open configurations, one claim, in id order
             assertEquals(2, p.added());
             List<List<Integer>> keys = xAndEpochs(p.claimed());
@@ -872,8 +877,7 @@ abstract class StoreContractTest {
                 assertEquals(1, rs.getLong(1));
             }
             Claim next = new Claim("run1", "exec1", "host1", "promote-fill-2", "app1");
-            ExperimentStore.PromotedClaim none =
-                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 4, RunScope.all(), next, true);
+            ExperimentStore.PromotedClaim none = fromFirstRung(s, 4, RunScope.all(), next, true);
             assertEquals(0, none.added());
             assertEquals(List.of(), none.claimed());
         } finally {
@@ -893,8 +897,7 @@ abstract class StoreContractTest {
             }
             Claim claim = new Claim("run1", "exec1", "host1", "promote-fill-ran", "app1");
             // when: a claim of 3 promotes two rows and fills the third place
-            ExperimentStore.PromotedClaim p =
-                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 3, RunScope.all(), claim, true);
+            ExperimentStore.PromotedClaim p = fromFirstRung(s, 3, RunScope.all(), claim, true);
             // then: the third row is one that never ran; x = 6 waits for a claim of its own
             assertEquals(2, p.added());
             List<List<Integer>> keys = xAndEpochs(p.claimed());
@@ -919,8 +922,8 @@ abstract class StoreContractTest {
         try (Connection c = s.connect()) {
             Claim claim = new Claim("run1", "exec1", "host1", "promote-claim", "app1");
             // when: a worker whose run takes x >= 1 only promotes before its claim
-            ExperimentStore.PromotedClaim p = s.promoteAndClaim(
-                    List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all().where(s.where("x >= 1")), claim);
+            ExperimentStore.PromotedClaim p =
+                    fromFirstRung(s, 10, RunScope.all().where(s.where("x >= 1")), claim, false);
             // then: the two rows of the scope that make the cut get children, claimed with their keys
             assertEquals(2, p.added());
             assertEquals(
@@ -936,8 +939,8 @@ abstract class StoreContractTest {
             }
             // when: a run that takes only the first rung promotes x = 0
             Claim other = new Claim("run2", "exec2", "host1", "promote-claim-2", "app1");
-            ExperimentStore.PromotedClaim outside = s.promoteAndClaim(
-                    List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all().where(s.where("epochs = 1")), other);
+            ExperimentStore.PromotedClaim outside =
+                    fromFirstRung(s, 10, RunScope.all().where(s.where("epochs = 1")), other, false);
             // then: its child is added but not claimed (the run does not take 3 epochs): it waits for another run
             assertEquals(1, outside.added());
             assertEquals(List.of(), outside.claimed());
@@ -948,8 +951,7 @@ abstract class StoreContractTest {
                 assertEquals("created", rs.getString(1));
             }
             // and a look with nothing left to promote claims nothing
-            ExperimentStore.PromotedClaim again =
-                    s.promoteAndClaim(List.of(new Halving.Rung(List.of(), 0)), 10, RunScope.all(), claim);
+            ExperimentStore.PromotedClaim again = fromFirstRung(s, 10, RunScope.all(), claim, false);
             assertEquals(0, again.added());
             assertEquals(List.of(), again.claimed());
         } finally {
