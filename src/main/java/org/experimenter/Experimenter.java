@@ -211,11 +211,11 @@ public final class Experimenter {
         boolean once = options.maxExperiments() > 0 || !options.ids().isEmpty();
         RunJob job = new RunJob(spark, runConfig).leavingOutStages(leftOut);
         RunSummary summary = (once ? job : job.promotingBetweenRounds()).run(experiment, options);
-        // the rounds promoted what they could; rows another driver finished meanwhile may allow more;
-        // a stopped run (Ctrl-C, SIGTERM) promotes nothing more and starts nothing
-        while (!job.stopped() && job.promoteInScope() > 0 && !once) {
-            job = new RunJob(spark, runConfig).leavingOutStages(leftOut);
-            summary = job.run(experiment, options).after(summary);
+        // a job promoting between its rounds ends right after a promotion that left nothing of the scope
+        // to run; one that ran part of the scope promotes what its rows completed, and runs none of it;
+        // a stopped run (Ctrl-C, SIGTERM) promotes nothing more
+        if (once && !job.stopped()) {
+            job.promoteInScope();
         }
         return new Pass(summary, job.stopped());
     }

@@ -79,6 +79,13 @@ public final class Worker implements AutoCloseable {
     private long writtenBelowTop;
 
     private long writtenAtCut;
+    /**
+     * Synchronous halving: the most the first claim after a cut takes, its share of the rows the
+     * cut added (over the run's slots); 0: no limit. The other tasks wait at the barrier for the
+     * same rows, so a rung of 333 rows runs as two claims of 167, not as 200 and 133 (or 111 and
+     * none): the cut's count is known, so the share costs no query.
+     */
+    private int shareAfterCut;
     /** Synchronous halving: per table, the cuts of the tasks of one JVM, made one at a time ({@link #runRemainingThroughRungs}). */
     private static final ConcurrentHashMap<String, Cuts> CUTS = new ConcurrentHashMap<>();
 
@@ -343,19 +350,26 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             int added;
+            Halving.Cut cut = null;
             // the tasks of this JVM cut one after another, where at once both would read the table and
             // the second wait on the first's locks
             synchronized (cuts) {
                 if (cuts.made(runId) > seen) {
                     added = cuts.added;
                 } else {
-                    added = store.halving().promote(scope);
+                    cut = store.halving().cut(scope);
+                    added = cut.added();
                     cuts.made++;
                     cuts.runId = runId;
                     cuts.added = added;
                 }
             }
             signalWritten();
+            if (cut != null) {
+                // the tasks waiting for the cut's rows start on them meanwhile
+                store.halving().markStopped(cut);
+            }
+            shareAfterCut = (int) Math.min(Integer.MAX_VALUE, ((long) added + slots - 1) / slots);
             if (isStopping()
                     || (added == 0
                             && !db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope)))) {
@@ -404,7 +418,8 @@ public final class Worker implements AutoCloseable {
                 }
             }
             int batch = Math.min(batchSize(), maxBatch);
-            int n = cutting ? shareOfOpen(scope, batch) : batch;
+            int n = Math.min(cutting ? shareOfOpen(scope, batch) : batch, shareAfterCut > 0 ? shareAfterCut : batch);
+            shareAfterCut = 0;
             Claim claim = newClaim();
             heartbeat.hold(claim.token());
             String what = "claim rows of " + store.table();

@@ -40,8 +40,32 @@ class HalvingClaimSharesTest {
         }
     }
 
+    /** val_loss = x, at once. */
+    static final class Trivial implements Experiment {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run(ExperimentContext ctx) {
+            ctx.results().put("val_loss", (double) ctx.parameters().getInt("x"));
+        }
+    }
+
     @Test
     void noTaskClaimsMoreThanItsShareOfARungsRowsWhenAClaimWouldHoldLongWork() {
+        assertNoClaimOfTheSecondRungTakesMoreThanHalf(new ThreeMillis());
+    }
+
+    /**
+     * With trivial experiments the claims are left whole (a count of the open rows would cost more
+     * than it saves), but the first claim after a cut takes at most its share of the rows the cut
+     * added, which the cut counted: one claim of the batch size took all 20, and the other task none.
+     */
+    @Test
+    void theFirstClaimAfterACutTakesAtMostItsShareOfTheRowsTheCutAddedEvenWithTrivialExperiments() {
+        assertNoClaimOfTheSecondRungTakesMoreThanHalf(new Trivial());
+    }
+
+    private void assertNoClaimOfTheSecondRungTakesMoreThanHalf(Experiment experiment) {
         // given: 60 configurations, rungs at 1 and 3 epochs: the cut adds 20 rows, run by two tasks at once
         String table = TestDb.uniqueTable("shares");
         Experimenter ex = Experimenter.of(TestDb.SQLITE.config(
@@ -58,7 +82,7 @@ class HalvingClaimSharesTest {
         try {
             assertEquals(60, ex.fill());
             // when: one run goes through both rungs
-            RunSummary s = ex.run(spark, new ThreeMillis());
+            RunSummary s = ex.run(spark, experiment);
             // then: all 80 rows ran
             assertEquals(80, s.total());
             // and no claim took more than half of the second rung's 20 rows, where one claim of the
