@@ -80,8 +80,13 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
                 task.addTaskFailureListener((TaskFailureListener) (ctx, error) -> worker.stop());
                 worker.stopWhen(task::isInterrupted);
             }
-            worker.runCandidates(candidates, scope);
-            worker.runRemainingThroughRungs(scope);
+            // a task that starts once the others took every row of the run (with trivial experiments all
+            // but the first task of each core) ends with one read, where it claimed its partition's rows,
+            // read which were taken and claimed twice more
+            if (worker.mayFindWork(scope)) {
+                worker.runCandidates(candidates, scope);
+                worker.runRemainingThroughRungs(scope);
+            }
             Map<Status, Long> counts = worker.counts();
             long[] out = new long[Status.values().length];
             for (Status s : Status.values()) {

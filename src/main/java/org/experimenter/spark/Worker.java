@@ -171,6 +171,15 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Rows this worker wrote, per final status. */
+    /**
+     * Whether a task may find work: a created row in the scope, or, with asynchronous halving,
+     * results to promote from (which a look before a claim finds).
+     */
+    public boolean mayFindWork(RunScope scope) {
+        return (promoting != null && asyncHalving())
+                || db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope));
+    }
+
     public Map<Status, Long> counts() {
         return counts;
     }
