@@ -1,5 +1,10 @@
 package org.experimenter.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +23,9 @@ import org.experimenter.config.ExperimentConfig;
  * many rows as its promotions made), each against a flat grid of as many rows, run in the same
  * round; each run's wall time from the first pass to the last, median of several runs; and the
  * same with the fill counted (a flat grid inserts all its rows before the run, halving the first
- * rung's before and the promoted rows during the run). The heap is collected before each run.
+ * rung's before and the promoted rows during the run); and the machine's busy CPU time during
+ * each run (all processes, from /proc/stat where there is one: the database's work too), which
+ * tells work added from time spent waiting. The heap is collected before each run.
  * Figures are printed, never asserted.
  * Usage: {@code scripts/dev/bench halving [runs]}; {@code BENCH_JAVA_OPTS=-Dbench.experiment-ms=N}
  * makes each experiment sleep N ms first (what promotion adds against experiments that take time).
@@ -62,8 +69,30 @@ public final class HalvingBench {
                 "bench");
     }
 
-    /** One timed run: the run alone, the fill and the run, and the rows it ran. */
-    private record Timed(double run, double withFill, long rows) {}
+    /** One timed run: the run alone, the fill and the run, the rows it ran, and the machine's busy CPU seconds meanwhile. */
+    private record Timed(double run, double withFill, long rows, double cpu) {}
+
+    private static final Path PROC_STAT = Path.of("/proc/stat");
+
+    /**
+     * The machine's busy CPU time so far, in seconds, from /proc/stat's first line (user, nice,
+     * system, irq, softirq, steal; clock ticks of 10 ms); NaN where there is none.
+     */
+    private static double busyCpuSeconds() {
+        if (!Files.isReadable(PROC_STAT)) {
+            return Double.NaN;
+        }
+        try (BufferedReader r = Files.newBufferedReader(PROC_STAT)) {
+            String[] f = r.readLine().trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks / 100.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static Timed time(SparkSession spark, ExperimentConfig config) {
         Experimenter ex = Experimenter.of(config);
@@ -74,11 +103,13 @@ public final class HalvingBench {
         long fill = System.nanoTime() - filling;
         // a collection of the fill's garbage inside a run of a fifth of a second would be the run's largest cost
         System.gc();
+        double cpu = busyCpuSeconds();
         long t0 = System.nanoTime();
         RunSummary s = ex.run(spark, new Trivial());
         long t1 = System.nanoTime();
+        cpu = busyCpuSeconds() - cpu;
         ex.drop();
-        return new Timed((t1 - t0) / 1e9, (t1 - t0 + fill) / 1e9, s.total());
+        return new Timed((t1 - t0) / 1e9, (t1 - t0 + fill) / 1e9, s.total(), cpu);
     }
 
     public static void run(int runs) {
@@ -105,6 +136,17 @@ public final class HalvingBench {
                     times.get("flat N").add(flatN);
                 }
             }
+            List<String> cpu = new ArrayList<>();
+            times.forEach((mode, ts) -> {
+                List<Double> c = new ArrayList<>();
+                ts.forEach(t -> c.add(t.cpu() * 1000));
+                cpu.add(String.format(Locale.ROOT, "%s %.0f ms %s", mode, Bench.median(c), Bench.fmt(c)));
+            });
+            System.out.printf(
+                    Locale.ROOT,
+                    "halving %-10s the machine's busy CPU time per run (all processes, 10 ms ticks), median: %s%n",
+                    db,
+                    String.join("; ", cpu));
             List<Double> asyncRows = new ArrayList<>();
             times.get("async").forEach(t -> asyncRows.add((double) t.rows()));
             for (boolean withFill : new boolean[] {false, true}) {
