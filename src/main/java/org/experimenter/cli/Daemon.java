@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.experimenter.process.ShellVariables;
 import org.experimenter.provenance.CodeVersion;
 import org.experimenter.python.PythonExperiment;
 import org.experimenter.store.ExperimentStore;
@@ -226,6 +227,7 @@ public final class Daemon {
         out.to(frames.stream(DaemonWire.OUT));
         err.to(frames.stream(DaemonWire.ERR));
         System.setProperty(TERMINAL_PROPERTY, Boolean.toString(r.terminal()));
+        ShellVariables.useCommandLines(r.shell());
         listen.start();
         int code;
         try {
@@ -240,6 +242,7 @@ public final class Daemon {
             out.to(null);
             err.to(null);
             System.clearProperty(TERMINAL_PROPERTY);
+            ShellVariables.useCommandLines(null);
             afterCommand();
         }
         if (stopped.get()) {

@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.experimenter.process.ShellVariables;
 
 /**
  * Where the daemon of a command line listens: a Unix socket in a folder only this user can
  * enter, named by a digest of everything a command's outcome may depend on besides its
  * arguments: the JVM's command line (class path, options), the jars' sizes and times, the
- * working folder and the environment. A command differing in any of these gets a daemon of its
+ * working folder and the environment (less the variables a shell changes between commands, which
+ * the command line sends with each command: {@link ShellVariables}). A command differing in any of these gets a daemon of its
  * own (or none: {@link #MAX_DAEMONS}). The digest is keyed with a random secret of the folder:
  * every daemon's command line shows it, and it gives nothing of them away.
  *
@@ -30,9 +32,6 @@ import java.util.TreeMap;
 record DaemonAddress(Path dir, String key) {
     /** Daemons of one user at most; a command finding this many runs in its own JVM. */
     static final int MAX_DAEMONS = 3;
-
-    /** Variables a shell changes from one command to the next, which no command reads. */
-    private static final Set<String> UNREAD = Set.of("_", "SHLVL", "OLDPWD", "COLUMNS", "LINES");
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -84,7 +83,7 @@ record DaemonAddress(Path dir, String key) {
         // (taskset: local[*]'s cores), its niceness and its control groups (memory, CPU limits)
         add(sha, processState());
         for (Map.Entry<String, String> e : new TreeMap<>(System.getenv()).entrySet()) {
-            if (!UNREAD.contains(e.getKey()) && !e.getKey().startsWith("EXPERIMENTER_DAEMON")) {
+            if (!ShellVariables.NAMES.contains(e.getKey()) && !e.getKey().startsWith("EXPERIMENTER_DAEMON")) {
                 add(sha, e.getKey() + "=" + e.getValue());
             }
         }

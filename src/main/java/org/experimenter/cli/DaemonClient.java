@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.experimenter.process.ShellVariables;
 
 /**
  * The command line's side of the daemon ({@link Daemon}): sends the command to the daemon of
@@ -197,7 +198,12 @@ final class DaemonClient {
         DataInputStream in = new DataInputStream(new BufferedInputStream(DaemonWire.in(ch), 1 << 16));
         try {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(DaemonWire.out(ch)));
-            new DaemonWire.Request(System.getProperty("user.dir"), System.console() != null, args).write(out);
+            new DaemonWire.Request(
+                            System.getProperty("user.dir"),
+                            System.console() != null,
+                            ShellVariables.ofThisProcess(),
+                            args)
+                    .write(out);
             if (in.read() != DaemonWire.ACCEPTED) {
                 ch.close();
                 return null;

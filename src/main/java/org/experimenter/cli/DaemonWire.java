@@ -8,18 +8,21 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.experimenter.process.ShellVariables;
 
 /**
  * What a command line and its daemon say to each other over the daemon's socket. The command
- * line sends {@link #VERSION}, its working folder, whether it runs in a terminal and its
- * arguments; the daemon answers {@link #ACCEPTED} (it runs the command) or {@link #BUSY} (the
+ * line sends {@link #VERSION}, its working folder, whether it runs in a terminal, its values of
+ * the variables a shell changes between commands ({@link ShellVariables}) and its arguments; the daemon answers {@link #ACCEPTED} (it runs the command) or {@link #BUSY} (the
  * command line runs it itself); then the daemon sends the command's output as frames ({@link
  * #OUT}, {@link #ERR}: length and bytes) and {@link #EXIT} with the exit code. The command line
  * sends {@link #STOP} when it is told to stop (Ctrl-C, SIGTERM, SIGHUP); its end of the socket
  * closing means the same.
  */
 final class DaemonWire {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int ACCEPTED = 'A';
     static final int BUSY = 'B';
     static final int OUT = 'o';
@@ -29,12 +32,20 @@ final class DaemonWire {
 
     private DaemonWire() {}
 
-    /** A request: the working folder, whether standard error is a terminal, the arguments. */
-    record Request(String dir, boolean terminal, String[] args) {
+    /**
+     * A request: the working folder, whether standard error is a terminal, the command line's
+     * shell variables ({@link ShellVariables}), the arguments.
+     */
+    record Request(String dir, boolean terminal, Map<String, String> shell, String[] args) {
         void write(DataOutputStream out) throws IOException {
             out.writeInt(VERSION);
             text(out, dir);
             out.writeBoolean(terminal);
+            out.writeInt(shell.size());
+            for (Map.Entry<String, String> e : shell.entrySet()) {
+                text(out, e.getKey());
+                text(out, e.getValue());
+            }
             out.writeInt(args.length);
             for (String a : args) {
                 text(out, a);
@@ -49,6 +60,19 @@ final class DaemonWire {
             }
             String dir = text(in);
             boolean terminal = in.readBoolean();
+            int variables = in.readInt();
+            if (variables < 0 || variables > ShellVariables.NAMES.size()) {
+                return null;
+            }
+            Map<String, String> shell = new TreeMap<>();
+            for (int i = 0; i < variables; i++) {
+                String name = text(in);
+                String value = text(in);
+                if (!ShellVariables.NAMES.contains(name)) {
+                    return null;
+                }
+                shell.put(name, value);
+            }
             int n = in.readInt();
             if (n < 0 || n > 100_000) {
                 return null;
@@ -57,7 +81,7 @@ final class DaemonWire {
             for (int i = 0; i < n; i++) {
                 args[i] = text(in);
             }
-            return new Request(dir, terminal, args);
+            return new Request(dir, terminal, shell, args);
         }
     }
 

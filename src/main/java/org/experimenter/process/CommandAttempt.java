@@ -83,6 +83,7 @@ final class CommandAttempt {
             }
             pb.directory(wd.toFile());
         }
+        ShellVariables.applyTo(pb.environment());
         pb.environment().putAll(env);
         pb.redirectInput(new File("/dev/null"));
         pb.redirectOutput(files.stdout().toFile());

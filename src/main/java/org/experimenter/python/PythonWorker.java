@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.experimenter.config.PythonSettings;
 import org.experimenter.process.ProcessTree;
+import org.experimenter.process.ShellVariables;
 
 /**
  * One worker process ({@code experimenter_worker.py}) and its end of the protocol: JSON lines
@@ -89,6 +90,7 @@ final class PythonWorker {
             pythonPath.append(File.pathSeparator).append(inherited);
         }
         Map<String, String> env = pb.environment();
+        ShellVariables.applyTo(env);
         env.put("PYTHONPATH", pythonPath.toString());
         if (System.getenv("PYTHONUNBUFFERED") == null) {
             env.put("PYTHONUNBUFFERED", "1"); // stdout.txt fills as the function prints

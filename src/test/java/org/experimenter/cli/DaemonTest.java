@@ -509,4 +509,30 @@ class DaemonTest {
         assertEquals(0, c.code(), c.output());
         assertEquals(Set.of(7L), column("niced", "v"), "the experiment's niceness");
     }
+
+    /**
+     * The variables a shell changes between commands ({@code SHLVL}, {@code OLDPWD}, {@code _},
+     * {@code COLUMNS}, {@code LINES}) do not key a daemon, so command lines that differ in them
+     * alone share one; each command's experiments see its own command line's values, not those
+     * of the command that started the daemon.
+     */
+    @Test
+    @Order(7)
+    void theVariablesAShellChangesBetweenCommandsAreEachCommandLinesOwn() throws Exception {
+        // v: SHLVL; pid: the length of OLDPWD
+        String function = "import os\n"
+                + "def run(parameters, result_processor, custom_config):\n"
+                + "    result_processor.process_results({'v': int(os.environ.get('SHLVL', '-1')),"
+                + " 'pid': len(os.environ.get('OLDPWD', ''))})\n";
+        Path first = config("shell_a", function, 1, "");
+        Path second = config("shell_b", function, 1, "");
+        Ended a = commandIn(dir, "export SHLVL=41 OLDPWD=/a && exec", "run", "--config", first.toString(), "--fill");
+        assertEquals(0, a.code(), a.output());
+        Ended b = commandIn(dir, "export SHLVL=42 OLDPWD=/bbb && exec", "run", "--config", second.toString(), "--fill");
+        assertEquals(0, b.code(), b.output());
+        assertEquals(sparkApp(a), sparkApp(b), "one daemon ran both commands");
+        assertEquals(Set.of(41L), column("shell_a", "v"), "SHLVL of the first command's experiment");
+        assertEquals(Set.of(42L), column("shell_b", "v"), "SHLVL of the second command's experiment");
+        assertEquals(Set.of(4L), column("shell_b", "pid"), "the length of OLDPWD of the second command's experiment");
+    }
 }
