@@ -15,9 +15,10 @@ import org.experimenter.process.ShellVariables;
 /**
  * What a command line and its daemon say to each other over the daemon's socket. The command
  * line sends {@link #VERSION}, its working folder, whether it runs in a terminal, its values of
- * the variables a shell changes between commands ({@link ShellVariables}) and its arguments; the daemon answers {@link #ACCEPTED} (it runs the command) or {@link #BUSY} (the
- * command line runs it itself); then the daemon sends the command's output as frames ({@link
- * #OUT}, {@link #ERR}: length and bytes) and {@link #EXIT} with the exit code. The command line
+ * the variables a shell changes between commands ({@link ShellVariables}) and its arguments; the
+ * daemon answers {@link #ACCEPTED} (it runs the command) or {@link #BUSY} (the command line runs
+ * it itself); then the daemon sends the command's output as frames ({@link #OUT}, {@link #ERR}:
+ * length and bytes) and {@link #EXIT} with the exit code. The command line
  * sends {@link #STOP} when it is told to stop (Ctrl-C, SIGTERM, SIGHUP); its end of the socket
  * closing means the same.
  */

@@ -170,7 +170,6 @@ public final class Worker implements AutoCloseable {
         return stop.getAsBoolean() || StoppedFromOutside.shuttingDown();
     }
 
-    /** Rows this worker wrote, per final status. */
     /**
      * Whether a task may find work: a created row in the scope, or, with asynchronous halving,
      * results to promote from (which a look before a claim finds).
@@ -180,6 +179,7 @@ public final class Worker implements AutoCloseable {
                 || db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope));
     }
 
+    /** Rows this worker wrote, per final status. */
     public Map<Status, Long> counts() {
         return counts;
     }
