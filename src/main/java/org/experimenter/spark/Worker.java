@@ -359,25 +359,19 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             int added;
-            Halving.Cut cut = null;
             // the tasks of this JVM cut one after another, where at once both would read the table and
             // the second wait on the first's locks
             synchronized (cuts) {
                 if (cuts.made(runId) > seen) {
                     added = cuts.added;
                 } else {
-                    cut = store.halving().cut(scope);
-                    added = cut.added();
+                    added = store.halving().promote(scope);
                     cuts.made++;
                     cuts.runId = runId;
                     cuts.added = added;
                 }
             }
             signalWritten();
-            if (cut != null) {
-                // the tasks waiting for the cut's rows start on them meanwhile
-                store.halving().markStopped(cut);
-            }
             shareAfterCut = (int) Math.min(Integer.MAX_VALUE, ((long) added + slots - 1) / slots);
             if (isStopping()
                     || (added == 0

@@ -200,33 +200,15 @@ public final class Halving implements Serializable {
     }
 
     /**
-     * Cuts every complete synchronous rung not cut yet; returns how many rows it added. Safe to
-     * call any time, from any number of drivers.
+     * Cuts every complete synchronous rung not cut yet, in one transaction; returns how many rows
+     * it added. Safe to call any time, from any number of drivers.
      */
     public int promoteCompleteRungs() {
         return promoteCompleteRungs(null);
     }
 
-    /** The same, for the rungs that hold a row of the scope (null: every rung): {@link #cut}, then {@link #markStopped}. */
-    public int promoteCompleteRungs(RunScope scope) {
-        Cut cut = cut(scope);
-        markStopped(cut);
-        return cut.added();
-    }
-
     /**
-     * A synchronous cut: the rows it added, and the rows of its rungs that did not make it, to
-     * be marked stopped ({@link #markStopped}).
-     */
-    public record Cut(int added, List<Long> stopped) {}
-
-    /**
-     * Cuts every complete synchronous rung of the scope (null: every rung) not cut yet, in one
-     * transaction: inserts the children of the rows that make the cut and marks those rows
-     * promoted. The rows that do not make it stay unmarked until {@link #markStopped}, a
-     * transaction of its own, so that the tasks waiting for the cut's rows start on them while
-     * it runs; a cut that ends before it (a crash) is finished by the next, which finds the
-     * rung's slots taken and marks its other rows stopped.
+     * The same, for the rungs that hold a row of the scope (null: every rung).
      *
      * <p>A rung cut before and given unmarked rows since ({@code fill} added configurations, a
      * row was reset) is cut again only among its unmarked rows: a mark never changes, a row
@@ -234,15 +216,14 @@ public final class Halving implements Serializable {
      * promoted rows. An unmarked row takes one of the slots left only if it ranks among the best
      * {@code floor(n / eta)} of the whole rung; the other unmarked rows are marked stopped.
      */
-    public Cut cut(RunScope scope) {
+    public int promoteCompleteRungs(RunScope scope) {
         requireHalving();
         return withRetries("cannot promote the complete rungs of " + db.table, conn -> {
             List<Object> budgets = cuttableBudgets(conn, scope);
             if (budgets.isEmpty()) {
-                return new Cut(0, List.of());
+                return 0;
             }
             int added = 0;
-            List<Long> stopped = new ArrayList<>();
             Instant now = db.now();
             for (Map<Integer, List<Entry>> rungs :
                     rungsByGroup(readEntries(conn, scope, budgets)).values()) {
@@ -268,26 +249,18 @@ public final class Halving implements Serializable {
                     added += insertChildren(conn, winners, k + 1, now);
                     List<Long> promoted = ids(winners);
                     Set<Long> promotedIds = new HashSet<>(promoted);
+                    List<Long> stopped = new ArrayList<>();
                     for (Entry e : rung) {
                         if (e.mark() == null && !promotedIds.contains(e.id())) {
                             stopped.add(e.id());
                         }
                     }
                     mark(conn, promoted, PROMOTED);
+                    mark(conn, stopped, STOPPED);
                 }
             }
-            return new Cut(added, stopped);
+            return added;
         });
-    }
-
-    /** Marks the rows of a cut that did not make it stopped (each still unmarked, as a later cut may have marked it). */
-    public void markStopped(Cut cut) {
-        if (!cut.stopped().isEmpty()) {
-            withRetries("cannot mark the stopped rows of " + db.table, conn -> {
-                mark(conn, cut.stopped(), STOPPED);
-                return null;
-            });
-        }
     }
 
     /**

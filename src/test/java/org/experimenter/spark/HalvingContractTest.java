@@ -200,21 +200,6 @@ abstract class HalvingContractTest {
         assertTheExpectedRowsWerePromoted();
     }
 
-    @Test
-    void aCutWhoseStoppedMarksWereLostIsFinishedByTheNextWithoutANewRow() {
-        withoutHalving().run(spark, new HalvingObjective());
-        // a cut's first transaction only (its task died before it marked the rows that did not make it)
-        assertEquals(6, store.halving().cut(null).added());
-        assertEquals(Map.of("a 1", set(3, 4, 5), "b 1", set(1, 2, 3)), xs("promoted"));
-        assertEquals(Map.of(), xs("stopped"));
-        // the next cut, of another driver, adds no row and marks the rest stopped
-        assertEquals(0, Experimenter.of(ex.config()).halve());
-        assertEquals(24, store.rows().size());
-        assertEquals(Map.of("a 1", set(0, 1, 2, 6, 7, 8), "b 1", set(0, 4, 5, 6, 7, 8)), xs("stopped"));
-        ex.run(spark, new HalvingObjective());
-        assertTheExpectedRowsWerePromoted();
-    }
-
     /**
      * A driver JVM of its own that runs the table; where it (or one of its tasks) would first cut
      * a rung, it writes the file paused and waits (test hook) until it is killed or the file is
