@@ -9,7 +9,9 @@ import java.util.TreeMap;
  * OLDPWD}, {@code COLUMNS}, {@code LINES}), which the tool itself never reads. A daemon serves
  * command lines that differ in them alone, and has the values of the one that started it; while
  * it runs a command, the processes that command's experiments start get the values of its command
- * line instead, and none that command line did not have.
+ * line instead, and none that command line did not have: in the daemon's JVM, and in the executor
+ * JVMs of a local-cluster master, which the daemon starts with its own values (the command's
+ * tasks carry the values there).
  */
 public final class ShellVariables {
     public static final Set<String> NAMES = Set.of("_", "SHLVL", "OLDPWD", "COLUMNS", "LINES");
@@ -29,6 +31,11 @@ public final class ShellVariables {
             }
         }
         return out;
+    }
+
+    /** The running command's command line's values; null outside a daemon's command. */
+    public static Map<String, String> ofRunningCommand() {
+        return command;
     }
 
     /** While a daemon runs a command: the values of its command line; null when it ends. */

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskFailureListener;
 import org.experimenter.Experiment;
 import org.experimenter.Status;
+import org.experimenter.process.ShellVariables;
 import org.experimenter.store.ClaimedRow;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.RunScope;
@@ -30,23 +31,38 @@ final class PartitionTask implements FlatMapFunction<Iterator<Row>, long[]> {
     private final RunScope scope;
     private final boolean cutRungs;
     private final int slots;
+    /** The running command's shell variables, for executor JVMs a daemon started ({@link ShellVariables}); null: none. */
+    private final Map<String, String> shellVariables;
 
     /**
      * With cutRungs (synchronous halving between rounds), each task cuts the rungs it finished
-     * ({@link Worker#cuttingRungs}); slots: how many tasks run at once (the application's cores).
+     * ({@link Worker#cuttingRungs}); slots: how many tasks run at once (the application's cores);
+     * shellVariables: the values of the running command's command line, which the processes the
+     * experiments start get ({@link ShellVariables}; null: the executor's own).
      */
     PartitionTask(
-            ExperimentStore store, Experiment experiment, String runId, RunScope scope, boolean cutRungs, int slots) {
+            ExperimentStore store,
+            Experiment experiment,
+            String runId,
+            RunScope scope,
+            boolean cutRungs,
+            int slots,
+            Map<String, String> shellVariables) {
         this.store = store;
         this.experiment = experiment;
         this.runId = runId;
         this.scope = scope;
         this.cutRungs = cutRungs;
         this.slots = slots;
+        this.shellVariables = shellVariables;
     }
 
     @Override
     public Iterator<long[]> call(Iterator<Row> rows) {
+        if (shellVariables != null) {
+            // an executor JVM of a local-cluster master has the values of the command that started the daemon
+            ShellVariables.useCommandLines(shellVariables);
+        }
         SparkTables.registerDialect(store.dialect());
         TaskContext task = TaskContext.get();
         SparkEnv env = SparkEnv.get();

@@ -29,6 +29,7 @@ import org.experimenter.RunSummary;
 import org.experimenter.Status;
 import org.experimenter.config.ExperimentConfig;
 import org.experimenter.config.HalvingSettings;
+import org.experimenter.process.ShellVariables;
 import org.experimenter.store.ExperimentStore;
 import org.experimenter.store.OpenRows;
 import org.experimenter.store.RunQueries;
@@ -299,7 +300,9 @@ public final class RunJob {
                     runId,
                     scope,
                     cutsInTasks(),
-                    spark.sparkContext().defaultParallelism()));
+                    spark.sparkContext().defaultParallelism(),
+                    // local-cluster's executors are JVMs the driver starts: in a daemon, with its values
+                    spark.sparkContext().master().startsWith("local") ? ShellVariables.ofRunningCommand() : null));
             // only the tasks that run rows hold their GPUs and cores: the reads before keep the default profile
             List<long[]> perTask = (rowProfile == null ? run : run.withResources(rowProfile)).collect();
             long ran = 0;

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.experimenter.testing.ChildJvm;
 import org.experimenter.testing.Faults;
+import org.experimenter.testing.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -514,7 +515,8 @@ class DaemonTest {
      * The variables a shell changes between commands ({@code SHLVL}, {@code OLDPWD}, {@code _},
      * {@code COLUMNS}, {@code LINES}) do not key a daemon, so command lines that differ in them
      * alone share one; each command's experiments see its own command line's values, not those
-     * of the command that started the daemon.
+     * of the command that started the daemon: in the daemon's JVM (local[2]), and in the executor
+     * JVMs that the daemon starts for a local-cluster master.
      */
     @Test
     @Order(7)
@@ -524,15 +526,39 @@ class DaemonTest {
                 + "def run(parameters, result_processor, custom_config):\n"
                 + "    result_processor.process_results({'v': int(os.environ.get('SHLVL', '-1')),"
                 + " 'pid': len(os.environ.get('OLDPWD', ''))})\n";
+        // the same environment for every command line but the shell's variables: one daemon for all
+        String spark = "export SPARK_HOME=" + ChildJvm.sparkHome() + " SPARK_SCALA_VERSION=2.13";
         Path first = config("shell_a", function, 1, "");
         Path second = config("shell_b", function, 1, "");
-        Ended a = commandIn(dir, "export SHLVL=41 OLDPWD=/a && exec", "run", "--config", first.toString(), "--fill");
+        Ended a = commandIn(dir, spark + " SHLVL=41 OLDPWD=/a && exec", "run", "--config", first.toString(), "--fill");
         assertEquals(0, a.code(), a.output());
-        Ended b = commandIn(dir, "export SHLVL=42 OLDPWD=/bbb && exec", "run", "--config", second.toString(), "--fill");
+        Ended b =
+                commandIn(dir, spark + " SHLVL=42 OLDPWD=/bbb && exec", "run", "--config", second.toString(), "--fill");
         assertEquals(0, b.code(), b.output());
         assertEquals(sparkApp(a), sparkApp(b), "one daemon ran both commands");
         assertEquals(Set.of(41L), column("shell_a", "v"), "SHLVL of the first command's experiment");
         assertEquals(Set.of(42L), column("shell_b", "v"), "SHLVL of the second command's experiment");
         assertEquals(Set.of(4L), column("shell_b", "pid"), "the length of OLDPWD of the second command's experiment");
+
+        // local-cluster: the worker's parent is the executor JVM, whose parent is the daemon (pid)
+        Path cluster = config(
+                "shell_c",
+                "import os\n"
+                        + "def run(parameters, result_processor, custom_config):\n"
+                        + "    executor = open('/proc/%d/stat' % os.getppid()).read().rsplit(')', 1)[1].split()\n"
+                        + "    result_processor.process_results({'v': int(os.environ.get('SHLVL', '-1')),"
+                        + " 'pid': int(executor[1])})\n",
+                1,
+                "spark.master = \"local-cluster[1,1,1024]\"\n"
+                        + "spark.conf {\n  \"spark.ui.enabled\" = false\n"
+                        + LocalCluster.FAST_EXECUTORS
+                        + "  \"spark.executor.extraClassPath\" = \"" + ChildJvm.classPath() + "\"\n}\n");
+        Ended c =
+                commandIn(dir, spark + " SHLVL=43 OLDPWD=/cc && exec", "run", "--config", cluster.toString(), "--fill");
+        assertEquals(0, c.code(), c.output());
+        Set<Long> daemons = new HashSet<>();
+        daemonProcesses().forEach(d -> daemons.add(d.pid()));
+        assertTrue(daemons.containsAll(column("shell_c", "pid")), "the executor's parent is a daemon: " + daemons);
+        assertEquals(Set.of(43L), column("shell_c", "v"), "SHLVL of the local-cluster executor's experiment");
     }
 }
