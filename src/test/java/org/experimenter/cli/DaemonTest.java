@@ -521,7 +521,8 @@ class DaemonTest {
     @Test
     @Order(7)
     void theVariablesAShellChangesBetweenCommandsAreEachCommandLinesOwn() throws Exception {
-        // v: SHLVL; pid: the length of OLDPWD
+        // v: SHLVL; pid: the length of OLDPWD, a folder that exists (bash drops an inherited OLDPWD that is
+        // none, and a CI run lost /a and /bbb on the way)
         String function = "import os\n"
                 + "def run(parameters, result_processor, custom_config):\n"
                 + "    result_processor.process_results({'v': int(os.environ.get('SHLVL', '-1')),"
@@ -530,10 +531,10 @@ class DaemonTest {
         String spark = "export SPARK_HOME=" + ChildJvm.sparkHome() + " SPARK_SCALA_VERSION=2.13";
         Path first = config("shell_a", function, 1, "");
         Path second = config("shell_b", function, 1, "");
-        Ended a = commandIn(dir, spark + " SHLVL=41 OLDPWD=/a && exec", "run", "--config", first.toString(), "--fill");
+        Ended a = commandIn(dir, spark + " SHLVL=41 OLDPWD=/ && exec", "run", "--config", first.toString(), "--fill");
         assertEquals(0, a.code(), a.output());
         Ended b =
-                commandIn(dir, spark + " SHLVL=42 OLDPWD=/bbb && exec", "run", "--config", second.toString(), "--fill");
+                commandIn(dir, spark + " SHLVL=42 OLDPWD=/usr && exec", "run", "--config", second.toString(), "--fill");
         assertEquals(0, b.code(), b.output());
         assertEquals(sparkApp(a), sparkApp(b), "one daemon ran both commands");
         assertEquals(Set.of(41L), column("shell_a", "v"), "SHLVL of the first command's experiment");
@@ -553,8 +554,8 @@ class DaemonTest {
                         + "spark.conf {\n  \"spark.ui.enabled\" = false\n"
                         + LocalCluster.FAST_EXECUTORS
                         + "  \"spark.executor.extraClassPath\" = \"" + ChildJvm.classPath() + "\"\n}\n");
-        Ended c =
-                commandIn(dir, spark + " SHLVL=43 OLDPWD=/cc && exec", "run", "--config", cluster.toString(), "--fill");
+        Ended c = commandIn(
+                dir, spark + " SHLVL=43 OLDPWD=/tmp && exec", "run", "--config", cluster.toString(), "--fill");
         assertEquals(0, c.code(), c.output());
         Set<Long> daemons = new HashSet<>();
         daemonProcesses().forEach(d -> daemons.add(d.pid()));
