@@ -23,8 +23,9 @@ import org.experimenter.process.ShellVariables;
  * arguments: the JVM's command line (class path, options), the jars' sizes and times, the
  * working folder and the environment (less the variables a shell changes between commands, which
  * the command line sends with each command: {@link ShellVariables}). A command differing in any
- * of these gets a daemon of its own (or none: {@link #MAX_DAEMONS}). The digest is keyed with a random secret of the folder:
- * every daemon's command line shows it, and it gives nothing of them away.
+ * of these gets a daemon of its own (or none: {@link #MAX_DAEMONS}). The digest is keyed with a
+ * random secret of the folder: every daemon's command line shows it, and it gives nothing of
+ * them away.
  *
  * @param dir the user's folder of daemons
  * @param key the digest, 16 hex digits

@@ -175,8 +175,12 @@ public final class Worker implements AutoCloseable {
      * results to promote from (which a look before a claim finds).
      */
     public boolean mayFindWork(RunScope scope) {
-        return (promoting != null && asyncHalving())
-                || db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope));
+        return (promoting != null && asyncHalving()) || anyOpen(scope);
+    }
+
+    /** Whether a created row is in the scope. */
+    private boolean anyOpen(RunScope scope) {
+        return db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope));
     }
 
     /** Rows this worker wrote, per final status. */
@@ -372,10 +376,8 @@ public final class Worker implements AutoCloseable {
                 }
             }
             signalWritten();
-            shareAfterCut = (int) Math.min(Integer.MAX_VALUE, ((long) added + slots - 1) / slots);
-            if (isStopping()
-                    || (added == 0
-                            && !db.withRetry("look for open rows of " + store.table(), c -> store.hasOpen(c, scope)))) {
+            shareAfterCut = (added + slots - 1) / slots;
+            if (isStopping() || (added == 0 && !anyOpen(scope))) {
                 return;
             }
         }
