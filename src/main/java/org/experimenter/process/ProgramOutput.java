@@ -48,11 +48,10 @@ public final class ProgramOutput {
         Path out = Files.createTempFile("experimenter-program", ".out");
         Path err = Files.createTempFile("experimenter-program", ".err");
         try {
-            Process p = new ProcessBuilder(argv)
+            Process p = start(new ProcessBuilder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .redirectError(err.toFile()));
             boolean ended;
             try {
                 ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,6 +69,42 @@ public final class ProgramOutput {
             delete(out);
             delete(err);
         }
+    }
+
+    /**
+     * Starts the process; a start refused with "Text file busy" is tried again for up to a second.
+     * A program written just before (a script the caller made) is busy while any process holds it
+     * open for writing, and a child forked by another thread of this JVM at that moment holds the
+     * writer's descriptor until it executes its own program: a refusal of a few milliseconds that
+     * would otherwise read as a program that fails.
+     */
+    static Process start(ProcessBuilder builder) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (!textFileBusy(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean textFileBusy(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("error=26,") || m.contains("Text file busy"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String read(Path file) throws IOException {
