@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceProfile;
@@ -36,6 +39,7 @@ import org.experimenter.store.RunQueries;
 import org.experimenter.store.RunScope;
 import org.experimenter.store.RunningRow;
 import org.experimenter.store.Where;
+import scala.Option;
 
 /**
  * The driver side of a run: recovers lost rows, reads the open rows of its {@link RunScope} (a
@@ -259,13 +263,46 @@ public final class RunJob {
      */
     private void awaitReleased(String runId) {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + TimeUnit.SECONDS.toNanos(20);
-        long held;
-        while ((held = store.runs().heldBy(runId)) > 0 && System.nanoTime() < deadline) {
-            sleep(200);
-        }
+        // a task hears of the cancel only when its executor does, and until then may claim again: a
+        // count of held rows before the tasks end can miss its claim, and the executor, stopped with
+        // the driver, then leaves the row running until its lease expires
+        awaitTasksEnded(runId, deadline);
+        long held = store.runs().heldBy(runId);
         if (held > 0) {
             LOG.warning("run " + runId + " stopped with " + held
                     + " rows still running; they return to created when their lease expires");
+        }
+    }
+
+    /**
+     * Waits until no task of the run's Spark jobs is running (Spark's own count, fed by its
+     * executors' reports), at most until the deadline; whether they all ended.
+     */
+    private boolean awaitTasksEnded(String runId, long deadline) {
+        SparkStatusTracker tracker = spark.sparkContext().statusTracker();
+        while (true) {
+            int active = 0;
+            for (int job : tracker.getJobIdsForGroup(runId)) {
+                Option<SparkJobInfo> info = tracker.getJobInfo(job);
+                if (info.isEmpty()) {
+                    continue;
+                }
+                for (int stage : info.get().stageIds()) {
+                    Option<SparkStageInfo> s = tracker.getStageInfo(stage);
+                    if (s.isDefined()) {
+                        active += s.get().numActiveTasks();
+                    }
+                }
+            }
+            if (active == 0) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                LOG.warning(
+                        "run " + runId + ": " + active + " of its tasks still running when its stop gave up waiting");
+                return false;
+            }
+            sleep(100);
         }
     }
 

@@ -206,6 +206,14 @@ abstract class HalvingContractTest {
      * deleted. Its output goes to driver.out.
      */
     private Process startDriverPausingBeforeItsCut(Path paused) throws Exception {
+        return startDriverPausingBeforeItsCut(paused, "local[2]");
+    }
+
+    /**
+     * The same on this master; on local-cluster, the tasks that cut run in an executor JVM, which
+     * pauses there.
+     */
+    private Process startDriverPausingBeforeItsCut(Path paused, String master) throws Exception {
         StringBuilder conf = new StringBuilder();
         db().database(dir, table)
                 .forEach((k, v) -> conf.append(k).append(" = \"").append(v).append("\"\n"));
@@ -214,7 +222,16 @@ abstract class HalvingContractTest {
                 .append("experiment-class = \"")
                 .append(HalvingObjective.class.getName())
                 .append("\"\n")
-                .append("spark.master = \"local[2]\"\nspark.conf { \"spark.ui.enabled\" = false }\n");
+                .append("spark.master = \"" + master + "\"\nspark.conf {\n  \"spark.ui.enabled\" = false\n");
+        if (master.startsWith("local-cluster")) {
+            conf.append("  \"spark.executor.extraJavaOptions\" = \"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                    .append(" -Dexperimenter.test.pause-before-cut=")
+                    .append(paused)
+                    .append("\"\n  \"spark.executor.extraClassPath\" = \"")
+                    .append(org.experimenter.testing.ChildJvm.classPath())
+                    .append("\"\n");
+        }
+        conf.append("}\n");
         Path file = java.nio.file.Files.writeString(dir.resolve("driver.conf"), conf);
         List<String> cmd = new ArrayList<>(org.experimenter.testing.ChildJvm.javaCommand(
                 "org.experimenter.cli.Main", "run", "--config", file.toString()));
@@ -290,14 +307,20 @@ abstract class HalvingContractTest {
             driver.waitFor();
         }
         // then: the first rung is as the driver left it, and no row of a later rung ran: what the
-        // cut added waits, created, without an attempt
+        // cut added waits, created, never started; its only attempts are releases (on SQLite a
+        // claim that waited behind the cut's lock takes rows the moment the cut commits, and
+        // gives them back when it sees the stop)
         Map<Status, Long> firstRung = new TreeMap<>();
         for (Map<String, Object> r : store.rows()) {
             if (((Number) r.get("epochs")).intValue() == 1) {
                 firstRung.merge(Status.parse((String) r.get("status")), 1L, Long::sum);
             } else {
                 assertEquals("created", r.get("status"), r + "\n" + driverOutput());
-                assertEquals(List.of(), store.attempts(((Number) r.get("id")).longValue()), r.toString());
+                assertNull(r.get("start_date"), r.toString());
+                assertEquals(0, ((Number) r.get("attempt")).intValue(), r.toString());
+                for (Map<String, Object> a : store.attempts(((Number) r.get("id")).longValue())) {
+                    assertEquals("released", a.get("outcome"), r + ": " + a);
+                }
             }
         }
         assertEquals(Map.of(Status.DONE, 17L, Status.ERROR, 1L), firstRung);
@@ -305,6 +328,46 @@ abstract class HalvingContractTest {
         ex.run(spark, new HalvingObjective());
         assertTheExpectedRowsWerePromoted();
         assertEquals(0, ex.halve());
+    }
+
+    /**
+     * The same stop where the cut runs in an executor JVM, which hears of the stop only through
+     * the cancel of its tasks: the driver ends only once its tasks have (a task may claim between
+     * the driver's last count of held rows and the cancel's arrival; ending then left such a row
+     * running until its lease expired, and here ended the executor in the middle of its cut).
+     */
+    @Test
+    void aRunStoppedWhileAnExecutorCutsEndsAfterItsTasks() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                db() == TestDb.POSTGRES, "a driver and a local-cluster executor of their own: on PostgreSQL");
+        Path paused = dir.resolve("paused");
+        Process driver = startDriverPausingBeforeItsCut(paused, "local-cluster[1,2,1024]");
+        try {
+            // when: SIGTERM to the driver while its executor's task waits before the cut, which then goes on
+            driver.destroy();
+            Thread.sleep(5_000);
+            java.nio.file.Files.delete(paused);
+            assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), driverOutput());
+        } finally {
+            driver.destroyForcibly();
+            driver.waitFor();
+        }
+        // then: the driver waited for its task, whose cut stands; nothing of a later rung ran, nothing runs
+        Map<Status, Long> firstRung = new TreeMap<>();
+        long later = 0;
+        for (Map<String, Object> r : store.rows()) {
+            if (((Number) r.get("epochs")).intValue() == 1) {
+                firstRung.merge(Status.parse((String) r.get("status")), 1L, Long::sum);
+            } else {
+                later++;
+                assertEquals("created", r.get("status"), r + "\n" + driverOutput());
+                assertNull(r.get("start_date"), r.toString());
+            }
+        }
+        assertEquals(Map.of(Status.DONE, 17L, Status.ERROR, 1L), firstRung, driverOutput());
+        assertEquals(6, later, "the cut the executor had begun completed before the driver ended\n" + driverOutput());
+        ex.run(spark, new HalvingObjective());
+        assertTheExpectedRowsWerePromoted();
     }
 
     @Test
