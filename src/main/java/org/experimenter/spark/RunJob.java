@@ -276,9 +276,9 @@ public final class RunJob {
 
     /**
      * Waits until no task of the run's Spark jobs is running (Spark's own count, fed by its
-     * executors' reports), at most until the deadline; whether they all ended.
+     * executors' reports), at most until the deadline.
      */
-    private boolean awaitTasksEnded(String runId, long deadline) {
+    private void awaitTasksEnded(String runId, long deadline) {
         SparkStatusTracker tracker = spark.sparkContext().statusTracker();
         while (true) {
             int active = 0;
@@ -295,12 +295,12 @@ public final class RunJob {
                 }
             }
             if (active == 0) {
-                return true;
+                return;
             }
             if (System.nanoTime() >= deadline) {
                 LOG.warning(
                         "run " + runId + ": " + active + " of its tasks still running when its stop gave up waiting");
-                return false;
+                return;
             }
             sleep(100);
         }
