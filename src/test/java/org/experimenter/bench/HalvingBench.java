@@ -38,8 +38,8 @@ public final class HalvingBench {
 
     private HalvingBench() {}
 
-    /** A trivial objective whose ranking changes with the budget. */
-    static final class Trivial implements Experiment {
+    /** A trivial objective whose ranking changes with the budget (public: scripts/dev/bench-halving-command names it). */
+    public static final class Trivial implements Experiment {
         private static final long serialVersionUID = 1L;
         private final long sleepMillis = Long.getLong("bench.experiment-ms", 0);
 
