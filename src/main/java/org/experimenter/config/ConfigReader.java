@@ -5,7 +5,6 @@ package org.experimenter.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -47,8 +46,7 @@ final class ConfigReader {
         String text;
         try {
             text = Files.readString(file);
-            parsed = ConfigFactory.parseFile(
-                    file.toFile(), ConfigParseOptions.defaults().setOriginDescription(file.toString()));
+            parsed = ConfigFactory.parseFile(file.toFile(), RequiredIncludes.options(file.toString()));
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         } catch (IOException e) {
@@ -60,8 +58,7 @@ final class ConfigReader {
     static ExperimentConfig parse(String hocon, String originName) {
         Config parsed;
         try {
-            parsed = ConfigFactory.parseString(
-                    hocon, ConfigParseOptions.defaults().setOriginDescription(originName));
+            parsed = ConfigFactory.parseString(hocon, RequiredIncludes.options(originName));
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }

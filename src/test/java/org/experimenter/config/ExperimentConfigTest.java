@@ -73,6 +73,35 @@ class ExperimentConfigTest {
                 .contains("'attempt' is a built-in column of log tables"));
     }
 
+    /**
+     * An include that names no file is an error naming it (HOCON passed over it without a word: a
+     * newcomer's include file("../conf/example.conf"), relative to the working folder, not to the
+     * including file, loaded nothing and the run failed later on "database.table: missing").
+     */
+    @Test
+    void anIncludeThatNamesNoFileIsAnErrorNamingItAndTheRule() throws Exception {
+        Files.writeString(dir.resolve("base.conf"), VALID);
+        // beside the including file, and by an absolute path: read
+        Path beside = dir.resolve("beside.conf");
+        Files.writeString(beside, "include \"base.conf\"\ncustom.folds = 5\n");
+        assertEquals(5, ExperimentConfig.load(beside).custom().getInt("folds"));
+        Path absolute = dir.resolve("absolute.conf");
+        Files.writeString(absolute, "include file(\"" + dir.resolve("base.conf") + "\")\n");
+        assertEquals("runs", ExperimentConfig.load(absolute).table());
+        // a relative file() that the working folder does not hold, and a name not beside the file
+        Path relative = dir.resolve("relative.conf");
+        Files.writeString(relative, "include file(\"../no-such-folder/base.conf\")\n");
+        String m = assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(relative))
+                .getMessage();
+        assertTrue(m.startsWith(relative + ": include file(\"../no-such-folder/base.conf\"): no such file /"), m);
+        assertTrue(m.contains("taken from the working folder"), m);
+        Path missing = dir.resolve("missing.conf");
+        Files.writeString(missing, "include \"other.conf\"\n" + VALID);
+        m = assertThrows(InvalidConfigException.class, () -> ExperimentConfig.load(missing))
+                .getMessage();
+        assertTrue(m.startsWith(missing + ": include \"other.conf\": found no such file beside the including file"), m);
+    }
+
     @Test
     void sparkSettingsAreTheSameKeysQuotedOrNot() throws Exception {
         ExperimentConfig c = ExperimentConfig.load(
