@@ -1,7 +1,9 @@
 package org.experimenter.cli;
 
 import java.util.concurrent.Callable;
+import org.experimenter.Experimenter;
 import org.experimenter.Recovery;
+import org.experimenter.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -16,9 +18,18 @@ final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recovery r = common.experimenter().recover();
+        Experimenter ex = common.experimenter();
+        Recovery r = ex.recover();
         System.out.println(
                 r.requeued() + " lost rows returned to created, " + r.failed() + " marked error (no attempts left)");
+        long running = ex.status().getOrDefault(Status.RUNNING, 0L);
+        if (running > 0) {
+            // a row is lost only once its heartbeat is older than its lease: one whose driver was just
+            // killed still looks alive until then
+            System.out.println(running + " rows still running: alive, or lost less than their lease ("
+                    + ex.config().leaseTimeout().toSeconds() + " s) ago; a lost one returns to created once its"
+                    + " lease has expired, at the next recover or run");
+        }
         return 0;
     }
 }

@@ -140,6 +140,26 @@ class MainTest {
         assertTrue(drop[1].contains("dropped " + table), drop[1]);
     }
 
+    /**
+     * recover right after a driver's kill -9 finds its rows' leases not expired: it says they
+     * are still running and when they come back, where it said only "0 lost rows returned".
+     */
+    @Test
+    void recoverSaysWhichRowsItLeftRunningAndWhy() throws Exception {
+        assertEquals("0", run("fill", "--config", conf.toString())[0]);
+        org.experimenter.store.ExperimentStore store = TestDb.store(org.experimenter.Experimenter.load(conf));
+        try (java.sql.Connection c = store.connect()) {
+            store.claimNext(c, 2, null, new org.experimenter.store.Claim("killed-run", "e", "h", "t", "app"));
+        }
+        String[] r = run("recover", "--config", conf.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("0 lost rows returned to created, 0 marked error"), r[1]);
+        assertTrue(
+                r[1].contains("2 rows still running: alive, or lost less than their lease (20 s) ago; a lost one"
+                        + " returns to created once its lease has expired"),
+                r[1]);
+    }
+
     @Test
     void errorsAreOneClearLineWithExitCodeOne() throws Exception {
         Files.writeString(
