@@ -15,6 +15,8 @@ public final class RunSummary {
     private final double maxSeconds;
     private final double wallSeconds;
     private final Map<String, Long> heldElsewhere;
+    /** Rows of the scope left open by a stop (Ctrl-C, SIGTERM), or -1: the run went to its end. */
+    private final long leftByStop;
 
     public RunSummary(
             String runId,
@@ -23,7 +25,7 @@ public final class RunSummary {
             double medianSeconds,
             double maxSeconds,
             double wallSeconds) {
-        this(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, Map.of());
+        this(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, Map.of(), -1);
     }
 
     private RunSummary(
@@ -33,7 +35,9 @@ public final class RunSummary {
             double medianSeconds,
             double maxSeconds,
             double wallSeconds,
-            Map<String, Long> heldElsewhere) {
+            Map<String, Long> heldElsewhere,
+            long leftByStop) {
+        this.leftByStop = leftByStop;
         this.heldElsewhere = Collections.unmodifiableMap(new TreeMap<>(heldElsewhere));
         this.runId = runId;
         Map<Status, Long> copy = new EnumMap<>(Status.class);
@@ -47,7 +51,19 @@ public final class RunSummary {
 
     /** The same summary, noting rows of the run's scope that other live runs held when it ended. */
     public RunSummary withHeldElsewhere(Map<String, Long> rowsPerRun) {
-        return new RunSummary(runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, rowsPerRun);
+        return new RunSummary(
+                runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, rowsPerRun, leftByStop);
+    }
+
+    /** The same summary of a run that was stopped (Ctrl-C, SIGTERM) with this many rows of its scope still open. */
+    public RunSummary stoppedLeaving(long openRows) {
+        return new RunSummary(
+                runId, counts, minSeconds, medianSeconds, maxSeconds, wallSeconds, heldElsewhere, openRows);
+    }
+
+    /** Whether the run was stopped before its end (Ctrl-C, SIGTERM). */
+    public boolean stopped() {
+        return leftByStop >= 0;
     }
 
     /**
@@ -72,7 +88,8 @@ public final class RunSummary {
         double min = none ? minSeconds : noneHere ? earlier.minSeconds : Math.min(minSeconds, earlier.minSeconds);
         double max = none ? maxSeconds : noneHere ? earlier.maxSeconds : Math.max(maxSeconds, earlier.maxSeconds);
         double median = total() >= earlier.total() ? medianSeconds : earlier.medianSeconds;
-        return new RunSummary(runId, sum, min, median, max, wallSeconds + earlier.wallSeconds, heldElsewhere);
+        return new RunSummary(
+                runId, sum, min, median, max, wallSeconds + earlier.wallSeconds, heldElsewhere, leftByStop);
     }
 
     public String runId() {
@@ -124,6 +141,13 @@ public final class RunSummary {
                     e.getValue(),
                     e.getValue() == 1 ? "row" : "rows",
                     e.getKey()));
+        }
+        if (stopped()) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  stopped before its end: %d %s of its scope open for the next run%n",
+                    leftByStop,
+                    leftByStop == 1 ? "row" : "rows"));
         }
         if (total() > 0) {
             b.append(String.format(

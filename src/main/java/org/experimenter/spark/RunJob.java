@@ -206,6 +206,10 @@ public final class RunJob {
                 awaitReleased(runId);
             }
             summary = summarize(runId, started).withHeldElsewhere(others.alive());
+            if (stopping) {
+                OpenRows left = store.runs().openRows(scope);
+                summary = summary.stoppedLeaving(left == null ? 0 : left.count());
+            }
         } finally {
             progress.close();
             recovery.shutdownNow();

@@ -69,6 +69,12 @@ class GracefulStopTest {
         }
         assertEquals(0, startedAfter, "no experiment starts after SIGTERM");
         assertTrue(report.count("created") > 0, "the rest stays created for the next run");
+        // and the run's summary says it was stopped and what it left
+        String out = Files.readString(dir.resolve("driver.out"));
+        assertTrue(
+                out.contains("  stopped before its end: " + report.count("created")
+                        + " rows of its scope open for the next run"),
+                out);
         for (Map<String, Object> r : TestDb.store(ex).rows()) {
             if ("created".equals(r.get("status"))) {
                 assertEquals(0, r.get("attempt"), "a row not run keeps its attempts: " + r);
