@@ -1,6 +1,7 @@
 package org.experimenter.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.experimenter.Experimenter;
@@ -42,11 +43,35 @@ final class RunOneCommand implements Callable<Integer> {
                 System.out.println("  " + r + " = " + row.get(r));
             }
             if (row.get("error") != null) {
-                System.out.println("  error: "
-                        + String.valueOf(row.get("error")).lines().findFirst().orElse(""));
+                System.out.println("  error: " + headline(String.valueOf(row.get("error"))));
             }
         }
         // a scheduler such as Slurm sees the experiment's failure in the exit code
         return "error".equals(row.get("status")) ? 1 : 0;
+    }
+
+    /**
+     * The line of an error text that says what happened: its first, or for a Python traceback
+     * (whose first line is "Traceback (most recent call last):") the exception's own line, the
+     * last one that is not indented; the whole text is in the row's error column.
+     */
+    static String headline(String error) {
+        List<String> lines = error.strip().lines().toList();
+        if (lines.isEmpty()) {
+            return "";
+        }
+        if (!lines.get(0).startsWith("Traceback (most recent call last)")) {
+            return lines.get(0);
+        }
+        String last = lines.get(0);
+        for (String l : lines) {
+            if (!l.isEmpty()
+                    && !Character.isWhitespace(l.charAt(0))
+                    && !l.startsWith("Traceback (")
+                    && !l.startsWith("(stdout.txt")) {
+                last = l;
+            }
+        }
+        return last;
     }
 }

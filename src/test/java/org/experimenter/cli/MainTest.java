@@ -175,6 +175,26 @@ class MainTest {
         assertTrue(unknownStatus[2].contains("nope.conf: no such config file"), unknownStatus[2]);
     }
 
+    /** run-one of a Python function that raises: the line printed is the exception's, not "Traceback ...:". */
+    @Test
+    void runOneOfAFailingPythonFunctionPrintsTheExceptionsLine() throws Exception {
+        Path py = dir.resolve("failing.py");
+        Files.writeString(
+                py,
+                "def run_ml(parameters, result_processor, custom_config):\n"
+                        + "    raise ValueError('bad x %d' % parameters['x'])\n");
+        Path pyConf = dir.resolve("py.conf");
+        Files.writeString(
+                pyConf,
+                Files.readString(conf)
+                        .replace(
+                                "experiment-class = \"" + Experiments.Logging.class.getName() + "\"",
+                                "experiment { python { function = \"" + py + ":run_ml\" } }"));
+        String[] r = run("run-one", "--config", pyConf.toString(), "--set", "x=13", "--set", "seed=1");
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[1].contains("  error: ValueError: bad x 13\n"), r[1]);
+    }
+
     @Test
     void runOneFillFromAFileResetByIdsAndUnpauseFromTheCommandLine() throws Exception {
         String c = conf.toString();
