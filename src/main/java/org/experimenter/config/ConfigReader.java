@@ -48,7 +48,7 @@ final class ConfigReader {
             text = Files.readString(file);
             parsed = ConfigFactory.parseFile(file.toFile(), RequiredIncludes.options(file.toString()));
         } catch (ConfigException e) {
-            throw new InvalidConfigException(e.getMessage(), e);
+            throw new InvalidConfigException(unclosed(e.getMessage()), e);
         } catch (IOException e) {
             throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -60,9 +60,19 @@ final class ConfigReader {
         try {
             parsed = ConfigFactory.parseString(hocon, RequiredIncludes.options(originName));
         } catch (ConfigException e) {
-            throw new InvalidConfigException(e.getMessage(), e);
+            throw new InvalidConfigException(unclosed(e.getMessage()), e);
         }
         return from(parsed, originName, FieldReader.orderInText(parsed, hocon));
+    }
+
+    /**
+     * HOCON's message for a file that ends inside a brace names the wrong bracket ("expecting a
+     * close parentheses ')' here, not: end of file", for a '{' left open): say what it means.
+     */
+    private static String unclosed(String message) {
+        return message != null && message.endsWith("not: end of file")
+                ? message + " (the file ends inside a '{', '[' or '(' that is not closed)"
+                : message;
     }
 
     static ExperimentConfig from(Config userConfig, String originName) {

@@ -103,6 +103,12 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void aBraceLeftOpenIsSaidSo() throws Exception {
+        String m = error("database { table = runs }\nkeyfields {\n  k { type = int, values = [1, 2] }\n");
+        assertTrue(m.endsWith("end of file (the file ends inside a '{', '[' or '(' that is not closed)"), m);
+    }
+
+    @Test
     void sparkSettingsAreTheSameKeysQuotedOrNot() throws Exception {
         ExperimentConfig c = ExperimentConfig.load(
                 write(VALID + "spark.conf { \"spark.ui.enabled\" = false, spark.executor.memory = 2g }\n"));
