@@ -152,7 +152,20 @@ class SlurmRunTest {
     static String jobId(Result submitted) {
         Matcher m = SUBMITTED.matcher(submitted.out());
         assertTrue(submitted.code() == 0 && m.find(), submitted.out());
-        return m.group(1);
+        String job = m.group(1);
+        // a test stopped half way (Ctrl-C on the test run) leaves no job with its cluster behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                new ProcessBuilder("scancel", job)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // nothing to cancel
+            }
+        }));
+        return job;
     }
 
     /** The job's state as squeue says it; empty once Slurm has forgotten the job. */
