@@ -273,7 +273,7 @@ public final class RunJob {
         awaitTasksEnded(runId, deadline);
         long held = store.runs().heldBy(runId);
         if (held > 0) {
-            LOG.warning("run " + runId + " stopped with " + held
+            stopWarning("run " + runId + " stopped with " + held
                     + " rows still running; they return to created when their lease expires");
         }
     }
@@ -302,11 +302,26 @@ public final class RunJob {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                LOG.warning(
+                stopWarning(
                         "run " + runId + ": " + active + " of its tasks still running when its stop gave up waiting");
                 return;
             }
             sleep(100);
+        }
+    }
+
+    /**
+     * A warning of a stop: while the JVM shuts down (Ctrl-C, SIGTERM), java.util.logging's own
+     * shutdown hook takes its handlers away beside this run's hook, and a logged line went nowhere
+     * ("rows still running" among them); then it goes to standard error as the log would print it.
+     */
+    private static void stopWarning(String message) {
+        if (StoppedFromOutside.shuttingDown()) {
+            System.err.println(
+                    java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"))
+                            + " WARN " + RunJob.class.getSimpleName() + ": " + message);
+        } else {
+            LOG.warning(message);
         }
     }
 
@@ -430,18 +445,18 @@ public final class RunJob {
     /** Ctrl-C / SIGTERM: cancel the tasks (they release what they hold) and wait for the run to end. */
     private void stopGracefully(String runId, CountDownLatch done) {
         stopping = true;
-        LOG.warning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace()
+        stopWarning("stopping run " + runId + ": no new experiments; running ones get " + config.shutdownGrace()
                 + " to finish");
         try {
             spark.sparkContext().cancelJobGroup(runId);
             if (!done.await(config.shutdownGrace().toMillis() + 45_000, TimeUnit.MILLISECONDS)) {
-                LOG.warning("run " + runId
+                stopWarning("run " + runId
                         + " did not end in time; rows still held return to created when their lease expires");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warning("stopping run " + runId + ": " + e.getMessage());
+            stopWarning("stopping run " + runId + ": " + e.getMessage());
         }
     }
 

@@ -296,8 +296,8 @@ abstract class HalvingContractTest {
         Path paused = dir.resolve("paused");
         Process driver = startDriverPausingBeforeItsCut(paused);
         try {
-            // when: SIGTERM, and once the driver is stopping (its shutdown hook runs at once; its log
-            // line is not in the output Spark leaves), the cut goes on
+            // when: SIGTERM, and once the driver is stopping (its shutdown hook runs at once), the cut
+            // goes on
             driver.destroy();
             Thread.sleep(5_000);
             java.nio.file.Files.delete(paused);
