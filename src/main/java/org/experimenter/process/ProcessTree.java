@@ -214,7 +214,7 @@ public final class ProcessTree implements AutoCloseable {
         launch.redirectOutput(pb.redirectOutput());
         launch.redirectError(pb.redirectError());
         launch.redirectErrorStream(pb.redirectErrorStream());
-        ProcessTree t = new ProcessTree(ProgramOutput.start(launch), token, patience, killGrace);
+        ProcessTree t = new ProcessTree(launch.start(), token, patience, killGrace);
         LIVE.add(t);
         return t;
     }

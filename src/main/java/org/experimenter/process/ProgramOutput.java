@@ -76,7 +76,8 @@ public final class ProgramOutput {
      * A program written just before (a script the caller made) is busy while any process holds it
      * open for writing, and a child forked by another thread of this JVM at that moment holds the
      * writer's descriptor until it executes its own program: a refusal of a few milliseconds that
-     * would otherwise read as a program that fails.
+     * would otherwise read as a program that fails. (Not for the processes of a row: {@link
+     * ProcessTree} starts setsid, which starts the program and would report the refusal itself.)
      */
     static Process start(ProcessBuilder builder) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
