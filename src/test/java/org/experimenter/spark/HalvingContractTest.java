@@ -252,6 +252,19 @@ abstract class HalvingContractTest {
         return driver;
     }
 
+    /** SIGTERM to a driver waiting before its cut, the cut let go on 5 s later, and the driver's end. */
+    private void stopWhileItWaitsBeforeItsCut(Process driver, Path paused) throws Exception {
+        try {
+            driver.destroy();
+            Thread.sleep(5_000);
+            java.nio.file.Files.delete(paused);
+            assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), driverOutput());
+        } finally {
+            driver.destroyForcibly();
+            driver.waitFor();
+        }
+    }
+
     private String driverOutput() throws java.io.IOException {
         return java.nio.file.Files.readString(dir.resolve("driver.out"));
     }
@@ -294,18 +307,8 @@ abstract class HalvingContractTest {
         assumeDriverKillCases();
         // given: a driver JVM that ran the first rung and waits where it would cut it (test hook)
         Path paused = dir.resolve("paused");
-        Process driver = startDriverPausingBeforeItsCut(paused);
-        try {
-            // when: SIGTERM, and once the driver is stopping (its shutdown hook runs at once), the cut
-            // goes on
-            driver.destroy();
-            Thread.sleep(5_000);
-            java.nio.file.Files.delete(paused);
-            assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), driverOutput());
-        } finally {
-            driver.destroyForcibly();
-            driver.waitFor();
-        }
+        // when: SIGTERM, and once the driver is stopping (its shutdown hook runs at once), the cut goes on
+        stopWhileItWaitsBeforeItsCut(startDriverPausingBeforeItsCut(paused), paused);
         // then: the first rung is as the driver left it, and no row of a later rung ran: what the
         // cut added waits, created, never started; its only attempts are releases (on SQLite a
         // claim that waited behind the cut's lock takes rows the moment the cut commits, and
@@ -341,17 +344,8 @@ abstract class HalvingContractTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 db() == TestDb.POSTGRES, "a driver and a local-cluster executor of their own: on PostgreSQL");
         Path paused = dir.resolve("paused");
-        Process driver = startDriverPausingBeforeItsCut(paused, "local-cluster[1,2,1024]");
-        try {
-            // when: SIGTERM to the driver while its executor's task waits before the cut, which then goes on
-            driver.destroy();
-            Thread.sleep(5_000);
-            java.nio.file.Files.delete(paused);
-            assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), driverOutput());
-        } finally {
-            driver.destroyForcibly();
-            driver.waitFor();
-        }
+        // when: SIGTERM to the driver while its executor's task waits before the cut, which then goes on
+        stopWhileItWaitsBeforeItsCut(startDriverPausingBeforeItsCut(paused, "local-cluster[1,2,1024]"), paused);
         // then: the driver waited for its task, whose cut stands; nothing of a later rung ran, nothing runs
         Map<Status, Long> firstRung = new TreeMap<>();
         long later = 0;
